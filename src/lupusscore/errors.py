@@ -1,0 +1,261 @@
+"""Errors and warnings raised by lupusscore.
+
+Every error the library raises on bad input derives from :class:`LupusScoreError`
+and also from the built-in a caller would naturally catch (pint's pattern)::
+
+    LupusScoreError(Exception)
+     ├── UnitError(ValueError)              unit missing, unparseable or wrong dimension
+     ├── UnknownAnalyteError(KeyError, ValueError)
+     ├── InvalidValueError(ValueError)      NaN, infinity, negative concentration ...
+     │    └── ImplausibleValueError         outside the analyte's plausible range
+     ├── InvalidDateError(ValueError)       impossible or out-of-order dates
+     ├── DuplicateResultError(ValueError)   same analyte twice at the same time
+     ├── DefinitionError(ValueError)        invalid or unknown scoring definition
+     └── NotEvaluableError(ValueError)      a number asked of an unevaluable result
+
+    OutsideValidatedRangeWarning(UserWarning)   a formula used outside its population
+
+Errors carry their fields as attributes, build their message from them, and
+pickle (so cohort work can be spread over processes). Inside pydantic models they
+surface as a located ``pydantic.ValidationError`` whose message is the message
+built here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "DefinitionError",
+    "DuplicateResultError",
+    "ImplausibleValueError",
+    "InvalidDateError",
+    "InvalidValueError",
+    "LupusScoreError",
+    "NotEvaluableError",
+    "OutsideValidatedRangeWarning",
+    "UnitError",
+    "UnknownAnalyteError",
+]
+
+
+class LupusScoreError(Exception):
+    """Base class of every error raised by lupusscore.
+
+    Subclasses are constructed with keyword fields, which are kept as attributes
+    and used to rebuild the error when it is unpickled.
+    """
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        self.fields = dict(fields)
+        for key, val in fields.items():
+            setattr(self, key, val)
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, self.fields))
+
+
+def _rebuild(
+    cls: type[LupusScoreError], message: str, fields: dict[str, Any]
+) -> LupusScoreError:
+    err = cls.__new__(cls)
+    LupusScoreError.__init__(err, message, **fields)
+    return err
+
+
+def _fmt_unit(unit: object) -> str:
+    return "no unit" if unit is None or unit == "" else repr(unit)
+
+
+class UnitError(LupusScoreError, ValueError):
+    """A unit is missing, cannot be parsed, or does not fit the analyte.
+
+    Parameters
+    ----------
+    unit : str or None
+        The unit as given.
+    expected : str
+        What would have been accepted.
+    analyte : str, optional
+        The analyte the unit was given for.
+    reason : str, optional
+        Why the unit was rejected.
+    value : float, optional
+        The value the unit belonged to, when there was one.
+    field : str, optional
+        The model field or parameter name.
+    """
+
+    def __init__(
+        self,
+        *,
+        unit: object,
+        expected: str,
+        analyte: str | None = None,
+        reason: str = "",
+        value: object = None,
+        field: str = "unit",
+    ) -> None:
+        self.unit, self.expected, self.analyte = unit, expected, analyte
+        self.reason, self.value, self.field = reason, value, field
+        subject = f"{analyte} " if analyte else ""
+        shown = f"value {value!r} with " if value is not None else ""
+        why = f": {reason}" if reason else ""
+        message = (
+            f"{subject}{field}: {shown}{_fmt_unit(unit)} is not accepted{why}; "
+            f"expected {expected}"
+        )
+        super().__init__(
+            message,
+            unit=unit,
+            expected=expected,
+            analyte=analyte,
+            reason=reason,
+            value=value,
+            field=field,
+        )
+
+
+class UnknownAnalyteError(LupusScoreError, KeyError, ValueError):
+    """An analyte name is not one lupusscore knows.
+
+    Parameters
+    ----------
+    name : str
+        The name given.
+    known : tuple of str
+        The accepted names.
+    """
+
+    def __init__(self, *, name: object, known: tuple[str, ...]) -> None:
+        message = f"unknown analyte {name!r}; expected one of: {', '.join(known)}"
+        super().__init__(message, name=name, known=known)
+
+
+class InvalidValueError(LupusScoreError, ValueError):
+    """A value is not a finite number in the accepted range.
+
+    Parameters
+    ----------
+    field : str
+        Field or parameter name.
+    value : object
+        The value given.
+    expected : str
+        What would have been accepted.
+    unit : str, optional
+        The unit the value came with.
+    analyte : str, optional
+        The analyte, for lab values.
+    hint : str, optional
+        A likely explanation, such as a unit mix-up.
+    """
+
+    def __init__(
+        self,
+        *,
+        field: str,
+        value: object,
+        expected: str,
+        unit: object = None,
+        analyte: str | None = None,
+        hint: str = "",
+    ) -> None:
+        subject = f"{analyte} " if analyte else ""
+        unit_txt = f" {unit}" if unit not in (None, "") else ""
+        tail = f"; {hint}" if hint else ""
+        message = (
+            f"{subject}{field}: got {value!r}{unit_txt}; expected {expected}{tail}"
+        )
+        super().__init__(
+            message,
+            field=field,
+            value=value,
+            expected=expected,
+            unit=unit,
+            analyte=analyte,
+            hint=hint,
+        )
+
+
+class ImplausibleValueError(InvalidValueError):
+    """A lab value lies outside the plausible range for its analyte and unit."""
+
+
+class InvalidDateError(LupusScoreError, ValueError):
+    """A date is impossible, implausible or out of order.
+
+    Parameters
+    ----------
+    field : str
+        Field name.
+    value : object
+        The date given.
+    expected : str
+        What would have been accepted.
+    """
+
+    def __init__(self, *, field: str, value: object, expected: str) -> None:
+        message = f"{field}: got {value!s}; expected {expected}"
+        super().__init__(message, field=field, value=value, expected=expected)
+
+
+class DuplicateResultError(LupusScoreError, ValueError):
+    """The same analyte appears twice at the same time in one visit.
+
+    Parameters
+    ----------
+    analyte : str
+        The analyte.
+    when : object
+        The shared date or time.
+    specimen : str or None
+        The shared specimen.
+    """
+
+    def __init__(self, *, analyte: str, when: object, specimen: object) -> None:
+        spec = f" ({specimen})" if specimen else ""
+        message = (
+            f"labs: {analyte}{spec} appears more than once at {when!s}; "
+            "expected at most one result per analyte, specimen and time in a visit"
+        )
+        super().__init__(message, analyte=analyte, when=when, specimen=specimen)
+
+
+class DefinitionError(LupusScoreError, ValueError):
+    """A scoring definition is unknown or invalid.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, naming the definition and field.
+    """
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message, **fields)
+
+
+class NotEvaluableError(LupusScoreError, ValueError):
+    """A numeric value was requested from a result that is not evaluable.
+
+    Parameters
+    ----------
+    message : str
+        What was requested and why it is not available.
+    """
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message, **fields)
+
+
+class OutsideValidatedRangeWarning(UserWarning):
+    """A formula was applied outside the population it was validated in.
+
+    The number is still returned (an out-of-range age is not invalid input), but
+    the caller is told; pass ``strict=True`` where offered to raise instead.
+    """
