@@ -27,6 +27,7 @@ from lupusscore.models import (
     Specimen,
     Visit,
 )
+from lupusscore.results import Comparator, Criterion, Status, all_of, any_of
 from lupusscore.units import convert
 
 try:
@@ -38,6 +39,8 @@ __all__ = [
     "ANALYTES",
     "Analyte",
     "AnalyteSpec",
+    "Comparator",
+    "Criterion",
     "DefinitionError",
     "DuplicateResultError",
     "ImplausibleValueError",
@@ -51,10 +54,13 @@ __all__ = [
     "Patient",
     "Sex",
     "Specimen",
+    "Status",
     "UnitError",
     "UnknownAnalyteError",
     "Visit",
     "__version__",
+    "all_of",
     "analyte_spec",
+    "any_of",
     "convert",
 ]
