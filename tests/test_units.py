@@ -1,0 +1,347 @@
+"""Units: the registry, clinical spellings, molar-mass conversions, caching, errors."""
+
+from __future__ import annotations
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import lupusscore as ls
+from lupusscore import units
+from lupusscore.analytes import ANALYTES, Analyte
+
+# --- the issue's "done when" examples -------------------------------------------
+
+
+def test_creatinine_mg_dl_to_umol_l_is_88_4() -> None:
+    """1 mg/dL creatinine is 88.4 µmol/L (molar mass 113.12 g/mol)."""
+    got = ls.convert(1, "mg/dL", "umol/L", analyte="creatinine")
+    assert got == pytest.approx(88.4, abs=0.05)
+    assert isinstance(got, float)
+
+
+def test_upcr_g_g_to_mg_mmol_is_113_1() -> None:
+    """A UPCR of 1 g/g is 113.1 mg/mmol (creatinine-normalised ratio)."""
+    assert ls.convert(1, "g/g", "mg/mmol", analyte="upcr") == pytest.approx(
+        113.1, abs=0.1
+    )
+
+
+def test_molar_mass_is_the_cited_constant() -> None:
+    """The creatinine factor is exactly 10 000 / 113.12, derived in one place."""
+    got = ls.convert(1, "mg/dL", "µmol/L", analyte="creatinine")
+    assert got == pytest.approx(10_000 / units.CREATININE_MOLAR_MASS_G_PER_MOL)
+
+
+@pytest.mark.parametrize(
+    ("value", "src", "dst", "analyte", "expected"),
+    [
+        (88.4, "µmol/L", "mg/dL", "creatinine", 88.4 * 113.12 / 10_000),
+        (1.0, "mmol/L", "µmol/L", "creatinine", 1000.0),
+        (50.0, "mg/mmol", "mg/g", "upcr", 50 * 1000 / 113.12),
+        (3.0, "mg/mmol", "mg/g", "uacr", 3 * 1000 / 113.12),
+        (1.0, "mg/mg", "g/g", "upcr", 1.0),
+        (500.0, "mg/g", "g/g", "upcr", 0.5),
+        (0.5, "g/mmol", "mg/mmol", "upcr", 500.0),
+        (500.0, "mg/g{creat}", "mg/mmol{creat}", "upcr", 500 / 1000 * 113.12),
+        (1.0, "g/L", "mg/dL", "c3", 100.0),
+        (90.0, "mg%", "g/L", "c3", 0.9),
+        (100.0, "10^9/L", "/µL", "platelets", 100_000.0),
+        (3.0, "10*9/L", "/mm3", "wbc", 3000.0),
+        (150.0, "THOU/uL", "10^9/L", "platelets", 150.0),
+        (1.0, "mg/L", "nmol/L", "cystatin_c", 74.9),
+        (500.0, "mg/d", "g/24h", "protein_24h", 0.5),
+        (30.0, "kIU/L", "IU/mL", "anti_dsdna", 30.0),
+        (38.0, "°C", "°F", "body_temperature", 100.4),
+        (14.0, "g/dL", "g/L", "hemoglobin", 140.0),
+    ],
+)
+def test_published_and_arithmetic_conversions(
+    value: float, src: str, dst: str, analyte: str, expected: float
+) -> None:
+    """Conversions match REFERENCE 7.1 (guideline pairs, arithmetic identities)."""
+    assert ls.convert(value, src, dst, analyte=analyte) == pytest.approx(
+        expected, rel=1e-9
+    )
+
+
+def test_conversion_without_analyte_for_plain_units() -> None:
+    """Units of the same dimension convert without naming an analyte."""
+    assert ls.convert(1.0, "g/dL", "g/L") == pytest.approx(10.0)
+    assert ls.convert(60.0, "mL/min/1.73m2", "mL/min/{1.73_m2}") == 60.0
+
+
+# --- aliases and UCUM annotations ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spelling", "canonical"),
+    [
+        ("mg%", "mg/dL"),
+        ("mg/dl", "mg/dL"),
+        ("µmol/L", "umol/L"),
+        ("umol/L", "umol/L"),
+        ("10^9/L", "10**9/L"),
+        ("10*9/L", "10**9/L"),
+        ("/µL", "1/uL"),
+        ("/mm3", "1/mm**3"),
+        ("/hpf", "1/hpf"),
+        ("IU/mL", "IU/mL"),
+        ("kIU/L", "kIU/L"),
+        ("mg/mmol", "mg/mmol"),
+        ("g/mmol", "g/mmol"),
+        ("mg/g", "mg/g"),
+        ("g/g", "g/g"),
+        ("mg/mg", "mg/mg"),
+        ("mg/d", "mg/day"),
+        ("g/24h", "g/day"),
+    ],
+)
+def test_issue_alias_table(spelling: str, canonical: str) -> None:
+    """Every clinical spelling the issue lists is read through the alias table."""
+    assert units.parse_unit(spelling).expression == canonical
+
+
+def test_mg_percent_is_not_milligram_times_percent() -> None:
+    """pint alone reads mg% as mg x percent; the alias table makes it mg/dL."""
+    assert ls.convert(1.0, "mg%", "mg/dL") == 1.0
+
+
+def test_creat_annotation_is_kept() -> None:
+    """UCUM {creat} is recorded on the parsed unit, not silently dropped."""
+    parsed = units.parse_unit("mg/g{creat}")
+    assert parsed.annotations == frozenset({"creat"})
+    assert parsed.text == "mg/g{creat}"
+
+
+def test_creat_annotation_only_for_creatinine_ratios() -> None:
+    """{creat} on a serum analyte is rejected: it marks a ratio to creatinine."""
+    with pytest.raises(ls.UnitError, match="ratio to creatinine"):
+        ls.convert(1.0, "mg/dL{creat}", "mg/dL", analyte="c3")
+
+
+def test_body_surface_annotation_is_a_unit_not_dropped() -> None:
+    """mL/min/{1.73_m2} is not convertible to plain mL/min (indexed vs absolute)."""
+    with pytest.raises(ls.UnitError):
+        ls.convert(60.0, "mL/min/{1.73_m2}", "mL/min")
+
+
+def test_unknown_annotation_is_rejected() -> None:
+    """An unknown UCUM annotation is an error, not ignored."""
+    with pytest.raises(ls.UnitError, match="unknown UCUM annotation"):
+        units.parse_unit("mg/g{widgets}")
+
+
+def test_assay_units_never_become_international_units() -> None:
+    """An assay's U/mL for anti-dsDNA cannot be converted to IU/mL."""
+    with pytest.raises(ls.UnitError, match="cannot be converted"):
+        ls.convert(50.0, "U/mL", "IU/mL", analyte="anti_dsdna")
+
+
+# --- errors for bad units and values ---------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["", "   "])
+def test_no_unit_is_rejected(unit: str) -> None:
+    """An empty unit is an error that says no unit was given."""
+    with pytest.raises(ls.UnitError, match="no unit"):
+        ls.convert(1.0, unit, "mg/dL", analyte="creatinine")
+
+
+@pytest.mark.parametrize(
+    ("analyte", "unit"),
+    [("creatinine", "mmHg"), ("upcr", "mg/dL"), ("c3", "/hpf"), ("upcr", "%")],
+)
+def test_wrong_dimension_is_rejected(analyte: str, unit: str) -> None:
+    """A unit of the wrong dimension names the analyte, unit and what fits."""
+    with pytest.raises(ls.UnitError) as info:
+        ls.convert(
+            1.0, unit, ANALYTES[Analyte(analyte)].canonical_unit, analyte=analyte
+        )
+    message = str(info.value)
+    assert analyte in message
+    assert repr(unit) in message
+    assert "expected" in message
+
+
+@pytest.mark.parametrize("unit", ["mg//dL", "qwerty", "mg/dL)(", "5", "2 mg/dL"])
+def test_unparseable_units_are_rejected(unit: str) -> None:
+    """Garbage, bare numbers and embedded values are not units."""
+    with pytest.raises(ls.UnitError):
+        ls.convert(1.0, unit, "mg/dL", analyte="creatinine")
+
+
+def test_molar_conversion_without_analyte_says_what_to_do() -> None:
+    """mg/dL -> µmol/L without an analyte fails and says analyte= is needed."""
+    with pytest.raises(ls.UnitError, match="analyte="):
+        ls.convert(1.0, "mg/dL", "umol/L")
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_non_finite_values_are_rejected(value: float) -> None:
+    """NaN and infinities are not results."""
+    with pytest.raises(ls.InvalidValueError, match="finite"):
+        ls.convert(value, "mg/dL", "umol/L", analyte="creatinine")
+
+
+def test_non_finite_in_array_is_rejected() -> None:
+    """A NaN anywhere in an array rejects the whole call."""
+    with pytest.raises(ls.InvalidValueError):
+        ls.convert([1.0, math.nan], "mg/dL", "umol/L", analyte="creatinine")
+
+
+def test_negative_concentration_is_rejected() -> None:
+    """A negative concentration is invalid for an analyte."""
+    with pytest.raises(ls.InvalidValueError, match=">= 0"):
+        ls.convert(-1.0, "mg/dL", "umol/L", analyte="creatinine")
+
+
+def test_boolean_is_not_a_value() -> None:
+    """True is not a lab value."""
+    with pytest.raises(ls.InvalidValueError):
+        ls.convert(True, "mg/dL", "umol/L", analyte="creatinine")  # type: ignore[call-overload]
+
+
+def test_unknown_analyte_is_rejected() -> None:
+    """An unknown analyte name raises UnknownAnalyteError (a KeyError too)."""
+    with pytest.raises(ls.UnknownAnalyteError, match="c5") as info:
+        ls.convert(1.0, "g/L", "mg/dL", analyte="c5")
+    assert isinstance(info.value, KeyError)
+    assert isinstance(info.value, ValueError)
+
+
+def test_unit_error_is_a_value_error_and_pickles() -> None:
+    """UnitError subclasses ValueError and survives pickling with its fields."""
+    with pytest.raises(ls.UnitError) as info:
+        ls.convert(1.0, "mmHg", "mg/dL", analyte="creatinine")
+    err = info.value
+    assert isinstance(err, ValueError)
+    clone = pickle.loads(pickle.dumps(err))
+    assert str(clone) == str(err)
+    assert clone.unit == "mmHg"
+    assert clone.analyte == "creatinine"
+
+
+# --- caching ---------------------------------------------------------------------
+
+
+def test_many_conversions_parse_each_unit_once() -> None:
+    """Converting many values parses the unit strings once (factors are cached)."""
+    ls.convert(1.0, "mg/dL", "µmol/L", analyte="creatinine")
+    before = units._quantity.cache_info().misses
+    for i in range(2000):
+        ls.convert(0.5 + i / 1000, "mg/dL", "µmol/L", analyte="creatinine")
+    out = ls.convert(
+        np.linspace(0.5, 2.5, 1_000_000), "mg/dL", "µmol/L", analyte="creatinine"
+    )
+    assert out.shape == (1_000_000,)
+    assert units._quantity.cache_info().misses == before
+
+
+def test_array_input_returns_array_of_same_shape() -> None:
+    """A 2-D array comes back with the same shape."""
+    arr = np.array([[1.0, 2.0], [3.0, 4.0]])
+    out = ls.convert(arr, "mg/dL", "µmol/L", analyte="creatinine")
+    assert isinstance(out, np.ndarray)
+    assert out.shape == (2, 2)
+
+
+# --- properties over every analyte and every accepted unit -----------------------
+
+_FAMILIES = [
+    (analyte, fam.name, fam.units)
+    for analyte, spec in ANALYTES.items()
+    for fam in spec.families
+]
+_FAMILY_IDS = [f"{a}:{f}" for a, f, _ in _FAMILIES]
+_PAIRS = [(a, u, v) for a, _, us in _FAMILIES for u in us for v in us]
+_values = st.floats(min_value=0.0, max_value=1e4, allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    ("analyte", "a", "b"), _PAIRS, ids=[f"{p[0]}:{p[1]}->{p[2]}" for p in _PAIRS]
+)
+def test_every_accepted_unit_pair_round_trips(analyte: Analyte, a: str, b: str) -> None:
+    """Every accepted unit of every analyte converts to every other and back."""
+    there = ls.convert(12.5, a, b, analyte=analyte)
+    assert ls.convert(there, b, a, analyte=analyte) == pytest.approx(12.5, rel=1e-9)
+
+
+@pytest.mark.parametrize(("analyte", "family", "unit_list"), _FAMILIES, ids=_FAMILY_IDS)
+@given(data=st.data(), x=_values)
+def test_round_trip_property(
+    analyte: Analyte,
+    family: str,
+    unit_list: tuple[str, ...],
+    data: st.DataObject,
+    x: float,
+) -> None:
+    """a -> b -> a returns the value for any value and any two accepted units."""
+    a = data.draw(st.sampled_from(unit_list))
+    b = data.draw(st.sampled_from(unit_list))
+    there = ls.convert(x, a, b, analyte=analyte)
+    back = ls.convert(there, b, a, analyte=analyte)
+    assert back == pytest.approx(x, rel=1e-9, abs=1e-9)
+
+
+_LINEAR = [f for f in _FAMILIES if f[0] is not Analyte.BODY_TEMPERATURE]
+
+
+@pytest.mark.parametrize(
+    ("analyte", "family", "unit_list"), _LINEAR, ids=[f"{a}:{f}" for a, f, _ in _LINEAR]
+)
+@given(data=st.data(), x=_values, k=st.floats(min_value=0.0, max_value=100.0))
+def test_linearity_property(
+    analyte: Analyte,
+    family: str,
+    unit_list: tuple[str, ...],
+    data: st.DataObject,
+    x: float,
+    k: float,
+) -> None:
+    """Concentration conversions are linear: convert(k x) = k convert(x)."""
+    a = data.draw(st.sampled_from(unit_list))
+    b = data.draw(st.sampled_from(unit_list))
+    lhs = ls.convert(k * x, a, b, analyte=analyte)
+    rhs = k * ls.convert(x, a, b, analyte=analyte)
+    assert lhs == pytest.approx(rhs, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize(("analyte", "family", "unit_list"), _FAMILIES, ids=_FAMILY_IDS)
+@given(data=st.data(), xs=st.lists(_values, min_size=1, max_size=20))
+def test_array_equals_elementwise(
+    analyte: Analyte,
+    family: str,
+    unit_list: tuple[str, ...],
+    data: st.DataObject,
+    xs: list[float],
+) -> None:
+    """The array result equals the element-wise scalar results."""
+    a = data.draw(st.sampled_from(unit_list))
+    b = data.draw(st.sampled_from(unit_list))
+    arr = ls.convert(np.asarray(xs), a, b, analyte=analyte)
+    each = [ls.convert(x, a, b, analyte=analyte) for x in xs]
+    np.testing.assert_allclose(arr, each, rtol=1e-12, atol=0)
+
+
+def test_temperature_is_affine_not_linear() -> None:
+    """Temperatures convert with an offset (0 °C = 32 °F)."""
+    assert ls.convert(0.0, "°C", "°F", analyte="body_temperature") == pytest.approx(32)
+
+
+@given(
+    unit=st.text(
+        alphabet=st.sampled_from("mgdLuµ/%0123456789*^()[]{}. xyz"), max_size=12
+    )
+)
+def test_random_strings_never_crash_unexpectedly(unit: str) -> None:
+    """Any string either resolves for creatinine or raises UnitError; nothing else."""
+    try:
+        resolved = units.resolve_unit(unit, "creatinine")
+    except ls.UnitError:
+        return
+    assert resolved.family.canonical_unit == "mg/dL"
