@@ -560,6 +560,9 @@ def conversion(
     return _conversion_for(from_unit, to_unit, a)
 
 
+_NON_NEGATIVE: Final = frozenset(set(Analyte) - {Analyte.BODY_TEMPERATURE})
+
+
 def _check_values(
     arr: npt.NDArray[np.float64], *, analyte: Analyte | None, unit: str
 ) -> None:
@@ -658,9 +661,10 @@ def convert(
             expected="a number, not a boolean",
         )
     if isinstance(value, int | float):
-        scalar = np.asarray(float(value), dtype=np.float64)
-        _check_values(scalar, analyte=a, unit=from_unit)
-        return float(conv.apply(float(value)))
+        x = float(value)
+        if not math.isfinite(x) or (x < 0 and a in _NON_NEGATIVE):
+            _check_values(np.asarray(x, dtype=np.float64), analyte=a, unit=from_unit)
+        return conv.apply(x)
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
