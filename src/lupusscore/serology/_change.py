@@ -1,0 +1,368 @@
+"""Change of a serology result from baseline, and complement normalisation.
+
+A change is computed only between results that can be compared: the same
+analyte, the same unit family and, for assay-specific units (an assay's U/mL,
+Farr % binding, titres, CH50 units), the same assay. Otherwise the change is
+not evaluable and says why; values are never converted across assays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from lupusscore.analytes import Analyte
+from lupusscore.errors import InvalidDateError, InvalidValueError, NotEvaluableError
+from lupusscore.models import LabResult
+from lupusscore.results import Comparator, Criterion, Status, all_of
+from lupusscore.serology._complement import (
+    COMPLEMENT_ANALYTES,
+    LOW_COMPLEMENT_SOURCE,
+    low_complement,
+)
+from lupusscore.serology._dsdna import same_assay
+
+__all__ = [
+    "LabChange",
+    "complement_change",
+    "complement_normalised",
+    "dsdna_change",
+    "lab_change",
+    "relative_change",
+]
+
+
+@overload
+def relative_change(baseline: float, follow_up: float) -> tuple[float, float]: ...
+@overload
+def relative_change(
+    baseline: npt.ArrayLike, follow_up: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def relative_change(
+    baseline: float | npt.ArrayLike, follow_up: float | npt.ArrayLike
+) -> tuple[float, float] | tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Absolute and percent change from baseline (kernel, numpy broadcasting).
+
+    Parameters
+    ----------
+    baseline, follow_up : float or array-like
+        Values in one unit.
+
+    Returns
+    -------
+    tuple of (float, float) or of numpy.ndarray
+        ``follow_up - baseline`` and ``100 * (follow_up - baseline) /
+        baseline``; the percent change is NaN where the baseline is 0. Floats
+        for scalar input, arrays otherwise.
+
+    Examples
+    --------
+    >>> relative_change(0.6, 0.9)
+    (0.30000000000000004, 50.00000000000001)
+    >>> relative_change([0.5, 0.0], [0.25, 0.1])[1].tolist()
+    [-50.0, nan]
+    """
+    b = np.asarray(baseline, dtype=np.float64)
+    f = np.asarray(follow_up, dtype=np.float64)
+    absolute = f - b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        percent = np.where(b != 0, 100.0 * absolute / np.where(b != 0, b, 1.0), np.nan)
+    if np.ndim(b) == 0 and np.ndim(f) == 0:
+        return float(absolute), float(percent)
+    return np.asarray(absolute, dtype=np.float64), np.asarray(percent, dtype=np.float64)
+
+
+class LabChange(BaseModel):
+    """The change of one analyte between two dated results.
+
+    Attributes
+    ----------
+    analyte : Analyte
+        The analyte.
+    baseline_date, follow_up_date : datetime.date
+        Collection dates.
+    baseline, follow_up : float or None
+        Values in *unit* (None when not comparable).
+    unit : str or None
+        Canonical unit of the shared family.
+    absolute : float or None
+        ``follow_up - baseline`` in *unit*.
+    percent : float or None
+        Percent change from baseline (None when not comparable or the
+        baseline is 0).
+    reason : str or None
+        Why the change (or its percent part) is not evaluable.
+
+    Examples
+    --------
+    >>> a = LabResult(analyte="c3", value=60, unit="mg/dL", date="2024-01-05")
+    >>> b = LabResult(analyte="c3", value=0.9, unit="g/L", date="2024-04-05")
+    >>> ch = complement_change(a, b)
+    >>> round(ch.absolute, 3), round(ch.percent, 1), ch.unit, ch.evaluable
+    (0.3, 50.0, 'g/L', True)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    analyte: Analyte
+    baseline_date: dt.date
+    follow_up_date: dt.date
+    baseline: float | None = None
+    follow_up: float | None = None
+    unit: str | None = None
+    absolute: float | None = None
+    percent: float | None = None
+    reason: str | None = None
+
+    @property
+    def evaluable(self) -> bool:
+        """True when the absolute change could be computed."""
+        return self.absolute is not None
+
+    def require_absolute(self) -> float:
+        """Return the absolute change, or raise if it is not evaluable.
+
+        Raises
+        ------
+        NotEvaluableError
+            If the results could not be compared.
+        """
+        if self.absolute is None:
+            msg = f"{self.analyte.value} change is not evaluable: {self.reason}"
+            raise NotEvaluableError(msg, analyte=self.analyte.value)
+        return self.absolute
+
+
+def lab_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
+    """Change of one analyte from a baseline result to a later one.
+
+    Parameters
+    ----------
+    baseline, follow_up : LabResult
+        Two results of the same analyte; *follow_up* on or after *baseline*.
+
+    Returns
+    -------
+    LabChange
+        Absolute and percent change in the family's canonical unit, or not
+        evaluable (``absolute`` None, with ``reason``) when the results come
+        from unit families or assays that cannot be compared.
+
+    Raises
+    ------
+    InvalidValueError
+        If the analytes differ.
+    InvalidDateError
+        If *follow_up* was collected before *baseline*.
+
+    Examples
+    --------
+    >>> a = LabResult(analyte="anti_dsdna", value=80, unit="IU/mL", date="2024-01-05")
+    >>> b = LabResult(analyte="anti_dsdna", value=35, unit="%", date="2024-03-01")
+    >>> ch = lab_change(a, b)
+    >>> ch.evaluable, ch.reason
+    (False, 'different unit families: international_units (IU/mL) and percent_binding (%) cannot be converted into each other')
+    """  # noqa: E501
+    comparable, why = same_assay(baseline, follow_up)
+    if follow_up.day < baseline.day:
+        raise InvalidDateError(
+            field="follow_up.date",
+            value=follow_up.date,
+            expected=f"a date on or after the baseline date {baseline.day}",
+        )
+    common = {
+        "analyte": baseline.analyte,
+        "baseline_date": baseline.day,
+        "follow_up_date": follow_up.day,
+    }
+    if not comparable:
+        return LabChange(**common, reason=why)
+    absolute, percent = relative_change(
+        baseline.canonical_value, follow_up.canonical_value
+    )
+    pct_ok = not np.isnan(percent)
+    return LabChange(
+        **common,
+        baseline=baseline.canonical_value,
+        follow_up=follow_up.canonical_value,
+        unit=baseline.canonical_unit,
+        absolute=absolute,
+        percent=percent if pct_ok else None,
+        reason=None if pct_ok else "baseline is 0: percent change undefined",
+    )
+
+
+def _require(lab: LabResult, allowed: frozenset[Analyte], field: str) -> None:
+    if lab.analyte not in allowed:
+        raise InvalidValueError(
+            field=f"{field}.analyte",
+            value=lab.analyte.value,
+            expected="one of " + ", ".join(sorted(a.value for a in allowed)),
+        )
+
+
+def _flag(c: Criterion) -> str:
+    if c.status is Status.NOT_EVALUABLE:
+        return f"not evaluable ({c.reason})"
+    word = "low" if c.status is Status.MET else "not low"
+    return f"{word}, {c.observed:.4g} vs < {c.threshold:.4g} {c.unit} ({c.reason})"
+
+
+def complement_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
+    """Change of C3, C4 or CH50 from baseline (absolute in g/L or U/mL, percent).
+
+    Parameters
+    ----------
+    baseline, follow_up : LabResult
+        Two C3, two C4 or two CH50 results. C3/C4 in any mass-concentration
+        unit are compared in g/L; CH50 units are assay-specific, so two CH50
+        results are compared only when both name the same assay.
+
+    Returns
+    -------
+    LabChange
+        See :func:`lab_change`.
+
+    Raises
+    ------
+    InvalidValueError
+        If a result is not complement, or the analytes differ.
+    InvalidDateError
+        If *follow_up* precedes *baseline*.
+
+    Examples
+    --------
+    >>> a = LabResult(analyte="c4", value=0.05, unit="g/L", date="2024-01-05")
+    >>> b = LabResult(analyte="c4", value=15, unit="mg/dL", date="2024-06-05")
+    >>> ch = complement_change(a, b)
+    >>> round(ch.absolute, 3), round(ch.percent)
+    (0.1, 200)
+    """
+    _require(baseline, COMPLEMENT_ANALYTES, "baseline")
+    _require(follow_up, COMPLEMENT_ANALYTES, "follow_up")
+    return lab_change(baseline, follow_up)
+
+
+def dsdna_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
+    """Change of anti-dsDNA from baseline, only within one assay or IU/mL.
+
+    Parameters
+    ----------
+    baseline, follow_up : LabResult
+        Two anti-dsDNA results. IU/mL (WHO standard) results are compared
+        across assays; an assay's U/mL, Farr % binding and titres only when
+        both results name the same assay.
+
+    Returns
+    -------
+    LabChange
+        See :func:`lab_change`; not evaluable across assays or unit families.
+
+    Raises
+    ------
+    InvalidValueError
+        If a result is not anti-dsDNA.
+    InvalidDateError
+        If *follow_up* precedes *baseline*.
+
+    Examples
+    --------
+    >>> a = LabResult(
+    ...     analyte="anti_dsdna", value=120, unit="U/mL", date="2024-01-05", assay="X"
+    ... )
+    >>> b = LabResult(
+    ...     analyte="anti_dsdna", value=30, unit="U/mL", date="2024-06-05", assay="X"
+    ... )
+    >>> dsdna_change(a, b).percent
+    -75.0
+    """
+    allowed = frozenset({Analyte.ANTI_DSDNA})
+    _require(baseline, allowed, "baseline")
+    _require(follow_up, allowed, "follow_up")
+    return lab_change(baseline, follow_up)
+
+
+def complement_normalised(
+    baseline: LabResult, follow_up: LabResult, *, use_default: bool = True
+) -> Criterion:
+    """Whether C3, C4 or CH50 went from low to normal (no longer below the LLN).
+
+    Each result is judged against its own lab's lower limit with
+    :func:`low_complement`, so the two may come from different labs or assays.
+
+    Parameters
+    ----------
+    baseline, follow_up : LabResult
+        Two results of the same complement analyte, *follow_up* not earlier.
+    use_default : bool, optional
+        Passed to :func:`low_complement` (default lower limits when the lab
+        gave none).
+
+    Returns
+    -------
+    Criterion
+        ``c3_normalised`` (etc.): met when the baseline is low and the follow-up
+        is not; not met when the baseline was not low (nothing to normalise) or
+        the follow-up is still low; not evaluable when either flag is.
+        ``observed`` is the follow-up value and ``threshold`` its lower limit,
+        in the canonical unit.
+
+    Raises
+    ------
+    InvalidValueError
+        If a result is not complement, or the analytes differ.
+    InvalidDateError
+        If *follow_up* precedes *baseline*.
+
+    Examples
+    --------
+    >>> a = LabResult(
+    ...     analyte="c3", value=62, unit="mg/dL", date="2024-01-05", reference_low=90
+    ... )
+    >>> b = LabResult(
+    ...     analyte="c3", value=0.95, unit="g/L", date="2024-06-05", reference_low=0.9
+    ... )
+    >>> complement_normalised(a, b).status.value
+    'met'
+    """
+    _require(baseline, COMPLEMENT_ANALYTES, "baseline")
+    _require(follow_up, COMPLEMENT_ANALYTES, "follow_up")
+    if baseline.analyte is not follow_up.analyte:
+        raise InvalidValueError(
+            field="follow_up.analyte",
+            value=follow_up.analyte.value,
+            expected=f"the baseline's analyte ({baseline.analyte.value})",
+        )
+    if follow_up.day < baseline.day:
+        raise InvalidDateError(
+            field="follow_up.date",
+            value=follow_up.date,
+            expected=f"a date on or after the baseline date {baseline.day}",
+        )
+    before = low_complement(baseline, use_default=use_default)
+    after = low_complement(follow_up, use_default=use_default)
+    after_normal = Status.of(None if after.met is None else not after.met)
+    status = all_of([before.status, after_normal])
+    if before.status is Status.NOT_MET:
+        note = "baseline was not low: nothing to normalise"
+    elif after.status is Status.MET:
+        note = "still low at follow-up"
+    elif status is Status.MET:
+        note = "low at baseline, not low at follow-up"
+    else:
+        note = "a flag is not evaluable"
+    reason = f"{note}; baseline: {_flag(before)}; follow-up: {_flag(after)}"
+    return Criterion(
+        name=f"{baseline.analyte.value}_normalised",
+        status=status,
+        observed=follow_up.canonical_value,
+        threshold=after.threshold,
+        comparator=None if after.threshold is None else Comparator.LT,
+        unit=follow_up.canonical_unit,
+        reason=reason,
+        source=LOW_COMPLEMENT_SOURCE,
+    )
