@@ -1,0 +1,561 @@
+"""Lab-derived SLEDAI-2K descriptors and the visit-level score.
+
+Eight descriptors can be read from laboratory results: proteinuria, hematuria,
+pyuria, low complement, increased DNA binding, fever, thrombocytopenia and
+leukopenia. A descriptor is present if any result inside the look-back window
+(the visit day and the ``window_days`` days before it) meets its definition,
+which is the same as asking whether the worst result does; the kernel
+:func:`lab_descriptors` works on those worst values in canonical units.
+Complement and anti-dsDNA are judged against each result's own laboratory
+range by :mod:`lupusscore.serology`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from lupusscore.activity._sledai import (
+    SledaiResult,
+    _assemble,
+    _check_tristate,
+    _findings,
+    _resolve_options,
+)
+from lupusscore.activity._variants import SledaiVariant
+from lupusscore.analytes import Analyte
+from lupusscore.errors import InvalidValueError
+from lupusscore.models import LabResult, Visit
+from lupusscore.results import Comparator, Criterion, Status, any_of, snap
+from lupusscore.serology import (
+    FARR_PERCENT_BINDING_SLEDAI,
+    dsdna_increased,
+    low_complement,
+)
+
+__all__ = [
+    "FEVER_CELSIUS",
+    "HEMATURIA_RBC_PER_HPF",
+    "LAB_RULES",
+    "LEUKOPENIA_10E9_L",
+    "PROTEINURIA_G_PER_DAY",
+    "PROTEINURIA_UPCR_G_G",
+    "PYURIA_WBC_PER_HPF",
+    "THROMBOCYTOPENIA_10E9_L",
+    "LabRule",
+    "lab_descriptors",
+    "sledai_2k_visit",
+]
+
+_SLEDAI_2K: Final = "Gladman DD, et al. J Rheumatol 2002;29:288-91 (SLEDAI-2K)"
+
+#: Proteinuria: > 0.5 g/24 h (SLEDAI-2K descriptor 13; Gladman 2002).
+PROTEINURIA_G_PER_DAY: Final = 0.5
+#: Proteinuria from a spot urine protein/creatinine ratio: > 0.5 g/g. An
+#: ASSUMPTION of lupusscore: SLEDAI defines proteinuria in g/24 h only; the
+#: EULAR/ACR 2019 criterion allows an "equivalent spot UPCR" (Aringer 2019)
+#: without giving a number, and 0.5 g/g is taken as equivalent to 0.5 g/day
+#: (about 1 g of creatinine excreted a day).
+PROTEINURIA_UPCR_G_G: Final = 0.5
+#: Hematuria: > 5 red blood cells per high-power field (descriptor 12).
+HEMATURIA_RBC_PER_HPF: Final = 5.0
+#: Pyuria: > 5 white blood cells per high-power field (descriptor 14).
+PYURIA_WBC_PER_HPF: Final = 5.0
+#: Thrombocytopenia: < 100 x 10^9/L (descriptor 23; the "100,000" of the sheet).
+THROMBOCYTOPENIA_10E9_L: Final = 100.0
+#: Leukopenia: < 3 x 10^9/L (descriptor 24).
+LEUKOPENIA_10E9_L: Final = 3.0
+#: Fever: > 38 °C (descriptor 22).
+FEVER_CELSIUS: Final = 38.0
+
+_UPCR_SOURCE: Final = (
+    "lupusscore assumption: UPCR > 0.5 g/g taken as equivalent to > 0.5 g/24 h "
+    "(SLEDAI-2K gives g/24 h only; EULAR/ACR 2019, Aringer 2019, allows an "
+    "'equivalent spot UPCR')"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LabRule:
+    """How one numeric lab result decides one descriptor.
+
+    Attributes
+    ----------
+    descriptor : str
+        SLEDAI-2K descriptor name.
+    analyte : Analyte
+        The analyte read.
+    threshold : float
+        Threshold in the analyte's canonical unit.
+    comparator : Comparator
+        Present when ``value <comparator> threshold``.
+    unit : str
+        Canonical unit of *threshold*.
+    worst : str
+        ``"max"`` or ``"min"``: which result in the window is the worst.
+    source : str
+        Citation.
+    """
+
+    descriptor: str
+    analyte: Analyte
+    threshold: float
+    comparator: Comparator
+    unit: str
+    worst: str
+    source: str = _SLEDAI_2K
+
+
+#: Numeric rules, one per (descriptor, analyte). Proteinuria has two: a 24-h
+#: result decides when there is one in the window, else the UPCR.
+LAB_RULES: Final[tuple[LabRule, ...]] = (
+    LabRule(
+        "proteinuria",
+        Analyte.PROTEIN_24H,
+        PROTEINURIA_G_PER_DAY,
+        Comparator.GT,
+        "g/day",
+        "max",
+    ),
+    LabRule(
+        "proteinuria",
+        Analyte.UPCR,
+        PROTEINURIA_UPCR_G_G,
+        Comparator.GT,
+        "g/g",
+        "max",
+        _UPCR_SOURCE,
+    ),
+    LabRule(
+        "hematuria",
+        Analyte.URINE_RBC,
+        HEMATURIA_RBC_PER_HPF,
+        Comparator.GT,
+        "/hpf",
+        "max",
+    ),
+    LabRule(
+        "pyuria",
+        Analyte.URINE_WBC,
+        PYURIA_WBC_PER_HPF,
+        Comparator.GT,
+        "/hpf",
+        "max",
+    ),
+    LabRule(
+        "fever",
+        Analyte.BODY_TEMPERATURE,
+        FEVER_CELSIUS,
+        Comparator.GT,
+        "°C",
+        "max",
+    ),
+    LabRule(
+        "thrombocytopenia",
+        Analyte.PLATELETS,
+        THROMBOCYTOPENIA_10E9_L,
+        Comparator.LT,
+        "10^9/L",
+        "min",
+    ),
+    LabRule(
+        "leukopenia",
+        Analyte.WBC,
+        LEUKOPENIA_10E9_L,
+        Comparator.LT,
+        "10^9/L",
+        "min",
+    ),
+)
+_RULE: Final[dict[Analyte, LabRule]] = {r.analyte: r for r in LAB_RULES}
+
+
+# ---------------------------------------------------------------------------
+# kernel
+# ---------------------------------------------------------------------------
+
+
+def _values(
+    value: npt.ArrayLike, *, field: str, unit: str, signed: bool = False
+) -> npt.NDArray[np.float64]:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidValueError(
+            field=field, value=value, unit=unit, expected="numbers (NaN if missing)"
+        ) from exc
+    bad = np.isinf(arr) if signed else np.isinf(arr) | (arr < 0)
+    if np.any(bad):
+        raise InvalidValueError(
+            field=field,
+            value=float(np.atleast_1d(arr)[np.atleast_1d(bad)][0]),
+            unit=unit,
+            expected="a finite number"
+            + ("" if signed else " >= 0")
+            + " in the canonical unit, or NaN if missing",
+        )
+    return arr
+
+
+def _flag(values: npt.NDArray[np.float64], rule: LabRule) -> npt.NDArray[np.float64]:
+    """1.0 where the rule is met, 0.0 where not, NaN where the value is missing."""
+    missing = np.isnan(values)
+    filled = np.where(missing, rule.threshold, values)
+    hit = rule.comparator.apply(snap(filled), snap(rule.threshold))
+    return np.where(missing, np.nan, hit.astype(np.float64))
+
+
+def lab_descriptors(
+    *,
+    protein_24h_g_day: npt.ArrayLike = np.nan,
+    upcr_g_g: npt.ArrayLike = np.nan,
+    urine_rbc_per_hpf: npt.ArrayLike = np.nan,
+    urine_wbc_per_hpf: npt.ArrayLike = np.nan,
+    temperature_c: npt.ArrayLike = np.nan,
+    platelets_10e9_l: npt.ArrayLike = np.nan,
+    wbc_10e9_l: npt.ArrayLike = np.nan,
+    use_upcr: bool = True,
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Decide the numeric lab descriptors from worst values in canonical units.
+
+    Parameters
+    ----------
+    protein_24h_g_day : float or array-like, optional
+        Highest 24-h urine protein in the window, g/day.
+    upcr_g_g : float or array-like, optional
+        Highest urine protein/creatinine ratio in the window, g/g.
+    urine_rbc_per_hpf, urine_wbc_per_hpf : float or array-like, optional
+        Highest urine red / white cells per high-power field.
+    temperature_c : float or array-like, optional
+        Highest body temperature, °C.
+    platelets_10e9_l, wbc_10e9_l : float or array-like, optional
+        Lowest platelet / white cell count, 10^9/L.
+    use_upcr : bool, default True
+        Decide proteinuria from the UPCR (> 0.5 g/g, an assumption) when there
+        is no 24-h result. With False, UPCR is ignored.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        For ``proteinuria``, ``hematuria``, ``pyuria``, ``fever``,
+        ``thrombocytopenia`` and ``leukopenia``: ``1.0`` present, ``0.0``
+        absent, ``NaN`` not derivable (missing input), broadcast to a common
+        shape. These are columns of the :func:`sledai_2k_cohort` array.
+
+    Raises
+    ------
+    InvalidValueError
+        An infinite or negative value (NaN means missing).
+
+    Notes
+    -----
+    Thresholds (Gladman 2002): proteinuria > 0.5 g/24 h, hematuria > 5/hpf,
+    pyuria > 5/hpf, fever > 38 °C, thrombocytopenia < 100 x 10^9/L, leukopenia
+    < 3 x 10^9/L. A 24-h protein decides proteinuria when given; the UPCR is
+    used only without one. Values are rounded to 12 significant digits before
+    comparing, so a unit conversion cannot move a value across a threshold.
+
+    Examples
+    --------
+    >>> out = lab_descriptors(platelets_10e9_l=[99.0, 100.0, np.nan], upcr_g_g=0.8)
+    >>> out["thrombocytopenia"].tolist(), out["proteinuria"].tolist()
+    ([1.0, 0.0, nan], [1.0, 1.0, 1.0])
+    """
+    given = {
+        Analyte.PROTEIN_24H: protein_24h_g_day,
+        Analyte.UPCR: upcr_g_g,
+        Analyte.URINE_RBC: urine_rbc_per_hpf,
+        Analyte.URINE_WBC: urine_wbc_per_hpf,
+        Analyte.BODY_TEMPERATURE: temperature_c,
+        Analyte.PLATELETS: platelets_10e9_l,
+        Analyte.WBC: wbc_10e9_l,
+    }
+    names = {
+        Analyte.PROTEIN_24H: "protein_24h_g_day",
+        Analyte.UPCR: "upcr_g_g",
+        Analyte.URINE_RBC: "urine_rbc_per_hpf",
+        Analyte.URINE_WBC: "urine_wbc_per_hpf",
+        Analyte.BODY_TEMPERATURE: "temperature_c",
+        Analyte.PLATELETS: "platelets_10e9_l",
+        Analyte.WBC: "wbc_10e9_l",
+    }
+    arrays = np.broadcast_arrays(
+        *(
+            _values(
+                v,
+                field=names[a],
+                unit=_RULE[a].unit,
+                signed=a is Analyte.BODY_TEMPERATURE,
+            )
+            for a, v in given.items()
+        )
+    )
+    flags = {
+        a: _flag(np.asarray(arr, dtype=np.float64), _RULE[a])
+        for a, arr in zip(given, arrays, strict=True)
+    }
+    p24, upcr = flags[Analyte.PROTEIN_24H], flags[Analyte.UPCR]
+    proteinuria = np.where(np.isnan(p24), upcr, p24) if use_upcr else p24
+    return {
+        "proteinuria": proteinuria,
+        "hematuria": flags[Analyte.URINE_RBC],
+        "pyuria": flags[Analyte.URINE_WBC],
+        "fever": flags[Analyte.BODY_TEMPERATURE],
+        "thrombocytopenia": flags[Analyte.PLATELETS],
+        "leukopenia": flags[Analyte.WBC],
+    }
+
+
+# ---------------------------------------------------------------------------
+# visit level
+# ---------------------------------------------------------------------------
+
+_Derived = dict[str, tuple[Status, tuple[Criterion, ...], str]]
+
+
+def _window_labs(
+    visit: Visit, history: Sequence[Visit], window_days: int
+) -> list[tuple[LabResult, Visit]]:
+    start = visit.date - dt.timedelta(days=window_days)
+    out: list[tuple[LabResult, Visit]] = []
+    for source in (visit, *history):
+        for lab in source.labs:
+            if start <= lab.day <= visit.date:
+                out.append((lab, source))
+    return out
+
+
+def _usable(
+    labs: Iterable[tuple[LabResult, Visit]], analytes: Iterable[Analyte], name: str
+) -> list[LabResult]:
+    """Labs of *analytes*, leaving out those from visits that excluded *name*."""
+    wanted = set(analytes)
+    return [
+        lab for lab, src in labs if lab.analyte in wanted and name not in src.exclusions
+    ]
+
+
+def _span(labs: Sequence[LabResult]) -> str:
+    days = sorted(lab.day for lab in labs)
+    when = str(days[0]) if days[0] == days[-1] else f"{days[0]} to {days[-1]}"
+    return f"{len(labs)} result(s) dated {when}"
+
+
+def _rule_criterion(rule: LabRule, labs: Sequence[LabResult]) -> Criterion | None:
+    if not labs:
+        return None
+    pick: Callable[[Iterable[float]], float] = max if rule.worst == "max" else min
+    worst = pick(lab.canonical_value for lab in labs)
+    flag = float(_flag(np.asarray(worst, dtype=np.float64), rule))
+    return Criterion(
+        name=f"{rule.descriptor}_{rule.analyte.value}",
+        status=Status.of(bool(flag == 1)),
+        observed=worst,
+        threshold=rule.threshold,
+        comparator=rule.comparator,
+        unit=rule.unit,
+        reason=f"{'highest' if rule.worst == 'max' else 'lowest'} of {_span(labs)}",
+        source=rule.source,
+    )
+
+
+def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Derived:
+    out: _Derived = {}
+    crits: dict[Analyte, Criterion] = {}
+    for rule in LAB_RULES:
+        if rule.analyte is Analyte.UPCR and not use_upcr:
+            continue
+        c = _rule_criterion(rule, _usable(labs, [rule.analyte], rule.descriptor))
+        if c is not None:
+            crits[rule.analyte] = c
+    worst = {a: np.nan if c.observed is None else c.observed for a, c in crits.items()}
+    flags = lab_descriptors(
+        protein_24h_g_day=worst.get(Analyte.PROTEIN_24H, np.nan),
+        upcr_g_g=worst.get(Analyte.UPCR, np.nan),
+        urine_rbc_per_hpf=worst.get(Analyte.URINE_RBC, np.nan),
+        urine_wbc_per_hpf=worst.get(Analyte.URINE_WBC, np.nan),
+        temperature_c=worst.get(Analyte.BODY_TEMPERATURE, np.nan),
+        platelets_10e9_l=worst.get(Analyte.PLATELETS, np.nan),
+        wbc_10e9_l=worst.get(Analyte.WBC, np.nan),
+        use_upcr=use_upcr,
+    )
+    for name, flag in flags.items():
+        evidence = tuple(c for a, c in crits.items() if _RULE[a].descriptor == name)
+        value = float(flag)
+        if np.isnan(value):
+            out[name] = (Status.NOT_EVALUABLE, evidence, "no result in the window")
+            continue
+        note = ""
+        if name == "proteinuria":
+            note = (
+                "decided by the 24-h urine protein"
+                if Analyte.PROTEIN_24H in crits
+                else "decided by the UPCR (> 0.5 g/g taken as equivalent to "
+                "> 0.5 g/24 h: an assumption)"
+            )
+        out[name] = (Status.of(value == 1), evidence, note)
+    return out
+
+
+def _serology(
+    labs: Sequence[tuple[LabResult, Visit]],
+    variant: SledaiVariant,
+    *,
+    use_default_complement_limits: bool,
+) -> _Derived:
+    out: _Derived = {}
+    comp = [
+        low_complement(lab, use_default=use_default_complement_limits)
+        for lab in _usable(
+            labs, [Analyte.C3, Analyte.C4, Analyte.CH50], "low_complement"
+        )
+    ]
+    dna: list[Criterion] = []
+    for lab in _usable(labs, [Analyte.ANTI_DSDNA], "increased_dna_binding"):
+        dna.append(dsdna_increased(lab))
+        if variant.farr_binding and lab.family == FARR_PERCENT_BINDING_SLEDAI.family:
+            dna.append(dsdna_increased(lab, cutoff=FARR_PERCENT_BINDING_SLEDAI))
+    for name, crits, what in (
+        ("low_complement", comp, "C3, C4 or CH50"),
+        ("increased_dna_binding", dna, "anti-dsDNA"),
+    ):
+        if not crits:
+            out[name] = (Status.NOT_EVALUABLE, (), f"no {what} result in the window")
+            continue
+        status = any_of(crits)
+        note = (
+            "no result could be judged against a laboratory range"
+            if status is Status.NOT_EVALUABLE
+            else f"any of {len(crits)} judgement(s) in the window"
+        )
+        out[name] = (status, tuple(crits), note)
+    return out
+
+
+def sledai_2k_visit(
+    visit: Visit,
+    history: Sequence[Visit] = (),
+    *,
+    window_days: int | None = None,
+    variant: str | SledaiVariant = "sledai-2k",
+    arthritis_min_joints: int | None = None,
+    inflamed_joints: int | None = None,
+    new_or_recurrent: Mapping[str, bool | None] | None = None,
+    use_upcr: bool = True,
+    use_default_complement_limits: bool = False,
+) -> SledaiResult:
+    """Score SLEDAI from a visit: clinician-entered descriptors plus labs.
+
+    Parameters
+    ----------
+    visit : Visit
+        The visit scored. ``visit.descriptors`` are the clinician-entered
+        descriptors, ``visit.exclusions`` the descriptors explained by another
+        cause, ``visit.labs`` its results.
+    history : sequence of Visit, optional
+        Earlier visits of the same participant; their labs dated inside the
+        window count too. Labs from a visit whose ``exclusions`` name a
+        descriptor are not used for that descriptor.
+    window_days : int, optional
+        Look-back window in days: labs dated from ``visit.date - window_days``
+        to ``visit.date`` (inclusive) are used. Default: the variant's (10;
+        30 for ``"sledai-2k-30d"``).
+    variant : str, default "sledai-2k"
+        ``"sledai-2k"``, ``"sledai-2k-30d"``, ``"clinical-sledai-2k"``,
+        ``"sledai"`` or ``"selena-sledai"``.
+    arthritis_min_joints : int, optional
+        Minimum inflamed joints for arthritis (default 2 for the SLEDAI-2K
+        family, 3 for original and SELENA); applies with *inflamed_joints*.
+    inflamed_joints : int, optional
+        Joints with pain and signs of inflammation; decides arthritis.
+    new_or_recurrent : mapping of str to bool or None, optional
+        For original SLEDAI and SELENA-SLEDAI: whether rash, alopecia, mucosal
+        ulcers or proteinuria is new or recurrent (True) or persistent (False).
+    use_upcr : bool, default True
+        Derive proteinuria from a UPCR > 0.5 g/g when no 24-h protein is in
+        the window (an assumed equivalence).
+    use_default_complement_limits : bool, default False
+        Judge C3/C4 without a lab lower limit against the serology module's
+        documented defaults. SLEDAI-2K asks for the testing laboratory's limit,
+        so by default such a result is not evaluable.
+
+    Returns
+    -------
+    SledaiResult
+        Each descriptor with its source: ``clinician`` (entered, or joint
+        count), ``lab``, ``excluded`` or ``not_assessed``. A descriptor neither
+        entered nor derivable is not assessed: ``score`` is then a lower bound
+        and ``complete`` is False.
+
+    Raises
+    ------
+    InvalidValueError
+        A history visit of another participant, or bad options.
+    DefinitionError
+        An unknown variant.
+
+    Notes
+    -----
+    A clinician-entered True/False takes precedence over the labs (attribution
+    to SLE is a clinical judgement); a disagreeing lab value is noted in the
+    descriptor's ``reason``. Labs dated after the visit are not used.
+
+    References
+    ----------
+    Gladman DD, Ibañez D, Urowitz MB. J Rheumatol 2002;29:288-91. Touma Z,
+    Urowitz MB, Gladman DD. Lupus 2010;19:49-51 (30-day window).
+
+    Examples
+    --------
+    >>> from lupusscore import LabResult, Visit
+    >>> v = Visit(
+    ...     participant_id="P01",
+    ...     date="2024-03-01",
+    ...     labs=[
+    ...         LabResult(
+    ...             analyte="platelets", value=85, unit="10^9/L", date="2024-03-01"
+    ...         ),
+    ...         LabResult(
+    ...             analyte="protein_24h", value=1.2, unit="g/day", date="2024-02-25"
+    ...         ),
+    ...     ],
+    ...     descriptors={"rash": True},
+    ... )
+    >>> r = sledai_2k_visit(v)
+    >>> r.score, r.complete
+    (7, False)
+    >>> r.descriptor("proteinuria").source.value, r.descriptor("rash").source.value
+    ('lab', 'clinician')
+    """
+    v, window, min_joints, joints, nr = _resolve_options(
+        variant, window_days, arthritis_min_joints, inflamed_joints, new_or_recurrent
+    )
+    if not isinstance(visit, Visit):
+        raise InvalidValueError(
+            field="visit", value=type(visit).__name__, expected="a Visit"
+        )
+    for i, past in enumerate(history):
+        if not isinstance(past, Visit) or past.participant_id != visit.participant_id:
+            raise InvalidValueError(
+                field=f"history[{i}]",
+                value=getattr(past, "participant_id", type(past).__name__),
+                expected=f"a Visit of participant {visit.participant_id!r}",
+            )
+    _check_tristate(visit.descriptors, field="visit.descriptors")
+    labs = _window_labs(visit, history, window)
+    derived = _numeric(labs, use_upcr=use_upcr) | _serology(
+        labs, v, use_default_complement_limits=use_default_complement_limits
+    )
+    findings = _findings(
+        visit.descriptors,
+        visit.exclusions,
+        derived,
+        inflamed_joints=joints,
+        arthritis_min_joints=min_joints,
+    )
+    return _assemble(findings, v, window, nr)

@@ -1,0 +1,880 @@
+"""SLEDAI-2K descriptors as cited data, the scoring kernel and the result model.
+
+Higher SLEDAI = more active disease. The score is the sum of the weights of
+the descriptors that are present (Gladman 2002); the range is 0-105.
+
+Encoding used by the kernel and the cohort form: one column per descriptor in
+the order of :data:`lupusscore.models.SLEDAI_2K_DESCRIPTOR_NAMES`, ``1.0``
+present, ``0.0`` absent, ``NaN`` not assessed. A row with a not-assessed
+descriptor that the variant scores has no exact score: its score is ``NaN``,
+with the bounds reported separately. Missing is never counted as absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from lupusscore.activity._variants import SledaiVariant, sledai_variant
+from lupusscore.errors import InvalidValueError
+from lupusscore.models import SLEDAI_2K_DESCRIPTOR_NAMES, Visit
+from lupusscore.results import Comparator, Criterion, Status
+
+__all__ = [
+    "SLEDAI_2K_DESCRIPTORS",
+    "SLEDAI_2K_MAX_SCORE",
+    "SLEDAI_2K_WEIGHTS",
+    "DescriptorResult",
+    "DescriptorSource",
+    "OrganSystem",
+    "SledaiDescriptor",
+    "SledaiResult",
+    "SledaiScores",
+    "sledai_2k",
+    "sledai_2k_cohort",
+]
+
+GLADMAN_2002: Final = (
+    "Gladman DD, Ibañez D, Urowitz MB. Systemic lupus erythematosus disease "
+    "activity index 2000. J Rheumatol 2002;29:288-91"
+)
+
+
+class OrganSystem(StrEnum):
+    """The nine organ systems of SLEDAI-2K."""
+
+    CNS = "cns"
+    VASCULAR = "vascular"
+    MUSCULOSKELETAL = "musculoskeletal"
+    RENAL = "renal"
+    MUCOCUTANEOUS = "mucocutaneous"
+    SEROSAL = "serosal"
+    IMMUNOLOGIC = "immunologic"
+    CONSTITUTIONAL = "constitutional"
+    HEMATOLOGIC = "hematologic"
+
+
+@dataclass(frozen=True, slots=True)
+class SledaiDescriptor:
+    """One SLEDAI-2K descriptor.
+
+    Attributes
+    ----------
+    number : int
+        Position on the published form (1-24).
+    name : str
+        Public name (one of :data:`lupusscore.models.SLEDAI_2K_DESCRIPTOR_NAMES`).
+    label : str
+        Human-readable name.
+    organ_system : OrganSystem
+        Organ system.
+    weight : int
+        SLEDAI-2K weight (the same in every variant).
+    definition : str
+        Operational definition (paraphrased; thresholds exact).
+    source : str
+        Citation.
+    """
+
+    number: int
+    name: str
+    label: str
+    organ_system: OrganSystem
+    weight: int
+    definition: str
+    source: str = GLADMAN_2002
+
+
+_S = OrganSystem
+# (label, organ system, weight, definition) in form order, paired with
+# SLEDAI_2K_DESCRIPTOR_NAMES below. Weights and definitions: Gladman 2002, as
+# tabulated in REFERENCE.md section 1.2 ([V][C]: weights by system CNS 7x8,
+# vascular 1x8, musculoskeletal 2x4, renal 4x4, mucocutaneous 3x2, serosal 2x2,
+# immunologic 2x2, constitutional 1x1, haematologic 2x1).
+_ROWS: Final[tuple[tuple[str, OrganSystem, int, str], ...]] = (
+    (
+        "Seizure",
+        _S.CNS,
+        8,
+        "Recent onset; metabolic, infectious and drug causes excluded.",
+    ),
+    (
+        "Psychosis",
+        _S.CNS,
+        8,
+        "Severe disturbance in the perception of reality impairing normal "
+        "function (hallucinations, incoherence, marked loose associations, "
+        "impoverished thought content, marked illogical thinking, bizarre, "
+        "disorganised or catatonic behaviour); uraemia and drugs excluded.",
+    ),
+    (
+        "Organic brain syndrome",
+        _S.CNS,
+        8,
+        "Impaired orientation, memory or other intellectual function with rapid "
+        "onset and fluctuating course: clouding of consciousness plus at least "
+        "2 of perceptual disturbance, incoherent speech, insomnia or daytime "
+        "drowsiness, increased or decreased psychomotor activity; metabolic, "
+        "infectious and drug causes excluded.",
+    ),
+    (
+        "Visual disturbance",
+        _S.CNS,
+        8,
+        "Retinal changes of SLE: cytoid bodies, retinal haemorrhages, serous "
+        "exudate or haemorrhage in the choroid, or optic neuritis; "
+        "hypertension, infection and drugs excluded.",
+    ),
+    (
+        "Cranial nerve disorder",
+        _S.CNS,
+        8,
+        "New onset of sensory or motor neuropathy of a cranial nerve.",
+    ),
+    (
+        "Lupus headache",
+        _S.CNS,
+        8,
+        "Severe, persistent headache, possibly migrainous, not responding to "
+        "narcotic analgesia.",
+    ),
+    (
+        "CVA",
+        _S.CNS,
+        8,
+        "New-onset cerebrovascular accident(s); arteriosclerosis excluded.",
+    ),
+    (
+        "Vasculitis",
+        _S.VASCULAR,
+        8,
+        "Ulceration, gangrene, tender finger nodules, periungual infarction, "
+        "splinter haemorrhages, or vasculitis proven by biopsy or angiogram.",
+    ),
+    (
+        "Arthritis",
+        _S.MUSCULOSKELETAL,
+        4,
+        "Joints with pain and signs of inflammation (tenderness, swelling or "
+        "effusion); SLEDAI-2K sheet: >= 2 joints (original SLEDAI: > 2).",
+    ),
+    (
+        "Myositis",
+        _S.MUSCULOSKELETAL,
+        4,
+        "Proximal muscle aching or weakness with raised CK or aldolase, or EMG "
+        "changes, or a biopsy showing myositis.",
+    ),
+    (
+        "Urinary casts",
+        _S.RENAL,
+        4,
+        "Heme-granular or red blood cell casts.",
+    ),
+    (
+        "Hematuria",
+        _S.RENAL,
+        4,
+        "> 5 red blood cells per high-power field; stone, infection and other "
+        "causes excluded.",
+    ),
+    (
+        "Proteinuria",
+        _S.RENAL,
+        4,
+        "> 0.5 g/24 h; persistent proteinuria counts (original and SELENA: new "
+        "onset or recent increase of > 0.5 g/24 h only).",
+    ),
+    (
+        "Pyuria",
+        _S.RENAL,
+        4,
+        "> 5 white blood cells per high-power field; infection excluded.",
+    ),
+    (
+        "Rash",
+        _S.MUCOCUTANEOUS,
+        2,
+        "Inflammatory-type rash; new, recurrent or ongoing.",
+    ),
+    (
+        "Alopecia",
+        _S.MUCOCUTANEOUS,
+        2,
+        "Abnormal patchy or diffuse hair loss; ongoing counts.",
+    ),
+    (
+        "Mucosal ulcers",
+        _S.MUCOCUTANEOUS,
+        2,
+        "Oral or nasal ulceration; ongoing counts.",
+    ),
+    (
+        "Pleurisy",
+        _S.SEROSAL,
+        2,
+        "Pleuritic chest pain with pleural rub or effusion, or pleural thickening.",
+    ),
+    (
+        "Pericarditis",
+        _S.SEROSAL,
+        2,
+        "Pericardial pain with at least 1 of rub, effusion, or "
+        "electrocardiogram or echocardiogram confirmation.",
+    ),
+    (
+        "Low complement",
+        _S.IMMUNOLOGIC,
+        2,
+        "CH50, C3 or C4 below the lower limit of normal of the testing laboratory.",
+    ),
+    (
+        "Increased DNA binding",
+        _S.IMMUNOLOGIC,
+        2,
+        "DNA binding above the normal range of the testing laboratory "
+        "(original and SELENA: also > 25% binding by Farr assay).",
+    ),
+    (
+        "Fever",
+        _S.CONSTITUTIONAL,
+        1,
+        "> 38 °C; infection excluded.",
+    ),
+    (
+        "Thrombocytopenia",
+        _S.HEMATOLOGIC,
+        1,
+        "< 100 x 10^9/L (< 100,000/mm3); drug causes excluded.",
+    ),
+    (
+        "Leukopenia",
+        _S.HEMATOLOGIC,
+        1,
+        "< 3 x 10^9/L (< 3,000/mm3); drug causes excluded.",
+    ),
+)
+
+#: The 24 descriptors in form order (Gladman 2002).
+SLEDAI_2K_DESCRIPTORS: Final[tuple[SledaiDescriptor, ...]] = tuple(
+    SledaiDescriptor(
+        number=i,
+        name=name,
+        label=label,
+        organ_system=system,
+        weight=weight,
+        definition=definition,
+    )
+    for i, (name, (label, system, weight, definition)) in enumerate(
+        zip(SLEDAI_2K_DESCRIPTOR_NAMES, _ROWS, strict=True), start=1
+    )
+)
+_BY_NAME: Final[dict[str, SledaiDescriptor]] = {
+    d.name: d for d in SLEDAI_2K_DESCRIPTORS
+}
+_INDEX: Final[dict[str, int]] = {
+    name: i for i, name in enumerate(SLEDAI_2K_DESCRIPTOR_NAMES)
+}
+
+#: Weight of each descriptor, by name (Gladman 2002).
+SLEDAI_2K_WEIGHTS: Final[Mapping[str, int]] = {
+    d.name: d.weight for d in SLEDAI_2K_DESCRIPTORS
+}
+#: Highest possible SLEDAI-2K: 8x8 + 6x4 + 7x2 + 3x1 = 105 (Gladman 2002).
+SLEDAI_2K_MAX_SCORE: Final = 105
+_N: Final = len(SLEDAI_2K_DESCRIPTOR_NAMES)
+
+
+class DescriptorSource(StrEnum):
+    """Where a descriptor's value came from."""
+
+    CLINICIAN = "clinician"
+    LAB = "lab"
+    EXCLUDED = "excluded"
+    NOT_ASSESSED = "not_assessed"
+
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class DescriptorResult(BaseModel):
+    """One descriptor in a scored SLEDAI.
+
+    Attributes
+    ----------
+    name : str
+        Descriptor name.
+    weight : int
+        Its weight.
+    scored : bool
+        Whether the variant scores it (False for the serology items of clinical
+        SLEDAI).
+    present : bool or None
+        The finding: present, absent (also when excluded), or None if not
+        assessed.
+    counts : bool or None
+        Whether it counts toward the score under the variant: False for an
+        absent or excluded finding, or a persistent one where the variant counts
+        only new or recurrent activity; None when that cannot be decided.
+    contribution : int
+        Points it adds (its weight if it counts, else 0).
+    source : DescriptorSource
+        Clinician, lab, excluded or not assessed.
+    reason : str, optional
+        Exclusion reason, or a note on how the value was decided.
+    evidence : tuple of Criterion
+        Lab or joint-count criteria behind the value, when there are any.
+    """
+
+    model_config = _FROZEN
+
+    name: str
+    weight: int
+    scored: bool
+    present: bool | None
+    counts: bool | None
+    contribution: int
+    source: DescriptorSource
+    reason: str | None = None
+    evidence: tuple[Criterion, ...] = ()
+
+
+class SledaiResult(BaseModel):
+    """A scored SLEDAI, explained descriptor by descriptor.
+
+    Attributes
+    ----------
+    variant : str
+        Variant id (``"sledai-2k"`` ...).
+    window_days : int
+        The look-back window the descriptors were assessed over.
+    score : int
+        Sum of the weights of the descriptors that count. When ``complete`` is
+        False this is a lower bound.
+    upper_bound : int
+        The score if every not-assessed descriptor were present; equals
+        ``score`` when complete.
+    complete : bool
+        True when every descriptor the variant scores was decided.
+    not_assessed : tuple of str
+        Scored descriptors that could not be decided, in form order.
+    max_score : int
+        The variant's maximum (105; 101 for clinical SLEDAI).
+    descriptors : tuple of DescriptorResult
+        All 24 descriptors in form order.
+    """
+
+    model_config = _FROZEN
+
+    variant: str
+    window_days: int
+    score: int
+    upper_bound: int
+    complete: bool
+    not_assessed: tuple[str, ...]
+    max_score: int
+    descriptors: tuple[DescriptorResult, ...]
+
+    @property
+    def exact_score(self) -> int | None:
+        """The score if complete, else None (never a silent lower bound)."""
+        return self.score if self.complete else None
+
+    @property
+    def contributions(self) -> dict[str, int]:
+        """Points contributed by each descriptor, by name, in form order."""
+        return {d.name: d.contribution for d in self.descriptors}
+
+    @property
+    def sources(self) -> dict[str, DescriptorSource]:
+        """Where each descriptor's value came from, by name."""
+        return {d.name: d.source for d in self.descriptors}
+
+    def descriptor(self, name: str) -> DescriptorResult:
+        """Return the result for descriptor *name*.
+
+        Raises
+        ------
+        InvalidValueError
+            If *name* is not a SLEDAI-2K descriptor.
+        """
+        _check_names([name], field="name")
+        return self.descriptors[_INDEX[name]]
+
+
+class SledaiScores(NamedTuple):
+    """Cohort SLEDAI scores, one entry per row.
+
+    Attributes
+    ----------
+    score : numpy.ndarray of float64
+        Exact score, or NaN where a scored descriptor was not assessed.
+    lower_bound : numpy.ndarray of float64
+        Sum of weights of descriptors known to count.
+    upper_bound : numpy.ndarray of float64
+        Lower bound plus the weights of undecided descriptors.
+    complete : numpy.ndarray of bool
+        True where every scored descriptor was decided.
+    """
+
+    score: npt.NDArray[np.float64]
+    lower_bound: npt.NDArray[np.float64]
+    upper_bound: npt.NDArray[np.float64]
+    complete: npt.NDArray[np.bool_]
+
+
+# ---------------------------------------------------------------------------
+# kernel
+# ---------------------------------------------------------------------------
+
+
+def _weights(variant: SledaiVariant) -> npt.NDArray[np.float64]:
+    return np.array(
+        [d.weight if d.name in variant.scored else 0 for d in SLEDAI_2K_DESCRIPTORS],
+        dtype=np.float64,
+    )
+
+
+def _needs_new(variant: SledaiVariant) -> npt.NDArray[np.bool_]:
+    return np.array(
+        [n in variant.new_or_recurrent_only for n in SLEDAI_2K_DESCRIPTOR_NAMES],
+        dtype=np.bool_,
+    )
+
+
+def _kleene_and(
+    a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    false = (a == 0) | (b == 0)
+    unknown = np.isnan(a) | np.isnan(b)
+    return np.where(false, 0.0, np.where(unknown, np.nan, 1.0))
+
+
+def _counts_kernel(
+    present: npt.NDArray[np.float64],
+    new_or_recurrent: npt.NDArray[np.float64],
+    variant: SledaiVariant,
+) -> npt.NDArray[np.float64]:
+    """Whether each descriptor counts (1/0/NaN), applying new-or-recurrent rules."""
+    return np.where(
+        _needs_new(variant), _kleene_and(present, new_or_recurrent), present
+    )
+
+
+def _bounds_kernel(
+    counts: npt.NDArray[np.float64], variant: SledaiVariant
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Lower and upper score bounds over the last axis (the one SLEDAI formula)."""
+    w = _weights(variant)
+    lower = np.sum(np.where(counts == 1, w, 0.0), axis=-1)
+    upper = np.sum(np.where((counts == 1) | np.isnan(counts), w, 0.0), axis=-1)
+    return lower, upper
+
+
+def _as_indicator(values: npt.ArrayLike, *, field: str) -> npt.NDArray[np.float64]:
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidValueError(
+            field=field,
+            value=values,
+            expected="an array of 1 (present), 0 (absent) or NaN (not assessed)",
+        ) from exc
+    if arr.ndim != 2 or arr.shape[1] != _N:  # noqa: PLR2004 - (n, 24) shape
+        raise InvalidValueError(
+            field=field,
+            value=f"array of shape {arr.shape}",
+            expected=f"shape (n, {_N}): one column per SLEDAI-2K descriptor",
+        )
+    ok = np.isnan(arr) | (arr == 0) | (arr == 1)
+    if not np.all(ok):
+        raise InvalidValueError(
+            field=field,
+            value=float(arr[~ok].flat[0]),
+            expected="1 (present), 0 (absent) or NaN (not assessed)",
+        )
+    return arr
+
+
+def sledai_2k_cohort(
+    present: npt.ArrayLike,
+    *,
+    variant: str | SledaiVariant = "sledai-2k",
+    new_or_recurrent: npt.ArrayLike | None = None,
+) -> SledaiScores:
+    """Score many assessments at once from an ``(n, 24)`` indicator array.
+
+    Parameters
+    ----------
+    present : array-like of shape (n, 24)
+        One row per assessment, one column per descriptor in the order of
+        :data:`lupusscore.models.SLEDAI_2K_DESCRIPTOR_NAMES`: ``1`` present,
+        ``0`` absent (or excluded), ``NaN`` not assessed. Booleans are accepted.
+    variant : str, default "sledai-2k"
+        Which SLEDAI to compute (see :data:`SLEDAI_VARIANTS`).
+    new_or_recurrent : array-like of shape (n, 24), optional
+        For variants that count some descriptors only when new or recurrent
+        (original SLEDAI, SELENA-SLEDAI): ``1`` new or recurrent, ``0``
+        persistent, ``NaN`` unknown. Without it, a present descriptor of that
+        kind is undecided (the row's score is NaN).
+
+    Returns
+    -------
+    SledaiScores
+        ``score`` (NaN where incomplete), ``lower_bound``, ``upper_bound`` and
+        ``complete`` arrays of length n.
+
+    Raises
+    ------
+    InvalidValueError
+        Wrong shape, or a value other than 0, 1 or NaN.
+    DefinitionError
+        Unknown variant.
+
+    Notes
+    -----
+    The arthritis column is taken as assessed under the variant's joint-count
+    threshold; use :func:`sledai_2k` with ``inflamed_joints`` to apply one.
+
+    References
+    ----------
+    Gladman DD, Ibañez D, Urowitz MB. J Rheumatol 2002;29:288-91.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rows = np.zeros((2, 24))
+    >>> rows[0, 12] = 1  # proteinuria
+    >>> rows[1, 0] = np.nan  # seizure not assessed
+    >>> out = sledai_2k_cohort(rows)
+    >>> out.score.tolist(), out.lower_bound.tolist(), out.upper_bound.tolist()
+    ([4.0, nan], [4.0, 0.0], [4.0, 8.0])
+    """
+    v = sledai_variant(variant)
+    arr = _as_indicator(present, field="present")
+    if new_or_recurrent is None:
+        new = np.full_like(arr, np.nan)
+    else:
+        new = _as_indicator(new_or_recurrent, field="new_or_recurrent")
+        if new.shape != arr.shape:
+            raise InvalidValueError(
+                field="new_or_recurrent",
+                value=f"array of shape {new.shape}",
+                expected=f"the shape of present, {arr.shape}",
+            )
+    lower, upper = _bounds_kernel(_counts_kernel(arr, new, v), v)
+    complete = lower == upper
+    return SledaiScores(
+        score=np.where(complete, lower, np.nan),
+        lower_bound=lower,
+        upper_bound=upper,
+        complete=complete,
+    )
+
+
+# ---------------------------------------------------------------------------
+# one assessment
+# ---------------------------------------------------------------------------
+
+
+def _check_names(names: Iterable[object], *, field: str) -> None:
+    unknown = sorted(str(n) for n in names if n not in _INDEX)
+    if unknown:
+        raise InvalidValueError(
+            field=field,
+            value=unknown,
+            expected="SLEDAI-2K descriptor names: "
+            + ", ".join(SLEDAI_2K_DESCRIPTOR_NAMES),
+        )
+
+
+def _check_tristate(values: Mapping[str, object], *, field: str) -> None:
+    _check_names(values, field=field)
+    for name, value in values.items():
+        if value is not None and not isinstance(value, bool | np.bool_):
+            raise InvalidValueError(
+                field=f"{field}[{name!r}]",
+                value=value,
+                expected="True (present), False (absent) or None (not assessed)",
+            )
+
+
+def _check_int(value: object, *, field: str, minimum: int, unit: str = "") -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise InvalidValueError(
+            field=field, value=value, unit=unit, expected=f"an integer >= {minimum}"
+        )
+    if value < minimum:
+        raise InvalidValueError(
+            field=field, value=value, unit=unit, expected=f"an integer >= {minimum}"
+        )
+    return int(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    """One descriptor's finding before the variant's counting rules."""
+
+    present: bool | None
+    source: DescriptorSource
+    reason: str | None = None
+    evidence: tuple[Criterion, ...] = ()
+
+
+def _to_float(value: bool | None) -> float:  # noqa: FBT001 - tri-state
+    return np.nan if value is None else float(value)
+
+
+def _from_float(value: float) -> bool | None:
+    return None if np.isnan(value) else bool(value == 1)
+
+
+def _arthritis_from_joints(
+    inflamed_joints: int, min_joints: int, *, clinician: bool | None
+) -> _Finding:
+    met = inflamed_joints >= min_joints
+    note = (
+        f"{inflamed_joints} inflamed joint(s) against >= {min_joints}; the joint "
+        "count decides"
+    )
+    if clinician is not None and clinician != met:
+        note += f" (the clinician-entered value {clinician} differs)"
+    crit = Criterion(
+        name="arthritis_joint_count",
+        status=Status.of(met),
+        observed=float(inflamed_joints),
+        threshold=float(min_joints),
+        comparator=Comparator.GE,
+        unit="joints",
+        source="joints with pain and signs of inflammation; threshold: "
+        "SLEDAI-2K sheet >= 2, original SLEDAI > 2",
+    )
+    return _Finding(met, DescriptorSource.CLINICIAN, note, (crit,))
+
+
+def _findings(
+    clinician: Mapping[str, bool | None],
+    exclusions: Mapping[str, str],
+    derived: Mapping[str, tuple[Status, tuple[Criterion, ...], str]],
+    *,
+    inflamed_joints: int | None,
+    arthritis_min_joints: int,
+) -> dict[str, _Finding]:
+    out: dict[str, _Finding] = {}
+    for name in SLEDAI_2K_DESCRIPTOR_NAMES:
+        entered = clinician.get(name)
+        lab = derived.get(name)
+        evidence = lab[1] if lab is not None else ()
+        if name in exclusions:
+            out[name] = _Finding(
+                present=False,
+                source=DescriptorSource.EXCLUDED,
+                reason=f"excluded: {exclusions[name]}",
+                evidence=evidence,
+            )
+        elif name == "arthritis" and inflamed_joints is not None:
+            out[name] = _arthritis_from_joints(
+                inflamed_joints, arthritis_min_joints, clinician=entered
+            )
+        elif entered is not None:
+            note = None
+            if lab is not None and lab[0] is not Status.NOT_EVALUABLE:
+                lab_value = lab[0] is Status.MET
+                if lab_value != entered:
+                    note = (
+                        f"clinician-entered value used; the lab-derived value "
+                        f"({lab_value}) differs"
+                    )
+            out[name] = _Finding(
+                bool(entered), DescriptorSource.CLINICIAN, note, evidence
+            )
+        elif lab is not None and lab[0] is not Status.NOT_EVALUABLE:
+            out[name] = _Finding(
+                lab[0] is Status.MET, DescriptorSource.LAB, lab[2] or None, evidence
+            )
+        else:
+            why = "neither clinician-entered nor derivable from labs"
+            if lab is not None and lab[2]:
+                why += f" ({lab[2]})"
+            out[name] = _Finding(None, DescriptorSource.NOT_ASSESSED, why, evidence)
+    return out
+
+
+def _assemble(
+    findings: Mapping[str, _Finding],
+    variant: SledaiVariant,
+    window_days: int,
+    new_or_recurrent: Mapping[str, bool | None],
+) -> SledaiResult:
+    present = np.array(
+        [_to_float(findings[n].present) for n in SLEDAI_2K_DESCRIPTOR_NAMES]
+    )
+    new = np.array(
+        [_to_float(new_or_recurrent.get(n)) for n in SLEDAI_2K_DESCRIPTOR_NAMES]
+    )
+    counts = _counts_kernel(present[np.newaxis], new[np.newaxis], variant)
+    lower, upper = _bounds_kernel(counts, variant)
+    rows: list[DescriptorResult] = []
+    for i, d in enumerate(SLEDAI_2K_DESCRIPTORS):
+        f = findings[d.name]
+        scored = d.name in variant.scored
+        c = _from_float(float(counts[0, i]))
+        reason = f.reason
+        if d.name in variant.new_or_recurrent_only and f.present:
+            rule = f"{variant.label} counts {d.name} only when new or recurrent"
+            if c is None:
+                reason = _join(reason, f"{rule}; new_or_recurrent not given")
+            elif not c:
+                reason = _join(reason, f"{rule}; recorded as persistent")
+        if not scored:
+            reason = _join(reason, f"not part of {variant.label}")
+        rows.append(
+            DescriptorResult(
+                name=d.name,
+                weight=d.weight,
+                scored=scored,
+                present=f.present,
+                counts=c if scored else False,
+                contribution=d.weight if scored and c else 0,
+                source=f.source,
+                reason=reason,
+                evidence=f.evidence,
+            )
+        )
+    not_assessed = tuple(r.name for r in rows if r.scored and r.counts is None)
+    return SledaiResult(
+        variant=variant.id,
+        window_days=window_days,
+        score=int(lower[0]),
+        upper_bound=int(upper[0]),
+        complete=not not_assessed,
+        not_assessed=not_assessed,
+        max_score=variant.max_score,
+        descriptors=tuple(rows),
+    )
+
+
+def _join(first: str | None, second: str) -> str:
+    return second if not first else f"{first}; {second}"
+
+
+def _resolve_options(
+    variant: str | SledaiVariant,
+    window_days: int | None,
+    arthritis_min_joints: int | None,
+    inflamed_joints: int | None,
+    new_or_recurrent: Mapping[str, bool | None] | None,
+) -> tuple[SledaiVariant, int, int, int | None, Mapping[str, bool | None]]:
+    v = sledai_variant(variant)
+    window = (
+        v.window_days
+        if window_days is None
+        else _check_int(window_days, field="window_days", minimum=1, unit="days")
+    )
+    min_joints = (
+        v.arthritis_min_joints
+        if arthritis_min_joints is None
+        else _check_int(arthritis_min_joints, field="arthritis_min_joints", minimum=1)
+    )
+    joints = (
+        None
+        if inflamed_joints is None
+        else _check_int(inflamed_joints, field="inflamed_joints", minimum=0)
+    )
+    nr: Mapping[str, bool | None] = {} if new_or_recurrent is None else new_or_recurrent
+    _check_tristate(nr, field="new_or_recurrent")
+    return v, window, min_joints, joints, nr
+
+
+def sledai_2k(
+    descriptors: Mapping[str, bool | None] | Visit,
+    *,
+    variant: str | SledaiVariant = "sledai-2k",
+    window_days: int | None = None,
+    inflamed_joints: int | None = None,
+    arthritis_min_joints: int | None = None,
+    new_or_recurrent: Mapping[str, bool | None] | None = None,
+) -> SledaiResult:
+    """Score SLEDAI-2K (or a named variant) from clinician-assessed descriptors.
+
+    Parameters
+    ----------
+    descriptors : mapping of str to bool or None, or Visit
+        Descriptor name -> True (present), False (absent) or None (not
+        assessed); names not given are not assessed. A :class:`Visit` supplies
+        ``visit.descriptors`` and its ``exclusions`` are honoured (labs are not
+        read; use :func:`sledai_2k_visit` for that).
+    variant : str, default "sledai-2k"
+        ``"sledai-2k"``, ``"sledai-2k-30d"``, ``"clinical-sledai-2k"``,
+        ``"sledai"`` (original) or ``"selena-sledai"``.
+    window_days : int, optional
+        Look-back window the descriptors were assessed over, in days; recorded
+        with the result. Default: the variant's (10, or 30 for sledai-2k-30d).
+    inflamed_joints : int, optional
+        Number of joints with pain and signs of inflammation. When given, it
+        decides arthritis against ``arthritis_min_joints``.
+    arthritis_min_joints : int, optional
+        Minimum inflamed joints for arthritis. Default: 2 for the SLEDAI-2K
+        family (">= 2 joints"), 3 for original SLEDAI and SELENA-SLEDAI
+        ("> 2 joints").
+    new_or_recurrent : mapping of str to bool or None, optional
+        For variants that count some descriptors only when new or recurrent:
+        True new or recurrent, False persistent. A present descriptor of that
+        kind without an entry here is undecided (the result is incomplete).
+
+    Returns
+    -------
+    SledaiResult
+        ``score`` (int; a lower bound when ``complete`` is False), each
+        descriptor's contribution and source, ``not_assessed`` and
+        ``window_days``.
+
+    Raises
+    ------
+    InvalidValueError
+        An unknown descriptor name, or a value that is not True/False/None.
+    DefinitionError
+        An unknown variant.
+
+    References
+    ----------
+    Gladman DD, Ibañez D, Urowitz MB. J Rheumatol 2002;29:288-91.
+
+    Examples
+    --------
+    >>> r = sledai_2k({"arthritis": True, "proteinuria": True, "rash": False})
+    >>> r.score, r.complete, len(r.not_assessed)
+    (8, False, 21)
+    >>> full = {name: False for name in SLEDAI_2K_WEIGHTS}
+    >>> sledai_2k(full | {"seizure": True, "low_complement": True}).score
+    10
+    """
+    v, window, min_joints, joints, nr = _resolve_options(
+        variant, window_days, arthritis_min_joints, inflamed_joints, new_or_recurrent
+    )
+    if isinstance(descriptors, Visit):
+        clinician: Mapping[str, bool | None] = descriptors.descriptors
+        exclusions: Mapping[str, str] = descriptors.exclusions
+    elif isinstance(descriptors, Mapping):
+        clinician, exclusions = descriptors, {}
+    else:
+        raise InvalidValueError(
+            field="descriptors",
+            value=type(descriptors).__name__,
+            expected="a mapping of descriptor name to True/False/None, or a Visit",
+        )
+    _check_tristate(clinician, field="descriptors")
+    findings = _findings(
+        clinician,
+        exclusions,
+        {},
+        inflamed_joints=joints,
+        arthritis_min_joints=min_joints,
+    )
+    return _assemble(findings, v, window, nr)
