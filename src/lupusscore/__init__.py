@@ -6,6 +6,10 @@ here; submodules hold the kernels (``lupusscore.units``, ``lupusscore.analytes``
 
 import importlib.metadata as _metadata
 
+from lupusscore import activity as activity
+from lupusscore import kidney as kidney
+from lupusscore import serology as serology
+from lupusscore.activity import SledaiResult, sledai_2k, sledai_2k_visit
 from lupusscore.analytes import ANALYTES, Analyte, AnalyteSpec, analyte_spec
 from lupusscore.errors import (
     DefinitionError,
@@ -19,13 +23,43 @@ from lupusscore.errors import (
     UnitError,
     UnknownAnalyteError,
 )
+from lupusscore.kidney import EgfrResult, ProteinuriaResult, egfr, proteinuria
 from lupusscore.models import (
+    Event,
+    EventType,
     LabResult,
     Participant,
     Patient,
     Sex,
     Specimen,
+    Timepoint,
+    Trial,
     Visit,
+)
+from lupusscore.outcomes import (
+    MissingPolicy,
+    achieve_and_maintain,
+    clopper_pearson_interval,
+    confirmed_response,
+    first_response,
+    kaplan_meier,
+    wilson_interval,
+)
+from lupusscore.report import OutcomeTable, build_outcome_table
+from lupusscore.response import (
+    FlareCategory,
+    RenalFlareResult,
+    RenalResponseBatch,
+    RenalResponseDefinition,
+    RenalResponseResult,
+    ResponseCategory,
+    classify_renal_flare,
+    classify_renal_response,
+    evaluate_renal_response,
+    get_definition,
+    get_flare_definition,
+    list_definitions,
+    load_definition,
 )
 from lupusscore.results import Comparator, Criterion, Status, all_of, any_of
 from lupusscore.units import convert
@@ -43,24 +77,57 @@ __all__ = [
     "Criterion",
     "DefinitionError",
     "DuplicateResultError",
+    "EgfrResult",
+    "Event",
+    "EventType",
+    "FlareCategory",
     "ImplausibleValueError",
     "InvalidDateError",
     "InvalidValueError",
     "LabResult",
     "LupusScoreError",
+    "MissingPolicy",
     "NotEvaluableError",
+    "OutcomeTable",
     "OutsideValidatedRangeWarning",
     "Participant",
     "Patient",
+    "ProteinuriaResult",
+    "RenalFlareResult",
+    "RenalResponseBatch",
+    "RenalResponseDefinition",
+    "RenalResponseResult",
+    "ResponseCategory",
     "Sex",
+    "SledaiResult",
     "Specimen",
     "Status",
+    "Timepoint",
+    "Trial",
     "UnitError",
     "UnknownAnalyteError",
     "Visit",
     "__version__",
+    "achieve_and_maintain",
     "all_of",
     "analyte_spec",
     "any_of",
+    "build_outcome_table",
+    "classify_renal_flare",
+    "classify_renal_response",
+    "clopper_pearson_interval",
+    "confirmed_response",
     "convert",
+    "egfr",
+    "evaluate_renal_response",
+    "first_response",
+    "get_definition",
+    "get_flare_definition",
+    "kaplan_meier",
+    "list_definitions",
+    "load_definition",
+    "proteinuria",
+    "sledai_2k",
+    "sledai_2k_visit",
+    "wilson_interval",
 ]

@@ -1,0 +1,702 @@
+"""Change in kidney measures over time, and kidney end points.
+
+- Absolute and percent change of creatinine, eGFR or UPCR from a reference
+  value (baseline, pre-flare or nadir): :func:`absolute_change`,
+  :func:`percent_change` (array kernels) and :func:`change_from_reference`
+  (explained result).
+- Doubling of serum creatinine: :func:`creatinine_doubled`.
+- Confirmed eGFR decline of 30 % or 40 %: :func:`confirmed_egfr_decline`.
+- End-stage kidney disease: :func:`eskd`.
+
+Every function returns "not evaluable" with the reason when an input is
+missing; a missing value never counts as "no event".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final, overload
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from lupusscore.analytes import Analyte
+from lupusscore.errors import InvalidDateError, InvalidValueError
+from lupusscore.kidney._common import FloatArray, is_finite_number, output
+from lupusscore.kidney._model import EGFR_UNIT, EgfrResult
+from lupusscore.models import LabResult
+from lupusscore.results import Comparator, Criterion, Status, any_of
+
+__all__ = [
+    "CREATININE_DOUBLING_FACTOR",
+    "EGFR_DECLINE_PERCENTS",
+    "ESKD_EGFR_BELOW",
+    "ChangeQuantity",
+    "ChangeResult",
+    "EskdResult",
+    "ReferenceKind",
+    "absolute_change",
+    "change_from_reference",
+    "confirmed_egfr_decline",
+    "creatinine_doubled",
+    "eskd",
+    "percent_change",
+]
+
+_LEVEY_2014: Final = (
+    "Levey AS et al. GFR decline as an end point for clinical trials in CKD. "
+    "Am J Kidney Dis 2014;64:821-35"
+)
+_KDIGO_2012: Final = "KDIGO 2012 CKD guideline, Kidney Int Suppl 2013;3:1-150"
+
+#: Doubling of serum creatinine (current >= 2 × reference), the established
+#: kidney end point that approximates halving of GFR (Levey 2014).
+CREATININE_DOUBLING_FACTOR: Final = 2.0
+#: The eGFR declines evaluated as end points by the NKF-FDA workshop: a
+#: confirmed 30 % or 40 % decline (Levey 2014).
+EGFR_DECLINE_PERCENTS: Final = (30.0, 40.0)
+#: eGFR below which kidney function is in KDIGO category G5, "kidney failure"
+#: (mL/min/1.73 m²; KDIGO 2012 Table 5).
+ESKD_EGFR_BELOW: Final = 15.0
+_PERCENT: Final = 100.0
+
+
+class ReferenceKind(StrEnum):
+    """What a change is measured from."""
+
+    BASELINE = "baseline"
+    PRE_FLARE = "pre_flare"
+    NADIR = "nadir"
+
+
+class ChangeQuantity(StrEnum):
+    """Quantities whose change is tracked, each in its canonical unit."""
+
+    CREATININE = "creatinine"
+    EGFR = "egfr"
+    UPCR = "upcr"
+
+
+#: Canonical unit of each quantity.
+_UNITS: Final[Mapping[ChangeQuantity, str]] = MappingProxyType(
+    {
+        ChangeQuantity.CREATININE: "mg/dL",
+        ChangeQuantity.EGFR: EGFR_UNIT,
+        ChangeQuantity.UPCR: "g/g",
+    }
+)
+_ANALYTES: Final[Mapping[ChangeQuantity, Analyte]] = MappingProxyType(
+    {ChangeQuantity.CREATININE: Analyte.CREATININE, ChangeQuantity.UPCR: Analyte.UPCR}
+)
+
+#: What a value for a change may be: a number in the canonical unit, a lab
+#: result (converted), an eGFR result, or None (missing).
+Measure = float | LabResult | EgfrResult | None
+
+
+def _finite_array(name: str, value: npt.ArrayLike) -> FloatArray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidValueError(
+            field=name, value=value, expected="a number or array"
+        ) from None
+    if not np.all(np.isfinite(arr)):
+        raise InvalidValueError(
+            field=name,
+            value=float(arr[~np.isfinite(arr)].flat[0]),
+            expected="a finite number",
+        )
+    return arr
+
+
+@overload
+def absolute_change(value: float, reference: float) -> float: ...
+@overload
+def absolute_change(value: npt.ArrayLike, reference: npt.ArrayLike) -> FloatArray: ...
+def absolute_change(
+    value: npt.ArrayLike, reference: npt.ArrayLike
+) -> float | FloatArray:
+    """Return ``value − reference`` (same unit as the inputs).
+
+    Parameters
+    ----------
+    value, reference : float or array-like
+        Finite numbers in the same unit (broadcast together).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The change; negative when the value fell.
+
+    Raises
+    ------
+    InvalidValueError
+        NaN or infinite input.
+
+    Examples
+    --------
+    >>> round(absolute_change(1.9, 1.2), 2)
+    0.7
+    """
+    v = _finite_array("value", value)
+    r = _finite_array("reference", reference)
+    return output(np.asarray(v - r, dtype=np.float64))
+
+
+@overload
+def percent_change(value: float, reference: float) -> float: ...
+@overload
+def percent_change(value: npt.ArrayLike, reference: npt.ArrayLike) -> FloatArray: ...
+def percent_change(
+    value: npt.ArrayLike, reference: npt.ArrayLike
+) -> float | FloatArray:
+    """Return ``100 × (value − reference) / reference``, in percent.
+
+    Parameters
+    ----------
+    value : float or array-like
+        Finite values.
+    reference : float or array-like
+        Finite reference values, > 0 (a percent change from 0 is undefined).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Percent change; −40 means a 40 % fall.
+
+    Raises
+    ------
+    InvalidValueError
+        NaN or infinite input, or a reference <= 0.
+
+    Examples
+    --------
+    >>> round(percent_change(48, 80), 1)
+    -40.0
+    """
+    v = _finite_array("value", value)
+    r = _finite_array("reference", reference)
+    if np.any(r <= 0):
+        raise InvalidValueError(
+            field="reference",
+            value=float(r[r <= 0].flat[0]),
+            expected="a reference > 0 (percent change from 0 is undefined)",
+        )
+    return output(np.asarray(_PERCENT * (v - r) / r, dtype=np.float64))
+
+
+def _canonical(quantity: ChangeQuantity, value: Measure, field: str) -> float | None:
+    """Return a measure as a float in the canonical unit, or None."""
+    if value is None:
+        return None
+    if isinstance(value, EgfrResult):
+        if quantity is not ChangeQuantity.EGFR:
+            raise InvalidValueError(
+                field=field,
+                value=value.equation,
+                expected=f"a {quantity.value} value, not an eGFR result",
+            )
+        return value.value
+    if isinstance(value, LabResult):
+        expected = _ANALYTES.get(quantity)
+        if value.analyte is not expected:
+            raise InvalidValueError(
+                field=field,
+                value=value.analyte.value,
+                expected=f"a {quantity.value} value (got a {value.analyte} result)",
+            )
+        return value.canonical_value
+    if not is_finite_number(value) or value < 0:
+        raise InvalidValueError(
+            field=field,
+            value=value,
+            unit=_UNITS[quantity],
+            expected="a finite number >= 0, a LabResult, an EgfrResult or None",
+        )
+    return float(value)
+
+
+class ChangeResult(BaseModel):
+    """Change of one quantity from a reference value, explained.
+
+    Attributes
+    ----------
+    quantity : ChangeQuantity
+        ``creatinine``, ``egfr`` or ``upcr``.
+    unit : str
+        Canonical unit of *value*, *reference* and *absolute_change*.
+    reference_kind : ReferenceKind
+        Baseline, pre-flare or nadir.
+    value, reference : float or None
+        The compared values.
+    absolute_change : float or None
+        ``value − reference``.
+    percent_change : float or None
+        ``100 × (value − reference) / reference``; None if the reference is 0.
+    reason : str or None
+        Why a change could not be computed.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    quantity: ChangeQuantity
+    unit: str
+    reference_kind: ReferenceKind
+    value: float | None
+    reference: float | None
+    absolute_change: float | None = None
+    percent_change: float | None = None
+    reason: str | None = None
+
+    @property
+    def evaluable(self) -> bool:
+        """True when the absolute change could be computed."""
+        return self.absolute_change is not None
+
+
+def change_from_reference(
+    quantity: ChangeQuantity | str,
+    value: Measure,
+    reference: Measure,
+    *,
+    reference_kind: ReferenceKind | str = ReferenceKind.BASELINE,
+) -> ChangeResult:
+    """Absolute and percent change of creatinine, eGFR or UPCR from a reference.
+
+    Parameters
+    ----------
+    quantity : {"creatinine", "egfr", "upcr"}
+        What is compared. Canonical units: mg/dL, mL/min/1.73 m², g/g.
+    value, reference : float, LabResult, EgfrResult or None
+        Numbers in the canonical unit, lab results in any accepted unit
+        (converted), eGFR results (for ``egfr``), or None when missing.
+    reference_kind : {"baseline", "pre_flare", "nadir"}, default "baseline"
+        What the reference value is; recorded in the result.
+
+    Returns
+    -------
+    ChangeResult
+        The changes, or not evaluable with the reason.
+
+    Raises
+    ------
+    InvalidValueError
+        A negative or non-finite number, or a result of another analyte.
+
+    Examples
+    --------
+    >>> from lupusscore import LabResult
+    >>> now = LabResult(analyte="upcr", value=150, unit="mg/mmol", date="2024-06-01")
+    >>> r = change_from_reference("upcr", now, 3.0)
+    >>> round(r.value, 3), round(r.percent_change, 1)
+    (1.326, -55.8)
+    """
+    q = ChangeQuantity(quantity)
+    kind = ReferenceKind(reference_kind)
+    v = _canonical(q, value, "value")
+    r = _canonical(q, reference, "reference")
+    missing = [
+        f"no {name} {q.value} value"
+        for name, x in (("current", v), (kind.value, r))
+        if x is None
+    ]
+    if v is None or r is None:
+        return ChangeResult(
+            quantity=q,
+            unit=_UNITS[q],
+            reference_kind=kind,
+            value=v,
+            reference=r,
+            reason="; ".join(missing),
+        )
+    pct = None if r == 0 else percent_change(v, r)
+    return ChangeResult(
+        quantity=q,
+        unit=_UNITS[q],
+        reference_kind=kind,
+        value=v,
+        reference=r,
+        absolute_change=absolute_change(v, r),
+        percent_change=pct,
+        reason=None
+        if pct is not None
+        else f"{kind.value} is 0: percent change undefined",
+    )
+
+
+def creatinine_doubled(
+    creatinine: float | LabResult | None,
+    reference: float | LabResult | None,
+    *,
+    reference_kind: ReferenceKind | str = ReferenceKind.BASELINE,
+) -> Criterion:
+    """Test whether serum creatinine has doubled (>= 2 × the reference value).
+
+    Parameters
+    ----------
+    creatinine : float, LabResult or None
+        Current serum creatinine (mg/dL, or a lab result in any unit).
+    reference : float, LabResult or None
+        Reference creatinine (baseline, pre-flare or nadir); > 0.
+    reference_kind : {"baseline", "pre_flare", "nadir"}, default "baseline"
+        What the reference is.
+
+    Returns
+    -------
+    Criterion
+        ``creatinine_doubled``: met if creatinine >= 2 × reference; observed
+        and threshold in mg/dL; not evaluable when either value is missing.
+
+    Raises
+    ------
+    InvalidValueError
+        A non-finite or negative number, a reference of 0, or a lab result of
+        another analyte.
+
+    References
+    ----------
+    Levey AS et al. GFR decline as an end point for clinical trials in CKD.
+    Am J Kidney Dis 2014;64:821-35 (doubling of serum creatinine ≈ halving of
+    GFR, the established surrogate end point).
+
+    Examples
+    --------
+    >>> c = creatinine_doubled(1.8, 0.9)
+    >>> c.status, c.threshold
+    (<Status.MET: 'met'>, 1.8)
+    >>> creatinine_doubled(None, 0.9).reason
+    'no current creatinine value'
+    """
+    kind = ReferenceKind(reference_kind)
+    q = ChangeQuantity.CREATININE
+    v = _canonical(q, creatinine, "creatinine")
+    r = _canonical(q, reference, "reference")
+    common = {"name": "creatinine_doubled", "unit": "mg/dL", "source": _LEVEY_2014}
+    if r is not None and r <= 0:
+        raise InvalidValueError(
+            field="reference", value=r, unit="mg/dL", expected="a creatinine > 0"
+        )
+    if v is None or r is None:
+        missing = [
+            f"no {n} creatinine value"
+            for n, x in (("current", v), (kind.value, r))
+            if x is None
+        ]
+        return Criterion(
+            status=Status.NOT_EVALUABLE,
+            observed=v,
+            threshold=None if r is None else CREATININE_DOUBLING_FACTOR * r,
+            comparator=Comparator.GE,
+            reason="; ".join(missing),
+            **common,
+        )
+    threshold = CREATININE_DOUBLING_FACTOR * r
+    met = bool(Comparator.GE.apply(v, threshold))
+    return Criterion(
+        status=Status.of(met),
+        observed=v,
+        threshold=threshold,
+        comparator=Comparator.GE,
+        reason=(
+            f"creatinine {v:.3g} mg/dL vs {CREATININE_DOUBLING_FACTOR:g} × "
+            f"{kind.value} {r:.3g} mg/dL"
+        ),
+        **common,
+    )
+
+
+def _series(
+    measurements: Sequence[EgfrResult | tuple[dt.date, float | None]],
+) -> list[tuple[dt.date, float]]:
+    """Dated eGFR values, sorted, missing ones dropped; duplicate dates rejected."""
+    rows: list[tuple[dt.date, float | None]] = []
+    for i, m in enumerate(measurements):
+        if isinstance(m, EgfrResult):
+            rows.append((m.date, m.value))
+            continue
+        day, value = m
+        if value is not None and not (is_finite_number(value) and value >= 0):
+            raise InvalidValueError(
+                field=f"measurements[{i}]",
+                value=value,
+                unit=EGFR_UNIT,
+                expected="a finite eGFR >= 0 or None",
+            )
+        rows.append((day, None if value is None else float(value)))
+    rows.sort(key=lambda row: row[0])
+    for (d1, _), (d2, _) in itertools.pairwise(rows):
+        if d1 == d2:
+            raise InvalidDateError(
+                field="measurements",
+                value=d1,
+                expected="at most one eGFR per date (which one is later is ambiguous)",
+            )
+    return [(d, v) for d, v in rows if v is not None]
+
+
+def confirmed_egfr_decline(
+    reference: float | EgfrResult | None,
+    measurements: Sequence[EgfrResult | tuple[dt.date, float | None]],
+    *,
+    decline_percent: float = 40.0,
+    reference_kind: ReferenceKind | str = ReferenceKind.BASELINE,
+    min_days_to_confirm: int = 0,
+) -> Criterion:
+    """Test for an eGFR decline of at least *decline_percent*, confirmed later.
+
+    A measurement *qualifies* when eGFR <= (1 − decline_percent/100) ×
+    reference. The decline is **confirmed** when the next available
+    measurement also qualifies; with ``min_days_to_confirm`` > 0, every
+    available measurement after the qualifying one, up to and including the
+    first one at least that many days later, must qualify. Missing values
+    (``None``) are skipped ("next available").
+
+    Parameters
+    ----------
+    reference : float, EgfrResult or None
+        Reference eGFR (baseline, pre-flare ...), mL/min/1.73 m²; > 0.
+    measurements : sequence of EgfrResult or (date, eGFR or None)
+        Post-reference eGFR values (any order; sorted by date here).
+    decline_percent : float, default 40.0
+        Decline to detect, percent of the reference; 30 and 40 are the end
+        points of Levey 2014. Must be in (0, 100).
+    reference_kind : {"baseline", "pre_flare", "nadir"}, default "baseline"
+        What the reference is.
+    min_days_to_confirm : int, default 0
+        Minimum days between the qualifying and the confirming measurement.
+
+    Returns
+    -------
+    Criterion
+        Met: a confirmed decline (observed = percent change at the first
+        qualifying measurement, threshold = −decline_percent, comparator
+        ``<=``, unit ``%``). Not met: no confirmed decline and no unconfirmed
+        one pending (observed = the largest fall seen). Not evaluable: no
+        reference, no measurements, or the last qualifying measurement has no
+        later measurement to confirm it.
+
+    Raises
+    ------
+    InvalidValueError
+        A reference <= 0, a negative eGFR, or *decline_percent* outside (0, 100).
+    InvalidDateError
+        Two measurements on the same date.
+
+    References
+    ----------
+    Levey AS et al. GFR decline as an end point for clinical trials in CKD.
+    Am J Kidney Dis 2014;64:821-35 ("a confirmed decline in estimated GFR of
+    30 %"; 40 % more broadly acceptable).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> series = [(dt.date(2024, 3, 1), 47.0), (dt.date(2024, 6, 1), 45.0)]
+    >>> c = confirmed_egfr_decline(80.0, series, decline_percent=40)
+    >>> c.status, round(c.observed, 2)
+    (<Status.MET: 'met'>, -41.25)
+    >>> confirmed_egfr_decline(80.0, series[:1]).status
+    <Status.NOT_EVALUABLE: 'not_evaluable'>
+    """
+    if not (is_finite_number(decline_percent) and 0 < decline_percent < _PERCENT):
+        raise InvalidValueError(
+            field="decline_percent",
+            value=decline_percent,
+            unit="%",
+            expected="a percentage between 0 and 100 (30 or 40 in Levey 2014)",
+        )
+    kind = ReferenceKind(reference_kind)
+    ref = _canonical(ChangeQuantity.EGFR, reference, "reference")
+    name = f"egfr_decline_{decline_percent:g}pct_confirmed"
+    threshold = -float(decline_percent)
+    common = {
+        "name": name,
+        "threshold": threshold,
+        "comparator": Comparator.LE,
+        "unit": "%",
+        "source": _LEVEY_2014,
+    }
+    if ref is not None and ref <= 0:
+        raise InvalidValueError(
+            field="reference", value=ref, unit=EGFR_UNIT, expected="an eGFR > 0"
+        )
+    series = _series(measurements)
+    if ref is None:
+        return Criterion(
+            status=Status.NOT_EVALUABLE, reason=f"no {kind.value} eGFR", **common
+        )
+    if not series:
+        return Criterion(
+            status=Status.NOT_EVALUABLE,
+            reason="no eGFR measurement after the reference",
+            **common,
+        )
+    limit = (1.0 - decline_percent / _PERCENT) * ref
+    pending: tuple[dt.date, float] | None = None
+    for i, (day, value) in enumerate(series):
+        if value > limit:
+            continue
+        confirmed: bool | None = None
+        for later_day, later in series[i + 1 :]:
+            if later > limit:
+                confirmed = False
+                break
+            if (later_day - day).days >= min_days_to_confirm:
+                confirmed = True
+                break
+        pct = percent_change(value, ref)
+        if confirmed:
+            return Criterion(
+                status=Status.MET,
+                observed=pct,
+                reason=(
+                    f"eGFR {value:.3g} on {day} ({pct:.1f} % vs {kind.value} "
+                    f"{ref:.3g}) confirmed by {later:.3g} on {later_day}"
+                ),
+                **common,
+            )
+        if confirmed is None:
+            pending = (day, pct)
+    if pending is not None:
+        return Criterion(
+            status=Status.NOT_EVALUABLE,
+            observed=pending[1],
+            reason=(
+                f"decline of {pending[1]:.1f} % on {pending[0]} is not yet "
+                "confirmed: no later qualifying measurement"
+                + (
+                    f" at least {min_days_to_confirm} days later"
+                    if min_days_to_confirm
+                    else ""
+                )
+            ),
+            **common,
+        )
+    largest_fall = min(percent_change(v, ref) for _, v in series)
+    return Criterion(
+        status=Status.NOT_MET,
+        observed=largest_fall,
+        reason=(
+            f"no confirmed decline of {decline_percent:g} % from {kind.value} "
+            f"{ref:.3g} in {len(series)} measurement(s)"
+        ),
+        **common,
+    )
+
+
+class EskdResult(BaseModel):
+    """End-stage kidney disease, with its three criteria.
+
+    Attributes
+    ----------
+    status : Status
+        Met if any criterion is met; not met only if all are not met.
+    criteria : tuple of Criterion
+        ``egfr_below_15``, ``dialysis``, ``kidney_transplant``.
+    source : str
+        Where the definition comes from.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: Status
+    criteria: tuple[Criterion, ...]
+    source: str
+
+    @property
+    def met(self) -> bool | None:
+        """True if met, False if not met, None if not evaluable."""
+        return Criterion(name="eskd", status=self.status).met
+
+
+def eskd(
+    egfr: float | EgfrResult | None,
+    *,
+    dialysis: bool | None = None,
+    transplant: bool | None = None,
+) -> EskdResult:
+    """End-stage kidney disease: eGFR < 15, or dialysis or transplant recorded.
+
+    Parameters
+    ----------
+    egfr : float, EgfrResult or None
+        eGFR, mL/min/1.73 m².
+    dialysis : bool or None, keyword-only
+        Chronic dialysis recorded (True), recorded absent (False), or not
+        recorded (None).
+    transplant : bool or None, keyword-only
+        Kidney transplant recorded, recorded absent, or not recorded.
+
+    Returns
+    -------
+    EskdResult
+        Three-valued OR of the criteria: met if any is met; not met only if
+        eGFR >= 15 **and** dialysis and transplant are recorded absent;
+        otherwise not evaluable.
+
+    Raises
+    ------
+    InvalidValueError
+        A negative or non-finite eGFR.
+
+    References
+    ----------
+    KDIGO 2012 CKD guideline (Kidney Int Suppl 2013;3:1-150): category G5,
+    eGFR < 15, "kidney failure"; kidney replacement therapy (dialysis or
+    transplant) as the kidney-failure event (issue 3 definition).
+
+    Examples
+    --------
+    >>> eskd(12.0).status
+    <Status.MET: 'met'>
+    >>> eskd(40.0).status
+    <Status.NOT_EVALUABLE: 'not_evaluable'>
+    >>> eskd(40.0, dialysis=False, transplant=False).status
+    <Status.NOT_MET: 'not_met'>
+    """
+    value = _canonical(ChangeQuantity.EGFR, egfr, "egfr")
+    if value is None:
+        egfr_crit = Criterion(
+            name="egfr_below_15",
+            status=Status.NOT_EVALUABLE,
+            threshold=ESKD_EGFR_BELOW,
+            comparator=Comparator.LT,
+            unit=EGFR_UNIT,
+            reason="no eGFR value",
+            source=_KDIGO_2012,
+        )
+    else:
+        egfr_crit = Criterion(
+            name="egfr_below_15",
+            status=Status.of(bool(Comparator.LT.apply(value, ESKD_EGFR_BELOW))),
+            observed=value,
+            threshold=ESKD_EGFR_BELOW,
+            comparator=Comparator.LT,
+            unit=EGFR_UNIT,
+            source=_KDIGO_2012,
+        )
+    flags = []
+    for name, flag in (("dialysis", dialysis), ("kidney_transplant", transplant)):
+        if flag is not None and not isinstance(flag, bool):
+            raise InvalidValueError(
+                field=name, value=flag, expected="True, False or None"
+            )
+        flags.append(
+            Criterion(
+                name=name,
+                status=Status.of(flag),
+                reason="not recorded" if flag is None else "recorded",
+            )
+        )
+    criteria = (egfr_crit, *flags)
+    return EskdResult(
+        status=any_of(criteria),
+        criteria=criteria,
+        source=f"{_KDIGO_2012} (G5); dialysis or kidney transplant",
+    )

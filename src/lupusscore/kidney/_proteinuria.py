@@ -1,0 +1,226 @@
+"""Proteinuria: UPCR and 24-hour urine protein in canonical units, specimen kept.
+
+UPCR is reported as mg/mg, g/g, mg/g, mg/mmol or g/mmol; 24-h protein as g/day
+or mg/day. Everything is converted with :mod:`lupusscore.units` (creatinine
+molar mass 113.12 g/mol, so 1 g/g = 113.1 mg/mmol; reference 7.1). The specimen
+(spot, first-morning, 24-h collection) is kept because response definitions
+care: KDIGO 2024 uses the PCR of a 24-h collection.
+"""
+
+from __future__ import annotations
+
+from typing import Final, overload
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from lupusscore.analytes import Analyte
+from lupusscore.kidney._common import FloatArray
+from lupusscore.models import LabResult, Specimen, Visit
+from lupusscore.units import convert
+
+__all__ = [
+    "PROTEIN_24H_UNIT",
+    "UPCR_UNIT",
+    "ProteinuriaResult",
+    "protein_24h_g_day",
+    "proteinuria",
+    "upcr_g_g",
+]
+
+#: Canonical UPCR unit (1 g/g = 1 mg/mg = 1000 mg/g).
+UPCR_UNIT: Final = "g/g"
+#: Canonical 24-hour urine protein unit.
+PROTEIN_24H_UNIT: Final = "g/day"
+
+
+@overload
+def upcr_g_g(value: float, unit: str) -> float: ...
+@overload
+def upcr_g_g(
+    value: npt.NDArray[np.floating] | list[float], unit: str
+) -> FloatArray: ...
+def upcr_g_g(
+    value: float | npt.NDArray[np.floating] | list[float], unit: str
+) -> float | FloatArray:
+    """Convert urine protein/creatinine ratio(s) to g/g.
+
+    Parameters
+    ----------
+    value : float or array-like
+        UPCR, finite and >= 0.
+    unit : str
+        ``mg/mg``, ``g/g``, ``mg/g``, ``mg/mmol``, ``g/mmol`` (UCUM
+        ``{creat}`` annotations accepted).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        UPCR in g/g (= mg/mg).
+
+    Raises
+    ------
+    UnitError
+        A unit that is not a protein/creatinine ratio.
+    InvalidValueError
+        NaN, infinite or negative values.
+
+    Examples
+    --------
+    >>> round(upcr_g_g(500, "mg/g"), 3), round(upcr_g_g(50, "mg/mmol"), 3)
+    (0.5, 0.442)
+    """
+    return convert(value, unit, UPCR_UNIT, analyte=Analyte.UPCR)
+
+
+@overload
+def protein_24h_g_day(value: float, unit: str) -> float: ...
+@overload
+def protein_24h_g_day(
+    value: npt.NDArray[np.floating] | list[float], unit: str
+) -> FloatArray: ...
+def protein_24h_g_day(
+    value: float | npt.NDArray[np.floating] | list[float], unit: str
+) -> float | FloatArray:
+    """Convert 24-hour urine protein to g/day.
+
+    Parameters
+    ----------
+    value : float or array-like
+        Protein excreted per day, finite and >= 0.
+    unit : str
+        ``g/day``, ``mg/day``, ``g/24h``, ``mg/24h`` ...
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Protein in g/day.
+
+    Raises
+    ------
+    UnitError
+        A unit that is not a mass per time.
+    InvalidValueError
+        NaN, infinite or negative values.
+
+    Examples
+    --------
+    >>> round(protein_24h_g_day(750, "mg/24h"), 3)
+    0.75
+    """
+    return convert(value, unit, PROTEIN_24H_UNIT, analyte=Analyte.PROTEIN_24H)
+
+
+class ProteinuriaResult(BaseModel):
+    """Proteinuria at one visit, in canonical units, with its provenance.
+
+    Attributes
+    ----------
+    value_g_g : float or None
+        UPCR in g/g from the latest UPCR result (``None`` if none).
+    upcr_specimen : Specimen or None
+        Specimen of that UPCR (spot, first-morning, 24-h collection); ``None``
+        when not recorded or no UPCR.
+    value_g_day : float or None
+        24-hour urine protein in g/day from the latest such result.
+    upcr_lab : LabResult or None
+        The UPCR result used, as reported (unit and value kept).
+    protein_24h_lab : LabResult or None
+        The 24-hour protein result used, as reported.
+    reason : str or None
+        Why neither measure is available (``None`` when evaluable).
+
+    Examples
+    --------
+    >>> ProteinuriaResult(reason="no UPCR or 24-h protein").evaluable
+    False
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value_g_g: float | None = None
+    upcr_specimen: Specimen | None = None
+    value_g_day: float | None = None
+    upcr_lab: LabResult | None = None
+    protein_24h_lab: LabResult | None = None
+    reason: str | None = None
+
+    @property
+    def evaluable(self) -> bool:
+        """True when a UPCR or a 24-hour protein is available."""
+        return self.value_g_g is not None or self.value_g_day is not None
+
+    @property
+    def specimen(self) -> Specimen | None:
+        """Specimen of the UPCR if any, else ``urine_24h`` for a 24-h protein."""
+        if self.value_g_g is not None:
+            return self.upcr_specimen
+        if self.value_g_day is not None:
+            return Specimen.URINE_24H
+        return None
+
+
+def proteinuria(
+    visit: Visit, *, specimen: Specimen | str | None = None
+) -> ProteinuriaResult:
+    """Collect a visit's proteinuria (UPCR and 24-h protein) in canonical units.
+
+    Parameters
+    ----------
+    visit : Visit
+        The visit; its latest ``upcr`` and ``protein_24h`` results are used.
+    specimen : Specimen or str, optional
+        Use only UPCR results from this specimen (e.g. ``"urine_24h"`` for the
+        PCR of a 24-h collection, as KDIGO 2024 specifies). Results without a
+        recorded specimen do not match a requested specimen.
+
+    Returns
+    -------
+    ProteinuriaResult
+        UPCR in g/g with its specimen, 24-h protein in g/day, the source lab
+        results, or not evaluable with the reason.
+
+    Examples
+    --------
+    >>> from lupusscore import LabResult, Visit
+    >>> v = Visit(
+    ...     participant_id="P01",
+    ...     date="2024-03-01",
+    ...     labs=[
+    ...         LabResult(
+    ...             analyte="upcr",
+    ...             value=120,
+    ...             unit="mg/mmol",
+    ...             date="2024-03-01",
+    ...             specimen="first_morning_urine",
+    ...         )
+    ...     ],
+    ... )
+    >>> r = proteinuria(v)
+    >>> round(r.value_g_g, 3), r.specimen
+    (1.061, <Specimen.FIRST_MORNING_URINE: 'first_morning_urine'>)
+    """
+    wanted = None if specimen is None else Specimen(specimen)
+    upcrs = [
+        lab
+        for lab in visit.labs_for(Analyte.UPCR)
+        if wanted is None or lab.specimen is wanted
+    ]
+    upcr: LabResult | None = upcrs[-1] if upcrs else None
+    protein = visit.latest(Analyte.PROTEIN_24H)
+    if upcr is None and protein is None:
+        which = f" from a {wanted.value} specimen" if wanted is not None else ""
+        return ProteinuriaResult(
+            reason=(
+                f"no UPCR{which} or 24-hour urine protein result in the visit of "
+                f"{visit.date}"
+            )
+        )
+    return ProteinuriaResult(
+        value_g_g=None if upcr is None else upcr.canonical_value,
+        upcr_specimen=None if upcr is None else upcr.specimen,
+        value_g_day=None if protein is None else protein.canonical_value,
+        upcr_lab=upcr,
+        protein_24h_lab=protein,
+    )
