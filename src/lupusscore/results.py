@@ -83,6 +83,7 @@ class Comparator(StrEnum):
 #: number: a numerical tolerance chosen by the lupusscore maintainers so that
 #: unit-conversion round-off (~1e-16 relative) never flips a flag at the limit.
 COMPARISON_SIGNIFICANT_DIGITS: Final = 12
+_MAX_EXPONENT: Final = 300.0
 
 
 @overload
@@ -110,7 +111,10 @@ def snap(x: float | npt.NDArray[np.float64]) -> float | npt.NDArray[np.float64]:
     arr = np.asarray(x, dtype=np.float64)
     mag = np.abs(arr)
     safe = np.where(mag > 0, mag, 1.0)
-    exponent = COMPARISON_SIGNIFICANT_DIGITS - 1 - np.floor(np.log10(safe))
+    # Clamp so 10**exponent stays finite for subnormal-sized values (< 1e-288).
+    exponent = np.minimum(
+        COMPARISON_SIGNIFICANT_DIGITS - 1 - np.floor(np.log10(safe)), _MAX_EXPONENT
+    )
     factor = np.power(10.0, exponent)
     out = np.where(mag > 0, np.round(arr * factor) / factor, arr)
     if np.ndim(x) == 0:
