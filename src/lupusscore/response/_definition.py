@@ -1,0 +1,377 @@
+"""The frozen :class:`RenalResponseDefinition` and loading it from JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from lupusscore.errors import DefinitionError
+from lupusscore.response._parts import (
+    CreatinineRise,
+    EgfrStable,
+    GlucocorticoidCeiling,
+    InactiveSediment,
+    KidneyReference,
+    NephroticBaseline,
+    NoRescueTherapy,
+    NoWithdrawal,
+    Part,
+    UpcrBelow,
+    UpcrReduction,
+)
+
+__all__ = [
+    "Parameter",
+    "RenalResponseDefinition",
+    "Tier",
+    "load_definition",
+    "validation_message",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Parameter(BaseModel):
+    """A documented parameter of a definition (a range in the source).
+
+    Attributes
+    ----------
+    name : str
+        Keyword accepted by :func:`lupusscore.get_definition`.
+    value : float
+        The value this definition was built with.
+    default : float
+        The stated default.
+    minimum, maximum : float, optional
+        The range the source gives (inclusive).
+    unit : str, optional
+        Unit of the value.
+    description : str
+        What the parameter changes.
+    citation : str
+        Where the range and the default come from.
+    """
+
+    model_config = _FROZEN
+
+    name: str = Field(min_length=1)
+    value: float = Field(allow_inf_nan=False)
+    default: float = Field(allow_inf_nan=False)
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: str | None = None
+    description: str = Field(min_length=1)
+    citation: str = Field(min_length=1)
+
+
+class Tier(BaseModel):
+    """One tier of a definition (complete or partial): all its parts must be met.
+
+    Attributes
+    ----------
+    label : str
+        The source's name for the tier ("CRR", "PERR", "primary response").
+    criteria : tuple of parts
+        Criterion parts, combined with three-valued AND.
+    provisional : bool
+        True when the tier rests on wording not verified in a primary source.
+    provisional_reason : str, optional
+        Why it is provisional (required when *provisional* is True).
+    """
+
+    model_config = _FROZEN
+
+    label: str = Field(min_length=1)
+    criteria: tuple[Part, ...] = Field(min_length=1)
+    provisional: bool = False
+    provisional_reason: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Tier:
+        if self.provisional and not self.provisional_reason:
+            msg = (
+                "provisional_reason: a provisional tier must say why it is provisional"
+            )
+            raise DefinitionError(msg, field="provisional_reason")
+        if not self.provisional and self.provisional_reason:
+            msg = "provisional_reason: given for a tier that is not provisional"
+            raise DefinitionError(msg, field="provisional_reason")
+        names = [p.name or p.kind for p in self.criteria]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            msg = (
+                f"criteria: names must be unique within a tier; repeated {dup} "
+                "(set 'name' on the parts)"
+            )
+            raise DefinitionError(msg, field="criteria")
+        return self
+
+
+class RenalResponseDefinition(BaseModel):
+    """A published (or protocol) renal response definition, as data.
+
+    A definition has a *complete* tier, a *partial* tier, or both; each is a
+    list of criterion parts that must all be met. It is evaluated by
+    :func:`lupusscore.classify_renal_response`: *complete* if the complete tier
+    is met, else *partial* if the partial tier is met, else *none*; missing
+    input that could change this gives *not_evaluable*.
+
+    Attributes
+    ----------
+    id : str
+        Short lowercase id (``"kdigo-2024"``).
+    version : str
+        Version of this encoding. Non-default parameters are appended
+        (``"1+egfr_tolerance=0.1"``) so a result names exactly what was used.
+    title : str
+        Human-readable name.
+    citation : str
+        The source of the definition.
+    evidence : str, optional
+        How the encoding was checked (``[V]`` primary source, ``[V2]`` two
+        secondary sources, ``[S]`` one secondary source).
+    timing : str, optional
+        When the source assesses it ("week 52").
+    notes : tuple of str
+        Interpretation choices made in the encoding.
+    parameters : tuple of Parameter
+        Documented parameters and the values used.
+    complete, partial : Tier, optional
+        The tiers.
+
+    Examples
+    --------
+    >>> d = RenalResponseDefinition.model_validate(
+    ...     {
+    ...         "id": "protocol-x",
+    ...         "version": "1",
+    ...         "title": "Protocol X complete renal response",
+    ...         "citation": "Protocol X v2.0, section 9.1",
+    ...         "complete": {
+    ...             "label": "CRR",
+    ...             "criteria": [
+    ...                 {
+    ...                     "kind": "upcr_below",
+    ...                     "threshold_g_g": 0.5,
+    ...                     "comparator": "<",
+    ...                     "citation": "Protocol X 9.1",
+    ...                 }
+    ...             ],
+    ...         },
+    ...     }
+    ... )
+    >>> d.complete.criteria[0].kind
+    'upcr_below'
+    """
+
+    model_config = _FROZEN
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=64)
+    version: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    citation: str = Field(min_length=1)
+    evidence: str | None = None
+    timing: str | None = None
+    notes: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    complete: Tier | None = None
+    partial: Tier | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> RenalResponseDefinition:
+        if self.complete is None and self.partial is None:
+            msg = "complete/partial: a definition needs at least one tier"
+            raise DefinitionError(msg, field="complete")
+        refs = _references(self.tiers())
+        if len(refs) > 1:
+            msg = (
+                "criteria: all kidney-function parts of a definition must use one "
+                f"reference (got {sorted(refs)}); kernel inputs reference_egfr and "
+                "reference_creatinine_mg_dl carry a single reference"
+            )
+            raise DefinitionError(msg, field="reference")
+        return self
+
+    def tiers(self) -> tuple[Tier, ...]:
+        """Return the tiers present, complete first."""
+        return tuple(t for t in (self.complete, self.partial) if t is not None)
+
+    @property
+    def provisional(self) -> bool:
+        """True if any tier is provisional."""
+        return any(t.provisional for t in self.tiers())
+
+    @property
+    def provisional_reasons(self) -> tuple[str, ...]:
+        """The reasons of the provisional tiers."""
+        return tuple(
+            f"{t.label}: {t.provisional_reason}"
+            for t in self.tiers()
+            if t.provisional and t.provisional_reason
+        )
+
+    @property
+    def kidney_reference(self) -> KidneyReference | None:
+        """The reference kidney-function parts compare with (None if none)."""
+        refs = _references(self.tiers())
+        return next(iter(refs)) if refs else None
+
+    @property
+    def inputs(self) -> frozenset[str]:
+        """Kernel inputs the definition reads (see :mod:`lupusscore.response`)."""
+        need: set[str] = set()
+        for tier in self.tiers():
+            for p in tier.criteria:
+                need |= _INPUTS_OF[type(p)]
+                if isinstance(p, EgfrStable) and p.confirmation_required:
+                    need.add("egfr_decline_confirmed")
+                if isinstance(p, EgfrStable) and p.max_fall_fraction is not None:
+                    need.add("reference_egfr")
+                if isinstance(p, CreatinineRise) and p.uln != "ignore":
+                    need.add("creatinine_uln_mg_dl")
+                if isinstance(p, GlucocorticoidCeiling):
+                    if p.fail_if_days_above is not None:
+                        need.add("steroid_days_above_ceiling")
+                    if p.fail_if_consecutive_days_above is not None:
+                        need.add("steroid_consecutive_days_above_ceiling")
+                if isinstance(p, InactiveSediment) and p.no_rbc_casts:
+                    need.add("rbc_casts")
+        return frozenset(need)
+
+    def parameter(self, name: str) -> Parameter:
+        """Return the parameter called *name*.
+
+        Raises
+        ------
+        DefinitionError
+            If the definition has no such parameter.
+        """
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        msg = f"{self.id}: no parameter {name!r}; parameters: {known}"
+        raise DefinitionError(msg, definition=self.id, field=name)
+
+
+_INPUTS_OF: dict[type, frozenset[str]] = {
+    UpcrBelow: frozenset({"upcr_g_g"}),
+    UpcrReduction: frozenset({"upcr_g_g", "baseline_upcr_g_g"}),
+    NephroticBaseline: frozenset({"upcr_g_g", "baseline_upcr_g_g"}),
+    EgfrStable: frozenset({"egfr"}),
+    CreatinineRise: frozenset({"creatinine_mg_dl", "reference_creatinine_mg_dl"}),
+    GlucocorticoidCeiling: frozenset({"prednisone_mg_day"}),
+    NoRescueTherapy: frozenset({"rescue_therapy"}),
+    NoWithdrawal: frozenset({"withdrawn"}),
+    InactiveSediment: frozenset({"urine_rbc_hpf"}),
+}
+
+
+def _references(tiers: tuple[Tier, ...]) -> set[KidneyReference]:
+    """Collect the references of kidney-function parts that read one."""
+    refs: set[KidneyReference] = set()
+    for tier in tiers:
+        for p in tier.criteria:
+            if isinstance(p, CreatinineRise) or (
+                isinstance(p, EgfrStable) and p.max_fall_fraction is not None
+            ):
+                refs.add(p.reference)
+    return refs
+
+
+def validation_message(exc: ValidationError, *, what: str) -> str:
+    """Turn a pydantic error into one message naming each field and value."""
+    lines = []
+    errors = exc.errors(include_url=False)
+    locs = [tuple(e["loc"]) for e in errors]
+    for err in errors:
+        here = tuple(err["loc"])
+        if any(len(o) > len(here) and o[: len(here)] == here for o in locs):
+            continue  # a deeper error explains this one
+        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        ctx = err.get("ctx") or {}
+        inner = ctx.get("error")
+        text = str(inner) if inner is not None else err["msg"]
+        got = err.get("input")
+        shown = "" if isinstance(got, Mapping | list) else f" (got {got!r})"
+        lines.append(f"{loc}: {text}{shown}")
+    return f"invalid {what}: " + "; ".join(lines)
+
+
+def load_definition(
+    source: str | Path | Mapping[str, Any],
+) -> RenalResponseDefinition:
+    r"""Load and validate a renal response definition from JSON.
+
+    Parameters
+    ----------
+    source : str, pathlib.Path or mapping
+        A path to a JSON file, a JSON text (starting with ``{``), or an
+        already-parsed mapping. The schema is
+        ``RenalResponseDefinition.model_json_schema()``.
+
+    Returns
+    -------
+    RenalResponseDefinition
+        The frozen, validated definition.
+
+    Raises
+    ------
+    DefinitionError
+        Unreadable file, malformed JSON, or a definition that fails validation
+        (unknown part kind, negative threshold, unknown field ...); the message
+        names each offending field and value.
+
+    Examples
+    --------
+    >>> text = '''{"id": "protocol-x", "version": "1", "title": "Protocol X",
+    ...   "citation": "Protocol X 9.1",
+    ...   "complete": {"label": "CRR", "criteria": [
+    ...     {"kind": "upcr_below", "threshold_g_g": 0.5, "citation": "9.1"}]}}'''
+    >>> load_definition(text).id
+    'protocol-x'
+    >>> try:
+    ...     load_definition(text.replace("0.5", "-0.5"))
+    ... except DefinitionError as exc:
+    ...     print(*str(exc).split(": "), sep="\n")
+    invalid renal response definition
+    complete.criteria.0.upcr_below.threshold_g_g
+    Input should be greater than 0 (got -0.5)
+    """
+    data: object
+    if isinstance(source, Mapping):
+        data = source
+        origin = "mapping"
+    else:
+        text, origin = _read(source)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            msg = (
+                f"{origin}: not valid JSON at line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg}"
+            )
+            raise DefinitionError(msg, field="json", origin=origin) from None
+    if not isinstance(data, Mapping):
+        msg = f"{origin}: expected a JSON object, got {type(data).__name__}"
+        raise DefinitionError(msg, field="json", origin=origin)
+    try:
+        return RenalResponseDefinition.model_validate(data)
+    except ValidationError as exc:
+        msg = validation_message(exc, what="renal response definition")
+        raise DefinitionError(msg, field="definition", origin=origin) from None
+
+
+def _read(source: str | Path) -> tuple[str, str]:
+    if isinstance(source, str) and source.lstrip().startswith("{"):
+        return source, "JSON text"
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except OSError as exc:
+        msg = f"{path}: cannot read the definition file ({exc.strerror})"
+        raise DefinitionError(msg, field="path", origin=str(path)) from None

@@ -1,0 +1,268 @@
+"""Vectorised three-valued machinery shared by response and flare definitions.
+
+Every criterion part evaluates over broadcast float64 arrays of inputs and returns
+a status-code array plus a builder of the explained :class:`Criterion` for one
+element. Status codes are ordered so that Kleene AND is ``min`` and OR is
+``max``: ``NOT_MET < NOT_EVALUABLE < MET``. Missing input is NaN in these arrays
+(booleans are coded 1.0 / 0.0 / NaN) and always yields ``NOT_EVALUABLE``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from lupusscore.errors import InvalidValueError
+from lupusscore.results import Comparator, Criterion, Status, snap
+
+__all__ = [
+    "MET",
+    "NOT_EVALUABLE",
+    "NOT_MET",
+    "Codes",
+    "Floats",
+    "Index",
+    "Inputs",
+    "PartEval",
+    "all_codes",
+    "any_codes",
+    "coerce_inputs",
+    "fmt",
+    "ratio",
+    "status_of",
+]
+
+Floats = npt.NDArray[np.float64]
+Codes = npt.NDArray[np.int8]
+Index = tuple[int, ...]
+
+#: Status codes; Kleene AND is min, OR is max.
+NOT_MET: Final = np.int8(0)
+NOT_EVALUABLE: Final = np.int8(1)
+MET: Final = np.int8(2)
+
+_STATUS: Final = {
+    int(NOT_MET): Status.NOT_MET,
+    int(NOT_EVALUABLE): Status.NOT_EVALUABLE,
+    int(MET): Status.MET,
+}
+
+
+def status_of(code: np.integer | int) -> Status:
+    """Map a status code to :class:`Status`."""
+    return _STATUS[int(code)]
+
+
+def all_codes(*codes: Codes) -> Codes:
+    """Kleene AND of status-code arrays (broadcast)."""
+    out = codes[0]
+    for c in codes[1:]:
+        out = np.minimum(out, c)
+    return out.astype(np.int8)
+
+
+def any_codes(*codes: Codes) -> Codes:
+    """Kleene OR of status-code arrays (broadcast)."""
+    out = codes[0]
+    for c in codes[1:]:
+        out = np.maximum(out, c)
+    return out.astype(np.int8)
+
+
+def decide(missing: npt.NDArray[np.bool_], met: npt.NDArray[np.bool_]) -> Codes:
+    """Status codes: not evaluable where *missing*, else met / not met."""
+    return np.where(missing, NOT_EVALUABLE, np.where(met, MET, NOT_MET)).astype(np.int8)
+
+
+def ratio(numerator: Floats, denominator: Floats) -> Floats:
+    """``numerator / denominator``, NaN where the denominator is not > 0.
+
+    Comparisons go through :meth:`Comparator.apply`, which rounds both sides to
+    12 significant digits (:func:`lupusscore.results.snap`), so a ratio exactly
+    at a threshold (0.35 / 0.7 against 0.5) counts as at it.
+    """
+    ok = denominator > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(ok, numerator / np.where(ok, denominator, 1.0), np.nan)
+    return np.asarray(out, dtype=np.float64)
+
+
+def fmt(value: float) -> str:
+    """Format a number for a reason text (up to 4 significant digits)."""
+    return f"{value:.4g}"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Broadcast input arrays by keyword name (NaN = missing)."""
+
+    shape: tuple[int, ...]
+    values: Mapping[str, Floats]
+
+    def __getitem__(self, name: str) -> Floats:
+        """Return the array for input *name*."""
+        return self.values[name]
+
+    def at(self, name: str, index: Index) -> float:
+        """One element of input *name*."""
+        return float(self.values[name][index])
+
+
+@dataclass(frozen=True)
+class PartEval:
+    """A part's status codes and a builder of its explained criterion."""
+
+    status: Codes
+    build: Callable[[Index, str], Criterion]
+
+
+def criterion(
+    name: str,
+    code: np.integer | int,
+    *,
+    observed: float | None = None,
+    threshold: float | None = None,
+    comparator: Comparator | None = None,
+    unit: str | None = None,
+    reason: str | None = None,
+    source: str | None = None,
+) -> Criterion:
+    """Build a :class:`Criterion`, turning NaN observations into ``None``."""
+
+    def clean(x: float | None) -> float | None:
+        return None if x is None or math.isnan(x) else snap(float(x))
+
+    return Criterion(
+        name=name,
+        status=status_of(code),
+        observed=clean(observed),
+        threshold=clean(threshold),
+        comparator=comparator,
+        unit=unit,
+        reason=reason,
+        source=source,
+    )
+
+
+def _as_float_array(name: str, value: object, *, boolean: bool) -> Floats:
+    if value is None:
+        return np.asarray(np.nan)
+    if boolean:
+        return _flag_array(name, value)
+    if isinstance(value, bool | np.bool_) or (
+        isinstance(value, np.ndarray) and value.dtype == np.bool_
+    ):
+        raise InvalidValueError(
+            field=name, value=value, expected="a number, not a boolean"
+        )
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidValueError(
+            field=name, value=value, expected="a number, None, or an array of them"
+        ) from exc
+
+
+def _flag_array(name: str, value: object) -> Floats:
+    if isinstance(value, np.ndarray) and value.dtype == np.bool_:
+        return value.astype(np.float64)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        ok = np.isnan(value) | (value == 0) | (value == 1)
+        if not np.all(ok):
+            raise InvalidValueError(
+                field=name,
+                value=float(value[~ok].flat[0]),
+                expected="True / False / None (or 1.0 / 0.0 / NaN)",
+            )
+        return value.astype(np.float64)
+    seq = np.asarray(value, dtype=object)
+    flat = [np.nan if v is None else _bool_code(name, v) for v in seq.reshape(-1)]
+    return np.asarray(flat, dtype=np.float64).reshape(seq.shape)
+
+
+def _bool_code(name: str, value: object) -> float:
+    if isinstance(value, bool | np.bool_):
+        return 1.0 if value else 0.0
+    if isinstance(value, float) and math.isnan(value):
+        return math.nan
+    raise InvalidValueError(
+        field=name, value=value, expected="True, False or None (not recorded)"
+    )
+
+
+def coerce_inputs(
+    numeric: Mapping[str, object],
+    flags: Mapping[str, object],
+    *,
+    units: Mapping[str, str],
+    integer: frozenset[str] = frozenset(),
+) -> tuple[Inputs, bool]:
+    """Validate and broadcast keyword inputs.
+
+    Parameters
+    ----------
+    numeric : mapping
+        Numeric inputs by name (float, None, NaN, or array-like of those). They
+        must be finite and >= 0 where given; NaN and None mean missing.
+    flags : mapping
+        Boolean inputs by name (True / False / None, or arrays of them).
+    units : mapping
+        Unit of each numeric input, for error messages.
+    integer : frozenset of str
+        Numeric inputs that count days and must be whole numbers.
+
+    Returns
+    -------
+    (Inputs, bool)
+        The broadcast inputs, and whether any input was array-like (the caller
+        then returns a batch rather than a single result).
+
+    Raises
+    ------
+    InvalidValueError
+        A negative or infinite number, a non-number, or shapes that do not
+        broadcast.
+    """
+    arrays: dict[str, Floats] = {}
+    batch = False
+    for name, value in numeric.items():
+        arr = _as_float_array(name, value, boolean=False)
+        batch = batch or arr.ndim > 0
+        bad = np.isinf(arr) | (arr < 0)
+        if np.any(bad):
+            raise InvalidValueError(
+                field=name,
+                value=float(arr[bad].flat[0]),
+                unit=units.get(name),
+                expected="a finite number >= 0 (None or NaN for missing)",
+            )
+        if name in integer:
+            frac = ~np.isnan(arr) & (arr != np.floor(arr))
+            if np.any(frac):
+                raise InvalidValueError(
+                    field=name,
+                    value=float(arr[frac].flat[0]),
+                    unit=units.get(name),
+                    expected="a whole number of days",
+                )
+        arrays[name] = arr
+    for name, value in flags.items():
+        arr = _as_float_array(name, value, boolean=True)
+        batch = batch or arr.ndim > 0
+        arrays[name] = arr
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    except ValueError as exc:
+        shapes = {k: v.shape for k, v in arrays.items() if v.ndim}
+        raise InvalidValueError(
+            field="inputs",
+            value=shapes,
+            expected="array inputs whose shapes broadcast together",
+        ) from exc
+    out = {k: np.broadcast_to(v, shape) for k, v in arrays.items()}
+    return Inputs(shape=shape, values=out), batch
