@@ -18,7 +18,7 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 demo: $(VENV)/.core-installed
-	$(BIN)/python -m lupusscore demo
+	$(BIN)/python -m lupusscore report
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks

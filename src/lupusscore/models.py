@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails
 
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.errors import (
@@ -38,14 +40,19 @@ from lupusscore.errors import (
 from lupusscore.units import ResolvedUnit, resolve_unit, to_canonical
 
 __all__ = [
+    "DEFAULT_BASELINE_WINDOW_DAYS",
     "EARLIEST_DATE",
     "LATEST_DATE",
     "SLEDAI_2K_DESCRIPTOR_NAMES",
+    "Event",
+    "EventType",
     "LabResult",
     "Participant",
     "Patient",
     "Sex",
     "Specimen",
+    "Timepoint",
+    "Trial",
     "Visit",
 ]
 
@@ -522,8 +529,80 @@ def _sort_key(value: dt.date) -> tuple[dt.date, dt.time]:
     return (value, dt.time.min)
 
 
+class EventType(StrEnum):
+    """Intercurrent and outcome events recorded outside visits.
+
+    ``dialysis`` means chronic (maintenance) dialysis; with ``transplant`` it
+    defines end-stage kidney disease (ESKD) in :mod:`lupusscore.outcomes`.
+    """
+
+    DEATH = "death"
+    DIALYSIS = "dialysis"
+    TRANSPLANT = "transplant"
+    WITHDRAWAL = "withdrawal"
+    RESCUE_THERAPY = "rescue_therapy"
+
+
+class Event(BaseModel):
+    """One dated event of a participant (death, dialysis, withdrawal ...).
+
+    Attributes
+    ----------
+    type : EventType
+        What happened.
+    date : datetime.date
+        When it happened (the start date for dialysis and rescue therapy).
+    note : str, optional
+        Free text (cause of death, reason for withdrawal, drug given).
+
+    Examples
+    --------
+    >>> Event(type="death", date="2010-02-03").type
+    <EventType.DEATH: 'death'>
+    """
+
+    model_config = _FROZEN
+
+    type: EventType
+    date: dt.date
+    note: str | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _check_event_date(cls, value: dt.date) -> dt.date:
+        _check_date("date", value)
+        return value
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _validate_items(field: str, model: type[_M], items: Iterable[object]) -> list[_M]:
+    """Validate list items one by one, keeping ``field[i]`` in error locations."""
+    out: list[_M] = []
+    for i, item in enumerate(items):
+        if isinstance(item, model):
+            out.append(item)
+            continue
+        try:
+            out.append(model.model_validate(item))
+        except ValidationError as exc:
+            details: list[InitErrorDetails] = [
+                {
+                    "type": err["type"],
+                    "loc": (field, i, *err["loc"]),
+                    "input": err["input"],
+                    "ctx": err.get("ctx", {}),
+                }
+                for err in exc.errors()
+            ]
+            title = "Participant"
+            raise ValidationError.from_exception_data(title, details) from None
+    return out
+
+
 class Participant(BaseModel):
-    """A patient with their dated visits, in order.
+    """A patient with their dated visits (in order), events and day 0.
 
     Attributes
     ----------
@@ -533,7 +612,15 @@ class Participant(BaseModel):
         Treatment arm.
     visits : tuple of Visit
         Visits in strictly increasing date order, each for this patient, none
-        before the birth date.
+        before the birth date. Use :meth:`from_unordered` to build a
+        participant from visits in any order.
+    events : tuple of Event
+        Events (death, dialysis, transplant, withdrawal, rescue therapy), none
+        before the birth date, in date order (then by type); at most one death,
+        and nothing but a death on or after the death date.
+    day0 : datetime.date, optional
+        The participant's reference date (randomisation, first infusion):
+        study day 0. Required inside a :class:`Trial`.
 
     Examples
     --------
@@ -549,6 +636,46 @@ class Participant(BaseModel):
     patient: Patient
     arm: str | None = None
     visits: tuple[Visit, ...] = ()
+    events: tuple[Event, ...] = ()
+    day0: dt.date | None = None
+
+    @classmethod
+    def from_unordered(cls, data: Mapping[str, Any]) -> Participant:
+        """Validate a participant record whose visits and events may be in any order.
+
+        Visits are sorted by date and events by (date, type) before validation,
+        so the order of the input records never changes a result. Two visits on
+        the same date are still rejected.
+
+        Parameters
+        ----------
+        data : mapping
+            A participant record as in JSON (``patient``, ``arm``, ``visits``,
+            ``events``, ``day0``); visits may be dicts or :class:`Visit`.
+
+        Returns
+        -------
+        Participant
+            The validated participant.
+
+        Examples
+        --------
+        >>> rec = {
+        ...     "patient": {"id": "P01", "sex": "female", "birth_date": "1980-01-01"},
+        ...     "visits": [
+        ...         {"participant_id": "P01", "date": "2009-06-01"},
+        ...         {"participant_id": "P01", "date": "2009-05-01"},
+        ...     ],
+        ... }
+        >>> [str(v.date) for v in Participant.from_unordered(rec).visits]
+        ['2009-05-01', '2009-06-01']
+        """
+        record = dict(data)
+        visits = _validate_items("visits", Visit, record.get("visits", ()))
+        events = _validate_items("events", Event, record.get("events", ()))
+        record["visits"] = sorted(visits, key=lambda v: v.date)
+        record["events"] = sorted(events, key=lambda e: (e.date, e.type.value))
+        return cls.model_validate(record)
 
     @model_validator(mode="after")
     def _check_visits(self) -> Participant:
@@ -583,3 +710,238 @@ class Participant(BaseModel):
                 )
             previous = visit.date
         return self
+
+    @model_validator(mode="after")
+    def _check_events(self) -> Participant:
+        born = self.patient.birth_date
+        if self.day0 is not None:
+            _check_date("day0", self.day0)
+            if self.day0 < born:
+                raise InvalidDateError(
+                    field="day0",
+                    value=self.day0,
+                    expected=f"a date on or after birth_date {born}",
+                )
+        previous: tuple[dt.date, str] | None = None
+        death: dt.date | None = None
+        for i, event in enumerate(self.events):
+            where = f"events[{i}]"
+            if event.date < born:
+                raise InvalidDateError(
+                    field=f"{where}.date",
+                    value=event.date,
+                    expected=f"a date on or after birth_date {born}",
+                )
+            key = (event.date, event.type.value)
+            if previous is not None and key < previous:
+                raise InvalidDateError(
+                    field=f"{where}.date",
+                    value=event.date,
+                    expected=f"events in date order (on or after {previous[0]})",
+                )
+            previous = key
+            if death is not None:
+                raise InvalidDateError(
+                    field=f"{where}.date",
+                    value=event.date,
+                    expected=f"no event after the death on {death}",
+                )
+            if event.type is EventType.DEATH:
+                death = event.date
+        if death is not None:
+            for i, visit in enumerate(self.visits):
+                if visit.date > death:
+                    raise InvalidDateError(
+                        field=f"visits[{i}].date",
+                        value=visit.date,
+                        expected=f"no visit after the death on {death}",
+                    )
+        return self
+
+    def events_of(self, *types: EventType | str) -> tuple[Event, ...]:
+        """Events of the given types (all events if none given), in date order.
+
+        Examples
+        --------
+        >>> p = Patient(id="P01", sex="female", birth_date="1980-01-01")
+        >>> part = Participant(
+        ...     patient=p, events=[{"type": "death", "date": "2011-01-01"}]
+        ... )
+        >>> [e.type.value for e in part.events_of("death", "withdrawal")]
+        ['death']
+        """
+        if not types:
+            return self.events
+        wanted = {EventType(t) for t in types}
+        return tuple(e for e in self.events if e.type in wanted)
+
+
+#: Default look-back for baseline values: the latest result in the 30 days up to
+#: and including day 0. An analysis convention chosen by lupusscore (not a
+#: clinical threshold); set ``Trial.baseline_window_days`` from the protocol.
+DEFAULT_BASELINE_WINDOW_DAYS: Final = 30
+
+
+class Timepoint(BaseModel):
+    """A scheduled assessment time: target study day and allowed window.
+
+    Attributes
+    ----------
+    label : str
+        Name, e.g. ``"month 12"``.
+    day : int
+        Target study day (day 0 is the participant's reference date), >= 1.
+    window_days : int
+        Visits on days ``day - window_days`` to ``day + window_days``
+        (inclusive) belong to the timepoint; >= 0.
+
+    Examples
+    --------
+    >>> Timepoint(label="month 12", day=365, window_days=30).day
+    365
+    """
+
+    model_config = _FROZEN
+
+    label: str = Field(min_length=1)
+    day: int = Field(ge=1)
+    window_days: int = Field(default=0, ge=0)
+
+    @property
+    def first_day(self) -> int:
+        """First study day inside the window."""
+        return self.day - self.window_days
+
+    @property
+    def last_day(self) -> int:
+        """Last study day inside the window."""
+        return self.day + self.window_days
+
+
+class Trial(BaseModel):
+    """A trial: participants by arm, each with their own day 0.
+
+    Attributes
+    ----------
+    name : str
+        Trial name.
+    description : str, optional
+        Free text (for a synthetic data set, say so here).
+    synthetic : bool
+        True for simulated data; reports label it prominently.
+    day0 : str
+        What day 0 is, e.g. ``"randomisation"`` or ``"first infusion"``.
+    arms : tuple of str
+        The arms in display order; every participant's arm must be one of them.
+        Empty means "the arms the participants carry, sorted".
+    schedule : tuple of Timepoint
+        Scheduled timepoints after day 0, in increasing day order, with
+        distinct labels and non-overlapping windows.
+    baseline_window_days : int
+        Baseline is the latest value on study days ``-baseline_window_days``
+        to 0; default :data:`DEFAULT_BASELINE_WINDOW_DAYS`.
+    participants : tuple of Participant
+        Unique patient ids; every participant has an arm and a ``day0``.
+
+    Examples
+    --------
+    >>> p = Patient(id="P01", sex="female", birth_date="1980-01-01")
+    >>> t = Trial(
+    ...     name="demo",
+    ...     day0="randomisation",
+    ...     participants=[Participant(patient=p, arm="A", day0="2009-05-01")],
+    ... )
+    >>> t.arm_names
+    ('A',)
+    """
+
+    model_config = _FROZEN
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    synthetic: bool = False
+    day0: str = Field(default="randomisation", min_length=1)
+    arms: tuple[str, ...] = ()
+    schedule: tuple[Timepoint, ...] = ()
+    baseline_window_days: int = Field(default=DEFAULT_BASELINE_WINDOW_DAYS, ge=0)
+    participants: tuple[Participant, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_schedule(self) -> Trial:
+        for i in range(1, len(self.schedule)):
+            before, tp = self.schedule[i - 1], self.schedule[i]
+            if tp.label in {t.label for t in self.schedule[:i]}:
+                raise InvalidValueError(
+                    field=f"schedule[{i}].label",
+                    value=tp.label,
+                    expected="distinct timepoint labels",
+                )
+            if tp.first_day <= before.last_day:
+                raise InvalidValueError(
+                    field=f"schedule[{i}]",
+                    value=f"day {tp.day} +/- {tp.window_days}",
+                    expected=(
+                        "timepoints in increasing day order with windows that do "
+                        f"not overlap the previous one ({before.label!r}, day "
+                        f"{before.day} +/- {before.window_days})"
+                    ),
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _check_trial(self) -> Trial:
+        if len(set(self.arms)) != len(self.arms):
+            raise InvalidValueError(
+                field="arms", value=list(self.arms), expected="distinct arm names"
+            )
+        seen: dict[str, int] = {}
+        for i, part in enumerate(self.participants):
+            pid = part.patient.id
+            where = f"participants[{i}]"
+            if pid in seen:
+                raise InvalidValueError(
+                    field=f"{where}.patient.id",
+                    value=pid,
+                    expected=f"a unique id (also used by participants[{seen[pid]}])",
+                )
+            seen[pid] = i
+            if part.arm is None or (self.arms and part.arm not in self.arms):
+                raise InvalidValueError(
+                    field=f"{where}.arm",
+                    value=part.arm,
+                    expected="one of the trial's arms: " + ", ".join(self.arms)
+                    if self.arms
+                    else "an arm name",
+                )
+            if part.day0 is None:
+                raise InvalidDateError(
+                    field=f"{where}.day0",
+                    value=None,
+                    expected=f"the participant's day 0 ({self.day0}) as YYYY-MM-DD",
+                )
+        return self
+
+    @property
+    def arm_names(self) -> tuple[str, ...]:
+        """The arms in display order (declared, else sorted)."""
+        if self.arms:
+            return self.arms
+        return tuple(sorted({p.arm for p in self.participants if p.arm is not None}))
+
+    def timepoint(self, label: str) -> Timepoint:
+        """Return the scheduled timepoint called *label*.
+
+        Raises
+        ------
+        InvalidValueError
+            If the schedule has no such timepoint.
+        """
+        for tp in self.schedule:
+            if tp.label == label:
+                return tp
+        raise InvalidValueError(
+            field="schedule",
+            value=label,
+            expected="a scheduled timepoint label: "
+            + (", ".join(repr(t.label) for t in self.schedule) or "(none scheduled)"),
+        )

@@ -1,0 +1,625 @@
+"""Longitudinal rules over per-visit tri-state statuses.
+
+Every rule here takes a sequence of :class:`Assessment` (study day and a
+:class:`~lupusscore.Status`: met / not met / not evaluable) and, optionally,
+the participant's intercurrent events as :class:`DatedEvent`. The rules do not
+know which definition produced the statuses: complete renal response by
+KDIGO 2024, a SLEDAI-2K threshold or anything else can feed them.
+
+Conventions (``docs/outcomes.md`` has the full text and a vignette per rule):
+
+- Only assessments after day 0 count (day 0 and earlier is baseline).
+- Unscheduled assessments are ignored unless ``use_unscheduled=True``, in which
+  case they count exactly like scheduled ones.
+- Input order never matters: assessments are sorted by study day.
+- **Intercurrent events** (by default every :class:`~lupusscore.EventType`:
+  death, dialysis, transplant, withdrawal, rescue therapy) on or before the
+  timepoint make the participant a non-responder (composite strategy). Pass
+  ``intercurrent=frozenset()`` to ignore them (treatment-policy strategy).
+- **Missing and not-evaluable assessments** follow a :class:`MissingPolicy`:
+  ``non_responder`` (default) counts them as non-response; ``observed_only``
+  passes over them and makes the outcome not evaluable when the timepoint
+  itself has no evaluable assessment; ``locf`` carries the last evaluable
+  post-baseline status forward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict
+
+from lupusscore.errors import InvalidValueError
+from lupusscore.models import EventType, Timepoint
+from lupusscore.outcomes._windows import select_nearest
+from lupusscore.results import Status
+
+__all__ = [
+    "DEFAULT_INTERCURRENT",
+    "Assessment",
+    "DatedEvent",
+    "LongitudinalResult",
+    "MissingPolicy",
+    "achieve_and_maintain",
+    "confirmed_response",
+    "first_response",
+    "status_at",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class MissingPolicy(StrEnum):
+    """How missing or not-evaluable assessments are handled.
+
+    ``non_responder``
+        Non-responder imputation (default): a missing or not-evaluable
+        assessment where one is needed counts as no response.
+    ``observed_only``
+        Only evaluable assessments are used; if the timepoint has none, the
+        outcome is not evaluable (the participant leaves the denominator).
+    ``locf``
+        Last observation carried forward: the last evaluable status after
+        day 0 stands in for a missing one (baseline is never carried).
+    """
+
+    NON_RESPONDER = "non_responder"
+    OBSERVED_ONLY = "observed_only"
+    LOCF = "locf"
+
+
+#: Events that end a response under the default (composite) strategy: all of
+#: them (death, dialysis, transplant, withdrawal, rescue therapy).
+DEFAULT_INTERCURRENT: Final[frozenset[EventType]] = frozenset(EventType)
+
+
+class Assessment(BaseModel):
+    """One dated per-visit status of a participant.
+
+    Attributes
+    ----------
+    day : int
+        Study day.
+    status : Status
+        Met, not met or not evaluable.
+    unscheduled : bool
+        True for an unscheduled visit.
+    label : str, optional
+        Visit name, for explanations.
+    reason : str, optional
+        Why the status is not evaluable.
+
+    Examples
+    --------
+    >>> Assessment(day=91, status="met").status
+    <Status.MET: 'met'>
+    """
+
+    model_config = _FROZEN
+
+    day: int
+    status: Status
+    unscheduled: bool = False
+    label: str | None = None
+    reason: str | None = None
+
+
+class DatedEvent(BaseModel):
+    """An intercurrent event on a study day."""
+
+    model_config = _FROZEN
+
+    day: int
+    type: EventType
+
+
+class LongitudinalResult(BaseModel):
+    """A per-participant longitudinal outcome with its explanation.
+
+    Attributes
+    ----------
+    rule : str
+        Which rule produced it, with its parameters.
+    status : Status
+        Met (responder), not met (non-responder) or not evaluable.
+    day : int, optional
+        Study day the response was first reached (onset).
+    end_day : int, optional
+        Study day of the assessment that decided the outcome (the timepoint's
+        visit, or the confirming visit).
+    imputed : bool
+        True when the status was imputed under the missing-visit policy.
+    explanation : tuple of str
+        Human-readable steps, in order.
+    """
+
+    model_config = _FROZEN
+
+    rule: str
+    status: Status
+    day: int | None = None
+    end_day: int | None = None
+    imputed: bool = False
+    explanation: tuple[str, ...] = ()
+
+    @property
+    def responder(self) -> bool | None:
+        """True (met), False (not met) or None (not evaluable)."""
+        if self.status is Status.NOT_EVALUABLE:
+            return None
+        return self.status is Status.MET
+
+
+def _in_use(
+    assessments: Iterable[Assessment], *, use_unscheduled: bool
+) -> list[Assessment]:
+    kept = [
+        a for a in assessments if a.day > 0 and (use_unscheduled or not a.unscheduled)
+    ]
+    return sorted(kept, key=lambda a: (a.day, a.status.value, a.label or ""))
+
+
+def _first_event(
+    events: Iterable[DatedEvent], types: frozenset[EventType], until: int
+) -> DatedEvent | None:
+    hits = sorted(
+        (e for e in events if e.type in types and e.day <= until),
+        key=lambda e: (e.day, e.type.value),
+    )
+    return hits[0] if hits else None
+
+
+def _where(a: Assessment) -> str:
+    return f"day {a.day}" + (f" ({a.label})" if a.label else "")
+
+
+def _tp(tp: Timepoint) -> str:
+    return f"{tp.label} (day {tp.day} +/- {tp.window_days})"
+
+
+def _end_assessment(
+    used: Sequence[Assessment], timepoint: Timepoint, policy: MissingPolicy
+) -> tuple[Assessment | None, bool, str]:
+    """Pick the assessment standing for *timepoint*; say if imputed and why."""
+    evaluable = [a for a in used if a.status is not Status.NOT_EVALUABLE]
+    chosen = select_nearest(evaluable, timepoint, day=lambda a: a.day)
+    if chosen is not None:
+        return chosen, False, f"{_tp(timepoint)}: assessed on {_where(chosen)}"
+    in_window = [a for a in used if timepoint.first_day <= a.day <= timepoint.last_day]
+    why = (
+        f"{_tp(timepoint)}: visit(s) in window not evaluable ("
+        + "; ".join(f"{_where(a)}: {a.reason or 'not evaluable'}" for a in in_window)
+        + ")"
+        if in_window
+        else f"{_tp(timepoint)}: no visit in window"
+    )
+    if policy is MissingPolicy.LOCF:
+        before = [a for a in evaluable if a.day < timepoint.first_day]
+        if before:
+            last = before[-1]
+            return (
+                last,
+                True,
+                f"{why}; last observation carried forward from {_where(last)}",
+            )
+    return None, False, why
+
+
+def status_at(
+    assessments: Iterable[Assessment],
+    timepoint: Timepoint,
+    *,
+    events: Iterable[DatedEvent] = (),
+    intercurrent: frozenset[EventType] = DEFAULT_INTERCURRENT,
+    policy: MissingPolicy | str = MissingPolicy.NON_RESPONDER,
+    use_unscheduled: bool = False,
+) -> LongitudinalResult:
+    """Responder status at one timepoint (nearest evaluable visit in window).
+
+    Parameters
+    ----------
+    assessments : iterable of Assessment
+        Per-visit statuses, any order.
+    timepoint : Timepoint
+        Target day and window.
+    events : iterable of DatedEvent
+        Intercurrent events; those of a type in *intercurrent* on or before the
+        timepoint (the later of its target day and the visit used) make the
+        participant a non-responder.
+    intercurrent : frozenset of EventType
+        Event types treated as non-response (default: all).
+    policy : MissingPolicy
+        What a timepoint without an evaluable visit gives (default:
+        non-responder).
+    use_unscheduled : bool
+        Whether unscheduled visits count.
+
+    Returns
+    -------
+    LongitudinalResult
+        ``end_day`` is the day of the visit used.
+
+    Examples
+    --------
+    >>> tp = Timepoint(label="month 6", day=182, window_days=14)
+    >>> visits = [Assessment(day=91, status="met"), Assessment(day=190, status="met")]
+    >>> status_at(visits, tp).status
+    <Status.MET: 'met'>
+    >>> status_at(
+    ...     visits, tp, events=[DatedEvent(day=150, type="rescue_therapy")]
+    ... ).status
+    <Status.NOT_MET: 'not_met'>
+    """
+    how = MissingPolicy(policy)
+    rule = f"status at {timepoint.label} ({how.value})"
+    used = _in_use(assessments, use_unscheduled=use_unscheduled)
+    chosen, imputed, why = _end_assessment(used, timepoint, how)
+    end = max(timepoint.day, chosen.day if chosen and not imputed else timepoint.day)
+    event = _first_event(events, intercurrent, end)
+    if event is not None:
+        return LongitudinalResult(
+            rule=rule,
+            status=Status.NOT_MET,
+            explanation=(
+                f"intercurrent event {event.type.value} on day {event.day} "
+                f"(on or before day {end}): non-responder",
+            ),
+        )
+    if chosen is None:
+        return _missing(rule, how, why)
+    return LongitudinalResult(
+        rule=rule,
+        status=chosen.status,
+        day=chosen.day if chosen.status is Status.MET else None,
+        end_day=chosen.day,
+        imputed=imputed,
+        explanation=(why, f"status {chosen.status.value}"),
+    )
+
+
+def _missing(rule: str, policy: MissingPolicy, why: str) -> LongitudinalResult:
+    if policy is MissingPolicy.NON_RESPONDER:
+        return LongitudinalResult(
+            rule=rule,
+            status=Status.NOT_MET,
+            imputed=True,
+            explanation=(why, "non-responder imputation"),
+        )
+    tail = (
+        "nothing to carry forward" if policy is MissingPolicy.LOCF else "observed only"
+    )
+    return LongitudinalResult(
+        rule=rule,
+        status=Status.NOT_EVALUABLE,
+        explanation=(why, f"{tail}: not evaluable"),
+    )
+
+
+def achieve_and_maintain(
+    assessments: Iterable[Assessment],
+    *,
+    by_day: int,
+    through: Timepoint,
+    events: Iterable[DatedEvent] = (),
+    intercurrent: frozenset[EventType] = DEFAULT_INTERCURRENT,
+    policy: MissingPolicy | str = MissingPolicy.NON_RESPONDER,
+    use_unscheduled: bool = False,
+) -> LongitudinalResult:
+    """Response reached by *by_day* and held at every assessed visit through *through*.
+
+    The rule, step by step:
+
+    1. The visit for *through* is the nearest evaluable visit in its window
+       (earlier on ties). Without one, *policy* decides: non-responder
+       (default), not evaluable (``observed_only``) or the last evaluable
+       status carried forward (``locf``).
+    2. An intercurrent event of a type in *intercurrent* on or before the later
+       of ``through.day`` and that visit's day makes the participant a
+       non-responder.
+    3. Response must be met at some visit on or before *by_day* (and not after
+       the *through* visit); the first such visit is the onset.
+    4. Every assessed visit from the onset to the *through* visit must be met.
+       A not-evaluable visit in between is a non-response under
+       ``non_responder`` and is passed over otherwise. Days with no visit are
+       not assessments and are never imputed.
+
+    Parameters
+    ----------
+    assessments : iterable of Assessment
+        Per-visit statuses, any order.
+    by_day : int
+        Last study day on which the response may first be reached (>= 1,
+        <= ``through.day``). Pass the upper edge of a window if the protocol
+        allows one.
+    through : Timepoint
+        The timepoint the response must be maintained through.
+    events, intercurrent, policy, use_unscheduled
+        As in :func:`status_at`.
+
+    Returns
+    -------
+    LongitudinalResult
+        ``day`` is the onset, ``end_day`` the day of the *through* visit.
+
+    Examples
+    --------
+    >>> m24 = Timepoint(label="month 24", day=730, window_days=30)
+    >>> visits = [
+    ...     Assessment(day=182, status="not_met"),
+    ...     Assessment(day=365, status="met"),
+    ...     Assessment(day=548, status="met"),
+    ...     Assessment(day=735, status="met"),
+    ... ]
+    >>> r = achieve_and_maintain(visits, by_day=365, through=m24)
+    >>> r.status, r.day, r.end_day
+    (<Status.MET: 'met'>, 365, 735)
+    >>> lost = [*visits[:2], Assessment(day=548, status="not_met"), visits[3]]
+    >>> achieve_and_maintain(lost, by_day=365, through=m24).status
+    <Status.NOT_MET: 'not_met'>
+    """
+    how = MissingPolicy(policy)
+    if not 1 <= by_day <= through.day:
+        raise InvalidValueError(
+            field="by_day",
+            value=by_day,
+            expected=f"a study day from 1 to through.day ({through.day})",
+        )
+    rule = (
+        f"achieved by day {by_day} and maintained through {through.label} ({how.value})"
+    )
+    used = _in_use(assessments, use_unscheduled=use_unscheduled)
+    end, imputed, why = _end_assessment(used, through, how)
+    end_day = max(through.day, end.day if end and not imputed else through.day)
+    event = _first_event(events, intercurrent, end_day)
+    if event is not None:
+        return LongitudinalResult(
+            rule=rule,
+            status=Status.NOT_MET,
+            explanation=(
+                f"intercurrent event {event.type.value} on day {event.day} "
+                f"(on or before day {end_day}): non-responder",
+            ),
+        )
+    if end is None:
+        return _missing(rule, how, why)
+    steps = [why]
+    limit = end.day
+    early = [a for a in used if a.day <= min(by_day, limit)]
+    onset = next((a for a in early if a.status is Status.MET), None)
+    if onset is None:
+        if any(a.status is Status.NOT_MET for a in early) or (
+            how is MissingPolicy.NON_RESPONDER
+        ):
+            steps.append(f"response not reached by day {by_day}")
+            return LongitudinalResult(
+                rule=rule,
+                status=Status.NOT_MET,
+                end_day=end.day,
+                imputed=not early
+                or all(a.status is Status.NOT_EVALUABLE for a in early),
+                explanation=tuple(steps),
+            )
+        steps.append(f"no evaluable visit by day {by_day}: not evaluable")
+        return LongitudinalResult(
+            rule=rule, status=Status.NOT_EVALUABLE, explanation=tuple(steps)
+        )
+    steps.append(f"response reached on {_where(onset)}")
+    for a in used:
+        if not onset.day <= a.day <= limit:
+            continue
+        if a.status is Status.NOT_MET:
+            steps.append(f"response lost on {_where(a)}")
+            return LongitudinalResult(
+                rule=rule,
+                status=Status.NOT_MET,
+                day=onset.day,
+                end_day=end.day,
+                explanation=tuple(steps),
+            )
+        if a.status is Status.NOT_EVALUABLE:
+            note = f"{_where(a)} not evaluable ({a.reason or 'no reason given'})"
+            if how is MissingPolicy.NON_RESPONDER:
+                steps.append(f"{note}: non-responder imputation")
+                return LongitudinalResult(
+                    rule=rule,
+                    status=Status.NOT_MET,
+                    day=onset.day,
+                    end_day=end.day,
+                    imputed=True,
+                    explanation=tuple(steps),
+                )
+            steps.append(f"{note}: passed over")
+    steps.append(f"maintained at every assessed visit through day {limit}")
+    return LongitudinalResult(
+        rule=rule,
+        status=Status.MET,
+        day=onset.day,
+        end_day=end.day,
+        imputed=imputed,
+        explanation=tuple(steps),
+    )
+
+
+def first_response(
+    assessments: Iterable[Assessment],
+    *,
+    until_day: int | None = None,
+    events: Iterable[DatedEvent] = (),
+    intercurrent: frozenset[EventType] = DEFAULT_INTERCURRENT,
+    use_unscheduled: bool = False,
+) -> LongitudinalResult:
+    """First visit after day 0 at which the response is met.
+
+    A response on or after an intercurrent event (of a type in
+    *intercurrent*) does not count.
+
+    Returns
+    -------
+    LongitudinalResult
+        Met with ``day`` = first response day; not met if there was an
+        evaluable visit but no response; not evaluable if no visit was
+        evaluable (and no intercurrent event settled it).
+
+    Examples
+    --------
+    >>> visits = [
+    ...     Assessment(day=91, status="not_met"),
+    ...     Assessment(day=182, status="met"),
+    ... ]
+    >>> first_response(visits).day
+    182
+    >>> first_response(visits, events=[DatedEvent(day=120, type="withdrawal")]).status
+    <Status.NOT_MET: 'not_met'>
+    """
+    rule = "first response" + (f" by day {until_day}" if until_day is not None else "")
+    used = [
+        a
+        for a in _in_use(assessments, use_unscheduled=use_unscheduled)
+        if until_day is None or a.day <= until_day
+    ]
+    evs = list(events)
+    horizon = until_day if until_day is not None else max([0, *(e.day for e in evs)])
+    event = _first_event(evs, intercurrent, horizon)
+    for a in used:
+        if event is not None and event.day <= a.day:
+            break
+        if a.status is Status.MET:
+            return LongitudinalResult(
+                rule=rule,
+                status=Status.MET,
+                day=a.day,
+                end_day=a.day,
+                explanation=(f"first met on {_where(a)}",),
+            )
+    if event is not None:
+        return LongitudinalResult(
+            rule=rule,
+            status=Status.NOT_MET,
+            explanation=(
+                f"intercurrent event {event.type.value} on day {event.day} "
+                "before any response",
+            ),
+        )
+    if any(a.status is Status.NOT_MET for a in used):
+        return LongitudinalResult(
+            rule=rule,
+            status=Status.NOT_MET,
+            explanation=("no visit met the response",),
+        )
+    return LongitudinalResult(
+        rule=rule,
+        status=Status.NOT_EVALUABLE,
+        explanation=("no evaluable visit after day 0",),
+    )
+
+
+def confirmed_response(
+    assessments: Iterable[Assessment],
+    *,
+    min_days_apart: int,
+    until_day: int | None = None,
+    events: Iterable[DatedEvent] = (),
+    intercurrent: frozenset[EventType] = DEFAULT_INTERCURRENT,
+    policy: MissingPolicy | str = MissingPolicy.NON_RESPONDER,
+    use_unscheduled: bool = False,
+) -> LongitudinalResult:
+    """First response confirmed at a later visit at least *min_days_apart* days on.
+
+    The onset is a met visit; the confirming visit is the first later
+    evaluable visit at least *min_days_apart* days after it, and it must be
+    met too. Every evaluable visit in between must be met (so the two are
+    consecutive responses); a not-evaluable visit in between breaks the chain
+    under ``non_responder`` and is passed over otherwise. Visits on or after an
+    intercurrent event (type in *intercurrent*) are not used.
+
+    Parameters
+    ----------
+    assessments : iterable of Assessment
+        Per-visit statuses, any order.
+    min_days_apart : int
+        Minimum days from onset to confirming visit (>= 1).
+    until_day : int, optional
+        Last study day a confirming visit may have.
+    events, intercurrent, policy, use_unscheduled
+        As in :func:`status_at`.
+
+    Returns
+    -------
+    LongitudinalResult
+        ``day`` is the onset and ``end_day`` the confirming visit.
+
+    Examples
+    --------
+    >>> visits = [
+    ...     Assessment(day=91, status="met"),
+    ...     Assessment(day=100, status="met"),
+    ...     Assessment(day=182, status="met"),
+    ... ]
+    >>> r = confirmed_response(visits, min_days_apart=28)
+    >>> r.day, r.end_day
+    (91, 182)
+    """
+    how = MissingPolicy(policy)
+    if isinstance(min_days_apart, bool) or min_days_apart < 1:
+        raise InvalidValueError(
+            field="min_days_apart", value=min_days_apart, expected="an integer >= 1"
+        )
+    rule = f"response confirmed >= {min_days_apart} days later ({how.value})"
+    evs = list(events)
+    used = [
+        a
+        for a in _in_use(assessments, use_unscheduled=use_unscheduled)
+        if until_day is None or a.day <= until_day
+    ]
+    horizon = max([0, *(a.day for a in used)])
+    event = _first_event(evs, intercurrent, horizon)
+    if event is not None:
+        used = [a for a in used if a.day < event.day]
+    steps: list[str] = []
+    if event is not None:
+        steps.append(
+            f"visits from day {event.day} not used (intercurrent {event.type.value})"
+        )
+    for i, onset in enumerate(used):
+        if onset.status is not Status.MET:
+            continue
+        for later in used[i + 1 :]:
+            if later.status is Status.NOT_MET:
+                steps.append(f"met on {_where(onset)}, not met on {_where(later)}")
+                break
+            if later.status is Status.NOT_EVALUABLE:
+                if how is MissingPolicy.NON_RESPONDER:
+                    steps.append(
+                        f"met on {_where(onset)}, {_where(later)} not evaluable "
+                        "(non-responder imputation)"
+                    )
+                    break
+                continue
+            if later.day - onset.day >= min_days_apart:
+                steps.append(f"met on {_where(onset)}, confirmed on {_where(later)}")
+                return LongitudinalResult(
+                    rule=rule,
+                    status=Status.MET,
+                    day=onset.day,
+                    end_day=later.day,
+                    explanation=tuple(steps),
+                )
+        else:
+            steps.append(f"met on {_where(onset)}, no later visit to confirm it")
+    if (
+        event is not None
+        or how is MissingPolicy.NON_RESPONDER
+        or any(a.status is not Status.NOT_EVALUABLE for a in used)
+    ):
+        return LongitudinalResult(
+            rule=rule,
+            status=Status.NOT_MET,
+            explanation=(*steps, "no confirmed response"),
+        )
+    return LongitudinalResult(
+        rule=rule,
+        status=Status.NOT_EVALUABLE,
+        explanation=(*steps, "no evaluable visit: not evaluable"),
+    )

@@ -1,0 +1,530 @@
+"""Cohort statistics: binomial confidence intervals, Kaplan-Meier, summaries.
+
+Written with the standard library and numpy only (no scipy): the normal
+quantile comes from :class:`statistics.NormalDist`, the exact (Clopper-Pearson)
+interval from bisection on the binomial distribution function summed exactly,
+and Kaplan-Meier with Greenwood's variance is a dozen lines of numpy. Each is
+tested against hand-computed and independently computed values
+(``tests/test_outcomes_stats.py``; ``docs/outcomes.md`` explains the choice).
+
+References
+----------
+- Wilson EB. Probable inference, the law of succession, and statistical
+  inference. J Am Stat Assoc 1927;22:209-12.
+- Clopper CJ, Pearson ES. The use of confidence or fiducial limits illustrated
+  in the case of the binomial. Biometrika 1934;26:404-13.
+- Kaplan EL, Meier P. Nonparametric estimation from incomplete observations.
+  J Am Stat Assoc 1958;53:457-81.
+- Greenwood M. The natural duration of cancer. Reports on Public Health and
+  Medical Subjects 1926;33:1-26.
+- Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data.
+  Wiley 1980 (the log(-log) transformed interval).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from enum import StrEnum
+from statistics import NormalDist
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from lupusscore.errors import InvalidValueError
+
+__all__ = [
+    "CiMethod",
+    "KaplanMeier",
+    "Proportion",
+    "Summary",
+    "SurvivalCi",
+    "SurvivalPoint",
+    "clopper_pearson_interval",
+    "kaplan_meier",
+    "proportion",
+    "summarize",
+    "wilson_interval",
+]
+
+#: Default confidence level of every interval.
+DEFAULT_CONFIDENCE: Final = 0.95
+#: Bisection stops when the bracket is narrower than this (probability scale).
+_BISECTION_TOL: Final = 1e-13
+_BISECTION_MAX_ITER: Final = 200
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class CiMethod(StrEnum):
+    """Confidence interval for a proportion."""
+
+    WILSON = "wilson"
+    EXACT = "exact"
+
+
+class SurvivalCi(StrEnum):
+    """Confidence interval for a Kaplan-Meier survival probability."""
+
+    LOG_LOG = "log-log"
+    LINEAR = "linear"
+
+
+def _check_counts(successes: int, n: int) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise InvalidValueError(field="n", value=n, expected="an integer >= 0")
+    if (
+        isinstance(successes, bool)
+        or not isinstance(successes, int)
+        or not 0 <= successes <= n
+    ):
+        raise InvalidValueError(
+            field="successes", value=successes, expected=f"an integer from 0 to n={n}"
+        )
+
+
+def _z(confidence: float) -> float:
+    if not 0.0 < confidence < 1.0:
+        raise InvalidValueError(
+            field="confidence", value=confidence, expected="a number in (0, 1)"
+        )
+    return NormalDist().inv_cdf(0.5 + confidence / 2.0)
+
+
+def wilson_interval(
+    successes: int, n: int, *, confidence: float = DEFAULT_CONFIDENCE
+) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion.
+
+    Parameters
+    ----------
+    successes, n : int
+        Number of successes and of trials (``n >= 1``).
+    confidence : float
+        Two-sided confidence level, default 0.95.
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)`` on the 0-1 scale; exactly 0 when ``successes == 0``
+        and exactly 1 when ``successes == n``.
+
+    References
+    ----------
+    Wilson EB, J Am Stat Assoc 1927;22:209-12.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in wilson_interval(5, 10)]
+    [0.2366, 0.7634]
+    >>> [round(x, 4) for x in wilson_interval(0, 10)]
+    [0.0, 0.2775]
+    """
+    _check_counts(successes, n)
+    if n == 0:
+        raise InvalidValueError(field="n", value=n, expected="at least 1 trial")
+    z = _z(confidence)
+    p = successes / n
+    z2n = z * z / n
+    centre = (p + z2n / 2.0) / (1.0 + z2n)
+    half = z / (1.0 + z2n) * math.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
+
+
+def _binom_cdf(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p), summed term by term in log space."""
+    if k < 0:
+        return 0.0
+    if k >= n:
+        return 1.0
+    if p <= 0.0:
+        return 1.0
+    if p >= 1.0:
+        return 0.0
+    lp, lq = math.log(p), math.log1p(-p)
+    lgn = math.lgamma(n + 1)
+    terms = [
+        math.exp(
+            lgn - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq
+        )
+        for i in range(k + 1)
+    ]
+    return min(1.0, math.fsum(terms))
+
+
+def _bisect_decreasing(f_target: float, k: int, n: int) -> float:
+    """Find p with binom_cdf(k, n, p) == f_target (the cdf decreases in p)."""
+    lo, hi = 0.0, 1.0
+    for _ in range(_BISECTION_MAX_ITER):
+        mid = (lo + hi) / 2.0
+        if _binom_cdf(k, n, mid) > f_target:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < _BISECTION_TOL:
+            break
+    return (lo + hi) / 2.0
+
+
+def clopper_pearson_interval(
+    successes: int, n: int, *, confidence: float = DEFAULT_CONFIDENCE
+) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) interval for a binomial proportion.
+
+    The limits solve ``P(X >= x; p_low) = alpha/2`` and ``P(X <= x; p_high) =
+    alpha/2``; the binomial distribution function is summed exactly and the
+    equations are solved by bisection (equivalent to the beta-quantile form).
+
+    Parameters
+    ----------
+    successes, n : int
+        Number of successes and of trials (``n >= 1``).
+    confidence : float
+        Two-sided confidence level, default 0.95.
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``; exactly 0 when ``successes == 0`` and 1 when
+        ``successes == n``.
+
+    References
+    ----------
+    Clopper CJ, Pearson ES, Biometrika 1934;26:404-13.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in clopper_pearson_interval(5, 10)]
+    [0.1871, 0.8129]
+    >>> [round(x, 4) for x in clopper_pearson_interval(0, 10)]
+    [0.0, 0.3085]
+    """
+    _check_counts(successes, n)
+    if n == 0:
+        raise InvalidValueError(field="n", value=n, expected="at least 1 trial")
+    alpha = 1.0 - confidence
+    _z(confidence)  # validates the level
+    low = (
+        0.0
+        if successes == 0
+        else _bisect_decreasing(1.0 - alpha / 2.0, successes - 1, n)
+    )
+    high = 1.0 if successes == n else _bisect_decreasing(alpha / 2.0, successes, n)
+    return low, high
+
+
+class Proportion(BaseModel):
+    """A proportion with its confidence interval.
+
+    Attributes
+    ----------
+    successes, n : int
+        Numerator and denominator.
+    estimate : float or None
+        ``successes / n`` (None when ``n == 0``).
+    low, high : float or None
+        Confidence limits (None when ``n == 0``).
+    method : CiMethod
+        How the interval was computed.
+    confidence : float
+        Two-sided confidence level.
+    """
+
+    model_config = _FROZEN
+
+    successes: int
+    n: int
+    estimate: float | None
+    low: float | None
+    high: float | None
+    method: CiMethod
+    confidence: float
+
+
+def proportion(
+    successes: int,
+    n: int,
+    *,
+    method: CiMethod | str = CiMethod.WILSON,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> Proportion:
+    """Proportion ``successes / n`` with a Wilson (default) or exact interval.
+
+    Examples
+    --------
+    >>> p = proportion(5, 10)
+    >>> p.estimate, round(p.low, 4), round(p.high, 4)
+    (0.5, 0.2366, 0.7634)
+    >>> proportion(0, 0).estimate is None
+    True
+    """
+    how = CiMethod(method)
+    _check_counts(successes, n)
+    if n == 0:
+        _z(confidence)
+        return Proportion(
+            successes=0,
+            n=0,
+            estimate=None,
+            low=None,
+            high=None,
+            method=how,
+            confidence=confidence,
+        )
+    fn = wilson_interval if how is CiMethod.WILSON else clopper_pearson_interval
+    low, high = fn(successes, n, confidence=confidence)
+    return Proportion(
+        successes=successes,
+        n=n,
+        estimate=successes / n,
+        low=low,
+        high=high,
+        method=how,
+        confidence=confidence,
+    )
+
+
+class KaplanMeier(BaseModel):
+    """A Kaplan-Meier survival curve with Greenwood confidence limits.
+
+    One entry per distinct time at which at least one event occurred.
+
+    Attributes
+    ----------
+    time : tuple of float
+        Event times, increasing.
+    n_at_risk : tuple of int
+        Number still at risk just before each time.
+    n_events : tuple of int
+        Events at each time.
+    survival : tuple of float
+        Survival probability just after each time.
+    std_err : tuple of float
+        Greenwood standard error of the survival probability.
+    low, high : tuple of float
+        Pointwise confidence limits.
+    n : int
+        Number of subjects.
+    follow_up : tuple of float
+        Every subject's time (event or censoring), sorted.
+    last_time : float
+        Largest observed time (event or censoring); beyond it the curve is
+        not estimated.
+    confidence : float
+        Two-sided confidence level.
+    ci : SurvivalCi
+        Interval type.
+    """
+
+    model_config = _FROZEN
+
+    time: tuple[float, ...]
+    n_at_risk: tuple[int, ...]
+    n_events: tuple[int, ...]
+    survival: tuple[float, ...]
+    std_err: tuple[float, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    n: int
+    follow_up: tuple[float, ...]
+    last_time: float
+    confidence: float
+    ci: SurvivalCi
+
+    def at(self, t: float) -> SurvivalPoint:
+        """Survival at time *t* (right-continuous step function).
+
+        Returns a point with ``survival=None`` when *t* lies beyond the last
+        observed time (the curve is not estimated there). ``n_at_risk`` counts
+        subjects whose time is >= *t*.
+
+        Examples
+        --------
+        >>> km = kaplan_meier([2, 3, 3, 5], [True, True, False, False])
+        >>> km.at(1).survival, km.at(2).survival, km.at(4).survival
+        (1.0, 0.75, 0.5)
+        >>> km.at(4).n_at_risk
+        1
+        """
+        follow = np.asarray(self.follow_up, dtype=np.float64)
+        at_risk = int(follow.size - np.searchsorted(follow, t, side="left"))
+        if self.n == 0 or t > self.last_time:
+            return SurvivalPoint(
+                time=t, survival=None, low=None, high=None, n_at_risk=at_risk
+            )
+        idx = int(np.searchsorted(np.asarray(self.time), t, side="right")) - 1
+        if idx < 0:
+            return SurvivalPoint(
+                time=t, survival=1.0, low=1.0, high=1.0, n_at_risk=at_risk
+            )
+        return SurvivalPoint(
+            time=t,
+            survival=self.survival[idx],
+            low=self.low[idx],
+            high=self.high[idx],
+            n_at_risk=at_risk,
+        )
+
+
+class SurvivalPoint(BaseModel):
+    """Kaplan-Meier survival read at one time, with its confidence limits."""
+
+    model_config = _FROZEN
+
+    time: float
+    survival: float | None
+    low: float | None
+    high: float | None
+    n_at_risk: int
+
+
+def kaplan_meier(
+    durations: npt.ArrayLike,
+    events: npt.ArrayLike,
+    *,
+    confidence: float = DEFAULT_CONFIDENCE,
+    ci: SurvivalCi | str = SurvivalCi.LOG_LOG,
+) -> KaplanMeier:
+    """Kaplan-Meier estimate of the survival function with Greenwood CIs.
+
+    Parameters
+    ----------
+    durations : array_like of float
+        Time from the origin to the event or to censoring (>= 0, finite).
+    events : array_like of bool
+        True where the time is an event, False where it is censored.
+    confidence : float
+        Two-sided level of the pointwise intervals, default 0.95.
+    ci : {"log-log", "linear"}
+        ``"log-log"`` (default) transforms with ``log(-log S)`` (Kalbfleisch
+        and Prentice 1980), keeping limits inside (0, 1); ``"linear"`` is
+        ``S +/- z * SE`` clipped to [0, 1]. Both use Greenwood's variance.
+
+    Returns
+    -------
+    KaplanMeier
+        One row per distinct event time. A censoring tied with an event time
+        is counted as still at risk at that time. Where the survival is 1
+        (no events yet) or 0, the interval collapses to that value.
+
+    Examples
+    --------
+    >>> km = kaplan_meier([2, 3, 3, 5], [True, True, False, False])
+    >>> km.time, km.n_at_risk, km.survival
+    ((2.0, 3.0), (4, 3), (0.75, 0.5))
+    """
+    how = SurvivalCi(ci)
+    z = _z(confidence)
+    t = np.asarray(durations, dtype=np.float64).ravel()
+    e = np.asarray(events, dtype=np.bool_).ravel()
+    if t.shape != e.shape:
+        raise InvalidValueError(
+            field="events",
+            value=f"{e.size} values",
+            expected=f"one event flag per duration ({t.size})",
+        )
+    if not np.all(np.isfinite(t) & (t >= 0)):
+        raise InvalidValueError(
+            field="durations", value=t.tolist(), expected="finite times >= 0"
+        )
+    times = np.unique(t[e])
+    at_risk = np.array([int(np.sum(t >= u)) for u in times], dtype=np.int64)
+    deaths = np.array([int(np.sum((t == u) & e)) for u in times], dtype=np.int64)
+    surv = np.cumprod(1.0 - deaths / at_risk) if times.size else np.array([])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(
+            at_risk > deaths, deaths / (at_risk * (at_risk - deaths)), np.inf
+        )
+        green = np.cumsum(terms) if times.size else np.array([])
+        se = np.where(surv > 0, surv * np.sqrt(green), 0.0)
+        if how is SurvivalCi.LINEAR:
+            low = np.clip(surv - z * se, 0.0, 1.0)
+            high = np.clip(surv + z * se, 0.0, 1.0)
+        else:
+            log_s = np.log(surv)
+            inside = (surv > 0) & (surv < 1)
+            sigma = np.where(inside, np.sqrt(green) / np.abs(log_s), 0.0)
+            low = np.where(inside, surv ** np.exp(z * sigma), surv)
+            high = np.where(inside, surv ** np.exp(-z * sigma), surv)
+    return KaplanMeier(
+        time=tuple(float(x) for x in times),
+        n_at_risk=tuple(int(x) for x in at_risk),
+        n_events=tuple(int(x) for x in deaths),
+        survival=tuple(float(x) for x in surv),
+        std_err=tuple(float(x) for x in se),
+        low=tuple(float(x) for x in low),
+        high=tuple(float(x) for x in high),
+        n=int(t.size),
+        follow_up=tuple(float(x) for x in np.sort(t)),
+        last_time=float(t.max()) if t.size else 0.0,
+        confidence=confidence,
+        ci=how,
+    )
+
+
+class Summary(BaseModel):
+    """Descriptive statistics of a sample (missing values already removed).
+
+    Attributes
+    ----------
+    n : int
+        Number of values.
+    mean, sd : float or None
+        Mean and sample standard deviation (``ddof=1``; None when ``n < 2``).
+    median, q1, q3 : float or None
+        Median and quartiles (linear interpolation, Hyndman-Fan type 7, numpy's
+        default).
+    min, max : float or None
+        Range.
+    """
+
+    model_config = _FROZEN
+
+    n: int
+    mean: float | None
+    sd: float | None
+    median: float | None
+    q1: float | None
+    q3: float | None
+    min: float | None
+    max: float | None
+
+
+_QUARTILES: Final = (25.0, 50.0, 75.0)
+
+
+def summarize(values: Sequence[float] | npt.ArrayLike) -> Summary:
+    """Mean, SD, median and IQR of finite values (None where undefined).
+
+    Examples
+    --------
+    >>> s = summarize([1.0, 2.0, 3.0, 4.0])
+    >>> s.mean, round(s.sd, 4), s.median, s.q1, s.q3
+    (2.5, 1.291, 2.5, 1.75, 3.25)
+    >>> summarize([]).mean is None
+    True
+    """
+    x = np.asarray(values, dtype=np.float64).ravel()
+    if not np.all(np.isfinite(x)):
+        raise InvalidValueError(
+            field="values", value=x.tolist(), expected="finite numbers"
+        )
+    if x.size == 0:
+        return Summary(
+            n=0, mean=None, sd=None, median=None, q1=None, q3=None, min=None, max=None
+        )
+    q1, med, q3 = (float(v) for v in np.percentile(x, _QUARTILES))
+    return Summary(
+        n=int(x.size),
+        mean=float(np.mean(x)),
+        sd=float(np.std(x, ddof=1)) if x.size > 1 else None,
+        median=med,
+        q1=q1,
+        q3=q3,
+        min=float(np.min(x)),
+        max=float(np.max(x)),
+    )

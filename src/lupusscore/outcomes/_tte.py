@@ -1,0 +1,294 @@
+"""Time to event with censoring, per participant.
+
+A :class:`TimeToEvent` is the study day of the first event or of censoring.
+The generic :func:`time_to_first` takes per-visit statuses (the event is the
+first visit where the status is met) and/or event records; participant-level
+helpers derive death, ESKD and doubling of serum creatinine.
+
+Censoring conventions (``docs/outcomes.md``):
+
+- Without an event, follow-up ends at the last visit at which the outcome was
+  evaluable (for status-based outcomes) or at the last contact (last visit or
+  event, for record-based outcomes such as death).
+- A censoring event (default: death and withdrawal, for outcomes other than
+  death itself) ends follow-up on its day, if it comes first. Death is then a
+  competing event handled as censoring; the Kaplan-Meier estimate is the
+  cause-specific one and the documentation says so.
+- An administrative cut-off (``end_day``) censors everything after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict
+
+from lupusscore.analytes import Analyte
+from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, EventType, Participant
+from lupusscore.outcomes._longitudinal import Assessment, DatedEvent, _in_use
+from lupusscore.outcomes._trial import (
+    baseline_lab,
+    last_contact_day,
+    participant_events,
+    visit_day,
+)
+from lupusscore.results import Status
+
+__all__ = [
+    "CREATININE_DOUBLING_FACTOR",
+    "DEFAULT_CENSORING",
+    "ESKD_EVENTS",
+    "TimeToEvent",
+    "time_to_creatinine_doubling",
+    "time_to_death",
+    "time_to_eskd",
+    "time_to_first",
+]
+
+#: Events that censor a non-death outcome by default.
+DEFAULT_CENSORING: Final[frozenset[EventType]] = frozenset(
+    {EventType.DEATH, EventType.WITHDRAWAL}
+)
+#: End-stage kidney disease as recorded events: chronic dialysis or kidney
+#: transplant (hard kidney outcomes of BLISS-LN and NOBILITY post hoc analyses,
+#: lupusscore clinical reference section 4.2). The eGFR < 15 limb is not
+#: derived here.
+ESKD_EVENTS: Final[frozenset[EventType]] = frozenset(
+    {EventType.DIALYSIS, EventType.TRANSPLANT}
+)
+#: "Doubling of serum creatinine": creatinine >= 2 x baseline (hard kidney
+#: outcome, lupusscore clinical reference section 4.2).
+CREATININE_DOUBLING_FACTOR: Final = 2.0
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class TimeToEvent(BaseModel):
+    """Time from day 0 to an event or to censoring.
+
+    Attributes
+    ----------
+    outcome : str
+        What the event is.
+    day : int
+        Study day of the event, or of censoring (>= 0).
+    event : bool
+        True for an event, False when censored.
+    reason : str
+        What decided the time (the event, or why follow-up ended).
+
+    Examples
+    --------
+    >>> TimeToEvent(outcome="death", day=400, event=False, reason="last contact").event
+    False
+    """
+
+    model_config = _FROZEN
+
+    outcome: str
+    day: int
+    event: bool
+    reason: str
+
+
+def time_to_first(
+    outcome: str,
+    *,
+    assessments: Iterable[Assessment] = (),
+    events: Iterable[DatedEvent] = (),
+    event_types: frozenset[EventType] = frozenset(),
+    censor_on: frozenset[EventType] = DEFAULT_CENSORING,
+    last_day: int | None = None,
+    end_day: int | None = None,
+    use_unscheduled: bool = False,
+) -> TimeToEvent:
+    """Time to the first met assessment or first event of *event_types*.
+
+    Parameters
+    ----------
+    outcome : str
+        Name of the outcome (for the result).
+    assessments : iterable of Assessment
+        Per-visit statuses; the first met one after day 0 is an event.
+    events : iterable of DatedEvent
+        The participant's events.
+    event_types : frozenset of EventType
+        Event records that are the outcome (e.g. dialysis, transplant).
+    censor_on : frozenset of EventType
+        Event records that end follow-up (default death and withdrawal);
+        types in *event_types* are never censoring.
+    last_day : int, optional
+        End of follow-up without an event; default the last evaluable
+        assessment's day (0 if none).
+    end_day : int, optional
+        Administrative cut-off.
+    use_unscheduled : bool
+        Whether unscheduled visits count.
+
+    Returns
+    -------
+    TimeToEvent
+
+    Examples
+    --------
+    >>> visits = [
+    ...     Assessment(day=91, status="not_met"),
+    ...     Assessment(day=182, status="met"),
+    ... ]
+    >>> time_to_first("remission", assessments=visits).day
+    182
+    >>> t = time_to_first(
+    ...     "remission",
+    ...     assessments=visits,
+    ...     events=[DatedEvent(day=120, type="death")],
+    ... )
+    >>> t.day, t.event
+    (120, False)
+    """
+    used = [
+        a
+        for a in _in_use(assessments, use_unscheduled=use_unscheduled)
+        if a.status is not Status.NOT_EVALUABLE
+    ]
+    evs = sorted(events, key=lambda e: (e.day, e.type.value))
+    candidates: list[tuple[int, int, str]] = []  # (day, priority, reason)
+    met = next((a for a in used if a.status is Status.MET), None)
+    if met is not None:
+        candidates.append((met.day, 0, f"event: met on day {met.day}"))
+    hit = next((e for e in evs if e.type in event_types and e.day > 0), None)
+    if hit is not None:
+        candidates.append((hit.day, 0, f"event: {hit.type.value} on day {hit.day}"))
+    stop = next(
+        (e for e in evs if e.type in censor_on - event_types and e.day >= 0), None
+    )
+    if stop is not None:
+        candidates.append((stop.day, 1, f"censored: {stop.type.value}"))
+    follow = last_day if last_day is not None else max([0, *(a.day for a in used)])
+    candidates.append((follow, 2, "censored: end of follow-up"))
+    if end_day is not None:
+        candidates.append((end_day, 3, f"censored: cut-off day {end_day}"))
+    day, priority, reason = min(candidates)
+    if end_day is not None and day > end_day:
+        day, priority, reason = end_day, 3, f"censored: cut-off day {end_day}"
+    return TimeToEvent(
+        outcome=outcome, day=max(day, 0), event=priority == 0, reason=reason
+    )
+
+
+def time_to_death(
+    participant: Participant, *, end_day: int | None = None
+) -> TimeToEvent:
+    """Overall survival: time to death, censored at last contact.
+
+    Examples
+    --------
+    >>> from lupusscore import Patient
+    >>> p = Participant(
+    ...     patient=Patient(id="P1", sex="female", birth_date="1980-01-01"),
+    ...     day0="2009-05-01",
+    ...     visits=[{"participant_id": "P1", "date": "2009-06-01"}],
+    ...     events=[{"type": "death", "date": "2009-09-28"}],
+    ... )
+    >>> t = time_to_death(p)
+    >>> t.day, t.event
+    (150, True)
+    """
+    return time_to_first(
+        "death",
+        events=participant_events(participant),
+        event_types=frozenset({EventType.DEATH}),
+        censor_on=frozenset(),
+        last_day=last_contact_day(participant),
+        end_day=end_day,
+    )
+
+
+def time_to_eskd(
+    participant: Participant, *, end_day: int | None = None
+) -> TimeToEvent:
+    """Time to ESKD (chronic dialysis or transplant); death censors.
+
+    Examples
+    --------
+    >>> from lupusscore import Patient
+    >>> p = Participant(
+    ...     patient=Patient(id="P1", sex="female", birth_date="1980-01-01"),
+    ...     day0="2009-05-01",
+    ...     visits=[{"participant_id": "P1", "date": "2010-05-01"}],
+    ... )
+    >>> time_to_eskd(p).reason
+    'censored: end of follow-up'
+    """
+    return time_to_first(
+        "eskd",
+        events=participant_events(participant),
+        event_types=ESKD_EVENTS,
+        censor_on=DEFAULT_CENSORING,
+        last_day=last_contact_day(participant),
+        end_day=end_day,
+    )
+
+
+def time_to_creatinine_doubling(
+    participant: Participant,
+    *,
+    baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+    end_day: int | None = None,
+    use_unscheduled: bool = False,
+) -> TimeToEvent | None:
+    """Time to serum creatinine >= 2 x baseline; death and withdrawal censor.
+
+    Returns None when the participant has no baseline creatinine (not
+    evaluable). Follow-up without an event ends at the last creatinine.
+
+    Examples
+    --------
+    >>> from lupusscore import Patient
+    >>> def lab(d, v):
+    ...     return {
+    ...         "participant_id": "P1",
+    ...         "date": d,
+    ...         "labs": [
+    ...             {"analyte": "creatinine", "value": v, "unit": "mg/dL", "date": d}
+    ...         ],
+    ...     }
+    >>> p = Participant(
+    ...     patient=Patient(id="P1", sex="female", birth_date="1980-01-01"),
+    ...     day0="2009-05-01",
+    ...     visits=[
+    ...         lab("2009-05-01", 1.0),
+    ...         lab("2009-07-31", 1.9),
+    ...         lab("2009-10-30", 2.0),
+    ...     ],
+    ... )
+    >>> t = time_to_creatinine_doubling(p)
+    >>> t.day, t.event
+    (182, True)
+    """
+    base = baseline_lab(
+        participant, Analyte.CREATININE, window_days=baseline_window_days
+    )
+    if base is None:
+        return None
+    threshold = CREATININE_DOUBLING_FACTOR * base.canonical_value
+    assessments = []
+    for v in participant.visits:
+        lab = v.latest(Analyte.CREATININE)
+        if lab is None:
+            continue
+        assessments.append(
+            Assessment(
+                day=visit_day(participant, v),
+                status=Status.of(lab.canonical_value >= threshold),
+                unscheduled=v.unscheduled,
+            )
+        )
+    return time_to_first(
+        "creatinine doubling",
+        assessments=assessments,
+        events=participant_events(participant),
+        censor_on=DEFAULT_CENSORING,
+        end_day=end_day,
+        use_unscheduled=use_unscheduled,
+    )
