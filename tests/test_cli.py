@@ -123,3 +123,17 @@ def test_module_entry_point_has_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert "participants[0]" in done.stderr
     assert "day0" in done.stderr
+
+
+def test_example_and_schema_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
+    """`example` prints a trial file that loads; `schema` prints the Trial schema."""
+    import json
+
+    from lupusscore.cli import load_trial, main
+
+    assert main(["example"]) == 0
+    trial = load_trial(json.loads(capsys.readouterr().out))
+    assert trial.synthetic
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "participants" in schema["properties"]

@@ -177,3 +177,26 @@ def test_seroconversion_errors() -> None:
         )
     with pytest.raises(InvalidDateError, match="later"):
         seroconversion(ana, lab("ana", 40, "{titer}", date="2023-01-01"))
+
+
+def test_complement_without_lab_range_is_not_evaluable_by_default() -> None:
+    """Serological activity uses the lab's limits; defaults only when asked."""
+    from lupusscore.models import LabResult
+    from lupusscore.results import Status
+    from lupusscore.serology import serological_activity
+
+    labs = [
+        LabResult(
+            analyte="anti_dsdna",
+            value=5,
+            unit="IU/mL",
+            date="2024-01-05",
+            reference_high=10,
+        ),
+        LabResult(analyte="c3", value=0.95, unit="g/L", date="2024-01-05"),
+        LabResult(
+            analyte="c4", value=0.2, unit="g/L", date="2024-01-05", reference_low=0.1
+        ),
+    ]
+    assert serological_activity(labs).status is Status.NOT_EVALUABLE
+    assert serological_activity(labs, use_default=True).status is Status.NOT_MET

@@ -3,6 +3,8 @@
 ``report`` reads a trial JSON file (schema: ``lupusscore.Trial.model_json_schema()``,
 see ``docs/outcomes.md``; the bundled synthetic example when PATH is omitted)
 and prints the outcome table. ``demo`` is an alias of ``report``.
+``example`` prints the bundled synthetic trial file (a starting point for your
+own) and ``schema`` prints the trial file's JSON Schema.
 
 Errors in the input give one line on stderr naming the record and field, exit
 status 2, no traceback and nothing on stdout (the whole output is built before
@@ -71,8 +73,7 @@ def load_example_trial() -> Trial:
     >>> t.synthetic, t.arm_names
     (True, ('MSC infusion', 'Prednisone'))
     """
-    text = resources.files("lupusscore").joinpath(_EXAMPLE_TRIAL).read_text("utf-8")
-    return Trial.model_validate(json.loads(text))
+    return Trial.model_validate(json.loads(_example_text()))
 
 
 def load_trial(data: Any) -> Trial:
@@ -246,12 +247,24 @@ def _parser() -> argparse.ArgumentParser:
             action="store_true",
             help="let unscheduled visits stand for a timepoint",
         )
+    sub.add_parser("example", help="print the bundled synthetic trial file (JSON)")
+    sub.add_parser("schema", help="print the JSON Schema of a trial file")
     return parser
+
+
+def _example_text() -> str:
+    return resources.files("lupusscore").joinpath(_EXAMPLE_TRIAL).read_text("utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "example":
+        sys.stdout.write(_example_text())
+        return 0
+    if args.command == "schema":
+        print(json.dumps(Trial.model_json_schema(), indent=2))
+        return 0
     try:
         return _report(args)
     except _BadInput as exc:

@@ -653,7 +653,9 @@ def _arthritis_from_joints(
         comparator=Comparator.GE,
         unit="joints",
         source="joints with pain and signs of inflammation; threshold: "
-        "SLEDAI-2K sheet >= 2, original SLEDAI > 2",
+        "SLEDAI-2K sheet >= 2, original SLEDAI > 2 (provisional: which wording "
+        "Gladman 2002 prints is unverified at primary level; set "
+        "arthritis_min_joints to choose)",
     )
     return _Finding(met, DescriptorSource.CLINICIAN, note, (crit,))
 

@@ -50,7 +50,9 @@ def _describe(c: Criterion) -> str:
     return f"{what} {verb} ({shown} vs {c.comparator} {limit})"
 
 
-def serological_activity(labs: Iterable[LabResult]) -> Criterion:
+def serological_activity(
+    labs: Iterable[LabResult], *, use_default: bool = False
+) -> Criterion:
     """Whether serology is active: anti-dsDNA above the ULN and/or low C3 or C4.
 
     Parameters
@@ -59,7 +61,11 @@ def serological_activity(labs: Iterable[LabResult]) -> Criterion:
         The results to judge (typically one visit's labs). Results of other
         analytes (CH50, creatinine ...) are ignored. Every anti-dsDNA result is
         judged with :func:`dsdna_increased` (the lab's ULN) and every C3 and C4
-        with :func:`low_complement` (the lab's LLN, or the documented default).
+        with :func:`low_complement` against the lab's LLN.
+    use_default : bool, optional
+        Judge a C3 or C4 without a lab range against the documented default
+        lower limits (C3 0.9 g/L, C4 0.1 g/L). Off by default: LLDAS and DORIS
+        speak of the *laboratory's* limits, so such a result is not evaluable.
 
     Returns
     -------
@@ -105,7 +111,7 @@ def serological_activity(labs: Iterable[LabResult]) -> Criterion:
         if lab.analyte is Analyte.ANTI_DSDNA:
             parts.append(dsdna_increased(lab))
         elif lab.analyte in {Analyte.C3, Analyte.C4}:
-            parts.append(low_complement(lab))
+            parts.append(low_complement(lab, use_default=use_default))
         else:
             continue
         seen.add(lab.analyte)
