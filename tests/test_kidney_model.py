@@ -273,3 +273,27 @@ def test_proteinuria_missing_is_not_evaluable() -> None:
     assert r.specimen is None
     assert r.reason is not None
     assert "UPCR" in r.reason
+
+
+def test_ekfc_boundary_age_is_flagged_provisional() -> None:
+    """EKFC creatinine at 25.x years carries a provisional note on the Q boundary."""
+    import datetime as dt
+
+    import lupusscore as ls
+
+    p = ls.Patient(id="P", sex="male", birth_date="2000-01-01")
+    lab = ls.LabResult(analyte="creatinine", value=1.0, unit="mg/dL", date="2025-06-01")
+    v = ls.Visit(participant_id="P", date=dt.date(2025, 6, 1), labs=[lab])
+    res = ls.egfr(p, v, "ekfc-cr")
+    assert res.value is not None
+    assert any("provisional" in n for n in res.notes)
+    older = ls.Visit(
+        participant_id="P",
+        date=dt.date(2030, 6, 1),
+        labs=[
+            ls.LabResult(
+                analyte="creatinine", value=1.0, unit="mg/dL", date="2030-06-01"
+            )
+        ],
+    )
+    assert not any("provisional" in n for n in ls.egfr(p, older, "ekfc-cr").notes)

@@ -18,6 +18,7 @@ from lupusscore.kidney._egfr import (
     CKD_EPI_AGES,
     CKID_U25_AGES,
     EKFC_AGES,
+    EKFC_Q_PAEDIATRIC_MAX_AGE_YEARS,
     MDRD_AGES,
     SCHWARTZ_BEDSIDE_AGES,
     egfr_ckd_epi_2009,
@@ -479,7 +480,16 @@ def egfr(
             reason="; ".join(missing),
             source=spec.source,
         )
-    note = spec.ages.note(spec.label, age)
+    notes = [n for n in (spec.ages.note(spec.label, age),) if n]
+    if eq is EgfrEquation.EKFC_CR and (
+        EKFC_Q_PAEDIATRIC_MAX_AGE_YEARS <= age < EKFC_Q_PAEDIATRIC_MAX_AGE_YEARS + 1
+    ):
+        which = "paediatric" if age <= EKFC_Q_PAEDIATRIC_MAX_AGE_YEARS else "adult"
+        notes.append(
+            f"provisional: age {age:.2f} is at the EKFC paediatric/adult Q boundary; "
+            "whether the paediatric Q applies up to <= 25 or < 25 years is "
+            f"unverified, and this value uses the {which} Q"
+        )
     value = spec.compute(
         _Inputs(
             values=inputs,
@@ -496,6 +506,6 @@ def egfr(
         sex=patient.sex,
         black=black,
         date=visit.date,
-        notes=(note,) if note else (),
+        notes=tuple(notes),
         source=spec.source,
     )
