@@ -156,6 +156,29 @@ def test_aurora_steroid_day_counts() -> None:
     assert run(3) == "none"  # 3 consecutive days above
 
 
+def test_dose_before_the_window_carries_into_it() -> None:
+    """A dose recorded before the window holds until the next visit and counts."""
+    aurora = [visit(0, upcr=3.0, gc=40), visit(40, gc=20), visit(52, upcr=0.3)]
+    r = ls.evaluate_renal_response("aurora", P, aurora, assessment_date=on(52))
+    assert r.category == "none"  # 20 mg/day held from week 40 through week 52
+    bliss = [
+        visit(0, upcr=3.0, gc=40),
+        visit(20, gc=15),
+        visit(28, gc=5),
+        visit(104, upcr=0.3),
+    ]
+    r = ls.evaluate_renal_response("bliss-ln", P, bliss, assessment_date=on(104))
+    assert r.category == "none"  # 15 mg/day held from week 20 to week 28
+    unknown = [
+        visit(0, upcr=3.0, gc=40),
+        visit(20, gc=None),
+        visit(28, gc=5),
+        visit(104, upcr=0.3),
+    ]
+    r = ls.evaluate_renal_response("bliss-ln", P, unknown, assessment_date=on(104))
+    assert r.category == "not_evaluable"  # the dose on day 1 of the window is unknown
+
+
 def test_rescue_recorded_at_a_visit_is_non_response() -> None:
     """Rescue therapy at any visit after the reference fails REGENCY CRR."""
     visits = [visit(0, upcr=3.0), visit(20, rescue=True), visit(76, upcr=0.3)]
@@ -209,3 +232,20 @@ def test_bad_calls_raise() -> None:
         ls.evaluate_renal_response("kdigo-2024", P, visits, assessment_date=on(-1))
     with pytest.raises(ls.InvalidDateError, match="assessment_date"):
         ls.evaluate_renal_response("kdigo-2024", P, visits, assessment_date="soon")
+
+
+def test_missing_aurora_day_counts_are_named() -> None:
+    """Without the day counts above the ceiling, AURORA names them as missing."""
+    r = ls.classify_renal_response(
+        "aurora",
+        upcr_g_g=0.3,
+        baseline_upcr_g_g=3.0,
+        egfr=80.0,
+        reference_egfr=82.0,
+        prednisone_mg_day=20.0,
+        rescue_therapy=False,
+        egfr_decline_confirmed=False,
+        withdrawn=False,
+    )
+    assert r.category == "not_evaluable"
+    assert "steroid_days_above_ceiling" in r.missing_inputs

@@ -616,7 +616,10 @@ class GlucocorticoidCeiling(_Part):
                 if status[i] != NOT_EVALUABLE:
                     missing = None
                 elif missing is None:
-                    missing = "missing input: day counts above the ceiling"
+                    missing = (
+                        "missing input: steroid_days_above_ceiling / "
+                        "steroid_consecutive_days_above_ceiling"
+                    )
             return criterion(
                 name,
                 status[i],

@@ -40,9 +40,10 @@ ENCODING_VERSION: Final = "1"
 
 KDIGO_2024: Final = (
     "KDIGO 2024 Clinical Practice Guideline for the Management of Lupus "
-    "Nephritis. Kidney Int 2024;105(1S):S1-S69 (definitions of response; same "
-    "wording as the KDIGO 2021 Glomerular Diseases guideline, Kidney Int "
-    "2021;100(4S):S1-S276, chapter 10)"
+    "Nephritis. Kidney Int 2024;105(1S):S1-S69 (definitions of response; "
+    "reported to keep the wording of the KDIGO 2021 Glomerular Diseases "
+    "guideline, Kidney Int 2021;100(4S):S1-S276, chapter 10: the 2021 figure "
+    "itself was not seen)"
 )
 KDIGO_2012: Final = (
     "KDIGO Clinical Practice Guideline for Glomerulonephritis, chapter 12 "

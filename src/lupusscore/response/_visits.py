@@ -78,35 +78,37 @@ def _steroids(
     end: dt.date,
     notes: list[str],
 ) -> tuple[float | None, int | None, int | None]:
-    """Highest dose at the visits in [start, end] and day counts above the ceiling.
+    """Highest dose in effect over [start, end] and day counts above the ceiling.
 
-    For day counts the dose recorded at a visit is taken to hold until the next
-    visit; the days from *start* to the first visit in the window take the dose
-    of the last visit before it.
+    A dose recorded at a visit is taken to hold until the next visit, so the
+    days from *start* to the first visit in the window take the dose of the last
+    visit before it (that dose counts towards the highest too). Without a dose
+    known on *start*, or with a visit in the window whose dose is not recorded,
+    the window is not covered and the result is not evaluable.
     """
     inside = [v for v in visits if start <= v.date <= end]
-    doses = [v.glucocorticoid_mg_day for v in inside]
-    known = [x for x in doses if x is not None]
-    highest = max(known) if known else None
-    over = highest is not None and not part.comparator.apply(highest, part.max_mg_day)
-    if not inside or (None in doses and not over):
+    before = [v for v in visits if v.date < start]
+    steps = list(inside)
+    if not inside or inside[0].date > start:
+        if not before or before[-1].glucocorticoid_mg_day is None:
+            notes.append(f"glucocorticoids: no dose known on {start}")
+            return None, None, None
+        steps = [before[-1], *inside]
+    doses = [v.glucocorticoid_mg_day for v in steps]
+    if None in doses:
         notes.append(
             f"glucocorticoids: dose not recorded at every visit from {start} to {end}"
         )
         return None, None, None
+    known = [x for x in doses if x is not None]
+    highest = max(known)
+    over = not part.comparator.apply(highest, part.max_mg_day)
     notes.append(
-        f"glucocorticoids from {start} to {end}: highest recorded "
-        f"{'none' if highest is None else f'{highest:g}'} mg/day"
+        f"glucocorticoids in effect from {start} to {end}: highest {highest:g} "
+        f"mg/day (a visit's dose holds until the next visit)"
     )
-    if not part.counts_days or not over or None in doses:
+    if not part.counts_days or not over:
         return highest, None, None
-    before = [v for v in visits if v.date < start]
-    steps = inside
-    if inside[0].date > start:
-        if not before or before[-1].glucocorticoid_mg_day is None:
-            notes.append(f"glucocorticoids: no dose known on {start}")
-            return highest, None, None
-        steps = [before[-1], *inside]
     notes.append(
         "glucocorticoids: a visit's dose is taken to hold until the next visit"
     )
