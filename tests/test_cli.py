@@ -137,3 +137,28 @@ def test_example_and_schema_subcommands(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "participants" in schema["properties"]
+
+
+def test_non_utf8_file_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file that is not UTF-8 gives one line, exit status 2, nothing on stdout."""
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\xff\xfe{\x00}")
+    assert main(["report", str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "not UTF-8" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_csv_rows_carry_the_synthetic_label(capsys: pytest.CaptureFixture[str]) -> None:
+    """Exported CSV of the bundled example says it is synthetic on every row."""
+    import csv
+    import io
+
+    assert main(["report", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows
+    assert all(r["synthetic"] == "True" for r in rows)
+    assert all("SYNTHETIC" in r["trial"] for r in rows)

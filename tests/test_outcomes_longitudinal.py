@@ -143,12 +143,34 @@ def test_achieve_too_late() -> None:
     assert "not reached by day 365" in r.explanation[-1]
 
 
+def test_response_regained_before_day_x_counts() -> None:
+    """Met, lost, met again by day X and held through Y: achieved and maintained."""
+    course = [
+        a(91, MET),
+        a(182, NOT),
+        a(274, MET),
+        a(365, MET),
+        a(548, MET),
+        a(730, MET),
+    ]
+    r = achieve_and_maintain(course, by_day=365, through=M24)
+    assert (r.status, r.day) == (MET, 274)
+    assert any("reached again on day 274" in step for step in r.explanation)
+
+
+def test_response_regained_after_day_x_does_not_count() -> None:
+    """Lost before X and regained only after X: not achieved-and-maintained."""
+    course = [a(182, MET), a(365, NOT), a(548, MET), a(730, MET)]
+    r = achieve_and_maintain(course, by_day=365, through=M24)
+    assert r.status is NOT
+
+
 def test_response_lost_in_between() -> None:
     """A not-met visit between onset and the end breaks maintenance."""
     lost = [*COURSE[:3], a(548, NOT), COURSE[4]]
     r = achieve_and_maintain(lost, by_day=365, through=M24)
     assert r.status is NOT
-    assert "lost on day 548" in r.explanation[-1]
+    assert any("lost on day 548" in step for step in r.explanation)
 
 
 def test_missing_intermediate_visit_is_not_an_assessment() -> None:
@@ -312,3 +334,19 @@ def test_adding_a_non_responder_never_raises_proportion(base: list[Status]) -> N
     assert before.estimate is None or after.estimate <= before.estimate
     assert after.high is not None
     assert before.high is None or after.high <= before.high + 1e-12
+
+
+def test_events_on_or_before_day_0_are_not_intercurrent() -> None:
+    """A rescue flag on the baseline visit (day 0 or earlier) is history."""
+    from lupusscore.models import EventType
+    from lupusscore.outcomes import DatedEvent
+
+    before = [
+        DatedEvent(day=0, type=EventType.RESCUE_THERAPY),
+        DatedEvent(day=-5, type=EventType.RESCUE_THERAPY),
+    ]
+    r = achieve_and_maintain(COURSE, by_day=365, through=M24, events=before)
+    assert r.status is MET
+    after = [DatedEvent(day=10, type=EventType.RESCUE_THERAPY)]
+    r = achieve_and_maintain(COURSE, by_day=365, through=M24, events=after)
+    assert r.status is NOT

@@ -163,3 +163,13 @@ def test_summary_by_hand() -> None:
     assert one.median == 2.0
     with pytest.raises(InvalidValueError):
         summarize([np.nan])
+
+
+@pytest.mark.parametrize("flags", [[True, None], [True, float("nan")], [1, 0.5]])
+def test_kaplan_meier_rejects_missing_or_fuzzy_event_flags(flags: list[object]) -> None:
+    """A missing event flag is not censoring: it is rejected."""
+    import lupusscore as ls
+    from lupusscore.outcomes import kaplan_meier
+
+    with pytest.raises(ls.InvalidValueError, match="event flags"):
+        kaplan_meier([1.0, 2.0], flags)

@@ -273,6 +273,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {_validation_message(exc, None, None)}", file=sys.stderr)
     except LupusScoreError as exc:
         print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+    except UnicodeDecodeError as exc:
+        print(
+            f"error: {args.path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+            file=sys.stderr,
+        )
     except json.JSONDecodeError as exc:
         print(
             f"error: {args.path}: not valid JSON ({exc.msg}, line {exc.lineno} "

@@ -755,13 +755,16 @@ def _text(table: OutcomeTable) -> str:
 
 def _csv(table: OutcomeTable) -> str:
     buf = io.StringIO()
-    fields = list(OutcomeRow.model_fields)
+    # Every row carries the trial and its synthetic flag, so an exported CSV of
+    # the bundled example stays labelled as simulated data.
+    fields = ["trial", "synthetic", *OutcomeRow.model_fields]
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in table.rows:
-        writer.writerow(
-            {k: ("" if v is None else v) for k, v in r.model_dump(mode="json").items()}
-        )
+        row = {
+            k: ("" if v is None else v) for k, v in r.model_dump(mode="json").items()
+        }
+        writer.writerow({"trial": table.trial, "synthetic": table.synthetic, **row})
     return buf.getvalue()
 
 

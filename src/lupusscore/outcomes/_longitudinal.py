@@ -165,7 +165,7 @@ def _first_event(
     events: Iterable[DatedEvent], types: frozenset[EventType], until: int
 ) -> DatedEvent | None:
     hits = sorted(
-        (e for e in events if e.type in types and e.day <= until),
+        (e for e in events if e.type in types and 0 < e.day <= until),
         key=lambda e: (e.day, e.type.value),
     )
     return hits[0] if hits else None
@@ -405,31 +405,52 @@ def achieve_and_maintain(
         return LongitudinalResult(
             rule=rule, status=Status.NOT_EVALUABLE, explanation=tuple(steps)
         )
-    steps.append(f"response reached on {_where(onset)}")
-    for a in used:
-        if not onset.day <= a.day <= limit:
-            continue
-        if a.status is Status.NOT_MET:
-            steps.append(f"response lost on {_where(a)}")
-            return LongitudinalResult(
-                rule=rule,
-                status=Status.NOT_MET,
-                day=onset.day,
-                end_day=end.day,
-                explanation=tuple(steps),
+    window = [a for a in used if a.day <= limit]
+
+    def breaks(a: Assessment) -> bool:
+        return a.status is Status.NOT_MET or (
+            a.status is Status.NOT_EVALUABLE and how is MissingPolicy.NON_RESPONDER
+        )
+
+    last_break = max((i for i, a in enumerate(window) if breaks(a)), default=-1)
+    held = next(
+        (
+            a
+            for a in window[last_break + 1 :]
+            if a.status is Status.MET and a.day <= by_day
+        ),
+        None,
+    )
+    if held is None:
+        lost = window[last_break]
+        steps.append(f"response reached on {_where(onset)}")
+        if lost.status is Status.NOT_MET:
+            steps.append(f"response lost on {_where(lost)}")
+        else:
+            steps.append(
+                f"{_where(lost)} not evaluable ({lost.reason or 'no reason given'}): "
+                "non-responder imputation"
             )
-        if a.status is Status.NOT_EVALUABLE:
+        steps.append(f"not reached again by day {by_day} and held through day {limit}")
+        return LongitudinalResult(
+            rule=rule,
+            status=Status.NOT_MET,
+            day=onset.day,
+            end_day=end.day,
+            imputed=lost.status is Status.NOT_EVALUABLE,
+            explanation=tuple(steps),
+        )
+    if held is not onset:
+        steps.append(
+            f"response first reached on {_where(onset)}, lost on "
+            f"{_where(window[last_break])}, reached again on {_where(held)}"
+        )
+    else:
+        steps.append(f"response reached on {_where(held)}")
+    onset = held
+    for a in window:
+        if a.day > onset.day and a.status is Status.NOT_EVALUABLE:
             note = f"{_where(a)} not evaluable ({a.reason or 'no reason given'})"
-            if how is MissingPolicy.NON_RESPONDER:
-                steps.append(f"{note}: non-responder imputation")
-                return LongitudinalResult(
-                    rule=rule,
-                    status=Status.NOT_MET,
-                    day=onset.day,
-                    end_day=end.day,
-                    imputed=True,
-                    explanation=tuple(steps),
-                )
             steps.append(f"{note}: passed over")
     steps.append(f"maintained at every assessed visit through day {limit}")
     return LongitudinalResult(

@@ -420,7 +420,18 @@ def kaplan_meier(
     how = SurvivalCi(ci)
     z = _z(confidence)
     t = np.asarray(durations, dtype=np.float64).ravel()
-    e = np.asarray(events, dtype=np.bool_).ravel()
+    raw = np.asarray(events, dtype=object).ravel()
+    if not all(
+        isinstance(x, bool | np.bool_)
+        or (isinstance(x, int | np.integer) and x in (0, 1))
+        for x in raw
+    ):
+        raise InvalidValueError(
+            field="events",
+            value=[x for x in raw.tolist() if not isinstance(x, bool)][:3],
+            expected="event flags True/False (or 1/0); a missing flag is not censoring",
+        )
+    e = raw.astype(np.bool_)
     if t.shape != e.shape:
         raise InvalidValueError(
             field="events",
