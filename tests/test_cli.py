@@ -162,3 +162,34 @@ def test_csv_rows_carry_the_synthetic_label(capsys: pytest.CaptureFixture[str]) 
     assert rows
     assert all(r["synthetic"] == "True" for r in rows)
     assert all("SYNTHETIC" in r["trial"] for r in rows)
+
+
+class _Tty:
+    """A stand-in stderr that reports being a terminal and records writes."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_only_on_a_terminal(
+    tty: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Progress goes to stderr when it is a terminal, and never to stdout."""
+    fake = _Tty(tty)
+    monkeypatch.setattr(sys, "stderr", fake)
+    assert main(["report"]) == 0
+    out = capsys.readouterr().out
+    assert "scoring participants" not in out
+    assert ("scoring participants: 80/80" in fake.text) is tty

@@ -380,3 +380,15 @@ def test_wrong_dimension_always_rejected(unit: str, analyte: Analyte) -> None:
     """Units of another dimension are rejected for concentration analytes."""
     with pytest.raises(ValidationError):
         _lab(analyte=analyte, value=1.0, unit=unit)
+
+
+def test_json_schema_for_every_exported_model() -> None:
+    """Every pydantic model exported at top level produces a JSON Schema."""
+    models = [
+        obj
+        for name in ls.__all__
+        if isinstance(obj := getattr(ls, name), type) and issubclass(obj, BaseModel)
+    ]
+    assert len(models) >= 10
+    for model in models:
+        json.dumps(model.model_json_schema())
