@@ -21,8 +21,8 @@ demo: $(VENV)/.core-installed
 	$(BIN)/python -m lupusscore report
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy --strict src
@@ -31,8 +31,8 @@ test: lint typecheck
 	$(BIN)/python -m pytest
 
 format: $(VENV)/.test-installed
-	$(BIN)/ruff check --fix src tests benchmarks
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks scripts
+	$(BIN)/ruff format src tests benchmarks scripts
 
 bench: $(VENV)/.core-installed
 	$(BIN)/python benchmarks/bench_convert.py

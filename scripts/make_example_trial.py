@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from lupusscore.models import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.units import convert
 
 SEED = 20090501
@@ -62,28 +63,12 @@ SCHEDULE = (
     ("month 18", 548, 30),
     ("month 24", 730, 30),
 )
-CLINICAL_DESCRIPTORS = (
-    "seizure",
-    "psychosis",
-    "organic_brain_syndrome",
-    "visual_disturbance",
-    "cranial_nerve_disorder",
-    "lupus_headache",
-    "cva",
-    "vasculitis",
-    "arthritis",
-    "myositis",
-    "urinary_casts",
-    "hematuria",
-    "pyuria",
-    "rash",
-    "alopecia",
-    "mucosal_ulcers",
-    "pleurisy",
-    "pericarditis",
-    "fever",
-    "thrombocytopenia",
-    "leukopenia",
+#: Descriptors the clinician records; proteinuria and the two serology items are
+#: left for the library to derive from the labs.
+CLINICAL_DESCRIPTORS = tuple(
+    n
+    for n in SLEDAI_2K_DESCRIPTOR_NAMES
+    if n not in {"proteinuria", "low_complement", "increased_dna_binding"}
 )
 ANA_TITRES = (40, 80, 160, 320, 640, 1280)
 ANA_MONTHS = {"baseline", "month 6", "month 12", "month 24"}

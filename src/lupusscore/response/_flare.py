@@ -25,6 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from lupusscore.errors import DefinitionError
 from lupusscore.response._kernel import (
+    ABOVE,
+    BELOW,
     MET,
     NOT_EVALUABLE,
     NOT_MET,
@@ -35,6 +37,7 @@ from lupusscore.response._kernel import (
     PartEval,
     all_codes,
     any_codes,
+    check_direction,
     coerce_inputs,
     criterion,
     decide,
@@ -57,8 +60,6 @@ __all__ = [
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 _PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-_BELOW: Final = (Comparator.LT, Comparator.LE)
-_ABOVE: Final = (Comparator.GT, Comparator.GE)
 _PERCENT: Final = 100.0
 
 
@@ -71,16 +72,6 @@ class FlareCategory(StrEnum):
     FLARE = "flare"
     NONE = "none"
     NOT_EVALUABLE = "not_evaluable"
-
-
-def _check(
-    value: Comparator, allowed: tuple[Comparator, ...], field: str
-) -> Comparator:
-    if value not in allowed:
-        shown = [c.value for c in allowed]
-        msg = f"{field}: got {value.value!r}; expected one of {shown}"
-        raise DefinitionError(msg, field=field, value=value.value)
-    return value
 
 
 class _Band(BaseModel):
@@ -98,12 +89,12 @@ class _Band(BaseModel):
     @field_validator("reference_min_comparator")
     @classmethod
     def _check_min(cls, value: Comparator) -> Comparator:
-        return _check(value, _ABOVE, "reference_min_comparator")
+        return check_direction(value, ABOVE, "reference_min_comparator")
 
     @field_validator("reference_max_comparator")
     @classmethod
     def _check_max(cls, value: Comparator) -> Comparator:
-        return _check(value, _BELOW, "reference_max_comparator")
+        return check_direction(value, BELOW, "reference_max_comparator")
 
     def _in_band(self, ref: Floats) -> npt.NDArray[np.bool_]:
         ok = np.ones(ref.shape, dtype=np.bool_)
@@ -140,7 +131,7 @@ class UpcrRise(_Band):
     @field_validator("comparator")
     @classmethod
     def _check_cmp(cls, value: Comparator) -> Comparator:
-        return _check(value, _ABOVE, "comparator")
+        return check_direction(value, ABOVE, "comparator")
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""
@@ -207,12 +198,12 @@ class CreatinineRiseFlare(_Band):
     @field_validator("increase_min_comparator")
     @classmethod
     def _check_lo(cls, value: Comparator) -> Comparator:
-        return _check(value, _ABOVE, "increase_min_comparator")
+        return check_direction(value, ABOVE, "increase_min_comparator")
 
     @field_validator("increase_max_comparator")
     @classmethod
     def _check_hi(cls, value: Comparator) -> Comparator:
-        return _check(value, _BELOW, "increase_max_comparator")
+        return check_direction(value, BELOW, "increase_max_comparator")
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""

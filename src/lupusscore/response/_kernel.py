@@ -17,10 +17,12 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore.errors import InvalidValueError
+from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.results import Comparator, Criterion, Status, snap
 
 __all__ = [
+    "ABOVE",
+    "BELOW",
     "MET",
     "NOT_EVALUABLE",
     "NOT_MET",
@@ -31,6 +33,7 @@ __all__ = [
     "PartEval",
     "all_codes",
     "any_codes",
+    "check_direction",
     "coerce_inputs",
     "fmt",
     "ratio",
@@ -51,6 +54,24 @@ _STATUS: Final = {
     int(NOT_EVALUABLE): Status.NOT_EVALUABLE,
     int(MET): Status.MET,
 }
+
+
+#: Comparators that bound a value from above (``<``, ``<=``) or below.
+BELOW: Final = (Comparator.LT, Comparator.LE)
+ABOVE: Final = (Comparator.GT, Comparator.GE)
+
+
+def check_direction(
+    value: Comparator, allowed: tuple[Comparator, ...], field: str
+) -> Comparator:
+    """Reject a comparator pointing the wrong way for *field* (DefinitionError)."""
+    if value not in allowed:
+        msg = (
+            f"{field}: got {value.value!r}; expected one of "
+            f"{', '.join(repr(c.value) for c in allowed)}"
+        )
+        raise DefinitionError(msg, field=field, value=value.value)
+    return value
 
 
 def status_of(code: np.integer | int) -> Status:

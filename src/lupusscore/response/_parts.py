@@ -37,6 +37,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from lupusscore.errors import DefinitionError
 from lupusscore.response._kernel import (
+    ABOVE,
+    BELOW,
     MET,
     NOT_EVALUABLE,
     NOT_MET,
@@ -47,6 +49,7 @@ from lupusscore.response._kernel import (
     PartEval,
     all_codes,
     any_codes,
+    check_direction,
     criterion,
     decide,
     fmt,
@@ -85,21 +88,6 @@ _PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 _NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 _Fraction = Annotated[float, Field(gt=0, lt=1, allow_inf_nan=False)]
 _Days = Annotated[int, Field(ge=1)]
-
-_BELOW: Final = (Comparator.LT, Comparator.LE)
-_ABOVE: Final = (Comparator.GT, Comparator.GE)
-
-
-def _direction(
-    value: Comparator, allowed: tuple[Comparator, ...], field: str
-) -> Comparator:
-    if value not in allowed:
-        msg = (
-            f"{field}: got {value.value!r}; expected one of "
-            f"{', '.join(repr(c.value) for c in allowed)}"
-        )
-        raise DefinitionError(msg, field=field, value=value.value)
-    return value
 
 
 def _missing(inp: Inputs, index: Index, *names: str) -> str | None:
@@ -142,7 +130,7 @@ class UpcrBelow(_Part):
     @field_validator("comparator")
     @classmethod
     def _check_comparator(cls, value: Comparator) -> Comparator:
-        return _direction(value, _BELOW, "comparator")
+        return check_direction(value, BELOW, "comparator")
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""
@@ -195,7 +183,7 @@ class UpcrReduction(_Part):
     @field_validator("comparator")
     @classmethod
     def _check_comparator(cls, value: Comparator) -> Comparator:
-        return _direction(value, _ABOVE, "comparator")
+        return check_direction(value, ABOVE, "comparator")
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""
@@ -237,12 +225,14 @@ class NephroticBaseline(_Part):
     @field_validator("nephrotic_comparator", "reduction_comparator")
     @classmethod
     def _check_above(cls, value: Comparator) -> Comparator:
-        return _direction(value, _ABOVE, "nephrotic_comparator/reduction_comparator")
+        return check_direction(
+            value, ABOVE, "nephrotic_comparator/reduction_comparator"
+        )
 
     @field_validator("target_comparator")
     @classmethod
     def _check_below(cls, value: Comparator) -> Comparator:
-        return _direction(value, _BELOW, "target_comparator")
+        return check_direction(value, BELOW, "target_comparator")
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""
@@ -336,7 +326,7 @@ class EgfrStable(_Part):
     @field_validator("at_least_comparator", "fall_comparator")
     @classmethod
     def _check_above(cls, value: Comparator) -> Comparator:
-        return _direction(value, _ABOVE, "at_least_comparator/fall_comparator")
+        return check_direction(value, ABOVE, "at_least_comparator/fall_comparator")
 
     @model_validator(mode="after")
     def _check_limbs(self) -> EgfrStable:
@@ -455,7 +445,7 @@ class CreatinineRise(_Part):
     @field_validator("comparator")
     @classmethod
     def _check_comparator(cls, value: Comparator) -> Comparator:
-        return _direction(value, _BELOW, "comparator")
+        return check_direction(value, BELOW, "comparator")
 
     @model_validator(mode="after")
     def _check_uln(self) -> CreatinineRise:
@@ -560,7 +550,7 @@ class GlucocorticoidCeiling(_Part):
     @field_validator("comparator")
     @classmethod
     def _check_comparator(cls, value: Comparator) -> Comparator:
-        return _direction(value, _BELOW, "comparator")
+        return check_direction(value, BELOW, "comparator")
 
     @property
     def counts_days(self) -> bool:
@@ -690,7 +680,7 @@ class InactiveSediment(_Part):
     @field_validator("comparator")
     @classmethod
     def _check_comparator(cls, value: Comparator) -> Comparator:
-        return _direction(value, _BELOW, "comparator")
+        return check_direction(value, BELOW, "comparator")
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""
