@@ -36,6 +36,8 @@ format: $(VENV)/.test-installed
 
 bench: $(VENV)/.core-installed
 	$(BIN)/python benchmarks/bench_convert.py
+	$(BIN)/python benchmarks/bench_egfr.py
+	$(BIN)/python benchmarks/bench_cohort.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
