@@ -86,3 +86,9 @@ def test_docs_list_every_analyte() -> None:
     text = (Path(__file__).parents[1] / "docs" / "units.md").read_text("utf-8")
     for analyte in Analyte:
         assert f"`{analyte.value}`" in text, analyte
+
+
+def test_unknown_family_is_a_unit_error() -> None:
+    """Asking an analyte for a family it does not have raises UnitError."""
+    with pytest.raises(ls.UnitError, match="no such unit family"):
+        ls.analyte_spec("c3").family("titre")

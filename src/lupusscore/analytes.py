@@ -28,7 +28,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from lupusscore.errors import UnknownAnalyteError
+from lupusscore.errors import UnitError, UnknownAnalyteError
 
 __all__ = [
     "ANALYTES",
@@ -163,12 +163,17 @@ class AnalyteSpec:
         return tuple(u for fam in self.families for u in fam.units)
 
     def family(self, name: str) -> UnitFamily:
-        """Return the family called *name*."""
+        """Return the family called *name* (``UnitError`` if there is none)."""
         for fam in self.families:
             if fam.name == name:
                 return fam
-        msg = f"{self.analyte}: no unit family {name!r}"
-        raise KeyError(msg)
+        raise UnitError(
+            unit=name,
+            analyte=self.analyte.value,
+            field="family",
+            expected="one of " + ", ".join(f.name for f in self.families),
+            reason="no such unit family",
+        )
 
 
 def _spec(
