@@ -392,3 +392,17 @@ def test_json_schema_for_every_exported_model() -> None:
     assert len(models) >= 10
     for model in models:
         json.dumps(model.model_json_schema())
+
+
+def test_validation_message_names_field_value_unit_and_expectation() -> None:
+    """A model's ValidationError names the field, value, unit and expectation."""
+    with pytest.raises(ValidationError) as info:
+        _lab(analyte="creatinine", value=-2.5, unit="µmol/L")
+    text = str(info.value)
+    for part in ("value", "creatinine", "-2.5", "µmol/L", "expected"):
+        assert part in text, part
+    with pytest.raises(ValidationError) as info:
+        _lab(analyte="upcr", value=1.0, unit="mg/dL")
+    text = str(info.value)
+    for part in ("unit", "upcr", "'mg/dL'", "expected", "mg/mmol"):
+        assert part in text, part

@@ -345,3 +345,14 @@ def test_random_strings_never_crash_unexpectedly(unit: str) -> None:
     except ls.UnitError:
         return
     assert resolved.family.canonical_unit == "mg/dL"
+
+
+def test_conversion_factor_is_computed_once_per_unit_pair_and_analyte() -> None:
+    """Repeated conversions reuse the cached factor: no new pint conversion."""
+    ls.convert(1.0, "mg%", "µmol/L", analyte="creatinine")
+    before = units._conversion_for.cache_info()
+    for i in range(500):
+        ls.convert(0.5 + i / 100, "mg%", "µmol/L", analyte="creatinine")
+    after = units._conversion_for.cache_info()
+    assert after.misses == before.misses
+    assert after.hits == before.hits + 500
