@@ -340,3 +340,38 @@ def test_provisional_tier_is_flagged_in_result() -> None:
     full = ls.classify_renal_response("eular-2019", **GOOD)
     assert full.category == "complete"
     assert not full.provisional
+
+
+def _complete_upcr_parts() -> list[tuple[str, float, str]]:
+    from lupusscore.response import UpcrBelow
+
+    out = []
+    for d in ls.list_definitions():
+        if d.complete is None:
+            continue
+        for part in d.complete.criteria:
+            if isinstance(part, UpcrBelow):
+                out.append((d.id, part.threshold_g_g, part.comparator.value))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("definition", "threshold", "comparator"), _complete_upcr_parts()
+)
+def test_complete_upcr_threshold_below_at_above(
+    definition: str, threshold: float, comparator: str
+) -> None:
+    """For every complete tier: just below, at and just above its UPCR threshold.
+
+    With all other inputs good, just below is complete, just above is not, and
+    exactly at the threshold follows the definition's own comparator (< or <=).
+    """
+
+    def category(upcr: float) -> str:
+        return ls.classify_renal_response(
+            definition, **{**GOOD, "upcr_g_g": upcr}
+        ).category.value
+
+    assert category(threshold * (1 - 1e-6)) == "complete"
+    assert category(threshold * (1 + 1e-6)) != "complete"
+    assert (category(threshold) == "complete") is (comparator == "<=")
