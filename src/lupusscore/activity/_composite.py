@@ -260,8 +260,10 @@ def _numeric(
     )
 
 
-def _absent(name: str, *, value: bool | None, what: str, source: str) -> Criterion:
-    """Met when the caller says *what* is absent (value False)."""
+def _as_given(
+    name: str, *, value: bool | None, what: str, source: str, met_if: bool, words: str
+) -> Criterion:
+    """A caller-supplied yes/no criterion: met when *value* is *met_if*."""
     if value is None:
         return Criterion(
             name=name,
@@ -269,28 +271,31 @@ def _absent(name: str, *, value: bool | None, what: str, source: str) -> Criteri
             reason=f"{what}: not given",
             source=source,
         )
+    yes, no = words.split("/")
     return Criterion(
         name=name,
-        status=Status.of(not value),
-        reason=f"{what}: {'present' if value else 'absent'} (as given)",
+        status=Status.of(value is met_if),
+        reason=f"{what}: {yes if value else no} (as given)",
         source=source,
+    )
+
+
+def _absent(name: str, *, value: bool | None, what: str, source: str) -> Criterion:
+    """Met when the caller says *what* is absent (value False)."""
+    return _as_given(
+        name,
+        value=value,
+        what=what,
+        source=source,
+        met_if=False,
+        words="present/absent",
     )
 
 
 def _holds(name: str, *, value: bool | None, what: str, source: str) -> Criterion:
     """Met when the caller says *what* holds (value True)."""
-    if value is None:
-        return Criterion(
-            name=name,
-            status=Status.NOT_EVALUABLE,
-            reason=f"{what}: not given",
-            source=source,
-        )
-    return Criterion(
-        name=name,
-        status=Status.of(value),
-        reason=f"{what}: {'yes' if value else 'no'} (as given)",
-        source=source,
+    return _as_given(
+        name, value=value, what=what, source=source, met_if=True, words="yes/no"
     )
 
 
