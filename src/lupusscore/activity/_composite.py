@@ -263,7 +263,7 @@ def _numeric(
 def _as_given(
     name: str, *, value: bool | None, what: str, source: str, met_if: bool, words: str
 ) -> Criterion:
-    """A caller-supplied yes/no criterion: met when *value* is *met_if*."""
+    """Build a caller-supplied yes/no criterion: met when *value* is *met_if*."""
     if value is None:
         return Criterion(
             name=name,
