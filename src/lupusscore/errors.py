@@ -154,6 +154,12 @@ class InvalidValueError(LupusScoreError, ValueError):
         The analyte, for lab values.
     hint : str, optional
         A likely explanation, such as a unit mix-up.
+    index : int or tuple of int, optional
+        For array input: the index of the first offending element.
+    count : int, optional
+        For array input: how many elements are bad.
+    participant : str, optional
+        The participant the value belongs to, when known.
     """
 
     def __init__(
@@ -165,12 +171,23 @@ class InvalidValueError(LupusScoreError, ValueError):
         unit: object = None,
         analyte: str | None = None,
         hint: str = "",
+        index: int | tuple[int, ...] | None = None,
+        count: int | None = None,
+        participant: str | None = None,
     ) -> None:
         subject = f"{analyte} " if analyte else ""
+        who = f"participant {participant}: " if participant else ""
         unit_txt = f" {unit}" if unit not in (None, "") else ""
+        where = ""
+        if index is not None:
+            one_axis = isinstance(index, tuple) and len(index) == 1
+            shown_index = index[0] if one_axis else index  # type: ignore[index]
+            rows = f"; {count} element(s) bad" if count is not None else ""
+            where = f" at index {shown_index}{rows}"
         tail = f"; {hint}" if hint else ""
         message = (
-            f"{subject}{field}: got {value!r}{unit_txt}; expected {expected}{tail}"
+            f"{who}{subject}{field}: got {value!r}{unit_txt}{where}; "
+            f"expected {expected}{tail}"
         )
         super().__init__(
             message,
@@ -180,6 +197,9 @@ class InvalidValueError(LupusScoreError, ValueError):
             unit=unit,
             analyte=analyte,
             hint=hint,
+            index=index,
+            count=count,
+            participant=participant,
         )
 
 
