@@ -47,16 +47,16 @@ import numpy.typing as npt
 from lupusscore.errors import InvalidValueError, OutsideValidatedRangeWarning
 
 __all__ = [
-    "MISSING_POLICIES",
+    "MISSING_MODES",
     "PLAUSIBLE_AGE_MAX_YEARS",
     "BoolArray",
     "FloatArray",
-    "MissingPolicy",
+    "MissingMode",
     "as_choice",
     "as_count",
     "as_flags",
     "as_floats",
-    "as_missing_policy",
+    "as_missing_mode",
     "as_tristate",
     "broadcast",
     "check_plausible_age",
@@ -71,8 +71,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: How array kernels treat a missing element: ``"raise"`` (an error naming the
 #: first missing index) or ``"propagate"`` (NaN in, NaN out, per element).
-MissingPolicy = Literal["raise", "propagate"]
-MISSING_POLICIES: Final[tuple[str, ...]] = get_args(MissingPolicy)
+MissingMode = Literal["raise", "propagate"]
+MISSING_MODES: Final[tuple[str, ...]] = get_args(MissingMode)
 
 #: Ages above this are implausible for a living person and warned about
 #: (:class:`OutsideValidatedRangeWarning`, or an error with ``strict=True``).
@@ -131,9 +131,9 @@ def missing_mask(values: FloatArray) -> BoolArray:
     return np.isnan(values)
 
 
-def as_missing_policy(missing: object) -> MissingPolicy:
+def as_missing_mode(missing: object) -> MissingMode:
     """Check a ``missing=`` argument."""
-    return cast(MissingPolicy, as_choice("missing", missing, MISSING_POLICIES))
+    return cast(MissingMode, as_choice("missing", missing, MISSING_MODES))
 
 
 def _first_index(mask: BoolArray) -> int | tuple[int, ...]:
