@@ -136,8 +136,11 @@ def as_missing_mode(missing: object) -> MissingMode:
     return cast(MissingMode, as_choice("missing", missing, MISSING_MODES))
 
 
-def _first_index(mask: BoolArray) -> int | tuple[int, ...]:
-    where = np.argwhere(mask)[0]
+def _first_index(mask: BoolArray) -> int | tuple[int, ...] | None:
+    hits = np.argwhere(mask)
+    if hits.shape[0] == 0:
+        return None
+    where = hits[0]
     if mask.ndim == 1:
         return int(where[0])
     return tuple(int(i) for i in where)
@@ -163,6 +166,14 @@ def _raise_at(
             expected=expected,
         )
     index = _first_index(mask)
+    if index is None:  # an empty array of the wrong kind
+        raise InvalidValueError(
+            field=name,
+            value=_shown(original),
+            unit=unit,
+            analyte=analyte,
+            expected=expected,
+        )
     raise InvalidValueError(
         field=name,
         value=_shown(arr[index]),
@@ -305,7 +316,10 @@ def as_floats(
             )
         return np.asarray(np.nan, dtype=np.float64)
     try:
-        raw = np.asarray(value)
+        # A Python sequence goes through the element-wise path, so a bool or a
+        # None inside a list is seen (numpy would turn [True, 1.0] into floats).
+        seq = isinstance(value, list | tuple)
+        raw = np.asarray(value, dtype=object) if seq else np.asarray(value)
     except (OverflowError, TypeError, ValueError):
         raise InvalidValueError(
             field=name,
@@ -412,6 +426,8 @@ def as_flags(name: str, value: object) -> BoolArray:
         ) from None
     if raw.dtype.kind == "b":
         return raw.astype(np.bool_)
+    if raw.size == 0 and raw.dtype.kind in "iufO":
+        return np.zeros(raw.shape, dtype=np.bool_)
     expected = "True or False (or an array of booleans, or of integers 0/1)"
     if raw.dtype.kind in "iu":
         bad = (raw != 0) & (raw != 1)
