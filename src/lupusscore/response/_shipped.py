@@ -14,7 +14,7 @@ import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 from lupusscore.errors import DefinitionError
 from lupusscore.response._definition import Parameter, RenalResponseDefinition, Tier
@@ -190,6 +190,129 @@ NOBILITY_CRR_UPCR_G_G: Final = 0.5
 NOBILITY_SCR_RISE: Final = 0.15
 NOBILITY_RBC_HPF: Final = 10.0
 
+# --- Looked up and not confirmed -------------------------------------------------
+#
+# Issue 18 item 5: each tier or rule below was looked up in a primary source
+# (trial paper, supplement or protocol, registry record, guideline, label) and
+# could not be confirmed there, so it is deliberately NOT shipped. Where each was
+# looked and what was found is in docs/unverified-tiers.md (one section per key).
+
+UNVERIFIED_DOC: Final = "docs/unverified-tiers.md"
+
+
+@dataclass(frozen=True)
+class Unconfirmed:
+    """A response tier or rule that was looked up and not confirmed.
+
+    Nothing here is evaluated. Each entry names what is left out on purpose, so
+    the shipped definitions, their notes and ``docs/unverified-tiers.md`` can be
+    checked against one list.
+
+    Attributes
+    ----------
+    key : str
+        Stable slug; the section id in ``docs/unverified-tiers.md``.
+    item : str
+        What was looked for.
+    definition : str or None
+        The shipped definition the tier would belong to, if any.
+    tier : {"complete", "partial"} or None
+        The tier of that definition that is left empty.
+    reason : str
+        Why it is not shipped, in one line.
+    """
+
+    key: str
+    item: str
+    definition: str | None
+    tier: Literal["complete", "partial"] | None
+    reason: str
+
+
+UNCONFIRMED: Final[tuple[Unconfirmed, ...]] = (
+    Unconfirmed(
+        key="aurora-prr",
+        item="AURORA 1 partial renal response",
+        definition="aurora",
+        tier="partial",
+        reason="named as a secondary endpoint; no definition in the Lancet abstract, "
+        "the registry results or the trial announcement",
+    ),
+    Unconfirmed(
+        key="lunar-prr",
+        item="LUNAR partial renal response",
+        definition="lunar",
+        tier="partial",
+        reason="the registry outcome text is cut off at 'A participant had a PRR if "
+        "they'; the paper's Methods were not reachable",
+    ),
+    Unconfirmed(
+        key="nobility-prr",
+        item="NOBILITY partial renal response",
+        definition="nobility",
+        tier="partial",
+        reason="named as a key secondary objective; no definition in the registry "
+        "primary outcome, the ARD abstract or the meeting abstracts",
+    ),
+    Unconfirmed(
+        key="acr-2024-prr",
+        item="ACR 2024 partial renal response",
+        definition="acr-2024",
+        tier="partial",
+        reason="used (inadequate response = no PRR by 6-12 months) but not defined "
+        "in the Guideline Summary; the full manuscript was not reachable",
+    ),
+    Unconfirmed(
+        key="alms-complete-remission",
+        item="ALMS complete remission",
+        definition="alms",
+        tier="complete",
+        reason="the protocol paper says only 'normalisation of all parameters'; no "
+        "numbers were seen",
+    ),
+    Unconfirmed(
+        key="kdigo-paediatric-cr",
+        item="KDIGO paediatric complete response",
+        definition=None,
+        tier=None,
+        reason="seen only in one AI-written secondary summary, not in a "
+        "transcription of the KDIGO 2024 table",
+    ),
+    Unconfirmed(
+        key="eular-2012-flare",
+        item="EULAR/ERA-EDTA 2012 renal flare thresholds",
+        definition=None,
+        tier=None,
+        reason="only the abstract of Bertsias 2012 was reachable; it defines "
+        "response, not flare",
+    ),
+    Unconfirmed(
+        key="bliss-ln-week-100",
+        item="BLISS-LN confirmation of the week-104 response at week 100",
+        definition="bliss-ln",
+        tier=None,
+        reason="no source read (label HCP pages, AJKD and CJASN abstracts) states "
+        "a week-100 confirmation",
+    ),
+    Unconfirmed(
+        key="sledai-2k-ri-50",
+        item="SLEDAI-2K Responder Index-50 (Touma 2011)",
+        definition=None,
+        tier=None,
+        reason="the halving of weights is confirmed, but the per-descriptor '>= 50% "
+        "improvement' criteria are on a data retrieval form that was not obtained",
+    ),
+)
+
+_UNCONFIRMED_BY_KEY: Final = {u.key: u for u in UNCONFIRMED}
+
+
+def _not_shipped(key: str) -> str:
+    """Return the definition note for an unconfirmed tier or rule."""
+    u = _UNCONFIRMED_BY_KEY[key]
+    return f"{u.item} is not shipped: {u.reason} (see {UNVERIFIED_DOC})."
+
+
 # --- Building ------------------------------------------------------------------
 
 
@@ -239,6 +362,7 @@ def _kdigo_2024(p: Mapping[str, float]) -> RenalResponseDefinition:
             "not CR criteria; see the bliss-ln definition.",
             "KDIGO 2021 wording is taken as identical (2024 is a focused update); "
             "not seen directly.",
+            _not_shipped("kdigo-paediatric-cr"),
         ),
         complete=Tier(
             label="complete response",
@@ -455,8 +579,7 @@ def _aurora(_: Mapping[str, float]) -> RenalResponseDefinition:
             "treatment- or disease-related event is part of that flag).",
             "Withdrawal before week 52 without week-52 data is non-response "
             "(withdrawn=True).",
-            "Partial renal response is not shipped: its definition was not seen "
-            "in any retrieved source.",
+            _not_shipped("aurora-prr"),
         ),
         complete=Tier(
             label="CRR",
@@ -517,8 +640,7 @@ def _bliss_ln(_: Mapping[str, float]) -> RenalResponseDefinition:
             "Partial tier = PERR. CRR nests in PERR.",
             "eGFR is compared with the pre-flare value (reference 'pre_flare'); "
             "the open-label extension used the open-label baseline instead.",
-            "Whether a week-104 response had to be confirmed at week 100 is "
-            "unverified and not applied.",
+            _not_shipped("bliss-ln-week-100"),
         ),
         complete=Tier(
             label="CRR",
@@ -613,8 +735,7 @@ def _alms(_: Mapping[str, float]) -> RenalResponseDefinition:
         notes=(
             "The primary response is reported as the partial tier: it is a "
             "response, not complete remission.",
-            "Complete remission is not shipped: the source defines it only as "
-            "'normalisation of all parameters' without numbers.",
+            _not_shipped("alms-complete-remission"),
         ),
         partial=Tier(
             label="primary response",
@@ -644,10 +765,7 @@ def _lunar(_: Mapping[str, float]) -> RenalResponseDefinition:
         citation=LUNAR,
         evidence="[V] (registry)",
         timing="week 52",
-        notes=(
-            "Partial renal response is not shipped: the registry text is cut off "
-            "and the commonly quoted wording is unverified.",
-        ),
+        notes=(_not_shipped("lunar-prr"),),
         complete=Tier(
             label="CRR",
             criteria=(
@@ -687,7 +805,7 @@ def _acr_2024(_: Mapping[str, float]) -> RenalResponseDefinition:
         notes=(
             "Kidney function +/-20% of baseline is read as eGFR no lower than 80% "
             "of baseline.",
-            "Partial renal response is not shipped: not stated in the summary.",
+            _not_shipped("acr-2024-prr"),
         ),
         complete=Tier(
             label="CRR",
@@ -720,7 +838,7 @@ def _nobility(_: Mapping[str, float]) -> RenalResponseDefinition:
         notes=(
             "The registry's second SCr branch says 'above the ULN' twice, evidently "
             "a typo; it is read as a baseline at or below the ULN.",
-            "Partial renal response is not shipped (unverified).",
+            _not_shipped("nobility-prr"),
         ),
         complete=Tier(
             label="CRR",
