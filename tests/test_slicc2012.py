@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import lupusscore as ls
 from lupusscore import InvalidValueError, LabResult
-from lupusscore.results import Status
+from lupusscore.results import Criterion, Status
 from lupusscore.serology import (
     SLICC_2012_CRITERIA,
     SLICC_2012_DSDNA_ELISA_FACTOR,
@@ -135,11 +135,17 @@ def test_nephritis_rule_needs_ana_or_dsdna() -> None:
 
 
 def test_criterion_objects_are_accepted() -> None:
-    """A Criterion (e.g. ANA from ana_positive) is used by its status."""
+    """A Criterion is used by its status, whatever produced it."""
     r = classify_sle_slicc_2012(
         criteria={"ana": ana_positive("1:160")}, lupus_nephritis_biopsy=True
     )
     assert r.status is Status.MET
+    unknown = Criterion(name="ana", status=Status.NOT_EVALUABLE)
+    r = classify_sle_slicc_2012(
+        criteria={**ABSENT, "ana": unknown}, lupus_nephritis_biopsy=True
+    )
+    assert r.status is Status.NOT_EVALUABLE
+    assert r.not_assessed == ("ana",)
     assert ls.classify_sle_slicc_2012 is classify_sle_slicc_2012
 
 

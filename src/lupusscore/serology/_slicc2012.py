@@ -8,6 +8,8 @@ reproductions that agree on every number used here ([V2]): PMC4764694 table 1;
 Arthritis Res Ther 2013 (doi:10.1186/ar4256) table 1; Australian Prescriber
 (nps.org.au) "Treatment of SLE" box; and the lupusscore clinical reference
 section 5.1 (anti-dsDNA: above the lab range, or > 2 x the range by ELISA).
+Code cross-check: CRAN cliot 1.0.0 ``slicc_sle_criteria`` (same criteria, rules
+and Coombs exclusion). Tested against tests/reference/serology_slicc_2012.json.
 
 Rules implemented:
 
@@ -508,7 +510,8 @@ def classify_sle_slicc_2012(
         Each criterion by name (:data:`SLICC_2012_CRITERIA`): True if it
         occurred at least once and nothing else explains it, False if absent,
         None (or left out) if not assessed; or a ``Criterion`` (its status is
-        used, e.g. from :func:`ana_positive`).
+        used). :func:`ana_positive` tests the EULAR/ACR ANA >= 1:80, not the
+        SLICC wording "above the laboratory reference range".
     lupus_nephritis_biopsy : bool, Criterion or None, optional
         Biopsy-proven lupus nephritis; None if not known.
     labs : iterable of LabResult, optional
