@@ -387,3 +387,22 @@ def test_monotone_in_each_criterion(
     )
     assert RANK[higher.status] >= RANK[lower.status]
     assert higher.count == lower.count + 1
+
+
+@given(
+    st.lists(st.floats(min_value=1, max_value=600), min_size=1, max_size=4),
+    st.floats(min_value=0, max_value=500),
+)
+def test_lower_counts_never_lower_the_verdict(
+    platelets: list[float], drop: float
+) -> None:
+    """A lower platelet result can only add evidence of thrombocytopenia."""
+    base = [lab("platelets", v, "10^9/L") for v in platelets]
+    lowered = [lab("platelets", max(platelets[0] - drop, 1.0), "10^9/L"), *base[1:]]
+    before = classify_sle_slicc_2012(labs=base)
+    after = classify_sle_slicc_2012(labs=lowered)
+    assert (
+        RANK[status_of(after, "thrombocytopenia")]
+        >= RANK[status_of(before, "thrombocytopenia")]
+    )
+    assert RANK[after.status] >= RANK[before.status]
