@@ -62,6 +62,7 @@ from lupusscore.response import (
     load_definition,
 )
 from lupusscore.results import Comparator, Criterion, Status, all_of, any_of
+from lupusscore.serology import classify_sle_slicc_2012
 from lupusscore.units import convert
 
 try:
@@ -115,6 +116,7 @@ __all__ = [
     "build_outcome_table",
     "classify_renal_flare",
     "classify_renal_response",
+    "classify_sle_slicc_2012",
     "clopper_pearson_interval",
     "confirmed_response",
     "convert",

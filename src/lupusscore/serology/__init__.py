@@ -11,7 +11,7 @@ compared. See ``docs/serology.md``.
   :class:`AssayCutoff`), :func:`dsdna_change`.
 - ANA: :func:`parse_ana_titer`, :func:`format_ana_titer`, :func:`ana_positive`.
 - :func:`serological_activity` (LLDAS / DORIS) and :func:`seroconversion`.
-- :func:`classify_sle_eular_acr_2019`.
+- :func:`classify_sle_eular_acr_2019` and :func:`classify_sle_slicc_2012`.
 """
 
 from lupusscore.serology._activity import (
@@ -66,6 +66,19 @@ from lupusscore.serology._dsdna import (
     same_assay,
 )
 from lupusscore.serology._seroconversion import Seroconversion, seroconversion
+from lupusscore.serology._slicc2012 import (
+    SLICC_2012_CRITERIA,
+    SLICC_2012_DSDNA_ELISA_FACTOR,
+    SLICC_2012_LEUKOPENIA_BELOW,
+    SLICC_2012_MIN_CRITERIA,
+    SLICC_2012_PROTEINURIA_G_PER_DAY,
+    SLICC_2012_SOURCE,
+    SLICC_2012_THROMBOCYTOPENIA_BELOW,
+    SliccClassification,
+    SliccCriterion,
+    SliccKind,
+    classify_sle_slicc_2012,
+)
 
 __all__ = [
     "ANA_POSITIVE_DILUTION",
@@ -84,6 +97,13 @@ __all__ = [
     "INCREASED_DSDNA_SOURCE",
     "LOW_COMPLEMENT_SOURCE",
     "SEROLOGICAL_ACTIVITY_SOURCE",
+    "SLICC_2012_CRITERIA",
+    "SLICC_2012_DSDNA_ELISA_FACTOR",
+    "SLICC_2012_LEUKOPENIA_BELOW",
+    "SLICC_2012_MIN_CRITERIA",
+    "SLICC_2012_PROTEINURIA_G_PER_DAY",
+    "SLICC_2012_SOURCE",
+    "SLICC_2012_THROMBOCYTOPENIA_BELOW",
     "AnaTiter",
     "AssayCutoff",
     "Censoring",
@@ -92,9 +112,13 @@ __all__ = [
     "LabChange",
     "Seroconversion",
     "SleClassification",
+    "SliccClassification",
+    "SliccCriterion",
+    "SliccKind",
     "ana_positive",
     "ana_positive_kernel",
     "classify_sle_eular_acr_2019",
+    "classify_sle_slicc_2012",
     "compare",
     "complement_change",
     "complement_normalised",
