@@ -230,3 +230,26 @@ def test_history_of_another_participant_names_both() -> None:
     assert "P01" in str(info.value)
     assert "P02" in str(info.value)
     assert info.value.participant == "P01"
+
+
+# --- overflow: counts and windows far outside float or date range ------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: sledai_2k(ABSENT, inflamed_joints=10**400),
+        lambda: sledai_2k(ABSENT, window_days=10**400),
+        lambda: sri(10, 4, new_bilag_a=10**400),
+    ],
+)
+def test_huge_counts_are_library_errors_not_overflow(call: Any) -> None:
+    """A count too large for a float is InvalidValueError, not OverflowError."""
+    with pytest.raises(InvalidValueError):
+        call()
+
+
+@pytest.mark.parametrize("window_days", [800_000, 10**9])
+def test_window_reaching_before_year_one_takes_every_lab(window_days: int) -> None:
+    """A window longer than the calendar is every lab so far, not an OverflowError."""
+    assert sledai_2k_visit(VISIT, window_days=window_days).window_days == window_days

@@ -227,3 +227,9 @@ def test_ana_titer_censoring_text_round_trips() -> None:
     assert titer == parse_ana_titer("<1:160")
     assert titer.censoring is Censoring.BELOW
     assert format_ana_titer(titer) == "<1:160"
+
+
+def test_huge_ana_threshold_is_a_library_error() -> None:
+    """A threshold too large for a float is InvalidValueError, not OverflowError."""
+    with pytest.raises(InvalidValueError, match="threshold"):
+        ana_positive("1:80", threshold=10**400)

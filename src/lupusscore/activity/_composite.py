@@ -24,6 +24,7 @@ from lupusscore._checks import (
     is_missing_scalar,
 )
 from lupusscore.activity._sledai import (
+    MAX_EXACT_COUNT,
     SLEDAI_2K_DESCRIPTORS,
     OrganSystem,
     SledaiResult,
@@ -216,7 +217,7 @@ def _count(value: object, field: str) -> int | None:
     """Check a whole-number count >= 0; None, NaN or ``pandas.NA`` is *not given*."""
     if is_missing_scalar(value):
         return None
-    return as_count(field, value, minimum=0)
+    return as_count(field, value, minimum=0, maximum=MAX_EXACT_COUNT)
 
 
 def _sledai(value: object, field: str) -> SledaiResult | None:

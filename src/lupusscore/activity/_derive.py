@@ -325,7 +325,13 @@ _Derived = dict[str, tuple[Status, tuple[Criterion, ...], str]]
 def _window_labs(
     visit: Visit, history: Sequence[Visit], window_days: int
 ) -> list[tuple[LabResult, Visit]]:
-    start = visit.date - dt.timedelta(days=window_days)
+    # A window reaching before the first representable date takes every lab.
+    reach = (visit.date - dt.date.min).days
+    start = (
+        dt.date.min
+        if window_days >= reach
+        else visit.date - dt.timedelta(days=window_days)
+    )
     out: list[tuple[LabResult, Visit]] = []
     for source in (visit, *history):
         for lab in source.labs:

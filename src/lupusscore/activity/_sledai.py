@@ -297,6 +297,10 @@ SLEDAI_2K_WEIGHTS: Final[Mapping[str, int]] = {
 #: Highest possible SLEDAI-2K: 8x8 + 6x4 + 7x2 + 3x1 = 105 (Gladman 2002).
 SLEDAI_2K_MAX_SCORE: Final = 105
 _N: Final = len(SLEDAI_2K_DESCRIPTOR_NAMES)
+#: Largest whole number a float64 holds exactly (2**53). A numerical bound on
+#: counts that end up in a float field (window days, joint counts), not a
+#: clinical limit: beyond it ``float()`` would round or overflow.
+MAX_EXACT_COUNT: Final = 2**53
 
 
 class DescriptorSource(StrEnum):
@@ -804,17 +808,31 @@ def _resolve_options(
     window = (
         v.window_days
         if window_days is None
-        else as_count("window_days", window_days, minimum=1, unit="days")
+        else as_count(
+            "window_days", window_days, minimum=1, maximum=MAX_EXACT_COUNT, unit="days"
+        )
     )
     min_joints = (
         v.arthritis_min_joints
         if arthritis_min_joints is None
-        else as_count("arthritis_min_joints", arthritis_min_joints, minimum=1)
+        else as_count(
+            "arthritis_min_joints",
+            arthritis_min_joints,
+            minimum=1,
+            maximum=MAX_EXACT_COUNT,
+            unit="joints",
+        )
     )
     joints = (
         None
         if inflamed_joints is None
-        else as_count("inflamed_joints", inflamed_joints, minimum=0, unit="joints")
+        else as_count(
+            "inflamed_joints",
+            inflamed_joints,
+            minimum=0,
+            maximum=MAX_EXACT_COUNT,
+            unit="joints",
+        )
     )
     nr = (
         {}
@@ -839,7 +857,9 @@ def sledai_2k(
     ----------
     descriptors : mapping of str to bool or None, or Visit
         Descriptor name -> True (present), False (absent) or None (not
-        assessed); names not given are not assessed. A :class:`Visit` supplies
+        assessed); names not given are not assessed. numpy booleans are
+        flags and NaN / ``pandas.NA`` mean not assessed; ``"yes"``, ``1`` and
+        ``"1"`` are rejected. A :class:`Visit` supplies
         ``visit.descriptors`` and its ``exclusions`` are honoured (labs are not
         read; use :func:`sledai_2k_visit` for that).
     variant : str, default "sledai-2k"
@@ -870,7 +890,9 @@ def sledai_2k(
     Raises
     ------
     InvalidValueError
-        An unknown descriptor name, or a value that is not True/False/None.
+        An unknown descriptor name, a value that is not a flag, a count that is
+        not a whole number (``window_days="10"``, ``True``), or *descriptors*
+        of another type.
     DefinitionError
         An unknown variant.
 

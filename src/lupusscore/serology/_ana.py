@@ -372,7 +372,11 @@ def ana_positive(
     >>> c.status.value, c.reason
     ('not_evaluable', 'reported >=1:40: cannot tell whether it reached 1:80')
     """
-    threshold = as_count("threshold", threshold, minimum=1, unit="reciprocal titre")
+    # 2**53: the largest whole number a float64 holds exactly (a numerical
+    # bound so float(threshold) cannot overflow, not a clinical limit).
+    threshold = as_count(
+        "threshold", threshold, minimum=1, maximum=2**53, unit="reciprocal titre"
+    )
     titer = _titer_of(value)
     common = {
         "name": "ana_positive",
