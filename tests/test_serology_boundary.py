@@ -233,3 +233,22 @@ def test_huge_ana_threshold_is_a_library_error() -> None:
     """A threshold too large for a float is InvalidValueError, not OverflowError."""
     with pytest.raises(InvalidValueError, match="threshold"):
         ana_positive("1:80", threshold=10**400)
+
+
+@pytest.mark.parametrize("value", [[], np.array([]), [1.0], np.zeros((2, 2))])
+def test_array_where_one_value_is_meant_is_a_library_error(value: object) -> None:
+    """An (empty) array as a threshold or flag is InvalidValueError, not numpy's."""
+    with pytest.raises(InvalidValueError):
+        ana_positive_kernel(80.0, threshold=value)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError):
+        AssayCutoff(
+            name="x",
+            family="international_units",
+            threshold=value,  # type: ignore[arg-type]
+            comparator=Comparator.GE,
+            source="s",
+        )
+    with pytest.raises(InvalidValueError):
+        low_complement(C3, use_default=value)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError):
+        seroconversion(DSDNA, DSDNA_LATER, across_assays=value)  # type: ignore[arg-type]

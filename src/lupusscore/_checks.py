@@ -719,16 +719,20 @@ def as_instance(
 
 
 def as_flag(name: str, value: object) -> bool:
-    """Return a scalar flag (``True``/``False``, numpy bools included) as ``bool``.
+    """Return one flag (``True``/``False``, numpy bools included) as ``bool``.
 
-    ``"yes"``, ``1``, ``1.0`` and ``None`` are rejected (see :func:`as_flags`).
+    ``"yes"``, ``1``, ``1.0``, ``None`` and arrays are rejected.
     """
-    arr = as_flags(name, value)
-    if arr.ndim != 0:
-        raise InvalidValueError(
-            field=name, value=_shown(value), expected="True or False (one flag)"
-        )
-    return bool(arr)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind == "b":
+        return bool(value)
+    number = isinstance(value, numbers.Number)
+    raise InvalidValueError(
+        field=name,
+        value=_shown(value),
+        expected="True or False" + (" (not a number)" if number else ""),
+    )
 
 
 def as_optional_flag(name: str, value: object) -> bool | None:

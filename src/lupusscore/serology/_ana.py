@@ -300,6 +300,13 @@ def ana_positive_kernel(
         analyte="ana",
     )
     limit = as_floats("threshold", threshold, unit="reciprocal titre", positive=True)
+    if limit.ndim != 0:
+        raise InvalidValueError(
+            field="threshold",
+            value=describe(threshold),
+            unit="reciprocal titre",
+            expected="one reciprocal titre (not an array)",
+        )
     if mode == "propagate":
         absent = np.isnan(titres)
         hit = Comparator.GE.apply(np.where(absent, limit, titres), limit)

@@ -93,7 +93,14 @@ class AssayCutoff:
             raise InvalidValueError(
                 field="assay", value=describe(self.assay), expected="text or None"
             )
-        threshold = float(as_floats("threshold", self.threshold))
+        limit = as_floats("threshold", self.threshold)
+        if limit.ndim != 0:
+            raise InvalidValueError(
+                field="threshold",
+                value=describe(self.threshold),
+                expected="one finite number (not an array)",
+            )
+        threshold = float(limit)
         comparator = Comparator(as_choice("comparator", self.comparator, Comparator))
         object.__setattr__(self, "threshold", threshold)
         object.__setattr__(self, "comparator", comparator)
