@@ -90,7 +90,7 @@ def test_threshold_edges(edge: tuple[Any, ...]) -> None:
 
 def test_kernel_matches_edges_and_nan() -> None:
     """The array kernel gives 1/0/NaN with NaN meaning no result."""
-    out = lab_descriptors(platelets_10e9_l=[99.0, 100.0, np.nan])
+    out = lab_descriptors(platelets_10e9_l=[99.0, 100.0, np.nan], missing="propagate")
     assert out["thrombocytopenia"][:2].tolist() == [1.0, 0.0]
     assert math.isnan(out["thrombocytopenia"][2])
     assert math.isnan(float(out["fever"][0]))

@@ -327,7 +327,7 @@ def _row(values: dict[str, bool | None]) -> list[float]:
 @given(st.lists(assessments, min_size=1, max_size=8))
 def test_cohort_matches_single_scoring(rows: list[dict[str, bool | None]]) -> None:
     """The (n, 24) form equals scoring each row on its own."""
-    out = sledai_2k_cohort(np.array([_row(r) for r in rows]))
+    out = sledai_2k_cohort(np.array([_row(r) for r in rows]), missing="propagate")
     for i, values in enumerate(rows):
         single = sledai_2k(values)
         assert out.lower_bound[i] == single.score
@@ -343,7 +343,7 @@ def test_cohort_missing_is_nan_not_zero() -> None:
     """A row with a not-assessed descriptor scores NaN, never 0."""
     rows = np.zeros((2, 24))
     rows[1, 0] = np.nan
-    out = sledai_2k_cohort(rows)
+    out = sledai_2k_cohort(rows, missing="propagate")
     assert out.score[0] == 0.0
     assert math.isnan(out.score[1])
     assert out.complete.tolist() == [True, False]

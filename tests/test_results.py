@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lupusscore.results import Comparator, Status, all_of, any_of, snap
+from lupusscore.errors import InvalidValueError
+from lupusscore.results import Comparator, Status, all_of, any_of, compare, snap
 
 _S = list(Status)
 
@@ -46,3 +49,61 @@ def test_snap_handles_tiny_and_huge_values() -> None:
     assert snap(1e300) == pytest.approx(1e300)
     assert snap(0.0) == 0.0
     assert Comparator.LT.apply(1e-300, 0.5).item() is True
+
+
+@pytest.mark.parametrize(
+    "observed", [math.nan, None, math.inf, -math.inf, True, np.bool_(False), "0.5"]
+)
+def test_compare_never_reads_missing_as_no(observed: object) -> None:
+    """``compare(nan, 0.9, LT)`` raises instead of returning False (issue 10).
+
+    A missing ANA titre or complement value must not read as negative.
+    """
+    for comparator in Comparator:
+        with pytest.raises(InvalidValueError, match="observed"):
+            compare(observed, 0.9, comparator)  # type: ignore[arg-type]
+        with pytest.raises(InvalidValueError, match="threshold"):
+            compare(0.9, observed, comparator)  # type: ignore[arg-type]
+
+
+def test_compare_array_missing_names_first_index_and_count() -> None:
+    """An array with missing elements names the first one and how many."""
+    with pytest.raises(InvalidValueError) as info:
+        compare(np.array([0.5, np.nan, 1.0, np.nan]), 0.9, Comparator.LT)
+    assert (info.value.index, info.value.count) == (1, 2)
+
+
+@pytest.mark.parametrize("comparator", ["<=", Comparator.LE])
+def test_compare_accepts_comparator_text(comparator: object) -> None:
+    """The comparator may be given as its text."""
+    assert compare(0.9, 0.9, comparator) is True  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("comparator", ["=<", None, ["<"], 1])
+def test_compare_bad_comparator_is_a_library_error(comparator: object) -> None:
+    """An unknown or unhashable comparator is InvalidValueError, not AttributeError."""
+    with pytest.raises(InvalidValueError, match="comparator"):
+        compare(0.9, 0.9, comparator)  # type: ignore[arg-type]
+
+
+def test_compare_shape_mismatch_is_a_library_error() -> None:
+    """Shapes that do not broadcast are InvalidValueError naming both."""
+    with pytest.raises(InvalidValueError, match="observed, threshold"):
+        compare(np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0]), Comparator.LT)
+
+
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.just(math.nan)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_compare_answers_only_when_every_value_is_present(values: list[float]) -> None:
+    """compare answers for finite arrays and raises when any element is NaN."""
+    arr = np.array(values)
+    if np.isnan(arr).any():
+        with pytest.raises(InvalidValueError):
+            compare(arr, 0.0, Comparator.GE)
+    else:
+        assert compare(arr, 0.0, Comparator.GE).tolist() == (arr >= 0.0).tolist()

@@ -709,3 +709,95 @@ def check_plausible_age(
         OutsideValidatedRangeWarning,
         stacklevel=stacklevel,
     )
+
+
+# --- added for activity and serology ---
+
+_T = TypeVar("_T")
+
+
+def as_instance(
+    name: str, value: object, cls: type[_T], *, expected: str | None = None
+) -> _T:
+    """Return *value* if it is a *cls*, else raise :class:`InvalidValueError`.
+
+    For model-level arguments (a ``Visit``, a ``LabResult``, a result object):
+    a dict, a string or ``None`` where an object is meant is the library's
+    error naming the parameter, never an ``AttributeError`` further down.
+    """
+    if isinstance(value, cls):
+        return value
+    raise InvalidValueError(
+        field=name,
+        value=describe(value) if not isinstance(value, str) else _shown(value),
+        expected=expected or f"a {cls.__name__}",
+    )
+
+
+def as_flag(name: str, value: object) -> bool:
+    """Return one flag (``True``/``False``, numpy bools included) as ``bool``.
+
+    ``"yes"``, ``1``, ``1.0``, ``None`` and arrays are rejected.
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind == "b":
+        return bool(value)
+    number = isinstance(value, numbers.Number)
+    raise InvalidValueError(
+        field=name,
+        value=_shown(value),
+        expected="True or False" + (" (not a number)" if number else ""),
+    )
+
+
+def as_optional_flag(name: str, value: object) -> bool | None:
+    """Return a scalar tri-state flag: ``True``/``False``, or None when missing.
+
+    ``None``, NaN and ``pandas.NA`` are *not known* (None); ``"yes"``, ``1``
+    and ``0`` are rejected (see :func:`as_tristate`).
+    """
+    arr = as_tristate(name, value)
+    if arr.ndim != 0:
+        raise InvalidValueError(
+            field=name,
+            value=_shown(value),
+            expected="True, False or None (one flag)",
+        )
+    code = float(arr)
+    return None if math.isnan(code) else code == 1.0
+
+
+def as_optional_float(
+    name: str,
+    value: object,
+    *,
+    unit: str | None = None,
+    positive: bool = False,
+    nonnegative: bool = False,
+    analyte: str | None = None,
+) -> float | None:
+    """Return one optional number as ``float``, or None when it is missing.
+
+    ``None``, NaN and ``pandas.NA`` are *not given* (None); booleans, strings,
+    infinity and arrays are rejected (see :func:`as_floats`).
+    """
+    arr = as_floats(
+        name,
+        value,
+        unit=unit,
+        positive=positive,
+        nonnegative=nonnegative,
+        allow_missing=True,
+        analyte=analyte,
+    )
+    if arr.ndim != 0:
+        raise InvalidValueError(
+            field=name,
+            value=_shown(value),
+            unit=unit,
+            analyte=analyte,
+            expected="one number (not an array)",
+        )
+    number = float(arr)
+    return None if math.isnan(number) else number

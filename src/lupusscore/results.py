@@ -18,6 +18,8 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import as_choice, as_floats, broadcast
+
 __all__ = [
     "COMPARISON_SIGNIFICANT_DIGITS",
     "Comparator",
@@ -62,6 +64,11 @@ class Comparator(StrEnum):
         significant digits (:func:`snap`), so a value exactly on a threshold
         gives the same answer whatever unit it was converted from (50 mg/mmol
         and its exact g/g equivalent compare alike).
+
+        This is the unchecked kernel: a NaN element compares ``False``, so a
+        caller must mask missing elements itself (as the response parts do
+        with ``decide(np.isnan(x), ...)``). Use :func:`compare` for checked
+        input, where a missing value raises instead.
 
         Examples
         --------
@@ -123,25 +130,27 @@ def snap(x: float | npt.NDArray[np.float64]) -> float | npt.NDArray[np.float64]:
 
 
 @overload
-def compare(observed: float, threshold: float, comparator: Comparator) -> bool: ...
+def compare(
+    observed: float, threshold: float, comparator: Comparator | str
+) -> bool: ...
 @overload
 def compare(
     observed: npt.NDArray[np.float64],
     threshold: float | npt.NDArray[np.float64],
-    comparator: Comparator,
+    comparator: Comparator | str,
 ) -> npt.NDArray[np.bool_]: ...
 def compare(
     observed: float | npt.NDArray[np.float64],
     threshold: float | npt.NDArray[np.float64],
-    comparator: Comparator,
+    comparator: Comparator | str,
 ) -> bool | npt.NDArray[np.bool_]:
     """Compare values with limits after :func:`snap` (numpy broadcasting).
 
     Parameters
     ----------
     observed, threshold : float or numpy.ndarray
-        Values and limits in the same unit.
-    comparator : Comparator
+        Values and limits in the same unit: finite numbers only.
+    comparator : Comparator or str
         ``<``, ``<=``, ``>`` or ``>=``.
 
     Returns
@@ -149,15 +158,33 @@ def compare(
     bool or numpy.ndarray of bool
         A bool for scalar input, a boolean array otherwise.
 
+    Raises
+    ------
+    InvalidValueError
+        When a value or limit is missing (None, NaN), infinite, a bool or a
+        string, when the shapes do not broadcast, or for an unknown
+        comparator. A missing value has no answer: it never compares as
+        ``False``. For arrays the error names the first bad index and how many
+        elements are bad. Callers with missing data decide *not evaluable*
+        before comparing.
+
     Examples
     --------
     >>> compare(0.1 + 0.2, 0.3, Comparator.GT)
     False
     >>> compare(np.array([0.89, 0.9, 0.91]), 0.9, Comparator.LT).tolist()
     [True, False, False]
+    >>> compare(float("nan"), 0.9, Comparator.LT)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    lupusscore.errors.InvalidValueError: observed: got nan; ...
     """
-    result = comparator.apply(observed, threshold)
-    if np.ndim(observed) == 0 and np.ndim(threshold) == 0:
+    how = Comparator(as_choice("comparator", comparator, Comparator))
+    obs = as_floats("observed", observed)
+    thr = as_floats("threshold", threshold)
+    broadcast(observed=obs, threshold=thr)
+    result = how.apply(obs, thr)
+    if obs.ndim == 0 and thr.ndim == 0:
         return bool(result)
     return result
 

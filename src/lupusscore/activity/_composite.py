@@ -10,11 +10,21 @@ supplied by the caller as counts or True/False/None.
 
 from __future__ import annotations
 
+import numbers
 from typing import Final, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import (
+    as_count,
+    as_instance,
+    as_optional_flag,
+    as_optional_float,
+    is_missing_scalar,
+)
 from lupusscore.activity._sledai import (
+    MAX_EXACT_COUNT,
     SLEDAI_2K_DESCRIPTORS,
     OrganSystem,
     SledaiResult,
@@ -179,53 +189,44 @@ def _result(
 # ---------------------------------------------------------------------------
 
 
-def _pga(value: float | None, field: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidValueError(field=field, value=value, expected="a number 0-3")
-    if not 0.0 <= value <= PGA_MAX:
+def _pga(value: object, field: str) -> float | None:
+    """Check a PGA on the 0-3 scale; None, NaN or ``pandas.NA`` is *not given*."""
+    pga = as_optional_float(field, value, unit="(0-3 scale)")
+    if pga is not None and not 0.0 <= pga <= PGA_MAX:
         raise InvalidValueError(
             field=field,
-            value=value,
+            value=pga,
             unit="(0-3 scale)",
             expected="a finite number between 0 and 3 (rescale 0-10 cm or 0-100 "
             "mm lines to 0-3 first)",
         )
-    return float(value)
+    return pga
 
 
-def _dose(value: float | None) -> float | None:
+def _dose(value: object) -> float | None:
+    """Check a daily glucocorticoid dose; None, NaN or ``pandas.NA`` is *not given*."""
+    return as_optional_float(
+        "glucocorticoid_mg_day",
+        value,
+        unit="mg/day prednisone-equivalent",
+        nonnegative=True,
+    )
+
+
+def _count(value: object, field: str) -> int | None:
+    """Check a whole-number count >= 0; None, NaN or ``pandas.NA`` is *not given*."""
+    if is_missing_scalar(value):
+        return None
+    return as_count(field, value, minimum=0, maximum=MAX_EXACT_COUNT)
+
+
+def _sledai(value: object, field: str) -> SledaiResult | None:
+    """Check a scored SLEDAI (:func:`sledai_2k`) or None."""
     if value is None:
         return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not 0.0 <= value < float("inf")
-    ):
-        raise InvalidValueError(
-            field="glucocorticoid_mg_day",
-            value=value,
-            unit="mg/day prednisone-equivalent",
-            expected="a finite number >= 0",
-        )
-    return float(value)
-
-
-def _count(value: int | None, field: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidValueError(field=field, value=value, expected="an integer >= 0")
-    return value
-
-
-def _tristate(value: bool | None, field: str) -> bool | None:  # noqa: FBT001
-    if value is not None and not isinstance(value, bool):
-        raise InvalidValueError(
-            field=field, value=value, expected="True, False or None (not known)"
-        )
-    return value
+    return as_instance(
+        field, value, SledaiResult, expected="a SledaiResult (from sledai_2k) or None"
+    )
 
 
 def _numeric(
@@ -377,16 +378,9 @@ def _bounds(
             )
             raise DefinitionError(msg, field=field, value=score.variant)
         return score.score, score.upper_bound
-    if isinstance(score, bool) or not isinstance(score, int):
-        raise InvalidValueError(
-            field=field, value=score, expected="a SledaiResult, an integer or None"
-        )
     top = sledai_variant(expected_variant).max_score
-    if not 0 <= score <= top:
-        raise InvalidValueError(
-            field=field, value=score, expected=f"an integer between 0 and {top}"
-        )
-    return score, score
+    points = as_count(field, score, minimum=0, maximum=top, unit="SLEDAI points")
+    return points, points
 
 
 def _interval_criterion(
@@ -497,9 +491,15 @@ def sri(
     >>> sri(10, 4, baseline_pga=1.5, followup_pga=1.2).not_evaluable
     ('no_new_bilag_a', 'new_bilag_b_at_most_1')
     """
-    if isinstance(threshold, bool) or threshold not in SRI_THRESHOLDS:
+    given: object = threshold
+    if (
+        isinstance(given, bool | np.bool_)
+        or not isinstance(given, numbers.Integral)
+        or int(given) not in SRI_THRESHOLDS
+    ):
         msg = f"threshold: got {threshold!r}; expected one of {SRI_THRESHOLDS}"
         raise DefinitionError(msg, field="threshold", value=threshold)
+    threshold = int(threshold)
     v = sledai_variant(variant).id
     b = _bounds(baseline, "baseline", v)
     f = _bounds(followup, "followup", v)
@@ -635,6 +635,7 @@ def lldas(
     'not_evaluable'
     """
     src = FRANKLYN_2016
+    sledai = _sledai(sledai, "sledai")
     p = _pga(pga, "pga")
     gc = _dose(glucocorticoid_mg_day)
     if sledai is None:
@@ -694,19 +695,21 @@ def lldas(
         organ_c,
         _absent(
             "no_hemolytic_anemia",
-            value=_tristate(hemolytic_anemia, "hemolytic_anemia"),
+            value=as_optional_flag("hemolytic_anemia", hemolytic_anemia),
             what="haemolytic anaemia",
             source=src,
         ),
         _absent(
             "no_gastrointestinal_activity",
-            value=_tristate(gastrointestinal_activity, "gastrointestinal_activity"),
+            value=as_optional_flag(
+                "gastrointestinal_activity", gastrointestinal_activity
+            ),
             what="gastrointestinal activity",
             source=src,
         ),
         _absent(
             "no_new_features",
-            value=_tristate(new_features, "new_features"),
+            value=as_optional_flag("new_features", new_features),
             what="new lupus activity since the previous assessment",
             source=src,
         ),
@@ -730,8 +733,8 @@ def lldas(
         ),
         _holds(
             "standard_maintenance_therapy",
-            value=_tristate(
-                standard_maintenance_therapy, "standard_maintenance_therapy"
+            value=as_optional_flag(
+                "standard_maintenance_therapy", standard_maintenance_therapy
             ),
             what="standard maintenance immunosuppression / approved biologics",
             source=src,
@@ -746,6 +749,7 @@ def lldas(
 
 
 def _doris_common(sledai: SledaiResult | None, who: str, source: str) -> Criterion:
+    sledai = _sledai(sledai, "sledai")
     if sledai is not None:
         _require_2k(sledai, allow_clinical=True, who=who)
     return _clinical_sledai_zero(sledai, source)
@@ -817,7 +821,9 @@ def doris_remission(
     ... ).status.value
     'not_met'
     """
-    if glucocorticoid_comparator not in ("<=", "<"):
+    if not isinstance(glucocorticoid_comparator, str) or (
+        glucocorticoid_comparator not in ("<=", "<")
+    ):
         msg = (
             f"glucocorticoid_comparator: got {glucocorticoid_comparator!r}; "
             "expected '<=' (DORIS 2021 abstract) or '<' (recommendation table)"
@@ -848,7 +854,9 @@ def doris_remission(
         ),
         _holds(
             "stable_maintenance_therapy",
-            value=_tristate(stable_maintenance_therapy, "stable_maintenance_therapy"),
+            value=as_optional_flag(
+                "stable_maintenance_therapy", stable_maintenance_therapy
+            ),
             what="only antimalarials, low-dose glucocorticoids and stable "
             "immunosuppressives/biologics",
             source=src,
@@ -931,7 +939,9 @@ def doris_2017_clinical_remission_on_treatment(
         ),
         _holds(
             "stable_maintenance_therapy",
-            value=_tristate(stable_maintenance_therapy, "stable_maintenance_therapy"),
+            value=as_optional_flag(
+                "stable_maintenance_therapy", stable_maintenance_therapy
+            ),
             what="only maintenance antimalarials, low-dose glucocorticoids, "
             "immunosuppressives and stable biologics",
             source=src,
@@ -1015,7 +1025,7 @@ def doris_2017_complete_remission(
     else:
         sero_c = _absent(
             "no_serological_activity",
-            value=_tristate(serological_activity, "serological_activity"),
+            value=as_optional_flag("serological_activity", serological_activity),
             what="serological activity",
             source=src,
         )
@@ -1042,7 +1052,7 @@ def doris_2017_complete_remission(
         ),
         _holds(
             "antimalarials_only",
-            value=_tristate(antimalarials_only, "antimalarials_only"),
+            value=as_optional_flag("antimalarials_only", antimalarials_only),
             what="no immunosuppressives or biologics (antimalarials allowed)",
             source=src,
         ),

@@ -20,10 +20,20 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._checks import (
+    FloatArray,
+    MissingMode,
+    as_flag,
+    as_floats,
+    as_instance,
+    as_missing_mode,
+    broadcast,
+    describe,
+)
 from lupusscore.activity._sledai import (
     SledaiResult,
+    _as_findings,
     _assemble,
-    _check_tristate,
     _findings,
     _resolve_options,
 )
@@ -180,28 +190,6 @@ _RULE: Final[dict[Analyte, LabRule]] = {r.analyte: r for r in LAB_RULES}
 # ---------------------------------------------------------------------------
 
 
-def _values(
-    value: npt.ArrayLike, *, field: str, unit: str, signed: bool = False
-) -> npt.NDArray[np.float64]:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidValueError(
-            field=field, value=value, unit=unit, expected="numbers (NaN if missing)"
-        ) from exc
-    bad = np.isinf(arr) if signed else np.isinf(arr) | (arr < 0)
-    if np.any(bad):
-        raise InvalidValueError(
-            field=field,
-            value=float(np.atleast_1d(arr)[np.atleast_1d(bad)][0]),
-            unit=unit,
-            expected="a finite number"
-            + ("" if signed else " >= 0")
-            + " in the canonical unit, or NaN if missing",
-        )
-    return arr
-
-
 def _flag(values: npt.NDArray[np.float64], rule: LabRule) -> npt.NDArray[np.float64]:
     """1.0 where the rule is met, 0.0 where not, NaN where the value is missing."""
     missing = np.isnan(values)
@@ -212,14 +200,15 @@ def _flag(values: npt.NDArray[np.float64], rule: LabRule) -> npt.NDArray[np.floa
 
 def lab_descriptors(
     *,
-    protein_24h_g_day: npt.ArrayLike = np.nan,
-    upcr_g_g: npt.ArrayLike = np.nan,
-    urine_rbc_per_hpf: npt.ArrayLike = np.nan,
-    urine_wbc_per_hpf: npt.ArrayLike = np.nan,
-    temperature_c: npt.ArrayLike = np.nan,
-    platelets_10e9_l: npt.ArrayLike = np.nan,
-    wbc_10e9_l: npt.ArrayLike = np.nan,
+    protein_24h_g_day: npt.ArrayLike | None = None,
+    upcr_g_g: npt.ArrayLike | None = None,
+    urine_rbc_per_hpf: npt.ArrayLike | None = None,
+    urine_wbc_per_hpf: npt.ArrayLike | None = None,
+    temperature_c: npt.ArrayLike | None = None,
+    platelets_10e9_l: npt.ArrayLike | None = None,
+    wbc_10e9_l: npt.ArrayLike | None = None,
     use_upcr: bool = True,
+    missing: MissingMode = "raise",
 ) -> dict[str, npt.NDArray[np.float64]]:
     """Decide the numeric lab descriptors from worst values in canonical units.
 
@@ -238,6 +227,11 @@ def lab_descriptors(
     use_upcr : bool, default True
         Decide proteinuria from the UPCR (> 0.5 g/g, an assumption) when there
         is no 24-h result. With False, UPCR is ignored.
+    missing : {"raise", "propagate"}, default "raise"
+        What a missing element (NaN, None, ``pandas.NA``) of a *given* input
+        does: ``"raise"`` names the first missing index and how many are
+        missing; ``"propagate"`` makes that element not derivable (NaN). An
+        input left out (None) is not derivable in every row in either mode.
 
     Returns
     -------
@@ -250,7 +244,9 @@ def lab_descriptors(
     Raises
     ------
     InvalidValueError
-        An infinite or negative value (NaN means missing).
+        A boolean, a string, an infinite or negative value, shapes that do not
+        broadcast, or (with ``missing="raise"``) a missing element; for arrays
+        the message names the first bad index and how many are bad.
 
     Notes
     -----
@@ -262,7 +258,9 @@ def lab_descriptors(
 
     Examples
     --------
-    >>> out = lab_descriptors(platelets_10e9_l=[99.0, 100.0, np.nan], upcr_g_g=0.8)
+    >>> out = lab_descriptors(
+    ...     platelets_10e9_l=[99.0, 100.0, np.nan], upcr_g_g=0.8, missing="propagate"
+    ... )
     >>> out["thrombocytopenia"].tolist(), out["proteinuria"].tolist()
     ([1.0, 0.0, nan], [1.0, 1.0, 1.0])
     """
@@ -284,23 +282,29 @@ def lab_descriptors(
         Analyte.PLATELETS: "platelets_10e9_l",
         Analyte.WBC: "wbc_10e9_l",
     }
-    arrays = np.broadcast_arrays(
-        *(
-            _values(
+    mode = as_missing_mode(missing)
+    with_upcr = as_flag("use_upcr", use_upcr)
+    checked: dict[str, FloatArray] = {}
+    for a, v in given.items():
+        checked[names[a]] = (
+            np.asarray(np.nan)
+            if v is None
+            else as_floats(
+                names[a],
                 v,
-                field=names[a],
                 unit=_RULE[a].unit,
-                signed=a is Analyte.BODY_TEMPERATURE,
+                nonnegative=a is not Analyte.BODY_TEMPERATURE,
+                allow_missing=mode == "propagate",
+                analyte=a.value,
             )
-            for a, v in given.items()
         )
-    )
+    arrays = broadcast(**checked)
     flags = {
         a: _flag(np.asarray(arr, dtype=np.float64), _RULE[a])
         for a, arr in zip(given, arrays, strict=True)
     }
     p24, upcr = flags[Analyte.PROTEIN_24H], flags[Analyte.UPCR]
-    proteinuria = np.where(np.isnan(p24), upcr, p24) if use_upcr else p24
+    proteinuria = np.where(np.isnan(p24), upcr, p24) if with_upcr else p24
     return {
         "proteinuria": proteinuria,
         "hematuria": flags[Analyte.URINE_RBC],
@@ -321,7 +325,13 @@ _Derived = dict[str, tuple[Status, tuple[Criterion, ...], str]]
 def _window_labs(
     visit: Visit, history: Sequence[Visit], window_days: int
 ) -> list[tuple[LabResult, Visit]]:
-    start = visit.date - dt.timedelta(days=window_days)
+    # A window reaching before the first representable date takes every lab.
+    reach = (visit.date - dt.date.min).days
+    start = (
+        dt.date.min
+        if window_days >= reach
+        else visit.date - dt.timedelta(days=window_days)
+    )
     out: list[tuple[LabResult, Visit]] = []
     for source in (visit, *history):
         for lab in source.labs:
@@ -373,15 +383,15 @@ def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Der
         c = _rule_criterion(rule, _usable(labs, [rule.analyte], rule.descriptor))
         if c is not None:
             crits[rule.analyte] = c
-    worst = {a: np.nan if c.observed is None else c.observed for a, c in crits.items()}
+    worst = {a: c.observed for a, c in crits.items()}
     flags = lab_descriptors(
-        protein_24h_g_day=worst.get(Analyte.PROTEIN_24H, np.nan),
-        upcr_g_g=worst.get(Analyte.UPCR, np.nan),
-        urine_rbc_per_hpf=worst.get(Analyte.URINE_RBC, np.nan),
-        urine_wbc_per_hpf=worst.get(Analyte.URINE_WBC, np.nan),
-        temperature_c=worst.get(Analyte.BODY_TEMPERATURE, np.nan),
-        platelets_10e9_l=worst.get(Analyte.PLATELETS, np.nan),
-        wbc_10e9_l=worst.get(Analyte.WBC, np.nan),
+        protein_24h_g_day=worst.get(Analyte.PROTEIN_24H),
+        upcr_g_g=worst.get(Analyte.UPCR),
+        urine_rbc_per_hpf=worst.get(Analyte.URINE_RBC),
+        urine_wbc_per_hpf=worst.get(Analyte.URINE_WBC),
+        temperature_c=worst.get(Analyte.BODY_TEMPERATURE),
+        platelets_10e9_l=worst.get(Analyte.PLATELETS),
+        wbc_10e9_l=worst.get(Analyte.WBC),
         use_upcr=use_upcr,
     )
     for name, flag in flags.items():
@@ -535,24 +545,37 @@ def sledai_2k_visit(
     v, window, min_joints, joints, nr = _resolve_options(
         variant, window_days, arthritis_min_joints, inflamed_joints, new_or_recurrent
     )
-    if not isinstance(visit, Visit):
+    with_upcr = as_flag("use_upcr", use_upcr)
+    default_limits = as_flag(
+        "use_default_complement_limits", use_default_complement_limits
+    )
+    visit = as_instance("visit", visit, Visit)
+    given: object = history
+    if isinstance(given, Visit | str | bytes) or not isinstance(given, Iterable):
         raise InvalidValueError(
-            field="visit", value=type(visit).__name__, expected="a Visit"
+            field="history",
+            value=describe(given),
+            expected="a sequence of Visit (earlier visits of the same participant)",
         )
-    for i, past in enumerate(history):
-        if not isinstance(past, Visit) or past.participant_id != visit.participant_id:
+    past_visits = [
+        as_instance(f"history[{i}]", item, Visit) for i, item in enumerate(given)
+    ]
+    for i, past in enumerate(past_visits):
+        if past.participant_id != visit.participant_id:
             raise InvalidValueError(
                 field=f"history[{i}]",
-                value=getattr(past, "participant_id", type(past).__name__),
-                expected=f"a Visit of participant {visit.participant_id!r}",
+                value=past.participant_id,
+                expected=f"a Visit of participant {visit.participant_id!r} (the visit "
+                "scored)",
+                participant=visit.participant_id,
             )
-    _check_tristate(visit.descriptors, field="visit.descriptors")
-    labs = _window_labs(visit, history, window)
-    derived = _numeric(labs, use_upcr=use_upcr) | _serology(
-        labs, v, use_default_complement_limits=use_default_complement_limits
+    clinician = _as_findings(visit.descriptors, field="visit.descriptors")
+    labs = _window_labs(visit, past_visits, window)
+    derived = _numeric(labs, use_upcr=with_upcr) | _serology(
+        labs, v, use_default_complement_limits=default_limits
     )
     findings = _findings(
-        visit.descriptors,
+        clinician,
         visit.exclusions,
         derived,
         inflamed_joints=joints,

@@ -21,6 +21,14 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import (
+    MissingMode,
+    as_count,
+    as_missing_mode,
+    as_optional_flag,
+    as_tristate,
+    describe,
+)
 from lupusscore.activity._variants import SledaiVariant, sledai_variant
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import SLEDAI_2K_DESCRIPTOR_NAMES, Visit
@@ -289,6 +297,10 @@ SLEDAI_2K_WEIGHTS: Final[Mapping[str, int]] = {
 #: Highest possible SLEDAI-2K: 8x8 + 6x4 + 7x2 + 3x1 = 105 (Gladman 2002).
 SLEDAI_2K_MAX_SCORE: Final = 105
 _N: Final = len(SLEDAI_2K_DESCRIPTOR_NAMES)
+#: Largest whole number a float64 holds exactly (2**53). A numerical bound on
+#: counts that end up in a float field (window days, joint counts), not a
+#: clinical limit: beyond it ``float()`` would round or overflow.
+MAX_EXACT_COUNT: Final = 2**53
 
 
 class DescriptorSource(StrEnum):
@@ -405,7 +417,7 @@ class SledaiResult(BaseModel):
             If *name* is not a SLEDAI-2K descriptor.
         """
         _check_names([name], field="name")
-        return self.descriptors[_INDEX[name]]
+        return self.descriptors[_INDEX[str(name)]]
 
 
 class SledaiScores(NamedTuple):
@@ -477,28 +489,35 @@ def _bounds_kernel(
     return lower, upper
 
 
-def _as_indicator(values: npt.ArrayLike, *, field: str) -> npt.NDArray[np.float64]:
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidValueError(
-            field=field,
-            value=values,
-            expected="an array of 1 (present), 0 (absent) or NaN (not assessed)",
-        ) from exc
+def _as_indicator(
+    values: object, *, field: str, missing: MissingMode
+) -> npt.NDArray[np.float64]:
+    """Check an ``(n, 24)`` indicator array: 1 present, 0 absent, NaN not assessed.
+
+    With ``missing="raise"`` a not-assessed (NaN/None) cell is an error naming
+    the first such row and how many rows have one.
+    """
+    arr = as_tristate(field, values)
     if arr.ndim != 2 or arr.shape[1] != _N:  # noqa: PLR2004 - (n, 24) shape
         raise InvalidValueError(
             field=field,
             value=f"array of shape {arr.shape}",
             expected=f"shape (n, {_N}): one column per SLEDAI-2K descriptor",
         )
-    ok = np.isnan(arr) | (arr == 0) | (arr == 1)
-    if not np.all(ok):
-        raise InvalidValueError(
-            field=field,
-            value=float(arr[~ok].flat[0]),
-            expected="1 (present), 0 (absent) or NaN (not assessed)",
-        )
+    if missing == "raise":
+        bad_rows = np.isnan(arr).any(axis=1)
+        if np.any(bad_rows):
+            row = int(np.argmax(bad_rows))
+            column = int(np.argmax(np.isnan(arr[row])))
+            raise InvalidValueError(
+                field=field,
+                value=f"NaN ({SLEDAI_2K_DESCRIPTOR_NAMES[column]} not assessed)",
+                expected="1 (present) or 0 (absent) in every cell; pass "
+                'missing="propagate" to score rows with not-assessed descriptors '
+                "as NaN with bounds",
+                index=row,
+                count=int(np.count_nonzero(bad_rows)),
+            )
     return arr
 
 
@@ -507,6 +526,7 @@ def sledai_2k_cohort(
     *,
     variant: str | SledaiVariant = "sledai-2k",
     new_or_recurrent: npt.ArrayLike | None = None,
+    missing: MissingMode = "raise",
 ) -> SledaiScores:
     """Score many assessments at once from an ``(n, 24)`` indicator array.
 
@@ -523,6 +543,10 @@ def sledai_2k_cohort(
         (original SLEDAI, SELENA-SLEDAI): ``1`` new or recurrent, ``0``
         persistent, ``NaN`` unknown. Without it, a present descriptor of that
         kind is undecided (the row's score is NaN).
+    missing : {"raise", "propagate"}, default "raise"
+        What a not-assessed (NaN or None) cell of *present* does: ``"raise"``
+        names the first such row and how many rows have one; ``"propagate"``
+        scores those rows as NaN with their lower and upper bounds.
 
     Returns
     -------
@@ -533,7 +557,9 @@ def sledai_2k_cohort(
     Raises
     ------
     InvalidValueError
-        Wrong shape, or a value other than 0, 1 or NaN.
+        Wrong shape, a value other than 0, 1, NaN or a boolean (strings such
+        as ``"1"`` are rejected), or, with ``missing="raise"``, a NaN in
+        *present*.
     DefinitionError
         Unknown variant.
 
@@ -552,16 +578,20 @@ def sledai_2k_cohort(
     >>> rows = np.zeros((2, 24))
     >>> rows[0, 12] = 1  # proteinuria
     >>> rows[1, 0] = np.nan  # seizure not assessed
-    >>> out = sledai_2k_cohort(rows)
+    >>> out = sledai_2k_cohort(rows, missing="propagate")
     >>> out.score.tolist(), out.lower_bound.tolist(), out.upper_bound.tolist()
     ([4.0, nan], [4.0, 0.0], [4.0, 8.0])
     """
     v = sledai_variant(variant)
-    arr = _as_indicator(present, field="present")
+    mode = as_missing_mode(missing)
+    arr = _as_indicator(present, field="present", missing=mode)
     if new_or_recurrent is None:
         new = np.full_like(arr, np.nan)
     else:
-        new = _as_indicator(new_or_recurrent, field="new_or_recurrent")
+        # NaN here is "not known whether new": it leaves the row undecided.
+        new = _as_indicator(
+            new_or_recurrent, field="new_or_recurrent", missing="propagate"
+        )
         if new.shape != arr.shape:
             raise InvalidValueError(
                 field="new_or_recurrent",
@@ -584,7 +614,12 @@ def sledai_2k_cohort(
 
 
 def _check_names(names: Iterable[object], *, field: str) -> None:
-    unknown = sorted(str(n) for n in names if n not in _INDEX)
+    """Domain check: every name is a SLEDAI-2K descriptor (unhashable too)."""
+    unknown = sorted(
+        describe(n) if not isinstance(n, str) else n
+        for n in names
+        if not (isinstance(n, str) and n in _INDEX)
+    )
     if unknown:
         raise InvalidValueError(
             field=field,
@@ -594,27 +629,23 @@ def _check_names(names: Iterable[object], *, field: str) -> None:
         )
 
 
-def _check_tristate(values: Mapping[str, object], *, field: str) -> None:
+def _as_findings(values: object, *, field: str) -> dict[str, bool | None]:
+    """Check a descriptor mapping; return it with plain True/False/None values.
+
+    NaN and ``pandas.NA`` mean *not assessed* (None); ``"yes"``, ``1`` and
+    ``"1"`` are rejected.
+    """
+    if not isinstance(values, Mapping):
+        raise InvalidValueError(
+            field=field,
+            value=describe(values),
+            expected="a mapping of descriptor name to True/False/None",
+        )
     _check_names(values, field=field)
-    for name, value in values.items():
-        if value is not None and not isinstance(value, bool | np.bool_):
-            raise InvalidValueError(
-                field=f"{field}[{name!r}]",
-                value=value,
-                expected="True (present), False (absent) or None (not assessed)",
-            )
-
-
-def _check_int(value: object, *, field: str, minimum: int, unit: str = "") -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise InvalidValueError(
-            field=field, value=value, unit=unit, expected=f"an integer >= {minimum}"
-        )
-    if value < minimum:
-        raise InvalidValueError(
-            field=field, value=value, unit=unit, expected=f"an integer >= {minimum}"
-        )
-    return int(value)
+    return {
+        str(name): as_optional_flag(f"{field}[{name!r}]", value)
+        for name, value in values.items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -777,20 +808,37 @@ def _resolve_options(
     window = (
         v.window_days
         if window_days is None
-        else _check_int(window_days, field="window_days", minimum=1, unit="days")
+        else as_count(
+            "window_days", window_days, minimum=1, maximum=MAX_EXACT_COUNT, unit="days"
+        )
     )
     min_joints = (
         v.arthritis_min_joints
         if arthritis_min_joints is None
-        else _check_int(arthritis_min_joints, field="arthritis_min_joints", minimum=1)
+        else as_count(
+            "arthritis_min_joints",
+            arthritis_min_joints,
+            minimum=1,
+            maximum=MAX_EXACT_COUNT,
+            unit="joints",
+        )
     )
     joints = (
         None
         if inflamed_joints is None
-        else _check_int(inflamed_joints, field="inflamed_joints", minimum=0)
+        else as_count(
+            "inflamed_joints",
+            inflamed_joints,
+            minimum=0,
+            maximum=MAX_EXACT_COUNT,
+            unit="joints",
+        )
     )
-    nr: Mapping[str, bool | None] = {} if new_or_recurrent is None else new_or_recurrent
-    _check_tristate(nr, field="new_or_recurrent")
+    nr = (
+        {}
+        if new_or_recurrent is None
+        else _as_findings(new_or_recurrent, field="new_or_recurrent")
+    )
     return v, window, min_joints, joints, nr
 
 
@@ -809,7 +857,9 @@ def sledai_2k(
     ----------
     descriptors : mapping of str to bool or None, or Visit
         Descriptor name -> True (present), False (absent) or None (not
-        assessed); names not given are not assessed. A :class:`Visit` supplies
+        assessed); names not given are not assessed. numpy booleans are
+        flags and NaN / ``pandas.NA`` mean not assessed; ``"yes"``, ``1`` and
+        ``"1"`` are rejected. A :class:`Visit` supplies
         ``visit.descriptors`` and its ``exclusions`` are honoured (labs are not
         read; use :func:`sledai_2k_visit` for that).
     variant : str, default "sledai-2k"
@@ -840,7 +890,9 @@ def sledai_2k(
     Raises
     ------
     InvalidValueError
-        An unknown descriptor name, or a value that is not True/False/None.
+        An unknown descriptor name, a value that is not a flag, a count that is
+        not a whole number (``window_days="10"``, ``True``), or *descriptors*
+        of another type.
     DefinitionError
         An unknown variant.
 
@@ -861,17 +913,16 @@ def sledai_2k(
         variant, window_days, arthritis_min_joints, inflamed_joints, new_or_recurrent
     )
     if isinstance(descriptors, Visit):
-        clinician: Mapping[str, bool | None] = descriptors.descriptors
+        clinician = _as_findings(descriptors.descriptors, field="visit.descriptors")
         exclusions: Mapping[str, str] = descriptors.exclusions
     elif isinstance(descriptors, Mapping):
-        clinician, exclusions = descriptors, {}
+        clinician, exclusions = _as_findings(descriptors, field="descriptors"), {}
     else:
         raise InvalidValueError(
             field="descriptors",
-            value=type(descriptors).__name__,
+            value=describe(descriptors),
             expected="a mapping of descriptor name to True/False/None, or a Visit",
         )
-    _check_tristate(clinician, field="descriptors")
     findings = _findings(
         clinician,
         exclusions,

@@ -9,10 +9,12 @@ reference section 1.4). CH50 is not part of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
+from lupusscore._checks import as_flag, as_instance, describe
 from lupusscore.analytes import Analyte
+from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
 from lupusscore.results import Criterion, Status, any_of
 from lupusscore.serology._complement import low_complement
@@ -105,13 +107,24 @@ def serological_activity(
     >>> print(c.reason)
     anti-dsDNA not above ULN (8 IU/mL vs > 10); C3 low (0.7 g/L vs < 0.9); C4 missing
     """
+    given: object = labs
+    if isinstance(given, LabResult | str | bytes | Mapping) or not isinstance(
+        given, Iterable
+    ):
+        raise InvalidValueError(
+            field="labs",
+            value=describe(given),
+            expected="an iterable of LabResult (e.g. a visit's labs)",
+        )
+    default_ok = as_flag("use_default", use_default)
+    checked = [as_instance(f"labs[{i}]", lab, LabResult) for i, lab in enumerate(given)]
     parts: list[Criterion] = []
     seen: set[Analyte] = set()
-    for lab in labs:
+    for lab in checked:
         if lab.analyte is Analyte.ANTI_DSDNA:
             parts.append(dsdna_increased(lab))
         elif lab.analyte in {Analyte.C3, Analyte.C4}:
-            parts.append(low_complement(lab, use_default=use_default))
+            parts.append(low_complement(lab, use_default=default_ok))
         else:
             continue
         seen.add(lab.analyte)

@@ -11,18 +11,29 @@ Positivity: ANA >= 1:80 on HEp-2 cells is the EULAR/ACR 2019 entry criterion
 
 from __future__ import annotations
 
+import numbers
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final, overload
+from typing import Final, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._checks import (
+    MissingMode,
+    as_choice,
+    as_count,
+    as_floats,
+    as_instance,
+    as_missing_mode,
+    describe,
+)
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
-from lupusscore.results import Comparator, Criterion, Status
+from lupusscore.results import Comparator, Criterion, Status, compare
+from lupusscore.serology._common import check_lab
 
 __all__ = [
     "ANA_POSITIVE_DILUTION",
@@ -57,6 +68,11 @@ _EXPECTED: Final = (
 )
 
 
+#: Longest titre text parsed; ``"1:" + 5000 digits`` is refused before any
+#: int() conversion (Python limits int() of long digit strings).
+_MAX_TITRE_CHARS: Final = 64
+
+
 class Censoring(StrEnum):
     """How a reported titre relates to the true titre."""
 
@@ -89,26 +105,35 @@ class AnaTiter:
     censoring: Censoring = Censoring.EXACT
 
     def __post_init__(self) -> None:
-        """Check that a dilution is given exactly when the result is not negative."""
-        if self.censoring is Censoring.NEGATIVE:
+        """Check that a dilution is given exactly when the result is not negative.
+
+        ``censoring`` may be given as its text (``"<"``); a numpy integer
+        dilution is stored as ``int``. Anything else is
+        :class:`InvalidValueError`.
+        """
+        censoring = Censoring(as_choice("censoring", self.censoring, Censoring))
+        object.__setattr__(self, "censoring", censoring)
+        if censoring is Censoring.NEGATIVE:
             if self.dilution is not None:
                 raise InvalidValueError(
                     field="dilution",
-                    value=self.dilution,
+                    value=describe(self.dilution),
                     expected="None for a plain negative result",
                 )
             return
-        if (
-            isinstance(self.dilution, bool)
-            or not isinstance(self.dilution, int)
-            or self.dilution < 1
+        given: object = self.dilution
+        if isinstance(given, bool | np.bool_) or not isinstance(
+            given, numbers.Integral
         ):
+            simple = isinstance(given, bool | str | float)
             raise InvalidValueError(
                 field="dilution",
-                value=self.dilution,
+                value=given if simple else describe(given),
                 unit="reciprocal titre",
                 expected="a whole number >= 1 (160 for 1:160)",
             )
+        dilution = as_count("dilution", given, minimum=1, unit="reciprocal titre")
+        object.__setattr__(self, "dilution", dilution)
 
     @property
     def negative(self) -> bool:
@@ -154,9 +179,9 @@ def parse_ana_titer(text: str) -> AnaTiter:
     ...
     lupusscore.errors.InvalidValueError: ana titre: got '1:0'; expected ...
     """
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) > _MAX_TITRE_CHARS:
         raise InvalidValueError(
-            field="titre", value=text, analyte="ana", expected=_EXPECTED
+            field="titre", value=describe(text), analyte="ana", expected=_EXPECTED
         )
     if text.strip().casefold() in _NEGATIVE_WORDS:
         return AnaTiter(dilution=None, censoring=Censoring.NEGATIVE)
@@ -198,6 +223,7 @@ def format_ana_titer(titer: AnaTiter) -> str:
     >>> format_ana_titer(parse_ana_titer("≥1:1280"))
     '>=1:1280'
     """
+    titer = as_instance("titer", titer, AnaTiter, expected="an AnaTiter")
     if titer.censoring is Censoring.NEGATIVE:
         return "negative"
     prefix = "" if titer.censoring is Censoring.EXACT else titer.censoring.value
@@ -206,39 +232,89 @@ def format_ana_titer(titer: AnaTiter) -> str:
 
 @overload
 def ana_positive_kernel(
-    dilution: float, threshold: float = ANA_POSITIVE_DILUTION
+    dilution: float,
+    threshold: float = ANA_POSITIVE_DILUTION,
+    *,
+    missing: Literal["raise"] = "raise",
 ) -> bool: ...
 @overload
 def ana_positive_kernel(
-    dilution: npt.NDArray[np.float64], threshold: float = ANA_POSITIVE_DILUTION
+    dilution: npt.NDArray[np.float64],
+    threshold: float = ANA_POSITIVE_DILUTION,
+    *,
+    missing: Literal["raise"] = "raise",
 ) -> npt.NDArray[np.bool_]: ...
+@overload
 def ana_positive_kernel(
     dilution: float | npt.NDArray[np.float64],
     threshold: float = ANA_POSITIVE_DILUTION,
-) -> bool | npt.NDArray[np.bool_]:
+    *,
+    missing: Literal["propagate"],
+) -> npt.NDArray[np.float64]: ...
+def ana_positive_kernel(
+    dilution: float | npt.NDArray[np.float64],
+    threshold: float = ANA_POSITIVE_DILUTION,
+    *,
+    missing: MissingMode = "raise",
+) -> bool | npt.NDArray[np.bool_] | npt.NDArray[np.float64]:
     """Positivity of exact reciprocal titres: ``dilution >= threshold``.
 
     Parameters
     ----------
     dilution : float or numpy.ndarray
-        Reciprocal titres (exact, not censored).
+        Reciprocal titres (exact, not censored), > 0.
     threshold : float, optional
         Positive from this reciprocal titre on (default 80).
+    missing : {"raise", "propagate"}, default "raise"
+        What a missing titre (None, NaN) does: ``"raise"`` names the first
+        missing index and how many are missing (a missing titre is never
+        negative); ``"propagate"`` returns a float array, 1.0 positive, 0.0
+        negative and NaN where the titre is missing.
 
     Returns
     -------
-    bool or numpy.ndarray of bool
-        A bool for scalar input, a boolean array otherwise.
+    bool or numpy.ndarray
+        With ``missing="raise"``: a bool for scalar input, a boolean array
+        otherwise. With ``missing="propagate"``: a float array of 1/0/NaN.
+
+    Raises
+    ------
+    InvalidValueError
+        A boolean, string, non-positive or infinite titre or threshold, or
+        (with ``missing="raise"``) a missing titre.
 
     Examples
     --------
     >>> ana_positive_kernel(np.array([40.0, 80.0, 160.0])).tolist()
     [False, True, True]
+    >>> ana_positive_kernel(np.array([40.0, np.nan]), missing="propagate").tolist()
+    [0.0, nan]
     """
-    out = Comparator.GE.apply(dilution, threshold)
-    if np.ndim(dilution) == 0:
+    mode = as_missing_mode(missing)
+    titres = as_floats(
+        "dilution",
+        dilution,
+        unit="reciprocal titre",
+        positive=True,
+        allow_missing=mode == "propagate",
+        analyte="ana",
+    )
+    limit = as_floats("threshold", threshold, unit="reciprocal titre", positive=True)
+    if limit.ndim != 0:
+        raise InvalidValueError(
+            field="threshold",
+            value=describe(threshold),
+            unit="reciprocal titre",
+            expected="one reciprocal titre (not an array)",
+        )
+    if mode == "propagate":
+        absent = np.isnan(titres)
+        hit = Comparator.GE.apply(np.where(absent, limit, titres), limit)
+        return np.where(absent, np.nan, hit.astype(np.float64))
+    out = compare(titres, limit, Comparator.GE)
+    if titres.ndim == 0:
         return bool(out)
-    return out
+    return np.asarray(out, dtype=np.bool_)
 
 
 def _titer_of(value: AnaTiter | LabResult | str) -> AnaTiter:
@@ -246,10 +322,14 @@ def _titer_of(value: AnaTiter | LabResult | str) -> AnaTiter:
         return value
     if isinstance(value, str):
         return parse_ana_titer(value)
-    if value.analyte is not Analyte.ANA:
+    if not isinstance(value, LabResult):
         raise InvalidValueError(
-            field="lab.analyte", value=value.analyte.value, expected="an ana result"
+            field="value",
+            value=describe(value),
+            analyte="ana",
+            expected="an AnaTiter, an ana LabResult or titre text such as '1:160'",
         )
+    value = check_lab("lab", value, {Analyte.ANA}, what="an ana result")
     canon = value.canonical_value
     if not float(canon).is_integer():
         raise InvalidValueError(
@@ -299,6 +379,11 @@ def ana_positive(
     >>> c.status.value, c.reason
     ('not_evaluable', 'reported >=1:40: cannot tell whether it reached 1:80')
     """
+    # 2**53: the largest whole number a float64 holds exactly (a numerical
+    # bound so float(threshold) cannot overflow, not a clinical limit).
+    threshold = as_count(
+        "threshold", threshold, minimum=1, maximum=2**53, unit="reciprocal titre"
+    )
     titer = _titer_of(value)
     common = {
         "name": "ana_positive",

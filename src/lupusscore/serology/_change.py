@@ -15,16 +15,29 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import (
+    MissingMode,
+    as_flag,
+    as_floats,
+    as_instance,
+    as_missing_mode,
+    broadcast,
+    finite_result,
+)
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidDateError, InvalidValueError, NotEvaluableError
 from lupusscore.models import LabResult
 from lupusscore.results import Comparator, Criterion, Status, all_of
+from lupusscore.serology._common import check_lab
 from lupusscore.serology._complement import (
     COMPLEMENT_ANALYTES,
     LOW_COMPLEMENT_SOURCE,
     low_complement,
 )
 from lupusscore.serology._dsdna import same_assay
+
+_COMPLEMENT = "a complement result (c3, c4 or ch50)"
+_DSDNA = "an anti_dsdna result"
 
 __all__ = [
     "LabChange",
@@ -37,20 +50,30 @@ __all__ = [
 
 
 @overload
-def relative_change(baseline: float, follow_up: float) -> tuple[float, float]: ...
+def relative_change(
+    baseline: float, follow_up: float, *, missing: MissingMode = "raise"
+) -> tuple[float, float]: ...
 @overload
 def relative_change(
-    baseline: npt.ArrayLike, follow_up: npt.ArrayLike
+    baseline: npt.ArrayLike, follow_up: npt.ArrayLike, *, missing: MissingMode = "raise"
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 def relative_change(
-    baseline: float | npt.ArrayLike, follow_up: float | npt.ArrayLike
+    baseline: float | npt.ArrayLike,
+    follow_up: float | npt.ArrayLike,
+    *,
+    missing: MissingMode = "raise",
 ) -> tuple[float, float] | tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Absolute and percent change from baseline (kernel, numpy broadcasting).
 
     Parameters
     ----------
     baseline, follow_up : float or array-like
-        Values in one unit.
+        Values in one unit: finite numbers (booleans and strings are
+        rejected).
+    missing : {"raise", "propagate"}, default "raise"
+        What a missing element (None, NaN, ``pandas.NA``) does: ``"raise"``
+        names the first missing index and how many are missing;
+        ``"propagate"`` gives NaN changes for that element.
 
     Returns
     -------
@@ -59,19 +82,34 @@ def relative_change(
         baseline``; the percent change is NaN where the baseline is 0. Floats
         for scalar input, arrays otherwise.
 
+    Raises
+    ------
+    InvalidValueError
+        A boolean, string, infinite or (with ``missing="raise"``) missing
+        element, shapes that do not broadcast, or a change that overflows
+        float range.
+
     Examples
     --------
     >>> relative_change(0.6, 0.9)
     (0.30000000000000004, 50.00000000000001)
     >>> relative_change([0.5, 0.0], [0.25, 0.1])[1].tolist()
     [-50.0, nan]
+    >>> relative_change([0.5, None], [0.25, 0.1], missing="propagate")[0].tolist()
+    [-0.25, nan]
     """
-    b = np.asarray(baseline, dtype=np.float64)
-    f = np.asarray(follow_up, dtype=np.float64)
-    absolute = f - b
-    with np.errstate(divide="ignore", invalid="ignore"):
+    mode = as_missing_mode(missing)
+    keep = mode == "propagate"
+    b0 = as_floats("baseline", baseline, allow_missing=keep)
+    f0 = as_floats("follow_up", follow_up, allow_missing=keep)
+    b, f = (
+        np.asarray(a, dtype=np.float64) for a in broadcast(baseline=b0, follow_up=f0)
+    )
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        absolute = finite_result("change", f - b, positive=False)
         percent = np.where(b != 0, 100.0 * absolute / np.where(b != 0, b, 1.0), np.nan)
-    if np.ndim(b) == 0 and np.ndim(f) == 0:
+        percent = finite_result("percent change", percent, unit="%", positive=False)
+    if b0.ndim == 0 and f0.ndim == 0:
         return float(absolute), float(percent)
     return np.asarray(absolute, dtype=np.float64), np.asarray(percent, dtype=np.float64)
 
@@ -167,6 +205,8 @@ def lab_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
     >>> ch.evaluable, ch.reason
     (False, 'different unit families: international_units (IU/mL) and percent_binding (%) cannot be converted into each other')
     """  # noqa: E501
+    baseline = as_instance("baseline", baseline, LabResult)
+    follow_up = as_instance("follow_up", follow_up, LabResult)
     comparable, why = same_assay(baseline, follow_up)
     if follow_up.day < baseline.day:
         raise InvalidDateError(
@@ -194,15 +234,6 @@ def lab_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
         percent=percent if pct_ok else None,
         reason=None if pct_ok else "baseline is 0: percent change undefined",
     )
-
-
-def _require(lab: LabResult, allowed: frozenset[Analyte], field: str) -> None:
-    if lab.analyte not in allowed:
-        raise InvalidValueError(
-            field=f"{field}.analyte",
-            value=lab.analyte.value,
-            expected="one of " + ", ".join(sorted(a.value for a in allowed)),
-        )
 
 
 def _flag(c: Criterion) -> str:
@@ -242,8 +273,8 @@ def complement_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
     >>> round(ch.absolute, 3), round(ch.percent)
     (0.1, 200)
     """
-    _require(baseline, COMPLEMENT_ANALYTES, "baseline")
-    _require(follow_up, COMPLEMENT_ANALYTES, "follow_up")
+    baseline = check_lab("baseline", baseline, COMPLEMENT_ANALYTES, what=_COMPLEMENT)
+    follow_up = check_lab("follow_up", follow_up, COMPLEMENT_ANALYTES, what=_COMPLEMENT)
     return lab_change(baseline, follow_up)
 
 
@@ -281,8 +312,8 @@ def dsdna_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
     -75.0
     """
     allowed = frozenset({Analyte.ANTI_DSDNA})
-    _require(baseline, allowed, "baseline")
-    _require(follow_up, allowed, "follow_up")
+    baseline = check_lab("baseline", baseline, allowed, what=_DSDNA)
+    follow_up = check_lab("follow_up", follow_up, allowed, what=_DSDNA)
     return lab_change(baseline, follow_up)
 
 
@@ -329,8 +360,9 @@ def complement_normalised(
     >>> complement_normalised(a, b).status.value
     'met'
     """
-    _require(baseline, COMPLEMENT_ANALYTES, "baseline")
-    _require(follow_up, COMPLEMENT_ANALYTES, "follow_up")
+    baseline = check_lab("baseline", baseline, COMPLEMENT_ANALYTES, what=_COMPLEMENT)
+    follow_up = check_lab("follow_up", follow_up, COMPLEMENT_ANALYTES, what=_COMPLEMENT)
+    default_ok = as_flag("use_default", use_default)
     if baseline.analyte is not follow_up.analyte:
         raise InvalidValueError(
             field="follow_up.analyte",
@@ -343,8 +375,8 @@ def complement_normalised(
             value=follow_up.date,
             expected=f"a date on or after the baseline date {baseline.day}",
         )
-    before = low_complement(baseline, use_default=use_default)
-    after = low_complement(follow_up, use_default=use_default)
+    before = low_complement(baseline, use_default=default_ok)
+    after = low_complement(follow_up, use_default=default_ok)
     after_normal = Status.of(None if after.met is None else not after.met)
     status = all_of([before.status, after_normal])
     if before.status is Status.NOT_MET:

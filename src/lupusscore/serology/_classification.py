@@ -31,6 +31,7 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import as_optional_flag, describe
 from lupusscore.errors import InvalidValueError
 from lupusscore.results import Comparator, Criterion, Status
 
@@ -297,16 +298,13 @@ class SleClassification(BaseModel):
 def _entry(*, ana: bool | Criterion | None) -> Criterion:
     if isinstance(ana, Criterion):
         return ana
-    if ana is not None and not isinstance(ana, bool):
-        raise InvalidValueError(
-            field="ana", value=ana, expected="True, False, None or a Criterion"
-        )
+    given = as_optional_flag("ana", ana)  # a Criterion was handled above
     return Criterion(
         name="ana_positive",
-        status=Status.of(ana),
+        status=Status.of(given),
         reason=(
             "ANA >= 1:80 (or equivalent) at least once, as given by the caller"
-            if ana is not None
+            if given is not None
             else "ANA entry criterion not assessed"
         ),
         source=EULAR_ACR_2019_SOURCE,
@@ -363,7 +361,18 @@ def classify_sle_eular_acr_2019(
     >>> r.classified, r.points, [c.name for c in r.counted]
     (True, 15, ['acute_cutaneous_lupus', 'joint_involvement', 'low_c3_or_low_c4'])
     """
-    unknown = sorted(set(criteria) - set(EULAR_ACR_2019_CRITERIA))
+    given: object = criteria
+    if not isinstance(given, Mapping):
+        raise InvalidValueError(
+            field="criteria",
+            value=describe(given),
+            expected="a mapping of 2019 EULAR/ACR criterion name to True/False/None",
+        )
+    unknown = sorted(
+        n if isinstance(n, str) else describe(n)
+        for n in given
+        if not (isinstance(n, str) and n in EULAR_ACR_2019_CRITERIA)
+    )
     if unknown:
         raise InvalidValueError(
             field="criteria",
@@ -371,13 +380,10 @@ def classify_sle_eular_acr_2019(
             expected="2019 EULAR/ACR criterion names: "
             + ", ".join(EULAR_ACR_2019_CRITERIA),
         )
-    for name, value in criteria.items():
-        if value is not None and not isinstance(value, bool):
-            raise InvalidValueError(
-                field=f"criteria[{name!r}]",
-                value=value,
-                expected="True (present), False (absent) or None (not assessed)",
-            )
+    criteria = {
+        str(name): as_optional_flag(f"criteria[{name!r}]", value)
+        for name, value in given.items()
+    }
     entry = _entry(ana=ana)
     present = [c for n, c in EULAR_ACR_2019_CRITERIA.items() if criteria.get(n)]
     unknown_items = [

@@ -20,11 +20,11 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+from lupusscore._checks import as_flag
 from lupusscore.analytes import Analyte
-from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
 from lupusscore.results import Comparator, Criterion, Status
-from lupusscore.serology._common import compare
+from lupusscore.serology._common import check_lab, compare
 
 __all__ = [
     "COMPLEMENT_ANALYTES",
@@ -37,6 +37,8 @@ __all__ = [
 
 #: The analytes :func:`low_complement` accepts.
 COMPLEMENT_ANALYTES: Final = frozenset({Analyte.C3, Analyte.C4, Analyte.CH50})
+
+_COMPLEMENT: Final = "a complement result (c3, c4 or ch50)"
 
 #: Where "below the testing laboratory's lower limit of normal" comes from.
 LOW_COMPLEMENT_SOURCE: Final = (
@@ -57,15 +59,6 @@ DEFAULT_LOWER_LIMITS_SOURCE: Final = (
 DEFAULT_LOWER_LIMITS: Final[Mapping[Analyte, float]] = MappingProxyType(
     {Analyte.C3: 0.9, Analyte.C4: 0.1}
 )
-
-
-def _check_complement(lab: LabResult, field: str = "lab") -> None:
-    if lab.analyte not in COMPLEMENT_ANALYTES:
-        raise InvalidValueError(
-            field=f"{field}.analyte",
-            value=lab.analyte.value,
-            expected="a complement result (c3, c4 or ch50)",
-        )
 
 
 def lower_limit(
@@ -99,7 +92,8 @@ def lower_limit(
     >>> limit, why[:56]
     (0.1, 'lab gave no reference range; default lower limit 0.1 g/L')
     """
-    _check_complement(lab)
+    lab = check_lab("lab", lab, COMPLEMENT_ANALYTES, what=_COMPLEMENT)
+    default_ok = as_flag("use_default", use_default)
     own = lab.reference_low_canonical
     if own is not None:
         return own, (
@@ -112,7 +106,7 @@ def lower_limit(
             f"lab gave no reference range and {lab.analyte.value} has no "
             "verified default lower limit"
         )
-    if not use_default:
+    if not default_ok:
         return None, "lab gave no reference range and use_default=False"
     return default, (
         f"lab gave no reference range; default lower limit {default:g} "

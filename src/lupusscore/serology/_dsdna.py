@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from lupusscore._checks import as_choice, as_floats, as_instance, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
 from lupusscore.results import Comparator, Criterion, Status
-from lupusscore.serology._common import compare
+from lupusscore.serology._common import check_lab, compare
 
 __all__ = [
     "BLISS_IU_ML",
@@ -74,6 +75,36 @@ class AssayCutoff:
     source: str
     assay: str | None = None
 
+    def __post_init__(self) -> None:
+        """Check the fields: a finite threshold and a known comparator.
+
+        Raises
+        ------
+        InvalidValueError
+            A non-finite or non-numeric threshold, an unknown comparator, or a
+            name, family, source or assay that is not text.
+        """
+        for field in ("name", "family", "source"):
+            if not isinstance(getattr(self, field), str):
+                raise InvalidValueError(
+                    field=field, value=describe(getattr(self, field)), expected="text"
+                )
+        if self.assay is not None and not isinstance(self.assay, str):
+            raise InvalidValueError(
+                field="assay", value=describe(self.assay), expected="text or None"
+            )
+        limit = as_floats("threshold", self.threshold)
+        if limit.ndim != 0:
+            raise InvalidValueError(
+                field="threshold",
+                value=describe(self.threshold),
+                expected="one finite number (not an array)",
+            )
+        threshold = float(limit)
+        comparator = Comparator(as_choice("comparator", self.comparator, Comparator))
+        object.__setattr__(self, "threshold", threshold)
+        object.__setattr__(self, "comparator", comparator)
+
 
 #: Original SLEDAI and SELENA-SLEDAI "increased DNA binding": > 25 % binding by
 #: Farr assay (Bombardier, Arthritis Rheum 1992;35:630-40; SELENA forms;
@@ -117,15 +148,6 @@ DSDNA_CUTOFFS: Final[Mapping[str, AssayCutoff]] = MappingProxyType(
 )
 
 
-def _check_dsdna(lab: LabResult, field: str = "lab") -> None:
-    if lab.analyte is not Analyte.ANTI_DSDNA:
-        raise InvalidValueError(
-            field=f"{field}.analyte",
-            value=lab.analyte.value,
-            expected="an anti_dsdna result",
-        )
-
-
 def _assay_key(assay: str | None) -> str | None:
     return None if assay is None else " ".join(assay.split()).casefold()
 
@@ -164,6 +186,8 @@ def same_assay(first: LabResult, second: LabResult) -> tuple[bool, str]:
     >>> same_assay(a, b)
     (False, "assay-specific units (assay_units) from different assays: 'A' and 'B'")
     """
+    first = as_instance("first", first, LabResult)
+    second = as_instance("second", second, LabResult)
     if first.analyte is not second.analyte:
         raise InvalidValueError(
             field="second.analyte",
@@ -282,10 +306,13 @@ def dsdna_increased(lab: LabResult, *, cutoff: AssayCutoff | None = None) -> Cri
     >>> dsdna_increased(farr, cutoff=FARR_PERCENT_BINDING_SLEDAI).status.value
     'met'
     """
-    _check_dsdna(lab)
+    lab = check_lab("lab", lab, {Analyte.ANTI_DSDNA}, what="an anti_dsdna result")
     name = "anti_dsdna_increased"
     if cutoff is not None:
-        return _against_cutoff(lab, cutoff, name)
+        cut = as_instance(
+            "cutoff", cutoff, AssayCutoff, expected="an AssayCutoff or None"
+        )
+        return _against_cutoff(lab, cut, name)
     uln = lab.reference_high_canonical
     if uln is None:
         return Criterion(

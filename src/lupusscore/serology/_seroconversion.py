@@ -16,11 +16,13 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import as_flag, as_instance
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.models import LabResult
 from lupusscore.results import Criterion, Status, all_of
 from lupusscore.serology._ana import ana_positive
+from lupusscore.serology._common import check_lab
 from lupusscore.serology._dsdna import AssayCutoff, dsdna_increased, same_assay
 
 __all__ = ["Seroconversion", "seroconversion"]
@@ -141,12 +143,14 @@ def seroconversion(
     >>> seroconversion(a, b).became_positive.status.value
     'met'
     """
-    if earlier.analyte not in {Analyte.ANA, Analyte.ANTI_DSDNA}:
-        raise InvalidValueError(
-            field="earlier.analyte",
-            value=earlier.analyte.value,
-            expected="ana or anti_dsdna",
+    kinds = {Analyte.ANA, Analyte.ANTI_DSDNA}
+    earlier = check_lab("earlier", earlier, kinds, what="ana or anti_dsdna")
+    later = check_lab("later", later, kinds, what="ana or anti_dsdna")
+    if cutoff is not None:
+        cutoff = as_instance(
+            "cutoff", cutoff, AssayCutoff, expected="an AssayCutoff or None"
         )
+    mixed = as_flag("across_assays", across_assays)
     comparable, why = same_assay(earlier, later)
     if later.day <= earlier.day:
         raise InvalidDateError(
@@ -156,7 +160,7 @@ def seroconversion(
         )
     first, second = _positive(earlier, cutoff), _positive(later, cutoff)
     source = first.source
-    if not comparable and not across_assays:
+    if not comparable and not mixed:
         reason = f"results cannot be compared: {why} (pass across_assays=True)"
         neg = Criterion(
             name="became_negative",
