@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -26,6 +27,7 @@ from lupusscore.response._parts import (
 
 __all__ = [
     "Parameter",
+    "ParameterTarget",
     "RenalResponseDefinition",
     "Tier",
     "load_definition",
@@ -33,6 +35,37 @@ __all__ = [
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class ParameterTarget(BaseModel):
+    """One threshold a parameter sets: a numeric field of one criterion.
+
+    The field holds ``value * factor`` (rounded to 12 decimals when *factor*
+    is not 1), so a shipped file states exactly which number a parameter
+    moves and :func:`lupusscore.get_definition` can re-parameterise it.
+
+    Attributes
+    ----------
+    tier : {"complete", "partial"}
+        The tier holding the criterion.
+    criterion : str
+        The criterion's name (its ``name``, else its ``kind``).
+    field : str
+        The numeric field of that criterion (``"at_least"``).
+    factor : float
+        The field is the parameter value times this factor (default 1).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tier: Literal["complete", "partial"]
+    criterion: str = Field(min_length=1)
+    field: str = Field(min_length=1)
+    factor: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+
+    def apply(self, value: float) -> float:
+        """Return the field value for parameter *value*."""
+        return value if self.factor == 1.0 else round(value * self.factor, 12)
 
 
 class Parameter(BaseModel):
@@ -54,6 +87,8 @@ class Parameter(BaseModel):
         What the parameter changes.
     citation : str
         Where the range and the default come from.
+    applies_to : tuple of ParameterTarget
+        The criterion fields the value sets (checked against the tiers).
     """
 
     model_config = _FROZEN
@@ -66,6 +101,7 @@ class Parameter(BaseModel):
     unit: str | None = None
     description: str = Field(min_length=1)
     citation: str = Field(min_length=1)
+    applies_to: tuple[ParameterTarget, ...] = ()
 
 
 class Tier(BaseModel):
@@ -194,7 +230,38 @@ class RenalResponseDefinition(BaseModel):
                 "reference_creatinine_mg_dl carry a single reference"
             )
             raise DefinitionError(msg, field="reference")
+        for param in self.parameters:
+            for target in param.applies_to:
+                self._check_target(param, target)
         return self
+
+    def _check_target(self, param: Parameter, target: ParameterTarget) -> None:
+        """Check that *target* names a numeric field holding the parameter."""
+        where = f"parameters.{param.name}.applies_to"
+        tier = self.complete if target.tier == "complete" else self.partial
+        parts = {p.name or p.kind: p for p in tier.criteria} if tier else {}
+        part = parts.get(target.criterion)
+        if part is None:
+            msg = (
+                f"{where}: no criterion {target.criterion!r} in the {target.tier} "
+                f"tier (criteria: {', '.join(parts) or 'none'})"
+            )
+            raise DefinitionError(msg, field=where, value=target.criterion)
+        held = getattr(part, target.field, None) if target.field != "kind" else None
+        if isinstance(held, bool) or not isinstance(held, int | float):
+            msg = (
+                f"{where}: {target.criterion}.{target.field} is not a numeric field "
+                "of that criterion"
+            )
+            raise DefinitionError(msg, field=where, value=target.field)
+        want = target.apply(param.value)
+        if not math.isclose(held, want, rel_tol=1e-12, abs_tol=0.0):
+            msg = (
+                f"{where}: {target.tier}.{target.criterion}.{target.field} is "
+                f"{held!r}, but {param.name}={param.value!r} x {target.factor!r} "
+                f"gives {want!r}"
+            )
+            raise DefinitionError(msg, field=where, value=held)
 
     def tiers(self) -> tuple[Tier, ...]:
         """Return the tiers present, complete first."""

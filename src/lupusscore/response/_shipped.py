@@ -10,6 +10,7 @@ either shipped in a tier flagged ``provisional`` with the reason, or left out
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable, Mapping
@@ -17,7 +18,12 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from lupusscore.errors import DefinitionError
-from lupusscore.response._definition import Parameter, RenalResponseDefinition, Tier
+from lupusscore.response._definition import (
+    Parameter,
+    ParameterTarget,
+    RenalResponseDefinition,
+    Tier,
+)
 from lupusscore.response._parts import (
     CreatinineRise,
     EgfrStable,
@@ -325,6 +331,7 @@ class _ParamSpec:
     unit: str | None
     description: str
     citation: str
+    applies_to: tuple[ParameterTarget, ...] = ()
 
 
 _Builder = Callable[[Mapping[str, float]], RenalResponseDefinition]
@@ -453,12 +460,12 @@ def _eular_egfr(normal: float, *, with_baseline: bool, citation: str) -> EgfrSta
             reference="baseline",
             relative_only_below=normal,
             citation=f"{citation}: (near-)normal GFR, within 10% of normal "
-            f"(normal_egfr={normal:g}) or of the prior baseline if it was abnormal",
+            "(parameter normal_egfr) or of the prior baseline if it was abnormal",
         )
     return EgfrStable(
         at_least=near,
         citation=f"{citation}: normal or near-normal GFR, within 10% of normal "
-        f"(normal_egfr={normal:g})",
+        "(parameter normal_egfr)",
     )
 
 
@@ -886,6 +893,15 @@ _NEPHROTIC = _ParamSpec(
     citation=f"{KDIGO_2012} and {ALMS} (nephrotic range >= 3 g/g)",
 )
 
+_NEAR = 1.0 - EULAR_NEAR_NORMAL_FRACTION
+
+
+def _targets(*specs: tuple[str, str, str, float]) -> tuple[ParameterTarget, ...]:
+    return tuple(
+        ParameterTarget(tier=t, criterion=c, field=f, factor=x) for t, c, f, x in specs
+    )
+
+
 _SHIPPED: Final[tuple[_Shipped, ...]] = (
     _Shipped(
         "kdigo-2024",
@@ -898,6 +914,10 @@ _SHIPPED: Final[tuple[_Shipped, ...]] = (
                 unit="fraction of baseline",
                 description="largest eGFR fall from baseline still 'stable'",
                 citation=f"{KDIGO_2024}: +/-10-15% of baseline",
+                applies_to=_targets(
+                    ("complete", "egfr", "max_fall_fraction", 1.0),
+                    ("partial", "egfr", "max_fall_fraction", 1.0),
+                ),
             ),
         ),
         _kdigo_2024,
@@ -914,13 +934,45 @@ _SHIPPED: Final[tuple[_Shipped, ...]] = (
                 unit="g/g",
                 description="complete-response proteinuria threshold",
                 citation=f"{EULAR_2019}: <0.5-0.7 g/24 h",
+                applies_to=_targets(("complete", "upcr_below", "threshold_g_g", 1.0)),
             ),
-            _NORMAL_EGFR,
-            _NEPHROTIC,
+            dataclasses.replace(
+                _NORMAL_EGFR,
+                applies_to=_targets(
+                    ("complete", "egfr", "at_least", _NEAR),
+                    ("complete", "egfr", "relative_only_below", 1.0),
+                    ("partial", "egfr", "at_least", _NEAR),
+                    ("partial", "egfr", "relative_only_below", 1.0),
+                ),
+            ),
+            dataclasses.replace(
+                _NEPHROTIC,
+                applies_to=_targets(
+                    ("partial", "upcr_subnephrotic", "threshold_g_g", 1.0)
+                ),
+            ),
         ),
         _eular_2019,
     ),
-    _Shipped("eular-2012", (_NORMAL_EGFR, _NEPHROTIC), _eular_2012),
+    _Shipped(
+        "eular-2012",
+        (
+            dataclasses.replace(
+                _NORMAL_EGFR,
+                applies_to=_targets(
+                    ("complete", "egfr", "at_least", _NEAR),
+                    ("partial", "egfr", "at_least", _NEAR),
+                ),
+            ),
+            dataclasses.replace(
+                _NEPHROTIC,
+                applies_to=_targets(
+                    ("partial", "upcr_subnephrotic", "threshold_g_g", 1.0)
+                ),
+            ),
+        ),
+        _eular_2012,
+    ),
     _Shipped("aurora", (), _aurora),
     _Shipped("bliss-ln", (), _bliss_ln),
     _Shipped("regency", (), _regency),
@@ -1029,6 +1081,7 @@ def _get(
             unit=p.unit,
             description=p.description,
             citation=p.citation,
+            applies_to=p.applies_to,
         )
         for p in spec.params
     )
