@@ -1,14 +1,17 @@
-"""Write the shipped renal response definitions as data files.
+"""Rewrite the shipped renal response definition files in canonical form.
 
-One-off move of issue 11 item 2: every definition the Python builders in
-``lupusscore.response._shipped`` produce (default parameters) is written to
-``src/lupusscore/response/definitions/<id>.json`` as
-``RenalResponseDefinition.model_dump(mode="json")``, so the move is mechanical.
+The shipped definitions are data: ``src/lupusscore/response/definitions/<id>.json``,
+each ``RenalResponseDefinition.model_dump(mode="json")``. This script first
+generated them from the Python builders that used to live in
+``lupusscore.response._shipped`` (issue 11 item 2; see that commit); the builders
+are gone, so now it loads every file through ``lupusscore.load_definition`` and
+writes it back in canonical form (two-space indent, UTF-8, final newline). Run it
+after editing a file by hand; ``--check`` exits 1 if a file is not canonical.
 
 Usage (from the repository root)::
 
-    .venv/bin/python scripts/dump_definitions.py          # write the files
-    .venv/bin/python scripts/dump_definitions.py --check  # exit 1 if stale
+    .venv/bin/python scripts/dump_definitions.py          # rewrite the files
+    .venv/bin/python scripts/dump_definitions.py --check  # exit 1 if not canonical
 """
 
 # A command-line script that prints.
@@ -17,30 +20,26 @@ Usage (from the repository root)::
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from lupusscore.response import RenalResponseDefinition, list_definitions
+from lupusscore.response import load_definition
+from lupusscore.response._shipped import DEFINITIONS_DIR, SHIPPED_IDS, definition_json
 
-OUT = Path(__file__).resolve().parent.parent / "src/lupusscore/response/definitions"
-
-
-def definition_json(definition: RenalResponseDefinition) -> str:
-    """Return the canonical file text of *definition*."""
-    data = definition.model_dump(mode="json")
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+OUT = (
+    Path(__file__).resolve().parent.parent / "src/lupusscore/response" / DEFINITIONS_DIR
+)
 
 
 def main() -> int:
-    """Write (or with --check, compare) one file per shipped definition."""
+    """Rewrite (or with --check, compare) one file per shipped definition."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only compare")
     args = parser.parse_args()
     stale = []
-    for definition in list_definitions():
-        path = OUT / f"{definition.id}.json"
-        text = definition_json(definition)
-        current = path.read_text(encoding="utf-8") if path.exists() else None
+    for definition_id in SHIPPED_IDS:
+        path = OUT / f"{definition_id}.json"
+        current = path.read_text(encoding="utf-8")
+        text = definition_json(load_definition(path))
         if current == text:
             continue
         stale.append(path.name)
@@ -48,7 +47,7 @@ def main() -> int:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
     if args.check and stale:
-        print("stale:", ", ".join(stale))
+        print("not canonical:", ", ".join(stale))
         return 1
     return 0
 

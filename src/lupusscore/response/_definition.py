@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -370,14 +371,15 @@ def validation_message(exc: ValidationError, *, what: str) -> str:
 
 
 def load_definition(
-    source: str | Path | Mapping[str, Any],
+    source: str | Path | Traversable | Mapping[str, Any],
 ) -> RenalResponseDefinition:
     r"""Load and validate a renal response definition from JSON.
 
     Parameters
     ----------
-    source : str, pathlib.Path or mapping
-        A path to a JSON file, a JSON text (starting with ``{``), or an
+    source : str, pathlib.Path, importlib.resources.abc.Traversable or mapping
+        A path to a JSON file (or a package resource, as the shipped
+        definitions are read), a JSON text (starting with ``{``), or an
         already-parsed mapping. The schema is
         ``RenalResponseDefinition.model_json_schema()``.
 
@@ -391,7 +393,7 @@ def load_definition(
     DefinitionError
         Unreadable file, malformed JSON, or a definition that fails validation
         (unknown part kind, negative threshold, unknown field ...); the message
-        names each offending field and value.
+        names each offending field and value, and the file when read from one.
 
     Examples
     --------
@@ -410,11 +412,12 @@ def load_definition(
     Input should be greater than 0 (got -0.5)
     """
     data: object
+    from_file = False
     if isinstance(source, Mapping):
         data = source
         origin = "mapping"
     else:
-        text, origin = _read(source)
+        text, origin, from_file = _read(source)
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -430,15 +433,18 @@ def load_definition(
         return RenalResponseDefinition.model_validate(data)
     except ValidationError as exc:
         msg = validation_message(exc, what="renal response definition")
+        if from_file:
+            msg = f"{origin}: {msg}"
         raise DefinitionError(msg, field="definition", origin=origin) from None
 
 
-def _read(source: str | Path) -> tuple[str, str]:
+def _read(source: str | Path | Traversable) -> tuple[str, str, bool]:
+    """Return the text, where it came from, and whether that was a file."""
     if isinstance(source, str) and source.lstrip().startswith("{"):
-        return source, "JSON text"
-    path = Path(source)
+        return source, "JSON text", False
+    path = Path(source) if isinstance(source, str) else source
     try:
-        return path.read_text(encoding="utf-8"), str(path)
+        return path.read_text(encoding="utf-8"), str(path), True
     except OSError as exc:
         msg = f"{path}: cannot read the definition file ({exc.strerror})"
         raise DefinitionError(msg, field="path", origin=str(path)) from None
