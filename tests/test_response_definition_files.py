@@ -281,3 +281,40 @@ def test_canonical_script_check_passes() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _walk_file(definition_id: str, path: str) -> object:
+    """Return the value at *path* read from the raw JSON file (not the model)."""
+    data = json.loads(_text(definition_id))
+    head, _, rest = path.partition(".")
+    if not rest:
+        return data[head]
+    name, _, field = rest.partition(".")
+    if head == "parameters":
+        param = next(p for p in data["parameters"] if p["name"] == name)
+        return (
+            (param["minimum"], param["maximum"]) if field == "range" else param[field]
+        )
+    part = next(c for c in data[head]["criteria"] if (c["name"] or c["kind"]) == name)
+    return part[field]
+
+
+@pytest.mark.parametrize("name", sorted(_shipped._OLD_NAMES))
+def test_old_constant_names_read_the_data(name: str) -> None:
+    """The removed module constants stay importable, deprecated, read from files."""
+    definition_id, path = _shipped._OLD_NAMES[name]
+    with pytest.deprecated_call(match=name):
+        value = getattr(_shipped, name)
+    assert value == _walk_file(definition_id, path)
+    assert value is not None
+
+
+def test_old_constant_import_statement_works() -> None:
+    """``from ... import KDIGO_CR_UPCR_G_G`` still works (with a warning)."""
+    with pytest.deprecated_call():
+        from lupusscore.response._shipped import KDIGO_CR_UPCR_G_G
+    complete = ls.get_definition("kdigo-2024").complete
+    assert complete is not None
+    assert complete.criteria[0].threshold_g_g == KDIGO_CR_UPCR_G_G  # type: ignore[union-attr]
+    with pytest.raises(AttributeError, match="NO_SUCH_NAME"):
+        _shipped.NO_SUCH_NAME  # noqa: B018

@@ -23,6 +23,7 @@ import functools
 import importlib.resources
 import json
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
@@ -63,6 +64,139 @@ SHIPPED_IDS: Final = (
 
 #: Package folder (inside ``lupusscore.response``) holding the files.
 DEFINITIONS_DIR: Final = "definitions"
+
+# --- Old constant names (deprecated) ----------------------------------------------
+#
+# The thresholds and sources used to be module constants here. They now live in
+# the definition files; the old names stay importable for one release, read from
+# the loaded data (module ``__getattr__``) with a DeprecationWarning. Each maps to
+# (definition id, path): ``citation`` / ``version``, ``<tier>.<criterion>.<field>``
+# or ``parameters.<name>.<field>`` (``range`` gives (minimum, maximum)).
+
+_OLD_NAMES: Final[dict[str, tuple[str, str]]] = {
+    "ENCODING_VERSION": ("kdigo-2024", "version"),
+    "KDIGO_2024": ("kdigo-2024", "citation"),
+    "KDIGO_2012": ("kdigo-2012", "citation"),
+    "EULAR_2019": ("eular-2019", "citation"),
+    "EULAR_2012": ("eular-2012", "citation"),
+    "AURORA_1": ("aurora", "citation"),
+    "BLISS_LN": ("bliss-ln", "citation"),
+    "REGENCY": ("regency", "citation"),
+    "ALMS": ("alms", "citation"),
+    "LUNAR": ("lunar", "citation"),
+    "ACR_2024": ("acr-2024", "citation"),
+    "NOBILITY": ("nobility", "citation"),
+    "KDIGO_CKD_2012": ("eular-2019", "parameters.normal_egfr.citation"),
+    "KDIGO_CR_UPCR_G_G": ("kdigo-2024", "complete.upcr_below.threshold_g_g"),
+    "KDIGO_CR_UPCR_MG_MMOL": ("kdigo-2024", "complete.upcr_below.threshold_mg_mmol"),
+    "KDIGO_PR_REDUCTION": ("kdigo-2024", "partial.upcr_reduction.min_fraction"),
+    "KDIGO_PR_UPCR_G_G": ("kdigo-2024", "partial.upcr_below.threshold_g_g"),
+    "KDIGO_PR_UPCR_MG_MMOL": ("kdigo-2024", "partial.upcr_below.threshold_mg_mmol"),
+    "KDIGO_EGFR_TOLERANCE_RANGE": ("kdigo-2024", "parameters.egfr_tolerance.range"),
+    "KDIGO_EGFR_TOLERANCE_DEFAULT": (
+        "kdigo-2024",
+        "parameters.egfr_tolerance.default",
+    ),
+    "KDIGO2012_CR_UPCR_G_G": ("kdigo-2012", "complete.upcr_below.threshold_g_g"),
+    "KDIGO2012_CR_UPCR_MG_MMOL": (
+        "kdigo-2012",
+        "complete.upcr_below.threshold_mg_mmol",
+    ),
+    "KDIGO2012_CR_SCR_RISE": ("kdigo-2012", "complete.creatinine.max_rise_fraction"),
+    "KDIGO2012_PR_REDUCTION": ("kdigo-2012", "partial.upcr_reduction.min_fraction"),
+    "KDIGO2012_PR_SCR_RISE": ("kdigo-2012", "partial.creatinine.max_rise_fraction"),
+    "KDIGO2012_NEPHROTIC_G_G": (
+        "kdigo-2012",
+        "partial.nephrotic_baseline.nephrotic_g_g",
+    ),
+    "EULAR2019_CR_UPCR_RANGE": ("eular-2019", "parameters.upcr_threshold_g_g.range"),
+    "EULAR2019_CR_UPCR_DEFAULT": (
+        "eular-2019",
+        "parameters.upcr_threshold_g_g.default",
+    ),
+    "EULAR2012_CR_UPCR_G_G": ("eular-2012", "complete.upcr_below.threshold_g_g"),
+    "EULAR2012_CR_UPCR_MG_MMOL": (
+        "eular-2012",
+        "complete.upcr_below.threshold_mg_mmol",
+    ),
+    "EULAR_PR_REDUCTION": ("eular-2019", "partial.upcr_reduction.min_fraction"),
+    "EULAR_NEAR_NORMAL_FRACTION": ("eular-2019", "complete.egfr.max_fall_fraction"),
+    "NORMAL_EGFR_DEFAULT": ("eular-2019", "parameters.normal_egfr.default"),
+    "NEPHROTIC_G_G_DEFAULT": ("eular-2019", "parameters.nephrotic_g_g.default"),
+    "AURORA_CRR_UPCR_G_G": ("aurora", "complete.upcr_below.threshold_g_g"),
+    "AURORA_CRR_EGFR_MIN": ("aurora", "complete.egfr.at_least"),
+    "AURORA_CRR_EGFR_FALL": ("aurora", "complete.egfr.max_fall_fraction"),
+    "AURORA_GC_CEILING_MG_DAY": (
+        "aurora",
+        "complete.glucocorticoid_ceiling.max_mg_day",
+    ),
+    "AURORA_GC_FROM_WEEK": ("aurora", "complete.glucocorticoid_ceiling.from_week"),
+    "AURORA_GC_DAYS_TOTAL": (
+        "aurora",
+        "complete.glucocorticoid_ceiling.fail_if_days_above",
+    ),
+    "AURORA_GC_DAYS_CONSECUTIVE": (
+        "aurora",
+        "complete.glucocorticoid_ceiling.fail_if_consecutive_days_above",
+    ),
+    "BLISS_CRR_UPCR_G_G": ("bliss-ln", "complete.upcr_below.threshold_g_g"),
+    "BLISS_CRR_EGFR_MIN": ("bliss-ln", "complete.egfr.at_least"),
+    "BLISS_CRR_EGFR_FALL": ("bliss-ln", "complete.egfr.max_fall_fraction"),
+    "BLISS_PERR_UPCR_G_G": ("bliss-ln", "partial.upcr_below.threshold_g_g"),
+    "BLISS_PERR_EGFR_MIN": ("bliss-ln", "partial.egfr.at_least"),
+    "BLISS_PERR_EGFR_FALL": ("bliss-ln", "partial.egfr.max_fall_fraction"),
+    "BLISS_GC_CEILING_MG_DAY": (
+        "bliss-ln",
+        "complete.glucocorticoid_ceiling.max_mg_day",
+    ),
+    "BLISS_GC_FROM_WEEK": ("bliss-ln", "complete.glucocorticoid_ceiling.from_week"),
+    "REGENCY_CRR_UPCR_G_G": ("regency", "complete.upcr_below.threshold_g_g"),
+    "REGENCY_CRR_EGFR_FALL": ("regency", "complete.egfr.max_fall_fraction"),
+    "ALMS_NEPHROTIC_G_G": ("alms", "partial.nephrotic_baseline.nephrotic_g_g"),
+    "ALMS_REDUCTION": ("alms", "partial.nephrotic_baseline.subnephrotic_min_reduction"),
+    "ALMS_SCR_RISE": ("alms", "partial.creatinine.max_rise_fraction"),
+    "LUNAR_CRR_UPCR_G_G": ("lunar", "complete.upcr_below.threshold_g_g"),
+    "LUNAR_SCR_RISE": ("lunar", "complete.creatinine.max_rise_fraction"),
+    "LUNAR_RBC_HPF": ("lunar", "complete.inactive_sediment.max_rbc_hpf"),
+    "ACR2024_CRR_UPCR_G_G": ("acr-2024", "complete.upcr_below.threshold_g_g"),
+    "ACR2024_EGFR_FALL": ("acr-2024", "complete.egfr.max_fall_fraction"),
+    "NOBILITY_CRR_UPCR_G_G": ("nobility", "complete.upcr_below.threshold_g_g"),
+    "NOBILITY_SCR_RISE": ("nobility", "complete.creatinine.max_rise_fraction"),
+    "NOBILITY_RBC_HPF": ("nobility", "complete.inactive_sediment.max_rbc_hpf"),
+}
+
+
+def _read_path(definition: RenalResponseDefinition, path: str) -> object:
+    """Return the value at *path* (see :data:`_OLD_NAMES`) of *definition*."""
+    head, _, rest = path.partition(".")
+    if not rest:
+        return getattr(definition, head)
+    name, _, field = rest.partition(".")
+    if head == "parameters":
+        p = definition.parameter(name)
+        return (p.minimum, p.maximum) if field == "range" else getattr(p, field)
+    tier = definition.complete if head == "complete" else definition.partial
+    parts = tier.criteria if tier is not None else ()
+    part = next(c for c in parts if (c.name or c.kind) == name)
+    return getattr(part, field)
+
+
+def __getattr__(name: str) -> object:
+    """Read a deprecated constant name from the shipped data (PEP 562)."""
+    where = _OLD_NAMES.get(name)
+    if where is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    definition_id, path = where
+    warnings.warn(
+        f"{__name__}.{name} is deprecated and will be removed; the value lives in "
+        f"definitions/{definition_id}.json: read it from "
+        f"lupusscore.get_definition({definition_id!r}) ({path})",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return _read_path(_load_shipped(definition_id), path)
+
 
 # --- Looked up and not confirmed -------------------------------------------------
 #
