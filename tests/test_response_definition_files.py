@@ -318,3 +318,9 @@ def test_old_constant_import_statement_works() -> None:
     assert complete.criteria[0].threshold_g_g == KDIGO_CR_UPCR_G_G  # type: ignore[union-attr]
     with pytest.raises(AttributeError, match="NO_SUCH_NAME"):
         _shipped.NO_SUCH_NAME  # noqa: B018
+
+
+def test_huge_integer_parameter_is_a_definition_error() -> None:
+    """An int too large for a float is out of range, not a bare OverflowError."""
+    with pytest.raises(ls.DefinitionError, match="normal_egfr"):
+        ls.get_definition("eular-2012", normal_egfr=10**400)

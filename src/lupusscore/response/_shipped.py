@@ -371,7 +371,10 @@ def _values(
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             msg = f"{did}: parameter {name} must be a number (got {raw!r})"
             raise DefinitionError(msg, definition=did, field=name, value=raw)
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:
+            value = math.inf  # an int too large for a float: out of range below
         lo = p.minimum if p.minimum is not None else 0.0
         hi = p.maximum if p.maximum is not None else math.inf
         ok = math.isfinite(value) and lo <= value <= hi
