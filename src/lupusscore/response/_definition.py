@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -26,6 +28,7 @@ from lupusscore.response._parts import (
 
 __all__ = [
     "Parameter",
+    "ParameterTarget",
     "RenalResponseDefinition",
     "Tier",
     "load_definition",
@@ -33,6 +36,37 @@ __all__ = [
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class ParameterTarget(BaseModel):
+    """One threshold a parameter sets: a numeric field of one criterion.
+
+    The field holds ``value * factor`` (rounded to 12 decimals when *factor*
+    is not 1), so a shipped file states exactly which number a parameter
+    moves and :func:`lupusscore.get_definition` can re-parameterise it.
+
+    Attributes
+    ----------
+    tier : {"complete", "partial"}
+        The tier holding the criterion.
+    criterion : str
+        The criterion's name (its ``name``, else its ``kind``).
+    field : str
+        The numeric field of that criterion (``"at_least"``).
+    factor : float
+        The field is the parameter value times this factor (default 1).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tier: Literal["complete", "partial"]
+    criterion: str = Field(min_length=1)
+    field: str = Field(min_length=1)
+    factor: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+
+    def apply(self, value: float) -> float:
+        """Return the field value for parameter *value*."""
+        return value if self.factor == 1.0 else round(value * self.factor, 12)
 
 
 class Parameter(BaseModel):
@@ -54,6 +88,8 @@ class Parameter(BaseModel):
         What the parameter changes.
     citation : str
         Where the range and the default come from.
+    applies_to : tuple of ParameterTarget
+        The criterion fields the value sets (checked against the tiers).
     """
 
     model_config = _FROZEN
@@ -66,6 +102,7 @@ class Parameter(BaseModel):
     unit: str | None = None
     description: str = Field(min_length=1)
     citation: str = Field(min_length=1)
+    applies_to: tuple[ParameterTarget, ...] = ()
 
 
 class Tier(BaseModel):
@@ -194,7 +231,38 @@ class RenalResponseDefinition(BaseModel):
                 "reference_creatinine_mg_dl carry a single reference"
             )
             raise DefinitionError(msg, field="reference")
+        for param in self.parameters:
+            for target in param.applies_to:
+                self._check_target(param, target)
         return self
+
+    def _check_target(self, param: Parameter, target: ParameterTarget) -> None:
+        """Check that *target* names a numeric field holding the parameter."""
+        where = f"parameters.{param.name}.applies_to"
+        tier = self.complete if target.tier == "complete" else self.partial
+        parts = {p.name or p.kind: p for p in tier.criteria} if tier else {}
+        part = parts.get(target.criterion)
+        if part is None:
+            msg = (
+                f"{where}: no criterion {target.criterion!r} in the {target.tier} "
+                f"tier (criteria: {', '.join(parts) or 'none'})"
+            )
+            raise DefinitionError(msg, field=where, value=target.criterion)
+        held = getattr(part, target.field, None) if target.field != "kind" else None
+        if isinstance(held, bool) or not isinstance(held, int | float):
+            msg = (
+                f"{where}: {target.criterion}.{target.field} is not a numeric field "
+                "of that criterion"
+            )
+            raise DefinitionError(msg, field=where, value=target.field)
+        want = target.apply(param.value)
+        if not math.isclose(held, want, rel_tol=1e-12, abs_tol=0.0):
+            msg = (
+                f"{where}: {target.tier}.{target.criterion}.{target.field} is "
+                f"{held!r}, but {param.name}={param.value!r} x {target.factor!r} "
+                f"gives {want!r}"
+            )
+            raise DefinitionError(msg, field=where, value=held)
 
     def tiers(self) -> tuple[Tier, ...]:
         """Return the tiers present, complete first."""
@@ -303,14 +371,15 @@ def validation_message(exc: ValidationError, *, what: str) -> str:
 
 
 def load_definition(
-    source: str | Path | Mapping[str, Any],
+    source: str | Path | Traversable | Mapping[str, Any],
 ) -> RenalResponseDefinition:
     r"""Load and validate a renal response definition from JSON.
 
     Parameters
     ----------
-    source : str, pathlib.Path or mapping
-        A path to a JSON file, a JSON text (starting with ``{``), or an
+    source : str, pathlib.Path, importlib.resources.abc.Traversable or mapping
+        A path to a JSON file (or a package resource, as the shipped
+        definitions are read), a JSON text (starting with ``{``), or an
         already-parsed mapping. The schema is
         ``RenalResponseDefinition.model_json_schema()``.
 
@@ -324,7 +393,7 @@ def load_definition(
     DefinitionError
         Unreadable file, malformed JSON, or a definition that fails validation
         (unknown part kind, negative threshold, unknown field ...); the message
-        names each offending field and value.
+        names each offending field and value, and the file when read from one.
 
     Examples
     --------
@@ -343,11 +412,12 @@ def load_definition(
     Input should be greater than 0 (got -0.5)
     """
     data: object
+    from_file = False
     if isinstance(source, Mapping):
         data = source
         origin = "mapping"
     else:
-        text, origin = _read(source)
+        text, origin, from_file = _read(source)
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -363,15 +433,18 @@ def load_definition(
         return RenalResponseDefinition.model_validate(data)
     except ValidationError as exc:
         msg = validation_message(exc, what="renal response definition")
+        if from_file:
+            msg = f"{origin}: {msg}"
         raise DefinitionError(msg, field="definition", origin=origin) from None
 
 
-def _read(source: str | Path) -> tuple[str, str]:
+def _read(source: str | Path | Traversable) -> tuple[str, str, bool]:
+    """Return the text, where it came from, and whether that was a file."""
     if isinstance(source, str) and source.lstrip().startswith("{"):
-        return source, "JSON text"
-    path = Path(source)
+        return source, "JSON text", False
+    path = Path(source) if isinstance(source, str) else source
     try:
-        return path.read_text(encoding="utf-8"), str(path)
+        return path.read_text(encoding="utf-8"), str(path), True
     except OSError as exc:
         msg = f"{path}: cannot read the definition file ({exc.strerror})"
         raise DefinitionError(msg, field="path", origin=str(path)) from None
