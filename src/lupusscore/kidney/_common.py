@@ -213,7 +213,7 @@ def prepare(
     flag_names = tuple((flags or {}).keys())
     for name in flag_names:
         value = (flags or {})[name]
-        arrays[name] = as_tristate(name, value) if allow else as_flags(name, value)
+        arrays[name] = _flag(name, value, allow=allow)
     shaped = dict(zip(arrays, broadcast(**arrays), strict=True))
     miss = np.zeros(np.shape(next(iter(shaped.values()))), dtype=np.bool_)
     for name in numbers:
@@ -233,6 +233,20 @@ def prepare(
             values["age_years"], strict=strict_flag, n_missing=prepared.n_missing
         )
     return prepared
+
+
+def _flag(name: str, value: object, *, allow: bool) -> np.ndarray:
+    """Return a flag argument as codes 1/0/NaN (propagate) or booleans (raise).
+
+    An empty list or array is an empty flag column (``as_flags`` of the
+    foundation module does not handle an empty non-boolean array).
+    """
+    kind = np.float64 if allow else np.bool_
+    if isinstance(value, list | tuple) and not value:
+        return np.zeros((0,), dtype=kind)
+    if isinstance(value, np.ndarray) and value.size == 0:
+        return np.zeros(value.shape, dtype=kind)
+    return as_tristate(name, value) if allow else as_flags(name, value)
 
 
 def as_bool(name: str, value: object) -> bool:

@@ -530,15 +530,19 @@ def egfr(
             "whether the paediatric Q applies up to <= 25 or < 25 years is "
             f"unverified, and this value uses the {which} Q"
         )
-    value = spec.compute(
-        _Inputs(
-            values=inputs,
-            age_years=age,
-            female=female,
-            black=bool(black),
-            strict=strict,
+    try:
+        value = spec.compute(
+            _Inputs(
+                values=inputs,
+                age_years=age,
+                female=female,
+                black=bool(black),
+                strict=strict,
+            )
         )
-    )
+    except InvalidValueError as err:
+        # Same error, now naming the participant whose data it is.
+        raise type(err)(**{**err.fields, "participant": patient.id}) from None
     return EgfrResult(
         equation=eq.value,
         value=value,
