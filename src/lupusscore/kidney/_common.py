@@ -173,6 +173,7 @@ def prepare(
     flags: Mapping[str, object] | None = None,
     *,
     strict: object = False,
+    check_only: frozenset[str] = frozenset(),
 ) -> Prepared:
     """Check and broadcast a kernel's arguments under a missing-data mode.
 
@@ -188,6 +189,9 @@ def prepare(
         Boolean arguments (``female``, ``black``).
     strict : bool
         Checked to be a boolean; passed to the age plausibility check.
+    check_only : frozenset of str
+        Numeric arguments that are only checked, not used by the formula
+        (bedside Schwartz's age): a missing one does not make the row missing.
 
     Raises
     ------
@@ -217,7 +221,8 @@ def prepare(
     shaped = dict(zip(arrays, broadcast(**arrays), strict=True))
     miss = np.zeros(np.shape(next(iter(shaped.values()))), dtype=np.bool_)
     for name in numbers:
-        miss |= np.isnan(shaped[name])
+        if name not in check_only:
+            miss |= np.isnan(shaped[name])
     out_flags: dict[str, BoolArray] = {}
     for name in flag_names:
         arr = shaped[name]

@@ -557,6 +557,10 @@ def egfr_ckd_epi_2009(
         Race coefficient (× 1.159), as in the 2009 publication.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -566,12 +570,17 @@ def egfr_ckd_epi_2009(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Creatinine not finite and > 0; age not finite and >= 0; a sex or race
         flag that is not boolean; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -645,6 +654,10 @@ def egfr_ckd_epi_2021(
         Sex as used by the equation.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -654,12 +667,17 @@ def egfr_ckd_epi_2021(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Creatinine not finite and > 0; age not finite and >= 0; a non-boolean
         sex flag; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -734,6 +752,10 @@ def egfr_ckd_epi_2012_cys(
         Sex as used by the equation.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -743,12 +765,17 @@ def egfr_ckd_epi_2012_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Cystatin C not finite and > 0; age not finite and >= 0; a non-boolean
         sex flag; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -845,6 +872,10 @@ def egfr_ckd_epi_2012_cr_cys(
         Race coefficient, as in the 2012 publication.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -854,12 +885,17 @@ def egfr_ckd_epi_2012_cr_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         A concentration not finite and > 0; age not finite and >= 0; a
         non-boolean flag; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -951,6 +987,10 @@ def egfr_ckd_epi_2021_cr_cys(
         Sex as used by the equation.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -960,12 +1000,17 @@ def egfr_ckd_epi_2021_cr_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         A concentration not finite and > 0; age not finite and >= 0; a
         non-boolean sex flag; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -1066,6 +1111,10 @@ def egfr_mdrd(
         for the original non-IDMS equation (constant 186; kidney.epi's default).
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1075,12 +1124,17 @@ def egfr_mdrd(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Creatinine not finite and > 0; age not finite and > 0; a non-boolean
         flag; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -1164,6 +1218,10 @@ def egfr_ekfc_cr(
         Sex (selects Q).
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1173,12 +1231,17 @@ def egfr_ekfc_cr(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Creatinine not finite and > 0; age not finite and > 0; a non-boolean
         sex flag; or (``strict=True``) age outside 2-100.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is outside 2-100 years.
 
     Notes
@@ -1250,6 +1313,10 @@ def egfr_ekfc_cys(
         Age, years; validated 2-100.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1259,12 +1326,17 @@ def egfr_ekfc_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Cystatin C not finite and > 0; age not finite and >= 0; or
         (``strict=True``) age outside 2-100.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is outside 2-100 years.
 
     Notes
@@ -1335,9 +1407,14 @@ def egfr_schwartz_bedside(
     age_years : float or array-like, optional
         Age, years. The formula does not use age; give it to have the
         validated range (CKiD cohort, 1-16 years) checked. Without it no age
-        check is possible.
+        check is possible; with ``missing="propagate"`` a missing age leaves
+        that row unchecked but still computed.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1347,12 +1424,17 @@ def egfr_schwartz_bedside(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Height or creatinine not finite and > 0; age not finite and >= 0; or
         (``strict=True``) age outside 1-16.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If *age_years* is given and outside 1-16 years.
 
     Notes
@@ -1375,7 +1457,9 @@ def egfr_schwartz_bedside(
     }
     if age_years is not None:
         numbers[_AGE] = (age_years, AGE)
-    p = prepare(missing, numbers, strict=strict)
+    # Age is only checked against the validated range, never used: a missing
+    # age does not make the estimate missing.
+    p = prepare(missing, numbers, strict=strict, check_only=frozenset({_AGE}))
     if age_years is not None:
         check_age_range(
             "bedside Schwartz",
@@ -1432,6 +1516,10 @@ def egfr_ckid_u25_cr(
         Sex (selects K).
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1441,12 +1529,17 @@ def egfr_ckid_u25_cr(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Creatinine or height not finite and > 0; age not finite and >= 0; a
         non-boolean sex flag; or (``strict=True``) age outside 1-25.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is outside 1-25 years (below 1, or 26 and over).
 
     Notes
@@ -1525,6 +1618,10 @@ def egfr_ckid_u25_cys(
         Sex (selects K).
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1534,12 +1631,17 @@ def egfr_ckid_u25_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Cystatin C not finite and > 0; age not finite and >= 0; a non-boolean
         sex flag; or (``strict=True``) age outside 1-25.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is outside 1-25 years.
 
     Notes
@@ -1621,6 +1723,10 @@ def egfr_ckid_u25_cr_cys(
         Sex (selects K).
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1630,11 +1736,16 @@ def egfr_ckid_u25_cr_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         As :func:`egfr_ckid_u25_cr` and :func:`egfr_ckid_u25_cys`.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is outside 1-25 years.
 
     Notes

@@ -11,7 +11,7 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
-from lupusscore._checks import describe
+from lupusscore._checks import PLAUSIBLE_AGE_MAX_YEARS, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError, InvalidValueError, NotEvaluableError
 from lupusscore.kidney._common import AgeRange, as_bool
@@ -521,6 +521,11 @@ def egfr(
             source=spec.source,
         )
     notes = [n for n in (spec.ages.note(spec.label, age),) if n]
+    if age > PLAUSIBLE_AGE_MAX_YEARS:
+        notes.append(
+            f"age {age:.2f} years is implausible (above {PLAUSIBLE_AGE_MAX_YEARS:g} "
+            "years); check the birth date"
+        )
     if eq is EgfrEquation.EKFC_CR and (
         EKFC_Q_PAEDIATRIC_MAX_AGE_YEARS <= age < EKFC_Q_PAEDIATRIC_MAX_AGE_YEARS + 1
     ):
