@@ -675,3 +675,24 @@ def test_model_level_implausible_age_is_noted_and_strict_raises() -> None:
     with pytest.raises(InvalidValueError, match="125 years") as info:
         egfr(patient, visit, strict=True)
     assert info.value.participant == "P08"
+
+
+@pytest.mark.parametrize("marker", [math.nan, np.float64("nan"), None], ids=repr)
+def test_nan_scalar_measures_are_missing_not_errors(marker: object) -> None:
+    """NaN in a scalar end point is missing: not evaluable with a reason."""
+    assert not change_from_reference("egfr", marker, 60.0).evaluable
+    assert change_from_reference("upcr", 1.0, marker).reason == "no baseline upcr value"
+    assert creatinine_doubled(marker, 1.0).status.value == "not_evaluable"
+    assert eskd(marker).criteria[0].reason == "no eGFR value"
+    assert confirmed_egfr_decline(marker, []).status.value == "not_evaluable"
+    series = [(dt.date(2024, 1, 1), 40.0), (dt.date(2024, 2, 1), marker)]
+    pending = confirmed_egfr_decline(80.0, series)
+    assert pending.status.value == "not_evaluable"
+    assert "not yet confirmed" in (pending.reason or "")
+
+
+def test_percent_change_from_zero_says_why() -> None:
+    """A reference <= 0 is an error that says a percent change is undefined."""
+    with pytest.raises(InvalidValueError, match="undefined") as info:
+        percent_change([1.0, 2.0], [1.0, 0.0])
+    assert info.value.index == 1

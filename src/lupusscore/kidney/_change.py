@@ -35,6 +35,7 @@ from lupusscore._checks import (
     as_tristate,
     broadcast,
     finite_result,
+    is_missing_scalar,
 )
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidDateError, InvalidValueError
@@ -120,12 +121,20 @@ def _pair(
     """Check and broadcast (value, reference); return them and the missing mask."""
     allow = as_missing_mode(missing) == "propagate"
     v = as_floats("value", value, allow_missing=allow)
-    r = as_floats(
-        "reference",
-        reference,
-        positive=positive_reference,
-        allow_missing=allow,
-    )
+    try:
+        r = as_floats(
+            "reference",
+            reference,
+            positive=positive_reference,
+            allow_missing=allow,
+        )
+    except InvalidValueError as err:
+        shown = err.fields.get("value")
+        number = isinstance(shown, int | float) and not isinstance(shown, bool)
+        if number and shown <= 0:  # type: ignore[operator]
+            hint = "a percent change from a reference <= 0 is undefined"
+            raise InvalidValueError(**{**err.fields, "hint": hint}) from None
+        raise
     v_b, r_b = broadcast(value=v, reference=r)
     vb = np.asarray(v_b, dtype=np.float64)
     rb = np.asarray(r_b, dtype=np.float64)
@@ -226,8 +235,12 @@ def percent_change(
 
 
 def _canonical(quantity: ChangeQuantity, value: Measure, field: str) -> float | None:
-    """Return a measure as a float in the canonical unit, or None."""
-    if value is None:
+    """Return a measure as a float in the canonical unit, or None if missing.
+
+    ``None``, NaN and ``pandas.NA`` are missing (not evaluable, with the
+    reason); infinity, bools and strings are errors.
+    """
+    if is_missing_scalar(value):
         return None
     if isinstance(value, EgfrResult):
         if quantity is not ChangeQuantity.EGFR:
@@ -310,7 +323,8 @@ def change_from_reference(
         What is compared. Canonical units: mg/dL, mL/min/1.73 m², g/g.
     value, reference : float, LabResult, EgfrResult or None
         Numbers in the canonical unit, lab results in any accepted unit
-        (converted), eGFR results (for ``egfr``), or None when missing.
+        (converted), eGFR results (for ``egfr``), or None (or NaN) when
+        missing.
     reference_kind : {"baseline", "pre_flare", "nadir"}, default "baseline"
         What the reference value is; recorded in the result.
 
