@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Final, TypeVar, cast, overload
@@ -465,7 +465,7 @@ def _series(
 ) -> list[tuple[dt.date, float]]:
     """Dated eGFR values, sorted, missing ones dropped; duplicate dates rejected."""
     if isinstance(measurements, str | bytes | Mapping) or not isinstance(
-        measurements, Sequence
+        measurements, Iterable
     ):
         raise InvalidValueError(
             field="measurements",
