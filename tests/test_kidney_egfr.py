@@ -111,7 +111,8 @@ def test_every_reference_example_is_covered() -> None:
 def test_ekfc_q_is_not_rounded_to_mg_dl() -> None:
     """EKFC uses Q = 80 µmol/L exactly; Q rounded to 0.90 mg/dL gives 53.22."""
     exact = egfr_ekfc_cr(1.4, 60, female=False)
-    q_mg_dl = convert(EKFC_Q_ADULT_MALE_UMOL_L, "umol/L", "mg/dL", analyte="creatinine")
+    # Q in mg/dL with the source's own factor, 88.4 µmol/L per mg/dL (issue 18).
+    q_mg_dl = EKFC_Q_ADULT_MALE_UMOL_L / 88.4
     assert exact == pytest.approx(107.3 * (1.4 / q_mg_dl) ** -1.132 * 0.99**20)
     assert abs(exact - 53.22) > 0.3
 
@@ -137,7 +138,7 @@ def test_independent_recomputation_of_other_equations() -> None:
     assert egfr_mdrd(2.0, 70, female=True, black=True) == pytest.approx(expected)
     # EKFC, girl 10 y: paediatric Q polynomial (µmol/L).
     ln_q = 3.080 + 0.177 * 10 - 0.223 * math.log(10) - 0.00596 * 100 + 0.0000686 * 1000
-    scr_umol = 0.5 * convert(1.0, "mg/dL", "umol/L", analyte="creatinine")
+    scr_umol = 0.5 * 88.4  # EKFC's own factor, µmol/L per mg/dL (issue 18)
     ratio = scr_umol / math.exp(ln_q)
     expected = 107.3 * ratio ** (-0.322 if ratio < 1 else -1.132)
     assert egfr_ekfc_cr(0.5, 10, female=True) == pytest.approx(expected)

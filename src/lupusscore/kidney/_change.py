@@ -16,18 +16,30 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final, overload
+from typing import Final, TypeVar, cast, overload
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import (
+    FloatArray,
+    MissingMode,
+    as_choice,
+    as_count,
+    as_floats,
+    as_missing_mode,
+    as_tristate,
+    broadcast,
+    finite_result,
+    is_missing_scalar,
+)
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidDateError, InvalidValueError
-from lupusscore.kidney._common import FloatArray, is_finite_number, output
+from lupusscore.kidney._common import output
 from lupusscore.kidney._model import EGFR_UNIT, EgfrResult
 from lupusscore.models import LabResult
 from lupusscore.results import Comparator, Criterion, Status, any_of
@@ -64,6 +76,8 @@ EGFR_DECLINE_PERCENTS: Final = (30.0, 40.0)
 #: (mL/min/1.73 m²; KDIGO 2012 Table 5).
 ESKD_EGFR_BELOW: Final = 15.0
 _PERCENT: Final = 100.0
+#: A dated measurement is a (date, value) pair.
+_PAIR: Final = 2
 
 
 class ReferenceKind(StrEnum):
@@ -94,33 +108,54 @@ _ANALYTES: Final[Mapping[ChangeQuantity, Analyte]] = MappingProxyType(
     {ChangeQuantity.CREATININE: Analyte.CREATININE, ChangeQuantity.UPCR: Analyte.UPCR}
 )
 
+_E = TypeVar("_E", bound=StrEnum)
+
 #: What a value for a change may be: a number in the canonical unit, a lab
 #: result (converted), an eGFR result, or None (missing).
 Measure = float | LabResult | EgfrResult | None
 
 
-def _finite_array(name: str, value: npt.ArrayLike) -> FloatArray:
+def _pair(
+    value: object, reference: object, missing: object, *, positive_reference: bool
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """Check and broadcast (value, reference); return them and the missing mask."""
+    allow = as_missing_mode(missing) == "propagate"
+    v = as_floats("value", value, allow_missing=allow)
     try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidValueError(
-            field=name, value=value, expected="a number or array"
-        ) from None
-    if not np.all(np.isfinite(arr)):
-        raise InvalidValueError(
-            field=name,
-            value=float(arr[~np.isfinite(arr)].flat[0]),
-            expected="a finite number",
+        r = as_floats(
+            "reference",
+            reference,
+            positive=positive_reference,
+            allow_missing=allow,
         )
-    return arr
+    except InvalidValueError as err:
+        shown = err.fields.get("value")
+        number = isinstance(shown, int | float) and not isinstance(shown, bool)
+        if number and shown <= 0:  # type: ignore[operator]
+            hint = "a percent change from a reference <= 0 is undefined"
+            raise InvalidValueError(**{**err.fields, "hint": hint}) from None
+        raise
+    v_b, r_b = broadcast(value=v, reference=r)
+    vb = np.asarray(v_b, dtype=np.float64)
+    rb = np.asarray(r_b, dtype=np.float64)
+    return vb, rb, np.isnan(vb) | np.isnan(rb)
+
+
+def _scalar_choice(name: str, value: object, choices: type[_E]) -> _E:
+    """Return an enum member from a member or its value; else raise."""
+    return cast(_E, as_choice(name, value, choices))
 
 
 @overload
-def absolute_change(value: float, reference: float) -> float: ...
-@overload
-def absolute_change(value: npt.ArrayLike, reference: npt.ArrayLike) -> FloatArray: ...
 def absolute_change(
-    value: npt.ArrayLike, reference: npt.ArrayLike
+    value: float, reference: float, *, missing: MissingMode = ...
+) -> float: ...
+@overload
+def absolute_change(
+    value: npt.ArrayLike, reference: npt.ArrayLike, *, missing: MissingMode = ...
+) -> FloatArray: ...
+def absolute_change(
+    value: npt.ArrayLike, reference: npt.ArrayLike, *, missing: MissingMode = "raise"
 ) -> float | FloatArray:
     """Return ``value − reference`` (same unit as the inputs).
 
@@ -128,6 +163,9 @@ def absolute_change(
     ----------
     value, reference : float or array-like
         Finite numbers in the same unit (broadcast together).
+    missing : {"raise", "propagate"}, default "raise"
+        A missing element (None, NaN, pandas NA) is an error naming its index,
+        or (``"propagate"``) gives NaN for that element.
 
     Returns
     -------
@@ -137,24 +175,30 @@ def absolute_change(
     Raises
     ------
     InvalidValueError
-        NaN or infinite input.
+        Infinite input, a bool or string, shapes that do not broadcast, a
+        difference that overflows, or (``missing="raise"``) a missing element.
 
     Examples
     --------
     >>> round(absolute_change(1.9, 1.2), 2)
     0.7
     """
-    v = _finite_array("value", value)
-    r = _finite_array("reference", reference)
-    return output(np.asarray(v - r, dtype=np.float64))
+    v, r, _ = _pair(value, reference, missing, positive_reference=False)
+    with np.errstate(all="ignore"):
+        change = np.asarray(v - r, dtype=np.float64)
+    return output(finite_result("absolute_change", change, positive=False))
 
 
 @overload
-def percent_change(value: float, reference: float) -> float: ...
-@overload
-def percent_change(value: npt.ArrayLike, reference: npt.ArrayLike) -> FloatArray: ...
 def percent_change(
-    value: npt.ArrayLike, reference: npt.ArrayLike
+    value: float, reference: float, *, missing: MissingMode = ...
+) -> float: ...
+@overload
+def percent_change(
+    value: npt.ArrayLike, reference: npt.ArrayLike, *, missing: MissingMode = ...
+) -> FloatArray: ...
+def percent_change(
+    value: npt.ArrayLike, reference: npt.ArrayLike, *, missing: MissingMode = "raise"
 ) -> float | FloatArray:
     """Return ``100 × (value − reference) / reference``, in percent.
 
@@ -164,6 +208,8 @@ def percent_change(
         Finite values.
     reference : float or array-like
         Finite reference values, > 0 (a percent change from 0 is undefined).
+    missing : {"raise", "propagate"}, default "raise"
+        As in :func:`absolute_change`.
 
     Returns
     -------
@@ -173,27 +219,28 @@ def percent_change(
     Raises
     ------
     InvalidValueError
-        NaN or infinite input, or a reference <= 0.
+        Infinite input, a bool or string, a reference <= 0, shapes that do
+        not broadcast, a result that overflows, or (``missing="raise"``) a
+        missing element.
 
     Examples
     --------
     >>> round(percent_change(48, 80), 1)
     -40.0
     """
-    v = _finite_array("value", value)
-    r = _finite_array("reference", reference)
-    if np.any(r <= 0):
-        raise InvalidValueError(
-            field="reference",
-            value=float(r[r <= 0].flat[0]),
-            expected="a reference > 0 (percent change from 0 is undefined)",
-        )
-    return output(np.asarray(_PERCENT * (v - r) / r, dtype=np.float64))
+    v, r, _ = _pair(value, reference, missing, positive_reference=True)
+    with np.errstate(all="ignore"):
+        pct = np.asarray(_PERCENT * (v - r) / r, dtype=np.float64)
+    return output(finite_result("percent_change", pct, positive=False))
 
 
 def _canonical(quantity: ChangeQuantity, value: Measure, field: str) -> float | None:
-    """Return a measure as a float in the canonical unit, or None."""
-    if value is None:
+    """Return a measure as a float in the canonical unit, or None if missing.
+
+    ``None``, NaN and ``pandas.NA`` are missing (not evaluable, with the
+    reason); infinity, bools and strings are errors.
+    """
+    if is_missing_scalar(value):
         return None
     if isinstance(value, EgfrResult):
         if quantity is not ChangeQuantity.EGFR:
@@ -212,14 +259,15 @@ def _canonical(quantity: ChangeQuantity, value: Measure, field: str) -> float | 
                 expected=f"a {quantity.value} value (got a {value.analyte} result)",
             )
         return value.canonical_value
-    if not is_finite_number(value) or value < 0:
+    arr = as_floats(field, value, unit=_UNITS[quantity], nonnegative=True)
+    if arr.ndim:
         raise InvalidValueError(
             field=field,
-            value=value,
+            value=f"an array of shape {arr.shape}",
             unit=_UNITS[quantity],
             expected="a finite number >= 0, a LabResult, an EgfrResult or None",
         )
-    return float(value)
+    return float(arr)
 
 
 class ChangeResult(BaseModel):
@@ -275,7 +323,8 @@ def change_from_reference(
         What is compared. Canonical units: mg/dL, mL/min/1.73 m², g/g.
     value, reference : float, LabResult, EgfrResult or None
         Numbers in the canonical unit, lab results in any accepted unit
-        (converted), eGFR results (for ``egfr``), or None when missing.
+        (converted), eGFR results (for ``egfr``), or None (or NaN) when
+        missing.
     reference_kind : {"baseline", "pre_flare", "nadir"}, default "baseline"
         What the reference value is; recorded in the result.
 
@@ -297,8 +346,8 @@ def change_from_reference(
     >>> round(r.value, 3), round(r.percent_change, 1)
     (1.326, -55.8)
     """
-    q = ChangeQuantity(quantity)
-    kind = ReferenceKind(reference_kind)
+    q = _scalar_choice("quantity", quantity, ChangeQuantity)
+    kind = _scalar_choice("reference_kind", reference_kind, ReferenceKind)
     v = _canonical(q, value, "value")
     r = _canonical(q, reference, "reference")
     missing = [
@@ -373,7 +422,7 @@ def creatinine_doubled(
     >>> creatinine_doubled(None, 0.9).reason
     'no current creatinine value'
     """
-    kind = ReferenceKind(reference_kind)
+    kind = _scalar_choice("reference_kind", reference_kind, ReferenceKind)
     q = ChangeQuantity.CREATININE
     v = _canonical(q, creatinine, "creatinine")
     r = _canonical(q, reference, "reference")
@@ -415,20 +464,41 @@ def _series(
     measurements: Sequence[EgfrResult | tuple[dt.date, float | None]],
 ) -> list[tuple[dt.date, float]]:
     """Dated eGFR values, sorted, missing ones dropped; duplicate dates rejected."""
+    if isinstance(measurements, str | bytes | Mapping) or not isinstance(
+        measurements, Iterable
+    ):
+        raise InvalidValueError(
+            field="measurements",
+            value=type(measurements).__name__,
+            expected="a sequence of EgfrResult or (date, eGFR or None) pairs",
+        )
     rows: list[tuple[dt.date, float | None]] = []
     for i, m in enumerate(measurements):
         if isinstance(m, EgfrResult):
             rows.append((m.date, m.value))
             continue
-        day, value = m
-        if value is not None and not (is_finite_number(value) and value >= 0):
+        if not (isinstance(m, tuple) and len(m) == _PAIR and isinstance(m[0], dt.date)):
             raise InvalidValueError(
                 field=f"measurements[{i}]",
-                value=value,
+                value=repr(m)[:80],
+                expected="an EgfrResult or a (datetime.date, eGFR or None) pair",
+            )
+        day, value = m
+        eg = as_floats(
+            f"measurements[{i}]",
+            value,
+            unit=EGFR_UNIT,
+            nonnegative=True,
+            allow_missing=True,
+        )
+        if eg.ndim:
+            raise InvalidValueError(
+                field=f"measurements[{i}]",
+                value=f"an array of shape {eg.shape}",
                 unit=EGFR_UNIT,
                 expected="a finite eGFR >= 0 or None",
             )
-        rows.append((day, None if value is None else float(value)))
+        rows.append((day, None if np.isnan(eg) else float(eg)))
     rows.sort(key=lambda row: row[0])
     for (d1, _), (d2, _) in itertools.pairwise(rows):
         if d1 == d2:
@@ -504,14 +574,17 @@ def confirmed_egfr_decline(
     >>> confirmed_egfr_decline(80.0, series[:1]).status
     <Status.NOT_EVALUABLE: 'not_evaluable'>
     """
-    if not (is_finite_number(decline_percent) and 0 < decline_percent < _PERCENT):
+    pct_arr = as_floats("decline_percent", decline_percent, unit="%")
+    if pct_arr.ndim or not 0 < float(pct_arr) < _PERCENT:
         raise InvalidValueError(
             field="decline_percent",
-            value=decline_percent,
+            value=decline_percent if not pct_arr.ndim else repr(decline_percent),
             unit="%",
             expected="a percentage between 0 and 100 (30 or 40 in Levey 2014)",
         )
-    kind = ReferenceKind(reference_kind)
+    decline_percent = float(pct_arr)
+    min_days_to_confirm = as_count("min_days_to_confirm", min_days_to_confirm)
+    kind = _scalar_choice("reference_kind", reference_kind, ReferenceKind)
     ref = _canonical(ChangeQuantity.EGFR, reference, "reference")
     name = f"egfr_decline_{decline_percent:g}pct_confirmed"
     threshold = -float(decline_percent)
@@ -682,11 +755,13 @@ def eskd(
             source=_KDIGO_2012,
         )
     flags = []
-    for name, flag in (("dialysis", dialysis), ("kidney_transplant", transplant)):
-        if flag is not None and not isinstance(flag, bool):
+    for name, raw in (("dialysis", dialysis), ("kidney_transplant", transplant)):
+        code = as_tristate(name, raw)
+        if code.ndim:
             raise InvalidValueError(
-                field=name, value=flag, expected="True, False or None"
+                field=name, value=repr(raw)[:80], expected="True, False or None"
             )
+        flag = None if np.isnan(code) else bool(code == 1.0)
         flags.append(
             Criterion(
                 name=name,

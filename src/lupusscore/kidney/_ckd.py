@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final, overload
+from typing import Any, Final, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._checks import (
+    BoolArray,
+    FloatArray,
+    MissingMode,
+    as_floats,
+    as_missing_mode,
+)
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.errors import InvalidValueError
-from lupusscore.kidney._common import FloatArray
 from lupusscore.units import convert, parse_unit
 
 __all__ = [
@@ -96,35 +102,55 @@ ALBUMINURIA_THRESHOLDS: Final = {
 }
 
 
-def _finite_nonnegative(name: str, value: npt.ArrayLike, unit: str) -> FloatArray:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidValueError(
-            field=name, value=value, unit=unit, expected="a number or array"
-        ) from None
-    bad = ~(np.isfinite(arr) & (arr >= 0))
-    if np.any(bad):
-        raise InvalidValueError(
-            field=name,
-            value=float(arr[bad].flat[0]),
-            unit=unit,
-            expected="a finite number >= 0",
-        )
-    return arr
+def _present(
+    name: str, value: object, unit: str, missing: object
+) -> tuple[FloatArray, BoolArray]:
+    """Return checked values (finite, >= 0) and their missing mask."""
+    mode = as_missing_mode(missing)
+    arr = as_floats(
+        name,
+        value,
+        unit=unit,
+        nonnegative=True,
+        allow_missing=mode == "propagate",
+    )
+    return arr, np.isnan(arr)
+
+
+def _labels(
+    out: npt.NDArray[np.str_], miss: BoolArray, missing: object
+) -> npt.NDArray[Any]:
+    """Return labels; for ``missing="propagate"`` objects, None where missing."""
+    if missing != "propagate":
+        return out.astype(np.str_)
+    labelled = out.astype(object)
+    labelled[miss] = None
+    return np.asarray(labelled, dtype=object)
 
 
 @overload
-def gfr_category(egfr: float) -> GfrCategory: ...
+def gfr_category(egfr: float, *, missing: Literal["raise"] = ...) -> GfrCategory: ...
 @overload
-def gfr_category(egfr: npt.ArrayLike) -> npt.NDArray[np.str_]: ...
-def gfr_category(egfr: npt.ArrayLike) -> GfrCategory | npt.NDArray[np.str_]:
+def gfr_category(
+    egfr: float, *, missing: Literal["propagate"]
+) -> GfrCategory | None: ...
+@overload
+def gfr_category(
+    egfr: npt.ArrayLike, *, missing: MissingMode = ...
+) -> npt.NDArray[Any]: ...
+def gfr_category(
+    egfr: npt.ArrayLike, *, missing: MissingMode = "raise"
+) -> GfrCategory | npt.NDArray[Any] | None:
     """Return the KDIGO GFR category (G1, G2, G3a, G3b, G4, G5).
 
     Parameters
     ----------
     egfr : float or array-like
         eGFR in mL/min/1.73 m²; finite and >= 0.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing eGFR (None, NaN, pandas NA) is an error naming
+        its index. ``"propagate"``: a missing eGFR has no category (``None``;
+        arrays are then object arrays with ``None`` there).
 
     Returns
     -------
@@ -135,7 +161,8 @@ def gfr_category(egfr: npt.ArrayLike) -> GfrCategory | npt.NDArray[np.str_]:
     Raises
     ------
     InvalidValueError
-        A negative, NaN or infinite eGFR.
+        A negative or infinite eGFR, a bool or string, or (``missing="raise"``)
+        a missing one.
 
     Notes
     -----
@@ -154,13 +181,13 @@ def gfr_category(egfr: npt.ArrayLike) -> GfrCategory | npt.NDArray[np.str_]:
     >>> gfr_category([95, 44, 14.9]).tolist()
     ['G1', 'G3b', 'G5']
     """
-    arr = _finite_nonnegative("egfr", egfr, "mL/min/1.73m2")
+    arr, miss = _present("egfr", egfr, "mL/min/1.73m2", missing)
     conditions = [arr >= bound for _, bound in GFR_CATEGORY_LOWER_BOUNDS]
     labels = [str(cat) for cat, _ in GFR_CATEGORY_LOWER_BOUNDS]
     out = np.select(conditions, labels, default=str(GfrCategory.G5))
     if out.ndim == 0:
-        return GfrCategory(str(out))
-    return out.astype(np.str_)
+        return None if bool(miss) else GfrCategory(str(out))
+    return _labels(out, miss, missing)
 
 
 def thresholds_for(unit: str, analyte: Analyte | str) -> AlbuminuriaThresholds:
@@ -173,6 +200,10 @@ def thresholds_for(unit: str, analyte: Analyte | str) -> AlbuminuriaThresholds:
     UnitError
         *unit* is not accepted for the analyte.
     """
+    if not isinstance(unit, str):
+        raise InvalidValueError(
+            field="unit", value=repr(unit), expected="a unit string such as 'mg/g'"
+        )
     a = analyte_spec(analyte).analyte
     if a not in (Analyte.UACR, Analyte.UPCR, Analyte.PROTEIN_24H):
         raise InvalidValueError(
@@ -186,15 +217,35 @@ def thresholds_for(unit: str, analyte: Analyte | str) -> AlbuminuriaThresholds:
 
 @overload
 def albuminuria_category(
-    value: float, unit: str, *, analyte: Analyte | str = ...
+    value: float,
+    unit: str,
+    *,
+    analyte: Analyte | str = ...,
+    missing: Literal["raise"] = ...,
 ) -> AlbuminuriaCategory: ...
 @overload
 def albuminuria_category(
-    value: npt.ArrayLike, unit: str, *, analyte: Analyte | str = ...
-) -> npt.NDArray[np.str_]: ...
+    value: float,
+    unit: str,
+    *,
+    analyte: Analyte | str = ...,
+    missing: Literal["propagate"],
+) -> AlbuminuriaCategory | None: ...
+@overload
 def albuminuria_category(
-    value: npt.ArrayLike, unit: str, *, analyte: Analyte | str = "uacr"
-) -> AlbuminuriaCategory | npt.NDArray[np.str_]:
+    value: npt.ArrayLike,
+    unit: str,
+    *,
+    analyte: Analyte | str = ...,
+    missing: MissingMode = ...,
+) -> npt.NDArray[Any]: ...
+def albuminuria_category(
+    value: npt.ArrayLike,
+    unit: str,
+    *,
+    analyte: Analyte | str = "uacr",
+    missing: MissingMode = "raise",
+) -> AlbuminuriaCategory | npt.NDArray[Any] | None:
     """Return the KDIGO albuminuria category (A1, A2, A3) of a urine result.
 
     Parameters
@@ -208,6 +259,9 @@ def albuminuria_category(
     analyte : {"uacr", "upcr", "protein_24h"}, default "uacr"
         Albumin/creatinine ratio (ACR), protein/creatinine ratio (PCR), or
         24-hour urine protein (protein excretion rate, PER).
+    missing : {"raise", "propagate"}, default "raise"
+        As in :func:`gfr_category`: a missing result is an error, or has no
+        category (``None``).
 
     Returns
     -------
@@ -217,7 +271,9 @@ def albuminuria_category(
     Raises
     ------
     InvalidValueError
-        Negative / non-finite value, or an analyte other than the three above.
+        Negative / infinite value, a bool or string, a missing value with
+        ``missing="raise"``, a unit that is not a string, or an analyte other
+        than the three above.
     UnitError
         A unit not accepted for the analyte.
 
@@ -247,13 +303,14 @@ def albuminuria_category(
     """
     t = thresholds_for(unit, analyte)
     a = analyte_spec(analyte).analyte
-    arr = _finite_nonnegative("value", value, unit)
-    converted = np.asarray(convert(arr, unit, t.unit, analyte=a), dtype=np.float64)
+    arr, miss = _present("value", value, unit, missing)
+    converted = np.full(arr.shape, np.nan)
+    converted[~miss] = convert(arr[~miss], unit, t.unit, analyte=a)
     out = np.select(
         [converted < t.a2_from, converted <= t.a2_to],
         [str(AlbuminuriaCategory.A1), str(AlbuminuriaCategory.A2)],
         default=str(AlbuminuriaCategory.A3),
     )
     if out.ndim == 0:
-        return AlbuminuriaCategory(str(out))
-    return out.astype(np.str_)
+        return None if bool(miss) else AlbuminuriaCategory(str(out))
+    return _labels(out, miss, missing)

@@ -1,25 +1,51 @@
-"""Input checks shared by the kidney kernels (private).
+"""Kidney-specific input handling shared by the kidney kernels (private).
 
-Every kernel validates its whole input up front: concentrations and heights
-must be finite and > 0, ages finite and >= 0, sex flags booleans. Ages outside
-an equation's validated population give :class:`OutsideValidatedRangeWarning`
-(or :class:`InvalidValueError` with ``strict=True``).
+Generic number, flag and choice checks live in :mod:`lupusscore._checks`; this
+module adds what only the kidney kernels need: the validated age range of each
+equation (:class:`AgeRange`, :func:`check_age_range`), the bundle of checked,
+broadcast kernel inputs with their per-element missing mask
+(:func:`prepare`), and the final finite-result check (:meth:`Prepared.finish`).
 """
 
 from __future__ import annotations
 
-import math
 import warnings
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
+from lupusscore._checks import (
+    BoolArray,
+    FloatArray,
+    MissingMode,
+    as_flags,
+    as_floats,
+    as_missing_mode,
+    as_tristate,
+    broadcast,
+    check_plausible_age,
+    finite_result,
+)
 from lupusscore.errors import InvalidValueError, OutsideValidatedRangeWarning
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+__all__ = [
+    "AGE",
+    "AGE_POSITIVE",
+    "CREATININE",
+    "CYSTATIN_C",
+    "AgeRange",
+    "BoolArray",
+    "FloatArray",
+    "MissingMode",
+    "Prepared",
+    "Quantity",
+    "check_age_range",
+    "missing_note",
+    "output",
+    "prepare",
+]
 
 #: Kernel warnings point at the caller of the public kernel.
 _STACKLEVEL: Final = 3
@@ -54,11 +80,14 @@ class AgeRange:
         return f"{self.min_years:g}-{self.max_years:g} years"
 
     def outside(self, age_years: FloatArray) -> BoolArray:
-        """Return, element-wise, whether the age is outside the validated range."""
+        """Return, element-wise, whether the age is outside the validated range.
+
+        Missing (NaN) ages are not outside: they are reported as missing.
+        """
         below = age_years < self.min_years
         if self.max_years is None:
-            return below
-        return below | (age_years >= self.max_years + 1.0)
+            return np.asarray(below, dtype=np.bool_)
+        return np.asarray(below | (age_years >= self.max_years + 1.0), dtype=np.bool_)
 
     def note(self, equation: str, age_years: float) -> str | None:
         """Return a one-line note if *age_years* is outside the range, else ``None``."""
@@ -70,71 +99,189 @@ class AgeRange:
         )
 
 
-def as_positive(
-    name: str, value: npt.ArrayLike, unit: str, *, analyte: str | None = None
-) -> FloatArray:
-    """Return *value* as a float64 array; every element finite and > 0."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidValueError(
-            field=name,
-            value=value,
-            unit=unit,
-            analyte=analyte,
-            expected="a number or an array of numbers",
-        ) from None
-    bad = ~(np.isfinite(arr) & (arr > 0))
-    if np.any(bad):
-        raise InvalidValueError(
-            field=name,
-            value=float(arr[bad].flat[0]),
-            unit=unit,
-            analyte=analyte,
-            expected="a finite number > 0",
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """How one numeric kernel argument is checked: unit, sign, analyte."""
+
+    unit: str
+    positive: bool = True
+    analyte: str | None = None
+
+
+#: Serum creatinine, mg/dL, > 0.
+CREATININE: Final = Quantity("mg/dL", analyte="creatinine")
+#: Serum cystatin C, mg/L, > 0.
+CYSTATIN_C: Final = Quantity("mg/L", analyte="cystatin_c")
+#: Age, years, >= 0.
+AGE: Final = Quantity("years", positive=False)
+#: Age, years, > 0 (equations with ln(age) or age^k, k < 0).
+AGE_POSITIVE: Final = Quantity("years")
+
+
+def missing_note(n_missing: int) -> str:
+    """Return ``'; N row(s) missing ...'`` for a warning, or ``''`` if none."""
+    if not n_missing:
+        return ""
+    return f"; {n_missing} row(s) with missing input (NaN returned for them)"
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Checked, broadcast kernel inputs and their per-element missing mask.
+
+    Attributes
+    ----------
+    values : mapping of str to numpy.ndarray
+        Each numeric argument as float64 (NaN where missing).
+    flags : mapping of str to numpy.ndarray
+        Each flag argument as bool (False where missing; masked out anyway).
+    missing : numpy.ndarray
+        True where any input of the row is missing.
+    """
+
+    values: Mapping[str, FloatArray]
+    flags: Mapping[str, BoolArray]
+    missing: BoolArray = field(repr=False)
+
+    def __getitem__(self, name: str) -> FloatArray:
+        """Return the checked numeric argument *name*."""
+        return self.values[name]
+
+    @property
+    def n_missing(self) -> int:
+        """Number of rows with a missing input."""
+        return int(np.count_nonzero(self.missing))
+
+    def finish(
+        self, name: str, result: FloatArray, *, unit: str = "mL/min/1.73m2"
+    ) -> float | FloatArray:
+        """NaN where an input is missing; reject overflow/underflow; unwrap 0-d.
+
+        Raises
+        ------
+        InvalidValueError
+            The result overflowed to infinity or underflowed to 0 for inputs
+            that were finite (e.g. creatinine 5e-324 or 1e308 mg/dL).
+        """
+        out = np.asarray(np.where(self.missing, np.nan, result), dtype=np.float64)
+        return output(finite_result(name, out, unit=unit))
+
+
+def prepare(
+    missing: object,
+    numbers: Mapping[str, tuple[object, Quantity]],
+    flags: Mapping[str, object] | None = None,
+    *,
+    strict: object = False,
+    check_only: frozenset[str] = frozenset(),
+) -> Prepared:
+    """Check and broadcast a kernel's arguments under a missing-data mode.
+
+    Parameters
+    ----------
+    missing : {"raise", "propagate"}
+        ``"raise"``: a missing element is an error naming its index and the
+        number of missing elements. ``"propagate"``: missing elements (None,
+        NaN, pandas NA; for flags also None) are NaN out, per element.
+    numbers : mapping of name to (value, Quantity)
+        Numeric arguments; ``age_years`` is also checked for plausibility.
+    flags : mapping of name to value, optional
+        Boolean arguments (``female``, ``black``).
+    strict : bool
+        Checked to be a boolean; passed to the age plausibility check.
+    check_only : frozenset of str
+        Numeric arguments that are only checked, not used by the formula
+        (bedside Schwartz's age): a missing one does not make the row missing.
+
+    Raises
+    ------
+    InvalidValueError
+        Any bad argument (bool or string for a number, infinity, a value out
+        of range, a non-boolean flag, shapes that do not broadcast, an unknown
+        *missing* mode), or a missing element with ``missing="raise"``.
+    """
+    mode = as_missing_mode(missing)
+    strict_flag = as_bool("strict", strict)
+    allow = mode == "propagate"
+    arrays: dict[str, np.ndarray] = {}
+    for name, (value, q) in numbers.items():
+        arrays[name] = as_floats(
+            name,
+            value,
+            unit=q.unit,
+            positive=q.positive,
+            nonnegative=not q.positive,
+            allow_missing=allow,
+            analyte=q.analyte,
         )
-    return arr
-
-
-def as_age(name: str, value: npt.ArrayLike, *, positive: bool = False) -> FloatArray:
-    """Return ages as a float64 array; finite and >= 0 (> 0 if *positive*)."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidValueError(
-            field=name,
-            value=value,
-            unit="years",
-            expected="a number or an array of numbers",
-        ) from None
-    ok = np.isfinite(arr) & ((arr > 0) if positive else (arr >= 0))
-    if not np.all(ok):
-        raise InvalidValueError(
-            field=name,
-            value=float(arr[~ok].flat[0]),
-            unit="years",
-            expected="a finite age > 0" if positive else "a finite age >= 0",
+    flag_names = tuple((flags or {}).keys())
+    for name in flag_names:
+        value = (flags or {})[name]
+        arrays[name] = _flag(name, value, allow=allow)
+    shaped = dict(zip(arrays, broadcast(**arrays), strict=True))
+    miss = np.zeros(np.shape(next(iter(shaped.values()))), dtype=np.bool_)
+    for name in numbers:
+        if name not in check_only:
+            miss |= np.isnan(shaped[name])
+    out_flags: dict[str, BoolArray] = {}
+    for name in flag_names:
+        arr = shaped[name]
+        if allow:
+            miss |= np.isnan(arr)
+            out_flags[name] = np.asarray(arr == 1.0, dtype=np.bool_)
+        else:
+            out_flags[name] = np.asarray(arr, dtype=np.bool_)
+    values = {name: np.asarray(shaped[name], dtype=np.float64) for name in numbers}
+    prepared = Prepared(values=values, flags=out_flags, missing=miss)
+    if "age_years" in values:
+        _plausible_age(
+            values["age_years"], strict=strict_flag, n_missing=prepared.n_missing
         )
-    return arr
+    return prepared
 
 
-def as_flag(name: str, value: npt.ArrayLike) -> BoolArray:
-    """Return a boolean array; accept booleans or 0/1 integers only."""
-    arr = np.asarray(value)
-    if arr.dtype.kind == "b":
-        return arr.astype(np.bool_)
-    if arr.dtype.kind in "iu" and np.all((arr == 0) | (arr == 1)):
-        return arr.astype(np.bool_)
-    shown = arr.flat[0] if arr.size else value
-    raise InvalidValueError(
-        field=name,
-        value=shown if arr.ndim else value,
-        expected="True or False (or an array of booleans)",
-    )
+def _flag(name: str, value: object, *, allow: bool) -> np.ndarray:
+    """Return a flag argument as codes 1/0/NaN (propagate) or booleans (raise).
+
+    An empty list or array is an empty flag column (``as_flags`` of the
+    foundation module does not handle an empty non-boolean array).
+    """
+    kind = np.float64 if allow else np.bool_
+    if isinstance(value, list | tuple) and not value:
+        return np.zeros((0,), dtype=kind)
+    if isinstance(value, np.ndarray) and value.size == 0:
+        return np.zeros(value.shape, dtype=kind)
+    return as_tristate(name, value) if allow else as_flags(name, value)
+
+
+def as_bool(name: str, value: object) -> bool:
+    """Return a scalar boolean option (``strict=``, ``idms=``), checked."""
+    flag = as_flags(name, value)
+    if flag.ndim:
+        raise InvalidValueError(field=name, value=repr(value), expected="True or False")
+    return bool(flag)
+
+
+def _plausible_age(age: FloatArray, *, strict: bool, n_missing: int) -> None:
+    """Warn (raise if *strict*) for implausible ages; add the missing count."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_plausible_age("age_years", age, strict=strict)
+    for w in caught:
+        warnings.warn(
+            f"{w.message}{missing_note(n_missing)}",
+            w.category,
+            stacklevel=_STACKLEVEL + 1,
+        )
 
 
 def check_age_range(
-    equation: str, age_years: FloatArray, age_range: AgeRange, *, strict: bool
+    equation: str,
+    age_years: FloatArray,
+    age_range: AgeRange,
+    *,
+    strict: bool,
+    n_missing: int = 0,
 ) -> None:
     """Warn (or raise when *strict*) if any age is outside *age_range*."""
     outside = age_range.outside(age_years)
@@ -155,7 +302,8 @@ def check_age_range(
     warnings.warn(
         f"{equation} is validated for ages {age_range.describe()} "
         f"({age_range.source}); {count} value(s) outside it, e.g. "
-        f"{first:g} years: the estimate is returned but is not validated",
+        f"{first:g} years: the estimate is returned but is not validated"
+        f"{missing_note(n_missing)}",
         OutsideValidatedRangeWarning,
         stacklevel=_STACKLEVEL,
     )
@@ -166,12 +314,3 @@ def output(result: FloatArray) -> float | FloatArray:
     if result.ndim == 0:
         return float(result)
     return result
-
-
-def is_finite_number(value: object) -> bool:
-    """Return True for a real, finite int or float (not a bool)."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )

@@ -20,15 +20,18 @@ import numpy as np
 import numpy.typing as npt
 
 from lupusscore.kidney._common import (
+    AGE,
+    AGE_POSITIVE,
+    CREATININE,
+    CYSTATIN_C,
     AgeRange,
     FloatArray,
-    as_age,
-    as_flag,
-    as_positive,
+    MissingMode,
+    Quantity,
+    as_bool,
     check_age_range,
-    output,
+    prepare,
 )
-from lupusscore.units import conversion
 
 __all__ = [
     "CKD_EPI_2009",
@@ -44,6 +47,7 @@ __all__ = [
     "CKID_U25_CYS_MALE",
     "EKFC",
     "EKFC_AGES",
+    "EKFC_CREATININE_UMOL_L_PER_MG_DL",
     "EKFC_CYS_Q",
     "EKFC_Q_ADULT_FEMALE_UMOL_L",
     "EKFC_Q_ADULT_MALE_UMOL_L",
@@ -77,8 +81,9 @@ __all__ = [
 
 _CR = "creatinine_mg_dl"
 _CYS = "cystatin_c_mg_l"
-_MG_DL = "mg/dL"
-_MG_L = "mg/L"
+_AGE = "age_years"
+_HEIGHT_CM: Final = Quantity("cm")
+_HEIGHT_M: Final = Quantity("m")
 
 # --------------------------------------------------------------------------
 # Coefficients
@@ -379,11 +384,15 @@ CKID_U25_AGES: Final = AgeRange(1.0, 25.0, "CKiD U25: ages 1-25 (Pierce 2021)")
 #: Race flag for the race-free equations (their black_factor is 1 anyway).
 _NOT_BLACK: Final = np.zeros((), dtype=np.bool_)
 
-#: µmol/L per mg/dL for creatinine, from the library's molar mass (113.12 g/mol):
-#: EKFC's Q is defined in µmol/L and is compared in that unit.
-_CREATININE_UMOL_L_PER_MG_DL: Final = conversion(
-    "mg/dL", "umol/L", analyte="creatinine"
-).scale
+#: µmol/L per mg/dL used *inside* the EKFC creatinine equation to express Scr
+#: in the unit of Q. EKFC defines Q in µmol/L (Pottel H et al. Ann Intern Med
+#: 2021;174:183-91), and its authors and the kidney.epi R package (Bikbov;
+#: CRAN, ``egfr.ekfc.cr``) convert mg/dL with exactly 88.4 µmol/L per mg/dL
+#: (reference 6, conventions and 7.1). Using the source's own factor makes the
+#: published example (man, 60 y, 1.4 mg/dL) 53.555 -> 53.56 as printed; the
+#: molar mass 113.12 g/mol (88.4017) of :func:`lupusscore.units.convert`
+#: gives 53.554. ``convert`` keeps 113.12 g/mol for reported results.
+EKFC_CREATININE_UMOL_L_PER_MG_DL: Final = 88.4
 
 
 # --------------------------------------------------------------------------
@@ -508,6 +517,7 @@ def egfr_ckd_epi_2009(
     female: bool,
     black: bool = ...,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_ckd_epi_2009(
@@ -517,6 +527,7 @@ def egfr_ckd_epi_2009(
     female: npt.ArrayLike,
     black: npt.ArrayLike = ...,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_ckd_epi_2009(
     creatinine_mg_dl: npt.ArrayLike,
@@ -525,6 +536,7 @@ def egfr_ckd_epi_2009(
     female: npt.ArrayLike,
     black: npt.ArrayLike = False,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the CKD-EPI 2009 creatinine equation (race-based).
 
@@ -545,6 +557,10 @@ def egfr_ckd_epi_2009(
         Race coefficient (× 1.159), as in the 2009 publication.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -554,12 +570,17 @@ def egfr_ckd_epi_2009(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Creatinine not finite and > 0; age not finite and >= 0; a sex or race
         flag that is not boolean; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -578,16 +599,31 @@ def egfr_ckd_epi_2009(
     >>> round(egfr_ckd_epi_2009(1.4, 60, female=False), 2)
     54.22
     """
-    scr = as_positive(_CR, creatinine_mg_dl, _MG_DL, analyte="creatinine")
-    age = as_age("age_years", age_years)
-    fem, blk = as_flag("female", female), as_flag("black", black)
-    check_age_range("CKD-EPI 2009", age, CKD_EPI_AGES, strict=strict)
-    return output(_ckd_epi_creatinine(CKD_EPI_2009, scr, age, fem, blk))
+    p = prepare(
+        missing,
+        {_CR: (creatinine_mg_dl, CREATININE), _AGE: (age_years, AGE)},
+        {"female": female, "black": black},
+        strict=strict,
+    )
+    age = p[_AGE]
+    check_age_range(
+        "CKD-EPI 2009", age, CKD_EPI_AGES, strict=strict, n_missing=p.n_missing
+    )
+    with np.errstate(all="ignore"):
+        egfr = _ckd_epi_creatinine(
+            CKD_EPI_2009, p[_CR], age, p.flags["female"], p.flags["black"]
+        )
+    return p.finish("egfr_ckd_epi_2009", egfr)
 
 
 @overload
 def egfr_ckd_epi_2021(
-    creatinine_mg_dl: float, age_years: float, *, female: bool, strict: bool = ...
+    creatinine_mg_dl: float,
+    age_years: float,
+    *,
+    female: bool,
+    strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_ckd_epi_2021(
@@ -596,6 +632,7 @@ def egfr_ckd_epi_2021(
     *,
     female: npt.ArrayLike,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_ckd_epi_2021(
     creatinine_mg_dl: npt.ArrayLike,
@@ -603,6 +640,7 @@ def egfr_ckd_epi_2021(
     *,
     female: npt.ArrayLike,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the race-free CKD-EPI 2021 creatinine equation.
 
@@ -616,6 +654,10 @@ def egfr_ckd_epi_2021(
         Sex as used by the equation.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -625,12 +667,17 @@ def egfr_ckd_epi_2021(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Creatinine not finite and > 0; age not finite and >= 0; a non-boolean
         sex flag; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -650,16 +697,31 @@ def egfr_ckd_epi_2021(
     >>> egfr_ckd_epi_2021([1.0, 0.6], [50, 30], female=[False, True]).round(1)
     array([ 91.7, 123.8])
     """
-    scr = as_positive(_CR, creatinine_mg_dl, _MG_DL, analyte="creatinine")
-    age = as_age("age_years", age_years)
-    fem = as_flag("female", female)
-    check_age_range("CKD-EPI 2021", age, CKD_EPI_AGES, strict=strict)
-    return output(_ckd_epi_creatinine(CKD_EPI_2021, scr, age, fem, _NOT_BLACK))
+    p = prepare(
+        missing,
+        {_CR: (creatinine_mg_dl, CREATININE), _AGE: (age_years, AGE)},
+        {"female": female},
+        strict=strict,
+    )
+    age = p[_AGE]
+    check_age_range(
+        "CKD-EPI 2021", age, CKD_EPI_AGES, strict=strict, n_missing=p.n_missing
+    )
+    with np.errstate(all="ignore"):
+        egfr = _ckd_epi_creatinine(
+            CKD_EPI_2021, p[_CR], age, p.flags["female"], _NOT_BLACK
+        )
+    return p.finish("egfr_ckd_epi_2021", egfr)
 
 
 @overload
 def egfr_ckd_epi_2012_cys(
-    cystatin_c_mg_l: float, age_years: float, *, female: bool, strict: bool = ...
+    cystatin_c_mg_l: float,
+    age_years: float,
+    *,
+    female: bool,
+    strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_ckd_epi_2012_cys(
@@ -668,6 +730,7 @@ def egfr_ckd_epi_2012_cys(
     *,
     female: npt.ArrayLike,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_ckd_epi_2012_cys(
     cystatin_c_mg_l: npt.ArrayLike,
@@ -675,6 +738,7 @@ def egfr_ckd_epi_2012_cys(
     *,
     female: npt.ArrayLike,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the CKD-EPI 2012 cystatin C equation.
 
@@ -688,6 +752,10 @@ def egfr_ckd_epi_2012_cys(
         Sex as used by the equation.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -697,12 +765,17 @@ def egfr_ckd_epi_2012_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Cystatin C not finite and > 0; age not finite and >= 0; a non-boolean
         sex flag; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -720,20 +793,31 @@ def egfr_ckd_epi_2012_cys(
     >>> round(egfr_ckd_epi_2012_cys(0.8, 60, female=False), 1)
     104.6
     """
-    scys = as_positive(_CYS, cystatin_c_mg_l, _MG_L, analyte="cystatin_c")
-    age = as_age("age_years", age_years)
-    fem = as_flag("female", female)
-    check_age_range("CKD-EPI 2012 cystatin C", age, CKD_EPI_AGES, strict=strict)
-    c = CKD_EPI_2012_CYS
-    ratio = scys / c.kappa
-    egfr = (
-        c.scale
-        * np.minimum(ratio, 1.0) ** c.lower_exponent
-        * np.maximum(ratio, 1.0) ** c.upper_exponent
-        * c.age_base**age
-        * np.where(fem, c.female_factor, 1.0)
+    p = prepare(
+        missing,
+        {_CYS: (cystatin_c_mg_l, CYSTATIN_C), _AGE: (age_years, AGE)},
+        {"female": female},
+        strict=strict,
     )
-    return output(np.asarray(egfr, dtype=np.float64))
+    age = p[_AGE]
+    check_age_range(
+        "CKD-EPI 2012 cystatin C",
+        age,
+        CKD_EPI_AGES,
+        strict=strict,
+        n_missing=p.n_missing,
+    )
+    c = CKD_EPI_2012_CYS
+    with np.errstate(all="ignore"):
+        ratio = p[_CYS] / c.kappa
+        egfr = (
+            c.scale
+            * np.minimum(ratio, 1.0) ** c.lower_exponent
+            * np.maximum(ratio, 1.0) ** c.upper_exponent
+            * c.age_base**age
+            * np.where(p.flags["female"], c.female_factor, 1.0)
+        )
+    return p.finish("egfr_ckd_epi_2012_cys", np.asarray(egfr, dtype=np.float64))
 
 
 @overload
@@ -745,6 +829,7 @@ def egfr_ckd_epi_2012_cr_cys(
     female: bool,
     black: bool = ...,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_ckd_epi_2012_cr_cys(
@@ -755,6 +840,7 @@ def egfr_ckd_epi_2012_cr_cys(
     female: npt.ArrayLike,
     black: npt.ArrayLike = ...,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_ckd_epi_2012_cr_cys(
     creatinine_mg_dl: npt.ArrayLike,
@@ -764,6 +850,7 @@ def egfr_ckd_epi_2012_cr_cys(
     female: npt.ArrayLike,
     black: npt.ArrayLike = False,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the CKD-EPI 2012 creatinine-cystatin C equation.
 
@@ -785,6 +872,10 @@ def egfr_ckd_epi_2012_cr_cys(
         Race coefficient, as in the 2012 publication.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -794,12 +885,17 @@ def egfr_ckd_epi_2012_cr_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         A concentration not finite and > 0; age not finite and >= 0; a
         non-boolean flag; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -818,18 +914,34 @@ def egfr_ckd_epi_2012_cr_cys(
     >>> round(egfr_ckd_epi_2012_cr_cys(1.4, 0.8, 60, female=False), 1)
     76.6
     """
-    scr = as_positive(_CR, creatinine_mg_dl, _MG_DL, analyte="creatinine")
-    scys = as_positive(_CYS, cystatin_c_mg_l, _MG_L, analyte="cystatin_c")
-    age = as_age("age_years", age_years)
-    fem, blk = as_flag("female", female), as_flag("black", black)
+    p = prepare(
+        missing,
+        {
+            _CR: (creatinine_mg_dl, CREATININE),
+            _CYS: (cystatin_c_mg_l, CYSTATIN_C),
+            _AGE: (age_years, AGE),
+        },
+        {"female": female, "black": black},
+        strict=strict,
+    )
+    age = p[_AGE]
     check_age_range(
-        "CKD-EPI 2012 creatinine-cystatin C", age, CKD_EPI_AGES, strict=strict
+        "CKD-EPI 2012 creatinine-cystatin C",
+        age,
+        CKD_EPI_AGES,
+        strict=strict,
+        n_missing=p.n_missing,
     )
-    return output(
-        _ckd_epi_creatinine_cystatin(
-            CKD_EPI_2012_CR_CYS, scr=scr, scys=scys, age=age, female=fem, black=blk
+    with np.errstate(all="ignore"):
+        egfr = _ckd_epi_creatinine_cystatin(
+            CKD_EPI_2012_CR_CYS,
+            scr=p[_CR],
+            scys=p[_CYS],
+            age=age,
+            female=p.flags["female"],
+            black=p.flags["black"],
         )
-    )
+    return p.finish("egfr_ckd_epi_2012_cr_cys", egfr)
 
 
 @overload
@@ -840,6 +952,7 @@ def egfr_ckd_epi_2021_cr_cys(
     *,
     female: bool,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_ckd_epi_2021_cr_cys(
@@ -849,6 +962,7 @@ def egfr_ckd_epi_2021_cr_cys(
     *,
     female: npt.ArrayLike,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_ckd_epi_2021_cr_cys(
     creatinine_mg_dl: npt.ArrayLike,
@@ -857,6 +971,7 @@ def egfr_ckd_epi_2021_cr_cys(
     *,
     female: npt.ArrayLike,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the race-free CKD-EPI 2021 creatinine-cystatin C equation.
 
@@ -872,6 +987,10 @@ def egfr_ckd_epi_2021_cr_cys(
         Sex as used by the equation.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -881,12 +1000,17 @@ def egfr_ckd_epi_2021_cr_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         A concentration not finite and > 0; age not finite and >= 0; a
         non-boolean sex flag; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -905,23 +1029,34 @@ def egfr_ckd_epi_2021_cr_cys(
     >>> round(egfr_ckd_epi_2021_cr_cys(1.4, 0.8, 60, female=False), 2)
     83.97
     """
-    scr = as_positive(_CR, creatinine_mg_dl, _MG_DL, analyte="creatinine")
-    scys = as_positive(_CYS, cystatin_c_mg_l, _MG_L, analyte="cystatin_c")
-    age = as_age("age_years", age_years)
-    fem = as_flag("female", female)
-    check_age_range(
-        "CKD-EPI 2021 creatinine-cystatin C", age, CKD_EPI_AGES, strict=strict
+    p = prepare(
+        missing,
+        {
+            _CR: (creatinine_mg_dl, CREATININE),
+            _CYS: (cystatin_c_mg_l, CYSTATIN_C),
+            _AGE: (age_years, AGE),
+        },
+        {"female": female},
+        strict=strict,
     )
-    return output(
-        _ckd_epi_creatinine_cystatin(
+    age = p[_AGE]
+    check_age_range(
+        "CKD-EPI 2021 creatinine-cystatin C",
+        age,
+        CKD_EPI_AGES,
+        strict=strict,
+        n_missing=p.n_missing,
+    )
+    with np.errstate(all="ignore"):
+        egfr = _ckd_epi_creatinine_cystatin(
             CKD_EPI_2021_CR_CYS,
-            scr=scr,
-            scys=scys,
+            scr=p[_CR],
+            scys=p[_CYS],
             age=age,
-            female=fem,
+            female=p.flags["female"],
             black=_NOT_BLACK,
         )
-    )
+    return p.finish("egfr_ckd_epi_2021_cr_cys", egfr)
 
 
 @overload
@@ -933,6 +1068,7 @@ def egfr_mdrd(
     black: bool = ...,
     idms: bool = ...,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_mdrd(
@@ -943,6 +1079,7 @@ def egfr_mdrd(
     black: npt.ArrayLike = ...,
     idms: bool = ...,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_mdrd(
     creatinine_mg_dl: npt.ArrayLike,
@@ -952,6 +1089,7 @@ def egfr_mdrd(
     black: npt.ArrayLike = False,
     idms: bool = True,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the 4-variable MDRD Study equation (race-based).
 
@@ -973,6 +1111,10 @@ def egfr_mdrd(
         for the original non-IDMS equation (constant 186; kidney.epi's default).
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -982,12 +1124,17 @@ def egfr_mdrd(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Creatinine not finite and > 0; age not finite and > 0; a non-boolean
         flag; or (``strict=True``) age < 18.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is below 18.
 
     Notes
@@ -1008,25 +1155,36 @@ def egfr_mdrd(
     >>> round(egfr_mdrd(1.4, 60, female=False), 2)
     51.69
     """
-    scr = as_positive(_CR, creatinine_mg_dl, _MG_DL, analyte="creatinine")
-    age = as_age("age_years", age_years, positive=True)
-    fem, blk = as_flag("female", female), as_flag("black", black)
-    check_age_range("MDRD", age, MDRD_AGES, strict=strict)
-    c = MDRD
-    scale = c.scale_idms if idms else c.scale_original
-    egfr = (
-        scale
-        * scr**c.creatinine_exponent
-        * age**c.age_exponent
-        * np.where(fem, c.female_factor, 1.0)
-        * np.where(blk, c.black_factor, 1.0)
+    idms_flag = as_bool("idms", idms)
+    p = prepare(
+        missing,
+        {_CR: (creatinine_mg_dl, CREATININE), _AGE: (age_years, AGE_POSITIVE)},
+        {"female": female, "black": black},
+        strict=strict,
     )
-    return output(np.asarray(egfr, dtype=np.float64))
+    age = p[_AGE]
+    check_age_range("MDRD", age, MDRD_AGES, strict=strict, n_missing=p.n_missing)
+    c = MDRD
+    scale = c.scale_idms if idms_flag else c.scale_original
+    with np.errstate(all="ignore"):
+        egfr = (
+            scale
+            * p[_CR] ** c.creatinine_exponent
+            * age**c.age_exponent
+            * np.where(p.flags["female"], c.female_factor, 1.0)
+            * np.where(p.flags["black"], c.black_factor, 1.0)
+        )
+    return p.finish("egfr_mdrd", np.asarray(egfr, dtype=np.float64))
 
 
 @overload
 def egfr_ekfc_cr(
-    creatinine_mg_dl: float, age_years: float, *, female: bool, strict: bool = ...
+    creatinine_mg_dl: float,
+    age_years: float,
+    *,
+    female: bool,
+    strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_ekfc_cr(
@@ -1035,6 +1193,7 @@ def egfr_ekfc_cr(
     *,
     female: npt.ArrayLike,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_ekfc_cr(
     creatinine_mg_dl: npt.ArrayLike,
@@ -1042,6 +1201,7 @@ def egfr_ekfc_cr(
     *,
     female: npt.ArrayLike,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the EKFC creatinine equation (full age spectrum).
 
@@ -1049,14 +1209,19 @@ def egfr_ekfc_cr(
     ----------
     creatinine_mg_dl : float or array-like
         IDMS-traceable serum creatinine, mg/dL; > 0. It is converted to µmol/L
-        with the library's creatinine conversion (113.12 g/mol), because Q is
-        defined in µmol/L.
+        with the source's factor 88.4 µmol/L per mg/dL
+        (:data:`EKFC_CREATININE_UMOL_L_PER_MG_DL`), because Q is defined in
+        µmol/L.
     age_years : float or array-like
         Age, years; > 0, validated 2-100.
     female : bool or array-like of bool
         Sex (selects Q).
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1066,12 +1231,17 @@ def egfr_ekfc_cr(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Creatinine not finite and > 0; age not finite and > 0; a non-boolean
         sex flag; or (``strict=True``) age outside 2-100.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is outside 2-100 years.
 
     Notes
@@ -1092,26 +1262,46 @@ def egfr_ekfc_cr(
     Examples
     --------
     >>> round(egfr_ekfc_cr(1.4, 60, female=False), 2)
-    53.55
+    53.56
     """
-    scr = as_positive(_CR, creatinine_mg_dl, _MG_DL, analyte="creatinine")
-    age = as_age("age_years", age_years, positive=True)
-    fem = as_flag("female", female)
-    check_age_range("EKFC creatinine", age, EKFC_AGES, strict=strict)
-    q = ekfc_q_umol_l(age, fem)
-    return output(_ekfc(scr * _CREATININE_UMOL_L_PER_MG_DL / q, age))
+    p = prepare(
+        missing,
+        {_CR: (creatinine_mg_dl, CREATININE), _AGE: (age_years, AGE_POSITIVE)},
+        {"female": female},
+        strict=strict,
+    )
+    age = p[_AGE]
+    check_age_range(
+        "EKFC creatinine", age, EKFC_AGES, strict=strict, n_missing=p.n_missing
+    )
+    with np.errstate(all="ignore"):
+        q = ekfc_q_umol_l(age, p.flags["female"])
+        egfr = _ekfc(p[_CR] * EKFC_CREATININE_UMOL_L_PER_MG_DL / q, age)
+    return p.finish("egfr_ekfc_cr", egfr)
 
 
 @overload
 def egfr_ekfc_cys(
-    cystatin_c_mg_l: float, age_years: float, *, strict: bool = ...
+    cystatin_c_mg_l: float,
+    age_years: float,
+    *,
+    strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_ekfc_cys(
-    cystatin_c_mg_l: npt.ArrayLike, age_years: npt.ArrayLike, *, strict: bool = ...
+    cystatin_c_mg_l: npt.ArrayLike,
+    age_years: npt.ArrayLike,
+    *,
+    strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_ekfc_cys(
-    cystatin_c_mg_l: npt.ArrayLike, age_years: npt.ArrayLike, *, strict: bool = False
+    cystatin_c_mg_l: npt.ArrayLike,
+    age_years: npt.ArrayLike,
+    *,
+    strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the EKFC cystatin C equation (no sex or race term).
 
@@ -1123,6 +1313,10 @@ def egfr_ekfc_cys(
         Age, years; validated 2-100.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1132,12 +1326,17 @@ def egfr_ekfc_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Cystatin C not finite and > 0; age not finite and >= 0; or
         (``strict=True``) age outside 2-100.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is outside 2-100 years.
 
     Notes
@@ -1155,12 +1354,20 @@ def egfr_ekfc_cys(
     >>> round(egfr_ekfc_cys(0.8, 60), 1)
     90.5
     """
-    scys = as_positive(_CYS, cystatin_c_mg_l, _MG_L, analyte="cystatin_c")
-    age = as_age("age_years", age_years)
-    check_age_range("EKFC cystatin C", age, EKFC_AGES, strict=strict)
+    p = prepare(
+        missing,
+        {_CYS: (cystatin_c_mg_l, CYSTATIN_C), _AGE: (age_years, AGE)},
+        strict=strict,
+    )
+    age = p[_AGE]
+    check_age_range(
+        "EKFC cystatin C", age, EKFC_AGES, strict=strict, n_missing=p.n_missing
+    )
     qc = EKFC_CYS_Q
-    q = qc.base_mg_l + qc.slope_mg_l_per_year * np.maximum(age - qc.knot_years, 0.0)
-    return output(_ekfc(scys / q, age))
+    with np.errstate(all="ignore"):
+        q = qc.base_mg_l + qc.slope_mg_l_per_year * np.maximum(age - qc.knot_years, 0.0)
+        egfr = _ekfc(p[_CYS] / q, age)
+    return p.finish("egfr_ekfc_cys", egfr)
 
 
 @overload
@@ -1170,6 +1377,7 @@ def egfr_schwartz_bedside(
     *,
     age_years: float | None = ...,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_schwartz_bedside(
@@ -1178,6 +1386,7 @@ def egfr_schwartz_bedside(
     *,
     age_years: npt.ArrayLike | None = ...,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_schwartz_bedside(
     height_cm: npt.ArrayLike,
@@ -1185,6 +1394,7 @@ def egfr_schwartz_bedside(
     *,
     age_years: npt.ArrayLike | None = None,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR in children with the bedside Schwartz (2009) equation.
 
@@ -1197,9 +1407,14 @@ def egfr_schwartz_bedside(
     age_years : float or array-like, optional
         Age, years. The formula does not use age; give it to have the
         validated range (CKiD cohort, 1-16 years) checked. Without it no age
-        check is possible.
+        check is possible; with ``missing="propagate"`` a missing age leaves
+        that row unchecked but still computed.
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1209,12 +1424,17 @@ def egfr_schwartz_bedside(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Height or creatinine not finite and > 0; age not finite and >= 0; or
         (``strict=True``) age outside 1-16.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If *age_years* is given and outside 1-16 years.
 
     Notes
@@ -1231,12 +1451,26 @@ def egfr_schwartz_bedside(
     >>> round(egfr_schwartz_bedside(90, 1.4), 2)
     26.55
     """
-    height = as_positive("height_cm", height_cm, "cm")
-    scr = as_positive(_CR, creatinine_mg_dl, _MG_DL, analyte="creatinine")
+    numbers: dict[str, tuple[object, Quantity]] = {
+        "height_cm": (height_cm, _HEIGHT_CM),
+        _CR: (creatinine_mg_dl, CREATININE),
+    }
     if age_years is not None:
-        age = as_age("age_years", age_years)
-        check_age_range("bedside Schwartz", age, SCHWARTZ_BEDSIDE_AGES, strict=strict)
-    return output(np.asarray(SCHWARTZ_BEDSIDE_K * height / scr, dtype=np.float64))
+        numbers[_AGE] = (age_years, AGE)
+    # Age is only checked against the validated range, never used: a missing
+    # age does not make the estimate missing.
+    p = prepare(missing, numbers, strict=strict, check_only=frozenset({_AGE}))
+    if age_years is not None:
+        check_age_range(
+            "bedside Schwartz",
+            p[_AGE],
+            SCHWARTZ_BEDSIDE_AGES,
+            strict=strict,
+            n_missing=p.n_missing,
+        )
+    with np.errstate(all="ignore"):
+        egfr = SCHWARTZ_BEDSIDE_K * p["height_cm"] / p[_CR]
+    return p.finish("egfr_schwartz_bedside", np.asarray(egfr, dtype=np.float64))
 
 
 @overload
@@ -1247,6 +1481,7 @@ def egfr_ckid_u25_cr(
     *,
     female: bool,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_ckid_u25_cr(
@@ -1256,6 +1491,7 @@ def egfr_ckid_u25_cr(
     *,
     female: npt.ArrayLike,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_ckid_u25_cr(
     creatinine_mg_dl: npt.ArrayLike,
@@ -1264,6 +1500,7 @@ def egfr_ckid_u25_cr(
     *,
     female: npt.ArrayLike,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the CKiD under-25 (U25) creatinine equation.
 
@@ -1279,6 +1516,10 @@ def egfr_ckid_u25_cr(
         Sex (selects K).
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1288,12 +1529,17 @@ def egfr_ckid_u25_cr(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Creatinine or height not finite and > 0; age not finite and >= 0; a
         non-boolean sex flag; or (``strict=True``) age outside 1-25.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is outside 1-25 years (below 1, or 26 and over).
 
     Notes
@@ -1313,18 +1559,34 @@ def egfr_ckid_u25_cr(
     >>> round(egfr_ckid_u25_cr(0.9, 1.20, 11, female=False), 1)
     51.6
     """
-    scr = as_positive(_CR, creatinine_mg_dl, _MG_DL, analyte="creatinine")
-    height = as_positive("height_m", height_m, "m")
-    age = as_age("age_years", age_years)
-    fem = as_flag("female", female)
-    check_age_range("CKiD U25 creatinine", age, CKID_U25_AGES, strict=strict)
-    k = ckid_u25_k(CKID_U25_CR_MALE, CKID_U25_CR_FEMALE, age, fem)
-    return output(np.asarray(k * height / scr, dtype=np.float64))
+    p = prepare(
+        missing,
+        {
+            _CR: (creatinine_mg_dl, CREATININE),
+            "height_m": (height_m, _HEIGHT_M),
+            _AGE: (age_years, AGE),
+        },
+        {"female": female},
+        strict=strict,
+    )
+    age = p[_AGE]
+    check_age_range(
+        "CKiD U25 creatinine", age, CKID_U25_AGES, strict=strict, n_missing=p.n_missing
+    )
+    with np.errstate(all="ignore"):
+        k = ckid_u25_k(CKID_U25_CR_MALE, CKID_U25_CR_FEMALE, age, p.flags["female"])
+        egfr = k * p["height_m"] / p[_CR]
+    return p.finish("egfr_ckid_u25_cr", np.asarray(egfr, dtype=np.float64))
 
 
 @overload
 def egfr_ckid_u25_cys(
-    cystatin_c_mg_l: float, age_years: float, *, female: bool, strict: bool = ...
+    cystatin_c_mg_l: float,
+    age_years: float,
+    *,
+    female: bool,
+    strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_ckid_u25_cys(
@@ -1333,6 +1595,7 @@ def egfr_ckid_u25_cys(
     *,
     female: npt.ArrayLike,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_ckid_u25_cys(
     cystatin_c_mg_l: npt.ArrayLike,
@@ -1340,6 +1603,7 @@ def egfr_ckid_u25_cys(
     *,
     female: npt.ArrayLike,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the CKiD under-25 (U25) cystatin C equation.
 
@@ -1354,6 +1618,10 @@ def egfr_ckid_u25_cys(
         Sex (selects K).
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1363,12 +1631,17 @@ def egfr_ckid_u25_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         Cystatin C not finite and > 0; age not finite and >= 0; a non-boolean
         sex flag; or (``strict=True``) age outside 1-25.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is outside 1-25 years.
 
     Notes
@@ -1386,12 +1659,20 @@ def egfr_ckid_u25_cys(
     >>> round(egfr_ckid_u25_cys(0.8, 10, female=False), 1)
     103.2
     """
-    scys = as_positive(_CYS, cystatin_c_mg_l, _MG_L, analyte="cystatin_c")
-    age = as_age("age_years", age_years)
-    fem = as_flag("female", female)
-    check_age_range("CKiD U25 cystatin C", age, CKID_U25_AGES, strict=strict)
-    k = ckid_u25_k(CKID_U25_CYS_MALE, CKID_U25_CYS_FEMALE, age, fem)
-    return output(np.asarray(k / scys, dtype=np.float64))
+    p = prepare(
+        missing,
+        {_CYS: (cystatin_c_mg_l, CYSTATIN_C), _AGE: (age_years, AGE)},
+        {"female": female},
+        strict=strict,
+    )
+    age = p[_AGE]
+    check_age_range(
+        "CKiD U25 cystatin C", age, CKID_U25_AGES, strict=strict, n_missing=p.n_missing
+    )
+    with np.errstate(all="ignore"):
+        k = ckid_u25_k(CKID_U25_CYS_MALE, CKID_U25_CYS_FEMALE, age, p.flags["female"])
+        egfr = k / p[_CYS]
+    return p.finish("egfr_ckid_u25_cys", np.asarray(egfr, dtype=np.float64))
 
 
 @overload
@@ -1403,6 +1684,7 @@ def egfr_ckid_u25_cr_cys(
     *,
     female: bool,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> float: ...
 @overload
 def egfr_ckid_u25_cr_cys(
@@ -1413,6 +1695,7 @@ def egfr_ckid_u25_cr_cys(
     *,
     female: npt.ArrayLike,
     strict: bool = ...,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def egfr_ckid_u25_cr_cys(
     creatinine_mg_dl: npt.ArrayLike,
@@ -1422,6 +1705,7 @@ def egfr_ckid_u25_cr_cys(
     *,
     female: npt.ArrayLike,
     strict: bool = False,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Estimate GFR with the CKiD U25 combined equation (mean of cr and cys).
 
@@ -1439,6 +1723,10 @@ def egfr_ckid_u25_cr_cys(
         Sex (selects K).
     strict : bool, default False
         Raise instead of warning for ages outside the validated range.
+    missing : {"raise", "propagate"}, default "raise"
+        ``"raise"``: a missing element (None, NaN, pandas NA) is an error
+        naming its index and how many are missing. ``"propagate"``: NaN out
+        where an input is missing, element by element.
 
     Returns
     -------
@@ -1448,11 +1736,16 @@ def egfr_ckid_u25_cr_cys(
     Raises
     ------
     InvalidValueError
+        A bool or string where a number is meant, infinity, shapes that do
+        not broadcast, a result outside float range (overflow/underflow), an
+        implausible age with ``strict=True``, a missing element with
+        ``missing="raise"``.
         As :func:`egfr_ckid_u25_cr` and :func:`egfr_ckid_u25_cys`.
 
     Warns
     -----
     OutsideValidatedRangeWarning
+        If any age is above 125 years (implausible for a living person).
         If any age is outside 1-25 years.
 
     Notes
@@ -1468,14 +1761,28 @@ def egfr_ckid_u25_cr_cys(
     >>> round(egfr_ckid_u25_cr_cys(0.9, 1.3, 1.20, 11, female=False), 1)
     57.9
     """
-    scr = as_positive(_CR, creatinine_mg_dl, _MG_DL, analyte="creatinine")
-    scys = as_positive(_CYS, cystatin_c_mg_l, _MG_L, analyte="cystatin_c")
-    height = as_positive("height_m", height_m, "m")
-    age = as_age("age_years", age_years)
-    fem = as_flag("female", female)
-    check_age_range("CKiD U25 creatinine-cystatin C", age, CKID_U25_AGES, strict=strict)
-    k_cr = ckid_u25_k(CKID_U25_CR_MALE, CKID_U25_CR_FEMALE, age, fem)
-    k_cys = ckid_u25_k(CKID_U25_CYS_MALE, CKID_U25_CYS_FEMALE, age, fem)
-    return output(
-        np.asarray((k_cr * height / scr + k_cys / scys) / 2.0, dtype=np.float64)
+    p = prepare(
+        missing,
+        {
+            _CR: (creatinine_mg_dl, CREATININE),
+            _CYS: (cystatin_c_mg_l, CYSTATIN_C),
+            "height_m": (height_m, _HEIGHT_M),
+            _AGE: (age_years, AGE),
+        },
+        {"female": female},
+        strict=strict,
     )
+    age = p[_AGE]
+    check_age_range(
+        "CKiD U25 creatinine-cystatin C",
+        age,
+        CKID_U25_AGES,
+        strict=strict,
+        n_missing=p.n_missing,
+    )
+    fem = p.flags["female"]
+    with np.errstate(all="ignore"):
+        k_cr = ckid_u25_k(CKID_U25_CR_MALE, CKID_U25_CR_FEMALE, age, fem)
+        k_cys = ckid_u25_k(CKID_U25_CYS_MALE, CKID_U25_CYS_FEMALE, age, fem)
+        egfr = (k_cr * p["height_m"] / p[_CR] + k_cys / p[_CYS]) / 2.0
+    return p.finish("egfr_ckid_u25_cr_cys", np.asarray(egfr, dtype=np.float64))

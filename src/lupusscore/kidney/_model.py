@@ -11,9 +11,10 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import PLAUSIBLE_AGE_MAX_YEARS, describe
 from lupusscore.analytes import Analyte
-from lupusscore.errors import DefinitionError, NotEvaluableError
-from lupusscore.kidney._common import AgeRange
+from lupusscore.errors import DefinitionError, InvalidValueError, NotEvaluableError
+from lupusscore.kidney._common import AgeRange, as_bool
 from lupusscore.kidney._egfr import (
     CKD_EPI_AGES,
     CKID_U25_AGES,
@@ -366,13 +367,47 @@ class EgfrResult(BaseModel):
         return self.value
 
 
-def _equation(equation: str) -> EgfrEquation:
-    try:
-        return EgfrEquation(equation)
-    except ValueError:
-        known = ", ".join(e.value for e in EgfrEquation)
-        msg = f"equation: unknown eGFR equation {equation!r}; expected one of: {known}"
-        raise DefinitionError(msg, field="equation", value=equation) from None
+def _equation(equation: object) -> EgfrEquation:
+    if isinstance(equation, EgfrEquation):
+        return equation
+    if isinstance(equation, str):
+        for member in EgfrEquation:
+            if member.value == equation:
+                return member
+    known = ", ".join(e.value for e in EgfrEquation)
+    shown = describe(equation)
+    msg = f"equation: unknown eGFR equation {shown}; expected one of: {known}"
+    raise DefinitionError(msg, field="equation", value=shown)
+
+
+def check_patient_visit(patient: object, visit: object) -> None:
+    """Check the types of *patient* and *visit* and that they belong together.
+
+    Raises
+    ------
+    InvalidValueError
+        *patient* is not a :class:`Patient`, *visit* is not a :class:`Visit`,
+        or the visit's ``participant_id`` is not the patient's ``id``.
+    """
+    if not isinstance(patient, Patient):
+        raise InvalidValueError(
+            field="patient", value=type(patient).__name__, expected="a Patient"
+        )
+    if not isinstance(visit, Visit):
+        raise InvalidValueError(
+            field="visit", value=type(visit).__name__, expected="a Visit"
+        )
+    if visit.participant_id != patient.id:
+        raise InvalidValueError(
+            field="visit.participant_id",
+            value=visit.participant_id,
+            participant=patient.id,
+            expected=(
+                f"the patient's id {patient.id!r} (the visit belongs to "
+                f"participant {visit.participant_id!r}, not to patient "
+                f"{patient.id!r})"
+            ),
+        )
 
 
 def egfr(
@@ -413,7 +448,10 @@ def egfr(
     DefinitionError
         Unknown equation id.
     InvalidValueError
-        ``strict=True`` and the age is outside the validated range.
+        ``strict=True`` and the age is outside the validated range (or
+        implausible, above 125 years); *patient* or *visit* of the wrong type;
+        the visit's ``participant_id`` differs from the patient's ``id``; the
+        arithmetic left float range.
     InvalidDateError
         Visit date before the birth date.
 
@@ -441,6 +479,8 @@ def egfr(
     >>> egfr(p, v, "ckd-epi-2021-cr-cys").reason
     'no cystatin_c result in the visit of 2009-05-01'
     """
+    check_patient_visit(patient, visit)
+    strict = as_bool("strict", strict)
     eq = _equation(equation)
     spec = _SPECS[eq]
     age = patient.age_years(visit.date)
@@ -481,6 +521,11 @@ def egfr(
             source=spec.source,
         )
     notes = [n for n in (spec.ages.note(spec.label, age),) if n]
+    if age > PLAUSIBLE_AGE_MAX_YEARS:
+        notes.append(
+            f"age {age:.2f} years is implausible (above {PLAUSIBLE_AGE_MAX_YEARS:g} "
+            "years); check the birth date"
+        )
     if eq is EgfrEquation.EKFC_CR and (
         EKFC_Q_PAEDIATRIC_MAX_AGE_YEARS <= age < EKFC_Q_PAEDIATRIC_MAX_AGE_YEARS + 1
     ):
@@ -490,15 +535,19 @@ def egfr(
             "whether the paediatric Q applies up to <= 25 or < 25 years is "
             f"unverified, and this value uses the {which} Q"
         )
-    value = spec.compute(
-        _Inputs(
-            values=inputs,
-            age_years=age,
-            female=female,
-            black=bool(black),
-            strict=strict,
+    try:
+        value = spec.compute(
+            _Inputs(
+                values=inputs,
+                age_years=age,
+                female=female,
+                black=bool(black),
+                strict=strict,
+            )
         )
-    )
+    except InvalidValueError as err:
+        # Same error, now naming the participant whose data it is.
+        raise type(err)(**{**err.fields, "participant": patient.id}) from None
     return EgfrResult(
         equation=eq.value,
         value=value,

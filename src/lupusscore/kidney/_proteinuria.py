@@ -15,8 +15,16 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import (
+    FloatArray,
+    MissingMode,
+    as_choice,
+    as_floats,
+    as_missing_mode,
+)
 from lupusscore.analytes import Analyte
-from lupusscore.kidney._common import FloatArray
+from lupusscore.errors import InvalidValueError
+from lupusscore.kidney._common import output
 from lupusscore.models import LabResult, Specimen, Visit
 from lupusscore.units import convert
 
@@ -35,14 +43,46 @@ UPCR_UNIT: Final = "g/g"
 PROTEIN_24H_UNIT: Final = "g/day"
 
 
+def _convert_present(
+    value: object, unit: str, target: str, analyte: Analyte, missing: object
+) -> float | FloatArray:
+    """Check *value* (finite, >= 0; missing per *missing*), convert the present."""
+    mode = as_missing_mode(missing)
+    if not isinstance(unit, str):
+        raise InvalidValueError(
+            field="unit",
+            value=repr(unit),
+            analyte=analyte.value,
+            expected="a unit string",
+        )
+    arr = as_floats(
+        "value",
+        value,
+        unit=unit,
+        nonnegative=True,
+        allow_missing=mode == "propagate",
+        analyte=analyte.value,
+    )
+    miss = np.isnan(arr)
+    out = np.full(arr.shape, np.nan)
+    out[~miss] = convert(arr[~miss], unit, target, analyte=analyte)
+    return output(out)
+
+
 @overload
-def upcr_g_g(value: float, unit: str) -> float: ...
+def upcr_g_g(value: float, unit: str, *, missing: MissingMode = ...) -> float: ...
 @overload
 def upcr_g_g(
-    value: npt.NDArray[np.floating] | list[float], unit: str
+    value: npt.NDArray[np.floating] | list[float],
+    unit: str,
+    *,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def upcr_g_g(
-    value: float | npt.NDArray[np.floating] | list[float], unit: str
+    value: float | npt.NDArray[np.floating] | list[float],
+    unit: str,
+    *,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Convert urine protein/creatinine ratio(s) to g/g.
 
@@ -53,6 +93,9 @@ def upcr_g_g(
     unit : str
         ``mg/mg``, ``g/g``, ``mg/g``, ``mg/mmol``, ``g/mmol`` (UCUM
         ``{creat}`` annotations accepted).
+    missing : {"raise", "propagate"}, default "raise"
+        A missing value (None, NaN, pandas NA) is an error naming its index,
+        or (``"propagate"``) NaN out for that element.
 
     Returns
     -------
@@ -64,24 +107,33 @@ def upcr_g_g(
     UnitError
         A unit that is not a protein/creatinine ratio.
     InvalidValueError
-        NaN, infinite or negative values.
+        Infinite or negative values, bools or strings, or (``missing="raise"``)
+        missing ones.
 
     Examples
     --------
     >>> round(upcr_g_g(500, "mg/g"), 3), round(upcr_g_g(50, "mg/mmol"), 3)
     (0.5, 0.442)
     """
-    return convert(value, unit, UPCR_UNIT, analyte=Analyte.UPCR)
+    return _convert_present(value, unit, UPCR_UNIT, Analyte.UPCR, missing)
 
 
-@overload
-def protein_24h_g_day(value: float, unit: str) -> float: ...
 @overload
 def protein_24h_g_day(
-    value: npt.NDArray[np.floating] | list[float], unit: str
+    value: float, unit: str, *, missing: MissingMode = ...
+) -> float: ...
+@overload
+def protein_24h_g_day(
+    value: npt.NDArray[np.floating] | list[float],
+    unit: str,
+    *,
+    missing: MissingMode = ...,
 ) -> FloatArray: ...
 def protein_24h_g_day(
-    value: float | npt.NDArray[np.floating] | list[float], unit: str
+    value: float | npt.NDArray[np.floating] | list[float],
+    unit: str,
+    *,
+    missing: MissingMode = "raise",
 ) -> float | FloatArray:
     """Convert 24-hour urine protein to g/day.
 
@@ -91,6 +143,8 @@ def protein_24h_g_day(
         Protein excreted per day, finite and >= 0.
     unit : str
         ``g/day``, ``mg/day``, ``g/24h``, ``mg/24h`` ...
+    missing : {"raise", "propagate"}, default "raise"
+        As in :func:`upcr_g_g`.
 
     Returns
     -------
@@ -102,14 +156,15 @@ def protein_24h_g_day(
     UnitError
         A unit that is not a mass per time.
     InvalidValueError
-        NaN, infinite or negative values.
+        Infinite or negative values, bools or strings, or (``missing="raise"``)
+        missing ones.
 
     Examples
     --------
     >>> round(protein_24h_g_day(750, "mg/24h"), 3)
     0.75
     """
-    return convert(value, unit, PROTEIN_24H_UNIT, analyte=Analyte.PROTEIN_24H)
+    return _convert_present(value, unit, PROTEIN_24H_UNIT, Analyte.PROTEIN_24H, missing)
 
 
 class ProteinuriaResult(BaseModel):
@@ -181,6 +236,13 @@ def proteinuria(
         UPCR in g/g with its specimen, 24-h protein in g/day, the source lab
         results, or not evaluable with the reason.
 
+    Raises
+    ------
+    InvalidValueError
+        *visit* is not a :class:`~lupusscore.models.Visit`, or *specimen* is
+        not a known specimen (e.g. ``"24h"``; the 24-h collection is
+        ``"urine_24h"``).
+
     Examples
     --------
     >>> from lupusscore import LabResult, Visit
@@ -201,7 +263,15 @@ def proteinuria(
     >>> round(r.value_g_g, 3), r.specimen
     (1.061, <Specimen.FIRST_MORNING_URINE: 'first_morning_urine'>)
     """
-    wanted = None if specimen is None else Specimen(specimen)
+    if not isinstance(visit, Visit):
+        raise InvalidValueError(
+            field="visit", value=type(visit).__name__, expected="a Visit"
+        )
+    wanted = (
+        None
+        if specimen is None
+        else Specimen(as_choice("specimen", specimen, Specimen))
+    )
     upcrs = [
         lab
         for lab in visit.labs_for(Analyte.UPCR)
