@@ -27,12 +27,13 @@ import math
 from collections.abc import Sequence
 from enum import StrEnum
 from statistics import NormalDist
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import as_choice, as_count, as_floats, as_flags
 from lupusscore.errors import InvalidValueError
 
 __all__ = [
@@ -72,25 +73,19 @@ class SurvivalCi(StrEnum):
     LINEAR = "linear"
 
 
-def _check_counts(successes: int, n: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise InvalidValueError(field="n", value=n, expected="an integer >= 0")
-    if (
-        isinstance(successes, bool)
-        or not isinstance(successes, int)
-        or not 0 <= successes <= n
-    ):
-        raise InvalidValueError(
-            field="successes", value=successes, expected=f"an integer from 0 to n={n}"
-        )
+def _check_counts(successes: object, n: object) -> tuple[int, int]:
+    """Check a success count and a number of trials (library errors only)."""
+    trials = as_count("n", n)
+    return as_count("successes", successes, maximum=trials), trials
 
 
 def _z(confidence: float) -> float:
-    if not 0.0 < confidence < 1.0:
+    level = float(as_floats("confidence", confidence))
+    if not 0.0 < level < 1.0:
         raise InvalidValueError(
             field="confidence", value=confidence, expected="a number in (0, 1)"
         )
-    return NormalDist().inv_cdf(0.5 + confidence / 2.0)
+    return NormalDist().inv_cdf(0.5 + level / 2.0)
 
 
 def wilson_interval(
@@ -122,7 +117,7 @@ def wilson_interval(
     >>> [round(x, 4) for x in wilson_interval(0, 10)]
     [0.0, 0.2775]
     """
-    _check_counts(successes, n)
+    successes, n = _check_counts(successes, n)
     if n == 0:
         raise InvalidValueError(field="n", value=n, expected="at least 1 trial")
     z = _z(confidence)
@@ -203,11 +198,11 @@ def clopper_pearson_interval(
     >>> [round(x, 4) for x in clopper_pearson_interval(0, 10)]
     [0.0, 0.3085]
     """
-    _check_counts(successes, n)
+    successes, n = _check_counts(successes, n)
     if n == 0:
         raise InvalidValueError(field="n", value=n, expected="at least 1 trial")
-    alpha = 1.0 - confidence
     _z(confidence)  # validates the level
+    alpha = 1.0 - confidence
     low = (
         0.0
         if successes == 0
@@ -262,8 +257,8 @@ def proportion(
     >>> proportion(0, 0).estimate is None
     True
     """
-    how = CiMethod(method)
-    _check_counts(successes, n)
+    how = cast(CiMethod, as_choice("method", method, CiMethod))
+    successes, n = _check_counts(successes, n)
     if n == 0:
         _z(confidence)
         return Proportion(
@@ -417,30 +412,26 @@ def kaplan_meier(
     >>> km.time, km.n_at_risk, km.survival
     ((2.0, 3.0), (4, 3), (0.75, 0.5))
     """
-    how = SurvivalCi(ci)
+    how = cast(SurvivalCi, as_choice("ci", ci, SurvivalCi))
     z = _z(confidence)
-    t = np.asarray(durations, dtype=np.float64).ravel()
-    raw = np.asarray(events, dtype=object).ravel()
-    if not all(
-        isinstance(x, bool | np.bool_)
-        or (isinstance(x, int | np.integer) and x in (0, 1))
-        for x in raw
-    ):
+    t = as_floats("durations", durations, nonnegative=True, unit="days").ravel()
+    try:
+        e = as_flags("events", events).ravel()
+    except InvalidValueError as err:
         raise InvalidValueError(
             field="events",
-            value=[x for x in raw.tolist() if not isinstance(x, bool)][:3],
-            expected="event flags True/False (or 1/0); a missing flag is not censoring",
-        )
-    e = raw.astype(np.bool_)
+            value=err.fields.get("value"),
+            index=err.fields.get("index"),
+            count=err.fields.get("count"),
+            expected=(
+                "event flags True/False (or 1/0); a missing flag is not censoring"
+            ),
+        ) from None
     if t.shape != e.shape:
         raise InvalidValueError(
             field="events",
             value=f"{e.size} values",
             expected=f"one event flag per duration ({t.size})",
-        )
-    if not np.all(np.isfinite(t) & (t >= 0)):
-        raise InvalidValueError(
-            field="durations", value=t.tolist(), expected="finite times >= 0"
         )
     times = np.unique(t[e])
     at_risk = np.array([int(np.sum(t >= u)) for u in times], dtype=np.int64)
@@ -519,11 +510,7 @@ def summarize(values: Sequence[float] | npt.ArrayLike) -> Summary:
     >>> summarize([]).mean is None
     True
     """
-    x = np.asarray(values, dtype=np.float64).ravel()
-    if not np.all(np.isfinite(x)):
-        raise InvalidValueError(
-            field="values", value=x.tolist(), expected="finite numbers"
-        )
+    x = as_floats("values", values).ravel()
     if x.size == 0:
         return Summary(
             n=0, mean=None, sd=None, median=None, q1=None, q3=None, min=None, max=None

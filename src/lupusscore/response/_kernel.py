@@ -17,7 +17,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore.errors import DefinitionError, InvalidValueError
+from lupusscore._checks import as_floats, as_tristate, broadcast
+from lupusscore.errors import DefinitionError
 from lupusscore.results import Comparator, Criterion, Status, snap
 
 __all__ = [
@@ -170,52 +171,6 @@ def criterion(
     )
 
 
-def _as_float_array(name: str, value: object, *, boolean: bool) -> Floats:
-    if value is None:
-        return np.asarray(np.nan)
-    if boolean:
-        return _flag_array(name, value)
-    if isinstance(value, bool | np.bool_) or (
-        isinstance(value, np.ndarray) and value.dtype == np.bool_
-    ):
-        raise InvalidValueError(
-            field=name, value=value, expected="a number, not a boolean"
-        )
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidValueError(
-            field=name, value=value, expected="a number, None, or an array of them"
-        ) from exc
-
-
-def _flag_array(name: str, value: object) -> Floats:
-    if isinstance(value, np.ndarray) and value.dtype == np.bool_:
-        return value.astype(np.float64)
-    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        ok = np.isnan(value) | (value == 0) | (value == 1)
-        if not np.all(ok):
-            raise InvalidValueError(
-                field=name,
-                value=float(value[~ok].flat[0]),
-                expected="True / False / None (or 1.0 / 0.0 / NaN)",
-            )
-        return value.astype(np.float64)
-    seq = np.asarray(value, dtype=object)
-    flat = [np.nan if v is None else _bool_code(name, v) for v in seq.reshape(-1)]
-    return np.asarray(flat, dtype=np.float64).reshape(seq.shape)
-
-
-def _bool_code(name: str, value: object) -> float:
-    if isinstance(value, bool | np.bool_):
-        return 1.0 if value else 0.0
-    if isinstance(value, float) and math.isnan(value):
-        return math.nan
-    raise InvalidValueError(
-        field=name, value=value, expected="True, False or None (not recorded)"
-    )
-
-
 def coerce_inputs(
     numeric: Mapping[str, object],
     flags: Mapping[str, object],
@@ -246,44 +201,31 @@ def coerce_inputs(
     Raises
     ------
     InvalidValueError
-        A negative or infinite number, a non-number, or shapes that do not
-        broadcast.
+        A negative or infinite number, a bool or string where a number is
+        meant, a flag that is not True / False / None, or shapes that do not
+        broadcast. For arrays the message names the first bad index and how
+        many elements are bad. None and NaN are missing (not evaluable), per
+        element.
     """
     arrays: dict[str, Floats] = {}
     batch = False
     for name, value in numeric.items():
-        arr = _as_float_array(name, value, boolean=False)
+        arr = as_floats(
+            name,
+            value,
+            unit=units.get(name),
+            nonnegative=True,
+            allow_missing=True,
+            integer=name in integer,
+        )
         batch = batch or arr.ndim > 0
-        bad = np.isinf(arr) | (arr < 0)
-        if np.any(bad):
-            raise InvalidValueError(
-                field=name,
-                value=float(arr[bad].flat[0]),
-                unit=units.get(name),
-                expected="a finite number >= 0 (None or NaN for missing)",
-            )
-        if name in integer:
-            frac = ~np.isnan(arr) & (arr != np.floor(arr))
-            if np.any(frac):
-                raise InvalidValueError(
-                    field=name,
-                    value=float(arr[frac].flat[0]),
-                    unit=units.get(name),
-                    expected="a whole number of days",
-                )
         arrays[name] = arr
     for name, value in flags.items():
-        arr = _as_float_array(name, value, boolean=True)
+        arr = as_tristate(name, value)
         batch = batch or arr.ndim > 0
         arrays[name] = arr
-    try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
-    except ValueError as exc:
-        shapes = {k: v.shape for k, v in arrays.items() if v.ndim}
-        raise InvalidValueError(
-            field="inputs",
-            value=shapes,
-            expected="array inputs whose shapes broadcast together",
-        ) from exc
-    out = {k: np.broadcast_to(v, shape) for k, v in arrays.items()}
+    names = list(arrays)
+    shaped = broadcast(**arrays)
+    shape = tuple(shaped[0].shape) if shaped else ()
+    out = {k: np.asarray(v, dtype=np.float64) for k, v in zip(names, shaped, strict=True)}
     return Inputs(shape=shape, values=out), batch
