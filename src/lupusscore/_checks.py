@@ -693,3 +693,34 @@ def check_plausible_age(
         OutsideValidatedRangeWarning,
         stacklevel=stacklevel,
     )
+
+
+# --- added for response / outcomes ---
+
+from lupusscore.errors import DuplicateResultError, LupusScoreError  # noqa: E402
+
+
+def conflicting_records(
+    what: str, when: object, detail: str, *, participant: str | None = None
+) -> DuplicateResultError:
+    """Build the error for two records of one date that disagree.
+
+    Records of one participant on one date (two visits, two assessments) must
+    agree; identical duplicates may be collapsed by the caller. Which one
+    "wins" must never depend on input order, so a conflict is an error (or,
+    where a function says so, not evaluable with this reason).
+
+    Examples
+    --------
+    >>> print(conflicting_records("visits", "2020-01-06", "UPCR differs"))
+    ... # doctest: +ELLIPSIS
+    visits: more than one on 2020-01-06 and they differ (UPCR differs); expected ...
+    """
+    who = f"participant {participant}: " if participant else ""
+    err = DuplicateResultError(analyte=what, when=when, specimen=None)
+    message = (
+        f"{who}{what}: more than one on {when!s} and they differ ({detail}); "
+        "expected one record per date, or identical duplicates"
+    )
+    LupusScoreError.__init__(err, message, **err.fields, participant=participant)
+    return err

@@ -29,10 +29,11 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import as_choice
 from lupusscore.activity import sledai_2k_visit
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
@@ -229,16 +230,6 @@ def _lab_value(analyte: Analyte) -> Callable[[_Derived, Visit], float | None]:
     return get
 
 
-def _check_definition(definition: str) -> None:
-    known = [str(getattr(d, "id", d)) for d in list_definitions()]
-    if definition not in known:
-        raise InvalidValueError(
-            field="definition",
-            value=definition,
-            expected="a renal response definition id: " + ", ".join(known),
-        )
-
-
 def build_outcome_table(
     trial: Trial,
     *,
@@ -279,10 +270,12 @@ def build_outcome_table(
     InvalidValueError
         Unknown definition or timepoint label, or a trial without schedule.
     """
-    _check_definition(definition)
+    definition = str(
+        as_choice("definition", definition, [d.id for d in list_definitions()])
+    )
     complete_tier = get_definition(definition).complete is not None
-    how = MissingPolicy(policy)
-    ci = CiMethod(ci_method)
+    how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
+    ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
     if not trial.schedule:
         raise InvalidValueError(
             field="schedule",
@@ -775,7 +768,7 @@ def render(table: OutcomeTable, fmt: ReportFormat | str = ReportFormat.TEXT) -> 
     :class:`OutcomeRow` with its fields as columns; text is a table per section
     with one column per arm.
     """
-    how = ReportFormat(fmt)
+    how = cast(ReportFormat, as_choice("fmt", fmt, ReportFormat))
     if how is ReportFormat.JSON:
         return table.model_dump_json(indent=2) + "\n"
     if how is ReportFormat.CSV:

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from typing import cast
+
 from pydantic import BaseModel, ConfigDict
+
+from lupusscore._checks import as_choice
 
 from lupusscore.models import Participant, Trial
 from lupusscore.outcomes._stats import (
@@ -70,7 +74,11 @@ def responder_proportion(
         status = (
             s
             if isinstance(s, Status)
-            else (Status.of(s) if s is None or isinstance(s, bool) else Status(s))
+            else (
+                Status.of(s)
+                if s is None or isinstance(s, bool)
+                else cast(Status, as_choice("statuses", s, Status))
+            )
         )
         if status is Status.MET:
             met += 1

@@ -11,7 +11,10 @@ Conventions (``docs/outcomes.md`` has the full text and a vignette per rule):
 - Only assessments after day 0 count (day 0 and earlier is baseline).
 - Unscheduled assessments are ignored unless ``use_unscheduled=True``, in which
   case they count exactly like scheduled ones.
-- Input order never matters: assessments are sorted by study day.
+- Input order never matters: assessments are sorted by study day. Two
+  assessments on one study day with the same status count once; with
+  different statuses they are a conflict, and the day is not evaluable with
+  the reason "conflicting assessments on day N" (never settled by order).
 - **Intercurrent events** (by default every :class:`~lupusscore.EventType`:
   death, dialysis, transplant, withdrawal, rescue therapy) on or before the
   timepoint make the participant a non-responder (composite strategy). Pass
@@ -27,10 +30,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Final
+from typing import Final, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import as_choice, describe
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
 from lupusscore.outcomes._windows import select_nearest
@@ -49,6 +53,7 @@ __all__ = [
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+_T = TypeVar("_T")
 
 
 class MissingPolicy(StrEnum):
@@ -152,20 +157,82 @@ class LongitudinalResult(BaseModel):
         return self.status is Status.MET
 
 
+def _policy(policy: object) -> MissingPolicy:
+    """Check a ``policy=`` argument (library error on anything else)."""
+    return cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
+
+
+def _checked(items: Iterable[object], kind: type[_T], name: str) -> list[_T]:
+    """Return *items* as a list, rejecting anything that is not a *kind*."""
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        raise InvalidValueError(
+            field=name,
+            value=describe(items),
+            expected=f"an iterable of {kind.__name__}",
+        )
+    out = list(items)
+    bad = [i for i, item in enumerate(out) if not isinstance(item, kind)]
+    if bad:
+        raise InvalidValueError(
+            field=name,
+            value=describe(out[bad[0]]),
+            expected=f"{kind.__name__} objects",
+            index=bad[0],
+            count=len(bad),
+        )
+    return out
+
+
 def _in_use(
     assessments: Iterable[Assessment], *, use_unscheduled: bool
 ) -> list[Assessment]:
+    """Assessments after day 0 in use, one per study day, sorted by day.
+
+    Identical statuses on one day collapse into one; different statuses on
+    one day (met and not met, or either and not evaluable) are a conflict that
+    input order must not settle: the day becomes one not-evaluable assessment
+    whose reason names the conflict.
+    """
     kept = [
-        a for a in assessments if a.day > 0 and (use_unscheduled or not a.unscheduled)
+        a
+        for a in _checked(assessments, Assessment, "assessments")
+        if a.day > 0 and (use_unscheduled or not a.unscheduled)
     ]
-    return sorted(kept, key=lambda a: (a.day, a.status.value, a.label or ""))
+    by_day: dict[int, list[Assessment]] = {}
+    for a in kept:
+        by_day.setdefault(a.day, []).append(a)
+    out: list[Assessment] = []
+    for day in sorted(by_day):
+        same = by_day[day]
+        statuses = sorted({a.status.value for a in same})
+        if len(statuses) == 1:
+            out.append(
+                min(same, key=lambda a: (a.label or "", a.reason or "", a.unscheduled))
+            )
+            continue
+        labels = sorted({a.label for a in same if a.label})
+        out.append(
+            Assessment(
+                day=day,
+                status=Status.NOT_EVALUABLE,
+                unscheduled=all(a.unscheduled for a in same),
+                label=" / ".join(labels) or None,
+                reason=f"conflicting assessments on day {day}: "
+                + ", ".join(statuses),
+            )
+        )
+    return out
 
 
 def _first_event(
     events: Iterable[DatedEvent], types: frozenset[EventType], until: int
 ) -> DatedEvent | None:
     hits = sorted(
-        (e for e in events if e.type in types and 0 < e.day <= until),
+        (
+            e
+            for e in _checked(events, DatedEvent, "events")
+            if e.type in types and 0 < e.day <= until
+        ),
         key=lambda e: (e.day, e.type.value),
     )
     return hits[0] if hits else None
@@ -252,7 +319,7 @@ def status_at(
     ... ).status
     <Status.NOT_MET: 'not_met'>
     """
-    how = MissingPolicy(policy)
+    how = _policy(policy)
     rule = f"status at {timepoint.label} ({how.value})"
     used = _in_use(assessments, use_unscheduled=use_unscheduled)
     chosen, imputed, why = _end_assessment(used, timepoint, how)
@@ -359,7 +426,7 @@ def achieve_and_maintain(
     >>> achieve_and_maintain(lost, by_day=365, through=m24).status
     <Status.NOT_MET: 'not_met'>
     """
-    how = MissingPolicy(policy)
+    how = _policy(policy)
     if not 1 <= by_day <= through.day:
         raise InvalidValueError(
             field="by_day",
@@ -500,7 +567,7 @@ def first_response(
         for a in _in_use(assessments, use_unscheduled=use_unscheduled)
         if until_day is None or a.day <= until_day
     ]
-    evs = list(events)
+    evs = _checked(events, DatedEvent, "events")
     horizon = until_day if until_day is not None else max([0, *(e.day for e in evs)])
     event = _first_event(evs, intercurrent, horizon)
     for a in used:
@@ -582,13 +649,13 @@ def confirmed_response(
     >>> r.day, r.end_day
     (91, 182)
     """
-    how = MissingPolicy(policy)
+    how = _policy(policy)
     if isinstance(min_days_apart, bool) or min_days_apart < 1:
         raise InvalidValueError(
             field="min_days_apart", value=min_days_apart, expected="an integer >= 1"
         )
     rule = f"response confirmed >= {min_days_apart} days later ({how.value})"
-    evs = list(events)
+    evs = _checked(events, DatedEvent, "events")
     used = [
         a
         for a in _in_use(assessments, use_unscheduled=use_unscheduled)

@@ -18,6 +18,10 @@ Conventions (``docs/outcomes.md``):
   unscheduled visits only with ``use_unscheduled=True``.
 - A visit with ``rescue_therapy=True`` is a rescue-therapy event on that day,
   in addition to the participant's recorded events.
+- Two visits on one study day that give the same value count once; different
+  values on one day are a :class:`~lupusscore.errors.DuplicateResultError`
+  (input order never picks one). A visit of another participant is an
+  :class:`~lupusscore.errors.InvalidValueError`.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
+from lupusscore._checks import conflicting_records, describe
 from lupusscore.analytes import Analyte, analyte_spec
-from lupusscore.errors import InvalidDateError
+from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.models import (
     DEFAULT_BASELINE_WINDOW_DAYS,
     EventType,
@@ -63,8 +68,32 @@ def _day0(participant: Participant) -> dt.date:
     return participant.day0
 
 
+def _own_visit(participant: Participant, visit: Visit) -> None:
+    """Reject a visit that is not one of *participant*'s (wrong type or id)."""
+    if not isinstance(participant, Participant):
+        raise InvalidValueError(
+            field="participant", value=describe(participant), expected="a Participant"
+        )
+    if not isinstance(visit, Visit):
+        raise InvalidValueError(
+            field="visit", value=describe(visit), expected="a Visit"
+        )
+    if visit.participant_id != participant.patient.id:
+        raise InvalidValueError(
+            field="visit.participant_id",
+            value=visit.participant_id,
+            expected=f"a visit of participant {participant.patient.id!r}",
+            participant=participant.patient.id,
+        )
+
+
 def visit_day(participant: Participant, visit: Visit) -> int:
     """Study day of *visit* for *participant* (needs ``participant.day0``).
+
+    Raises
+    ------
+    InvalidValueError
+        The visit belongs to another participant.
 
     Examples
     --------
@@ -77,6 +106,7 @@ def visit_day(participant: Participant, visit: Visit) -> int:
     >>> visit_day(p, p.visits[0])
     91
     """
+    _own_visit(participant, visit)
     return study_day(visit.date, _day0(participant))
 
 
@@ -136,14 +166,25 @@ def _candidates(
     last: int,
     use_unscheduled: bool,
 ) -> list[tuple[int, Visit, T]]:
-    out: list[tuple[int, Visit, T]] = []
+    found: dict[int, list[tuple[Visit, T]]] = {}
     for v in participant.visits:
         d = visit_day(participant, v)
         if not first <= d <= last or (v.unscheduled and not use_unscheduled):
             continue
         got = keep(v)
         if got is not None:
-            out.append((d, v, got))
+            found.setdefault(d, []).append((v, got))
+    out: list[tuple[int, Visit, T]] = []
+    for d in sorted(found):
+        same = found[d]
+        if any(got != same[0][1] for _, got in same[1:]):
+            raise conflicting_records(
+                "visits",
+                f"study day {d}",
+                f"{len(same)} visits give different values",
+                participant=participant.patient.id,
+            )
+        out.append((d, same[0][0], same[0][1]))
     return out
 
 

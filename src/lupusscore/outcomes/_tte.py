@@ -26,7 +26,12 @@ from pydantic import BaseModel, ConfigDict
 
 from lupusscore.analytes import Analyte
 from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, EventType, Participant
-from lupusscore.outcomes._longitudinal import Assessment, DatedEvent, _in_use
+from lupusscore.outcomes._longitudinal import (
+    Assessment,
+    DatedEvent,
+    _checked,
+    _in_use,
+)
 from lupusscore.outcomes._trial import (
     baseline_lab,
     last_contact_day,
@@ -151,7 +156,9 @@ def time_to_first(
         for a in _in_use(assessments, use_unscheduled=use_unscheduled)
         if a.status is not Status.NOT_EVALUABLE
     ]
-    evs = sorted(events, key=lambda e: (e.day, e.type.value))
+    evs = sorted(
+        _checked(events, DatedEvent, "events"), key=lambda e: (e.day, e.type.value)
+    )
     candidates: list[tuple[int, int, str]] = []  # (day, priority, reason)
     met = next((a for a in used if a.status is Status.MET), None)
     if met is not None:
