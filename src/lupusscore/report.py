@@ -33,7 +33,7 @@ from typing import Final, Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 
-from lupusscore._checks import as_choice
+from lupusscore._checks import as_choice, describe
 from lupusscore.activity import sledai_2k_visit
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
@@ -268,8 +268,22 @@ def build_outcome_table(
     Raises
     ------
     InvalidValueError
-        Unknown definition or timepoint label, or a trial without schedule.
+        Unknown definition, policy, CI method or timepoint label, a trial
+        without schedule, or a trial without participants.
     """
+    if not isinstance(trial, Trial):
+        raise InvalidValueError(
+            field="trial", value=describe(trial), expected="a Trial"
+        )
+    if not trial.participants:
+        raise InvalidValueError(
+            field="participants",
+            value=[],
+            expected=(
+                "at least one participant: the trial has none, so there is no "
+                "outcome to tabulate"
+            ),
+        )
     definition = str(
         as_choice("definition", definition, [d.id for d in list_definitions()])
     )
@@ -719,7 +733,11 @@ def _text(table: OutcomeTable) -> str:
         "imputation, in n; ne = not evaluable, excluded]; "
         "survival = KM estimate (95% CI); change = n mean (SD); median [Q1, Q3]."
     )
-    width = max(44, *(len(_cell(r)) for r in table.rows)) + 2
+    if not table.rows:
+        lines.append("")
+        lines.append("(no outcome rows: no participant has an evaluable outcome)")
+        return "\n".join(lines) + "\n"
+    width = max([44, *(len(_cell(r)) for r in table.rows)]) + 2
     label_w = 10
     keyed: dict[tuple[str, str, str | None], dict[str, OutcomeRow]] = {}
     for r in table.rows:
@@ -768,6 +786,10 @@ def render(table: OutcomeTable, fmt: ReportFormat | str = ReportFormat.TEXT) -> 
     :class:`OutcomeRow` with its fields as columns; text is a table per section
     with one column per arm.
     """
+    if not isinstance(table, OutcomeTable):
+        raise InvalidValueError(
+            field="table", value=describe(table), expected="an OutcomeTable"
+        )
     how = cast(ReportFormat, as_choice("fmt", fmt, ReportFormat))
     if how is ReportFormat.JSON:
         return table.model_dump_json(indent=2) + "\n"

@@ -79,6 +79,13 @@ def _check_counts(successes: object, n: object) -> tuple[int, int]:
     return as_count("successes", successes, maximum=trials), trials
 
 
+def _is_empty(value: object) -> bool:
+    """True for an empty list, tuple or array (no flags to check)."""
+    if isinstance(value, np.ndarray):
+        return value.size == 0
+    return isinstance(value, list | tuple) and len(value) == 0
+
+
 def _z(confidence: float) -> float:
     level = float(as_floats("confidence", confidence))
     if not 0.0 < level < 1.0:
@@ -416,7 +423,11 @@ def kaplan_meier(
     z = _z(confidence)
     t = as_floats("durations", durations, nonnegative=True, unit="days").ravel()
     try:
-        e = as_flags("events", events).ravel()
+        e = (
+            np.zeros(0, dtype=np.bool_)
+            if _is_empty(events)
+            else as_flags("events", events).ravel()
+        )
     except InvalidValueError as err:
         raise InvalidValueError(
             field="events",

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lupusscore._checks import describe
 from lupusscore.errors import DefinitionError
 from lupusscore.response._kernel import (
     ABOVE,
@@ -825,10 +826,11 @@ def get_flare_definition(definition_id: str) -> RenalFlareDefinition:
     >>> get_flare_definition("kdigo-2012").rules[0].grade
     'severe'
     """
-    found = _FLARES.get(definition_id)
+    given: object = definition_id  # runtime guard for untyped callers
+    found = _FLARES.get(given) if isinstance(given, str) else None
     if found is None:
         msg = (
-            f"unknown renal flare definition {definition_id!r}; shipped: "
+            f"unknown renal flare definition {describe(given)}; shipped: "
             f"{', '.join(_FLARES)}"
         )
         raise DefinitionError(msg, definition=definition_id, field="definition")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from lupusscore._checks import describe
 from lupusscore.errors import DefinitionError
 from lupusscore.response._definition import Parameter, RenalResponseDefinition, Tier
 from lupusscore.response._parts import (
@@ -881,6 +882,13 @@ def get_definition(definition_id: str, **parameters: float) -> RenalResponseDefi
     ...
     lupusscore.errors.DefinitionError: kdigo-2024: parameter egfr_tolerance: got 0.2 ...
     """
+    given: object = definition_id  # runtime guard for untyped callers
+    if not isinstance(given, str) or given not in _BY_ID:
+        known = ", ".join(_BY_ID)
+        msg = (
+            f"unknown renal response definition {describe(given)}; shipped: {known}"
+        )
+        raise DefinitionError(msg, definition=describe(given), field="definition")
     try:
         return _get(definition_id, tuple(sorted(parameters.items())))
     except TypeError:
