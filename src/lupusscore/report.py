@@ -81,7 +81,7 @@ DEFAULT_DEFINITION: Final = "kdigo-2024"
 DEFAULT_ACHIEVE_BY: Final = "month 12"
 DEFAULT_MAINTAIN_THROUGH: Final = "month 24"
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class ReportFormat(StrEnum):

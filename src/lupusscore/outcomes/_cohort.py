@@ -49,7 +49,7 @@ class ResponderCount(BaseModel):
         Participants left out of the denominator.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     proportion: Proportion
     not_evaluable: int

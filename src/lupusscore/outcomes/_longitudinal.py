@@ -52,7 +52,7 @@ __all__ = [
     "status_at",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 _T = TypeVar("_T")
 
 
@@ -217,8 +217,7 @@ def _in_use(
                 status=Status.NOT_EVALUABLE,
                 unscheduled=all(a.unscheduled for a in same),
                 label=" / ".join(labels) or None,
-                reason=f"conflicting assessments on day {day}: "
-                + ", ".join(statuses),
+                reason=f"conflicting assessments on day {day}: " + ", ".join(statuses),
             )
         )
     return out

@@ -56,7 +56,7 @@ DEFAULT_CONFIDENCE: Final = 0.95
 _BISECTION_TOL: Final = 1e-13
 _BISECTION_MAX_ITER: Final = 200
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class CiMethod(StrEnum):
@@ -342,7 +342,9 @@ class KaplanMeier(BaseModel):
 
         Returns a point with ``survival=None`` when *t* lies beyond the last
         observed time (the curve is not estimated there). ``n_at_risk`` counts
-        subjects whose time is >= *t*.
+        subjects whose time is >= *t*. *t* must be a finite number: a missing
+        (NaN) time is an :class:`~lupusscore.errors.InvalidValueError`, never
+        read as the end of the curve.
 
         Examples
         --------
@@ -352,6 +354,7 @@ class KaplanMeier(BaseModel):
         >>> km.at(4).n_at_risk
         1
         """
+        t = float(as_floats("t", t, unit="days"))
         follow = np.asarray(self.follow_up, dtype=np.float64)
         at_risk = int(follow.size - np.searchsorted(follow, t, side="left"))
         if self.n == 0 or t > self.last_time:

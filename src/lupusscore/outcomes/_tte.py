@@ -66,7 +66,7 @@ ESKD_EVENTS: Final[frozenset[EventType]] = frozenset(
 #: outcome, lupusscore clinical reference section 4.2).
 CREATININE_DOUBLING_FACTOR: Final = 2.0
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class TimeToEvent(BaseModel):

@@ -32,7 +32,7 @@ __all__ = [
     "validation_message",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class Parameter(BaseModel):

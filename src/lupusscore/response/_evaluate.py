@@ -21,6 +21,7 @@ from lupusscore.response._kernel import (
     Inputs,
     PartEval,
     all_codes,
+    batch_index,
     coerce_inputs,
     status_of,
 )
@@ -91,7 +92,7 @@ class TierResult(BaseModel):
         Why.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     tier: Literal["complete", "partial"]
     label: str
@@ -139,7 +140,7 @@ class RenalResponseResult(BaseModel):
     (<ResponseCategory.COMPLETE: 'complete'>, <Status.MET: 'met'>)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     category: ResponseCategory
     definition_id: str
@@ -217,8 +218,7 @@ class RenalResponseBatch:
 
     def result(self, index: int | tuple[int, ...]) -> RenalResponseResult:
         """Return the explained result of one element (flat or N-d index)."""
-        idx = np.unravel_index(index, self.shape) if isinstance(index, int) else index
-        return self._build(tuple(int(i) for i in idx))
+        return self._build(batch_index(index, self.shape))
 
     def __iter__(self) -> Iterator[RenalResponseResult]:
         """Explained results in C (row-major) order."""
@@ -228,6 +228,34 @@ class RenalResponseBatch:
     def counts(self) -> dict[ResponseCategory, int]:
         """Count the elements in each category."""
         return {c: int(np.sum(self.category == c.value)) for c in ResponseCategory}
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when of one definition with equal categories and results."""
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return (
+            self.definition_id == other.definition_id
+            and self.definition_version == other.definition_version
+            and all(
+                a.shape == b.shape and bool(np.all(a == b))
+                for a, b in zip((self.category,), (other.category,), strict=True)
+            )
+            and list(self) == list(other)
+        )
+
+    def __hash__(self) -> int:
+        """Hash of the definition and the categories."""
+        return hash(
+            (self.definition_id, self.definition_version, self.shape)
+            + tuple(self.category.reshape(-1).tolist())
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle support (the explained results are rebuilt on load)."""
+        return (
+            type(self),
+            (self.category, self.definition_id, self.definition_version, self._build),
+        )
 
 
 def _evaluate_tier(
@@ -287,6 +315,10 @@ class _Run:
         self.category = _categories(
             codes.get("complete"), codes.get("partial"), inp.shape
         )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle as the definition and inputs; the arrays are re-evaluated."""
+        return (_Run, (self.definition, self.inp))
 
     def labels(self) -> npt.NDArray[np.str_]:
         names = np.array([c.value for c in _CATEGORY_CODES])

@@ -38,6 +38,7 @@ from lupusscore.response._kernel import (
     PartEval,
     all_codes,
     any_codes,
+    batch_index,
     check_direction,
     coerce_inputs,
     criterion,
@@ -59,7 +60,7 @@ __all__ = [
     "list_flare_definitions",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 _PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 _PERCENT: Final = 100.0
 
@@ -485,13 +486,50 @@ class RenalFlareBatch:
 
     def result(self, index: int | tuple[int, ...]) -> RenalFlareResult:
         """Return the explained result of one element."""
-        idx = np.unravel_index(index, self.shape) if isinstance(index, int) else index
-        return self._build(tuple(int(i) for i in idx))
+        return self._build(batch_index(index, self.shape))
 
     def __iter__(self) -> Iterator[RenalFlareResult]:
         """Explained results in C order."""
         for i in range(len(self)):
             yield self.result(i)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when of one definition with equal categories and results."""
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return (
+            self.definition_id == other.definition_id
+            and self.definition_version == other.definition_version
+            and all(
+                a.shape == b.shape and bool(np.all(a == b))
+                for a, b in zip(
+                    (self.category, self.flare),
+                    (other.category, other.flare),
+                    strict=True,
+                )
+            )
+            and list(self) == list(other)
+        )
+
+    def __hash__(self) -> int:
+        """Hash of the definition and the categories."""
+        return hash(
+            (self.definition_id, self.definition_version, self.shape)
+            + tuple(self.category.reshape(-1).tolist())
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle support (the explained results are rebuilt on load)."""
+        return (
+            type(self),
+            (
+                self.category,
+                self.flare,
+                self.definition_id,
+                self.definition_version,
+                self._build,
+            ),
+        )
 
 
 # --- Shipped flare definitions -------------------------------------------------
@@ -896,6 +934,10 @@ class _FlareRun:
         else:
             self.outside = np.zeros(inp.shape, dtype=np.bool_)
         self.cat = cat
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle as the definition and inputs; the arrays are re-evaluated."""
+        return (_FlareRun, (self.d, self.inp))
 
     def category(self, i: Index) -> FlareCategory:
         k = int(self.cat[i])

@@ -17,8 +17,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore._checks import as_floats, as_tristate, broadcast
-from lupusscore.errors import DefinitionError
+from lupusscore._checks import as_count, as_floats, as_tristate, broadcast, describe
+from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.results import Comparator, Criterion, Status, snap
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "PartEval",
     "all_codes",
     "any_codes",
+    "batch_index",
     "check_direction",
     "coerce_inputs",
     "fmt",
@@ -169,6 +170,34 @@ def criterion(
         reason=reason,
         source=source,
     )
+
+
+def batch_index(index: object, shape: tuple[int, ...]) -> Index:
+    """Check an element index of a batch: a flat int or an N-d tuple of ints.
+
+    Negative indices count from the end, as in numpy; anything else (out of
+    range, wrong length, a bool, a float) is an :class:`InvalidValueError`.
+    """
+    size = math.prod(shape)
+    expected = (
+        f"a flat index from 0 to {size - 1} or a tuple of {len(shape)} "
+        f"integer(s) within shape {shape}"
+    )
+    items = index if isinstance(index, tuple) else None
+    try:
+        if items is None:
+            flat = as_count("index", index, minimum=-size, maximum=size - 1)
+            return tuple(int(i) for i in np.unravel_index(flat % size, shape))
+        if len(items) != len(shape):
+            raise ValueError
+        return tuple(
+            as_count("index", i, minimum=-n, maximum=n - 1) % n
+            for i, n in zip(items, shape, strict=True)
+        )
+    except (InvalidValueError, ValueError):
+        raise InvalidValueError(
+            field="index", value=describe(index), expected=expected
+        ) from None
 
 
 def coerce_inputs(
