@@ -724,3 +724,27 @@ def conflicting_records(
     )
     LupusScoreError.__init__(err, message, **err.fields, participant=participant)
     return err
+
+
+def elementwise(value: object) -> object:
+    """Return a list or tuple as an object array, so each element is checked.
+
+    ``np.asarray([0.3, True])`` is ``[0.3, 1.0]``: numpy casts a bool inside a
+    list before :func:`as_floats` can see it. Passing
+    ``as_floats(name, elementwise(value))`` keeps every element as given, so a
+    bool or string inside a list is rejected with its index. Other values are
+    returned unchanged.
+
+    Examples
+    --------
+    >>> as_floats("x", elementwise([0.3, True]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    lupusscore.errors.InvalidValueError: x: got True at index 1; 1 element(s) bad; ...
+    """
+    if not isinstance(value, list | tuple):
+        return value
+    try:
+        return np.asarray(value, dtype=object)
+    except ValueError:  # ragged nesting: let as_floats report it
+        return value

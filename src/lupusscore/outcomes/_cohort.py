@@ -10,13 +10,11 @@ serology without a baseline) are left out of the denominator and counted in
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-
 from typing import cast
 
 from pydantic import BaseModel, ConfigDict
 
 from lupusscore._checks import as_choice
-
 from lupusscore.models import Participant, Trial
 from lupusscore.outcomes._stats import (
     DEFAULT_CONFIDENCE,

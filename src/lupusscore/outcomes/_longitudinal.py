@@ -180,7 +180,7 @@ def _checked(items: Iterable[object], kind: type[_T], name: str) -> list[_T]:
             index=bad[0],
             count=len(bad),
         )
-    return out
+    return cast(list[_T], out)
 
 
 def _in_use(

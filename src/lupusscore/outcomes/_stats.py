@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from lupusscore._checks import as_choice, as_count, as_floats, as_flags
+from lupusscore._checks import as_choice, as_count, as_flags, as_floats, elementwise
 from lupusscore.errors import InvalidValueError
 
 __all__ = [
@@ -80,7 +80,7 @@ def _check_counts(successes: object, n: object) -> tuple[int, int]:
 
 
 def _is_empty(value: object) -> bool:
-    """True for an empty list, tuple or array (no flags to check)."""
+    """Tell whether *value* is an empty list, tuple or array (no flags to check)."""
     if isinstance(value, np.ndarray):
         return value.size == 0
     return isinstance(value, list | tuple) and len(value) == 0
@@ -424,7 +424,9 @@ def kaplan_meier(
     """
     how = cast(SurvivalCi, as_choice("ci", ci, SurvivalCi))
     z = _z(confidence)
-    t = as_floats("durations", durations, nonnegative=True, unit="days").ravel()
+    t = as_floats(
+        "durations", elementwise(durations), nonnegative=True, unit="days"
+    ).ravel()
     try:
         e = (
             np.zeros(0, dtype=np.bool_)
@@ -524,7 +526,7 @@ def summarize(values: Sequence[float] | npt.ArrayLike) -> Summary:
     >>> summarize([]).mean is None
     True
     """
-    x = as_floats("values", values).ravel()
+    x = as_floats("values", elementwise(values)).ravel()
     if x.size == 0:
         return Summary(
             n=0, mean=None, sd=None, median=None, q1=None, q3=None, min=None, max=None

@@ -178,12 +178,13 @@ def _candidates(
     for d in sorted(found):
         same = found[d]
         if any(got != same[0][1] for _, got in same[1:]):
-            raise conflicting_records(
+            err = conflicting_records(
                 "visits",
                 f"study day {d}",
                 f"{len(same)} visits give different values",
                 participant=participant.patient.id,
             )
+            raise err
         out.append((d, same[0][0], same[0][1]))
     return out
 

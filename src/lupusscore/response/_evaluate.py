@@ -245,10 +245,8 @@ class RenalResponseBatch:
 
     def __hash__(self) -> int:
         """Hash of the definition and the categories."""
-        return hash(
-            (self.definition_id, self.definition_version, self.shape)
-            + tuple(self.category.reshape(-1).tolist())
-        )
+        cells = self.category.reshape(-1).tolist()
+        return hash((self.definition_id, self.definition_version, self.shape, *cells))
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle support (the explained results are rebuilt on load)."""

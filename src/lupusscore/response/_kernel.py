@@ -17,7 +17,14 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore._checks import as_count, as_floats, as_tristate, broadcast, describe
+from lupusscore._checks import (
+    as_count,
+    as_floats,
+    as_tristate,
+    broadcast,
+    describe,
+    elementwise,
+)
 from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.results import Comparator, Criterion, Status, snap
 
@@ -241,7 +248,7 @@ def coerce_inputs(
     for name, value in numeric.items():
         arr = as_floats(
             name,
-            value,
+            elementwise(value),
             unit=units.get(name),
             nonnegative=True,
             allow_missing=True,
@@ -250,11 +257,13 @@ def coerce_inputs(
         batch = batch or arr.ndim > 0
         arrays[name] = arr
     for name, value in flags.items():
-        arr = as_tristate(name, value)
+        arr = as_tristate(name, elementwise(value))
         batch = batch or arr.ndim > 0
         arrays[name] = arr
     names = list(arrays)
     shaped = broadcast(**arrays)
     shape = tuple(shaped[0].shape) if shaped else ()
-    out = {k: np.asarray(v, dtype=np.float64) for k, v in zip(names, shaped, strict=True)}
+    out = {
+        k: np.asarray(v, dtype=np.float64) for k, v in zip(names, shaped, strict=True)
+    }
     return Inputs(shape=shape, values=out), batch

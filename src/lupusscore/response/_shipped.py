@@ -885,9 +885,7 @@ def get_definition(definition_id: str, **parameters: float) -> RenalResponseDefi
     given: object = definition_id  # runtime guard for untyped callers
     if not isinstance(given, str) or given not in _BY_ID:
         known = ", ".join(_BY_ID)
-        msg = (
-            f"unknown renal response definition {describe(given)}; shipped: {known}"
-        )
+        msg = f"unknown renal response definition {describe(given)}; shipped: {known}"
         raise DefinitionError(msg, definition=describe(given), field="definition")
     try:
         return _get(definition_id, tuple(sorted(parameters.items())))

@@ -383,12 +383,13 @@ def _one_per_date(patient: object, visits: object) -> list[Visit]:
     for day in sorted(by_date):
         same = by_date[day]
         if any(v != same[0] for v in same[1:]):
-            raise conflicting_records(
+            err = conflicting_records(
                 "visits",
                 day,
                 f"{len(same)} visits with different contents",
                 participant=patient.id,
             )
+            raise err
         ordered.append(same[0])
     return ordered
 
