@@ -33,7 +33,14 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
-from lupusscore._checks import as_choice, as_count, as_flags, as_floats, elementwise
+from lupusscore._checks import (
+    as_choice,
+    as_count,
+    as_flags,
+    as_floats,
+    describe,
+    elementwise,
+)
 from lupusscore.errors import InvalidValueError
 
 __all__ = [
@@ -86,8 +93,18 @@ def _is_empty(value: object) -> bool:
     return isinstance(value, list | tuple) and len(value) == 0
 
 
+def _scalar(name: str, value: object, *, unit: str | None = None) -> float:
+    """Check one finite number (not an array, bool or string)."""
+    arr = as_floats(name, value, unit=unit)
+    if arr.ndim != 0:
+        raise InvalidValueError(
+            field=name, value=describe(value), unit=unit, expected="a single number"
+        )
+    return float(arr)
+
+
 def _z(confidence: float) -> float:
-    level = float(as_floats("confidence", confidence))
+    level = _scalar("confidence", confidence)
     if not 0.0 < level < 1.0:
         raise InvalidValueError(
             field="confidence", value=confidence, expected="a number in (0, 1)"
@@ -354,7 +371,7 @@ class KaplanMeier(BaseModel):
         >>> km.at(4).n_at_risk
         1
         """
-        t = float(as_floats("t", t, unit="days"))
+        t = _scalar("t", t, unit="days")
         follow = np.asarray(self.follow_up, dtype=np.float64)
         at_risk = int(follow.size - np.searchsorted(follow, t, side="left"))
         if self.n == 0 or t > self.last_time:
