@@ -59,6 +59,7 @@ from lupusscore.outcomes import (
     time_to_eskd,
     value_at,
 )
+from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._renal import renal_response_assessments, visit_egfr
 from lupusscore.response import get_definition, list_definitions
 from lupusscore.results import Status
@@ -287,6 +288,9 @@ def build_outcome_table(
     definition = str(
         as_choice("definition", definition, [d.id for d in list_definitions()])
     )
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
+    if progress is not None:
+        check_callable("progress", progress)
     complete_tier = get_definition(definition).complete is not None
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
@@ -296,6 +300,17 @@ def build_outcome_table(
             value=[],
             expected="at least one scheduled timepoint in the trial file",
         )
+    for name, label in (
+        ("achieve_by", achieve_by),
+        ("maintain_through", maintain_through),
+    ):
+        if not isinstance(label, str):
+            raise InvalidValueError(
+                field=name,
+                value=describe(label),
+                expected="a timepoint label of the trial's schedule: "
+                + ", ".join(repr(tp.label) for tp in trial.schedule),
+            )
     by_tp = trial.timepoint(achieve_by)
     end_tp = trial.timepoint(maintain_through)
     if by_tp.day > end_tp.day:

@@ -30,13 +30,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Final, TypeVar, cast
+from typing import Final, cast
 
 from pydantic import BaseModel, ConfigDict
 
-from lupusscore._checks import as_choice, describe
+from lupusscore._checks import as_choice
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
+from lupusscore.outcomes._args import (
+    Day,
+    Switch,
+    check_day,
+    check_event_types,
+    check_switch,
+    check_timepoint,
+    checked,
+)
 from lupusscore.outcomes._windows import select_nearest
 from lupusscore.results import Status
 
@@ -53,7 +62,6 @@ __all__ = [
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-_T = TypeVar("_T")
 
 
 class MissingPolicy(StrEnum):
@@ -104,9 +112,9 @@ class Assessment(BaseModel):
 
     model_config = _FROZEN
 
-    day: int
+    day: Day
     status: Status
-    unscheduled: bool = False
+    unscheduled: Switch = False
     label: str | None = None
     reason: str | None = None
 
@@ -116,7 +124,7 @@ class DatedEvent(BaseModel):
 
     model_config = _FROZEN
 
-    day: int
+    day: Day
     type: EventType
 
 
@@ -162,27 +170,6 @@ def _policy(policy: object) -> MissingPolicy:
     return cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
 
 
-def _checked(items: Iterable[object], kind: type[_T], name: str) -> list[_T]:
-    """Return *items* as a list, rejecting anything that is not a *kind*."""
-    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        raise InvalidValueError(
-            field=name,
-            value=describe(items),
-            expected=f"an iterable of {kind.__name__}",
-        )
-    out = list(items)
-    bad = [i for i, item in enumerate(out) if not isinstance(item, kind)]
-    if bad:
-        raise InvalidValueError(
-            field=name,
-            value=describe(out[bad[0]]),
-            expected=f"{kind.__name__} objects",
-            index=bad[0],
-            count=len(bad),
-        )
-    return cast(list[_T], out)
-
-
 def _in_use(
     assessments: Iterable[Assessment], *, use_unscheduled: bool
 ) -> list[Assessment]:
@@ -195,7 +182,7 @@ def _in_use(
     """
     kept = [
         a
-        for a in _checked(assessments, Assessment, "assessments")
+        for a in checked(assessments, Assessment, "assessments")
         if a.day > 0 and (use_unscheduled or not a.unscheduled)
     ]
     by_day: dict[int, list[Assessment]] = {}
@@ -229,7 +216,7 @@ def _first_event(
     hits = sorted(
         (
             e
-            for e in _checked(events, DatedEvent, "events")
+            for e in checked(events, DatedEvent, "events")
             if e.type in types and 0 < e.day <= until
         ),
         key=lambda e: (e.day, e.type.value),
@@ -319,6 +306,9 @@ def status_at(
     <Status.NOT_MET: 'not_met'>
     """
     how = _policy(policy)
+    timepoint = check_timepoint("timepoint", timepoint)
+    intercurrent = check_event_types("intercurrent", intercurrent)
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     rule = f"status at {timepoint.label} ({how.value})"
     used = _in_use(assessments, use_unscheduled=use_unscheduled)
     chosen, imputed, why = _end_assessment(used, timepoint, how)
@@ -426,6 +416,10 @@ def achieve_and_maintain(
     <Status.NOT_MET: 'not_met'>
     """
     how = _policy(policy)
+    through = check_timepoint("through", through)
+    by_day = check_day("by_day", by_day)
+    intercurrent = check_event_types("intercurrent", intercurrent)
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     if not 1 <= by_day <= through.day:
         raise InvalidValueError(
             field="by_day",
@@ -560,13 +554,17 @@ def first_response(
     >>> first_response(visits, events=[DatedEvent(day=120, type="withdrawal")]).status
     <Status.NOT_MET: 'not_met'>
     """
+    if until_day is not None:
+        until_day = check_day("until_day", until_day)
+    intercurrent = check_event_types("intercurrent", intercurrent)
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     rule = "first response" + (f" by day {until_day}" if until_day is not None else "")
     used = [
         a
         for a in _in_use(assessments, use_unscheduled=use_unscheduled)
         if until_day is None or a.day <= until_day
     ]
-    evs = _checked(events, DatedEvent, "events")
+    evs = checked(events, DatedEvent, "events")
     horizon = until_day if until_day is not None else max([0, *(e.day for e in evs)])
     event = _first_event(evs, intercurrent, horizon)
     for a in used:
@@ -649,12 +647,13 @@ def confirmed_response(
     (91, 182)
     """
     how = _policy(policy)
-    if isinstance(min_days_apart, bool) or min_days_apart < 1:
-        raise InvalidValueError(
-            field="min_days_apart", value=min_days_apart, expected="an integer >= 1"
-        )
+    min_days_apart = check_day("min_days_apart", min_days_apart, minimum=1)
+    if until_day is not None:
+        until_day = check_day("until_day", until_day)
+    intercurrent = check_event_types("intercurrent", intercurrent)
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     rule = f"response confirmed >= {min_days_apart} days later ({how.value})"
-    evs = _checked(events, DatedEvent, "events")
+    evs = checked(events, DatedEvent, "events")
     used = [
         a
         for a in _in_use(assessments, use_unscheduled=use_unscheduled)

@@ -88,9 +88,12 @@ def _check_counts(successes: object, n: object) -> tuple[int, int]:
 
 def _is_empty(value: object) -> bool:
     """Tell whether *value* is an empty list, tuple or array (no flags to check)."""
-    if isinstance(value, np.ndarray):
-        return value.size == 0
-    return isinstance(value, list | tuple) and len(value) == 0
+    if not isinstance(value, np.ndarray | list | tuple):
+        return False
+    try:
+        return bool(np.size(value) == 0)
+    except ValueError:  # ragged nesting: not empty, as_flags reports it
+        return False
 
 
 def _scalar(name: str, value: object, *, unit: str | None = None) -> float:

@@ -41,6 +41,13 @@ from lupusscore.models import (
     Timepoint,
     Visit,
 )
+from lupusscore.outcomes._args import (
+    check_callable,
+    check_day,
+    check_participant,
+    check_switch,
+    check_timepoint,
+)
 from lupusscore.outcomes._longitudinal import DatedEvent
 from lupusscore.outcomes._windows import select_nearest, study_day
 
@@ -59,6 +66,7 @@ T = TypeVar("T")
 
 
 def _day0(participant: Participant) -> dt.date:
+    participant = check_participant(participant)
     if participant.day0 is None:
         raise InvalidDateError(
             field="day0",
@@ -70,10 +78,7 @@ def _day0(participant: Participant) -> dt.date:
 
 def _own_visit(participant: Participant, visit: Visit) -> None:
     """Reject a visit that is not one of *participant*'s (wrong type or id)."""
-    if not isinstance(participant, Participant):
-        raise InvalidValueError(
-            field="participant", value=describe(participant), expected="a Participant"
-        )
+    check_participant(participant)
     if not isinstance(visit, Visit):
         raise InvalidValueError(
             field="visit", value=describe(visit), expected="a Visit"
@@ -153,6 +158,7 @@ def last_contact_day(participant: Participant) -> int:
     >>> last_contact_day(p)
     31
     """
+    participant = check_participant(participant)
     days = [visit_day(participant, v) for v in participant.visits]
     days += [e.day for e in participant_events(participant)]
     return max([0, *days])
@@ -166,6 +172,7 @@ def _candidates(
     last: int,
     use_unscheduled: bool,
 ) -> list[tuple[int, Visit, T]]:
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     found: dict[int, list[tuple[Visit, T]]] = {}
     for v in participant.visits:
         d = visit_day(participant, v)
@@ -196,6 +203,7 @@ def baseline_visit(
     use_unscheduled: bool = True,
 ) -> Visit | None:
     """Latest visit on study days ``-window_days`` to 0, or None."""
+    window_days = check_day("window_days", window_days, minimum=0)
     found = _candidates(
         participant,
         lambda v: v,
@@ -241,6 +249,7 @@ def baseline_lab(
     0.6
     """
     a = analyte_spec(analyte).analyte
+    window_days = check_day("window_days", window_days, minimum=0)
     found = _candidates(
         participant,
         lambda v: v.latest(a),
@@ -286,6 +295,7 @@ def lab_at(
     (96, 0.8)
     """
     a = analyte_spec(analyte).analyte
+    timepoint = check_timepoint("timepoint", timepoint)
     found = _candidates(
         participant,
         lambda v: v.latest(a),
@@ -309,6 +319,8 @@ def value_at(
     *measure* maps a visit to a number, or None where it cannot be computed
     (e.g. an eGFR without a creatinine).
     """
+    timepoint = check_timepoint("timepoint", timepoint)
+    measure = check_callable("measure", measure)  # type: ignore[assignment]
     found = _candidates(
         participant,
         measure,
@@ -330,6 +342,8 @@ def baseline_value(
 
     Returns the visit and the value, or None (no baseline).
     """
+    measure = check_callable("measure", measure)  # type: ignore[assignment]
+    window_days = check_day("window_days", window_days, minimum=0)
     found = _candidates(
         participant, measure, first=-window_days, last=0, use_unscheduled=True
     )

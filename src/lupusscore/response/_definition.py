@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -369,9 +370,19 @@ def load_definition(
 def _read(source: str | Path) -> tuple[str, str]:
     if isinstance(source, str) and source.lstrip().startswith("{"):
         return source, "JSON text"
+    given: object = source  # runtime guard for untyped callers
+    if not isinstance(given, str | PathLike):
+        msg = (
+            "definition source: expected JSON text, a path or a mapping, got "
+            f"{type(given).__name__}"
+        )
+        raise DefinitionError(msg, field="source", value=repr(given)[:80])
     path = Path(source)
     try:
         return path.read_text(encoding="utf-8"), str(path)
     except OSError as exc:
         msg = f"{path}: cannot read the definition file ({exc.strerror})"
+        raise DefinitionError(msg, field="path", origin=str(path)) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        msg = f"{path}: cannot read the definition file ({exc})"
         raise DefinitionError(msg, field="path", origin=str(path)) from None

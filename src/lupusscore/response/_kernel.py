@@ -112,12 +112,15 @@ def decide(missing: npt.NDArray[np.bool_], met: npt.NDArray[np.bool_]) -> Codes:
 def ratio(numerator: Floats, denominator: Floats) -> Floats:
     """``numerator / denominator``, NaN where the denominator is not > 0.
 
+    A quotient beyond float range is infinite (1e308 / 0.3 is above any
+    threshold, as it should be), without a warning.
+
     Comparisons go through :meth:`Comparator.apply`, which rounds both sides to
     12 significant digits (:func:`lupusscore.results.snap`), so a ratio exactly
     at a threshold (0.35 / 0.7 against 0.5) counts as at it.
     """
     ok = denominator > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.where(ok, numerator / np.where(ok, denominator, 1.0), np.nan)
     return np.asarray(out, dtype=np.float64)
 
@@ -165,7 +168,11 @@ def criterion(
     """Build a :class:`Criterion`, turning NaN observations into ``None``."""
 
     def clean(x: float | None) -> float | None:
-        return None if x is None or math.isnan(x) else snap(float(x))
+        if x is None or math.isnan(x):
+            return None
+        # An observation that overflowed (a ratio of 1e308 to 1e-300) stays
+        # infinite, visibly: it is never rounded to NaN or dropped.
+        return float(x) if math.isinf(x) else snap(float(x))
 
     return Criterion(
         name=name,

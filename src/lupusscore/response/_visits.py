@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final, cast
 
-from lupusscore._checks import conflicting_records, describe
+from lupusscore._checks import as_floats, as_tristate, conflicting_records, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError, InvalidDateError, InvalidValueError
 from lupusscore.kidney import egfr as kidney_egfr
@@ -251,6 +252,17 @@ def evaluate_renal_response(
     """
     d = resolve_definition(definition)
     ordered = _one_per_date(patient, visits)
+    pre_flare_egfr = _scalar("pre_flare_egfr", pre_flare_egfr, "mL/min/1.73 m²")
+    pre_flare_creatinine_mg_dl = _scalar(
+        "pre_flare_creatinine_mg_dl", pre_flare_creatinine_mg_dl, "mg/dL"
+    )
+    withdrawn = _flag("withdrawn", withdrawn)
+    egfr_decline_confirmed = _flag("egfr_decline_confirmed", egfr_decline_confirmed)
+    rbc_casts = _flag("rbc_casts", rbc_casts)
+    if not isinstance(equation, str):
+        raise InvalidValueError(
+            field="equation", value=describe(equation), expected="an eGFR equation id"
+        )
     when = _date("assessment_date", assessment_date)
     if baseline_date is None:
         base = ordered[0]
@@ -335,6 +347,28 @@ def evaluate_renal_response(
         withdrawn=withdrawn,
     )
     return result.model_copy(update={"notes": tuple(notes)})
+
+
+def _scalar(name: str, value: object, unit: str) -> float | None:
+    """One number >= 0, or None / NaN for not given."""
+    arr = as_floats(name, value, unit=unit, nonnegative=True, allow_missing=True)
+    if arr.ndim != 0:
+        raise InvalidValueError(
+            field=name, value=describe(value), unit=unit, expected="a single number"
+        )
+    number = float(arr)
+    return None if math.isnan(number) else number
+
+
+def _flag(name: str, value: object) -> bool | None:
+    """Check a flag: True, False or None (not known)."""
+    code = as_tristate(name, value)
+    if code.ndim != 0:
+        raise InvalidValueError(
+            field=name, value=describe(value), expected="True, False or None"
+        )
+    number = float(code)
+    return None if math.isnan(number) else number == 1.0
 
 
 def _one_per_date(patient: object, visits: object) -> list[Visit]:
