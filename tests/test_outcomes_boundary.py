@@ -9,6 +9,7 @@ empty trial is a clear library error.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from functools import cache
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from lupusscore import InvalidValueError, LupusScoreError
 from lupusscore.cli import load_example_trial
@@ -24,16 +26,28 @@ from lupusscore.outcomes import (
     Assessment,
     DatedEvent,
     Timepoint,
+    TimeToEvent,
     achieve_and_maintain,
+    baseline_lab,
+    by_arm,
     clopper_pearson_interval,
     confirmed_response,
     first_response,
     kaplan_meier,
+    kaplan_meier_of,
+    lab_at,
+    last_contact_day,
+    participant_events,
     proportion,
     responder_proportion,
+    select_nearest,
     status_at,
+    study_day,
     summarize,
+    time_to_creatinine_doubling,
+    time_to_death,
     time_to_first,
+    value_at,
     wilson_interval,
 )
 from lupusscore.report import OutcomeTable, build_outcome_table, render
@@ -248,3 +262,115 @@ def test_report_inputs_of_the_wrong_type_are_library_errors(bad: object) -> None
         build_outcome_table(bad)  # type: ignore[arg-type]
     with pytest.raises(LupusScoreError):
         render(bad)  # type: ignore[arg-type]
+
+
+# --- every other outcome argument (found by a hostile sweep) ------------------
+
+_A = [Assessment(day=91, status="met")]
+
+
+def _p() -> Any:
+    return _trial().participants[0]
+
+
+HOSTILE_CALLS: dict[str, Callable[[], object]] = {
+    "status_at timepoint None": lambda: status_at(_A, None),  # type: ignore[arg-type]
+    "status_at intercurrent None": lambda: status_at(_A, TP, intercurrent=None),  # type: ignore[arg-type]
+    "status_at intercurrent str": lambda: status_at(_A, TP, intercurrent="death"),  # type: ignore[arg-type]
+    "status_at use_unscheduled array": lambda: status_at(
+        _A,
+        TP,
+        use_unscheduled=np.array([True, False]),  # type: ignore[arg-type]
+    ),
+    "achieve_and_maintain by_day str": lambda: achieve_and_maintain(
+        _A,
+        by_day="91",  # type: ignore[arg-type]
+        through=TP,
+    ),
+    "achieve_and_maintain through dict": lambda: achieve_and_maintain(
+        _A,
+        by_day=91,
+        through={"day": 182},  # type: ignore[arg-type]
+    ),
+    "confirmed_response min_days_apart None": lambda: confirmed_response(
+        _A,
+        min_days_apart=None,  # type: ignore[arg-type]
+    ),
+    "confirmed_response until_day str": lambda: confirmed_response(
+        _A,
+        min_days_apart=28,
+        until_day="x",  # type: ignore[arg-type]
+    ),
+    "first_response until_day list": lambda: first_response(_A, until_day=[]),  # type: ignore[arg-type]
+    "time_to_first end_day str": lambda: time_to_first(
+        "x", assessments=_A, end_day="9"
+    ),  # type: ignore[arg-type]
+    "time_to_first last_day float": lambda: time_to_first(
+        "x",
+        assessments=_A,
+        last_day=1.5,  # type: ignore[arg-type]
+    ),
+    "time_to_first event_types None": lambda: time_to_first("x", event_types=None),  # type: ignore[arg-type]
+    "responder_proportion None": lambda: responder_proportion(None),  # type: ignore[arg-type]
+    "kaplan_meier_of None items": lambda: kaplan_meier_of([None]),  # type: ignore[list-item]
+    "kaplan_meier_of int": lambda: kaplan_meier_of(3),  # type: ignore[arg-type]
+    "kaplan_meier nested empty events": lambda: kaplan_meier([1.0], [[]]),
+    "by_arm None": lambda: by_arm(None),  # type: ignore[arg-type]
+    "study_day None": lambda: study_day(None, dt.date(2020, 1, 1)),  # type: ignore[arg-type]
+    "study_day str": lambda: study_day("2020-01-02", dt.date(2020, 1, 1)),  # type: ignore[arg-type]
+    "select_nearest None": lambda: select_nearest(None, TP, day=lambda d: d),  # type: ignore[arg-type]
+    "select_nearest str days": lambda: select_nearest(["a"], TP, day=lambda d: d),
+    "participant_events None": lambda: participant_events(None),  # type: ignore[arg-type]
+    "last_contact_day str": lambda: last_contact_day("P1"),  # type: ignore[arg-type]
+    "baseline_lab window str": lambda: baseline_lab(_p(), "c3", window_days="30"),  # type: ignore[arg-type]
+    "baseline_lab window negative": lambda: baseline_lab(_p(), "c3", window_days=-1),
+    "lab_at timepoint None": lambda: lab_at(_p(), "c3", None),  # type: ignore[arg-type]
+    "value_at measure None": lambda: value_at(_p(), TP, None),  # type: ignore[arg-type]
+    "time_to_death end_day str": lambda: time_to_death(_p(), end_day="x"),  # type: ignore[arg-type]
+    "time_to_creatinine_doubling window None": lambda: time_to_creatinine_doubling(
+        _p(),
+        baseline_window_days=None,  # type: ignore[arg-type]
+    ),
+    "report progress str": lambda: build_outcome_table(_trial(), progress="x"),  # type: ignore[arg-type]
+    "report achieve_by array": lambda: build_outcome_table(
+        _trial(),
+        achieve_by=np.array(["month 12"]),  # type: ignore[arg-type]
+    ),
+    "report use_unscheduled array": lambda: build_outcome_table(
+        _trial(),
+        use_unscheduled=np.array([True, False]),  # type: ignore[arg-type]
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CALLS))
+def test_hostile_arguments_raise_library_errors(name: str) -> None:
+    """Each raised a bare TypeError, AttributeError, IndexError or numpy ValueError."""
+    with pytest.raises(LupusScoreError):
+        HOSTILE_CALLS[name]()
+
+
+@pytest.mark.parametrize(
+    ("model", "data"),
+    [
+        (Assessment, {"day": True, "status": "met"}),
+        (Assessment, {"day": "91", "status": "met"}),
+        (Assessment, {"day": 91, "status": "met", "unscheduled": 1}),
+        (Assessment, {"day": 91, "status": "met", "unscheduled": "yes"}),
+        (DatedEvent, {"day": "5", "type": "death"}),
+        (TimeToEvent, {"outcome": "x", "day": 5, "event": 1, "reason": "r"}),
+        (TimeToEvent, {"outcome": "x", "day": False, "event": True, "reason": "r"}),
+    ],
+)
+def test_outcome_records_are_not_coerced(
+    model: type[Any], data: dict[str, Any]
+) -> None:
+    """``Assessment(day=True)`` was day 1 and ``unscheduled=1`` was True."""
+    with pytest.raises(ValidationError):
+        model(**data)
+
+
+def test_outcome_records_accept_numpy_integers() -> None:
+    """A study day from a data frame (np.int64) is a day."""
+    assert Assessment(day=np.int64(91), status="met").day == 91
+    assert DatedEvent(day=np.int32(5), type="death").day == 5

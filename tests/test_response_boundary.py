@@ -175,3 +175,61 @@ def test_no_bare_python_errors_escape(kwargs: dict[str, Any]) -> None:
         classify_renal_response(
             "bliss-ln", **{**BASE, "prednisone_mg_day": 5.0, **kwargs}
         )
+
+
+def test_an_overflowed_ratio_is_above_every_threshold() -> None:
+    """UPCR 1e300 against 1e-10 is a doubling: it read as "no flare" (inf * 0 = NaN)."""
+    r = classify_renal_flare("upcr-doubling", upcr_g_g=1e300, reference_upcr_g_g=1e-10)
+    assert r.category.value == "flare"
+
+
+def test_extreme_inputs_raise_no_numpy_warning_and_stay_visible() -> None:
+    """A reduction that overflows is -inf in the criterion (no RuntimeWarning)."""
+    r = _response(upcr_g_g=1e308)
+    assert isinstance(r, RenalResponseResult)
+    assert r.category.value == "none"
+    reduction = next(c for c in r.criteria if c.name == "partial.upcr_reduction")
+    assert reduction.observed == -np.inf
+    assert type(r).model_validate_json(r.model_dump_json()) == r
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"pre_flare_egfr": [80.0, 90.0]},
+        {"pre_flare_egfr": "80"},
+        {"pre_flare_egfr": True},
+        {"pre_flare_creatinine_mg_dl": -1.0},
+        {"withdrawn": [True, False]},
+        {"withdrawn": "no"},
+        {"rbc_casts": 1},
+        {"egfr_decline_confirmed": np.zeros((2, 2))},
+        {"equation": ["ckd-epi-2021"]},
+    ],
+)
+def test_model_level_scalars_are_checked(kwargs: dict[str, Any]) -> None:
+    """An array ``pre_flare_egfr`` raised AttributeError (a batch has no model_copy)."""
+    from lupusscore import LabResult, Patient, Visit, evaluate_renal_response
+
+    patient = Patient(id="P01", sex="female", birth_date="1985-03-02")
+    visits = [
+        Visit(
+            participant_id="P01",
+            date=day,
+            labs=[LabResult(analyte="upcr", value=v, unit="g/g", date=day)],
+        )
+        for day, v in (("2020-01-06", 3.0), ("2021-01-04", 0.3))
+    ]
+    with pytest.raises(InvalidValueError):
+        evaluate_renal_response(
+            "bliss-ln", patient, visits, assessment_date="2021-01-04", **kwargs
+        )
+
+
+@pytest.mark.parametrize("source", [None, 3, True, b"{}", ["a.json"]])
+def test_load_definition_of_a_wrong_type_is_a_definition_error(source: object) -> None:
+    """``load_definition(None)`` raised a bare TypeError from pathlib."""
+    from lupusscore.response import load_definition
+
+    with pytest.raises(DefinitionError, match="source"):
+        load_definition(source)  # type: ignore[arg-type]
