@@ -281,3 +281,12 @@ def test_batch_equality_is_a_bool_not_a_numpy_error() -> None:
         reference_egfr=82,
     )
     assert first != other
+
+
+def test_plain_result_containers_pickle() -> None:
+    """The non-pydantic results (cohort SLEDAI arrays, parsed ANA titres) pickle."""
+    scores = activity.sledai_2k_cohort(np.zeros((2, 24), dtype=bool))
+    back = pickle.loads(pickle.dumps(scores))
+    assert all(np.array_equal(a, b) for a, b in zip(scores, back, strict=True))
+    titre = serology.parse_ana_titer("1:160")
+    assert pickle.loads(pickle.dumps(titre)) == titre
