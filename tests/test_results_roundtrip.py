@@ -15,12 +15,14 @@ documented in ``docs/outcomes.md``.
 
 from __future__ import annotations
 
+import json
 import math
 import pickle
 import types
 import typing
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pytest
@@ -266,6 +268,41 @@ def test_batch_pickles_and_its_results_round_trip(name: str) -> None:
     for ours, theirs in zip(batch, back, strict=True):  # type: ignore[call-overload]
         assert ours == theirs
         assert type(ours).model_validate_json(ours.model_dump_json()) == ours
+
+
+@pytest.mark.parametrize("name", sorted(BATCHES))
+def test_batch_round_trips_json(name: str) -> None:
+    """A batch writes its definition, inputs and categories, and reads back equal."""
+    batch = BATCHES[name]()
+    text = batch.model_dump_json()  # type: ignore[attr-defined]
+    assert "NaN" not in text  # missing inputs are null, per element
+    back = type(batch).model_validate_json(text)  # type: ignore[attr-defined]
+    assert back == batch
+    assert [r.reason for r in back] == [r.reason for r in batch]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", sorted(BATCHES))
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: {**d, "category": list(reversed(d["category"]))},
+        lambda d: {**d, "type": "Other"},
+        lambda d: {**d, "inputs": {**d["inputs"], "shape": [99]}},
+        lambda d: {**d, "inputs": {"shape": d["inputs"]["shape"], "values": {}}},
+        lambda d: [d],
+    ],
+    ids=["categories", "type", "shape", "inputs", "not an object"],
+)
+def test_edited_batch_json_is_rejected(
+    name: str, edit: Callable[[Any], object]
+) -> None:
+    """A batch document that does not match its definition and inputs is an error."""
+    batch = BATCHES[name]()
+    doc = json.loads(batch.model_dump_json())  # type: ignore[attr-defined]
+    with pytest.raises(ls.InvalidValueError):
+        type(batch).model_validate_json(json.dumps(edit(doc)))  # type: ignore[attr-defined]
+    with pytest.raises(ls.InvalidValueError):
+        type(batch).model_validate_json("{not json")  # type: ignore[attr-defined]
 
 
 def test_batch_equality_is_a_bool_not_a_numpy_error() -> None:

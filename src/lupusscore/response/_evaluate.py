@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final, Literal, overload
+from typing import Final, Literal, cast, overload
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import describe
+from lupusscore.errors import InvalidValueError
 from lupusscore.response._definition import RenalResponseDefinition, Tier
 from lupusscore.response._kernel import (
     MET,
@@ -23,6 +26,9 @@ from lupusscore.response._kernel import (
     all_codes,
     batch_index,
     coerce_inputs,
+    inputs_from_json,
+    inputs_to_json,
+    load_batch_json,
     status_of,
 )
 from lupusscore.response._shipped import resolve_definition
@@ -35,6 +41,25 @@ __all__ = [
     "TierResult",
     "classify_renal_response",
 ]
+
+#: Names of every kernel input (numeric and flags) of classify_renal_response.
+INPUT_NAMES: Final = (
+    "upcr_g_g",
+    "baseline_upcr_g_g",
+    "egfr",
+    "reference_egfr",
+    "prednisone_mg_day",
+    "creatinine_mg_dl",
+    "reference_creatinine_mg_dl",
+    "creatinine_uln_mg_dl",
+    "urine_rbc_hpf",
+    "steroid_days_above_ceiling",
+    "steroid_consecutive_days_above_ceiling",
+    "rescue_therapy",
+    "rbc_casts",
+    "egfr_decline_confirmed",
+    "withdrawn",
+)
 
 
 class ResponseCategory(StrEnum):
@@ -254,6 +279,49 @@ class RenalResponseBatch:
             type(self),
             (self.category, self.definition_id, self.definition_version, self._build),
         )
+
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """Return the batch as JSON: its definition, inputs and categories.
+
+        :meth:`model_validate_json` re-evaluates the definition on the inputs,
+        so the explained results come back equal.
+        """
+        run = cast(_Run, getattr(self._build, "__self__", None))
+        doc = {
+            "type": type(self).__name__,
+            "definition": run.definition.model_dump(mode="json"),
+            "inputs": inputs_to_json(run.inp),
+            "category": self.category.tolist(),
+        }
+        return json.dumps(doc, indent=indent, ensure_ascii=False, allow_nan=False)
+
+    @classmethod
+    def model_validate_json(cls, text: str | bytes) -> RenalResponseBatch:
+        """Rebuild a batch written by :meth:`model_dump_json`.
+
+        Raises
+        ------
+        InvalidValueError
+            Not such a document, or categories that the definition does not
+            give for the inputs (an edited file).
+        """
+        doc = load_batch_json(text, cls.__name__)
+        definition = RenalResponseDefinition.model_validate(doc["definition"])
+        inp = inputs_from_json(doc["inputs"], frozenset(INPUT_NAMES))
+        run = _Run(definition, inp)
+        batch = cls(
+            category=run.labels(),
+            definition_id=definition.id,
+            definition_version=definition.version,
+            _build=run.build,
+        )
+        if batch.category.tolist() != doc["category"]:
+            raise InvalidValueError(
+                field="category",
+                value=describe(doc["category"]),
+                expected="the categories the definition gives for these inputs",
+            )
+        return batch
 
 
 def _evaluate_tier(

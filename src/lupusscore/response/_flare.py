@@ -14,17 +14,18 @@ nephritic sediment).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lupusscore._checks import describe
-from lupusscore.errors import DefinitionError
+from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.response._kernel import (
     ABOVE,
     BELOW,
@@ -44,6 +45,9 @@ from lupusscore.response._kernel import (
     criterion,
     decide,
     fmt,
+    inputs_from_json,
+    inputs_to_json,
+    load_batch_json,
     ratio,
     status_of,
 )
@@ -529,6 +533,52 @@ class RenalFlareBatch:
             ),
         )
 
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """Return the batch as JSON: its definition, inputs and categories.
+
+        :meth:`model_validate_json` re-evaluates the definition on the inputs,
+        so the explained results come back equal.
+        """
+        run = cast(_FlareRun, getattr(self._build, "__self__", None))
+        doc = {
+            "type": type(self).__name__,
+            "definition": run.d.model_dump(mode="json"),
+            "inputs": inputs_to_json(run.inp),
+            "category": self.category.tolist(),
+            "flare": self.flare.tolist(),
+        }
+        return json.dumps(doc, indent=indent, ensure_ascii=False, allow_nan=False)
+
+    @classmethod
+    def model_validate_json(cls, text: str | bytes) -> RenalFlareBatch:
+        """Rebuild a batch written by :meth:`model_dump_json`.
+
+        Raises
+        ------
+        InvalidValueError
+            Not such a document, or categories that the definition does not
+            give for the inputs (an edited file).
+        """
+        doc = load_batch_json(text, cls.__name__)
+        definition = RenalFlareDefinition.model_validate(doc["definition"])
+        inp = inputs_from_json(doc["inputs"], frozenset(_FLARE_INPUTS))
+        run = _FlareRun(definition, inp)
+        cats, flares = run.labels()
+        batch = cls(
+            category=cats,
+            flare=flares,
+            definition_id=definition.id,
+            definition_version=definition.version,
+            _build=run.build,
+        )
+        if cats.tolist() != doc["category"] or flares.tolist() != doc["flare"]:
+            raise InvalidValueError(
+                field="category",
+                value=describe(doc["category"]),
+                expected="the categories the definition gives for these inputs",
+            )
+        return batch
+
 
 # --- Shipped flare definitions -------------------------------------------------
 
@@ -898,6 +948,13 @@ _FLARE_UNITS: Final = {
     "reference_urine_rbc_hpf": "/hpf",
     "acanthocytes_hpf": "/hpf",
 }
+#: Every kernel input (numeric and flags) of classify_renal_flare.
+_FLARE_INPUTS: Final = (
+    *_FLARE_UNITS,
+    "rbc_casts",
+    "wbc_casts",
+    "active_sediment",
+)
 _CAT_NONE: Final = -1
 _CAT_NE: Final = -2
 

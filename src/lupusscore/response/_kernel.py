@@ -9,10 +9,11 @@ element. Status codes are ordered so that Kleene AND is ``min`` and OR is
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +46,9 @@ __all__ = [
     "check_direction",
     "coerce_inputs",
     "fmt",
+    "inputs_from_json",
+    "inputs_to_json",
+    "load_batch_json",
     "ratio",
     "status_of",
 ]
@@ -212,6 +216,72 @@ def batch_index(index: object, shape: tuple[int, ...]) -> Index:
         raise InvalidValueError(
             field="index", value=describe(index), expected=expected
         ) from None
+
+
+def inputs_to_json(inp: Inputs) -> dict[str, object]:
+    """JSON-ready form of checked inputs: shape and flat values (null = missing)."""
+    return {
+        "shape": list(inp.shape),
+        "values": {
+            name: [
+                None if math.isnan(x) else x
+                for x in np.asarray(arr, dtype=np.float64).reshape(-1).tolist()
+            ]
+            for name, arr in inp.values.items()
+        },
+    }
+
+
+def inputs_from_json(data: object, names: frozenset[str]) -> Inputs:
+    """Rebuild :class:`Inputs` from :func:`inputs_to_json` output, checked."""
+    expected = "an object with 'shape' and 'values' as written by model_dump_json"
+    if not isinstance(data, Mapping) or set(data) != {"shape", "values"}:
+        raise InvalidValueError(field="inputs", value=describe(data), expected=expected)
+    raw_shape, raw_values = data["shape"], data["values"]
+    if not isinstance(raw_shape, list) or not isinstance(raw_values, Mapping):
+        raise InvalidValueError(field="inputs", value=describe(data), expected=expected)
+    shape = tuple(as_count("inputs.shape", n) for n in raw_shape)
+    if set(raw_values) != names:
+        raise InvalidValueError(
+            field="inputs.values",
+            value=sorted(str(k) for k in raw_values),
+            expected="the inputs " + ", ".join(sorted(names)),
+        )
+    values: dict[str, Floats] = {}
+    for name, flat in raw_values.items():
+        arr = as_floats(f"inputs.{name}", elementwise(flat), allow_missing=True)
+        if arr.size != math.prod(shape):
+            raise InvalidValueError(
+                field=f"inputs.{name}",
+                value=f"{arr.size} values",
+                expected=f"{math.prod(shape)} values for shape {shape}",
+            )
+        values[str(name)] = arr.reshape(shape)
+    return Inputs(shape=shape, values=values)
+
+
+def load_batch_json(text: object, kind: str) -> dict[str, Any]:
+    """Parse a batch document and check its outline (library errors only)."""
+    if not isinstance(text, str | bytes):
+        raise InvalidValueError(
+            field="json", value=describe(text), expected="JSON text"
+        )
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        raise InvalidValueError(
+            field="json", value=describe(text), expected="valid JSON"
+        ) from None
+    keys = {"type", "definition", "inputs", "category"} | (
+        {"flare"} if kind == "RenalFlareBatch" else set()
+    )
+    if not isinstance(doc, dict) or set(doc) != keys or doc["type"] != kind:
+        raise InvalidValueError(
+            field="json",
+            value=describe(doc),
+            expected=f"a {kind} document with keys {sorted(keys)}",
+        )
+    return doc
 
 
 def coerce_inputs(
