@@ -44,7 +44,12 @@ from typing import Final, Literal, TypeVar, cast, get_args
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore.errors import InvalidValueError, OutsideValidatedRangeWarning
+from lupusscore.errors import (
+    DuplicateResultError,
+    InvalidValueError,
+    LupusScoreError,
+    OutsideValidatedRangeWarning,
+)
 
 __all__ = [
     "MISSING_MODES",
@@ -801,3 +806,56 @@ def as_optional_float(
         )
     number = float(arr)
     return None if math.isnan(number) else number
+
+
+# --- added for response / outcomes ---
+
+
+def conflicting_records(
+    what: str, when: object, detail: str, *, participant: str | None = None
+) -> DuplicateResultError:
+    """Build the error for two records of one date that disagree.
+
+    Records of one participant on one date (two visits, two assessments) must
+    agree; identical duplicates may be collapsed by the caller. Which one
+    "wins" must never depend on input order, so a conflict is an error (or,
+    where a function says so, not evaluable with this reason).
+
+    Examples
+    --------
+    >>> print(conflicting_records("visits", "2020-01-06", "UPCR differs"))
+    ... # doctest: +ELLIPSIS
+    visits: more than one on 2020-01-06 and they differ (UPCR differs); expected ...
+    """
+    who = f"participant {participant}: " if participant else ""
+    err = DuplicateResultError(analyte=what, when=when, specimen=None)
+    message = (
+        f"{who}{what}: more than one on {when!s} and they differ ({detail}); "
+        "expected one record per date, or identical duplicates"
+    )
+    LupusScoreError.__init__(err, message, **err.fields, participant=participant)
+    return err
+
+
+def elementwise(value: object) -> object:
+    """Return a list or tuple as an object array, so each element is checked.
+
+    ``np.asarray([0.3, True])`` is ``[0.3, 1.0]``: numpy casts a bool inside a
+    list before :func:`as_floats` can see it. Passing
+    ``as_floats(name, elementwise(value))`` keeps every element as given, so a
+    bool or string inside a list is rejected with its index. Other values are
+    returned unchanged.
+
+    Examples
+    --------
+    >>> as_floats("x", elementwise([0.3, True]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    lupusscore.errors.InvalidValueError: x: got True at index 1; 1 element(s) bad; ...
+    """
+    if not isinstance(value, list | tuple):
+        return value
+    try:
+        return np.asarray(value, dtype=object)
+    except ValueError:  # ragged nesting: let as_floats report it
+        return value

@@ -29,10 +29,11 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import as_choice, describe
 from lupusscore.activity import sledai_2k_visit
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
@@ -58,6 +59,7 @@ from lupusscore.outcomes import (
     time_to_eskd,
     value_at,
 )
+from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._renal import renal_response_assessments, visit_egfr
 from lupusscore.response import get_definition, list_definitions
 from lupusscore.results import Status
@@ -80,7 +82,7 @@ DEFAULT_DEFINITION: Final = "kdigo-2024"
 DEFAULT_ACHIEVE_BY: Final = "month 12"
 DEFAULT_MAINTAIN_THROUGH: Final = "month 24"
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class ReportFormat(StrEnum):
@@ -229,16 +231,6 @@ def _lab_value(analyte: Analyte) -> Callable[[_Derived, Visit], float | None]:
     return get
 
 
-def _check_definition(definition: str) -> None:
-    known = [str(getattr(d, "id", d)) for d in list_definitions()]
-    if definition not in known:
-        raise InvalidValueError(
-            field="definition",
-            value=definition,
-            expected="a renal response definition id: " + ", ".join(known),
-        )
-
-
 def build_outcome_table(
     trial: Trial,
     *,
@@ -277,18 +269,48 @@ def build_outcome_table(
     Raises
     ------
     InvalidValueError
-        Unknown definition or timepoint label, or a trial without schedule.
+        Unknown definition, policy, CI method or timepoint label, a trial
+        without schedule, or a trial without participants.
     """
-    _check_definition(definition)
+    if not isinstance(trial, Trial):
+        raise InvalidValueError(
+            field="trial", value=describe(trial), expected="a Trial"
+        )
+    if not trial.participants:
+        raise InvalidValueError(
+            field="participants",
+            value=[],
+            expected=(
+                "at least one participant: the trial has none, so there is no "
+                "outcome to tabulate"
+            ),
+        )
+    definition = str(
+        as_choice("definition", definition, [d.id for d in list_definitions()])
+    )
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
+    if progress is not None:
+        check_callable("progress", progress)
     complete_tier = get_definition(definition).complete is not None
-    how = MissingPolicy(policy)
-    ci = CiMethod(ci_method)
+    how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
+    ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
     if not trial.schedule:
         raise InvalidValueError(
             field="schedule",
             value=[],
             expected="at least one scheduled timepoint in the trial file",
         )
+    for name, label in (
+        ("achieve_by", achieve_by),
+        ("maintain_through", maintain_through),
+    ):
+        if not isinstance(label, str):
+            raise InvalidValueError(
+                field=name,
+                value=describe(label),
+                expected="a timepoint label of the trial's schedule: "
+                + ", ".join(repr(tp.label) for tp in trial.schedule),
+            )
     by_tp = trial.timepoint(achieve_by)
     end_tp = trial.timepoint(maintain_through)
     if by_tp.day > end_tp.day:
@@ -726,7 +748,11 @@ def _text(table: OutcomeTable) -> str:
         "imputation, in n; ne = not evaluable, excluded]; "
         "survival = KM estimate (95% CI); change = n mean (SD); median [Q1, Q3]."
     )
-    width = max(44, *(len(_cell(r)) for r in table.rows)) + 2
+    if not table.rows:
+        lines.append("")
+        lines.append("(no outcome rows: no participant has an evaluable outcome)")
+        return "\n".join(lines) + "\n"
+    width = max([44, *(len(_cell(r)) for r in table.rows)]) + 2
     label_w = 10
     keyed: dict[tuple[str, str, str | None], dict[str, OutcomeRow]] = {}
     for r in table.rows:
@@ -775,7 +801,11 @@ def render(table: OutcomeTable, fmt: ReportFormat | str = ReportFormat.TEXT) -> 
     :class:`OutcomeRow` with its fields as columns; text is a table per section
     with one column per arm.
     """
-    how = ReportFormat(fmt)
+    if not isinstance(table, OutcomeTable):
+        raise InvalidValueError(
+            field="table", value=describe(table), expected="an OutcomeTable"
+        )
+    how = cast(ReportFormat, as_choice("fmt", fmt, ReportFormat))
     if how is ReportFormat.JSON:
         return table.model_dump_json(indent=2) + "\n"
     if how is ReportFormat.CSV:

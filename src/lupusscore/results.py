@@ -117,6 +117,8 @@ def snap(x: float | npt.NDArray[np.float64]) -> float | npt.NDArray[np.float64]:
     """
     arr = np.asarray(x, dtype=np.float64)
     mag = np.abs(arr)
+    # Zero and non-finite values (an overflowed ratio) pass through unchanged.
+    mag = np.where(np.isfinite(arr), mag, 0.0)
     safe = np.where(mag > 0, mag, 1.0)
     # Clamp so 10**exponent stays finite for subnormal-sized values (< 1e-288).
     exponent = np.minimum(
@@ -225,7 +227,7 @@ class Criterion(BaseModel):
     True
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     name: str
     status: Status

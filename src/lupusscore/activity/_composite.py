@@ -134,7 +134,7 @@ class CompositeResult(BaseModel):
         Parameters chosen and caveats.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     definition: str
     status: Status

@@ -312,7 +312,7 @@ class DescriptorSource(StrEnum):
     NOT_ASSESSED = "not_assessed"
 
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class DescriptorResult(BaseModel):

@@ -291,7 +291,7 @@ class ChangeResult(BaseModel):
         Why a change could not be computed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     quantity: ChangeQuantity
     unit: str
@@ -676,7 +676,7 @@ class EskdResult(BaseModel):
         Where the definition comes from.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     status: Status
     criteria: tuple[Criterion, ...]

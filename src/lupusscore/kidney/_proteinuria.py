@@ -192,7 +192,7 @@ class ProteinuriaResult(BaseModel):
     False
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     value_g_g: float | None = None
     upcr_specimen: Specimen | None = None

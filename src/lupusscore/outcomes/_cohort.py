@@ -10,10 +10,13 @@ serology without a baseline) are left out of the denominator and counted in
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import as_choice
 from lupusscore.models import Participant, Trial
+from lupusscore.outcomes._args import check_trial, checked
 from lupusscore.outcomes._stats import (
     DEFAULT_CONFIDENCE,
     CiMethod,
@@ -45,7 +48,7 @@ class ResponderCount(BaseModel):
         Participants left out of the denominator.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     proportion: Proportion
     not_evaluable: int
@@ -66,11 +69,15 @@ def responder_proportion(
     (2, 3, 1)
     """
     met = not_met = missing = 0
-    for s in statuses:
+    for s in checked(statuses, object, "statuses"):
         status = (
             s
             if isinstance(s, Status)
-            else (Status.of(s) if s is None or isinstance(s, bool) else Status(s))
+            else (
+                Status.of(s)
+                if s is None or isinstance(s, bool)
+                else cast(Status, as_choice("statuses", s, Status))
+            )
         )
         if status is Status.MET:
             met += 1
@@ -101,7 +108,7 @@ def kaplan_meier_of(
     >>> kaplan_meier_of(ts).at(365).survival
     0.5
     """
-    items = list(times)
+    items = checked(times, TimeToEvent, "times")
     return kaplan_meier(
         [t.day for t in items],
         [t.event for t in items],
@@ -130,6 +137,7 @@ def by_arm(trial: Trial) -> dict[str, Sequence[Participant]]:
     >>> {k: len(v) for k, v in by_arm(t).items()}
     {'A': 1, 'B': 2}
     """
+    trial = check_trial(trial)
     groups: dict[str, list[Participant]] = {a: [] for a in trial.arm_names}
     for p in trial.participants:
         if p.arm is not None:

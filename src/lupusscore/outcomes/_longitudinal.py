@@ -11,7 +11,10 @@ Conventions (``docs/outcomes.md`` has the full text and a vignette per rule):
 - Only assessments after day 0 count (day 0 and earlier is baseline).
 - Unscheduled assessments are ignored unless ``use_unscheduled=True``, in which
   case they count exactly like scheduled ones.
-- Input order never matters: assessments are sorted by study day.
+- Input order never matters: assessments are sorted by study day. Two
+  assessments on one study day with the same status count once; with
+  different statuses they are a conflict, and the day is not evaluable with
+  the reason "conflicting assessments on day N" (never settled by order).
 - **Intercurrent events** (by default every :class:`~lupusscore.EventType`:
   death, dialysis, transplant, withdrawal, rescue therapy) on or before the
   timepoint make the participant a non-responder (composite strategy). Pass
@@ -27,12 +30,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Final
+from typing import Final, cast
 
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import as_choice
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
+from lupusscore.outcomes._args import (
+    Day,
+    Switch,
+    check_day,
+    check_event_types,
+    check_switch,
+    check_timepoint,
+    checked,
+)
 from lupusscore.outcomes._windows import select_nearest
 from lupusscore.results import Status
 
@@ -48,7 +61,7 @@ __all__ = [
     "status_at",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class MissingPolicy(StrEnum):
@@ -99,9 +112,9 @@ class Assessment(BaseModel):
 
     model_config = _FROZEN
 
-    day: int
+    day: Day
     status: Status
-    unscheduled: bool = False
+    unscheduled: Switch = False
     label: str | None = None
     reason: str | None = None
 
@@ -111,7 +124,7 @@ class DatedEvent(BaseModel):
 
     model_config = _FROZEN
 
-    day: int
+    day: Day
     type: EventType
 
 
@@ -152,20 +165,60 @@ class LongitudinalResult(BaseModel):
         return self.status is Status.MET
 
 
+def _policy(policy: object) -> MissingPolicy:
+    """Check a ``policy=`` argument (library error on anything else)."""
+    return cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
+
+
 def _in_use(
     assessments: Iterable[Assessment], *, use_unscheduled: bool
 ) -> list[Assessment]:
+    """Assessments after day 0 in use, one per study day, sorted by day.
+
+    Identical statuses on one day collapse into one; different statuses on
+    one day (met and not met, or either and not evaluable) are a conflict that
+    input order must not settle: the day becomes one not-evaluable assessment
+    whose reason names the conflict.
+    """
     kept = [
-        a for a in assessments if a.day > 0 and (use_unscheduled or not a.unscheduled)
+        a
+        for a in checked(assessments, Assessment, "assessments")
+        if a.day > 0 and (use_unscheduled or not a.unscheduled)
     ]
-    return sorted(kept, key=lambda a: (a.day, a.status.value, a.label or ""))
+    by_day: dict[int, list[Assessment]] = {}
+    for a in kept:
+        by_day.setdefault(a.day, []).append(a)
+    out: list[Assessment] = []
+    for day in sorted(by_day):
+        same = by_day[day]
+        statuses = sorted({a.status.value for a in same})
+        if len(statuses) == 1:
+            out.append(
+                min(same, key=lambda a: (a.label or "", a.reason or "", a.unscheduled))
+            )
+            continue
+        labels = sorted({a.label for a in same if a.label})
+        out.append(
+            Assessment(
+                day=day,
+                status=Status.NOT_EVALUABLE,
+                unscheduled=all(a.unscheduled for a in same),
+                label=" / ".join(labels) or None,
+                reason=f"conflicting assessments on day {day}: " + ", ".join(statuses),
+            )
+        )
+    return out
 
 
 def _first_event(
     events: Iterable[DatedEvent], types: frozenset[EventType], until: int
 ) -> DatedEvent | None:
     hits = sorted(
-        (e for e in events if e.type in types and 0 < e.day <= until),
+        (
+            e
+            for e in checked(events, DatedEvent, "events")
+            if e.type in types and 0 < e.day <= until
+        ),
         key=lambda e: (e.day, e.type.value),
     )
     return hits[0] if hits else None
@@ -252,7 +305,10 @@ def status_at(
     ... ).status
     <Status.NOT_MET: 'not_met'>
     """
-    how = MissingPolicy(policy)
+    how = _policy(policy)
+    timepoint = check_timepoint("timepoint", timepoint)
+    intercurrent = check_event_types("intercurrent", intercurrent)
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     rule = f"status at {timepoint.label} ({how.value})"
     used = _in_use(assessments, use_unscheduled=use_unscheduled)
     chosen, imputed, why = _end_assessment(used, timepoint, how)
@@ -359,7 +415,11 @@ def achieve_and_maintain(
     >>> achieve_and_maintain(lost, by_day=365, through=m24).status
     <Status.NOT_MET: 'not_met'>
     """
-    how = MissingPolicy(policy)
+    how = _policy(policy)
+    through = check_timepoint("through", through)
+    by_day = check_day("by_day", by_day)
+    intercurrent = check_event_types("intercurrent", intercurrent)
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     if not 1 <= by_day <= through.day:
         raise InvalidValueError(
             field="by_day",
@@ -494,13 +554,17 @@ def first_response(
     >>> first_response(visits, events=[DatedEvent(day=120, type="withdrawal")]).status
     <Status.NOT_MET: 'not_met'>
     """
+    if until_day is not None:
+        until_day = check_day("until_day", until_day)
+    intercurrent = check_event_types("intercurrent", intercurrent)
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     rule = "first response" + (f" by day {until_day}" if until_day is not None else "")
     used = [
         a
         for a in _in_use(assessments, use_unscheduled=use_unscheduled)
         if until_day is None or a.day <= until_day
     ]
-    evs = list(events)
+    evs = checked(events, DatedEvent, "events")
     horizon = until_day if until_day is not None else max([0, *(e.day for e in evs)])
     event = _first_event(evs, intercurrent, horizon)
     for a in used:
@@ -582,13 +646,14 @@ def confirmed_response(
     >>> r.day, r.end_day
     (91, 182)
     """
-    how = MissingPolicy(policy)
-    if isinstance(min_days_apart, bool) or min_days_apart < 1:
-        raise InvalidValueError(
-            field="min_days_apart", value=min_days_apart, expected="an integer >= 1"
-        )
+    how = _policy(policy)
+    min_days_apart = check_day("min_days_apart", min_days_apart, minimum=1)
+    if until_day is not None:
+        until_day = check_day("until_day", until_day)
+    intercurrent = check_event_types("intercurrent", intercurrent)
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     rule = f"response confirmed >= {min_days_apart} days later ({how.value})"
-    evs = list(events)
+    evs = checked(events, DatedEvent, "events")
     used = [
         a
         for a in _in_use(assessments, use_unscheduled=use_unscheduled)

@@ -20,7 +20,7 @@ from lupusscore.errors import DefinitionError
 from lupusscore.kidney import egfr
 from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, Participant, Visit
 from lupusscore.outcomes._longitudinal import Assessment
-from lupusscore.outcomes._trial import baseline_visit, visit_day
+from lupusscore.outcomes._trial import _own_visit, baseline_visit, visit_day
 from lupusscore.response import evaluate_renal_response
 from lupusscore.results import Status
 
@@ -28,7 +28,14 @@ __all__ = ["renal_response_assessments", "visit_egfr"]
 
 
 def visit_egfr(participant: Participant, visit: Visit) -> float | None:
-    """CKD-EPI 2021 eGFR (mL/min/1.73 m²) at *visit*, or None if not evaluable."""
+    """CKD-EPI 2021 eGFR (mL/min/1.73 m²) at *visit*, or None if not evaluable.
+
+    Raises
+    ------
+    InvalidValueError
+        The visit belongs to another participant.
+    """
+    _own_visit(participant, visit)
     if visit.latest(Analyte.CREATININE) is None:
         return None
     result = egfr(participant.patient, visit)

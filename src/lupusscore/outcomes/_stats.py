@@ -27,12 +27,20 @@ import math
 from collections.abc import Sequence
 from enum import StrEnum
 from statistics import NormalDist
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import (
+    as_choice,
+    as_count,
+    as_flags,
+    as_floats,
+    describe,
+    elementwise,
+)
 from lupusscore.errors import InvalidValueError
 
 __all__ = [
@@ -55,7 +63,7 @@ DEFAULT_CONFIDENCE: Final = 0.95
 _BISECTION_TOL: Final = 1e-13
 _BISECTION_MAX_ITER: Final = 200
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class CiMethod(StrEnum):
@@ -72,25 +80,39 @@ class SurvivalCi(StrEnum):
     LINEAR = "linear"
 
 
-def _check_counts(successes: int, n: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise InvalidValueError(field="n", value=n, expected="an integer >= 0")
-    if (
-        isinstance(successes, bool)
-        or not isinstance(successes, int)
-        or not 0 <= successes <= n
-    ):
+def _check_counts(successes: object, n: object) -> tuple[int, int]:
+    """Check a success count and a number of trials (library errors only)."""
+    trials = as_count("n", n)
+    return as_count("successes", successes, maximum=trials), trials
+
+
+def _is_empty(value: object) -> bool:
+    """Tell whether *value* is an empty list, tuple or array (no flags to check)."""
+    if not isinstance(value, np.ndarray | list | tuple):
+        return False
+    try:
+        return bool(np.size(value) == 0)
+    except ValueError:  # ragged nesting: not empty, as_flags reports it
+        return False
+
+
+def _scalar(name: str, value: object, *, unit: str | None = None) -> float:
+    """Check one finite number (not an array, bool or string)."""
+    arr = as_floats(name, value, unit=unit)
+    if arr.ndim != 0:
         raise InvalidValueError(
-            field="successes", value=successes, expected=f"an integer from 0 to n={n}"
+            field=name, value=describe(value), unit=unit, expected="a single number"
         )
+    return float(arr)
 
 
 def _z(confidence: float) -> float:
-    if not 0.0 < confidence < 1.0:
+    level = _scalar("confidence", confidence)
+    if not 0.0 < level < 1.0:
         raise InvalidValueError(
             field="confidence", value=confidence, expected="a number in (0, 1)"
         )
-    return NormalDist().inv_cdf(0.5 + confidence / 2.0)
+    return NormalDist().inv_cdf(0.5 + level / 2.0)
 
 
 def wilson_interval(
@@ -122,7 +144,7 @@ def wilson_interval(
     >>> [round(x, 4) for x in wilson_interval(0, 10)]
     [0.0, 0.2775]
     """
-    _check_counts(successes, n)
+    successes, n = _check_counts(successes, n)
     if n == 0:
         raise InvalidValueError(field="n", value=n, expected="at least 1 trial")
     z = _z(confidence)
@@ -203,11 +225,11 @@ def clopper_pearson_interval(
     >>> [round(x, 4) for x in clopper_pearson_interval(0, 10)]
     [0.0, 0.3085]
     """
-    _check_counts(successes, n)
+    successes, n = _check_counts(successes, n)
     if n == 0:
         raise InvalidValueError(field="n", value=n, expected="at least 1 trial")
-    alpha = 1.0 - confidence
     _z(confidence)  # validates the level
+    alpha = 1.0 - confidence
     low = (
         0.0
         if successes == 0
@@ -262,8 +284,8 @@ def proportion(
     >>> proportion(0, 0).estimate is None
     True
     """
-    how = CiMethod(method)
-    _check_counts(successes, n)
+    how = cast(CiMethod, as_choice("method", method, CiMethod))
+    successes, n = _check_counts(successes, n)
     if n == 0:
         _z(confidence)
         return Proportion(
@@ -340,7 +362,9 @@ class KaplanMeier(BaseModel):
 
         Returns a point with ``survival=None`` when *t* lies beyond the last
         observed time (the curve is not estimated there). ``n_at_risk`` counts
-        subjects whose time is >= *t*.
+        subjects whose time is >= *t*. *t* must be a finite number: a missing
+        (NaN) time is an :class:`~lupusscore.errors.InvalidValueError`, never
+        read as the end of the curve.
 
         Examples
         --------
@@ -350,6 +374,7 @@ class KaplanMeier(BaseModel):
         >>> km.at(4).n_at_risk
         1
         """
+        t = _scalar("t", t, unit="days")
         follow = np.asarray(self.follow_up, dtype=np.float64)
         at_risk = int(follow.size - np.searchsorted(follow, t, side="left"))
         if self.n == 0 or t > self.last_time:
@@ -417,30 +442,32 @@ def kaplan_meier(
     >>> km.time, km.n_at_risk, km.survival
     ((2.0, 3.0), (4, 3), (0.75, 0.5))
     """
-    how = SurvivalCi(ci)
+    how = cast(SurvivalCi, as_choice("ci", ci, SurvivalCi))
     z = _z(confidence)
-    t = np.asarray(durations, dtype=np.float64).ravel()
-    raw = np.asarray(events, dtype=object).ravel()
-    if not all(
-        isinstance(x, bool | np.bool_)
-        or (isinstance(x, int | np.integer) and x in (0, 1))
-        for x in raw
-    ):
+    t = as_floats(
+        "durations", elementwise(durations), nonnegative=True, unit="days"
+    ).ravel()
+    try:
+        e = (
+            np.zeros(0, dtype=np.bool_)
+            if _is_empty(events)
+            else as_flags("events", events).ravel()
+        )
+    except InvalidValueError as err:
         raise InvalidValueError(
             field="events",
-            value=[x for x in raw.tolist() if not isinstance(x, bool)][:3],
-            expected="event flags True/False (or 1/0); a missing flag is not censoring",
-        )
-    e = raw.astype(np.bool_)
+            value=err.fields.get("value"),
+            index=err.fields.get("index"),
+            count=err.fields.get("count"),
+            expected=(
+                "event flags True/False (or 1/0); a missing flag is not censoring"
+            ),
+        ) from None
     if t.shape != e.shape:
         raise InvalidValueError(
             field="events",
             value=f"{e.size} values",
             expected=f"one event flag per duration ({t.size})",
-        )
-    if not np.all(np.isfinite(t) & (t >= 0)):
-        raise InvalidValueError(
-            field="durations", value=t.tolist(), expected="finite times >= 0"
         )
     times = np.unique(t[e])
     at_risk = np.array([int(np.sum(t >= u)) for u in times], dtype=np.int64)
@@ -519,11 +546,7 @@ def summarize(values: Sequence[float] | npt.ArrayLike) -> Summary:
     >>> summarize([]).mean is None
     True
     """
-    x = np.asarray(values, dtype=np.float64).ravel()
-    if not np.all(np.isfinite(x)):
-        raise InvalidValueError(
-            field="values", value=x.tolist(), expected="finite numbers"
-        )
+    x = as_floats("values", elementwise(values)).ravel()
     if x.size == 0:
         return Summary(
             n=0, mean=None, sd=None, median=None, q1=None, q3=None, min=None, max=None

@@ -18,6 +18,10 @@ Conventions (``docs/outcomes.md``):
   unscheduled visits only with ``use_unscheduled=True``.
 - A visit with ``rescue_therapy=True`` is a rescue-therapy event on that day,
   in addition to the participant's recorded events.
+- Two visits on one study day that give the same value count once; different
+  values on one day are a :class:`~lupusscore.errors.DuplicateResultError`
+  (input order never picks one). A visit of another participant is an
+  :class:`~lupusscore.errors.InvalidValueError`.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
+from lupusscore._checks import conflicting_records, describe
 from lupusscore.analytes import Analyte, analyte_spec
-from lupusscore.errors import InvalidDateError
+from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.models import (
     DEFAULT_BASELINE_WINDOW_DAYS,
     EventType,
@@ -35,6 +40,13 @@ from lupusscore.models import (
     Participant,
     Timepoint,
     Visit,
+)
+from lupusscore.outcomes._args import (
+    check_callable,
+    check_day,
+    check_participant,
+    check_switch,
+    check_timepoint,
 )
 from lupusscore.outcomes._longitudinal import DatedEvent
 from lupusscore.outcomes._windows import select_nearest, study_day
@@ -54,6 +66,7 @@ T = TypeVar("T")
 
 
 def _day0(participant: Participant) -> dt.date:
+    participant = check_participant(participant)
     if participant.day0 is None:
         raise InvalidDateError(
             field="day0",
@@ -63,8 +76,29 @@ def _day0(participant: Participant) -> dt.date:
     return participant.day0
 
 
+def _own_visit(participant: Participant, visit: Visit) -> None:
+    """Reject a visit that is not one of *participant*'s (wrong type or id)."""
+    check_participant(participant)
+    if not isinstance(visit, Visit):
+        raise InvalidValueError(
+            field="visit", value=describe(visit), expected="a Visit"
+        )
+    if visit.participant_id != participant.patient.id:
+        raise InvalidValueError(
+            field="visit.participant_id",
+            value=visit.participant_id,
+            expected=f"a visit of participant {participant.patient.id!r}",
+            participant=participant.patient.id,
+        )
+
+
 def visit_day(participant: Participant, visit: Visit) -> int:
     """Study day of *visit* for *participant* (needs ``participant.day0``).
+
+    Raises
+    ------
+    InvalidValueError
+        The visit belongs to another participant.
 
     Examples
     --------
@@ -77,6 +111,7 @@ def visit_day(participant: Participant, visit: Visit) -> int:
     >>> visit_day(p, p.visits[0])
     91
     """
+    _own_visit(participant, visit)
     return study_day(visit.date, _day0(participant))
 
 
@@ -123,6 +158,7 @@ def last_contact_day(participant: Participant) -> int:
     >>> last_contact_day(p)
     31
     """
+    participant = check_participant(participant)
     days = [visit_day(participant, v) for v in participant.visits]
     days += [e.day for e in participant_events(participant)]
     return max([0, *days])
@@ -136,14 +172,27 @@ def _candidates(
     last: int,
     use_unscheduled: bool,
 ) -> list[tuple[int, Visit, T]]:
-    out: list[tuple[int, Visit, T]] = []
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
+    found: dict[int, list[tuple[Visit, T]]] = {}
     for v in participant.visits:
         d = visit_day(participant, v)
         if not first <= d <= last or (v.unscheduled and not use_unscheduled):
             continue
         got = keep(v)
         if got is not None:
-            out.append((d, v, got))
+            found.setdefault(d, []).append((v, got))
+    out: list[tuple[int, Visit, T]] = []
+    for d in sorted(found):
+        same = found[d]
+        if any(got != same[0][1] for _, got in same[1:]):
+            err = conflicting_records(
+                "visits",
+                f"study day {d}",
+                f"{len(same)} visits give different values",
+                participant=participant.patient.id,
+            )
+            raise err
+        out.append((d, same[0][0], same[0][1]))
     return out
 
 
@@ -154,6 +203,7 @@ def baseline_visit(
     use_unscheduled: bool = True,
 ) -> Visit | None:
     """Latest visit on study days ``-window_days`` to 0, or None."""
+    window_days = check_day("window_days", window_days, minimum=0)
     found = _candidates(
         participant,
         lambda v: v,
@@ -199,6 +249,7 @@ def baseline_lab(
     0.6
     """
     a = analyte_spec(analyte).analyte
+    window_days = check_day("window_days", window_days, minimum=0)
     found = _candidates(
         participant,
         lambda v: v.latest(a),
@@ -244,6 +295,7 @@ def lab_at(
     (96, 0.8)
     """
     a = analyte_spec(analyte).analyte
+    timepoint = check_timepoint("timepoint", timepoint)
     found = _candidates(
         participant,
         lambda v: v.latest(a),
@@ -267,6 +319,8 @@ def value_at(
     *measure* maps a visit to a number, or None where it cannot be computed
     (e.g. an eGFR without a creatinine).
     """
+    timepoint = check_timepoint("timepoint", timepoint)
+    measure = check_callable("measure", measure)  # type: ignore[assignment]
     found = _candidates(
         participant,
         measure,
@@ -288,6 +342,8 @@ def baseline_value(
 
     Returns the visit and the value, or None (no baseline).
     """
+    measure = check_callable("measure", measure)  # type: ignore[assignment]
+    window_days = check_day("window_days", window_days, minimum=0)
     found = _candidates(
         participant, measure, first=-window_days, last=0, use_unscheduled=True
     )

@@ -26,6 +26,15 @@ from pydantic import BaseModel, ConfigDict
 
 from lupusscore.analytes import Analyte
 from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, EventType, Participant
+from lupusscore.outcomes._args import (
+    Day,
+    Switch,
+    check_day,
+    check_event_types,
+    check_participant,
+    check_switch,
+    checked,
+)
 from lupusscore.outcomes._longitudinal import Assessment, DatedEvent, _in_use
 from lupusscore.outcomes._trial import (
     baseline_lab,
@@ -61,7 +70,7 @@ ESKD_EVENTS: Final[frozenset[EventType]] = frozenset(
 #: outcome, lupusscore clinical reference section 4.2).
 CREATININE_DOUBLING_FACTOR: Final = 2.0
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class TimeToEvent(BaseModel):
@@ -87,8 +96,8 @@ class TimeToEvent(BaseModel):
     model_config = _FROZEN
 
     outcome: str
-    day: int
-    event: bool
+    day: Day
+    event: Switch
     reason: str
 
 
@@ -146,12 +155,21 @@ def time_to_first(
     >>> t.day, t.event
     (120, False)
     """
+    event_types = check_event_types("event_types", event_types)
+    censor_on = check_event_types("censor_on", censor_on)
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
+    if last_day is not None:
+        last_day = check_day("last_day", last_day)
+    if end_day is not None:
+        end_day = check_day("end_day", end_day)
     used = [
         a
         for a in _in_use(assessments, use_unscheduled=use_unscheduled)
         if a.status is not Status.NOT_EVALUABLE
     ]
-    evs = sorted(events, key=lambda e: (e.day, e.type.value))
+    evs = sorted(
+        checked(events, DatedEvent, "events"), key=lambda e: (e.day, e.type.value)
+    )
     candidates: list[tuple[int, int, str]] = []  # (day, priority, reason)
     met = next((a for a in used if a.status is Status.MET), None)
     if met is not None:
@@ -266,6 +284,7 @@ def time_to_creatinine_doubling(
     >>> t.day, t.event
     (182, True)
     """
+    participant = check_participant(participant)
     base = baseline_lab(
         participant, Analyte.CREATININE, window_days=baseline_window_days
     )

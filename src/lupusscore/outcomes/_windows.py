@@ -18,9 +18,13 @@ Conventions (documented in ``docs/outcomes.md``):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+import numpy as np
+
+from lupusscore._checks import describe
+from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.models import Timepoint
 
 __all__ = ["select_nearest", "study_day"]
@@ -50,9 +54,19 @@ def study_day(on: dt.date, day0: dt.date) -> int:
     >>> study_day(dt.date(2009, 4, 30), dt.date(2009, 5, 1))
     -1
     """
-    day = on.date() if isinstance(on, dt.datetime) else on
-    ref = day0.date() if isinstance(day0, dt.datetime) else day0
+    day = _as_date("on", on)
+    ref = _as_date("day0", day0)
     return (day - ref).days
+
+
+def _as_date(name: str, value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise InvalidDateError(
+        field=name, value=describe(value), expected="a datetime.date"
+    )
 
 
 def select_nearest(
@@ -84,10 +98,27 @@ def select_nearest(
     >>> select_nearest([60, 120], tp, day=lambda d: d) is None
     True
     """
+    if isinstance(candidates, str | bytes) or not isinstance(candidates, Iterable):
+        raise InvalidValueError(
+            field="candidates", value=describe(candidates), expected="a sequence"
+        )
+    if not isinstance(timepoint, Timepoint):
+        raise InvalidValueError(
+            field="timepoint", value=describe(timepoint), expected="a Timepoint"
+        )
+    if not callable(day):
+        raise InvalidValueError(field="day", value=describe(day), expected="a function")
     best: T | None = None
     best_key: tuple[int, int] | None = None
-    for item in candidates:
+    for i, item in enumerate(candidates):
         d = day(item)
+        if isinstance(d, bool | np.bool_) or not isinstance(d, int | np.integer):
+            raise InvalidValueError(
+                field="day(candidate)",
+                value=describe(d),
+                expected="a whole study day for every candidate",
+                index=i,
+            )
         if not timepoint.first_day <= d <= timepoint.last_day:
             continue
         key = (abs(d - timepoint.day), d)

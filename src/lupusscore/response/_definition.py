@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Mapping
 from importlib.resources.abc import Traversable
+from os import PathLike
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,7 +36,7 @@ __all__ = [
     "validation_message",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class ParameterTarget(BaseModel):
@@ -442,9 +443,19 @@ def _read(source: str | Path | Traversable) -> tuple[str, str, bool]:
     """Return the text, where it came from, and whether that was a file."""
     if isinstance(source, str) and source.lstrip().startswith("{"):
         return source, "JSON text", False
-    path = Path(source) if isinstance(source, str) else source
+    given: object = source  # runtime guard for untyped callers
+    if not isinstance(given, str | PathLike | Traversable):
+        msg = (
+            "definition source: expected JSON text, a path or a mapping, got "
+            f"{type(given).__name__}"
+        )
+        raise DefinitionError(msg, field="source", value=repr(given)[:80])
+    path = Path(source) if isinstance(source, str | PathLike) else source
     try:
         return path.read_text(encoding="utf-8"), str(path), True
     except OSError as exc:
         msg = f"{path}: cannot read the definition file ({exc.strerror})"
+        raise DefinitionError(msg, field="path", origin=str(path)) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        msg = f"{path}: cannot read the definition file ({exc})"
         raise DefinitionError(msg, field="path", origin=str(path)) from None

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final, Literal, overload
+from typing import Final, Literal, cast, overload
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
+from lupusscore._checks import describe
+from lupusscore.errors import InvalidValueError
 from lupusscore.response._definition import RenalResponseDefinition, Tier
 from lupusscore.response._kernel import (
     MET,
@@ -21,7 +24,11 @@ from lupusscore.response._kernel import (
     Inputs,
     PartEval,
     all_codes,
+    batch_index,
     coerce_inputs,
+    inputs_from_json,
+    inputs_to_json,
+    load_batch_json,
     status_of,
 )
 from lupusscore.response._shipped import resolve_definition
@@ -34,6 +41,25 @@ __all__ = [
     "TierResult",
     "classify_renal_response",
 ]
+
+#: Names of every kernel input (numeric and flags) of classify_renal_response.
+INPUT_NAMES: Final = (
+    "upcr_g_g",
+    "baseline_upcr_g_g",
+    "egfr",
+    "reference_egfr",
+    "prednisone_mg_day",
+    "creatinine_mg_dl",
+    "reference_creatinine_mg_dl",
+    "creatinine_uln_mg_dl",
+    "urine_rbc_hpf",
+    "steroid_days_above_ceiling",
+    "steroid_consecutive_days_above_ceiling",
+    "rescue_therapy",
+    "rbc_casts",
+    "egfr_decline_confirmed",
+    "withdrawn",
+)
 
 
 class ResponseCategory(StrEnum):
@@ -91,7 +117,7 @@ class TierResult(BaseModel):
         Why.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     tier: Literal["complete", "partial"]
     label: str
@@ -139,7 +165,7 @@ class RenalResponseResult(BaseModel):
     (<ResponseCategory.COMPLETE: 'complete'>, <Status.MET: 'met'>)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     category: ResponseCategory
     definition_id: str
@@ -217,8 +243,7 @@ class RenalResponseBatch:
 
     def result(self, index: int | tuple[int, ...]) -> RenalResponseResult:
         """Return the explained result of one element (flat or N-d index)."""
-        idx = np.unravel_index(index, self.shape) if isinstance(index, int) else index
-        return self._build(tuple(int(i) for i in idx))
+        return self._build(batch_index(index, self.shape))
 
     def __iter__(self) -> Iterator[RenalResponseResult]:
         """Explained results in C (row-major) order."""
@@ -228,6 +253,75 @@ class RenalResponseBatch:
     def counts(self) -> dict[ResponseCategory, int]:
         """Count the elements in each category."""
         return {c: int(np.sum(self.category == c.value)) for c in ResponseCategory}
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when of one definition with equal categories and results."""
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return (
+            self.definition_id == other.definition_id
+            and self.definition_version == other.definition_version
+            and all(
+                a.shape == b.shape and bool(np.all(a == b))
+                for a, b in zip((self.category,), (other.category,), strict=True)
+            )
+            and list(self) == list(other)
+        )
+
+    def __hash__(self) -> int:
+        """Hash of the definition and the categories."""
+        cells = self.category.reshape(-1).tolist()
+        return hash((self.definition_id, self.definition_version, self.shape, *cells))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle support (the explained results are rebuilt on load)."""
+        return (
+            type(self),
+            (self.category, self.definition_id, self.definition_version, self._build),
+        )
+
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """Return the batch as JSON: its definition, inputs and categories.
+
+        :meth:`model_validate_json` re-evaluates the definition on the inputs,
+        so the explained results come back equal.
+        """
+        run = cast(_Run, getattr(self._build, "__self__", None))
+        doc = {
+            "type": type(self).__name__,
+            "definition": run.definition.model_dump(mode="json"),
+            "inputs": inputs_to_json(run.inp),
+            "category": self.category.tolist(),
+        }
+        return json.dumps(doc, indent=indent, ensure_ascii=False, allow_nan=False)
+
+    @classmethod
+    def model_validate_json(cls, text: str | bytes) -> RenalResponseBatch:
+        """Rebuild a batch written by :meth:`model_dump_json`.
+
+        Raises
+        ------
+        InvalidValueError
+            Not such a document, or categories that the definition does not
+            give for the inputs (an edited file).
+        """
+        doc = load_batch_json(text, cls.__name__)
+        definition = RenalResponseDefinition.model_validate(doc["definition"])
+        inp = inputs_from_json(doc["inputs"], frozenset(INPUT_NAMES))
+        run = _Run(definition, inp)
+        batch = cls(
+            category=run.labels(),
+            definition_id=definition.id,
+            definition_version=definition.version,
+            _build=run.build,
+        )
+        if batch.category.tolist() != doc["category"]:
+            raise InvalidValueError(
+                field="category",
+                value=describe(doc["category"]),
+                expected="the categories the definition gives for these inputs",
+            )
+        return batch
 
 
 def _evaluate_tier(
@@ -287,6 +381,10 @@ class _Run:
         self.category = _categories(
             codes.get("complete"), codes.get("partial"), inp.shape
         )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle as the definition and inputs; the arrays are re-evaluated."""
+        return (_Run, (self.definition, self.inp))
 
     def labels(self) -> npt.NDArray[np.str_]:
         names = np.array([c.value for c in _CATEGORY_CODES])

@@ -14,16 +14,18 @@ nephritic sediment).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from lupusscore.errors import DefinitionError
+from lupusscore._checks import describe
+from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.response._kernel import (
     ABOVE,
     BELOW,
@@ -37,11 +39,15 @@ from lupusscore.response._kernel import (
     PartEval,
     all_codes,
     any_codes,
+    batch_index,
     check_direction,
     coerce_inputs,
     criterion,
     decide,
     fmt,
+    inputs_from_json,
+    inputs_to_json,
+    load_batch_json,
     ratio,
     status_of,
 )
@@ -58,7 +64,7 @@ __all__ = [
     "list_flare_definitions",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 _PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 _PERCENT: Final = 100.0
 
@@ -484,13 +490,94 @@ class RenalFlareBatch:
 
     def result(self, index: int | tuple[int, ...]) -> RenalFlareResult:
         """Return the explained result of one element."""
-        idx = np.unravel_index(index, self.shape) if isinstance(index, int) else index
-        return self._build(tuple(int(i) for i in idx))
+        return self._build(batch_index(index, self.shape))
 
     def __iter__(self) -> Iterator[RenalFlareResult]:
         """Explained results in C order."""
         for i in range(len(self)):
             yield self.result(i)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when of one definition with equal categories and results."""
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return (
+            self.definition_id == other.definition_id
+            and self.definition_version == other.definition_version
+            and all(
+                a.shape == b.shape and bool(np.all(a == b))
+                for a, b in zip(
+                    (self.category, self.flare),
+                    (other.category, other.flare),
+                    strict=True,
+                )
+            )
+            and list(self) == list(other)
+        )
+
+    def __hash__(self) -> int:
+        """Hash of the definition and the categories."""
+        cells = self.category.reshape(-1).tolist()
+        return hash((self.definition_id, self.definition_version, self.shape, *cells))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle support (the explained results are rebuilt on load)."""
+        return (
+            type(self),
+            (
+                self.category,
+                self.flare,
+                self.definition_id,
+                self.definition_version,
+                self._build,
+            ),
+        )
+
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """Return the batch as JSON: its definition, inputs and categories.
+
+        :meth:`model_validate_json` re-evaluates the definition on the inputs,
+        so the explained results come back equal.
+        """
+        run = cast(_FlareRun, getattr(self._build, "__self__", None))
+        doc = {
+            "type": type(self).__name__,
+            "definition": run.d.model_dump(mode="json"),
+            "inputs": inputs_to_json(run.inp),
+            "category": self.category.tolist(),
+            "flare": self.flare.tolist(),
+        }
+        return json.dumps(doc, indent=indent, ensure_ascii=False, allow_nan=False)
+
+    @classmethod
+    def model_validate_json(cls, text: str | bytes) -> RenalFlareBatch:
+        """Rebuild a batch written by :meth:`model_dump_json`.
+
+        Raises
+        ------
+        InvalidValueError
+            Not such a document, or categories that the definition does not
+            give for the inputs (an edited file).
+        """
+        doc = load_batch_json(text, cls.__name__)
+        definition = RenalFlareDefinition.model_validate(doc["definition"])
+        inp = inputs_from_json(doc["inputs"], frozenset(_FLARE_INPUTS))
+        run = _FlareRun(definition, inp)
+        cats, flares = run.labels()
+        batch = cls(
+            category=cats,
+            flare=flares,
+            definition_id=definition.id,
+            definition_version=definition.version,
+            _build=run.build,
+        )
+        if cats.tolist() != doc["category"] or flares.tolist() != doc["flare"]:
+            raise InvalidValueError(
+                field="category",
+                value=describe(doc["category"]),
+                expected="the categories the definition gives for these inputs",
+            )
+        return batch
 
 
 # --- Shipped flare definitions -------------------------------------------------
@@ -825,10 +912,11 @@ def get_flare_definition(definition_id: str) -> RenalFlareDefinition:
     >>> get_flare_definition("kdigo-2012").rules[0].grade
     'severe'
     """
-    found = _FLARES.get(definition_id)
+    given: object = definition_id  # runtime guard for untyped callers
+    found = _FLARES.get(given) if isinstance(given, str) else None
     if found is None:
         msg = (
-            f"unknown renal flare definition {definition_id!r}; shipped: "
+            f"unknown renal flare definition {describe(given)}; shipped: "
             f"{', '.join(_FLARES)}"
         )
         raise DefinitionError(msg, definition=definition_id, field="definition")
@@ -860,6 +948,13 @@ _FLARE_UNITS: Final = {
     "reference_urine_rbc_hpf": "/hpf",
     "acanthocytes_hpf": "/hpf",
 }
+#: Every kernel input (numeric and flags) of classify_renal_flare.
+_FLARE_INPUTS: Final = (
+    *_FLARE_UNITS,
+    "rbc_casts",
+    "wbc_casts",
+    "active_sediment",
+)
 _CAT_NONE: Final = -1
 _CAT_NE: Final = -2
 
@@ -894,6 +989,10 @@ class _FlareRun:
         else:
             self.outside = np.zeros(inp.shape, dtype=np.bool_)
         self.cat = cat
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle as the definition and inputs; the arrays are re-evaluated."""
+        return (_FlareRun, (self.d, self.inp))
 
     def category(self, i: Index) -> FlareCategory:
         k = int(self.cat[i])

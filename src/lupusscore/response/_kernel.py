@@ -9,14 +9,23 @@ element. Status codes are ordered so that Kleene AND is ``min`` and OR is
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._checks import (
+    as_count,
+    as_floats,
+    as_tristate,
+    broadcast,
+    describe,
+    elementwise,
+)
 from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.results import Comparator, Criterion, Status, snap
 
@@ -33,9 +42,13 @@ __all__ = [
     "PartEval",
     "all_codes",
     "any_codes",
+    "batch_index",
     "check_direction",
     "coerce_inputs",
     "fmt",
+    "inputs_from_json",
+    "inputs_to_json",
+    "load_batch_json",
     "ratio",
     "status_of",
 ]
@@ -103,12 +116,15 @@ def decide(missing: npt.NDArray[np.bool_], met: npt.NDArray[np.bool_]) -> Codes:
 def ratio(numerator: Floats, denominator: Floats) -> Floats:
     """``numerator / denominator``, NaN where the denominator is not > 0.
 
+    A quotient beyond float range is infinite (1e308 / 0.3 is above any
+    threshold, as it should be), without a warning.
+
     Comparisons go through :meth:`Comparator.apply`, which rounds both sides to
     12 significant digits (:func:`lupusscore.results.snap`), so a ratio exactly
     at a threshold (0.35 / 0.7 against 0.5) counts as at it.
     """
     ok = denominator > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.where(ok, numerator / np.where(ok, denominator, 1.0), np.nan)
     return np.asarray(out, dtype=np.float64)
 
@@ -156,7 +172,11 @@ def criterion(
     """Build a :class:`Criterion`, turning NaN observations into ``None``."""
 
     def clean(x: float | None) -> float | None:
-        return None if x is None or math.isnan(x) else snap(float(x))
+        if x is None or math.isnan(x):
+            return None
+        # An observation that overflowed (a ratio of 1e308 to 1e-300) stays
+        # infinite, visibly: it is never rounded to NaN or dropped.
+        return float(x) if math.isinf(x) else snap(float(x))
 
     return Criterion(
         name=name,
@@ -170,50 +190,98 @@ def criterion(
     )
 
 
-def _as_float_array(name: str, value: object, *, boolean: bool) -> Floats:
-    if value is None:
-        return np.asarray(np.nan)
-    if boolean:
-        return _flag_array(name, value)
-    if isinstance(value, bool | np.bool_) or (
-        isinstance(value, np.ndarray) and value.dtype == np.bool_
-    ):
+def batch_index(index: object, shape: tuple[int, ...]) -> Index:
+    """Check an element index of a batch: a flat int or an N-d tuple of ints.
+
+    Negative indices count from the end, as in numpy; anything else (out of
+    range, wrong length, a bool, a float) is an :class:`InvalidValueError`.
+    """
+    size = math.prod(shape)
+    expected = (
+        f"a flat index from 0 to {size - 1} or a tuple of {len(shape)} "
+        f"integer(s) within shape {shape}"
+    )
+    items = index if isinstance(index, tuple) else None
+    try:
+        if items is None:
+            flat = as_count("index", index, minimum=-size, maximum=size - 1)
+            return tuple(int(i) for i in np.unravel_index(flat % size, shape))
+        if len(items) != len(shape):
+            raise ValueError
+        return tuple(
+            as_count("index", i, minimum=-n, maximum=n - 1) % n
+            for i, n in zip(items, shape, strict=True)
+        )
+    except (InvalidValueError, ValueError):
         raise InvalidValueError(
-            field=name, value=value, expected="a number, not a boolean"
+            field="index", value=describe(index), expected=expected
+        ) from None
+
+
+def inputs_to_json(inp: Inputs) -> dict[str, object]:
+    """JSON-ready form of checked inputs: shape and flat values (null = missing)."""
+    return {
+        "shape": list(inp.shape),
+        "values": {
+            name: [
+                None if math.isnan(x) else x
+                for x in np.asarray(arr, dtype=np.float64).reshape(-1).tolist()
+            ]
+            for name, arr in inp.values.items()
+        },
+    }
+
+
+def inputs_from_json(data: object, names: frozenset[str]) -> Inputs:
+    """Rebuild :class:`Inputs` from :func:`inputs_to_json` output, checked."""
+    expected = "an object with 'shape' and 'values' as written by model_dump_json"
+    if not isinstance(data, Mapping) or set(data) != {"shape", "values"}:
+        raise InvalidValueError(field="inputs", value=describe(data), expected=expected)
+    raw_shape, raw_values = data["shape"], data["values"]
+    if not isinstance(raw_shape, list) or not isinstance(raw_values, Mapping):
+        raise InvalidValueError(field="inputs", value=describe(data), expected=expected)
+    shape = tuple(as_count("inputs.shape", n) for n in raw_shape)
+    if set(raw_values) != names:
+        raise InvalidValueError(
+            field="inputs.values",
+            value=sorted(str(k) for k in raw_values),
+            expected="the inputs " + ", ".join(sorted(names)),
+        )
+    values: dict[str, Floats] = {}
+    for name, flat in raw_values.items():
+        arr = as_floats(f"inputs.{name}", elementwise(flat), allow_missing=True)
+        if arr.size != math.prod(shape):
+            raise InvalidValueError(
+                field=f"inputs.{name}",
+                value=f"{arr.size} values",
+                expected=f"{math.prod(shape)} values for shape {shape}",
+            )
+        values[str(name)] = arr.reshape(shape)
+    return Inputs(shape=shape, values=values)
+
+
+def load_batch_json(text: object, kind: str) -> dict[str, Any]:
+    """Parse a batch document and check its outline (library errors only)."""
+    if not isinstance(text, str | bytes):
+        raise InvalidValueError(
+            field="json", value=describe(text), expected="JSON text"
         )
     try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
         raise InvalidValueError(
-            field=name, value=value, expected="a number, None, or an array of them"
-        ) from exc
-
-
-def _flag_array(name: str, value: object) -> Floats:
-    if isinstance(value, np.ndarray) and value.dtype == np.bool_:
-        return value.astype(np.float64)
-    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        ok = np.isnan(value) | (value == 0) | (value == 1)
-        if not np.all(ok):
-            raise InvalidValueError(
-                field=name,
-                value=float(value[~ok].flat[0]),
-                expected="True / False / None (or 1.0 / 0.0 / NaN)",
-            )
-        return value.astype(np.float64)
-    seq = np.asarray(value, dtype=object)
-    flat = [np.nan if v is None else _bool_code(name, v) for v in seq.reshape(-1)]
-    return np.asarray(flat, dtype=np.float64).reshape(seq.shape)
-
-
-def _bool_code(name: str, value: object) -> float:
-    if isinstance(value, bool | np.bool_):
-        return 1.0 if value else 0.0
-    if isinstance(value, float) and math.isnan(value):
-        return math.nan
-    raise InvalidValueError(
-        field=name, value=value, expected="True, False or None (not recorded)"
+            field="json", value=describe(text), expected="valid JSON"
+        ) from None
+    keys = {"type", "definition", "inputs", "category"} | (
+        {"flare"} if kind == "RenalFlareBatch" else set()
     )
+    if not isinstance(doc, dict) or set(doc) != keys or doc["type"] != kind:
+        raise InvalidValueError(
+            field="json",
+            value=describe(doc),
+            expected=f"a {kind} document with keys {sorted(keys)}",
+        )
+    return doc
 
 
 def coerce_inputs(
@@ -246,44 +314,33 @@ def coerce_inputs(
     Raises
     ------
     InvalidValueError
-        A negative or infinite number, a non-number, or shapes that do not
-        broadcast.
+        A negative or infinite number, a bool or string where a number is
+        meant, a flag that is not True / False / None, or shapes that do not
+        broadcast. For arrays the message names the first bad index and how
+        many elements are bad. None and NaN are missing (not evaluable), per
+        element.
     """
     arrays: dict[str, Floats] = {}
     batch = False
     for name, value in numeric.items():
-        arr = _as_float_array(name, value, boolean=False)
+        arr = as_floats(
+            name,
+            elementwise(value),
+            unit=units.get(name),
+            nonnegative=True,
+            allow_missing=True,
+            integer=name in integer,
+        )
         batch = batch or arr.ndim > 0
-        bad = np.isinf(arr) | (arr < 0)
-        if np.any(bad):
-            raise InvalidValueError(
-                field=name,
-                value=float(arr[bad].flat[0]),
-                unit=units.get(name),
-                expected="a finite number >= 0 (None or NaN for missing)",
-            )
-        if name in integer:
-            frac = ~np.isnan(arr) & (arr != np.floor(arr))
-            if np.any(frac):
-                raise InvalidValueError(
-                    field=name,
-                    value=float(arr[frac].flat[0]),
-                    unit=units.get(name),
-                    expected="a whole number of days",
-                )
         arrays[name] = arr
     for name, value in flags.items():
-        arr = _as_float_array(name, value, boolean=True)
+        arr = as_tristate(name, elementwise(value))
         batch = batch or arr.ndim > 0
         arrays[name] = arr
-    try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
-    except ValueError as exc:
-        shapes = {k: v.shape for k, v in arrays.items() if v.ndim}
-        raise InvalidValueError(
-            field="inputs",
-            value=shapes,
-            expected="array inputs whose shapes broadcast together",
-        ) from exc
-    out = {k: np.broadcast_to(v, shape) for k, v in arrays.items()}
+    names = list(arrays)
+    shaped = broadcast(**arrays)
+    shape = tuple(shaped[0].shape) if shaped else ()
+    out = {
+        k: np.asarray(v, dtype=np.float64) for k, v in zip(names, shaped, strict=True)
+    }
     return Inputs(shape=shape, values=out), batch

@@ -98,7 +98,7 @@ def _missing(inp: Inputs, index: Index, *names: str) -> str | None:
 class _Part(BaseModel):
     """Fields every part has."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     name: str | None = Field(
         default=None,

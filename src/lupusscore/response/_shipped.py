@@ -31,6 +31,7 @@ from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
+from lupusscore._checks import describe
 from lupusscore.errors import DefinitionError
 from lupusscore.response._definition import (
     RenalResponseDefinition,
@@ -464,6 +465,11 @@ def get_definition(definition_id: str, **parameters: float) -> RenalResponseDefi
     ...
     lupusscore.errors.DefinitionError: kdigo-2024: parameter egfr_tolerance: got 0.2 ...
     """
+    given: object = definition_id  # runtime guard for untyped callers
+    if not isinstance(given, str) or given not in SHIPPED_IDS:
+        known = ", ".join(SHIPPED_IDS)
+        msg = f"unknown renal response definition {describe(given)}; shipped: {known}"
+        raise DefinitionError(msg, definition=describe(given), field="definition")
     try:
         return _get(definition_id, tuple(sorted(parameters.items())))
     except TypeError:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Final
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Final, cast
 
+from lupusscore._checks import as_floats, as_tristate, conflicting_records, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError, InvalidDateError, InvalidValueError
 from lupusscore.kidney import egfr as kidney_egfr
@@ -201,7 +203,10 @@ def evaluate_renal_response(
     Raises
     ------
     InvalidValueError
-        No visits, or visits of different participants.
+        No visits, a visit of another participant (its index named), or a
+        patient or visit of the wrong type.
+    DuplicateResultError
+        Two different visits on one date (identical duplicates count once).
     InvalidDateError
         No visit on *baseline_date*, or an assessment before the reference.
     DefinitionError
@@ -246,15 +251,17 @@ def evaluate_renal_response(
     'assessment UPCR: 30 mg/mmol on 2021-01-04 (= 0.2652 g/g)'
     """
     d = resolve_definition(definition)
-    if not visits:
-        raise InvalidValueError(field="visits", value=[], expected="at least one visit")
-    ordered = sorted(visits, key=lambda v: v.date)
-    ids = {v.participant_id for v in ordered}
-    if len(ids) > 1 or patient.id not in ids:
+    ordered = _one_per_date(patient, visits)
+    pre_flare_egfr = _scalar("pre_flare_egfr", pre_flare_egfr, "mL/min/1.73 m²")
+    pre_flare_creatinine_mg_dl = _scalar(
+        "pre_flare_creatinine_mg_dl", pre_flare_creatinine_mg_dl, "mg/dL"
+    )
+    withdrawn = _flag("withdrawn", withdrawn)
+    egfr_decline_confirmed = _flag("egfr_decline_confirmed", egfr_decline_confirmed)
+    rbc_casts = _flag("rbc_casts", rbc_casts)
+    if not isinstance(equation, str):
         raise InvalidValueError(
-            field="visits",
-            value=sorted(ids),
-            expected=f"visits of patient {patient.id!r} only",
+            field="equation", value=describe(equation), expected="an eGFR equation id"
         )
     when = _date("assessment_date", assessment_date)
     if baseline_date is None:
@@ -340,6 +347,85 @@ def evaluate_renal_response(
         withdrawn=withdrawn,
     )
     return result.model_copy(update={"notes": tuple(notes)})
+
+
+def _scalar(name: str, value: object, unit: str) -> float | None:
+    """One number >= 0, or None / NaN for not given."""
+    arr = as_floats(name, value, unit=unit, nonnegative=True, allow_missing=True)
+    if arr.ndim != 0:
+        raise InvalidValueError(
+            field=name, value=describe(value), unit=unit, expected="a single number"
+        )
+    number = float(arr)
+    return None if math.isnan(number) else number
+
+
+def _flag(name: str, value: object) -> bool | None:
+    """Check a flag: True, False or None (not known)."""
+    code = as_tristate(name, value)
+    if code.ndim != 0:
+        raise InvalidValueError(
+            field=name, value=describe(value), expected="True, False or None"
+        )
+    number = float(code)
+    return None if math.isnan(number) else number == 1.0
+
+
+def _one_per_date(patient: object, visits: object) -> list[Visit]:
+    """Check the patient and visits; return the visits sorted, one per date.
+
+    Every visit must belong to *patient*. Identical visits on one date count
+    once; two different visits on one date are a conflict that input order
+    must not settle (:class:`~lupusscore.errors.DuplicateResultError`).
+    """
+    if not isinstance(patient, Patient):
+        raise InvalidValueError(
+            field="patient", value=describe(patient), expected="a Patient"
+        )
+    if isinstance(visits, str | bytes | Mapping) or not isinstance(visits, Iterable):
+        raise InvalidValueError(
+            field="visits", value=describe(visits), expected="a sequence of Visit"
+        )
+    given = list(visits)
+    if not given:
+        raise InvalidValueError(field="visits", value=[], expected="at least one visit")
+    bad = [i for i, v in enumerate(given) if not isinstance(v, Visit)]
+    if bad:
+        raise InvalidValueError(
+            field="visits",
+            value=describe(given[bad[0]]),
+            expected="Visit objects",
+            index=bad[0],
+            count=len(bad),
+            participant=patient.id,
+        )
+    checked = cast(list[Visit], given)
+    foreign = [i for i, v in enumerate(checked) if v.participant_id != patient.id]
+    if foreign:
+        raise InvalidValueError(
+            field="visits.participant_id",
+            value=checked[foreign[0]].participant_id,
+            expected=f"visits of patient {patient.id!r} only",
+            index=foreign[0],
+            count=len(foreign),
+            participant=patient.id,
+        )
+    by_date: dict[dt.date, list[Visit]] = {}
+    for v in checked:
+        by_date.setdefault(v.date, []).append(v)
+    ordered: list[Visit] = []
+    for day in sorted(by_date):
+        same = by_date[day]
+        if any(v != same[0] for v in same[1:]):
+            err = conflicting_records(
+                "visits",
+                day,
+                f"{len(same)} visits with different contents",
+                participant=patient.id,
+            )
+            raise err
+        ordered.append(same[0])
+    return ordered
 
 
 def _date(field: str, value: dt.date | str) -> dt.date:

@@ -144,7 +144,7 @@ class LabChange(BaseModel):
     (0.3, 50.0, 'g/L', True)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     analyte: Analyte
     baseline_date: dt.date

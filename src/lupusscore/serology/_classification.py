@@ -261,7 +261,7 @@ class SleClassification(BaseModel):
         Citation.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     status: Status
     entry: Criterion

@@ -53,7 +53,7 @@ class Seroconversion(BaseModel):
     ('met', 'not_met')
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     analyte: Analyte
     earlier_date: dt.date
