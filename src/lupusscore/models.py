@@ -721,11 +721,10 @@ class LabResult(_Model):
         rules: list[dict[str, Any]] = []
         for analyte, spec in ANALYTES.items():
             spellings = [u for fam in spec.families for u in fam.units]
-            when = {"properties": {"analyte": {"const": analyte.value}}}
             then: dict[str, Any] = {"properties": {"unit": {"examples": spellings}}}
             if analyte is not Analyte.BODY_TEMPERATURE:
                 then["properties"]["value"] = {"minimum": 0}
-            rules.append({"if": when, "then": then})
+            by_unit: list[dict[str, Any]] = []
             for fam in spec.families:
                 if fam.plausible is None:
                     continue
@@ -734,14 +733,9 @@ class LabResult(_Model):
                         convert(x, fam.canonical_unit, unit, analyte=analyte)
                         for x in fam.plausible
                     ]
-                    rules.append(
+                    by_unit.append(
                         {
-                            "if": {
-                                "properties": {
-                                    "analyte": {"const": analyte.value},
-                                    "unit": {"const": unit},
-                                },
-                            },
+                            "if": {"properties": {"unit": {"const": unit}}},
                             "then": {
                                 "properties": {
                                     "value": {
@@ -752,6 +746,14 @@ class LabResult(_Model):
                             },
                         }
                     )
+            if by_unit:
+                then["allOf"] = by_unit
+            rules.append(
+                {
+                    "if": {"properties": {"analyte": {"const": analyte.value}}},
+                    "then": then,
+                }
+            )
         schema["allOf"] = rules
 
     @property
