@@ -416,3 +416,25 @@ def test_model_level_problems_are_all_reported() -> None:
         ("visits", 1, "participant_id"),
         ("events", 0, "date"),
     }
+
+
+def test_from_unordered_reports_every_bad_visit_and_event() -> None:
+    """from_unordered reports all bad visits and events, not only the first."""
+    with pytest.raises(ValidationError) as info:
+        ls.Participant.from_unordered(
+            {
+                "patient": PATIENT,
+                "visits": [
+                    _visit(date="2009-06-01", pga=7),
+                    _visit(date="2009-05-01"),
+                    _visit(date="2009-07-01", rescue_therapy="yes"),
+                ],
+                "events": [{"type": "funeral", "date": "2010-01-01"}],
+            }
+        )
+    locs = {err["loc"][:3] for err in info.value.errors()}
+    assert locs == {
+        ("visits", 0, "pga"),
+        ("visits", 2, "rescue_therapy"),
+        ("events", 0, "type"),
+    }

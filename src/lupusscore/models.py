@@ -1100,8 +1100,12 @@ _M = TypeVar("_M", bound=BaseModel)
 
 
 def _validate_items(field: str, model: type[_M], items: Iterable[object]) -> list[_M]:
-    """Validate list items one by one, keeping ``field[i]`` in error locations."""
+    """Validate list items one by one, keeping ``field[i]`` in error locations.
+
+    Every bad item is reported (one ``ValidationError`` with all of them).
+    """
     out: list[_M] = []
+    details: list[InitErrorDetails] = []
     for i, item in enumerate(items):
         if isinstance(item, model):
             out.append(item)
@@ -1109,7 +1113,7 @@ def _validate_items(field: str, model: type[_M], items: Iterable[object]) -> lis
         try:
             out.append(model.model_validate(item))
         except ValidationError as exc:
-            details: list[InitErrorDetails] = [
+            details += [
                 {
                     "type": err["type"],
                     "loc": (field, i, *err["loc"]),
@@ -1118,8 +1122,9 @@ def _validate_items(field: str, model: type[_M], items: Iterable[object]) -> lis
                 }
                 for err in exc.errors()
             ]
-            title = "Participant"
-            raise ValidationError.from_exception_data(title, details) from None
+    if details:
+        title = "Participant"
+        raise ValidationError.from_exception_data(title, details)
     return out
 
 
@@ -1235,8 +1240,24 @@ class Participant(_Model):
         ['2009-05-01', '2009-06-01']
         """
         record = dict(data)
-        visits = _validate_items("visits", Visit, record.get("visits", ()))
-        events = _validate_items("events", Event, record.get("events", ()))
+        try:
+            visits = _validate_items("visits", Visit, record.get("visits", ()))
+        except ValidationError as exc:
+            visit_errors: list[InitErrorDetails] = list(exc.errors())  # type: ignore[arg-type]
+            visits = []
+        else:
+            visit_errors = []
+        try:
+            events = _validate_items("events", Event, record.get("events", ()))
+        except ValidationError as exc:
+            event_errors: list[InitErrorDetails] = list(exc.errors())  # type: ignore[arg-type]
+        else:
+            event_errors = []
+        if visit_errors or event_errors:
+            title = "Participant"
+            raise ValidationError.from_exception_data(
+                title, visit_errors + event_errors
+            )
         record["visits"] = sorted(visits, key=lambda v: v.date)
         record["events"] = sorted(events, key=lambda e: (e.date, e.type.value))
         return cls.model_validate(record)
