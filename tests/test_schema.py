@@ -130,6 +130,7 @@ REJECTED: dict[str, Callable[[dict[str, Any]], None]] = {
     "unknown descriptor": _set(_first_visit, "descriptors", {"arthritus": True}),
     "descriptor as integer": _set(_first_visit, "descriptors", {"rash": 1}),
     "unknown exclusion": _set(_first_visit, "exclusions", {"headache": "migraine"}),
+    "exclusion without reason": _set(_first_visit, "exclusions", {"pyuria": " "}),
     "month 13": _set(_first_visit, "date", "2009-13-01"),
     "year 1850": _set(_first_visit, "date", "1850-01-01"),
     "date as number": _set(_first_visit, "date", 20090101),

@@ -824,8 +824,9 @@ class Visit(_Model):
         absent, None not assessed); see :data:`SLEDAI_2K_DESCRIPTOR_NAMES`.
         Read-only (a :class:`FrozenMap`).
     exclusions : mapping of str to str
-        Descriptors to disregard because another cause explains them (e.g.
-        ``{"pyuria": "urinary tract infection"}``). Read-only.
+        Descriptors to disregard because another cause explains them, each
+        with a non-empty reason (e.g. ``{"pyuria": "urinary tract infection"}``).
+        Read-only.
     label : str, optional
         Protocol visit name ("week 24").
     unscheduled : bool
@@ -849,7 +850,10 @@ class Visit(_Model):
         "glucocorticoid_mg_day": {"minimum": 0, "maximum": _MAX_GC_MG_DAY},
         "pga": {"minimum": 0, "maximum": PGA_MAX},
         "descriptors": {"propertyNames": {"enum": list(SLEDAI_2K_DESCRIPTOR_NAMES)}},
-        "exclusions": {"propertyNames": {"enum": list(SLEDAI_2K_DESCRIPTOR_NAMES)}},
+        "exclusions": {
+            "propertyNames": {"enum": list(SLEDAI_2K_DESCRIPTOR_NAMES)},
+            "additionalProperties": {"type": "string", "pattern": r"\S"},
+        },
     }
 
     participant_id: StrictStr = Field(min_length=1)
