@@ -10,10 +10,12 @@ and also from the built-in a caller would naturally catch (pint's pattern)::
      │    └── ImplausibleValueError         outside the analyte's plausible range
      ├── InvalidDateError(ValueError)       impossible or out-of-order dates
      ├── DuplicateResultError(ValueError)   same analyte twice at the same time
+     │    └── DuplicateVisitError           two different visits on one date
      ├── DefinitionError(ValueError)        invalid or unknown scoring definition
      └── NotEvaluableError(ValueError)      a number asked of an unevaluable result
 
     OutsideValidatedRangeWarning(UserWarning)   a formula used outside its population
+    LabDateWarning(UserWarning)                 a lab dated far from its visit
 
 Errors carry their fields as attributes, build their message from them, and
 pickle (so cohort work can be spread over processes). Inside pydantic models they
@@ -28,9 +30,11 @@ from typing import Any
 __all__ = [
     "DefinitionError",
     "DuplicateResultError",
+    "DuplicateVisitError",
     "ImplausibleValueError",
     "InvalidDateError",
     "InvalidValueError",
+    "LabDateWarning",
     "LupusScoreError",
     "NotEvaluableError",
     "OutsideValidatedRangeWarning",
@@ -278,4 +282,48 @@ class OutsideValidatedRangeWarning(UserWarning):
 
     The number is still returned (an out-of-range age is not invalid input), but
     the caller is told; pass ``strict=True`` where offered to raise instead.
+    """
+
+
+class DuplicateVisitError(DuplicateResultError):
+    """Two different visits of one participant on the same date.
+
+    Input order cannot decide which record is right, so neither is used.
+
+    Parameters
+    ----------
+    participant : str
+        The participant.
+    when : object
+        The shared date.
+    field : str
+        Where the second visit is (``"visits[3]"``).
+    detail : str
+        How the two visits differ.
+    """
+
+    def __init__(
+        self, *, participant: str, when: object, field: str, detail: str
+    ) -> None:
+        message = (
+            f"participant {participant}: {field}: a second, different visit on "
+            f"{when!s} ({detail}); expected one visit per date (merge them or "
+            "correct the date): input order cannot decide which is right"
+        )
+        LupusScoreError.__init__(
+            self,
+            message,
+            participant=participant,
+            when=when,
+            field=field,
+            detail=detail,
+        )
+
+
+class LabDateWarning(UserWarning):
+    """A lab attached to a visit was collected far from the visit date.
+
+    The rule is :data:`lupusscore.models.LAB_VISIT_MAX_GAP_DAYS`; the visit is
+    still built (the data may be right), but the caller is told. Turn it into
+    an error with ``warnings.simplefilter("error", LabDateWarning)``.
     """

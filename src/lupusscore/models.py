@@ -1,51 +1,85 @@
 """Pydantic v2 models: the boundary where input is validated once.
 
-All models are frozen and forbid unknown fields. A :class:`LabResult` keeps the
-value and unit exactly as given (so JSON round-trips exactly) and exposes the
-value in its analyte's canonical unit (:attr:`LabResult.canonical_value`),
-computed once at validation through :mod:`lupusscore.units`.
+All models are frozen, forbid unknown fields and hold only immutable data
+(tuples and :class:`FrozenMap`), so a validated :class:`Visit` cannot be edited
+in place. A :class:`LabResult` keeps the value and unit exactly as given (so
+JSON round-trips exactly) and exposes the value in its analyte's canonical unit
+(:attr:`LabResult.canonical_value`), converted once, after validation, through
+:mod:`lupusscore.units`.
+
+Input is strict: ``"yes"``, ``1``, ``"1"``, ``True`` and ``0`` are never
+coerced into a flag, number, descriptor or date. What real data holds is
+accepted on purpose: numpy scalars (``np.int64``, ``np.float32``, never
+``np.bool_`` as a number) as numbers, ``np.bool_`` as a flag, ``None``, NaN,
+``pandas.NA`` and ``NaT`` as *absent* for optional fields, ISO 8601 strings
+(``"2014-01-02"``, and SDTM datetimes ``"2014-01-02T10:30"``) and
+``datetime``/``pandas.Timestamp``/``numpy.datetime64`` for dates.
 
 Bad input raises :class:`pydantic.ValidationError`; its message is the
 lupusscore error built for the problem (naming field, value, unit and what was
-expected), and ``exc.errors()[i]["ctx"]["error"]`` is that error object.
+expected), ``exc.errors()[i]["ctx"]["error"]`` is that error object, and every
+bad field of a trial is reported, not only the first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
-from collections.abc import Iterable, Mapping
+import numbers
+import re
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
-from typing import Any, Final, TypeVar
+from importlib import metadata as _metadata
+from typing import Any, ClassVar, Final, TypeVar
 
+import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictStr,
     ValidationError,
     ValidationInfo,
+    field_serializer,
     field_validator,
     model_validator,
 )
 from pydantic_core import InitErrorDetails
 
-from lupusscore.analytes import Analyte, analyte_spec
+from lupusscore._checks import (
+    as_choice,
+    as_count,
+    as_flags,
+    as_floats,
+    as_tristate,
+    describe,
+    is_missing_scalar,
+)
+from lupusscore.analytes import ANALYTES, Analyte, analyte_spec
 from lupusscore.errors import (
     DuplicateResultError,
+    DuplicateVisitError,
     InvalidDateError,
     InvalidValueError,
+    LabDateWarning,
+    LupusScoreError,
     UnitError,
 )
-from lupusscore.units import ResolvedUnit, resolve_unit, to_canonical
+from lupusscore.units import ResolvedUnit, convert, resolve_unit, to_canonical
 
 __all__ = [
     "DEFAULT_BASELINE_WINDOW_DAYS",
     "EARLIEST_DATE",
+    "JSON_SCHEMA_DIALECT",
+    "LAB_VISIT_MAX_GAP_DAYS",
     "LATEST_DATE",
     "SLEDAI_2K_DESCRIPTOR_NAMES",
     "Event",
     "EventType",
+    "FrozenMap",
     "LabResult",
     "Participant",
     "Patient",
@@ -92,16 +126,6 @@ SLEDAI_2K_DESCRIPTOR_NAMES: Final[tuple[str, ...]] = (
     "leukopenia",
 )
 
-#: Highest accepted prednisone-equivalent dose, mg/day (IV methylprednisolone
-#: 1000 mg pulses are 1250 mg prednisone-equivalent): a sanity limit.
-_MAX_GC_MG_DAY: Final = 2000.0
-#: PGA (SELENA-SLEDAI physician global assessment) is scored 0-3.
-PGA_MAX: Final = 3.0
-_HEIGHT_CM: Final = (30.0, 250.0)
-_ISO_DATE_LENGTH: Final = 10
-
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
-
 
 class Sex(StrEnum):
     """Sex as used by kidney-function equations."""
@@ -121,6 +145,95 @@ class Specimen(StrEnum):
     URINE_24H = "urine_24h"
 
 
+#: Highest accepted prednisone-equivalent dose, mg/day (IV methylprednisolone
+#: 1000 mg pulses are 1250 mg prednisone-equivalent): a sanity limit.
+_MAX_GC_MG_DAY: Final = 2000.0
+#: PGA (SELENA-SLEDAI physician global assessment) is scored 0-3.
+PGA_MAX: Final = 3.0
+_HEIGHT_CM: Final = (30.0, 250.0)
+
+#: A lab attached to a visit but collected more than this many days before or
+#: after the visit date is flagged with :class:`~lupusscore.errors.LabDateWarning`
+#: (and listed by :meth:`Visit.labs_far_from_visit`). 30 days is the longest
+#: look-back any shipped score gives a visit's labs: the validated 30-day
+#: SLEDAI-2K window (Touma Z, Urowitz MB, Gladman DD. Lupus 2010;19:49-51); the
+#: published SLEDAI-2K window is 10 days. A lab further away cannot describe the
+#: visit's disease activity under any shipped definition. This is an analysis
+#: convention (a data-quality flag), not a clinical threshold.
+LAB_VISIT_MAX_GAP_DAYS: Final = 30
+
+#: The JSON Schema dialect of :meth:`Trial.model_json_schema` and the others.
+JSON_SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+
+#: ISO 8601 calendar date, optionally with a time and offset (SDTM ``--DTC``
+#: datetimes such as ``2014-01-02T10:30``), years 1900-2199. Partial SDTM dates
+#: (``2014-01``) cannot place a visit and are rejected.
+_ISO_DATE_PATTERN: Final = (
+    r"^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$"
+)
+_ISO_DATE_RE: Final = re.compile(_ISO_DATE_PATTERN)
+_DATE_ONLY_LENGTH: Final = 10
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class FrozenMap(Mapping[_K, _V]):
+    """A read-only, hashable, picklable mapping (a frozen model's dict field).
+
+    It compares equal to any mapping with the same items (so
+    ``visit.descriptors == {"rash": True}``), keeps insertion order, and
+    cannot be changed in place.
+
+    Examples
+    --------
+    >>> m = FrozenMap({"rash": True})
+    >>> m["rash"], m == {"rash": True}, hash(m) == hash(FrozenMap(rash=True))
+    (True, True, True)
+    """
+
+    __slots__ = ("_data",)
+    _data: dict[_K, _V]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        object.__setattr__(self, "_data", dict(*args, **kwargs))
+
+    def __getitem__(self, key: _K) -> _V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[_K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._data) == dict(other)
+        return NotImplemented
+
+    def __setattr__(self, name: str, value: object) -> None:
+        msg = "FrozenMap is read-only"
+        raise AttributeError(msg)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (dict(self._data),))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+
+def _show(value: object) -> object:
+    """Return *value* for an error: itself if small and plain, else a description."""
+    plain = value is None or isinstance(value, bool | int | float | str)
+    return value if plain and len(describe(value)) < 80 else describe(value)  # noqa: PLR2004
+
+
 def _check_date(field: str, value: dt.date) -> None:
     day = value.date() if isinstance(value, dt.datetime) else value
     if not EARLIEST_DATE <= day <= LATEST_DATE:
@@ -135,22 +248,237 @@ def _day(value: dt.date) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _finite(
-    field: str, value: float | None, *, lo: float, hi: float, unit: str = ""
+def _as_date(
+    field: str, value: object, *, keep_time: bool, optional: bool
+) -> dt.date | None:
+    """Strictly parse a date: a date, datetime, numpy datetime64 or ISO string.
+
+    ``None``/NaT/NaN/``pandas.NA`` are absent (``None``) when *optional*. A
+    time of day is kept when *keep_time*, else dropped (the calendar date as
+    written, whatever the offset). Numbers and booleans are never dates.
+    """
+    expected = (
+        "a real calendar date as YYYY-MM-DD or an ISO 8601 datetime "
+        "(YYYY-MM-DDThh:mm[:ss])"
+    )
+    if is_missing_scalar(value):
+        if optional:
+            return None
+        raise InvalidDateError(field=field, value=_show(value), expected=expected)
+    parsed: dt.date
+    if isinstance(value, dt.datetime):  # also pandas.Timestamp: made plain
+        parsed = dt.datetime(
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+            value.tzinfo,
+        )
+    elif isinstance(value, dt.date):
+        parsed = dt.date(value.year, value.month, value.day)
+    elif isinstance(value, np.datetime64):
+        day_precision = np.datetime_data(value.dtype)[0] in {"Y", "M", "W", "D"}
+        as_us = value.astype("datetime64[us]").item()
+        if not isinstance(as_us, dt.datetime):  # pragma: no cover - out of range
+            raise InvalidDateError(field=field, value=_show(value), expected=expected)
+        parsed = as_us.date() if day_precision else as_us
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            if not _ISO_DATE_RE.fullmatch(text):
+                raise ValueError
+            if len(text) == _DATE_ONLY_LENGTH:
+                parsed = dt.date.fromisoformat(text)
+            else:
+                parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidDateError(
+                field=field, value=_show(value), expected=expected
+            ) from None
+    else:
+        raise InvalidDateError(field=field, value=_show(value), expected=expected)
+    if not keep_time:
+        parsed = _day(parsed)
+    _check_date(field, parsed)
+    return parsed
+
+
+def _as_number(
+    field: str,
+    value: object,
+    *,
+    lo: float,
+    hi: float,
+    unit: str | None,
+    optional: bool,
 ) -> float | None:
-    if value is None:
+    """Strictly check one number: no bool, no string; NaN absent if *optional*."""
+    if optional and is_missing_scalar(value):
         return None
-    if not (math.isfinite(value) and lo <= value <= hi):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        not_bool = ", not a boolean" if isinstance(value, bool | np.bool_) else ""
         raise InvalidValueError(
             field=field,
-            value=value,
+            value=_show(value),
+            unit=unit,
+            expected=f"a number between {lo:g} and {hi:g}{not_bool}",
+        )
+    number = float(as_floats(field, value, unit=unit))
+    if not lo <= number <= hi:
+        raise InvalidValueError(
+            field=field,
+            value=_show(value),
             unit=unit,
             expected=f"a finite number between {lo:g} and {hi:g}",
         )
-    return value
+    return number
 
 
-class Patient(BaseModel):
+def _as_flag(field: str, value: object, *, optional: bool) -> bool | None:
+    """Strictly check one flag: True/False (or numpy bool); missing if *optional*."""
+    if optional and is_missing_scalar(value):
+        return None
+    flag = as_flags(field, value)
+    if flag.ndim != 0:
+        raise InvalidValueError(
+            field=field, value=_show(value), expected="True or False"
+        )
+    return bool(flag)
+
+
+def _as_text(value: object) -> object:
+    """Missing markers become None; anything else goes on to strict str checks."""
+    return None if is_missing_scalar(value) else value
+
+
+def _error_detail(loc: tuple[str | int, ...], exc: Exception) -> InitErrorDetails:
+    value = getattr(exc, "value", None)
+    return {
+        "type": "value_error",
+        "loc": loc,
+        "input": value,
+        "ctx": {"error": exc},
+    }
+
+
+def _raise_all(
+    title: str, problems: list[tuple[tuple[str | int, ...], LupusScoreError]]
+) -> None:
+    """Raise every problem found at once, each located at its field."""
+    if problems:
+        details = [_error_detail(loc, exc) for loc, exc in problems]
+        raise ValidationError.from_exception_data(title, details)
+
+
+# --- JSON Schema ---------------------------------------------------------------
+
+_SECTION_RULE: Final = re.compile(r"^-{3,}$")
+
+
+def _docstring_parts(doc: str | None) -> tuple[str, dict[str, str]]:
+    """Return the summary and the numpy ``Attributes`` entries of a docstring."""
+    lines = inspect.cleandoc(doc or "").splitlines()
+    summary: list[str] = []
+    for line in lines:
+        if not line.strip():
+            break
+        summary.append(line.strip())
+    attrs: dict[str, str] = {}
+    try:
+        start = lines.index("Attributes") + 2
+    except ValueError:
+        return " ".join(summary), attrs
+    names: list[str] = []
+    for i in range(start, len(lines)):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _SECTION_RULE.match(nxt.strip()):
+            break
+        if line and not line.startswith(" ") and " : " in line:
+            names = [n.strip() for n in line.split(" : ")[0].split(",")]
+            for name in names:
+                attrs[name] = ""
+        elif line.strip() and names:
+            for name in names:
+                attrs[name] = (attrs[name] + " " + line.strip()).strip()
+    return " ".join(summary), attrs
+
+
+_RST_ROLE: Final = re.compile(r":[a-z]+:`~?([^`]+)`")
+
+
+def _plain_text(text: str) -> str:
+    """Drop reST markup (roles, literals) from a docstring excerpt."""
+    return _RST_ROLE.sub(r"\1", text).replace("``", "")
+
+
+def _package_version() -> str:
+    try:
+        return _metadata.version("lupusscore")
+    except _metadata.PackageNotFoundError:  # pragma: no cover - source tree
+        return "0+unknown"
+
+
+def _strip_format(schema: dict[str, Any]) -> None:
+    """Drop ``format`` (date/date-time) where the pattern says what is accepted."""
+    schema.pop("format", None)
+    for sub in schema.get("anyOf", ()):
+        sub.pop("format", None)
+        if sub.get("type") == "string":
+            sub["pattern"] = _ISO_DATE_PATTERN
+
+
+def _schema_extra(schema: dict[str, Any], cls: type[Any]) -> None:
+    """Describe every property and add the constraints the validators apply."""
+    summary, attrs = _docstring_parts(cls.__doc__)
+    schema["description"] = _plain_text(summary)
+    props: dict[str, dict[str, Any]] = schema.get("properties", {})
+    for name, prop in props.items():
+        if name in getattr(cls, "_date_fields", ()):
+            _strip_format(prop)
+            prop["pattern"] = _ISO_DATE_PATTERN
+        prop.update(getattr(cls, "_schema_props", {}).get(name, {}))
+        prop["description"] = _plain_text(attrs.get(name) or "")
+    extend = getattr(cls, "_extend_schema", None)
+    if extend is not None:
+        extend(schema)
+
+
+class _Model(BaseModel):
+    """Shared configuration: frozen, no unknown fields, documented schema."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_extra=_schema_extra
+    )
+
+    #: Date fields (pattern instead of ``format`` in the schema).
+    _date_fields: ClassVar[tuple[str, ...]] = ()
+    #: Extra JSON Schema keywords per property (the validators' constraints).
+    _schema_props: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """JSON Schema (draft 2020-12) of the model, with ``$schema`` and ``$id``.
+
+        ``$id`` names the lupusscore version (``urn:lupusscore:<version>:<Model>``);
+        every property has a ``description`` and carries the ranges, enums,
+        patterns and descriptor names the validators enforce. Cross-field rules
+        JSON Schema cannot express (visit order, unique ids, a participant's arm
+        among the trial's arms, unit dimensions) are stated in the descriptions
+        and enforced by the library.
+        """
+        schema = super().model_json_schema(*args, **kwargs)
+        head = {
+            "$schema": JSON_SCHEMA_DIALECT,
+            "$id": f"urn:lupusscore:{_package_version()}:{cls.__name__}",
+        }
+        return head | schema
+
+
+class Patient(_Model):
     """A patient: the fixed facts scores need.
 
     Attributes
@@ -160,7 +488,7 @@ class Patient(BaseModel):
     sex : Sex
         ``"female"`` or ``"male"``.
     birth_date : datetime.date
-        Date of birth.
+        Date of birth (an ISO 8601 datetime is accepted; its time is dropped).
     height_cm : float, optional
         Height in cm (30-250), for paediatric eGFR equations.
     black : bool, optional
@@ -173,26 +501,37 @@ class Patient(BaseModel):
     <Sex.FEMALE: 'female'>
     """
 
-    model_config = _FROZEN
+    _date_fields: ClassVar[tuple[str, ...]] = ("birth_date",)
+    _schema_props: ClassVar[dict[str, dict[str, Any]]] = {
+        "height_cm": {"minimum": _HEIGHT_CM[0], "maximum": _HEIGHT_CM[1]},
+    }
 
-    id: str = Field(min_length=1)
+    id: StrictStr = Field(min_length=1)
     sex: Sex
     birth_date: dt.date
     height_cm: float | None = None
     black: bool | None = None
 
-    @field_validator("birth_date")
+    @field_validator("sex", mode="before")
     @classmethod
-    def _check_birth_date(cls, value: dt.date) -> dt.date:
-        _check_date("birth_date", value)
-        return value
+    def _check_sex(cls, value: object) -> Sex:
+        return Sex(as_choice("sex", value, Sex))
 
-    @field_validator("height_cm")
+    @field_validator("birth_date", mode="before")
     @classmethod
-    def _check_height(cls, value: float | None) -> float | None:
-        return _finite(
-            "height_cm", value, lo=_HEIGHT_CM[0], hi=_HEIGHT_CM[1], unit="cm"
-        )
+    def _check_birth_date(cls, value: object) -> dt.date | None:
+        return _as_date("birth_date", value, keep_time=False, optional=False)
+
+    @field_validator("height_cm", mode="before")
+    @classmethod
+    def _check_height(cls, value: object) -> float | None:
+        lo, hi = _HEIGHT_CM
+        return _as_number("height_cm", value, lo=lo, hi=hi, unit="cm", optional=True)
+
+    @field_validator("black", mode="before")
+    @classmethod
+    def _check_black(cls, value: object) -> bool | None:
+        return _as_flag("black", value, optional=True)
 
     def age_years(self, on: dt.date) -> float:
         """Age in years (days / 365.25) on date *on*.
@@ -212,7 +551,7 @@ class Patient(BaseModel):
         return (day - self.birth_date).days / 365.25
 
 
-class LabResult(BaseModel):
+class LabResult(_Model):
     """One lab result, with its unit validated for its analyte.
 
     Attributes
@@ -220,13 +559,19 @@ class LabResult(BaseModel):
     analyte : Analyte
         What was measured.
     unit : str
-        The unit exactly as reported (kept for display and provenance).
+        The unit exactly as reported (kept for display and provenance); it must
+        fit the analyte (the schema lists the usual spellings per analyte as
+        examples; other spellings lupusscore.units parses to the right
+        dimension are accepted too).
     value : float
-        The value as reported: finite, >= 0, plausible for the analyte.
+        The value as reported: finite, >= 0 (except body temperature) and
+        plausible for the analyte in its unit.
     date : datetime.date or datetime.datetime
-        When the specimen was collected.
+        When the specimen was collected: a YYYY-MM-DD date stays a date, an ISO
+        8601 datetime (SDTM ``2014-01-02T10:30``) keeps its time.
     reference_low, reference_high : float, optional
-        The reporting lab's reference range, in the same unit as *value*.
+        The reporting lab's reference range, in the same unit as *value*
+        (finite, >= 0, low <= high).
     assay : str, optional
         Assay or method (anti-dsDNA results are comparable only within one).
     specimen : Specimen, optional
@@ -244,15 +589,20 @@ class LabResult(BaseModel):
     1.4
     """
 
-    model_config = _FROZEN
+    _date_fields: ClassVar[tuple[str, ...]] = ("date",)
+    _schema_props: ClassVar[dict[str, dict[str, Any]]] = {
+        "unit": {"minLength": 1, "pattern": r"\S"},
+        "reference_low": {"minimum": 0},
+        "reference_high": {"minimum": 0},
+    }
 
     analyte: Analyte
-    unit: str
+    unit: StrictStr
     value: float
     date: dt.datetime | dt.date
     reference_low: float | None = None
     reference_high: float | None = None
-    assay: str | None = None
+    assay: StrictStr | None = None
     specimen: Specimen | None = None
 
     _canonical: float = PrivateAttr(default=math.nan)
@@ -264,87 +614,77 @@ class LabResult(BaseModel):
         if isinstance(value, Analyte):
             return value
         if not isinstance(value, str):
-            return analyte_spec(repr(value)).analyte
+            return analyte_spec(describe(value)).analyte
         return analyte_spec(value).analyte
 
     @field_validator("unit", mode="before")
     @classmethod
     def _check_unit(cls, value: object, info: ValidationInfo) -> object:
-        if value is None:
-            analyte = info.data.get("analyte")
+        analyte = info.data.get("analyte")
+        if value is None or is_missing_scalar(value):
             raise UnitError(
                 unit=None,
                 analyte=None if analyte is None else str(analyte),
                 expected="a unit for every lab value (units are never guessed)",
                 reason="no unit was given",
             )
-        analyte = info.data.get("analyte")
-        if isinstance(value, str) and analyte is not None:
+        if not isinstance(value, str):
+            raise UnitError(
+                unit=describe(value),
+                analyte=None if analyte is None else str(analyte),
+                expected="a unit written as a string, such as 'mg/dL'",
+                reason="a unit is text",
+            )
+        if analyte is not None:
             resolve_unit(value, analyte)
         return value
 
     @field_validator("value", mode="before")
     @classmethod
-    def _check_value(cls, value: object, info: ValidationInfo) -> object:
+    def _check_value(cls, value: object, info: ValidationInfo) -> float:
+        # Type and finiteness only: the one conversion (with the >= 0 and
+        # plausibility checks) happens once, in model_post_init.
         analyte, unit = info.data.get("analyte"), info.data.get("unit")
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        name = None if analyte is None else str(analyte)
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
             raise InvalidValueError(
                 field="value",
-                value=value,
+                value=_show(value),
                 unit=unit,
-                analyte=None if analyte is None else str(analyte),
+                analyte=name,
                 expected="a number",
             )
-        if analyte is not None and unit is not None:
-            to_canonical(float(value), unit, analyte)
-        elif not math.isfinite(value):
-            raise InvalidValueError(
-                field="value", value=value, expected="a finite number"
-            )
-        return value
+        return float(as_floats("value", value, unit=unit, analyte=name))
 
     @field_validator("date", mode="before")
     @classmethod
-    def _parse_lab_date(cls, value: object) -> object:
-        # A date-only string stays a date (pydantic would widen it to datetime).
-        if isinstance(value, str):
-            text = value.strip()
-            try:
-                if len(text) == _ISO_DATE_LENGTH:
-                    return dt.date.fromisoformat(text)
-                return dt.datetime.fromisoformat(text)
-            except ValueError:
-                raise InvalidDateError(
-                    field="date",
-                    value=value,
-                    expected="a real calendar date as YYYY-MM-DD or an ISO datetime",
-                ) from None
-        return value
-
-    @field_validator("date")
-    @classmethod
-    def _check_lab_date(cls, value: dt.date) -> dt.date:
-        _check_date("date", value)
-        return value
+    def _check_lab_date(cls, value: object) -> dt.date | None:
+        return _as_date("date", value, keep_time=True, optional=False)
 
     @field_validator("reference_low", "reference_high", mode="before")
     @classmethod
-    def _check_reference(cls, value: object, info: ValidationInfo) -> object:
-        if value is None:
-            return None
+    def _check_reference(cls, value: object, info: ValidationInfo) -> float | None:
         field = info.field_name or "reference"
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not (math.isfinite(value) and value >= 0)
-        ):
-            raise InvalidValueError(
-                field=field,
-                value=value,
-                unit=info.data.get("unit"),
-                expected="a finite number >= 0 in the result's unit",
-            )
-        return value
+        return _as_number(
+            field,
+            value,
+            lo=0.0,
+            hi=math.inf,
+            unit=info.data.get("unit"),
+            optional=True,
+        )
+
+    @field_validator("assay", mode="before")
+    @classmethod
+    def _check_assay(cls, value: object) -> object:
+        return _as_text(value)
+
+    @field_validator("specimen", mode="before")
+    @classmethod
+    def _check_specimen(cls, value: object) -> Specimen | None:
+        if is_missing_scalar(value):
+            return None
+        return Specimen(as_choice("specimen", value, Specimen))
 
     @model_validator(mode="after")
     def _check_range_order(self) -> LabResult:
@@ -359,10 +699,62 @@ class LabResult(BaseModel):
         return self
 
     def model_post_init(self, context: Any, /) -> None:
-        """Compute the canonical value once, after validation."""
-        canon, resolved = to_canonical(self.value, self.unit, self.analyte)
+        """Convert to the canonical unit, once, after validation.
+
+        A value that is negative or implausible for its analyte and unit is
+        reported as a located error at ``value``.
+        """
+        try:
+            canon, resolved = to_canonical(self.value, self.unit, self.analyte)
+        except UnitError as exc:  # pragma: no cover - the unit validator ran
+            _raise_all("LabResult", [(("unit",), exc)])
+            raise
+        except InvalidValueError as exc:
+            _raise_all("LabResult", [(("value",), exc)])
+            raise
         self._canonical = canon
         self._resolved = resolved
+
+    @classmethod
+    def _extend_schema(cls, schema: dict[str, Any]) -> None:
+        """Per analyte: usual unit spellings, >= 0 and the plausible ranges."""
+        rules: list[dict[str, Any]] = []
+        for analyte, spec in ANALYTES.items():
+            spellings = [u for fam in spec.families for u in fam.units]
+            then: dict[str, Any] = {"properties": {"unit": {"examples": spellings}}}
+            if analyte is not Analyte.BODY_TEMPERATURE:
+                then["properties"]["value"] = {"minimum": 0}
+            by_unit: list[dict[str, Any]] = []
+            for fam in spec.families:
+                if fam.plausible is None:
+                    continue
+                for unit in fam.units:
+                    ends = [
+                        convert(x, fam.canonical_unit, unit, analyte=analyte)
+                        for x in fam.plausible
+                    ]
+                    by_unit.append(
+                        {
+                            "if": {"properties": {"unit": {"const": unit}}},
+                            "then": {
+                                "properties": {
+                                    "value": {
+                                        "minimum": min(ends),
+                                        "maximum": max(ends),
+                                    }
+                                }
+                            },
+                        }
+                    )
+            if by_unit:
+                then["allOf"] = by_unit
+            rules.append(
+                {
+                    "if": {"properties": {"analyte": {"const": analyte.value}}},
+                    "then": then,
+                }
+            )
+        schema["allOf"] = rules
 
     @property
     def resolved(self) -> ResolvedUnit:
@@ -405,7 +797,7 @@ class LabResult(BaseModel):
         return _day(self.date)
 
 
-class Visit(BaseModel):
+class Visit(_Model):
     """One dated assessment of a participant.
 
     Attributes
@@ -413,22 +805,28 @@ class Visit(BaseModel):
     participant_id : str
         Whose visit this is.
     date : datetime.date
-        Visit date.
+        Visit date (an ISO 8601 datetime such as SDTM ``2014-01-02T10:30`` is
+        accepted; the visit keeps the calendar date as written and drops the
+        time).
     labs : tuple of LabResult
         Results attached to the visit (at most one per analyte, specimen and
-        collection time).
+        collection time). A lab collected more than
+        :data:`LAB_VISIT_MAX_GAP_DAYS` days from the visit date is flagged with
+        a ``LabDateWarning``.
     glucocorticoid_mg_day : float, optional
         Current oral glucocorticoid dose, mg/day prednisone-equivalent (0-2000).
     pga : float, optional
         Physician global assessment on the 0-3 SELENA-SLEDAI scale.
     rescue_therapy : bool, optional
         Whether rescue therapy was given; ``None`` means not recorded.
-    descriptors : dict of str to bool or None
+    descriptors : mapping of str to bool or None
         Clinician-assessed SLEDAI-2K descriptors by name (True present, False
         absent, None not assessed); see :data:`SLEDAI_2K_DESCRIPTOR_NAMES`.
-    exclusions : dict of str to str
-        Descriptors to disregard because another cause explains them (e.g.
-        ``{"pyuria": "urinary tract infection"}``).
+        Read-only (a :class:`FrozenMap`).
+    exclusions : mapping of str to str
+        Descriptors to disregard because another cause explains them, each
+        with a non-empty reason (e.g. ``{"pyuria": "urinary tract infection"}``).
+        Read-only.
     label : str, optional
         Protocol visit name ("week 24").
     unscheduled : bool
@@ -447,69 +845,166 @@ class Visit(BaseModel):
     2.21
     """
 
-    model_config = _FROZEN
+    _date_fields: ClassVar[tuple[str, ...]] = ("date",)
+    _schema_props: ClassVar[dict[str, dict[str, Any]]] = {
+        "glucocorticoid_mg_day": {"minimum": 0, "maximum": _MAX_GC_MG_DAY},
+        "pga": {"minimum": 0, "maximum": PGA_MAX},
+        "descriptors": {"propertyNames": {"enum": list(SLEDAI_2K_DESCRIPTOR_NAMES)}},
+        "exclusions": {
+            "propertyNames": {"enum": list(SLEDAI_2K_DESCRIPTOR_NAMES)},
+            "additionalProperties": {"type": "string", "pattern": r"\S"},
+        },
+    }
 
-    participant_id: str = Field(min_length=1)
+    participant_id: StrictStr = Field(min_length=1)
     date: dt.date
     labs: tuple[LabResult, ...] = ()
     glucocorticoid_mg_day: float | None = None
     pga: float | None = None
     rescue_therapy: bool | None = None
-    descriptors: dict[str, bool | None] = Field(default_factory=dict)
-    exclusions: dict[str, str] = Field(default_factory=dict)
-    label: str | None = None
+    descriptors: Mapping[str, bool | None] = Field(default_factory=FrozenMap)
+    exclusions: Mapping[str, str] = Field(default_factory=FrozenMap)
+    label: StrictStr | None = None
     unscheduled: bool = False
 
-    @field_validator("date")
+    @field_validator("date", mode="before")
     @classmethod
-    def _check_visit_date(cls, value: dt.date) -> dt.date:
-        _check_date("date", value)
-        return value
+    def _check_visit_date(cls, value: object) -> dt.date | None:
+        return _as_date("date", value, keep_time=False, optional=False)
 
-    @field_validator("glucocorticoid_mg_day")
+    @field_validator("glucocorticoid_mg_day", mode="before")
     @classmethod
-    def _check_gc(cls, value: float | None) -> float | None:
-        return _finite(
+    def _check_gc(cls, value: object) -> float | None:
+        return _as_number(
             "glucocorticoid_mg_day",
             value,
             lo=0.0,
             hi=_MAX_GC_MG_DAY,
             unit="mg/day prednisone-equivalent",
+            optional=True,
         )
 
-    @field_validator("pga")
+    @field_validator("pga", mode="before")
     @classmethod
-    def _check_pga(cls, value: float | None) -> float | None:
-        return _finite("pga", value, lo=0.0, hi=PGA_MAX, unit="(0-3 scale)")
+    def _check_pga(cls, value: object) -> float | None:
+        return _as_number(
+            "pga", value, lo=0.0, hi=PGA_MAX, unit="(0-3 scale)", optional=True
+        )
 
-    @field_validator("descriptors", "exclusions")
+    @field_validator("rescue_therapy", mode="before")
     @classmethod
-    def _check_descriptor_names(
-        cls, value: Mapping[str, object], info: ValidationInfo
-    ) -> Mapping[str, object]:
-        unknown = sorted(set(value) - set(SLEDAI_2K_DESCRIPTOR_NAMES))
+    def _check_rescue(cls, value: object) -> bool | None:
+        return _as_flag("rescue_therapy", value, optional=True)
+
+    @field_validator("unscheduled", mode="before")
+    @classmethod
+    def _check_unscheduled(cls, value: object) -> bool | None:
+        return _as_flag("unscheduled", value, optional=False)
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _check_label(cls, value: object) -> object:
+        return _as_text(value)
+
+    @field_validator("descriptors", "exclusions", mode="before")
+    @classmethod
+    def _check_descriptor_map(
+        cls, value: object, info: ValidationInfo
+    ) -> dict[str, object]:
+        field = info.field_name or "descriptors"
+        reasons = field == "exclusions"
+        kind = "a reason (text)" if reasons else "True, False or None (not assessed)"
+        if not isinstance(value, Mapping):
+            raise InvalidValueError(
+                field=field,
+                value=_show(value),
+                expected=f"a mapping of SLEDAI-2K descriptor names to {kind}",
+            )
+        unknown = sorted(
+            k if isinstance(k, str) else describe(k)
+            for k in value
+            if not (isinstance(k, str) and k in SLEDAI_2K_DESCRIPTOR_NAMES)
+        )
         if unknown:
             raise InvalidValueError(
-                field=info.field_name or "descriptors",
+                field=field,
                 value=unknown,
                 expected="SLEDAI-2K descriptor names: "
                 + ", ".join(SLEDAI_2K_DESCRIPTOR_NAMES),
             )
-        return value
+        out: dict[str, object] = {}
+        bad: list[str] = []
+        for name, item in value.items():
+            if reasons:
+                if isinstance(item, str) and item.strip():
+                    out[name] = item
+                else:
+                    bad.append(f"{name}={describe(item)}")
+                continue
+            try:
+                code = float(as_tristate(f"{field}[{name!r}]", item))
+            except InvalidValueError:
+                bad.append(f"{name}={describe(item)}")
+                continue
+            out[name] = None if math.isnan(code) else code == 1.0
+        if bad:
+            raise InvalidValueError(
+                field=field,
+                value=", ".join(bad),
+                expected=f"each descriptor mapped to {kind}",
+            )
+        return out
+
+    @field_validator("descriptors", "exclusions")
+    @classmethod
+    def _freeze(cls, value: Mapping[str, Any]) -> FrozenMap[str, Any]:
+        return FrozenMap(value)
+
+    @field_serializer("descriptors", "exclusions")
+    def _plain_dict(self, value: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(value)
 
     @model_validator(mode="after")
     def _check_duplicates(self) -> Visit:
         seen: set[tuple[Analyte, dt.date, Specimen | None]] = set()
-        for lab in self.labs:
+        problems: list[tuple[tuple[str | int, ...], LupusScoreError]] = []
+        for j, lab in enumerate(self.labs):
             key = (lab.analyte, lab.date, lab.specimen)
             if key in seen:
-                raise DuplicateResultError(
+                err = DuplicateResultError(
                     analyte=lab.analyte.value,
                     when=lab.date,
                     specimen=lab.specimen,
                 )
+                problems.append((("labs", j), err))
             seen.add(key)
+        _raise_all("Visit", problems)
+        far = self.labs_far_from_visit()
+        if far:
+            shown = ", ".join(
+                f"{lab.analyte.value} on {lab.day} ({abs((lab.day - self.date).days)} "
+                "days)"
+                for lab in far
+            )
+            warnings.warn(
+                LabDateWarning(
+                    f"participant {self.participant_id}, visit {self.date}: "
+                    f"{len(far)} lab(s) collected more than {LAB_VISIT_MAX_GAP_DAYS} "
+                    f"days from the visit: {shown}; check the lab or visit date"
+                ),
+                stacklevel=2,
+            )
         return self
+
+    def labs_far_from_visit(
+        self, max_days: int = LAB_VISIT_MAX_GAP_DAYS
+    ) -> tuple[LabResult, ...]:
+        """Labs collected more than *max_days* days before or after the visit.
+
+        See :data:`LAB_VISIT_MAX_GAP_DAYS` for the rule and its rationale.
+        """
+        days = as_count("max_days", max_days)
+        return tuple(lab for lab in self.labs if abs((lab.day - self.date).days) > days)
 
     def labs_for(self, analyte: Analyte | str) -> tuple[LabResult, ...]:
         """All results for *analyte*, oldest first."""
@@ -529,6 +1024,27 @@ def _sort_key(value: dt.date) -> tuple[dt.date, dt.time]:
     return (value, dt.time.min)
 
 
+def _visit_difference(a: Visit, b: Visit) -> str:
+    """Say how two visits on one date differ (for the duplicate error)."""
+    parts: list[str] = []
+    for name in type(a).model_fields:
+        if name != "labs" and getattr(a, name) != getattr(b, name):
+            parts.append(f"{name} ({getattr(a, name)!r} vs {getattr(b, name)!r})")
+    ours = {(lab.analyte, lab.date, lab.specimen): lab for lab in a.labs}
+    theirs = {(lab.analyte, lab.date, lab.specimen): lab for lab in b.labs}
+    for key in sorted(set(ours) | set(theirs), key=repr):
+        x, y = ours.get(key), theirs.get(key)
+        if x is None or y is None:
+            present = x or y
+            assert present is not None
+            parts.append(f"{present.analyte.value} (in one visit only)")
+        elif x != y:
+            parts.append(
+                f"{x.analyte.value} ({x.value:g} {x.unit} vs {y.value:g} {y.unit})"
+            )
+    return "; ".join(parts) or "their labs"
+
+
 class EventType(StrEnum):
     """Intercurrent and outcome events recorded outside visits.
 
@@ -543,7 +1059,7 @@ class EventType(StrEnum):
     RESCUE_THERAPY = "rescue_therapy"
 
 
-class Event(BaseModel):
+class Event(_Model):
     """One dated event of a participant (death, dialysis, withdrawal ...).
 
     Attributes
@@ -551,7 +1067,8 @@ class Event(BaseModel):
     type : EventType
         What happened.
     date : datetime.date
-        When it happened (the start date for dialysis and rescue therapy).
+        When it happened (the start date for dialysis and rescue therapy); an
+        ISO 8601 datetime is accepted and its time dropped.
     note : str, optional
         Free text (cause of death, reason for withdrawal, drug given).
 
@@ -561,25 +1078,38 @@ class Event(BaseModel):
     <EventType.DEATH: 'death'>
     """
 
-    model_config = _FROZEN
+    _date_fields: ClassVar[tuple[str, ...]] = ("date",)
 
     type: EventType
     date: dt.date
-    note: str | None = None
+    note: StrictStr | None = None
 
-    @field_validator("date")
+    @field_validator("type", mode="before")
     @classmethod
-    def _check_event_date(cls, value: dt.date) -> dt.date:
-        _check_date("date", value)
-        return value
+    def _check_type(cls, value: object) -> EventType:
+        return EventType(as_choice("type", value, EventType))
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _check_event_date(cls, value: object) -> dt.date | None:
+        return _as_date("date", value, keep_time=False, optional=False)
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _check_note(cls, value: object) -> object:
+        return _as_text(value)
 
 
 _M = TypeVar("_M", bound=BaseModel)
 
 
 def _validate_items(field: str, model: type[_M], items: Iterable[object]) -> list[_M]:
-    """Validate list items one by one, keeping ``field[i]`` in error locations."""
+    """Validate list items one by one, keeping ``field[i]`` in error locations.
+
+    Every bad item is reported (one ``ValidationError`` with all of them).
+    """
     out: list[_M] = []
+    details: list[InitErrorDetails] = []
     for i, item in enumerate(items):
         if isinstance(item, model):
             out.append(item)
@@ -587,7 +1117,7 @@ def _validate_items(field: str, model: type[_M], items: Iterable[object]) -> lis
         try:
             out.append(model.model_validate(item))
         except ValidationError as exc:
-            details: list[InitErrorDetails] = [
+            details += [
                 {
                     "type": err["type"],
                     "loc": (field, i, *err["loc"]),
@@ -596,12 +1126,13 @@ def _validate_items(field: str, model: type[_M], items: Iterable[object]) -> lis
                 }
                 for err in exc.errors()
             ]
-            title = "Participant"
-            raise ValidationError.from_exception_data(title, details) from None
+    if details:
+        title = "Participant"
+        raise ValidationError.from_exception_data(title, details)
     return out
 
 
-class Participant(BaseModel):
+class Participant(_Model):
     """A patient with their dated visits (in order), events and day 0.
 
     Attributes
@@ -612,8 +1143,11 @@ class Participant(BaseModel):
         Treatment arm.
     visits : tuple of Visit
         Visits in strictly increasing date order, each for this patient, none
-        before the birth date. Use :meth:`from_unordered` to build a
-        participant from visits in any order.
+        before the birth date. Two identical visits on one date (the same
+        record twice) are merged into one; two different visits on one date
+        are a ``DuplicateVisitError`` (a ``DuplicateResultError``), because
+        input order cannot decide which is right. Use :meth:`from_unordered`
+        to build a participant from visits in any order.
     events : tuple of Event
         Events (death, dialysis, transplant, withdrawal, rescue therapy), none
         before the birth date, in date order (then by type); at most one death,
@@ -631,21 +1165,60 @@ class Participant(BaseModel):
     datetime.date(2009, 5, 1)
     """
 
-    model_config = _FROZEN
+    _date_fields: ClassVar[tuple[str, ...]] = ("day0",)
 
     patient: Patient
-    arm: str | None = None
+    arm: StrictStr | None = None
     visits: tuple[Visit, ...] = ()
     events: tuple[Event, ...] = ()
     day0: dt.date | None = None
+
+    @field_validator("arm", mode="before")
+    @classmethod
+    def _check_arm(cls, value: object) -> object:
+        return _as_text(value)
+
+    @field_validator("day0", mode="before")
+    @classmethod
+    def _check_day0(cls, value: object) -> dt.date | None:
+        return _as_date("day0", value, keep_time=False, optional=True)
+
+    @field_validator("visits")
+    @classmethod
+    def _merge_same_day(cls, visits: tuple[Visit, ...]) -> tuple[Visit, ...]:
+        """Merge identical same-date visits; reject different ones."""
+        kept: list[Visit] = []
+        problems: list[tuple[tuple[str | int, ...], LupusScoreError]] = []
+        for i, visit in enumerate(visits):
+            twin = next(
+                (
+                    (j, other)
+                    for j, other in enumerate(visits[:i])
+                    if other.date == visit.date
+                ),
+                None,
+            )
+            if twin is None:
+                kept.append(visit)
+            elif twin[1] != visit:
+                err = DuplicateVisitError(
+                    participant=visit.participant_id,
+                    when=visit.date,
+                    field=f"visits[{i}]",
+                    detail=f"differs from visits[{twin[0]}] in "
+                    + _visit_difference(twin[1], visit),
+                )
+                problems.append(((i, "date"), err))
+        _raise_all("Participant", problems)
+        return tuple(kept)
 
     @classmethod
     def from_unordered(cls, data: Mapping[str, Any]) -> Participant:
         """Validate a participant record whose visits and events may be in any order.
 
         Visits are sorted by date and events by (date, type) before validation,
-        so the order of the input records never changes a result. Two visits on
-        the same date are still rejected.
+        so the order of the input records never changes a result. Identical
+        visits on one date are merged; different ones are still rejected.
 
         Parameters
         ----------
@@ -671,91 +1244,134 @@ class Participant(BaseModel):
         ['2009-05-01', '2009-06-01']
         """
         record = dict(data)
-        visits = _validate_items("visits", Visit, record.get("visits", ()))
-        events = _validate_items("events", Event, record.get("events", ()))
+        try:
+            visits = _validate_items("visits", Visit, record.get("visits", ()))
+        except ValidationError as exc:
+            visit_errors: list[InitErrorDetails] = list(exc.errors())  # type: ignore[arg-type]
+            visits = []
+        else:
+            visit_errors = []
+        try:
+            events = _validate_items("events", Event, record.get("events", ()))
+        except ValidationError as exc:
+            event_errors: list[InitErrorDetails] = list(exc.errors())  # type: ignore[arg-type]
+        else:
+            event_errors = []
+        if visit_errors or event_errors:
+            title = "Participant"
+            raise ValidationError.from_exception_data(
+                title, visit_errors + event_errors
+            )
         record["visits"] = sorted(visits, key=lambda v: v.date)
         record["events"] = sorted(events, key=lambda e: (e.date, e.type.value))
         return cls.model_validate(record)
 
     @model_validator(mode="after")
     def _check_visits(self) -> Participant:
+        """Check visits and events against the patient; report every problem."""
         born = self.patient.birth_date
+        problems: list[tuple[tuple[str | int, ...], LupusScoreError]] = []
+
+        def bad(loc: tuple[str | int, ...], err: LupusScoreError) -> None:
+            problems.append((loc, err))
+
         previous: dt.date | None = None
         for i, visit in enumerate(self.visits):
             where = f"visits[{i}]"
             if visit.participant_id != self.patient.id:
-                raise InvalidValueError(
-                    field=f"{where}.participant_id",
-                    value=visit.participant_id,
-                    expected=f"the patient's id {self.patient.id!r}",
+                bad(
+                    ("visits", i, "participant_id"),
+                    InvalidValueError(
+                        field=f"{where}.participant_id",
+                        value=visit.participant_id,
+                        expected=f"the patient's id {self.patient.id!r}",
+                    ),
                 )
             if visit.date < born:
-                raise InvalidDateError(
-                    field=f"{where}.date",
-                    value=visit.date,
-                    expected=f"a date on or after birth_date {born}",
+                bad(
+                    ("visits", i, "date"),
+                    InvalidDateError(
+                        field=f"{where}.date",
+                        value=visit.date,
+                        expected=f"a date on or after birth_date {born}",
+                    ),
                 )
             for j, lab in enumerate(visit.labs):
                 if lab.day < born:
-                    raise InvalidDateError(
-                        field=f"{where}.labs[{j}].date",
-                        value=lab.date,
-                        expected=f"a date on or after birth_date {born}",
+                    bad(
+                        ("visits", i, "labs", j, "date"),
+                        InvalidDateError(
+                            field=f"{where}.labs[{j}].date",
+                            value=lab.date,
+                            expected=f"a date on or after birth_date {born}",
+                        ),
                     )
             if previous is not None and visit.date <= previous:
-                raise InvalidDateError(
-                    field=f"{where}.date",
-                    value=visit.date,
-                    expected=f"visits in increasing date order (after {previous})",
+                bad(
+                    ("visits", i, "date"),
+                    InvalidDateError(
+                        field=f"{where}.date",
+                        value=visit.date,
+                        expected=f"visits in increasing date order (after {previous})",
+                    ),
                 )
-            previous = visit.date
-        return self
-
-    @model_validator(mode="after")
-    def _check_events(self) -> Participant:
-        born = self.patient.birth_date
-        if self.day0 is not None:
-            _check_date("day0", self.day0)
-            if self.day0 < born:
-                raise InvalidDateError(
+            previous = visit.date if previous is None else max(previous, visit.date)
+        if self.day0 is not None and self.day0 < born:
+            bad(
+                ("day0",),
+                InvalidDateError(
                     field="day0",
                     value=self.day0,
                     expected=f"a date on or after birth_date {born}",
-                )
-        previous: tuple[dt.date, str] | None = None
+                ),
+            )
+        last: tuple[dt.date, str] | None = None
         death: dt.date | None = None
         for i, event in enumerate(self.events):
             where = f"events[{i}]"
             if event.date < born:
-                raise InvalidDateError(
-                    field=f"{where}.date",
-                    value=event.date,
-                    expected=f"a date on or after birth_date {born}",
+                bad(
+                    ("events", i, "date"),
+                    InvalidDateError(
+                        field=f"{where}.date",
+                        value=event.date,
+                        expected=f"a date on or after birth_date {born}",
+                    ),
                 )
             key = (event.date, event.type.value)
-            if previous is not None and key < previous:
-                raise InvalidDateError(
-                    field=f"{where}.date",
-                    value=event.date,
-                    expected=f"events in date order (on or after {previous[0]})",
+            if last is not None and key < last:
+                bad(
+                    ("events", i, "date"),
+                    InvalidDateError(
+                        field=f"{where}.date",
+                        value=event.date,
+                        expected=f"events in date order (on or after {last[0]})",
+                    ),
                 )
-            previous = key
+            last = key if last is None else max(last, key)
             if death is not None:
-                raise InvalidDateError(
-                    field=f"{where}.date",
-                    value=event.date,
-                    expected=f"no event after the death on {death}",
+                bad(
+                    ("events", i, "date"),
+                    InvalidDateError(
+                        field=f"{where}.date",
+                        value=event.date,
+                        expected=f"no event after the death on {death}",
+                    ),
                 )
-            if event.type is EventType.DEATH:
+            if event.type is EventType.DEATH and death is None:
                 death = event.date
         if death is not None:
             for i, visit in enumerate(self.visits):
                 if visit.date > death:
-                    raise InvalidDateError(
-                        field=f"visits[{i}].date",
-                        value=visit.date,
-                        expected=f"no visit after the death on {death}",
+                    bad(
+                        ("visits", i, "date"),
+                        InvalidDateError(
+                            field=f"visits[{i}].date",
+                            value=visit.date,
+                            expected=f"no visit after the death on {death}",
+                        ),
                     )
+        _raise_all("Participant", problems)
         return self
 
     def events_of(self, *types: EventType | str) -> tuple[Event, ...]:
@@ -782,7 +1398,7 @@ class Participant(BaseModel):
 DEFAULT_BASELINE_WINDOW_DAYS: Final = 30
 
 
-class Timepoint(BaseModel):
+class Timepoint(_Model):
     """A scheduled assessment time: target study day and allowed window.
 
     Attributes
@@ -801,11 +1417,15 @@ class Timepoint(BaseModel):
     365
     """
 
-    model_config = _FROZEN
-
-    label: str = Field(min_length=1)
+    label: StrictStr = Field(min_length=1)
     day: int = Field(ge=1)
     window_days: int = Field(default=0, ge=0)
+
+    @field_validator("day", "window_days", mode="before")
+    @classmethod
+    def _check_days(cls, value: object, info: ValidationInfo) -> int:
+        field = info.field_name or "day"
+        return as_count(field, value, minimum=1 if field == "day" else 0, unit="days")
 
     @property
     def first_day(self) -> int:
@@ -818,7 +1438,7 @@ class Timepoint(BaseModel):
         return self.day + self.window_days
 
 
-class Trial(BaseModel):
+class Trial(_Model):
     """A trial: participants by arm, each with their own day 0.
 
     Attributes
@@ -855,70 +1475,140 @@ class Trial(BaseModel):
     ('A',)
     """
 
-    model_config = _FROZEN
+    _schema_props: ClassVar[dict[str, dict[str, Any]]] = {
+        "arms": {"uniqueItems": True},
+    }
 
-    name: str = Field(min_length=1)
-    description: str | None = None
+    name: StrictStr = Field(min_length=1)
+    description: StrictStr | None = None
     synthetic: bool = False
-    day0: str = Field(default="randomisation", min_length=1)
-    arms: tuple[str, ...] = ()
+    day0: StrictStr = Field(default="randomisation", min_length=1)
+    arms: tuple[StrictStr, ...] = ()
     schedule: tuple[Timepoint, ...] = ()
     baseline_window_days: int = Field(default=DEFAULT_BASELINE_WINDOW_DAYS, ge=0)
     participants: tuple[Participant, ...] = ()
 
-    @model_validator(mode="after")
-    def _check_schedule(self) -> Trial:
-        for i in range(1, len(self.schedule)):
-            before, tp = self.schedule[i - 1], self.schedule[i]
-            if tp.label in {t.label for t in self.schedule[:i]}:
-                raise InvalidValueError(
-                    field=f"schedule[{i}].label",
-                    value=tp.label,
-                    expected="distinct timepoint labels",
-                )
-            if tp.first_day <= before.last_day:
-                raise InvalidValueError(
-                    field=f"schedule[{i}]",
-                    value=f"day {tp.day} +/- {tp.window_days}",
-                    expected=(
-                        "timepoints in increasing day order with windows that do "
-                        f"not overlap the previous one ({before.label!r}, day "
-                        f"{before.day} +/- {before.window_days})"
-                    ),
-                )
-        return self
+    @field_validator("description", mode="before")
+    @classmethod
+    def _check_description(cls, value: object) -> object:
+        return _as_text(value)
+
+    @field_validator("synthetic", mode="before")
+    @classmethod
+    def _check_synthetic(cls, value: object) -> bool | None:
+        return _as_flag("synthetic", value, optional=False)
+
+    @field_validator("baseline_window_days", mode="before")
+    @classmethod
+    def _check_baseline_window(cls, value: object) -> int:
+        return as_count("baseline_window_days", value, minimum=0, unit="days")
+
+    @classmethod
+    def _extend_schema(cls, schema: dict[str, Any]) -> None:
+        """Inside a trial every participant has an arm (one of arms) and a day 0."""
+        participants = schema["properties"]["participants"]
+        participants["items"] = {
+            "allOf": [
+                participants["items"],
+                {
+                    "required": ["arm", "day0"],
+                    "properties": {
+                        "arm": {"type": "string"},
+                        "day0": {"type": "string"},
+                    },
+                },
+            ]
+        }
 
     @model_validator(mode="after")
     def _check_trial(self) -> Trial:
+        """Check schedule, arms and participants; report every problem."""
+        problems: list[tuple[tuple[str | int, ...], LupusScoreError]] = []
+        for i in range(1, len(self.schedule)):
+            before, tp = self.schedule[i - 1], self.schedule[i]
+            if tp.label in {t.label for t in self.schedule[:i]}:
+                problems.append(
+                    (
+                        ("schedule", i, "label"),
+                        InvalidValueError(
+                            field=f"schedule[{i}].label",
+                            value=tp.label,
+                            expected="distinct timepoint labels",
+                        ),
+                    )
+                )
+            if tp.first_day <= before.last_day:
+                problems.append(
+                    (
+                        ("schedule", i),
+                        InvalidValueError(
+                            field=f"schedule[{i}]",
+                            value=f"day {tp.day} +/- {tp.window_days}",
+                            expected=(
+                                "timepoints in increasing day order with windows "
+                                "that do not overlap the previous one "
+                                f"({before.label!r}, day {before.day} +/- "
+                                f"{before.window_days})"
+                            ),
+                        ),
+                    )
+                )
         if len(set(self.arms)) != len(self.arms):
-            raise InvalidValueError(
-                field="arms", value=list(self.arms), expected="distinct arm names"
+            problems.append(
+                (
+                    ("arms",),
+                    InvalidValueError(
+                        field="arms",
+                        value=list(self.arms),
+                        expected="distinct arm names",
+                    ),
+                )
             )
         seen: dict[str, int] = {}
         for i, part in enumerate(self.participants):
             pid = part.patient.id
             where = f"participants[{i}]"
             if pid in seen:
-                raise InvalidValueError(
-                    field=f"{where}.patient.id",
-                    value=pid,
-                    expected=f"a unique id (also used by participants[{seen[pid]}])",
+                problems.append(
+                    (
+                        ("participants", i, "patient", "id"),
+                        InvalidValueError(
+                            field=f"{where}.patient.id",
+                            value=pid,
+                            expected="a unique id (also used by "
+                            f"participants[{seen[pid]}])",
+                        ),
+                    )
                 )
-            seen[pid] = i
+            else:
+                seen[pid] = i
             if part.arm is None or (self.arms and part.arm not in self.arms):
-                raise InvalidValueError(
-                    field=f"{where}.arm",
-                    value=part.arm,
-                    expected="one of the trial's arms: " + ", ".join(self.arms)
-                    if self.arms
-                    else "an arm name",
+                problems.append(
+                    (
+                        ("participants", i, "arm"),
+                        InvalidValueError(
+                            field=f"{where}.arm",
+                            value=part.arm,
+                            expected="one of the trial's arms: " + ", ".join(self.arms)
+                            if self.arms
+                            else "an arm name",
+                            participant=pid,
+                        ),
+                    )
                 )
             if part.day0 is None:
-                raise InvalidDateError(
-                    field=f"{where}.day0",
-                    value=None,
-                    expected=f"the participant's day 0 ({self.day0}) as YYYY-MM-DD",
+                problems.append(
+                    (
+                        ("participants", i, "day0"),
+                        InvalidDateError(
+                            field=f"{where}.day0",
+                            value=None,
+                            expected=f"the participant's day 0 ({self.day0}) as "
+                            "YYYY-MM-DD",
+                        ),
+                    )
                 )
+        _raise_all("Trial", problems)
         return self
 
     @property
