@@ -12,19 +12,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Final, overload
+from typing import Any, Final, Self, overload
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from lupusscore._checks import as_choice, as_floats, broadcast
+from lupusscore.errors import NotEvaluableError
 
 __all__ = [
     "COMPARISON_SIGNIFICANT_DIGITS",
+    "FROZEN_CONFIG",
     "Comparator",
     "Criterion",
+    "ExplainedResult",
+    "FrozenModel",
     "Status",
+    "ValueResult",
     "all_of",
     "any_of",
     "compare",
@@ -282,3 +287,127 @@ def any_of(items: Iterable[Criterion | Status]) -> Status:
     if Status.NOT_EVALUABLE in statuses:
         return Status.NOT_EVALUABLE
     return Status.NOT_MET
+
+
+#: The configuration every frozen model and result in the library shares:
+#: immutable, unknown fields rejected, and non-finite numbers written to JSON
+#: as ``Infinity``/``NaN`` constants rather than ``null`` (an impossible number
+#: must never read back as *missing*).
+FROZEN_CONFIG: Final = ConfigDict(
+    frozen=True, extra="forbid", ser_json_inf_nan="constants"
+)
+
+
+class FrozenModel(BaseModel):
+    """Base of the library's frozen pydantic models (one configuration)."""
+
+    model_config = FROZEN_CONFIG
+
+
+class ExplainedResult(FrozenModel):
+    """The one result shape: a verdict that explains itself.
+
+    Every result in the library carries these fields, whatever it scores.
+
+    Attributes
+    ----------
+    status : Status
+        Met, not met or not evaluable. For a value result (an eGFR, a score),
+        *met* means "evaluated" and *not evaluable* means no value.
+    reason : str or None
+        Why it is not evaluable, or how it was decided.
+    missing : tuple of str
+        The names of the inputs that were missing, as data (never recovered
+        from the reason text).
+    source : str
+        The citation of the definition or equation.
+    notes : tuple of str
+        Caveats (an age outside the validated range, a provisional tier ...).
+
+    Examples
+    --------
+    >>> r = ExplainedResult(status="not_evaluable", reason="no UPCR", missing=("upcr",))
+    >>> r.met is None, r.missing
+    (True, ('upcr',))
+    """
+
+    status: Status
+    reason: str | None = None
+    missing: tuple[str, ...] = ()
+    source: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def met(self) -> bool | None:
+        """True if met, False if not met, None if not evaluable."""
+        if self.status is Status.NOT_EVALUABLE:
+            return None
+        return self.status is Status.MET
+
+    @property
+    def evaluable(self) -> bool:
+        """True unless the status is not evaluable."""
+        return self.status is not Status.NOT_EVALUABLE
+
+    def _not_evaluable(self, what: str) -> NotEvaluableError:
+        why = self.reason or "not evaluable"
+        missing = f" (missing: {', '.join(self.missing)})" if self.missing else ""
+        return NotEvaluableError(
+            f"{what} is not evaluable: {why}{missing}",
+            reason=self.reason,
+            missing=self.missing,
+        )
+
+    def require(self) -> bool | float:
+        """Return the verdict, or raise :class:`NotEvaluableError` with the reason.
+
+        Value results return their value instead.
+        """
+        met = self.met
+        if met is None:
+            raise self._not_evaluable(type(self).__name__)
+        return met
+
+
+class ValueResult(ExplainedResult):
+    """A result that is a number: the shape above plus ``value`` and ``unit``.
+
+    ``status`` may be left out: it is *met* (evaluated) when there is a value
+    and *not evaluable* when there is none.
+
+    Examples
+    --------
+    >>> ValueResult(value=None, unit="g/g", reason="no UPCR").status
+    <Status.NOT_EVALUABLE: 'not_evaluable'>
+    >>> ValueResult(value=0.3, unit="g/g").require()
+    0.3
+    """
+
+    value: float | None
+    unit: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_status(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "status" not in data:
+            data = dict(data)
+            data["status"] = (
+                Status.NOT_EVALUABLE if data.get("value") is None else Status.MET
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _status_matches_value(self) -> Self:
+        if (self.value is None) != (self.status is Status.NOT_EVALUABLE):
+            msg = (
+                f"status {self.status.value!r} does not match value {self.value!r}: "
+                "a value result is not evaluable exactly when it has no value"
+            )
+            raise ValueError(msg)
+        return self
+
+    def require(self) -> float:
+        """Return the value, or raise :class:`NotEvaluableError` with the reason."""
+        if self.value is None:
+            raise self._not_evaluable(type(self).__name__)
+        return self.value
