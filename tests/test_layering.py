@@ -16,6 +16,7 @@ LAYERS: dict[str, int] = {
     "units": 1,
     "results": 1,
     "_checks": 1,
+    "vocabulary": 1,
     "models": 2,
     "kidney": 3,
     "activity": 3,

@@ -1,0 +1,138 @@
+"""The library's vocabulary: every kernel input name, declared once.
+
+A kernel input has one name, one canonical unit and one kind wherever it
+appears (renal response, renal flare, kidney kernels, the cohort engine). Code
+reads the unit and kind from here instead of repeating them, and a test checks
+that every kernel's keyword arguments are declared here.
+
+Kinds: ``"number"`` (a float in *unit*; None/NaN is missing), ``"flag"``
+(True/False; None is not recorded), ``"count"`` (a whole number of *unit*).
+
+Examples
+--------
+>>> INPUTS["baseline_upcr_g_g"].unit
+'g/g'
+>>> EGFR_UNIT
+'mL/min/1.73m2'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, Literal
+
+__all__ = [
+    "EGFR_UNIT",
+    "INPUTS",
+    "InputKind",
+    "InputName",
+    "input_unit",
+]
+
+#: The one spelling of the eGFR unit (mL/min per 1.73 m² body surface),
+#: parseable by :func:`lupusscore.convert`.
+EGFR_UNIT: Final = "mL/min/1.73m2"
+
+InputKind = Literal["number", "flag", "count"]
+
+
+@dataclass(frozen=True, slots=True)
+class InputName:
+    """One declared kernel input.
+
+    Attributes
+    ----------
+    name : str
+        The keyword argument name.
+    unit : str
+        Canonical unit (``""`` for flags).
+    kind : {"number", "flag", "count"}
+        What values it takes.
+    description : str
+        What it is, in clinical terms.
+    """
+
+    name: str
+    unit: str
+    kind: InputKind
+    description: str
+
+
+_ENTRIES: Final = (
+    # Renal response and flare (one engine).
+    InputName("upcr_g_g", "g/g", "number", "urine protein/creatinine ratio"),
+    InputName("baseline_upcr_g_g", "g/g", "number", "UPCR at baseline, for response"),
+    InputName(
+        "reference_upcr_g_g",
+        "g/g",
+        "number",
+        "UPCR at the pre-flare reference (post-response nadir), for flare",
+    ),
+    InputName("egfr", EGFR_UNIT, "number", "estimated GFR"),
+    InputName(
+        "reference_egfr", EGFR_UNIT, "number", "eGFR the current value is compared to"
+    ),
+    InputName("creatinine_mg_dl", "mg/dL", "number", "serum creatinine"),
+    InputName(
+        "reference_creatinine_mg_dl",
+        "mg/dL",
+        "number",
+        "serum creatinine the current value is compared to",
+    ),
+    InputName(
+        "creatinine_uln_mg_dl", "mg/dL", "number", "upper limit of normal of creatinine"
+    ),
+    InputName(
+        "urine_rbc_hpf", "/hpf", "number", "urine red cells per high-power field"
+    ),
+    InputName(
+        "reference_urine_rbc_hpf",
+        "/hpf",
+        "number",
+        "urine red cells per high-power field at the reference",
+    ),
+    InputName(
+        "acanthocytes_hpf", "/hpf", "number", "acanthocytes per high-power field"
+    ),
+    InputName(
+        "prednisone_mg_day",
+        "mg/day",
+        "number",
+        "glucocorticoid dose, prednisone-equivalent",
+    ),
+    InputName(
+        "steroid_days_above_ceiling",
+        "days",
+        "count",
+        "days with the glucocorticoid dose above the definition's ceiling",
+    ),
+    InputName(
+        "steroid_consecutive_days_above_ceiling",
+        "days",
+        "count",
+        "longest run of consecutive days above the glucocorticoid ceiling",
+    ),
+    InputName("rescue_therapy", "", "flag", "rescue therapy given"),
+    InputName("rbc_casts", "", "flag", "red cell casts in the urine sediment"),
+    InputName("wbc_casts", "", "flag", "white cell casts in the urine sediment"),
+    InputName("active_sediment", "", "flag", "active urine sediment"),
+    InputName(
+        "egfr_decline_confirmed", "", "flag", "a confirmed eGFR decline (repeat test)"
+    ),
+    InputName("withdrawn", "", "flag", "withdrawn from the study"),
+)
+
+#: Every declared input, by name (read-only).
+INPUTS: Final = MappingProxyType({e.name: e for e in _ENTRIES})
+
+
+def input_unit(name: str) -> str:
+    """Return the canonical unit of a declared input.
+
+    Raises
+    ------
+    KeyError
+        If *name* is not declared (a programming error inside the library).
+    """
+    return INPUTS[name].unit
