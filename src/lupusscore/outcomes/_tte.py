@@ -37,7 +37,7 @@ from lupusscore.outcomes._args import (
 )
 from lupusscore.outcomes._longitudinal import Assessment, DatedEvent, _in_use
 from lupusscore.outcomes._trial import (
-    baseline_lab,
+    baseline_observation,
     last_contact_day,
     participant_events,
     visit_day,
@@ -285,12 +285,12 @@ def time_to_creatinine_doubling(
     (182, True)
     """
     participant = check_participant(participant)
-    base = baseline_lab(
+    base = baseline_observation(
         participant, Analyte.CREATININE, window_days=baseline_window_days
     )
-    if base is None:
+    if base is None or base.value is None:
         return None
-    threshold = CREATININE_DOUBLING_FACTOR * base.canonical_value
+    threshold = CREATININE_DOUBLING_FACTOR * base.value
     assessments = []
     for v in participant.visits:
         lab = v.latest(Analyte.CREATININE)
