@@ -26,7 +26,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from importlib import resources
+from importlib import metadata, resources
 from typing import Any, Final, NoReturn
 
 from pydantic import ValidationError
@@ -105,7 +105,7 @@ class TrialFileError(LupusScoreError, ValueError):
         self.problems: tuple[str, ...] = tuple(problems)
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the trial"
-        super().__init__(f"{head}: " + "; ".join(self.problems), problems=problems)
+        super().__init__(f"{head}: " + "; ".join(self.problems), problems=self.problems)
 
 
 def load_example_participant() -> Participant:
@@ -404,9 +404,15 @@ def _exit_help() -> str:
     return "exit status:\n" + "\n".join(lines) + "\n\nsee docs/cli.md"
 
 
-def _parser() -> argparse.ArgumentParser:
-    from lupusscore import __version__  # noqa: PLC0415
+def _version() -> str:
+    """Return the installed package version (as ``lupusscore.__version__``)."""
+    try:
+        return metadata.version("lupusscore")
+    except metadata.PackageNotFoundError:  # pragma: no cover - source tree
+        return "0+unknown"
 
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lupusscore",
         description="Trial outcome tables for lupus nephritis.",
@@ -414,7 +420,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--version", action="version", version=f"lupusscore {__version__}"
+        "--version", action="version", version=f"lupusscore {_version()}"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("report", "demo"):
