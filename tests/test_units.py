@@ -401,6 +401,8 @@ def test_power_tower_unit_is_refused_without_evaluating_it() -> None:
         ("mg**-25", "exponent"),
         ("mg**1.5", "exponent"),
         ("(mg)**30", "raised to a power"),
+        ("mg*999999**24*999999**24*999999**24", "numeric factor"),
+        ("10**24*10**24 mg", "numeric factor"),
         ("mg/" + "dL" * 40, "at most 64 characters"),
         ("mg/dL\x00", "control characters"),
         ("mg/(dL", "cannot be parsed"),

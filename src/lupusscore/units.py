@@ -254,6 +254,10 @@ MAX_UNIT_EXPONENT: Final = 24
 #: is refused: write ``10^9``.
 MAX_UNIT_NUMBER_DIGITS: Final = 6
 
+#: A unit's numeric factor (``10^9/L`` has 1e9) lies within these bounds.
+_MIN_FACTOR: Final = 10.0**-MAX_UNIT_EXPONENT
+_MAX_FACTOR: Final = 10.0**MAX_UNIT_EXPONENT
+
 _PLAIN_NUMBER_RE: Final = re.compile(
     rf"\d{{1,{MAX_UNIT_NUMBER_DIGITS}}}(\.\d{{0,{MAX_UNIT_NUMBER_DIGITS}}})?"
 )
@@ -515,7 +519,17 @@ def _read(unit: str, text: str) -> tuple[str, frozenset[str]]:
     known = from_alias or expr in _ALIAS_TARGETS
     if str(q.units) == "dimensionless" and not known:
         raise _bad_unit(unit, "it is a number, not a unit")
-    if not known and not _is_power_of_ten(float(q.magnitude)):
+    try:
+        factor = float(q.magnitude)
+    except (OverflowError, TypeError, ValueError):
+        factor = math.inf
+    if not _MIN_FACTOR <= factor <= _MAX_FACTOR:
+        raise _bad_unit(
+            unit,
+            f"its numeric factor is outside 10^-{MAX_UNIT_EXPONENT} to "
+            f"10^{MAX_UNIT_EXPONENT}",
+        )
+    if not known and not _is_power_of_ten(factor):
         raise _bad_unit(unit, "a unit may carry only a power-of-ten factor")
     return expr, frozenset(qualifiers)
 
@@ -609,7 +623,8 @@ def parse_unit(unit: str) -> ParsedUnit:
 
     Units longer than :data:`MAX_UNIT_LENGTH` characters, numbers other than
     plain decimals (``1e400``), exponents beyond :data:`MAX_UNIT_EXPONENT` and
-    powers of powers (``10**10**8``) are refused before pint evaluates them.
+    powers of powers (``10**10**8``) are refused before pint evaluates them; a
+    unit's numeric factor must lie between 10^-24 and 10^24.
 
     Parameters
     ----------
