@@ -329,3 +329,29 @@ def test_unexpected_exception_is_internal_error_70(
     assert out == ""
     assert err.startswith("error: internal error (KeyError")
     assert len(err.splitlines()) == 1
+
+
+def test_unwritable_stdout_is_exit_74() -> None:
+    """A full disk or a closed stdout: one error line, exit 74, no traceback."""
+    closed = subprocess.run(
+        f"{sys.executable} -m lupusscore schema >&-",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert closed.returncode == 74
+    assert closed.stderr.startswith("error: cannot write the output")
+    assert "Traceback" not in closed.stderr
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "lupusscore", "schema"],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert done.returncode == 74
+        assert done.stderr.startswith("error: cannot write the output")
+        assert "Traceback" not in done.stderr

@@ -512,14 +512,18 @@ def _silence_stdout() -> None:
 
 
 def _write(text: str) -> int:
+    if sys.stdout is None:  # started with stdout closed
+        _error("cannot write the output: standard output is closed")
+        return EXIT_IO
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         _silence_stdout()
         return EXIT_OK
-    except OSError as exc:
-        _error(_one_line(f"cannot write the output: {exc.strerror or exc}"))
+    except (OSError, ValueError) as exc:  # disk full, closed file ...
+        _silence_stdout()
+        _error(_one_line(f"cannot write the output: {exc}"))
         return EXIT_IO
     return EXIT_OK
 
