@@ -355,3 +355,28 @@ def test_unwritable_stdout_is_exit_74() -> None:
         assert done.returncode == 74
         assert done.stderr.startswith("error: cannot write the output")
         assert "Traceback" not in done.stderr
+
+
+def test_data_error_while_scoring_is_65_not_internal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A LupusScoreError or ValidationError raised while scoring is bad data (65)."""
+    from pydantic import BaseModel
+
+    from lupusscore.errors import DuplicateResultError
+
+    class _Probe(BaseModel):
+        x: int
+
+    def duplicate(*args: object, **kwargs: object) -> object:
+        raise DuplicateResultError(analyte="upcr", when="2020-01-01", specimen="spot")
+
+    def invalid(*args: object, **kwargs: object) -> object:
+        return _Probe.model_validate({"x": "not a number"})
+
+    for fake in (duplicate, invalid):
+        monkeypatch.setattr(cli, "build_outcome_table", fake)
+        assert main(["report"]) == EXIT_DATA
+        out, err = capsys.readouterr()
+        assert out == ""
+        _check_stderr(err, "")

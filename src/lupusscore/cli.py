@@ -364,6 +364,8 @@ def _report(args: argparse.Namespace) -> str:
             getattr(exc, "field", None) in _OPTION_FIELDS
         )
         _fail(EXIT_USAGE if option else EXIT_DATA, _one_line(str(exc)))
+    except ValidationError as exc:  # a result built from the data failed
+        _fail(EXIT_DATA, *_validation_lines(exc, None, ()))
     return render(table, args.format)
 
 
