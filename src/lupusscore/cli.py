@@ -2,9 +2,11 @@
 
 ``report`` reads a trial JSON file (schema: ``lupusscore.Trial.model_json_schema()``,
 see ``docs/outcomes.md``; the bundled synthetic example when PATH is omitted,
-standard input when PATH is ``-``) and prints the outcome table. ``demo`` is an
-alias of ``report``. ``example`` prints the bundled synthetic trial file (a
-starting point for your own), ``schema`` the trial file's JSON Schema and
+standard input when PATH is ``-``) and prints the outcome table, by a shipped
+renal response definition (``--definition ID``) or a protocol's own
+(``--definition-file PROTOCOL.json``). ``demo`` is an alias of ``report``.
+``example`` prints the bundled synthetic trial file (a starting point for your
+own), ``schema`` the trial file's JSON Schema and
 ``definitions`` the shipped response and flare definitions (ids, versions,
 provisional flags). ``--version`` prints the package version.
 
@@ -23,6 +25,7 @@ import contextlib
 import json
 import math
 import os
+import pathlib
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -351,7 +354,7 @@ def _report(args: argparse.Namespace) -> str:
     try:
         table = build_outcome_table(
             trial,
-            definition=args.definition,
+            definition=args.definition_file or args.definition,
             achieve_by=args.achieve_by,
             maintain_through=args.maintain_through,
             policy=args.missing,
@@ -439,11 +442,19 @@ def _parser() -> argparse.ArgumentParser:
             help="a trial JSON file, or - for standard input "
             "(default: the bundled synthetic example)",
         )
-        cmd.add_argument(
+        which = cmd.add_mutually_exclusive_group()
+        which.add_argument(
             "--definition",
             default=DEFAULT_DEFINITION,
             help=f"renal response definition id (default {DEFAULT_DEFINITION}; "
             "see the definitions command)",
+        )
+        which.add_argument(
+            "--definition-file",
+            metavar="PROTOCOL.json",
+            type=pathlib.Path,
+            help="a protocol's own renal response definition (JSON; schema: "
+            "RenalResponseDefinition.model_json_schema())",
         )
         cmd.add_argument(
             "--format",

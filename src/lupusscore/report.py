@@ -91,6 +91,16 @@ def _text(table: OutcomeTable) -> str:
         f"Renal response definition: {table.definition}; primary: achieved by "
         f"{table.achieve_by}, maintained through {table.maintain_through}"
     )
+    if table.definition_version is not None:
+        lines.append(
+            f"Definition {table.definition} version {table.definition_version}; "
+            f"source: {table.definition_citation}"
+        )
+    lines += [
+        f"*** PROVISIONAL tier of {table.definition} (not verified in a primary "
+        f"source): {reason} ***"
+        for reason in table.definition_provisional
+    ]
     lines += [f"- {n}" for n in table.notes]
     lines.append(
         "Cells: proportion = count/n % (95% CI) [imputed = non-responders by "
@@ -131,15 +141,24 @@ def _text(table: OutcomeTable) -> str:
 def _csv(table: OutcomeTable) -> str:
     buf = io.StringIO()
     # Every row carries the trial and its synthetic flag, so an exported CSV of
-    # the bundled example stays labelled as simulated data.
-    fields = ["trial", "synthetic", *OutcomeRow.model_fields]
+    # the bundled example stays labelled as simulated data, and the definition
+    # (id, version, source, provisional tiers) its rows were derived with.
+    about = {
+        "trial": table.trial,
+        "synthetic": table.synthetic,
+        "definition": table.definition,
+        "definition_version": table.definition_version or "",
+        "definition_citation": table.definition_citation or "",
+        "definition_provisional": "; ".join(table.definition_provisional),
+    }
+    fields = [*about, *OutcomeRow.model_fields]
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in table.rows:
         row = {
             k: ("" if v is None else v) for k, v in r.model_dump(mode="json").items()
         }
-        writer.writerow({"trial": table.trial, "synthetic": table.synthetic, **row})
+        writer.writerow({**about, **row})
     return buf.getvalue()
 
 

@@ -163,6 +163,13 @@ class OutcomeTable(FrozenModel):
         True when the trial file says its data are simulated.
     definition : str
         Renal response definition id.
+    definition_version : str, optional
+        Its version (None in tables saved before it was recorded).
+    definition_citation : str, optional
+        Its source.
+    definition_provisional : tuple of str
+        ``"<tier>: <reason>"`` for each provisional tier of the definition
+        (resting on wording not verified in a primary source); empty if none.
     achieve_by, maintain_through : str
         Timepoints of the primary outcome.
     missing_policy : MissingPolicy
@@ -180,6 +187,9 @@ class OutcomeTable(FrozenModel):
     trial: str
     synthetic: bool
     definition: str
+    definition_version: str | None = None
+    definition_citation: str | None = None
+    definition_provisional: tuple[str, ...] = ()
     achieve_by: str
     maintain_through: str
     missing_policy: MissingPolicy
@@ -261,6 +271,15 @@ def resolve_table_definition(
     raise InvalidValueError(  # pragma: no cover - as_choice raised
         field="definition", value=describe(given), expected="a definition id"
     )
+
+
+def _differs_from_shipped(definition: RenalResponseDefinition) -> bool:
+    """Whether *definition* reuses a shipped id with other content."""
+    try:
+        shipped = get_definition(definition.id)
+    except DefinitionError:
+        return False
+    return shipped != definition
 
 
 def build_outcome_table(
@@ -402,7 +421,7 @@ def build_outcome_table(
     rows += ctx.complement()
     rows += ctx.serology()
     rows = _drop_empty(rows)
-    notes = (
+    notes: tuple[str, ...] = (
         "Study day 0 = " + trial.day0 + "; baseline = latest value on days "
         f"-{window} to 0.",
         "Timepoint value = visit nearest the target day within its window "
@@ -413,10 +432,19 @@ def build_outcome_table(
         f"Proportions: responders / evaluable, 95% {ci.value} CI; survival: "
         "Kaplan-Meier with Greenwood log(-log) 95% CI.",
     )
+    if _differs_from_shipped(chosen):
+        notes += (
+            f"Renal response definition {chosen.id!r} version {chosen.version!r} "
+            "is not the shipped definition of that id (a protocol's own file "
+            "or object).",
+        )
     return OutcomeTable(
         trial=trial.name,
         synthetic=trial.synthetic,
         definition=chosen.id,
+        definition_version=chosen.version,
+        definition_citation=chosen.citation,
+        definition_provisional=chosen.provisional_reasons,
         achieve_by=achieve_by,
         maintain_through=maintain_through,
         missing_policy=how,

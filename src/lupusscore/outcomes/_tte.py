@@ -35,7 +35,7 @@ from lupusscore.outcomes._args import (
     check_switch,
     checked,
 )
-from lupusscore.outcomes._longitudinal import Assessment, DatedEvent, _in_use
+from lupusscore.outcomes._longitudinal import Assessment, DatedEvent, in_use
 from lupusscore.outcomes._trial import (
     baseline_observation,
     last_contact_day,
@@ -164,7 +164,7 @@ def time_to_first(
         end_day = check_day("end_day", end_day)
     used = [
         a
-        for a in _in_use(assessments, use_unscheduled=use_unscheduled)
+        for a in in_use(assessments, use_unscheduled=use_unscheduled)
         if a.status is not Status.NOT_EVALUABLE
     ]
     evs = sorted(
