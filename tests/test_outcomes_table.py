@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import os
 from collections import Counter
@@ -208,3 +209,28 @@ def test_definition_file_is_read_once_per_table(tmp_path: Path) -> None:
     table = build_outcome_table(_small_trial(), definition=counting)
     assert counting.reads == 1
     assert table == build_outcome_table(_small_trial())
+
+
+_SRC = Path(ls.__file__).parent
+_MINE = sorted([*(_SRC / "outcomes").glob("*.py"), _SRC / "report.py", _SRC / "cli.py"])
+
+
+@pytest.mark.parametrize("path", _MINE, ids=lambda p: p.name)
+def test_no_module_imports_another_modules_private_names(path: Path) -> None:
+    """Outcomes, report and CLI import only public names (no ``_private`` ones).
+
+    A module may import its own package's private modules (``outcomes._trial``
+    from ``outcomes/_table.py``), never another package's, and never a name
+    starting with an underscore. ``lupusscore._checks`` is the library's one
+    boundary-validation module, shared by design.
+    """
+    own = path.relative_to(_SRC).parts[0].removesuffix(".py")
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if not isinstance(node, ast.ImportFrom) or not node.module:
+            continue
+        parts = node.module.split(".")
+        if parts[0] != "lupusscore" or node.module == "lupusscore._checks":
+            continue
+        assert not [a.name for a in node.names if a.name.startswith("_")], node.module
+        private = [p for p in parts[1:] if p.startswith("_")]
+        assert not private or parts[1] == own, f"{path.name} imports {node.module}"
