@@ -599,11 +599,15 @@ class _Context:
         measure: Callable[[_Derived, Timepoint | None], float | None],
     ) -> list[OutcomeRow]:
         rows = []
+        # each participant's baseline once, for every timepoint
+        bases = {
+            arm: [measure(d, None) for d in members]
+            for arm, members in self.derived.items()
+        }
         for tp in self.trial.schedule:
             for arm, members in self.derived.items():
                 changes = []
-                for d in members:
-                    base = measure(d, None)
+                for d, base in zip(members, bases[arm], strict=True):
                     now = measure(d, tp)
                     if base is not None and now is not None:
                         changes.append(now - base)
