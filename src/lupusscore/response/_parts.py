@@ -33,7 +33,7 @@ from __future__ import annotations
 from typing import Annotated, Final, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from lupusscore.errors import DefinitionError
 from lupusscore.response._kernel import (
@@ -53,9 +53,12 @@ from lupusscore.response._kernel import (
     criterion,
     decide,
     fmt,
+    gone,
+    missing_text,
     ratio,
 )
-from lupusscore.results import Comparator, Criterion
+from lupusscore.results import Comparator, Criterion, FrozenModel
+from lupusscore.vocabulary import EGFR_UNIT, input_unit
 
 __all__ = [
     "EGFR_UNIT",
@@ -72,13 +75,12 @@ __all__ = [
     "UpcrReduction",
 ]
 
-#: eGFR unit used in explained results.
-EGFR_UNIT: Final = "mL/min/1.73 m²"
-_G_G: Final = "g/g"
-_MG_DL: Final = "mg/dL"
+_G_G: Final = input_unit("upcr_g_g")
+_MG_DL: Final = input_unit("creatinine_mg_dl")
+_HPF: Final = input_unit("urine_rbc_hpf")
 _PCT: Final = "%"
 _PERCENT: Final = 100.0
-_GC_UNIT: Final = "mg/day prednisone-equivalent"
+_GC_UNIT: Final = f"{input_unit('prednisone_mg_day')} prednisone-equivalent"
 
 #: What a kidney-function part compares with: the value at the reference visit
 #: (start of therapy / randomisation) or the value before the current flare.
@@ -91,14 +93,11 @@ _Days = Annotated[int, Field(ge=1)]
 
 
 def _missing(inp: Inputs, index: Index, *names: str) -> str | None:
-    gone = [n for n in names if np.isnan(inp[n][index])]
-    return f"missing input: {', '.join(gone)}" if gone else None
+    return missing_text(gone(inp, index, *names))
 
 
-class _Part(BaseModel):
-    """Fields every part has."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
+class _Part(FrozenModel):
+    """Fields every part (of a response tier or a flare grade) has."""
 
     name: str | None = Field(
         default=None,
@@ -155,7 +154,7 @@ class UpcrBelow(_Part):
                 source=self.citation,
             )
 
-        return PartEval(status, build)
+        return PartEval(status, build, lambda i: gone(inp, i, "upcr_g_g"))
 
 
 def _reduction(inp: Inputs) -> tuple[Floats, Codes]:
@@ -202,7 +201,9 @@ class UpcrReduction(_Part):
                 source=self.citation,
             )
 
-        return PartEval(status, build)
+        return PartEval(
+            status, build, lambda i: gone(inp, i, "upcr_g_g", "baseline_upcr_g_g")
+        )
 
 
 class NephroticBaseline(_Part):
@@ -299,7 +300,14 @@ class NephroticBaseline(_Part):
                 source=self.citation,
             )
 
-        return PartEval(status, build)
+        def missing(i: Index) -> tuple[str, ...]:
+            if np.isnan(b[i]):
+                return ("baseline_upcr_g_g",)
+            if bool(nephrotic[i]) or self.subnephrotic_min_reduction is not None:
+                return gone(inp, i, "upcr_g_g")
+            return ()
+
+        return PartEval(status, build, missing)
 
 
 class EgfrStable(_Part):
@@ -367,7 +375,21 @@ class EgfrStable(_Part):
         def build(i: Index, name: str) -> Criterion:
             return self._explain(inp, rel, status, i, name)
 
-        return PartEval(status, build)
+        def missing(i: Index) -> tuple[str, ...]:
+            keys = self._keys()
+            if gone(inp, i, *keys):
+                return gone(inp, i, *keys)
+            if self.confirmation_required and status[i] == NOT_EVALUABLE:
+                return gone(inp, i, "egfr_decline_confirmed")
+            return ()
+
+        return PartEval(status, build, missing)
+
+    def _keys(self) -> tuple[str, ...]:
+        """Return the eGFR inputs whose absence leaves the part open."""
+        if self.max_fall_fraction:
+            return ("egfr", "reference_egfr")
+        return ("egfr",)
 
     def _explain(
         self, inp: Inputs, rel: Floats, status: Codes, i: Index, name: str
@@ -400,8 +422,7 @@ class EgfrStable(_Part):
             notes.append(limb if self.at_least is not None else limb[3:])
             if self.at_least is None and not np.isnan(r):
                 threshold, comparator = floor * r, self.fall_comparator
-        keys = ["egfr"] + (["reference_egfr"] if self.max_fall_fraction else [])
-        missing = _missing(inp, i, *keys)
+        missing = _missing(inp, i, *self._keys())
         if self.confirmation_required and not np.isnan(
             inp.at("egfr_decline_confirmed", i)
         ):
@@ -485,15 +506,16 @@ class CreatinineRise(_Part):
                     ).astype(np.int8),
                 )
 
+        names = ("creatinine_mg_dl", "reference_creatinine_mg_dl") + (
+            ("creatinine_uln_mg_dl",) if self.uln != "ignore" else ()
+        )
+
         def build(i: Index, name: str) -> Criterion:
             sv, rv, uv = (
                 inp.at("creatinine_mg_dl", i),
                 inp.at("reference_creatinine_mg_dl", i),
                 inp.at("creatinine_uln_mg_dl", i),
             )
-            names = ["creatinine_mg_dl", "reference_creatinine_mg_dl"]
-            if self.uln != "ignore":
-                names.append("creatinine_uln_mg_dl")
             missing = _missing(inp, i, *names)
             rise_txt = (
                 f"creatinine {self.comparator.value} {fmt(ceiling * _PERCENT)}% of "
@@ -523,7 +545,7 @@ class CreatinineRise(_Part):
                 source=self.citation,
             )
 
-        return PartEval(status, build)
+        return PartEval(status, build, lambda i: gone(inp, i, *names))
 
 
 class GlucocorticoidCeiling(_Part):
@@ -580,6 +602,26 @@ class GlucocorticoidCeiling(_Part):
                     checks.append(decide(np.isnan(d), Comparator.LT.apply(d, limit)))
             status = any_codes(within, all_codes(*checks))
 
+        days = tuple(
+            key
+            for limit, key in (
+                (self.fail_if_days_above, "steroid_days_above_ceiling"),
+                (
+                    self.fail_if_consecutive_days_above,
+                    "steroid_consecutive_days_above_ceiling",
+                ),
+            )
+            if limit is not None
+        )
+
+        def missing(i: Index) -> tuple[str, ...]:
+            dose = gone(inp, i, "prednisone_mg_day")
+            if not self.counts_days:
+                return dose
+            if status[i] != NOT_EVALUABLE:
+                return ()
+            return dose or gone(inp, i, *days)
+
         def build(i: Index, name: str) -> Criterion:
             window = (
                 "from the reference visit"
@@ -621,7 +663,7 @@ class GlucocorticoidCeiling(_Part):
                 source=self.citation,
             )
 
-        return PartEval(status, build)
+        return PartEval(status, build, missing)
 
 
 def _flag_part(inp: Inputs, key: str, citation: str, bad: str, good: str) -> PartEval:
@@ -634,7 +676,7 @@ def _flag_part(inp: Inputs, key: str, citation: str, bad: str, good: str) -> Par
         text = f"missing input: {key}" if np.isnan(x) else (bad if x == 1 else good)
         return criterion(name, status[i], reason=text, source=citation)
 
-    return PartEval(status, build)
+    return PartEval(status, build, lambda i: gone(inp, i, key))
 
 
 class NoRescueTherapy(_Part):
@@ -690,8 +732,9 @@ class InactiveSediment(_Part):
         if self.no_rbc_casts:
             status = all_codes(status, decide(np.isnan(casts), casts == 0))
 
+        names = ("urine_rbc_hpf",) + (("rbc_casts",) if self.no_rbc_casts else ())
+
         def build(i: Index, name: str) -> Criterion:
-            names = ["urine_rbc_hpf"] + (["rbc_casts"] if self.no_rbc_casts else [])
             missing = _missing(inp, i, *names)
             text = f"red cells {self.comparator.value} {fmt(self.max_rbc_hpf)}/hpf"
             if self.no_rbc_casts:
@@ -705,12 +748,12 @@ class InactiveSediment(_Part):
                 observed=inp.at("urine_rbc_hpf", i),
                 threshold=self.max_rbc_hpf,
                 comparator=self.comparator,
-                unit="/hpf",
+                unit=_HPF,
                 reason=f"{missing}; {text}" if missing else text,
                 source=self.citation,
             )
 
-        return PartEval(status, build)
+        return PartEval(status, build, lambda i: gone(inp, i, *names))
 
 
 #: A criterion part; the ``kind`` field selects the model (discriminated union).
