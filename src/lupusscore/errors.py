@@ -308,14 +308,8 @@ class DefinitionError(LupusScoreError, ValueError):
             got = f": got {value!r}" if value is not None else ""
             want = f"; expected {expected}" if expected else ""
             message = f"{head}{what}{got}{want}"
-        super().__init__(
-            message,
-            definition=definition,
-            field=field,
-            value=value,
-            expected=expected,
-            **fields,
-        )
+        fields.update(definition=definition, field=field, value=value)
+        super().__init__(message, expected=expected, **fields)
 
 
 class NotEvaluableError(LupusScoreError, ValueError):

@@ -262,18 +262,11 @@ class RenalResponseDefinition(GradedDefinition):
 
     Attributes
     ----------
-    id : str
-        Short lowercase id (``"kdigo-2024"``).
+    id, title, citation, evidence : str
+        As in :class:`GradedDefinition`.
     version : str
         Version of this encoding. Non-default parameters are appended
         (``"1+egfr_tolerance=0.1"``) so a result names exactly what was used.
-    title : str
-        Human-readable name.
-    citation : str
-        The source of the definition.
-    evidence : str, optional
-        How the encoding was checked (``[V]`` primary source, ``[V2]`` two
-        secondary sources, ``[S]`` one secondary source).
     timing : str, optional
         When the source assesses it ("week 52").
     notes : tuple of str

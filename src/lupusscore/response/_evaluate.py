@@ -322,25 +322,8 @@ def classify_renal_response(
     ... ]
     [('partial.upcr_below', 'met', 0.6, 0.7), ('partial.egfr', 'met', 70.0, 60.0)]
     """
+    # The keyword inputs by their vocabulary names (the parameters, nothing else).
+    values = {k: v for k, v in locals().items() if k != "definition"}
     d = resolve_definition(definition)
-    values = {
-        "upcr_g_g": upcr_g_g,
-        "baseline_upcr_g_g": baseline_upcr_g_g,
-        "egfr": egfr,
-        "reference_egfr": reference_egfr,
-        "prednisone_mg_day": prednisone_mg_day,
-        "creatinine_mg_dl": creatinine_mg_dl,
-        "reference_creatinine_mg_dl": reference_creatinine_mg_dl,
-        "creatinine_uln_mg_dl": creatinine_uln_mg_dl,
-        "urine_rbc_hpf": urine_rbc_hpf,
-        "steroid_days_above_ceiling": steroid_days_above_ceiling,
-        "steroid_consecutive_days_above_ceiling": (
-            steroid_consecutive_days_above_ceiling
-        ),
-        "rescue_therapy": rescue_therapy,
-        "rbc_casts": rbc_casts,
-        "egfr_decline_confirmed": egfr_decline_confirmed,
-        "withdrawn": withdrawn,
-    }
     out = classify(d, values, RenalResponseBatch)
     return cast("RenalResponseResult | RenalResponseBatch", out)

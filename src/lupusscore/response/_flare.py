@@ -254,39 +254,22 @@ def classify_renal_flare(
 
     Examples
     --------
-    >>> r = classify_renal_flare(
-    ...     "kdigo-2012",
-    ...     upcr_g_g=1.2,
-    ...     reference_upcr_g_g=0.3,
-    ...     creatinine_mg_dl=1.0,
-    ...     reference_creatinine_mg_dl=0.9,
-    ...     urine_rbc_hpf=3,
-    ...     reference_urine_rbc_hpf=2,
-    ...     acanthocytes_hpf=0,
-    ...     rbc_casts=False,
-    ...     wbc_casts=False,
-    ... )
+    >>> now = {"upcr_g_g": 1.2, "creatinine_mg_dl": 1.0, "urine_rbc_hpf": 3}
+    >>> before = {"reference_upcr_g_g": 0.3, "reference_creatinine_mg_dl": 0.9}
+    >>> sediment = {"reference_urine_rbc_hpf": 2, "acanthocytes_hpf": 0}
+    >>> casts = {"rbc_casts": False, "wbc_casts": False}
+    >>> r = classify_renal_flare("kdigo-2012", **now, **before, **sediment, **casts)
     >>> r.category.value, r.reason
     ('moderate', 'severe not met; moderate met (upcr_low_band)')
     >>> ls_r = classify_renal_flare("upcr-doubling", upcr_g_g=1.2)
     >>> ls_r.category.value, ls_r.missing
     ('not_evaluable', ('reference_upcr_g_g',))
     """
+    # The keyword inputs by their vocabulary names (the parameters, nothing else).
+    values = {k: v for k, v in locals().items() if k != "definition"}
     from lupusscore.response._shipped import resolve_flare_definition  # noqa: PLC0415
 
     d = resolve_flare_definition(definition)
-    values = {
-        "upcr_g_g": upcr_g_g,
-        "reference_upcr_g_g": reference_upcr_g_g,
-        "creatinine_mg_dl": creatinine_mg_dl,
-        "reference_creatinine_mg_dl": reference_creatinine_mg_dl,
-        "urine_rbc_hpf": urine_rbc_hpf,
-        "reference_urine_rbc_hpf": reference_urine_rbc_hpf,
-        "acanthocytes_hpf": acanthocytes_hpf,
-        "rbc_casts": rbc_casts,
-        "wbc_casts": wbc_casts,
-        "active_sediment": active_sediment,
-    }
     return cast(
         "RenalFlareResult | RenalFlareBatch", classify(d, values, RenalFlareBatch)
     )

@@ -140,14 +140,7 @@ class _Part(FrozenModel):
     ) -> Criterion:
         """Return the explained criterion of one element, citing this part."""
         return criterion(
-            name,
-            code,
-            observed=seen.observed,
-            threshold=seen.threshold,
-            comparator=seen.comparator,
-            unit=seen.unit,
-            reason=reason,
-            source=self.citation,
+            name, code, **seen._asdict(), reason=reason, source=self.citation
         )
 
 

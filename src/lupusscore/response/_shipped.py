@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -560,16 +560,28 @@ def resolve_definition(
     DefinitionError
         Unknown id, or neither a string nor a definition.
     """
-    given: object = definition  # runtime guard for untyped callers
-    if isinstance(given, RenalResponseDefinition):
-        return given
-    if isinstance(given, str):
-        return get_definition(given)
+    if isinstance(definition, str):
+        return get_definition(definition)
+    return _resolve(definition, "response", RenalResponseDefinition)
+
+
+_D = TypeVar("_D", bound=GradedDefinition)
+
+
+def _resolve(definition: object, family: Family, model: type[_D]) -> _D:
+    """Return *definition* if it is a *model*, the shipped one for an id, or raise."""
+    if isinstance(definition, model):
+        return definition
+    if isinstance(definition, str):
+        found = _shipped_or_error(definition, family)
+        if isinstance(found, model):
+            return found
+    what = "a definition id" if family == "response" else f"a {family} definition id"
     msg = (
-        "definition: expected a definition id or a RenalResponseDefinition, got "
-        f"{type(given).__name__}"
+        f"definition: expected {what} or a {model.__name__}, got "
+        f"{type(definition).__name__}"
     )
-    raise DefinitionError(msg, field="definition", value=repr(given))
+    raise DefinitionError(msg, field="definition", value=repr(definition))
 
 
 def get_flare_definition(definition_id: str) -> RenalFlareDefinition:
@@ -585,10 +597,10 @@ def get_flare_definition(definition_id: str) -> RenalFlareDefinition:
     >>> get_flare_definition("kdigo-2012").rules[0].grade
     'severe'
     """
-    found = _shipped_or_error(definition_id, "flare")
-    if not isinstance(found, RenalFlareDefinition):  # pragma: no cover
-        raise TypeError(found)
-    return found
+    given: object = definition_id  # runtime guard for untyped callers
+    if not isinstance(given, str):
+        _shipped_or_error(given, "flare")  # raises, naming the shipped ids
+    return _resolve(definition_id, "flare", RenalFlareDefinition)
 
 
 def list_flare_definitions() -> tuple[RenalFlareDefinition, ...]:
@@ -617,13 +629,4 @@ def resolve_flare_definition(
     DefinitionError
         Unknown id, or neither a string nor a flare definition.
     """
-    given: object = definition  # runtime guard for untyped callers
-    if isinstance(given, RenalFlareDefinition):
-        return given
-    if isinstance(given, str):
-        return get_flare_definition(given)
-    msg = (
-        "definition: expected a flare definition id or a RenalFlareDefinition, "
-        f"got {type(given).__name__}"
-    )
-    raise DefinitionError(msg, field="definition", value=repr(given))
+    return _resolve(definition, "flare", RenalFlareDefinition)
