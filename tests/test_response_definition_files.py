@@ -25,9 +25,11 @@ import jsonschema
 import pytest
 
 import lupusscore as ls
-from lupusscore.response import RenalResponseDefinition, _shipped
+from lupusscore.response import RenalFlareDefinition, RenalResponseDefinition, _shipped
 from lupusscore.response._shipped import (
     DEFINITIONS_DIR,
+    FLARES_DIR,
+    SHIPPED_FLARE_IDS,
     SHIPPED_IDS,
     definition_file,
     definition_json,
@@ -35,6 +37,7 @@ from lupusscore.response._shipped import (
 
 ROOT = Path(__file__).parents[1]
 FILES = ROOT / "src" / "lupusscore" / "response" / DEFINITIONS_DIR
+FLARE_FILES = ROOT / "src" / "lupusscore" / "response" / FLARES_DIR
 DOC = ROOT / "docs" / "renal-response.md"
 
 
@@ -324,3 +327,99 @@ def test_huge_integer_parameter_is_a_definition_error() -> None:
     """An int too large for a float is out of range, not a bare OverflowError."""
     with pytest.raises(ls.DefinitionError, match="normal_egfr"):
         ls.get_definition("eular-2012", normal_egfr=10**400)
+
+
+# --- Issue 11 item 2: the 5 shipped flare definitions are data files too ----------
+
+
+def _flare_text(definition_id: str) -> str:
+    """Return the text of a shipped flare file as the source tree holds it."""
+    return (FLARE_FILES / f"{definition_id}.json").read_text(encoding="utf-8")
+
+
+def test_one_flare_file_per_shipped_flare_id() -> None:
+    """The flare folder holds exactly one file per shipped flare id."""
+    assert sorted(p.name for p in FLARE_FILES.iterdir()) == sorted(
+        f"{i}.json" for i in SHIPPED_FLARE_IDS
+    )
+    assert [d.id for d in ls.response.list_flare_definitions()] == list(
+        SHIPPED_FLARE_IDS
+    )
+    assert len(SHIPPED_FLARE_IDS) == 5
+    for definition_id in SHIPPED_FLARE_IDS:
+        assert definition_file(definition_id, "flare").is_file()
+
+
+@pytest.mark.parametrize("definition_id", SHIPPED_FLARE_IDS)
+def test_flare_file_model_json_equals_file(definition_id: str) -> None:
+    """Flare file -> model (through load_definition) -> JSON gives the file back."""
+    path = FLARE_FILES / f"{definition_id}.json"
+    loaded = ls.load_definition(path, RenalFlareDefinition)
+    assert definition_json(loaded) == _flare_text(definition_id)
+    assert ls.get_flare_definition(definition_id) == loaded
+    assert loaded.id == definition_id
+
+
+@pytest.mark.parametrize("definition_id", SHIPPED_FLARE_IDS)
+def test_flare_file_validates_against_json_schema(definition_id: str) -> None:
+    """Every flare file validates against RenalFlareDefinition's JSON Schema."""
+    schema = RenalFlareDefinition.model_json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(json.loads(_flare_text(definition_id)), schema)
+
+
+def test_flare_schema_rejects_a_broken_file() -> None:
+    """The flare schema check is not vacuous: a negative threshold fails it."""
+    data = json.loads(_flare_text("upcr-doubling"))
+    data["rules"][0]["any_of"][0]["threshold"] = -2.0
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, RenalFlareDefinition.model_json_schema())
+
+
+@pytest.mark.parametrize("definition_id", SHIPPED_FLARE_IDS)
+def test_every_flare_threshold_sits_beside_its_citation(definition_id: str) -> None:
+    """Each flare criterion carries its own citation; the file its evidence."""
+    data = json.loads(_flare_text(definition_id))
+    assert data["citation"]
+    assert data["evidence"]
+    for rule in data["rules"]:
+        for part in (*rule["any_of"], *rule["requires"]):
+            assert len(part["citation"]) > 10, (definition_id, part["kind"])
+
+
+def test_docs_flare_table_lists_exactly_the_flare_files() -> None:
+    """docs/renal-response.md lists every shipped flare file once, with its version."""
+    lines = DOC.read_text(encoding="utf-8").splitlines()
+    start = lines.index(
+        next(x for x in lines if x.startswith("| Flare id | Version |"))
+    )
+    rows: dict[str, str] = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        match = re.fullmatch(r"`([a-z0-9._-]+)`", cells[0])
+        assert match is not None, line
+        assert match.group(1) not in rows, f"{match.group(1)} listed twice"
+        rows[match.group(1)] = cells[1]
+    files = {i: json.loads(_flare_text(i))["version"] for i in SHIPPED_FLARE_IDS}
+    assert rows == files
+
+
+def test_broken_flare_file_names_file_and_field(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fresh_cache: None
+) -> None:
+    """A broken shipped flare file raises DefinitionError naming file and field."""
+    data = json.loads(_flare_text("aurora-2"))
+    data["rules"][0]["any_of"][0]["threshold"] = "high"
+    broken = tmp_path / "aurora-2.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(
+        _shipped, "definition_file", lambda i, family="response": tmp_path / f"{i}.json"
+    )
+    with pytest.raises(ls.DefinitionError) as info:
+        ls.get_flare_definition("aurora-2")
+    message = str(info.value)
+    assert message.startswith(str(broken))
+    assert "invalid renal flare definition" in message
+    assert "rules.0.any_of.0.upcr_rise.threshold" in message

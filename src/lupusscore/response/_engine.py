@@ -16,6 +16,7 @@ batch classes only name their category enum and their definition type.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,6 +24,7 @@ from typing import Any, ClassVar, Final, Generic, Self, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import model_validator
 
 from lupusscore._checks import describe
 from lupusscore.errors import InvalidValueError
@@ -44,7 +46,7 @@ from lupusscore.response._kernel import (
     load_batch_json,
     status_of,
 )
-from lupusscore.results import Criterion, ExplainedResult, Status
+from lupusscore.results import Criterion, ExplainedResult, Status, any_of
 from lupusscore.vocabulary import INPUTS
 
 __all__ = [
@@ -93,6 +95,13 @@ class TierResult(ExplainedResult):
         """The flare grade (the same as :attr:`tier`)."""
         return self.tier
 
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "grade" in data and "label" not in data:
+            data = {**data, "label": data["grade"]}  # a flare rule of 0.x
+        return _renamed(cls, data, {"grade": "tier"})
+
 
 class GradedResult(ExplainedResult):
     """Fields every response and flare result has (one result shape).
@@ -129,6 +138,18 @@ class GradedResult(ExplainedResult):
     tiers: tuple[TierResult, ...]
     provisional: bool = False
     provisional_reasons: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        data = _renamed(cls, data, {"missing_inputs": "missing", "rules": "tiers"})
+        data = _renamed(cls, data, {"flare": "status"})
+        if isinstance(data, Mapping) and "status" not in data and "tiers" in data:
+            # A response result of 0.x had no status: the OR of its tiers.
+            tiers = data["tiers"]
+            got = [t["status"] if isinstance(t, Mapping) else t.status for t in tiers]
+            data = {**data, "status": any_of(Status(x) for x in got)}
+        return data
 
     #: Reason style: name the met criteria of a met tier ("mild met (casts)").
     NAME_MET: ClassVar[bool] = False
@@ -183,6 +204,23 @@ class GradedResult(ExplainedResult):
 
 
 R = TypeVar("R", bound=GradedResult)
+
+
+def _renamed(cls: type, data: Any, names: Mapping[str, str]) -> Any:
+    """Accept a field under its old name (results written by 0.x), with a warning."""
+    if not isinstance(data, Mapping) or not any(k in data for k in names):
+        return data
+    out = dict(data)
+    for old, new in names.items():
+        if old in out:
+            warnings.warn(
+                f"{cls.__name__}: field {old!r} is deprecated; it is now {new!r}",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            value = out.pop(old)
+            out.setdefault(new, value)
+    return out
 
 
 class Run(Generic[R]):
