@@ -26,6 +26,7 @@ import pytest
 
 import lupusscore as ls
 from lupusscore.response import RenalFlareDefinition, RenalResponseDefinition, _shipped
+from lupusscore.response import _flare as _flare_module
 from lupusscore.response._shipped import (
     DEFINITIONS_DIR,
     FLARES_DIR,
@@ -423,3 +424,33 @@ def test_broken_flare_file_names_file_and_field(
     assert message.startswith(str(broken))
     assert "invalid renal flare definition" in message
     assert "rules.0.any_of.0.upcr_rise.threshold" in message
+
+
+def _walk_flare_file(definition_id: str, path: str) -> object:
+    """Return the value at *path* read from the raw flare JSON file."""
+    data = json.loads(_flare_text(definition_id))
+    head, _, rest = path.partition(".")
+    if not rest:
+        return data[head]
+    grade, name, field = rest.split(".")
+    rule = next(r for r in data["rules"] if r["grade"] == grade)
+    part = next(
+        p
+        for p in (*rule["any_of"], *rule["requires"])
+        if (p["name"] or p["kind"]) == name
+    )
+    if field == "range":
+        return (part["increase_min"], part["increase_max"])
+    return part[field]
+
+
+@pytest.mark.parametrize("name", sorted(_flare_module._OLD_NAMES))
+def test_old_flare_constant_names_read_the_data(name: str) -> None:
+    """The removed flare module constants stay importable, deprecated, from files."""
+    definition_id, path = _flare_module._OLD_NAMES[name]
+    with pytest.deprecated_call(match=name):
+        value = getattr(_flare_module, name)
+    assert value == _walk_flare_file(definition_id, path)
+    assert value is not None
+    with pytest.raises(AttributeError, match="NO_SUCH_NAME"):
+        _flare_module.NO_SUCH_NAME  # noqa: B018
