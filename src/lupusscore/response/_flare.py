@@ -17,7 +17,6 @@ read through :func:`lupusscore.load_definition` (see :mod:`._shipped`):
 
 from __future__ import annotations
 
-import warnings
 from enum import StrEnum
 from typing import Annotated, ClassVar, Final, Literal, cast
 
@@ -31,6 +30,7 @@ from lupusscore.response._definition import (
     GradedDefinition,
     unique_names,
 )
+from lupusscore.response._deprecated import module_getattr, old_names_table
 from lupusscore.response._engine import GradedBatch, GradedResult, TierResult, classify
 from lupusscore.response._kernel import Index, Inputs, fmt
 from lupusscore.response._parts import (
@@ -285,84 +285,49 @@ def classify_renal_flare(
 # ``citation``, a top-level field, or ``rules.<grade>.<criterion>.<field>`` (the
 # field ``range`` gives (increase_min, increase_max)).
 
-_OLD_NAMES: Final[dict[str, tuple[str, str]]] = {
-    "KDIGO_2012_TABLE_29": ("kdigo-2012", "citation"),
-    "AURORA_2": ("aurora-2", "citation"),
-    "ALMS_MAINTENANCE": ("upcr-doubling", "citation"),
-    "HARD_KIDNEY_OUTCOME": ("creatinine-doubling", "citation"),
-    "ITALIAN_COHORT": ("moroni-nephritic", "citation"),
-    "KDIGO_SCR_BAND_MG_DL": (
-        "kdigo-2012",
-        "rules.severe.creatinine_low_band.reference_max",
-    ),
-    "KDIGO_MILD_RBC_FROM": ("kdigo-2012", "rules.mild.hematuria_rise.reference_below"),
-    "KDIGO_MILD_RBC_TO": ("kdigo-2012", "rules.mild.hematuria_rise.rise_above"),
-    "KDIGO_MILD_ACANTHOCYTES": (
-        "kdigo-2012",
-        "rules.mild.hematuria_rise.min_acanthocytes",
-    ),
-    "KDIGO_MOD_SCR_LOW": ("kdigo-2012", "rules.moderate.creatinine_low_band.range"),
-    "KDIGO_MOD_SCR_HIGH": ("kdigo-2012", "rules.moderate.creatinine_high_band.range"),
-    "KDIGO_SEV_SCR_LOW": (
-        "kdigo-2012",
-        "rules.severe.creatinine_low_band.increase_min",
-    ),
-    "KDIGO_SEV_SCR_HIGH": (
-        "kdigo-2012",
-        "rules.severe.creatinine_high_band.increase_min",
-    ),
-    "KDIGO_UPCR_BAND_LOW": ("kdigo-2012", "rules.moderate.upcr_low_band.reference_max"),
-    "KDIGO_UPCR_BAND_HIGH": (
-        "kdigo-2012",
-        "rules.moderate.upcr_high_band.reference_min",
-    ),
-    "KDIGO_MOD_UPCR_TO_LOW": ("kdigo-2012", "rules.moderate.upcr_low_band.threshold"),
-    "KDIGO_MOD_UPCR_TO_MID": ("kdigo-2012", "rules.moderate.upcr_mid_band.threshold"),
-    "KDIGO_MOD_UPCR_FOLD": ("kdigo-2012", "rules.moderate.upcr_high_band.threshold"),
-    "KDIGO_SEV_UPCR_INCREASE": ("kdigo-2012", "rules.severe.upcr_increase.threshold"),
-    "AURORA2_BAND": ("aurora-2", "rules.flare.upcr_low_band.reference_max"),
-    "AURORA2_COVERED_MAX": ("aurora-2", "reference_upcr_at_most_g_g"),
-    "AURORA2_TO_LOW": ("aurora-2", "rules.flare.upcr_low_band.threshold"),
-    "AURORA2_TO_HIGH": ("aurora-2", "rules.flare.upcr_high_band.threshold"),
-    "DOUBLING": ("upcr-doubling", "rules.flare.upcr_rise.threshold"),
-    "CREATININE_DOUBLING_RISE": (
-        "creatinine-doubling",
-        "rules.flare.creatinine_rise.increase_min",
-    ),
-    "ITALIAN_NEPHRITIC_RISE": (
-        "moroni-nephritic",
-        "rules.flare.creatinine_rise.increase_min",
-    ),
-}
+_OLD_NAMES: Final = old_names_table(
+    """
+KDIGO_2012_TABLE_29 kdigo-2012 citation
+AURORA_2 aurora-2 citation
+ALMS_MAINTENANCE upcr-doubling citation
+HARD_KIDNEY_OUTCOME creatinine-doubling citation
+ITALIAN_COHORT moroni-nephritic citation
+KDIGO_SCR_BAND_MG_DL kdigo-2012 rules.severe.creatinine_low_band.reference_max
+KDIGO_MILD_RBC_FROM kdigo-2012 rules.mild.hematuria_rise.reference_below
+KDIGO_MILD_RBC_TO kdigo-2012 rules.mild.hematuria_rise.rise_above
+KDIGO_MILD_ACANTHOCYTES kdigo-2012 rules.mild.hematuria_rise.min_acanthocytes
+KDIGO_MOD_SCR_LOW kdigo-2012 rules.moderate.creatinine_low_band.range
+KDIGO_MOD_SCR_HIGH kdigo-2012 rules.moderate.creatinine_high_band.range
+KDIGO_SEV_SCR_LOW kdigo-2012 rules.severe.creatinine_low_band.increase_min
+KDIGO_SEV_SCR_HIGH kdigo-2012 rules.severe.creatinine_high_band.increase_min
+KDIGO_UPCR_BAND_LOW kdigo-2012 rules.moderate.upcr_low_band.reference_max
+KDIGO_UPCR_BAND_HIGH kdigo-2012 rules.moderate.upcr_high_band.reference_min
+KDIGO_MOD_UPCR_TO_LOW kdigo-2012 rules.moderate.upcr_low_band.threshold
+KDIGO_MOD_UPCR_TO_MID kdigo-2012 rules.moderate.upcr_mid_band.threshold
+KDIGO_MOD_UPCR_FOLD kdigo-2012 rules.moderate.upcr_high_band.threshold
+KDIGO_SEV_UPCR_INCREASE kdigo-2012 rules.severe.upcr_increase.threshold
+AURORA2_BAND aurora-2 rules.flare.upcr_low_band.reference_max
+AURORA2_COVERED_MAX aurora-2 reference_upcr_at_most_g_g
+AURORA2_TO_LOW aurora-2 rules.flare.upcr_low_band.threshold
+AURORA2_TO_HIGH aurora-2 rules.flare.upcr_high_band.threshold
+DOUBLING upcr-doubling rules.flare.upcr_rise.threshold
+CREATININE_DOUBLING_RISE creatinine-doubling rules.flare.creatinine_rise.increase_min
+ITALIAN_NEPHRITIC_RISE moroni-nephritic rules.flare.creatinine_rise.increase_min
+"""
+)
 
 
-def _read_path(definition: RenalFlareDefinition, path: str) -> object:
-    """Return the value at *path* (see :data:`_OLD_NAMES`) of *definition*."""
-    head, _, rest = path.partition(".")
-    if not rest:
-        return getattr(definition, head)
-    grade, name, field = rest.split(".")
-    rule = next(r for r in definition.rules if r.grade == grade)
-    part = next(p for p in (*rule.any_of, *rule.requires) if (p.name or p.kind) == name)
-    if field == "range":
-        return (getattr(part, "increase_min"), getattr(part, "increase_max"))  # noqa: B009
-    return getattr(part, field)
-
-
-def __getattr__(name: str) -> object:
-    """Read a deprecated constant name from the shipped flare data (PEP 562)."""
-    where = _OLD_NAMES.get(name)
-    if where is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
+def _load(definition_id: str) -> RenalFlareDefinition:
     from lupusscore.response._shipped import get_flare_definition  # noqa: PLC0415
 
-    definition_id, path = where
-    warnings.warn(
-        f"{__name__}.{name} is deprecated and will be removed; the value lives in "
-        f"flares/{definition_id}.json: read it from "
-        f"lupusscore.response.get_flare_definition({definition_id!r}) ({path})",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return _read_path(get_flare_definition(definition_id), path)
+    return get_flare_definition(definition_id)
+
+
+__getattr__ = module_getattr(
+    __name__,
+    _OLD_NAMES,
+    _load,
+    lambda i: (
+        f"flares/{i}.json: read it from lupusscore.response.get_flare_definition({i!r})"
+    ),
+)

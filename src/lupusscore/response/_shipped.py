@@ -23,7 +23,6 @@ import functools
 import importlib.resources
 import json
 import math
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
@@ -39,6 +38,7 @@ from lupusscore.response._definition import (
     load_definition,
     validation_message,
 )
+from lupusscore.response._deprecated import module_getattr
 from lupusscore.response._flare import RenalFlareDefinition
 
 __all__ = [
@@ -193,38 +193,6 @@ _OLD_NAMES: Final[dict[str, tuple[str, str]]] = {
     "NOBILITY_SCR_RISE": ("nobility", "complete.creatinine.max_rise_fraction"),
     "NOBILITY_RBC_HPF": ("nobility", "complete.inactive_sediment.max_rbc_hpf"),
 }
-
-
-def _read_path(definition: RenalResponseDefinition, path: str) -> object:
-    """Return the value at *path* (see :data:`_OLD_NAMES`) of *definition*."""
-    head, _, rest = path.partition(".")
-    if not rest:
-        return getattr(definition, head)
-    name, _, field = rest.partition(".")
-    if head == "parameters":
-        p = definition.parameter(name)
-        return (p.minimum, p.maximum) if field == "range" else getattr(p, field)
-    tier = definition.complete if head == "complete" else definition.partial
-    parts = tier.criteria if tier is not None else ()
-    part = next(c for c in parts if (c.name or c.kind) == name)
-    return getattr(part, field)
-
-
-def __getattr__(name: str) -> object:
-    """Read a deprecated constant name from the shipped data (PEP 562)."""
-    where = _OLD_NAMES.get(name)
-    if where is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    definition_id, path = where
-    warnings.warn(
-        f"{__name__}.{name} is deprecated and will be removed; the value lives in "
-        f"definitions/{definition_id}.json: read it from "
-        f"lupusscore.get_definition({definition_id!r}) ({path})",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return _read_path(_response(definition_id), path)
 
 
 # --- Looked up and not confirmed -------------------------------------------------
@@ -630,3 +598,12 @@ def resolve_flare_definition(
         Unknown id, or neither a string nor a flare definition.
     """
     return _resolve(definition, "flare", RenalFlareDefinition)
+
+
+#: The old constant names (see :data:`_OLD_NAMES`), read from the files.
+__getattr__ = module_getattr(
+    __name__,
+    _OLD_NAMES,
+    _response,
+    lambda i: f"definitions/{i}.json: read it from lupusscore.get_definition({i!r})",
+)
