@@ -67,7 +67,7 @@ def test_array_errors_name_the_first_bad_index_and_the_count() -> None:
     assert info.value.index == 2
     assert info.value.count == 2
     assert "at index 2" in str(info.value)
-    assert "mL/min/1.73 m²" in str(info.value)
+    assert "mL/min/1.73m2" in str(info.value)
 
 
 def test_fractional_day_counts_name_their_index() -> None:

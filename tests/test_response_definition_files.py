@@ -25,9 +25,12 @@ import jsonschema
 import pytest
 
 import lupusscore as ls
-from lupusscore.response import RenalResponseDefinition, _shipped
+from lupusscore.response import RenalFlareDefinition, RenalResponseDefinition, _shipped
+from lupusscore.response import _flare as _flare_module
 from lupusscore.response._shipped import (
     DEFINITIONS_DIR,
+    FLARES_DIR,
+    SHIPPED_FLARE_IDS,
     SHIPPED_IDS,
     definition_file,
     definition_json,
@@ -35,6 +38,7 @@ from lupusscore.response._shipped import (
 
 ROOT = Path(__file__).parents[1]
 FILES = ROOT / "src" / "lupusscore" / "response" / DEFINITIONS_DIR
+FLARE_FILES = ROOT / "src" / "lupusscore" / "response" / FLARES_DIR
 DOC = ROOT / "docs" / "renal-response.md"
 
 
@@ -324,3 +328,129 @@ def test_huge_integer_parameter_is_a_definition_error() -> None:
     """An int too large for a float is out of range, not a bare OverflowError."""
     with pytest.raises(ls.DefinitionError, match="normal_egfr"):
         ls.get_definition("eular-2012", normal_egfr=10**400)
+
+
+# --- Issue 11 item 2: the 5 shipped flare definitions are data files too ----------
+
+
+def _flare_text(definition_id: str) -> str:
+    """Return the text of a shipped flare file as the source tree holds it."""
+    return (FLARE_FILES / f"{definition_id}.json").read_text(encoding="utf-8")
+
+
+def test_one_flare_file_per_shipped_flare_id() -> None:
+    """The flare folder holds exactly one file per shipped flare id."""
+    assert sorted(p.name for p in FLARE_FILES.iterdir()) == sorted(
+        f"{i}.json" for i in SHIPPED_FLARE_IDS
+    )
+    assert [d.id for d in ls.response.list_flare_definitions()] == list(
+        SHIPPED_FLARE_IDS
+    )
+    assert len(SHIPPED_FLARE_IDS) == 5
+    for definition_id in SHIPPED_FLARE_IDS:
+        assert definition_file(definition_id, "flare").is_file()
+
+
+FLARE_SCHEMA = RenalFlareDefinition.model_json_schema()
+
+
+@pytest.mark.parametrize("definition_id", SHIPPED_FLARE_IDS)
+def test_flare_file_is_its_model_and_fits_the_schema(definition_id: str) -> None:
+    """Flare file -> model -> JSON gives the file back; it fits the JSON Schema.
+
+    The model is read through ``load_definition`` (the protocol path) and is
+    the one ``get_flare_definition`` returns; the schema check is not vacuous
+    (the same file with a negative threshold fails it).
+    """
+    text = _flare_text(definition_id)
+    loaded = ls.load_definition(
+        FLARE_FILES / f"{definition_id}.json", RenalFlareDefinition
+    )
+    assert (loaded.id, definition_json(loaded)) == (definition_id, text)
+    assert ls.get_flare_definition(definition_id) == loaded
+    jsonschema.Draft202012Validator.check_schema(FLARE_SCHEMA)
+    data = json.loads(text)
+    jsonschema.validate(data, FLARE_SCHEMA)
+    part = data["rules"][0]["any_of"][0]
+    part["threshold" if part["kind"] == "upcr_rise" else "increase_min"] = -2.0
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, FLARE_SCHEMA)
+
+
+@pytest.mark.parametrize("definition_id", SHIPPED_FLARE_IDS)
+def test_every_flare_threshold_sits_beside_its_citation(definition_id: str) -> None:
+    """Each flare criterion carries its own citation; the file its evidence."""
+    data = json.loads(_flare_text(definition_id))
+    assert data["citation"]
+    assert data["evidence"]
+    for rule in data["rules"]:
+        for part in (*rule["any_of"], *rule["requires"]):
+            assert len(part["citation"]) > 10, (definition_id, part["kind"])
+
+
+def test_docs_flare_table_lists_exactly_the_flare_files() -> None:
+    """docs/renal-response.md lists every shipped flare file once, with its version."""
+    lines = DOC.read_text(encoding="utf-8").splitlines()
+    start = lines.index(
+        next(x for x in lines if x.startswith("| Flare id | Version |"))
+    )
+    rows: dict[str, str] = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        match = re.fullmatch(r"`([a-z0-9._-]+)`", cells[0])
+        assert match is not None, line
+        assert match.group(1) not in rows, f"{match.group(1)} listed twice"
+        rows[match.group(1)] = cells[1]
+    files = {i: json.loads(_flare_text(i))["version"] for i in SHIPPED_FLARE_IDS}
+    assert rows == files
+
+
+def test_broken_flare_file_names_file_and_field(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fresh_cache: None
+) -> None:
+    """A broken shipped flare file raises DefinitionError naming file and field."""
+    data = json.loads(_flare_text("aurora-2"))
+    data["rules"][0]["any_of"][0]["threshold"] = "high"
+    broken = tmp_path / "aurora-2.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(
+        _shipped, "definition_file", lambda i, family="response": tmp_path / f"{i}.json"
+    )
+    with pytest.raises(ls.DefinitionError) as info:
+        ls.get_flare_definition("aurora-2")
+    message = str(info.value)
+    assert message.startswith(str(broken))
+    assert "invalid renal flare definition" in message
+    assert "rules.0.any_of.0.upcr_rise.threshold" in message
+
+
+def _walk_flare_file(definition_id: str, path: str) -> object:
+    """Return the value at *path* read from the raw flare JSON file."""
+    data = json.loads(_flare_text(definition_id))
+    head, _, rest = path.partition(".")
+    if not rest:
+        return data[head]
+    grade, name, field = rest.split(".")
+    rule = next(r for r in data["rules"] if r["grade"] == grade)
+    part = next(
+        p
+        for p in (*rule["any_of"], *rule["requires"])
+        if (p["name"] or p["kind"]) == name
+    )
+    if field == "range":
+        return (part["increase_min"], part["increase_max"])
+    return part[field]
+
+
+@pytest.mark.parametrize("name", sorted(_flare_module._OLD_NAMES))
+def test_old_flare_constant_names_read_the_data(name: str) -> None:
+    """The removed flare module constants stay importable, deprecated, from files."""
+    definition_id, path = _flare_module._OLD_NAMES[name]
+    with pytest.deprecated_call(match=name):
+        value = getattr(_flare_module, name)
+    assert value == _walk_flare_file(definition_id, path)
+    assert value is not None
+    with pytest.raises(AttributeError, match="NO_SUCH_NAME"):
+        _flare_module.NO_SUCH_NAME  # noqa: B018

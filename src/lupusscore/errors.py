@@ -254,14 +254,62 @@ class DuplicateResultError(LupusScoreError, ValueError):
 class DefinitionError(LupusScoreError, ValueError):
     """A scoring definition is unknown or invalid.
 
+    Like the other errors it carries its fields as attributes and, when no
+    message is given, builds the message from them.
+
     Parameters
     ----------
-    message : str
-        What is wrong, naming the definition and field.
+    message : str, optional
+        What is wrong. Without it the message is built from the fields:
+        ``"<definition>: <field>: got <value>; expected <expected>"``.
+    definition : str, optional
+        The definition id.
+    field : str, optional
+        The field (or parameter) at fault.
+    value : object, optional
+        The value given.
+    expected : str, optional
+        What would have been accepted.
+    **fields
+        Further context kept as attributes (``origin``: the file read).
+
+    Examples
+    --------
+    >>> err = DefinitionError(
+    ...     definition="kdigo-2024",
+    ...     field="egfr_tolerance",
+    ...     value=0.2,
+    ...     expected="between 0.1 and 0.15",
+    ... )
+    >>> str(err)
+    'kdigo-2024: egfr_tolerance: got 0.2; expected between 0.1 and 0.15'
+    >>> err.definition, err.field, err.value, err.expected
+    ('kdigo-2024', 'egfr_tolerance', 0.2, 'between 0.1 and 0.15')
     """
 
-    def __init__(self, message: str, **fields: Any) -> None:
-        super().__init__(message, **fields)
+    definition: str | None
+    field: str | None
+    value: object
+    expected: str | None
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        definition: str | None = None,
+        field: str | None = None,
+        value: object = None,
+        expected: str | None = None,
+        **fields: Any,
+    ) -> None:
+        if message is None:
+            head = f"{definition}: " if definition else ""
+            what = field or "definition"
+            got = f": got {value!r}" if value is not None else ""
+            want = f"; expected {expected}" if expected else ""
+            message = f"{head}{what}{got}{want}"
+        fields.update(definition=definition, field=field, value=value)
+        super().__init__(message, expected=expected, **fields)
 
 
 class NotEvaluableError(LupusScoreError, ValueError):

@@ -37,8 +37,6 @@ from lupusscore.response._flare import (
     RenalFlareDefinition,
     RenalFlareResult,
     classify_renal_flare,
-    get_flare_definition,
-    list_flare_definitions,
 )
 from lupusscore.response._parts import (
     CreatinineRise,
@@ -52,7 +50,12 @@ from lupusscore.response._parts import (
     UpcrBelow,
     UpcrReduction,
 )
-from lupusscore.response._shipped import get_definition, list_definitions
+from lupusscore.response._shipped import (
+    get_definition,
+    get_flare_definition,
+    list_definitions,
+    list_flare_definitions,
+)
 from lupusscore.response._visits import evaluate_renal_response
 
 __all__ = [

@@ -1,18 +1,31 @@
-"""The frozen :class:`RenalResponseDefinition` and loading it from JSON."""
+"""Definitions as data: one graded model, and loading it from JSON.
+
+Every definition the engine evaluates (a renal response definition with its
+complete / partial tiers, a renal flare definition with its severe / moderate /
+mild or flare grades) is a :class:`GradedDefinition`: identity fields plus
+:meth:`GradedDefinition.grades`, the ordered tiers, highest first, each a
+three-valued AND of its ``all_of`` parts and (if any) the OR of its ``any_of``
+parts. :mod:`lupusscore.response._engine` evaluates that view, whatever the
+family.
+"""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, overload
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field, ValidationError, model_validator
 
 from lupusscore.errors import DefinitionError
+from lupusscore.response._kernel import Index, Inputs, PartEval
 from lupusscore.response._parts import (
     CreatinineRise,
     EgfrStable,
@@ -26,8 +39,12 @@ from lupusscore.response._parts import (
     UpcrBelow,
     UpcrReduction,
 )
+from lupusscore.results import FrozenModel
 
 __all__ = [
+    "Coverage",
+    "Grade",
+    "GradedDefinition",
     "Parameter",
     "ParameterTarget",
     "RenalResponseDefinition",
@@ -36,10 +53,108 @@ __all__ = [
     "validation_message",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
+
+class Evaluable(Protocol):
+    """What the engine needs of a part (a response or a flare criterion)."""
+
+    @property
+    def name(self) -> str | None:
+        """The criterion name in results (None: the kind)."""
+
+    @property
+    def kind(self) -> str:
+        """The part's type tag."""
+
+    def evaluate(self, inp: Inputs) -> PartEval:
+        """Status codes over broadcast inputs, and builders per element."""
 
 
-class ParameterTarget(BaseModel):
+@dataclass(frozen=True)
+class Grade:
+    """One tier of the graded view: met when all of *all_of* and any of *any_of*.
+
+    Attributes
+    ----------
+    name : str
+        The category it gives (``"complete"``, ``"partial"``, ``"severe"``,
+        ``"flare"`` ...).
+    label : str
+        The source's name for it (``"CRR"``; the grade name for flares).
+    all_of, any_of : tuple of parts
+        Parts combined with three-valued AND (all) and OR (any; none given:
+        no OR term).
+    provisional : bool
+        Whether the tier rests on unverified wording.
+    provisional_reason : str or None
+        Why.
+    """
+
+    name: str
+    label: str
+    all_of: tuple[Evaluable, ...]
+    any_of: tuple[Evaluable, ...] = ()
+    provisional: bool = False
+    provisional_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Elements outside what a definition covers (not evaluable), and why."""
+
+    outside: npt.NDArray[np.bool_]
+    reason: Callable[[Index], str]
+
+
+class GradedDefinition(FrozenModel):
+    """Identity of a definition and its graded view (base of both families).
+
+    Attributes
+    ----------
+    id : str
+        Short lowercase id (``"kdigo-2024"``).
+    version : str
+        Version of this encoding.
+    title : str
+        Human-readable name.
+    citation : str
+        The source of the definition.
+    evidence : str, optional
+        How the encoding was checked (``[V]`` primary source, ``[V2]`` two
+        secondary sources, ``[S]`` one secondary source).
+    """
+
+    #: What the family is called in messages.
+    WHAT: ClassVar[str] = "definition"
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=64)
+    version: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    citation: str = Field(min_length=1)
+    evidence: str | None = None
+
+    def grades(self) -> tuple[Grade, ...]:
+        """Return the tiers, highest first (see :class:`Grade`)."""
+        raise NotImplementedError
+
+    def coverage(self, inp: Inputs) -> Coverage | None:
+        """Return the elements the definition does not cover (None: all covered)."""
+        del inp
+        return None
+
+
+def unique_names(parts: tuple[Evaluable, ...], where: str) -> None:
+    """Reject repeated criterion names within one tier (DefinitionError)."""
+    names = [p.name or p.kind for p in parts]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        msg = (
+            f"{where}: criterion names must be unique within a tier; repeated "
+            f"{dup} (set 'name' on the parts)"
+        )
+        raise DefinitionError(msg, field=where, value=dup)
+
+
+class ParameterTarget(FrozenModel):
     """One threshold a parameter sets: a numeric field of one criterion.
 
     The field holds ``value * factor`` (rounded to 12 decimals when *factor*
@@ -58,8 +173,6 @@ class ParameterTarget(BaseModel):
         The field is the parameter value times this factor (default 1).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     tier: Literal["complete", "partial"]
     criterion: str = Field(min_length=1)
     field: str = Field(min_length=1)
@@ -70,7 +183,7 @@ class ParameterTarget(BaseModel):
         return value if self.factor == 1.0 else round(value * self.factor, 12)
 
 
-class Parameter(BaseModel):
+class Parameter(FrozenModel):
     """A documented parameter of a definition (a range in the source).
 
     Attributes
@@ -93,8 +206,6 @@ class Parameter(BaseModel):
         The criterion fields the value sets (checked against the tiers).
     """
 
-    model_config = _FROZEN
-
     name: str = Field(min_length=1)
     value: float = Field(allow_inf_nan=False)
     default: float = Field(allow_inf_nan=False)
@@ -106,7 +217,7 @@ class Parameter(BaseModel):
     applies_to: tuple[ParameterTarget, ...] = ()
 
 
-class Tier(BaseModel):
+class Tier(FrozenModel):
     """One tier of a definition (complete or partial): all its parts must be met.
 
     Attributes
@@ -120,8 +231,6 @@ class Tier(BaseModel):
     provisional_reason : str, optional
         Why it is provisional (required when *provisional* is True).
     """
-
-    model_config = _FROZEN
 
     label: str = Field(min_length=1)
     criteria: tuple[Part, ...] = Field(min_length=1)
@@ -138,18 +247,11 @@ class Tier(BaseModel):
         if not self.provisional and self.provisional_reason:
             msg = "provisional_reason: given for a tier that is not provisional"
             raise DefinitionError(msg, field="provisional_reason")
-        names = [p.name or p.kind for p in self.criteria]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            msg = (
-                f"criteria: names must be unique within a tier; repeated {dup} "
-                "(set 'name' on the parts)"
-            )
-            raise DefinitionError(msg, field="criteria")
+        unique_names(self.criteria, "criteria")
         return self
 
 
-class RenalResponseDefinition(BaseModel):
+class RenalResponseDefinition(GradedDefinition):
     """A published (or protocol) renal response definition, as data.
 
     A definition has a *complete* tier, a *partial* tier, or both; each is a
@@ -160,18 +262,11 @@ class RenalResponseDefinition(BaseModel):
 
     Attributes
     ----------
-    id : str
-        Short lowercase id (``"kdigo-2024"``).
+    id, title, citation, evidence : str
+        As in :class:`GradedDefinition`.
     version : str
         Version of this encoding. Non-default parameters are appended
         (``"1+egfr_tolerance=0.1"``) so a result names exactly what was used.
-    title : str
-        Human-readable name.
-    citation : str
-        The source of the definition.
-    evidence : str, optional
-        How the encoding was checked (``[V]`` primary source, ``[V2]`` two
-        secondary sources, ``[S]`` one secondary source).
     timing : str, optional
         When the source assesses it ("week 52").
     notes : tuple of str
@@ -206,13 +301,8 @@ class RenalResponseDefinition(BaseModel):
     'upcr_below'
     """
 
-    model_config = _FROZEN
+    WHAT: ClassVar[str] = "renal response definition"
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=64)
-    version: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    citation: str = Field(min_length=1)
-    evidence: str | None = None
     timing: str | None = None
     notes: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = ()
@@ -268,6 +358,20 @@ class RenalResponseDefinition(BaseModel):
     def tiers(self) -> tuple[Tier, ...]:
         """Return the tiers present, complete first."""
         return tuple(t for t in (self.complete, self.partial) if t is not None)
+
+    def grades(self) -> tuple[Grade, ...]:
+        """Return the graded view: complete, then partial (those present)."""
+        return tuple(
+            Grade(
+                name=name,
+                label=tier.label,
+                all_of=tier.criteria,
+                provisional=tier.provisional,
+                provisional_reason=tier.provisional_reason,
+            )
+            for name, tier in (("complete", self.complete), ("partial", self.partial))
+            if tier is not None
+        )
 
     @property
     def provisional(self) -> bool:
@@ -371,10 +475,18 @@ def validation_message(exc: ValidationError, *, what: str) -> str:
     return f"invalid {what}: " + "; ".join(lines)
 
 
+D = TypeVar("D", bound=GradedDefinition)
+_Source = str | Path | Traversable | Mapping[str, Any]
+
+
+@overload
+def load_definition(source: _Source) -> RenalResponseDefinition: ...
+@overload
+def load_definition(source: _Source, model: type[D]) -> D: ...
 def load_definition(
-    source: str | Path | Traversable | Mapping[str, Any],
-) -> RenalResponseDefinition:
-    r"""Load and validate a renal response definition from JSON.
+    source: _Source, model: type[GradedDefinition] = RenalResponseDefinition
+) -> GradedDefinition:
+    r"""Load and validate a definition (renal response by default) from JSON.
 
     Parameters
     ----------
@@ -382,11 +494,14 @@ def load_definition(
         A path to a JSON file (or a package resource, as the shipped
         definitions are read), a JSON text (starting with ``{``), or an
         already-parsed mapping. The schema is
-        ``RenalResponseDefinition.model_json_schema()``.
+        ``RenalResponseDefinition.model_json_schema()`` (or that of *model*).
+    model : type, default RenalResponseDefinition
+        The definition family: :class:`RenalResponseDefinition`, or
+        ``lupusscore.response.RenalFlareDefinition`` for a flare definition.
 
     Returns
     -------
-    RenalResponseDefinition
+    RenalResponseDefinition or the *model* type
         The frozen, validated definition.
 
     Raises
@@ -431,9 +546,9 @@ def load_definition(
         msg = f"{origin}: expected a JSON object, got {type(data).__name__}"
         raise DefinitionError(msg, field="json", origin=origin)
     try:
-        return RenalResponseDefinition.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        msg = validation_message(exc, what="renal response definition")
+        msg = validation_message(exc, what=model.WHAT)
         if from_file:
             msg = f"{origin}: {msg}"
         raise DefinitionError(msg, field="definition", origin=origin) from None

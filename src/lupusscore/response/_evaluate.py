@@ -1,40 +1,20 @@
-"""The evaluator: one definition, kernel inputs in, an explained result out."""
+"""Renal response: the response family of the one engine (:mod:`._engine`)."""
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final, Literal, cast, overload
+from types import MappingProxyType
+from typing import ClassVar, Final, cast, overload
 
-import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
-from lupusscore._checks import describe
-from lupusscore.errors import InvalidValueError
-from lupusscore.response._definition import RenalResponseDefinition, Tier
-from lupusscore.response._kernel import (
-    MET,
-    NOT_MET,
-    Codes,
-    Index,
-    Inputs,
-    PartEval,
-    all_codes,
-    batch_index,
-    coerce_inputs,
-    inputs_from_json,
-    inputs_to_json,
-    load_batch_json,
-    status_of,
-)
+from lupusscore.response._definition import RenalResponseDefinition
+from lupusscore.response._engine import GradedBatch, GradedResult, TierResult, classify
 from lupusscore.response._shipped import resolve_definition
-from lupusscore.results import Criterion, Status
+from lupusscore.vocabulary import INPUTS
 
 __all__ = [
+    "INPUT_UNITS",
     "RenalResponseBatch",
     "RenalResponseResult",
     "ResponseCategory",
@@ -61,6 +41,12 @@ INPUT_NAMES: Final = (
     "withdrawn",
 )
 
+#: Units of the numeric kernel inputs, read from :data:`lupusscore.vocabulary.INPUTS`
+#: (kept for callers of the old name; the vocabulary is the one declaration).
+INPUT_UNITS: Final = MappingProxyType(
+    {n: INPUTS[n].unit for n in INPUT_NAMES if INPUTS[n].kind != "flag"}
+)
+
 
 class ResponseCategory(StrEnum):
     """Overall renal response category."""
@@ -71,77 +57,27 @@ class ResponseCategory(StrEnum):
     NOT_EVALUABLE = "not_evaluable"
 
 
-_CATEGORY_CODES: Final = (
-    ResponseCategory.NONE,
-    ResponseCategory.PARTIAL,
-    ResponseCategory.COMPLETE,
-    ResponseCategory.NOT_EVALUABLE,
-)
-_NONE, _PARTIAL, _COMPLETE, _NE = 0, 1, 2, 3
-
-#: Units of the numeric kernel inputs (for error messages and docs).
-INPUT_UNITS: Final = {
-    "upcr_g_g": "g/g",
-    "baseline_upcr_g_g": "g/g",
-    "egfr": "mL/min/1.73 m²",
-    "reference_egfr": "mL/min/1.73 m²",
-    "creatinine_mg_dl": "mg/dL",
-    "reference_creatinine_mg_dl": "mg/dL",
-    "creatinine_uln_mg_dl": "mg/dL",
-    "urine_rbc_hpf": "/hpf",
-    "prednisone_mg_day": "mg/day",
-    "steroid_days_above_ceiling": "days",
-    "steroid_consecutive_days_above_ceiling": "days",
-}
-_DAY_COUNTS: Final = frozenset(
-    {"steroid_days_above_ceiling", "steroid_consecutive_days_above_ceiling"}
-)
-
-
-class TierResult(BaseModel):
-    """The outcome of one tier: its status and each criterion, explained.
-
-    Attributes
-    ----------
-    tier : {"complete", "partial"}
-        Which tier.
-    label : str
-        The source's name for it ("CRR", "PERR" ...).
-    status : Status
-        Three-valued AND of the criteria.
-    criteria : tuple of Criterion
-        One per part, with observed value, threshold and status.
-    provisional : bool
-        Whether the tier is provisional.
-    provisional_reason : str, optional
-        Why.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
-    tier: Literal["complete", "partial"]
-    label: str
-    status: Status
-    criteria: tuple[Criterion, ...]
-    provisional: bool = False
-    provisional_reason: str | None = None
-
-
-class RenalResponseResult(BaseModel):
+class RenalResponseResult(GradedResult):
     """An explained renal response result for one assessment.
 
     Attributes
     ----------
     category : ResponseCategory
         ``complete``, ``partial``, ``none`` or ``not_evaluable``.
+    status : Status
+        Met when a tier is met (at least a partial response), not met for
+        ``none``, not evaluable otherwise.
     definition_id, definition_version : str
         The definition applied.
     tiers : tuple of TierResult
         Each tier's status and criteria (complete first).
     reason : str
         Why this category, in one line.
-    missing_inputs : tuple of str
-        Missing inputs (None / NaN) that left a criterion not evaluable.
+    missing : tuple of str
+        Missing inputs (None / NaN) that left a criterion not evaluable, as
+        data (``missing_inputs`` is the same tuple).
+    source : str
+        The definition's citation.
     provisional : bool
         True if the category rests on a provisional tier (a provisional
         complete tier always; a provisional partial tier unless the category
@@ -165,22 +101,12 @@ class RenalResponseResult(BaseModel):
     (<ResponseCategory.COMPLETE: 'complete'>, <Status.MET: 'met'>)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
     category: ResponseCategory
-    definition_id: str
-    definition_version: str
-    tiers: tuple[TierResult, ...]
-    reason: str
-    missing_inputs: tuple[str, ...] = ()
-    provisional: bool = False
-    provisional_reasons: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
 
     @property
-    def criteria(self) -> tuple[Criterion, ...]:
-        """Every criterion of every tier, named ``"<tier>.<criterion>"``."""
-        return tuple(c for t in self.tiers for c in t.criteria)
+    def missing_inputs(self) -> tuple[str, ...]:
+        """The missing inputs (the same tuple as :attr:`missing`)."""
+        return self.missing
 
     @property
     def complete(self) -> TierResult | None:
@@ -205,13 +131,13 @@ class RenalResponseResult(BaseModel):
         return self.category is not ResponseCategory.NONE
 
 
-@dataclass(frozen=True)
-class RenalResponseBatch:
+class RenalResponseBatch(GradedBatch[RenalResponseResult]):
     """Per-element results of :func:`classify_renal_response` on array inputs.
 
     ``category`` is a NumPy array of category strings (the values of
-    :class:`ResponseCategory`) with the broadcast shape of the inputs; the
-    explained result of one element is built on demand by :meth:`result`.
+    :class:`ResponseCategory`) with the broadcast shape of the inputs, and
+    ``status`` one of status strings; the explained result of one element is
+    built on demand by :meth:`result`.
 
     Examples
     --------
@@ -226,240 +152,17 @@ class RenalResponseBatch:
     ['complete', 'partial', 'none', 'not_evaluable']
     >>> b.result(3).reason
     'complete response not evaluable (upcr_below: missing input: upcr_g_g)'
+    >>> b.missing[3]
+    ('upcr_g_g',)
     """
 
-    category: npt.NDArray[np.str_]
-    definition_id: str
-    definition_version: str
-    _build: Callable[[Index], RenalResponseResult]
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """The broadcast shape of the inputs."""
-        return tuple(self.category.shape)
-
-    def __len__(self) -> int:
-        return int(self.category.size)
-
-    def result(self, index: int | tuple[int, ...]) -> RenalResponseResult:
-        """Return the explained result of one element (flat or N-d index)."""
-        return self._build(batch_index(index, self.shape))
-
-    def __iter__(self) -> Iterator[RenalResponseResult]:
-        """Explained results in C (row-major) order."""
-        for i in range(len(self)):
-            yield self.result(i)
+    definition_type: ClassVar = RenalResponseDefinition
+    result_type: ClassVar = RenalResponseResult
+    input_names: ClassVar = INPUT_NAMES
 
     def counts(self) -> dict[ResponseCategory, int]:
         """Count the elements in each category."""
-        return {c: int(np.sum(self.category == c.value)) for c in ResponseCategory}
-
-    def __eq__(self, other: object) -> bool:
-        """Equal when of one definition with equal categories and results."""
-        if not isinstance(other, type(self)):
-            return NotImplemented
-        return (
-            self.definition_id == other.definition_id
-            and self.definition_version == other.definition_version
-            and all(
-                a.shape == b.shape and bool(np.all(a == b))
-                for a, b in zip((self.category,), (other.category,), strict=True)
-            )
-            and list(self) == list(other)
-        )
-
-    def __hash__(self) -> int:
-        """Hash of the definition and the categories."""
-        cells = self.category.reshape(-1).tolist()
-        return hash((self.definition_id, self.definition_version, self.shape, *cells))
-
-    def __reduce__(self) -> tuple[object, ...]:
-        """Pickle support (the explained results are rebuilt on load)."""
-        return (
-            type(self),
-            (self.category, self.definition_id, self.definition_version, self._build),
-        )
-
-    def model_dump_json(self, *, indent: int | None = None) -> str:
-        """Return the batch as JSON: its definition, inputs and categories.
-
-        :meth:`model_validate_json` re-evaluates the definition on the inputs,
-        so the explained results come back equal.
-        """
-        run = cast(_Run, getattr(self._build, "__self__", None))
-        doc = {
-            "type": type(self).__name__,
-            "definition": run.definition.model_dump(mode="json"),
-            "inputs": inputs_to_json(run.inp),
-            "category": self.category.tolist(),
-        }
-        return json.dumps(doc, indent=indent, ensure_ascii=False, allow_nan=False)
-
-    @classmethod
-    def model_validate_json(cls, text: str | bytes) -> RenalResponseBatch:
-        """Rebuild a batch written by :meth:`model_dump_json`.
-
-        Raises
-        ------
-        InvalidValueError
-            Not such a document, or categories that the definition does not
-            give for the inputs (an edited file).
-        """
-        doc = load_batch_json(text, cls.__name__)
-        definition = RenalResponseDefinition.model_validate(doc["definition"])
-        inp = inputs_from_json(doc["inputs"], frozenset(INPUT_NAMES))
-        run = _Run(definition, inp)
-        batch = cls(
-            category=run.labels(),
-            definition_id=definition.id,
-            definition_version=definition.version,
-            _build=run.build,
-        )
-        if batch.category.tolist() != doc["category"]:
-            raise InvalidValueError(
-                field="category",
-                value=describe(doc["category"]),
-                expected="the categories the definition gives for these inputs",
-            )
-        return batch
-
-
-def _evaluate_tier(
-    tier: Tier, inp: Inputs
-) -> tuple[Codes, tuple[tuple[str, PartEval], ...]]:
-    evals = tuple((p.name or p.kind, p.evaluate(inp)) for p in tier.criteria)
-    status = all_codes(*(e.status for _, e in evals))
-    return np.broadcast_to(status, inp.shape), evals
-
-
-def _categories(c: Codes | None, p: Codes | None, shape: tuple[int, ...]) -> Codes:
-    out = np.full(shape, _NE, dtype=np.int8)
-    if c is not None and p is not None:
-        out[c == MET] = _COMPLETE
-        out[(c == NOT_MET) & (p == MET)] = _PARTIAL
-        out[(c == NOT_MET) & (p == NOT_MET)] = _NONE
-    elif c is not None:
-        out[c == MET] = _COMPLETE
-        out[c == NOT_MET] = _NONE
-    elif p is not None:
-        out[p == MET] = _PARTIAL
-        out[p == NOT_MET] = _NONE
-    return out
-
-
-def _summary(tier: TierResult) -> str:
-    if tier.status is Status.MET:
-        return f"{tier.label} met"
-    bad = Status.NOT_MET if tier.status is Status.NOT_MET else Status.NOT_EVALUABLE
-    parts = []
-    for c in tier.criteria:
-        if c.status is bad:
-            short = c.name.split(".", 1)[1]
-            parts.append(short if bad is Status.NOT_MET else f"{short}: {c.reason}")
-    word = "not met" if bad is Status.NOT_MET else "not evaluable"
-    return f"{tier.label} {word} ({'; '.join(parts)})"
-
-
-class _Run:
-    """Evaluated arrays for a definition; builds explained results per element."""
-
-    def __init__(self, definition: RenalResponseDefinition, inp: Inputs) -> None:
-        self.definition = definition
-        self.inp = inp
-        self.tiers: list[tuple[str, Tier, Codes, tuple[tuple[str, PartEval], ...]]]
-        self.tiers = []
-        codes: dict[str, Codes] = {}
-        for name, tier in (
-            ("complete", definition.complete),
-            ("partial", definition.partial),
-        ):
-            if tier is None:
-                continue
-            status, evals = _evaluate_tier(tier, inp)
-            codes[name] = status
-            self.tiers.append((name, tier, status, evals))
-        self.category = _categories(
-            codes.get("complete"), codes.get("partial"), inp.shape
-        )
-
-    def __reduce__(self) -> tuple[object, ...]:
-        """Pickle as the definition and inputs; the arrays are re-evaluated."""
-        return (_Run, (self.definition, self.inp))
-
-    def labels(self) -> npt.NDArray[np.str_]:
-        names = np.array([c.value for c in _CATEGORY_CODES])
-        return names[self.category]
-
-    def build(self, i: Index) -> RenalResponseResult:
-        d = self.definition
-        tiers: list[TierResult] = []
-        for name, tier, status, evals in self.tiers:
-            tiers.append(
-                TierResult(
-                    tier="complete" if name == "complete" else "partial",
-                    label=tier.label,
-                    status=status_of(status[i]),
-                    criteria=tuple(e.build(i, f"{name}.{n}") for n, e in evals),
-                    provisional=tier.provisional,
-                    provisional_reason=tier.provisional_reason,
-                )
-            )
-        category = _CATEGORY_CODES[int(self.category[i])]
-        reason = self._reason(tiers, category)
-        missing = _missing_inputs(d, self.inp, i, tiers)
-        prov = [
-            t
-            for t in tiers
-            if t.provisional
-            and (t.tier == "complete" or category is not ResponseCategory.COMPLETE)
-        ]
-        return RenalResponseResult(
-            category=category,
-            definition_id=d.id,
-            definition_version=d.version,
-            tiers=tuple(tiers),
-            reason=reason,
-            missing_inputs=missing,
-            provisional=bool(prov),
-            provisional_reasons=tuple(
-                f"{t.label}: {t.provisional_reason}" for t in prov
-            ),
-        )
-
-    @staticmethod
-    def _reason(tiers: list[TierResult], category: ResponseCategory) -> str:
-        out: list[str] = []
-        for t in tiers:
-            out.append(_summary(t))
-            if t.tier == "complete" and t.status is Status.MET:
-                break
-        if category is ResponseCategory.NOT_EVALUABLE and len(out) > 1:
-            head = tiers[0]
-            if head.status is Status.NOT_EVALUABLE and tiers[1].status is Status.MET:
-                out.append(f"at least {tiers[1].tier}")
-            elif head.status is Status.NOT_EVALUABLE:
-                out = out[:1]
-        return "; ".join(out)
-
-
-def _missing_inputs(
-    definition: RenalResponseDefinition, inp: Inputs, i: Index, tiers: list[TierResult]
-) -> tuple[str, ...]:
-    """Missing inputs named by a criterion that could not be evaluated."""
-    reasons = " ".join(
-        c.reason or ""
-        for t in tiers
-        for c in t.criteria
-        if c.status is Status.NOT_EVALUABLE
-    )
-    return tuple(
-        sorted(
-            k
-            for k in definition.inputs
-            if np.isnan(inp.at(k, i))
-            and re.search(rf"(?<![a-z_]){k}(?![a-z_])", reasons)
-        )
-    )
+        return self._counts(ResponseCategory)
 
 
 _Num = float | None
@@ -619,35 +322,8 @@ def classify_renal_response(
     ... ]
     [('partial.upcr_below', 'met', 0.6, 0.7), ('partial.egfr', 'met', 70.0, 60.0)]
     """
+    # The keyword inputs by their vocabulary names (the parameters, nothing else).
+    values = {k: v for k, v in locals().items() if k != "definition"}
     d = resolve_definition(definition)
-    numeric = {
-        "upcr_g_g": upcr_g_g,
-        "baseline_upcr_g_g": baseline_upcr_g_g,
-        "egfr": egfr,
-        "reference_egfr": reference_egfr,
-        "prednisone_mg_day": prednisone_mg_day,
-        "creatinine_mg_dl": creatinine_mg_dl,
-        "reference_creatinine_mg_dl": reference_creatinine_mg_dl,
-        "creatinine_uln_mg_dl": creatinine_uln_mg_dl,
-        "urine_rbc_hpf": urine_rbc_hpf,
-        "steroid_days_above_ceiling": steroid_days_above_ceiling,
-        "steroid_consecutive_days_above_ceiling": (
-            steroid_consecutive_days_above_ceiling
-        ),
-    }
-    flags = {
-        "rescue_therapy": rescue_therapy,
-        "rbc_casts": rbc_casts,
-        "egfr_decline_confirmed": egfr_decline_confirmed,
-        "withdrawn": withdrawn,
-    }
-    inp, batch = coerce_inputs(numeric, flags, units=INPUT_UNITS, integer=_DAY_COUNTS)
-    run = _Run(d, inp)
-    if not batch:
-        return run.build(())
-    return RenalResponseBatch(
-        category=run.labels(),
-        definition_id=d.id,
-        definition_version=d.version,
-        _build=run.build,
-    )
+    out = classify(d, values, RenalResponseBatch)
+    return cast("RenalResponseResult | RenalResponseBatch", out)

@@ -46,9 +46,11 @@ __all__ = [
     "check_direction",
     "coerce_inputs",
     "fmt",
+    "gone",
     "inputs_from_json",
     "inputs_to_json",
     "load_batch_json",
+    "missing_text",
     "ratio",
     "status_of",
 ]
@@ -152,10 +154,25 @@ class Inputs:
 
 @dataclass(frozen=True)
 class PartEval:
-    """A part's status codes and a builder of its explained criterion."""
+    """A part's status codes, a builder of its explained criterion, and its gaps.
+
+    ``missing(i)`` names, as data, the missing inputs that the criterion of
+    element *i* reports (the same names its reason text gives).
+    """
 
     status: Codes
     build: Callable[[Index, str], Criterion]
+    missing: Callable[[Index], tuple[str, ...]]
+
+
+def gone(inp: Inputs, index: Index, *names: str) -> tuple[str, ...]:
+    """Return the inputs among *names* missing (NaN) at *index*, in order."""
+    return tuple(n for n in names if np.isnan(inp[n][index]))
+
+
+def missing_text(names: tuple[str, ...]) -> str | None:
+    """Return the reason fragment naming missing inputs (None if there are none)."""
+    return f"missing input: {', '.join(names)}" if names else None
 
 
 def criterion(
@@ -272,9 +289,7 @@ def load_batch_json(text: object, kind: str) -> dict[str, Any]:
         raise InvalidValueError(
             field="json", value=describe(text), expected="valid JSON"
         ) from None
-    keys = {"type", "definition", "inputs", "category"} | (
-        {"flare"} if kind == "RenalFlareBatch" else set()
-    )
+    keys = {"type", "definition", "inputs", "category", "status"}
     if not isinstance(doc, dict) or set(doc) != keys or doc["type"] != kind:
         raise InvalidValueError(
             field="json",

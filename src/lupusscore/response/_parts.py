@@ -30,10 +30,11 @@ Kernel inputs used by the parts (all in canonical units):
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final, Literal, NamedTuple
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import numpy.typing as npt
+from pydantic import AfterValidator, Field, model_validator
 
 from lupusscore.errors import DefinitionError
 from lupusscore.response._kernel import (
@@ -53,32 +54,42 @@ from lupusscore.response._kernel import (
     criterion,
     decide,
     fmt,
+    gone,
+    missing_text,
     ratio,
 )
-from lupusscore.results import Comparator, Criterion
+from lupusscore.results import Comparator, Criterion, FrozenModel
+from lupusscore.vocabulary import EGFR_UNIT, input_unit
 
 __all__ = [
     "EGFR_UNIT",
+    "Above",
+    "ActiveSediment",
+    "Below",
     "CreatinineRise",
+    "CreatinineRiseFlare",
     "EgfrStable",
+    "FlarePart",
     "GlucocorticoidCeiling",
+    "HematuriaRise",
     "InactiveSediment",
     "KidneyReference",
     "NephroticBaseline",
+    "NewCasts",
     "NoRescueTherapy",
     "NoWithdrawal",
     "Part",
     "UpcrBelow",
     "UpcrReduction",
+    "UpcrRise",
 ]
 
-#: eGFR unit used in explained results.
-EGFR_UNIT: Final = "mL/min/1.73 m²"
-_G_G: Final = "g/g"
-_MG_DL: Final = "mg/dL"
+_G_G: Final = input_unit("upcr_g_g")
+_MG_DL: Final = input_unit("creatinine_mg_dl")
+_HPF: Final = input_unit("urine_rbc_hpf")
 _PCT: Final = "%"
 _PERCENT: Final = 100.0
-_GC_UNIT: Final = "mg/day prednisone-equivalent"
+_GC_UNIT: Final = f"{input_unit('prednisone_mg_day')} prednisone-equivalent"
 
 #: What a kidney-function part compares with: the value at the reference visit
 #: (start of therapy / randomisation) or the value before the current flare.
@@ -88,17 +99,33 @@ _PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 _NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 _Fraction = Annotated[float, Field(gt=0, lt=1, allow_inf_nan=False)]
 _Days = Annotated[int, Field(ge=1)]
+#: A comparator bounding from above (``<``, ``<=``) or from below (``>``, ``>=``);
+#: a comparator pointing the wrong way is a DefinitionError naming the field.
+Below = Annotated[
+    Comparator,
+    AfterValidator(lambda v, info: check_direction(v, BELOW, info.field_name)),
+]
+Above = Annotated[
+    Comparator,
+    AfterValidator(lambda v, info: check_direction(v, ABOVE, info.field_name)),
+]
 
 
 def _missing(inp: Inputs, index: Index, *names: str) -> str | None:
-    gone = [n for n in names if np.isnan(inp[n][index])]
-    return f"missing input: {', '.join(gone)}" if gone else None
+    return missing_text(gone(inp, index, *names))
 
 
-class _Part(BaseModel):
-    """Fields every part has."""
+class Seen(NamedTuple):
+    """What a criterion observed, against what limit, how, in which unit."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
+    observed: float | None
+    threshold: float | None
+    comparator: Comparator | None
+    unit: str | None
+
+
+class _Part(FrozenModel):
+    """Fields every part (of a response tier or a flare grade) has."""
 
     name: str | None = Field(
         default=None,
@@ -107,6 +134,14 @@ class _Part(BaseModel):
     citation: str = Field(
         min_length=1, description="Source of this criterion and its numbers."
     )
+
+    def explained(
+        self, name: str, code: np.integer | int, seen: Seen, reason: str | None
+    ) -> Criterion:
+        """Return the explained criterion of one element, citing this part."""
+        return criterion(
+            name, code, **seen._asdict(), reason=reason, source=self.citation
+        )
 
 
 class UpcrBelow(_Part):
@@ -119,18 +154,13 @@ class UpcrBelow(_Part):
 
     kind: Literal["upcr_below"] = "upcr_below"
     threshold_g_g: _PositiveFloat
-    comparator: Comparator = Comparator.LT
+    comparator: Below = Comparator.LT
     threshold_mg_mmol: _PositiveFloat | None = Field(
         default=None, description="The guideline's own mg/mmol figure (display)."
     )
     published: str | None = Field(
         default=None, description="The threshold as the source prints it."
     )
-
-    @field_validator("comparator")
-    @classmethod
-    def _check_comparator(cls, value: Comparator) -> Comparator:
-        return check_direction(value, BELOW, "comparator")
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""
@@ -144,18 +174,12 @@ class UpcrBelow(_Part):
                     f"compared in g/g; the source pairs {fmt(self.threshold_g_g)} "
                     f"g/g with {fmt(self.threshold_mg_mmol)} mg/mmol"
                 )
-            return criterion(
-                name,
-                status[i],
-                observed=inp.at("upcr_g_g", i),
-                threshold=self.threshold_g_g,
-                comparator=self.comparator,
-                unit=_G_G,
-                reason=note,
-                source=self.citation,
+            seen = Seen(
+                inp.at("upcr_g_g", i), self.threshold_g_g, self.comparator, _G_G
             )
+            return self.explained(name, status[i], seen, note)
 
-        return PartEval(status, build)
+        return PartEval(status, build, lambda i: gone(inp, i, "upcr_g_g"))
 
 
 def _reduction(inp: Inputs) -> tuple[Floats, Codes]:
@@ -178,12 +202,7 @@ class UpcrReduction(_Part):
 
     kind: Literal["upcr_reduction"] = "upcr_reduction"
     min_fraction: _Fraction = Field(description="e.g. 0.5 for a >= 50% reduction.")
-    comparator: Comparator = Comparator.GE
-
-    @field_validator("comparator")
-    @classmethod
-    def _check_comparator(cls, value: Comparator) -> Comparator:
-        return check_direction(value, ABOVE, "comparator")
+    comparator: Above = Comparator.GE
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""
@@ -191,18 +210,17 @@ class UpcrReduction(_Part):
         status = decide(np.isnan(red), self.comparator.apply(red, self.min_fraction))
 
         def build(i: Index, name: str) -> Criterion:
-            return criterion(
-                name,
-                status[i],
-                observed=float(red[i]) * _PERCENT,
-                threshold=self.min_fraction * _PERCENT,
-                comparator=self.comparator,
-                unit=_PCT,
-                reason=_reduction_note(inp, i),
-                source=self.citation,
+            seen = Seen(
+                float(red[i]) * _PERCENT,
+                self.min_fraction * _PERCENT,
+                self.comparator,
+                _PCT,
             )
+            return self.explained(name, status[i], seen, _reduction_note(inp, i))
 
-        return PartEval(status, build)
+        return PartEval(
+            status, build, lambda i: gone(inp, i, "upcr_g_g", "baseline_upcr_g_g")
+        )
 
 
 class NephroticBaseline(_Part):
@@ -216,23 +234,11 @@ class NephroticBaseline(_Part):
 
     kind: Literal["nephrotic_baseline"] = "nephrotic_baseline"
     nephrotic_g_g: _PositiveFloat
-    nephrotic_comparator: Comparator = Comparator.GE
+    nephrotic_comparator: Above = Comparator.GE
     target_g_g: _PositiveFloat
-    target_comparator: Comparator = Comparator.LT
+    target_comparator: Below = Comparator.LT
     subnephrotic_min_reduction: _Fraction | None = None
-    reduction_comparator: Comparator = Comparator.GE
-
-    @field_validator("nephrotic_comparator", "reduction_comparator")
-    @classmethod
-    def _check_above(cls, value: Comparator) -> Comparator:
-        return check_direction(
-            value, ABOVE, "nephrotic_comparator/reduction_comparator"
-        )
-
-    @field_validator("target_comparator")
-    @classmethod
-    def _check_below(cls, value: Comparator) -> Comparator:
-        return check_direction(value, BELOW, "target_comparator")
+    reduction_comparator: Above = Comparator.GE
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""
@@ -265,41 +271,46 @@ class NephroticBaseline(_Part):
                 f"{self.nephrotic_comparator.value} {fmt(self.nephrotic_g_g)}"
             )
             if bool(nephrotic[i]):
-                return criterion(
+                seen = Seen(
+                    inp.at("upcr_g_g", i), self.target_g_g, self.target_comparator, _G_G
+                )
+                return self.explained(
                     name,
                     status[i],
-                    observed=inp.at("upcr_g_g", i),
-                    threshold=self.target_g_g,
-                    comparator=self.target_comparator,
-                    unit=_G_G,
-                    reason=_missing(inp, i, "upcr_g_g")
+                    seen,
+                    _missing(inp, i, "upcr_g_g")
                     or f"{band} (nephrotic range): UPCR must fall below the target",
-                    source=self.citation,
                 )
             if self.subnephrotic_min_reduction is None:
-                return criterion(
+                seen = Seen(base, self.nephrotic_g_g, self.nephrotic_comparator, _G_G)
+                return self.explained(
                     name,
                     status[i],
-                    observed=base,
-                    threshold=self.nephrotic_g_g,
-                    comparator=self.nephrotic_comparator,
-                    unit=_G_G,
-                    reason="baseline below the nephrotic range: rule does not apply",
-                    source=self.citation,
+                    seen,
+                    "baseline below the nephrotic range: rule does not apply",
                 )
-            return criterion(
+            seen = Seen(
+                float(red[i]) * _PERCENT,
+                self.subnephrotic_min_reduction * _PERCENT,
+                self.reduction_comparator,
+                _PCT,
+            )
+            return self.explained(
                 name,
                 status[i],
-                observed=float(red[i]) * _PERCENT,
-                threshold=self.subnephrotic_min_reduction * _PERCENT,
-                comparator=self.reduction_comparator,
-                unit=_PCT,
-                reason=_reduction_note(inp, i)
+                seen,
+                _reduction_note(inp, i)
                 or "baseline below the nephrotic range: UPCR reduction required",
-                source=self.citation,
             )
 
-        return PartEval(status, build)
+        def missing(i: Index) -> tuple[str, ...]:
+            if np.isnan(b[i]):
+                return ("baseline_upcr_g_g",)
+            if bool(nephrotic[i]) or self.subnephrotic_min_reduction is not None:
+                return gone(inp, i, "upcr_g_g")
+            return ()
+
+        return PartEval(status, build, missing)
 
 
 class EgfrStable(_Part):
@@ -316,17 +327,12 @@ class EgfrStable(_Part):
 
     kind: Literal["egfr"] = "egfr"
     at_least: _PositiveFloat | None = None
-    at_least_comparator: Comparator = Comparator.GE
+    at_least_comparator: Above = Comparator.GE
     max_fall_fraction: _Fraction | None = None
-    fall_comparator: Comparator = Comparator.GE
+    fall_comparator: Above = Comparator.GE
     reference: KidneyReference = "baseline"
     relative_only_below: _PositiveFloat | None = None
     confirmation_required: bool = False
-
-    @field_validator("at_least_comparator", "fall_comparator")
-    @classmethod
-    def _check_above(cls, value: Comparator) -> Comparator:
-        return check_direction(value, ABOVE, "at_least_comparator/fall_comparator")
 
     @model_validator(mode="after")
     def _check_limbs(self) -> EgfrStable:
@@ -367,7 +373,21 @@ class EgfrStable(_Part):
         def build(i: Index, name: str) -> Criterion:
             return self._explain(inp, rel, status, i, name)
 
-        return PartEval(status, build)
+        def missing(i: Index) -> tuple[str, ...]:
+            keys = self._keys()
+            if gone(inp, i, *keys):
+                return gone(inp, i, *keys)
+            if self.confirmation_required and status[i] == NOT_EVALUABLE:
+                return gone(inp, i, "egfr_decline_confirmed")
+            return ()
+
+        return PartEval(status, build, missing)
+
+    def _keys(self) -> tuple[str, ...]:
+        """Return the eGFR inputs whose absence leaves the part open."""
+        if self.max_fall_fraction:
+            return ("egfr", "reference_egfr")
+        return ("egfr",)
 
     def _explain(
         self, inp: Inputs, rel: Floats, status: Codes, i: Index, name: str
@@ -400,8 +420,7 @@ class EgfrStable(_Part):
             notes.append(limb if self.at_least is not None else limb[3:])
             if self.at_least is None and not np.isnan(r):
                 threshold, comparator = floor * r, self.fall_comparator
-        keys = ["egfr"] + (["reference_egfr"] if self.max_fall_fraction else [])
-        missing = _missing(inp, i, *keys)
+        missing = _missing(inp, i, *self._keys())
         if self.confirmation_required and not np.isnan(
             inp.at("egfr_decline_confirmed", i)
         ):
@@ -413,15 +432,9 @@ class EgfrStable(_Part):
                 "missing input: egfr_decline_confirmed"
             )
         text = "; ".join(notes)
-        return criterion(
-            name,
-            status[i],
-            observed=e,
-            threshold=threshold,
-            comparator=comparator,
-            unit=EGFR_UNIT,
-            reason=f"{missing}; {text}" if missing else text,
-            source=self.citation,
+        seen = Seen(e, threshold, comparator, EGFR_UNIT)
+        return self.explained(
+            name, status[i], seen, f"{missing}; {text}" if missing else text
         )
 
 
@@ -437,15 +450,10 @@ class CreatinineRise(_Part):
 
     kind: Literal["creatinine"] = "creatinine"
     max_rise_fraction: _NonNegativeFloat
-    comparator: Comparator = Comparator.LE
+    comparator: Below = Comparator.LE
     reference: KidneyReference = "baseline"
     uln: Literal["ignore", "or", "and"] = "ignore"
     rise_only_if_reference_normal: bool = False
-
-    @field_validator("comparator")
-    @classmethod
-    def _check_comparator(cls, value: Comparator) -> Comparator:
-        return check_direction(value, BELOW, "comparator")
 
     @model_validator(mode="after")
     def _check_uln(self) -> CreatinineRise:
@@ -485,15 +493,16 @@ class CreatinineRise(_Part):
                     ).astype(np.int8),
                 )
 
+        names = ("creatinine_mg_dl", "reference_creatinine_mg_dl") + (
+            ("creatinine_uln_mg_dl",) if self.uln != "ignore" else ()
+        )
+
         def build(i: Index, name: str) -> Criterion:
             sv, rv, uv = (
                 inp.at("creatinine_mg_dl", i),
                 inp.at("reference_creatinine_mg_dl", i),
                 inp.at("creatinine_uln_mg_dl", i),
             )
-            names = ["creatinine_mg_dl", "reference_creatinine_mg_dl"]
-            if self.uln != "ignore":
-                names.append("creatinine_uln_mg_dl")
             missing = _missing(inp, i, *names)
             rise_txt = (
                 f"creatinine {self.comparator.value} {fmt(ceiling * _PERCENT)}% of "
@@ -512,18 +521,17 @@ class CreatinineRise(_Part):
                     "" if np.isnan(uv) else f" ({fmt(uv)} mg/dL)"
                 )
                 text = f"{uln_txt} {self.uln} {rise_txt}{cond}"
-            return criterion(
-                name,
-                status[i],
-                observed=sv,
-                threshold=ceiling * rv if self.uln == "ignore" else uv,
-                comparator=self.comparator if self.uln == "ignore" else Comparator.LE,
-                unit=_MG_DL,
-                reason=f"{missing}; {text}" if missing else text,
-                source=self.citation,
+            seen = Seen(
+                sv,
+                ceiling * rv if self.uln == "ignore" else uv,
+                self.comparator if self.uln == "ignore" else Comparator.LE,
+                _MG_DL,
+            )
+            return self.explained(
+                name, status[i], seen, f"{missing}; {text}" if missing else text
             )
 
-        return PartEval(status, build)
+        return PartEval(status, build, lambda i: gone(inp, i, *names))
 
 
 class GlucocorticoidCeiling(_Part):
@@ -539,18 +547,13 @@ class GlucocorticoidCeiling(_Part):
 
     kind: Literal["glucocorticoid_ceiling"] = "glucocorticoid_ceiling"
     max_mg_day: _NonNegativeFloat
-    comparator: Comparator = Comparator.LE
+    comparator: Below = Comparator.LE
     from_week: _NonNegativeFloat | None = Field(
         default=None,
         description="Window start, weeks after the reference visit (None: from it).",
     )
     fail_if_days_above: _Days | None = None
     fail_if_consecutive_days_above: _Days | None = None
-
-    @field_validator("comparator")
-    @classmethod
-    def _check_comparator(cls, value: Comparator) -> Comparator:
-        return check_direction(value, BELOW, "comparator")
 
     @property
     def counts_days(self) -> bool:
@@ -579,6 +582,26 @@ class GlucocorticoidCeiling(_Part):
                     d = inp[key]
                     checks.append(decide(np.isnan(d), Comparator.LT.apply(d, limit)))
             status = any_codes(within, all_codes(*checks))
+
+        days = tuple(
+            key
+            for limit, key in (
+                (self.fail_if_days_above, "steroid_days_above_ceiling"),
+                (
+                    self.fail_if_consecutive_days_above,
+                    "steroid_consecutive_days_above_ceiling",
+                ),
+            )
+            if limit is not None
+        )
+
+        def missing(i: Index) -> tuple[str, ...]:
+            dose = gone(inp, i, "prednisone_mg_day")
+            if not self.counts_days:
+                return dose
+            if status[i] != NOT_EVALUABLE:
+                return ()
+            return dose or gone(inp, i, *days)
 
         def build(i: Index, name: str) -> Criterion:
             window = (
@@ -610,18 +633,17 @@ class GlucocorticoidCeiling(_Part):
                         "missing input: steroid_days_above_ceiling / "
                         "steroid_consecutive_days_above_ceiling"
                     )
-            return criterion(
-                name,
-                status[i],
-                observed=inp.at("prednisone_mg_day", i),
-                threshold=self.max_mg_day,
-                comparator=self.comparator,
-                unit=_GC_UNIT,
-                reason=f"{missing}; {text}" if missing else text,
-                source=self.citation,
+            seen = Seen(
+                inp.at("prednisone_mg_day", i),
+                self.max_mg_day,
+                self.comparator,
+                _GC_UNIT,
+            )
+            return self.explained(
+                name, status[i], seen, f"{missing}; {text}" if missing else text
             )
 
-        return PartEval(status, build)
+        return PartEval(status, build, missing)
 
 
 def _flag_part(inp: Inputs, key: str, citation: str, bad: str, good: str) -> PartEval:
@@ -634,7 +656,7 @@ def _flag_part(inp: Inputs, key: str, citation: str, bad: str, good: str) -> Par
         text = f"missing input: {key}" if np.isnan(x) else (bad if x == 1 else good)
         return criterion(name, status[i], reason=text, source=citation)
 
-    return PartEval(status, build)
+    return PartEval(status, build, lambda i: gone(inp, i, key))
 
 
 class NoRescueTherapy(_Part):
@@ -674,13 +696,8 @@ class InactiveSediment(_Part):
 
     kind: Literal["inactive_sediment"] = "inactive_sediment"
     max_rbc_hpf: _PositiveFloat
-    comparator: Comparator = Comparator.LT
+    comparator: Below = Comparator.LT
     no_rbc_casts: bool = True
-
-    @field_validator("comparator")
-    @classmethod
-    def _check_comparator(cls, value: Comparator) -> Comparator:
-        return check_direction(value, BELOW, "comparator")
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""
@@ -690,8 +707,9 @@ class InactiveSediment(_Part):
         if self.no_rbc_casts:
             status = all_codes(status, decide(np.isnan(casts), casts == 0))
 
+        names = ("urine_rbc_hpf",) + (("rbc_casts",) if self.no_rbc_casts else ())
+
         def build(i: Index, name: str) -> Criterion:
-            names = ["urine_rbc_hpf"] + (["rbc_casts"] if self.no_rbc_casts else [])
             missing = _missing(inp, i, *names)
             text = f"red cells {self.comparator.value} {fmt(self.max_rbc_hpf)}/hpf"
             if self.no_rbc_casts:
@@ -699,18 +717,256 @@ class InactiveSediment(_Part):
                 text += " and no red-cell casts" + (
                     "" if np.isnan(c) else f" (casts seen: {bool(c)})"
                 )
-            return criterion(
-                name,
-                status[i],
-                observed=inp.at("urine_rbc_hpf", i),
-                threshold=self.max_rbc_hpf,
-                comparator=self.comparator,
-                unit="/hpf",
-                reason=f"{missing}; {text}" if missing else text,
-                source=self.citation,
+            seen = Seen(
+                inp.at("urine_rbc_hpf", i), self.max_rbc_hpf, self.comparator, _HPF
+            )
+            return self.explained(
+                name, status[i], seen, f"{missing}; {text}" if missing else text
             )
 
-        return PartEval(status, build)
+        return PartEval(status, build, lambda i: gone(inp, i, *names))
+
+
+# --- Renal flare parts (same base, same kernel) -------------------------------
+
+
+class _Band(_Part):
+    """A flare part that applies to references within a band (inclusive per data)."""
+
+    reference_min: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    reference_min_comparator: Above = Comparator.GE
+    reference_max: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    reference_max_comparator: Below = Comparator.LT
+
+    def _in_band(self, ref: Floats) -> npt.NDArray[np.bool_]:
+        ok = np.ones(ref.shape, dtype=np.bool_)
+        if self.reference_min is not None:
+            ok &= self.reference_min_comparator.apply(ref, self.reference_min)
+        if self.reference_max is not None:
+            ok &= self.reference_max_comparator.apply(ref, self.reference_max)
+        return ok
+
+    def _band_text(self, unit: str) -> str:
+        lo = (
+            ""
+            if self.reference_min is None
+            else f"reference {self.reference_min_comparator.value} "
+            f"{fmt(self.reference_min)} {unit}"
+        )
+        hi = (
+            ""
+            if self.reference_max is None
+            else f"reference {self.reference_max_comparator.value} "
+            f"{fmt(self.reference_max)} {unit}"
+        )
+        return " and ".join(x for x in (lo, hi) if x) or "any reference"
+
+    def _note(
+        self, inp: Inputs, i: Index, keys: tuple[str, str], unit: str, rule: str
+    ) -> str:
+        """Explain one element: missing inputs, outside the band, or the rule."""
+        missing = missing_text(gone(inp, i, *keys))
+        if missing:
+            return missing
+        ref = inp.at(keys[1], i)
+        band = self._band_text(unit)
+        if not bool(self._in_band(np.asarray(ref))):
+            return f"reference {fmt(ref)} {unit} outside this rule's band ({band})"
+        return f"{band}: {rule}"
+
+
+class UpcrRise(_Band):
+    """UPCR rise from a reference band: to a level, by a fold, or by an amount (g/g)."""
+
+    kind: Literal["upcr_rise"] = "upcr_rise"
+    rule: Literal["to_level", "fold", "increase"]
+    threshold: _PositiveFloat
+    comparator: Above = Comparator.GE
+
+    def evaluate(self, inp: Inputs) -> PartEval:
+        """Evaluate over broadcast inputs."""
+        u, r = inp["upcr_g_g"], inp["reference_upcr_g_g"]
+        if self.rule == "to_level":
+            obs = u
+        elif self.rule == "fold":
+            obs = ratio(u, r)
+        else:
+            obs = u - r
+        hit = self.comparator.apply(obs, self.threshold)
+        missing = np.isnan(u) | np.isnan(r) | np.isnan(obs)
+        status = np.where(
+            np.isnan(r),
+            NOT_EVALUABLE,
+            np.where(self._in_band(r), decide(missing, hit), NOT_MET),
+        ).astype(np.int8)
+        unit = {"to_level": "g/g", "fold": "x reference", "increase": "g/g"}[self.rule]
+        what = {"to_level": "UPCR", "fold": "UPCR fold rise", "increase": "UPCR rise"}
+
+        keys = ("upcr_g_g", "reference_upcr_g_g")
+
+        def build(i: Index, name: str) -> Criterion:
+            rule = f"{what[self.rule]} {self.comparator.value} {fmt(self.threshold)}"
+            note = self._note(inp, i, keys, _G_G, rule)
+            seen = Seen(float(obs[i]), self.threshold, self.comparator, unit)
+            return self.explained(name, status[i], seen, note)
+
+        return PartEval(status, build, lambda i: gone(inp, i, *keys))
+
+
+class CreatinineRiseFlare(_Band):
+    """Serum creatinine rise from a reference band, absolute (mg/dL) or relative.
+
+    ``rule="increase"`` checks ``increase_min`` (and optional ``increase_max``)
+    on the absolute rise in mg/dL; ``rule="relative"`` checks the rise as a
+    fraction of the reference (``0.3`` = a 30% rise; ``1.0`` = doubling).
+    """
+
+    kind: Literal["creatinine_rise"] = "creatinine_rise"
+    rule: Literal["increase", "relative"]
+    increase_min: _PositiveFloat
+    increase_max: _PositiveFloat | None = None
+    increase_min_comparator: Above = Comparator.GE
+    increase_max_comparator: Below = Comparator.LE
+
+    def evaluate(self, inp: Inputs) -> PartEval:
+        """Evaluate over broadcast inputs."""
+        s, r = inp["creatinine_mg_dl"], inp["reference_creatinine_mg_dl"]
+        obs = s - r if self.rule == "increase" else ratio(s, r) - 1.0
+        hit = self.increase_min_comparator.apply(obs, self.increase_min)
+        if self.increase_max is not None:
+            hit &= self.increase_max_comparator.apply(obs, self.increase_max)
+        missing = np.isnan(obs)
+        status = np.where(
+            np.isnan(r),
+            NOT_EVALUABLE,
+            np.where(self._in_band(r), decide(missing, hit), NOT_MET),
+        ).astype(np.int8)
+        relative = self.rule == "relative"
+        scale = _PERCENT if relative else 1.0
+        unit = "%" if relative else "mg/dL"
+
+        keys = ("creatinine_mg_dl", "reference_creatinine_mg_dl")
+
+        def build(i: Index, name: str) -> Criterion:
+            upper = (
+                ""
+                if self.increase_max is None
+                else f" and {self.increase_max_comparator.value} "
+                f"{fmt(self.increase_max * scale)}"
+            )
+            rule = (
+                f"rise {self.increase_min_comparator.value} "
+                f"{fmt(self.increase_min * scale)}{upper} {unit}"
+            )
+            note = self._note(inp, i, keys, _MG_DL, rule)
+            seen = Seen(
+                float(obs[i]) * scale,
+                self.increase_min * scale,
+                self.increase_min_comparator,
+                unit,
+            )
+            return self.explained(name, status[i], seen, note)
+
+        return PartEval(status, build, lambda i: gone(inp, i, *keys))
+
+
+class HematuriaRise(_Part):
+    """Glomerular haematuria rising from below one count to above another."""
+
+    kind: Literal["hematuria_rise"] = "hematuria_rise"
+    reference_below: _PositiveFloat
+    rise_above: _PositiveFloat
+    min_acanthocytes: _PositiveFloat | None = None
+
+    def evaluate(self, inp: Inputs) -> PartEval:
+        """Evaluate over broadcast inputs."""
+        rbc, ref = inp["urine_rbc_hpf"], inp["reference_urine_rbc_hpf"]
+        parts = [
+            decide(np.isnan(ref), Comparator.LT.apply(ref, self.reference_below)),
+            decide(np.isnan(rbc), Comparator.GT.apply(rbc, self.rise_above)),
+        ]
+        if self.min_acanthocytes is not None:
+            a = inp["acanthocytes_hpf"]
+            parts.append(
+                decide(np.isnan(a), Comparator.GE.apply(a, self.min_acanthocytes))
+            )
+        status = all_codes(*parts)
+        keys = ("urine_rbc_hpf", "reference_urine_rbc_hpf") + (
+            ("acanthocytes_hpf",) if self.min_acanthocytes is not None else ()
+        )
+
+        def build(i: Index, name: str) -> Criterion:
+            text = (
+                f"red cells from < {fmt(self.reference_below)} to > "
+                f"{fmt(self.rise_above)}/hpf"
+            )
+            if self.min_acanthocytes is not None:
+                text += f" with >= {fmt(self.min_acanthocytes)} acanthocytes/hpf"
+            missing = missing_text(gone(inp, i, *keys))
+            note = f"{missing}; {text}" if missing else text
+            seen = Seen(
+                inp.at("urine_rbc_hpf", i), self.rise_above, Comparator.GT, _HPF
+            )
+            return self.explained(name, status[i], seen, note)
+
+        return PartEval(status, build, lambda i: gone(inp, i, *keys))
+
+
+class NewCasts(_Part):
+    """Recurrence of red-cell and/or white-cell casts (no infection)."""
+
+    kind: Literal["new_casts"] = "new_casts"
+
+    def evaluate(self, inp: Inputs) -> PartEval:
+        """Evaluate over broadcast inputs."""
+        rbc, wbc = inp["rbc_casts"], inp["wbc_casts"]
+        status = any_codes(
+            decide(np.isnan(rbc), rbc == 1), decide(np.isnan(wbc), wbc == 1)
+        )
+
+        keys = ("rbc_casts", "wbc_casts")
+
+        def seen(i: Index) -> list[str]:
+            return [k for k in keys if inp.at(k, i) == 1]
+
+        def build(i: Index, name: str) -> Criterion:
+            note = (
+                f"casts seen: {', '.join(seen(i))}"
+                if seen(i)
+                else (missing_text(gone(inp, i, *keys)) or "no casts")
+            )
+            return criterion(name, status[i], reason=note, source=self.citation)
+
+        return PartEval(status, build, lambda i: () if seen(i) else gone(inp, i, *keys))
+
+
+class ActiveSediment(_Part):
+    """Nephritic (active) urine sediment, as judged by the investigator."""
+
+    kind: Literal["active_sediment"] = "active_sediment"
+
+    def evaluate(self, inp: Inputs) -> PartEval:
+        """Evaluate over broadcast inputs."""
+        v = inp["active_sediment"]
+        status = decide(np.isnan(v), v == 1)
+
+        def build(i: Index, name: str) -> Criterion:
+            x = inp.at("active_sediment", i)
+            note = (
+                "missing input: active_sediment"
+                if np.isnan(x)
+                else f"active sediment: {bool(x)}"
+            )
+            return criterion(name, status[i], reason=note, source=self.citation)
+
+        return PartEval(status, build, lambda i: gone(inp, i, "active_sediment"))
+
+
+#: A flare criterion part (discriminated union on ``kind``).
+FlarePart = Annotated[
+    UpcrRise | CreatinineRiseFlare | HematuriaRise | NewCasts | ActiveSediment,
+    Field(discriminator="kind"),
+]
 
 
 #: A criterion part; the ``kind`` field selects the model (discriminated union).

@@ -23,28 +23,34 @@ import functools
 import importlib.resources
 import json
 import math
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from pydantic import ValidationError
 
 from lupusscore._checks import describe
 from lupusscore.errors import DefinitionError
 from lupusscore.response._definition import (
+    GradedDefinition,
     RenalResponseDefinition,
     load_definition,
     validation_message,
 )
+from lupusscore.response._deprecated import module_getattr
+from lupusscore.response._flare import RenalFlareDefinition
 
 __all__ = [
+    "SHIPPED_FLARE_IDS",
     "SHIPPED_IDS",
     "definition_json",
     "get_definition",
+    "get_flare_definition",
     "list_definitions",
+    "list_flare_definitions",
     "resolve_definition",
+    "resolve_flare_definition",
 ]
 
 #: The shipped definition ids, in the order :func:`list_definitions` gives;
@@ -65,6 +71,28 @@ SHIPPED_IDS: Final = (
 
 #: Package folder (inside ``lupusscore.response``) holding the files.
 DEFINITIONS_DIR: Final = "definitions"
+
+#: The shipped renal flare definition ids, in the order
+#: :func:`list_flare_definitions` gives; each has a file ``flares/<id>.json``.
+#: (A folder of their own: ``kdigo-2012`` names both a response and a flare.)
+SHIPPED_FLARE_IDS: Final = (
+    "kdigo-2012",
+    "aurora-2",
+    "upcr-doubling",
+    "creatinine-doubling",
+    "moroni-nephritic",
+)
+
+#: Package folder (inside ``lupusscore.response``) holding the flare files.
+FLARES_DIR: Final = "flares"
+
+Family = Literal["response", "flare"]
+
+#: The one registry: per family, its folder, its ids and its model.
+_FAMILIES: Final[dict[str, tuple[str, tuple[str, ...], type[GradedDefinition]]]] = {
+    "response": (DEFINITIONS_DIR, SHIPPED_IDS, RenalResponseDefinition),
+    "flare": (FLARES_DIR, SHIPPED_FLARE_IDS, RenalFlareDefinition),
+}
 
 # --- Old constant names (deprecated) ----------------------------------------------
 #
@@ -165,38 +193,6 @@ _OLD_NAMES: Final[dict[str, tuple[str, str]]] = {
     "NOBILITY_SCR_RISE": ("nobility", "complete.creatinine.max_rise_fraction"),
     "NOBILITY_RBC_HPF": ("nobility", "complete.inactive_sediment.max_rbc_hpf"),
 }
-
-
-def _read_path(definition: RenalResponseDefinition, path: str) -> object:
-    """Return the value at *path* (see :data:`_OLD_NAMES`) of *definition*."""
-    head, _, rest = path.partition(".")
-    if not rest:
-        return getattr(definition, head)
-    name, _, field = rest.partition(".")
-    if head == "parameters":
-        p = definition.parameter(name)
-        return (p.minimum, p.maximum) if field == "range" else getattr(p, field)
-    tier = definition.complete if head == "complete" else definition.partial
-    parts = tier.criteria if tier is not None else ()
-    part = next(c for c in parts if (c.name or c.kind) == name)
-    return getattr(part, field)
-
-
-def __getattr__(name: str) -> object:
-    """Read a deprecated constant name from the shipped data (PEP 562)."""
-    where = _OLD_NAMES.get(name)
-    if where is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    definition_id, path = where
-    warnings.warn(
-        f"{__name__}.{name} is deprecated and will be removed; the value lives in "
-        f"definitions/{definition_id}.json: read it from "
-        f"lupusscore.get_definition({definition_id!r}) ({path})",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return _read_path(_load_shipped(definition_id), path)
 
 
 # --- Looked up and not confirmed -------------------------------------------------
@@ -317,7 +313,7 @@ UNCONFIRMED: Final[tuple[Unconfirmed, ...]] = (
 # --- Loading -------------------------------------------------------------------
 
 
-def definition_json(definition: RenalResponseDefinition) -> str:
+def definition_json(definition: GradedDefinition) -> str:
     """Return the canonical text of a definition file.
 
     The shipped files are exactly this text (``model_dump(mode="json")``,
@@ -328,23 +324,27 @@ def definition_json(definition: RenalResponseDefinition) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def definition_file(definition_id: str) -> Traversable:
+def definition_file(definition_id: str, family: Family = "response") -> Traversable:
     """Return the package resource holding shipped definition *definition_id*."""
     root = importlib.resources.files("lupusscore.response")
-    return root / DEFINITIONS_DIR / f"{definition_id}.json"
+    return root / _FAMILIES[family][0] / f"{definition_id}.json"
 
 
 @functools.cache
-def _load_shipped(definition_id: str) -> RenalResponseDefinition:
-    """Load one shipped file (once per process; the result is frozen)."""
-    source = definition_file(definition_id)
-    definition = load_definition(source)
+def _load_shipped(definition_id: str, family: Family = "response") -> GradedDefinition:
+    """Load one shipped file of *family* (once per process; frozen)."""
+    source = (
+        definition_file(definition_id)
+        if family == "response"
+        else definition_file(definition_id, family)
+    )
+    definition = load_definition(source, _FAMILIES[family][2])
     if definition.id != definition_id:
         msg = f"{source}: id: the file holds {definition.id!r}, not {definition_id!r}"
         raise DefinitionError(
             msg, definition=definition_id, field="id", origin=str(source)
         )
-    for p in definition.parameters:
+    for p in getattr(definition, "parameters", ()):
         if p.value != p.default:
             msg = (
                 f"{source}: parameters.{p.name}.value: a shipped file holds the "
@@ -354,6 +354,26 @@ def _load_shipped(definition_id: str) -> RenalResponseDefinition:
                 msg, definition=definition_id, field=p.name, origin=str(source)
             )
     return definition
+
+
+def _response(definition_id: str) -> RenalResponseDefinition:
+    """Load one shipped response definition (cached by :func:`_load_shipped`)."""
+    found = _load_shipped(definition_id)
+    if not isinstance(found, RenalResponseDefinition):  # pragma: no cover
+        raise TypeError(found)
+    return found
+
+
+def _shipped_or_error(definition_id: object, family: Family) -> GradedDefinition:
+    """Return a shipped definition of *family*, or raise naming the known ids."""
+    ids = _FAMILIES[family][1]
+    if not isinstance(definition_id, str) or definition_id not in ids:
+        what = _FAMILIES[family][2].WHAT
+        msg = f"unknown {what} {describe(definition_id)}; shipped: {', '.join(ids)}"
+        raise DefinitionError(
+            msg, definition=describe(definition_id), field="definition"
+        )
+    return _load_shipped(definition_id, family)
 
 
 def _values(
@@ -465,11 +485,7 @@ def get_definition(definition_id: str, **parameters: float) -> RenalResponseDefi
     ...
     lupusscore.errors.DefinitionError: kdigo-2024: parameter egfr_tolerance: got 0.2 ...
     """
-    given: object = definition_id  # runtime guard for untyped callers
-    if not isinstance(given, str) or given not in SHIPPED_IDS:
-        known = ", ".join(SHIPPED_IDS)
-        msg = f"unknown renal response definition {describe(given)}; shipped: {known}"
-        raise DefinitionError(msg, definition=describe(given), field="definition")
+    _shipped_or_error(definition_id, "response")
     try:
         return _get(definition_id, tuple(sorted(parameters.items())))
     except TypeError:
@@ -487,7 +503,7 @@ def _get(
         known = ", ".join(SHIPPED_IDS)
         msg = f"unknown renal response definition {definition_id!r}; shipped: {known}"
         raise DefinitionError(msg, definition=definition_id, field="definition")
-    base = _load_shipped(definition_id)
+    base = _response(definition_id)
     return _with_values(base, _values(base, dict(parameters)))
 
 
@@ -512,13 +528,82 @@ def resolve_definition(
     DefinitionError
         Unknown id, or neither a string nor a definition.
     """
-    given: object = definition  # runtime guard for untyped callers
-    if isinstance(given, RenalResponseDefinition):
-        return given
-    if isinstance(given, str):
-        return get_definition(given)
+    if isinstance(definition, str):
+        return get_definition(definition)
+    return _resolve(definition, "response", RenalResponseDefinition)
+
+
+_D = TypeVar("_D", bound=GradedDefinition)
+
+
+def _resolve(definition: object, family: Family, model: type[_D]) -> _D:
+    """Return *definition* if it is a *model*, the shipped one for an id, or raise."""
+    if isinstance(definition, model):
+        return definition
+    if isinstance(definition, str):
+        found = _shipped_or_error(definition, family)
+        if isinstance(found, model):
+            return found
+    what = "a definition id" if family == "response" else f"a {family} definition id"
     msg = (
-        "definition: expected a definition id or a RenalResponseDefinition, got "
-        f"{type(given).__name__}"
+        f"definition: expected {what} or a {model.__name__}, got "
+        f"{type(definition).__name__}"
     )
-    raise DefinitionError(msg, field="definition", value=repr(given))
+    raise DefinitionError(msg, field="definition", value=repr(definition))
+
+
+def get_flare_definition(definition_id: str) -> RenalFlareDefinition:
+    """Return a shipped renal flare definition (read from ``flares/<id>.json``).
+
+    Raises
+    ------
+    DefinitionError
+        Unknown id.
+
+    Examples
+    --------
+    >>> get_flare_definition("kdigo-2012").rules[0].grade
+    'severe'
+    """
+    given: object = definition_id  # runtime guard for untyped callers
+    if not isinstance(given, str):
+        _shipped_or_error(given, "flare")  # raises, naming the shipped ids
+    return _resolve(definition_id, "flare", RenalFlareDefinition)
+
+
+def list_flare_definitions() -> tuple[RenalFlareDefinition, ...]:
+    """Return every shipped renal flare definition.
+
+    Examples
+    --------
+    >>> for d in list_flare_definitions():
+    ...     print(d.id)
+    kdigo-2012
+    aurora-2
+    upcr-doubling
+    creatinine-doubling
+    moroni-nephritic
+    """
+    return tuple(get_flare_definition(i) for i in SHIPPED_FLARE_IDS)
+
+
+def resolve_flare_definition(
+    definition: str | RenalFlareDefinition,
+) -> RenalFlareDefinition:
+    """Return *definition* itself, or the shipped flare definition with that id.
+
+    Raises
+    ------
+    DefinitionError
+        Unknown id, or neither a string nor a flare definition.
+    """
+    return _resolve(definition, "flare", RenalFlareDefinition)
+
+
+#: The old constant names (see :data:`_OLD_NAMES`), read from the files.
+__getattr__ = module_getattr(
+    __name__,
+    _OLD_NAMES,
+    _response,
+    lambda i: f"definitions/{i}.json: read it from lupusscore.get_definition({i!r})",
+)

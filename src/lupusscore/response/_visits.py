@@ -17,6 +17,7 @@ from lupusscore.response._definition import RenalResponseDefinition
 from lupusscore.response._evaluate import RenalResponseResult, classify_renal_response
 from lupusscore.response._parts import GlucocorticoidCeiling
 from lupusscore.response._shipped import resolve_definition
+from lupusscore.vocabulary import EGFR_UNIT
 
 __all__ = ["evaluate_renal_response"]
 
@@ -267,7 +268,7 @@ def evaluate_renal_response(
     """
     d = resolve_definition(definition)
     ordered = _one_per_date(patient, visits)
-    pre_flare_egfr = _scalar("pre_flare_egfr", pre_flare_egfr, "mL/min/1.73 m²")
+    pre_flare_egfr = _scalar("pre_flare_egfr", pre_flare_egfr, EGFR_UNIT)
     pre_flare_creatinine_mg_dl = _scalar(
         "pre_flare_creatinine_mg_dl", pre_flare_creatinine_mg_dl, "mg/dL"
     )
