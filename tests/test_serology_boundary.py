@@ -40,6 +40,11 @@ from lupusscore.serology import (
     serological_activity,
 )
 
+# The deprecated alias keeps its old behaviour; these tests still cover it.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:lupusscore.serology.relative_change:DeprecationWarning"
+)
+
 C3 = LabResult(
     analyte="c3", value=0.7, unit="g/L", date="2024-01-05", reference_low=0.9
 )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
@@ -38,6 +39,7 @@ from lupusscore._checks import (
     is_missing_scalar,
 )
 from lupusscore.analytes import Analyte
+from lupusscore.change import Change, change
 from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.kidney._common import output
 from lupusscore.kidney._model import EGFR_UNIT, EgfrResult
@@ -48,11 +50,13 @@ __all__ = [
     "CREATININE_DOUBLING_FACTOR",
     "EGFR_DECLINE_PERCENTS",
     "ESKD_EGFR_BELOW",
+    "Change",
     "ChangeQuantity",
     "ChangeResult",
     "EskdResult",
     "ReferenceKind",
     "absolute_change",
+    "change",
     "change_from_reference",
     "confirmed_egfr_decline",
     "creatinine_doubled",
@@ -189,49 +193,27 @@ def absolute_change(
     return output(finite_result("absolute_change", change, positive=False))
 
 
-@overload
-def percent_change(
-    value: float, reference: float, *, missing: MissingMode = ...
-) -> float: ...
-@overload
-def percent_change(
-    value: npt.ArrayLike, reference: npt.ArrayLike, *, missing: MissingMode = ...
-) -> FloatArray: ...
 def percent_change(
     value: npt.ArrayLike, reference: npt.ArrayLike, *, missing: MissingMode = "raise"
 ) -> float | FloatArray:
-    """Return ``100 × (value − reference) / reference``, in percent.
+    """Return the percent change (deprecated: use ``change(...).percent``).
 
-    Parameters
-    ----------
-    value : float or array-like
-        Finite values.
-    reference : float or array-like
-        Finite reference values, > 0 (a percent change from 0 is undefined).
-    missing : {"raise", "propagate"}, default "raise"
-        As in :func:`absolute_change`.
+    Returns ``100 × (value − reference) / reference`` (positional order
+    *value, reference*). Unlike :func:`lupusscore.change.change`, whose
+    zero-reference rule gives NaN, this alias keeps its old contract: a
+    reference <= 0 is an :class:`InvalidValueError` saying the percent change
+    is undefined.
 
-    Returns
-    -------
-    float or numpy.ndarray
-        Percent change; −40 means a 40 % fall.
-
-    Raises
-    ------
-    InvalidValueError
-        Infinite input, a bool or string, a reference <= 0, shapes that do
-        not broadcast, a result that overflows, or (``missing="raise"``) a
-        missing element.
-
-    Examples
-    --------
-    >>> round(percent_change(48, 80), 1)
-    -40.0
+    Deprecated: will be removed in the next release.
     """
+    warnings.warn(
+        "lupusscore.kidney.percent_change(value, reference) is deprecated; use "
+        "lupusscore.kidney.change(reference=..., value=...).percent",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     v, r, _ = _pair(value, reference, missing, positive_reference=True)
-    with np.errstate(all="ignore"):
-        pct = np.asarray(_PERCENT * (v - r) / r, dtype=np.float64)
-    return output(finite_result("percent_change", pct, positive=False))
+    return change(reference=r, value=v, missing="propagate").percent
 
 
 def _canonical(quantity: ChangeQuantity, value: Measure, field: str) -> float | None:
@@ -364,14 +346,15 @@ def change_from_reference(
             reference=r,
             reason="; ".join(missing),
         )
-    pct = None if r == 0 else percent_change(v, r)
+    delta = change(reference=r, value=v)
+    pct = None if r == 0 else float(delta.percent)
     return ChangeResult(
         quantity=q,
         unit=_UNITS[q],
         reference_kind=kind,
         value=v,
         reference=r,
-        absolute_change=absolute_change(v, r),
+        absolute_change=float(delta.absolute),
         percent_change=pct,
         reason=None
         if pct is not None
@@ -623,7 +606,7 @@ def confirmed_egfr_decline(
             if (later_day - day).days >= min_days_to_confirm:
                 confirmed = True
                 break
-        pct = percent_change(value, ref)
+        pct = float(change(reference=ref, value=value).percent)
         if confirmed:
             return Criterion(
                 status=Status.MET,
@@ -651,7 +634,7 @@ def confirmed_egfr_decline(
             ),
             **common,
         )
-    largest_fall = min(percent_change(v, ref) for _, v in series)
+    largest_fall = min(float(change(reference=ref, value=v).percent) for _, v in series)
     return Criterion(
         status=Status.NOT_MET,
         observed=largest_fall,

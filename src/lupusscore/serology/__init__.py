@@ -29,7 +29,9 @@ from lupusscore.serology._ana import (
     parse_ana_titer,
 )
 from lupusscore.serology._change import (
+    Change,
     LabChange,
+    change,
     complement_change,
     complement_normalised,
     dsdna_change,
@@ -107,6 +109,7 @@ __all__ = [
     "AnaTiter",
     "AssayCutoff",
     "Censoring",
+    "Change",
     "ClassificationCriterion",
     "Domain",
     "LabChange",
@@ -117,6 +120,7 @@ __all__ = [
     "SliccKind",
     "ana_positive",
     "ana_positive_kernel",
+    "change",
     "classify_sle_eular_acr_2019",
     "classify_sle_slicc_2012",
     "compare",
