@@ -9,7 +9,6 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from lupusscore import vocabulary
 from lupusscore._checks import PLAUSIBLE_AGE_MAX_YEARS, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError, InvalidValueError, NotEvaluableError
@@ -38,11 +37,10 @@ from lupusscore.models import Patient, Sex, Visit
 from lupusscore.results import Status, ValueResult
 from lupusscore.units import convert
 
-__all__ = ["EGFR_EQUATIONS", "EGFR_UNIT", "EgfrEquation", "EgfrResult", "egfr"]
+# EGFR_UNIT: the one spelling of the eGFR unit, declared in the vocabulary.
+from lupusscore.vocabulary import EGFR_UNIT
 
-#: Unit of every eGFR value (UCUM: ``mL/min/{1.73_m2}``); the one spelling
-#: declared in :mod:`lupusscore.vocabulary`.
-EGFR_UNIT: Final = vocabulary.EGFR_UNIT
+__all__ = ["EGFR_EQUATIONS", "EGFR_UNIT", "EgfrEquation", "EgfrResult", "egfr"]
 
 
 class EgfrEquation(StrEnum):
