@@ -19,7 +19,6 @@ from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
 from lupusscore._checks import (
     MissingMode,
@@ -41,7 +40,13 @@ from lupusscore.descriptors import (
 )
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import Visit
-from lupusscore.results import Comparator, Criterion, Status
+from lupusscore.results import (
+    Comparator,
+    Criterion,
+    ExplainedResult,
+    Status,
+    ValueResult,
+)
 
 __all__ = [
     "SLEDAI_2K_DESCRIPTORS",
@@ -73,10 +78,7 @@ class DescriptorSource(StrEnum):
     NOT_ASSESSED = "not_assessed"
 
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
-
-class DescriptorResult(BaseModel):
+class DescriptorResult(ExplainedResult):
     """One descriptor in a scored SLEDAI.
 
     Attributes
@@ -103,9 +105,17 @@ class DescriptorResult(BaseModel):
         Exclusion reason, or a note on how the value was decided.
     evidence : tuple of Criterion
         Lab or joint-count criteria behind the value, when there are any.
-    """
+    status : Status
+        Whether it counts: met (counts), not met, or not evaluable (the
+        same answer as *counts*).
+    missing : tuple of str
+        ``(name,)`` when the variant scores it and it could not be decided.
 
-    model_config = _FROZEN
+    Notes
+    -----
+    Here *source* is where the value came from (a :class:`DescriptorSource`);
+    the citation of the descriptor is :attr:`SledaiDescriptor.source`.
+    """
 
     name: str
     weight: int
@@ -114,11 +124,10 @@ class DescriptorResult(BaseModel):
     counts: bool | None
     contribution: int
     source: DescriptorSource
-    reason: str | None = None
     evidence: tuple[Criterion, ...] = ()
 
 
-class SledaiResult(BaseModel):
+class SledaiResult(ValueResult):
     """A scored SLEDAI, explained descriptor by descriptor.
 
     Attributes
@@ -141,9 +150,20 @@ class SledaiResult(BaseModel):
         The variant's maximum (105; 101 for clinical SLEDAI).
     descriptors : tuple of DescriptorResult
         All 24 descriptors in form order.
+    value : float or None
+        The exact score when complete, else None (not evaluable): never a
+        silent lower bound.
+    unit : str
+        ``"points"``.
+    status : Status
+        Met (scored) when complete, else not evaluable.
+    reason : str or None
+        Which scored descriptors were not assessed.
+    missing : tuple of str
+        The same names as *not_assessed*, as data.
+    source : str
+        Citation of the variant.
     """
-
-    model_config = _FROZEN
 
     variant: str
     window_days: int
@@ -528,13 +548,16 @@ def assemble_sledai(
                 reason = _join(reason, f"{rule}; recorded as persistent")
         if not scored:
             reason = _join(reason, f"not part of {variant.label}")
+        decided = c if scored else False
         rows.append(
             DescriptorResult(
+                status=Status.of(decided),
+                missing=(d.name,) if decided is None else (),
                 name=d.name,
                 weight=d.weight,
                 scored=scored,
                 present=f.present,
-                counts=c if scored else False,
+                counts=decided,
                 contribution=d.weight if scored and c else 0,
                 source=f.source,
                 reason=reason,
@@ -543,6 +566,12 @@ def assemble_sledai(
         )
     not_assessed = tuple(r.name for r in rows if r.scored and r.counts is None)
     return SledaiResult(
+        status=Status.NOT_EVALUABLE if not_assessed else Status.MET,
+        value=None if not_assessed else float(lower[0]),
+        unit="points",
+        reason=("not assessed: " + ", ".join(not_assessed) if not_assessed else None),
+        missing=not_assessed,
+        source=variant.source,
         variant=variant.id,
         window_days=window_days,
         score=int(lower[0]),
