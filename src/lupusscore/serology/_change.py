@@ -13,7 +13,6 @@ import warnings
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
 from lupusscore._checks import (
     MissingMode,
@@ -27,7 +26,7 @@ from lupusscore.analytes import Analyte
 from lupusscore.change import Change, change
 from lupusscore.errors import InvalidDateError, InvalidValueError, NotEvaluableError
 from lupusscore.models import LabResult
-from lupusscore.results import Comparator, Criterion, Status, all_of
+from lupusscore.results import Comparator, Criterion, ExplainedResult, Status, all_of
 from lupusscore.serology._common import check_lab
 from lupusscore.serology._complement import (
     COMPLEMENT_ANALYTES,
@@ -79,7 +78,7 @@ def relative_change(
     return change(reference=b, value=f, missing="propagate")
 
 
-class LabChange(BaseModel):
+class LabChange(ExplainedResult):
     """The change of one analyte between two dated results.
 
     Attributes
@@ -99,6 +98,9 @@ class LabChange(BaseModel):
         baseline is 0).
     reason : str or None
         Why the change (or its percent part) is not evaluable.
+    status : Status
+        Met (computed) when the absolute change could be computed, else not
+        evaluable.
 
     Examples
     --------
@@ -109,8 +111,6 @@ class LabChange(BaseModel):
     (0.3, 50.0, 'g/L', True)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
     analyte: Analyte
     baseline_date: dt.date
     follow_up_date: dt.date
@@ -119,7 +119,6 @@ class LabChange(BaseModel):
     unit: str | None = None
     absolute: float | None = None
     percent: float | None = None
-    reason: str | None = None
 
     @property
     def evaluable(self) -> bool:
@@ -138,6 +137,10 @@ class LabChange(BaseModel):
             msg = f"{self.analyte.value} change is not evaluable: {self.reason}"
             raise NotEvaluableError(msg, analyte=self.analyte.value)
         return self.absolute
+
+    def require(self) -> float:
+        """Return the absolute change (as :meth:`require_absolute`)."""
+        return self.require_absolute()
 
 
 def lab_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
@@ -185,13 +188,14 @@ def lab_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
         "follow_up_date": follow_up.day,
     }
     if not comparable:
-        return LabChange(**common, reason=why)
+        return LabChange(**common, status=Status.NOT_EVALUABLE, reason=why)
     absolute, percent = change(
         reference=baseline.canonical_value, value=follow_up.canonical_value
     )
     pct_ok = not np.isnan(percent)
     return LabChange(
         **common,
+        status=Status.MET,
         baseline=baseline.canonical_value,
         follow_up=follow_up.canonical_value,
         unit=baseline.canonical_unit,

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
-
 from lupusscore._checks import as_flag, as_instance
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.models import LabResult
-from lupusscore.results import Criterion, Status, all_of
+from lupusscore.results import Criterion, ExplainedResult, Status, all_of, any_of
 from lupusscore.serology._ana import ana_positive
 from lupusscore.serology._common import check_lab
 from lupusscore.serology._dsdna import AssayCutoff, dsdna_increased, same_assay
@@ -28,7 +26,7 @@ from lupusscore.serology._dsdna import AssayCutoff, dsdna_increased, same_assay
 __all__ = ["Seroconversion", "seroconversion"]
 
 
-class Seroconversion(BaseModel):
+class Seroconversion(ExplainedResult):
     """Positivity at two dates and whether it changed.
 
     Attributes
@@ -43,6 +41,13 @@ class Seroconversion(BaseModel):
         Positive at the earlier date and negative at the later one.
     became_positive : Criterion
         Negative at the earlier date and positive at the later one.
+    status : Status
+        Whether positivity changed in either direction (three-valued OR of
+        *became_negative* and *became_positive*).
+    reason : str or None
+        How it was decided, or why it could not be.
+    source : str
+        Citation of the positivity rule.
 
     Examples
     --------
@@ -52,8 +57,6 @@ class Seroconversion(BaseModel):
     >>> s.became_negative.status.value, s.became_positive.status.value
     ('met', 'not_met')
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     analyte: Analyte
     earlier_date: dt.date
@@ -185,6 +188,9 @@ def seroconversion(
             source=source,
         )
     return Seroconversion(
+        status=any_of([neg, pos]),
+        reason=neg.reason,
+        source=source or "",
         analyte=earlier.analyte,
         earlier_date=earlier.day,
         later_date=later.day,
