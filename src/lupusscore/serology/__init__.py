@@ -14,6 +14,7 @@ compared. See ``docs/serology.md``.
 - :func:`classify_sle_eular_acr_2019` and :func:`classify_sle_slicc_2012`.
 """
 
+from lupusscore.results import compare
 from lupusscore.serology._activity import (
     SEROLOGICAL_ACTIVITY_SOURCE,
     serological_activity,
@@ -48,7 +49,6 @@ from lupusscore.serology._classification import (
     SleClassification,
     classify_sle_eular_acr_2019,
 )
-from lupusscore.serology._common import compare
 from lupusscore.serology._complement import (
     COMPLEMENT_ANALYTES,
     DEFAULT_LOWER_LIMITS,

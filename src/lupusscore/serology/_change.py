@@ -27,13 +27,13 @@ from lupusscore.change import Change, change
 from lupusscore.errors import InvalidDateError, InvalidValueError, NotEvaluableError
 from lupusscore.models import LabResult
 from lupusscore.results import Comparator, Criterion, ExplainedResult, Status, all_of
-from lupusscore.serology._common import check_lab
 from lupusscore.serology._complement import (
     COMPLEMENT_ANALYTES,
     LOW_COMPLEMENT_SOURCE,
     low_complement,
 )
 from lupusscore.serology._dsdna import same_assay
+from lupusscore.serology._labs import check_lab
 
 _COMPLEMENT = "a complement result (c3, c4 or ch50)"
 _DSDNA = "an anti_dsdna result"

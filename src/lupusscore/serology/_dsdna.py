@@ -22,8 +22,8 @@ from lupusscore._checks import as_choice, as_floats, as_instance, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
-from lupusscore.results import Comparator, Criterion, Status
-from lupusscore.serology._common import check_lab, compare
+from lupusscore.results import Comparator, Criterion, Status, compare
+from lupusscore.serology._labs import check_lab
 
 __all__ = [
     "BLISS_IU_ML",

@@ -20,8 +20,8 @@ from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.models import LabResult
 from lupusscore.results import Criterion, ExplainedResult, Status, all_of, any_of
 from lupusscore.serology._ana import ana_positive
-from lupusscore.serology._common import check_lab
 from lupusscore.serology._dsdna import AssayCutoff, dsdna_increased, same_assay
+from lupusscore.serology._labs import check_lab
 
 __all__ = ["Seroconversion", "seroconversion"]
 

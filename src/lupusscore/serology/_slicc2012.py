@@ -51,8 +51,8 @@ from lupusscore.results import (
     Status,
     all_of,
     any_of,
+    compare,
 )
-from lupusscore.serology._common import compare
 from lupusscore.serology._complement import COMPLEMENT_ANALYTES, low_complement
 from lupusscore.serology._dsdna import dsdna_increased
 
