@@ -219,3 +219,22 @@ def test_result_missing_names_are_declared_inputs() -> None:
 def test_kidney_egfr_unit_is_the_vocabulary_unit() -> None:
     """kidney.EGFR_UNIT is the one spelling of the vocabulary."""
     assert kidney.EGFR_UNIT is EGFR_UNIT
+
+
+def test_same_assay_becomes_a_criterion() -> None:
+    """The (bool, str) pair of same_assay is now a Criterion; the old name warns."""
+    a = LabResult(
+        analyte="anti_dsdna", value=40, unit="U/mL", date="2024-01-05", assay="A"
+    )
+    b = LabResult(
+        analyte="anti_dsdna", value=20, unit="U/mL", date="2024-03-05", assay="B"
+    )
+    c = serology.comparable_assays(a, b)
+    assert (c.name, c.status) == ("comparable_assays", Status.NOT_MET)
+    assert c.reason is not None
+    assert "different assays" in c.reason
+    assert serology.comparable_assays(a, a).met is True
+    with pytest.warns(DeprecationWarning, match="same_assay"):
+        assert serology.same_assay(a, b) == (False, c.reason)
+    with pytest.warns(DeprecationWarning, match="same_assay"):
+        assert serology.same_assay(a, a) == (True, "")

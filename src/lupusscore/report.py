@@ -63,7 +63,7 @@ from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._renal import renal_response_assessments, visit_egfr
 from lupusscore.response import get_definition, list_definitions
 from lupusscore.results import Status
-from lupusscore.serology import low_complement, same_assay, seroconversion
+from lupusscore.serology import comparable_assays, low_complement, seroconversion
 
 __all__ = [
     "DEFAULT_DEFINITION",
@@ -656,7 +656,7 @@ class _Context:
             base = baseline_lab(
                 p, Analyte.ANTI_DSDNA, window_days=self.trial.baseline_window_days
             )
-            if base is None or not same_assay(base, lab)[0]:
+            if base is None or not comparable_assays(base, lab).met:
                 return None
             return lab.canonical_value
 

@@ -64,6 +64,7 @@ from lupusscore.serology._dsdna import (
     FARR_PERCENT_BINDING_SLEDAI,
     INCREASED_DSDNA_SOURCE,
     AssayCutoff,
+    comparable_assays,
     dsdna_increased,
     same_assay,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "change",
     "classify_sle_eular_acr_2019",
     "classify_sle_slicc_2012",
+    "comparable_assays",
     "compare",
     "complement_change",
     "complement_normalised",

@@ -32,7 +32,7 @@ from lupusscore.serology._complement import (
     LOW_COMPLEMENT_SOURCE,
     low_complement,
 )
-from lupusscore.serology._dsdna import same_assay
+from lupusscore.serology._dsdna import comparable_assays
 from lupusscore.serology._labs import check_lab
 
 _COMPLEMENT = "a complement result (c3, c4 or ch50)"
@@ -175,7 +175,8 @@ def lab_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
     """  # noqa: E501
     baseline = as_instance("baseline", baseline, LabResult)
     follow_up = as_instance("follow_up", follow_up, LabResult)
-    comparable, why = same_assay(baseline, follow_up)
+    assays = comparable_assays(baseline, follow_up)
+    comparable, why = bool(assays.met), assays.reason or ""
     if follow_up.day < baseline.day:
         raise InvalidDateError(
             field="follow_up.date",

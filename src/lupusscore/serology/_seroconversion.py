@@ -20,7 +20,11 @@ from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.models import LabResult
 from lupusscore.results import Criterion, ExplainedResult, Status, all_of, any_of
 from lupusscore.serology._ana import ana_positive
-from lupusscore.serology._dsdna import AssayCutoff, dsdna_increased, same_assay
+from lupusscore.serology._dsdna import (
+    AssayCutoff,
+    comparable_assays,
+    dsdna_increased,
+)
 from lupusscore.serology._labs import check_lab
 
 __all__ = ["Seroconversion", "seroconversion"]
@@ -154,7 +158,8 @@ def seroconversion(
             "cutoff", cutoff, AssayCutoff, expected="an AssayCutoff or None"
         )
     mixed = as_flag("across_assays", across_assays)
-    comparable, why = same_assay(earlier, later)
+    assays = comparable_assays(earlier, later)
+    comparable, why = bool(assays.met), assays.reason or ""
     if later.day <= earlier.day:
         raise InvalidDateError(
             field="later.date",
