@@ -52,10 +52,10 @@ def _example() -> Any:
 def test_bad_lab_unit_names_record_and_field(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A bad unit: one line naming participant and field, exit 2, empty stdout."""
+    """A bad unit: one line naming participant and field, exit 65, empty stdout."""
     data = _example()
     data["participants"][2]["visits"][1]["labs"][0]["unit"] = "furlongs"
-    assert main(["report", str(_bad(tmp_path, data))]) == 2
+    assert main(["report", str(_bad(tmp_path, data))]) == 65
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1
@@ -70,7 +70,7 @@ def test_duplicate_participant_names_record(
     data = _example()
     parts = data["participants"]
     parts.append(parts[0])
-    assert main(["report", str(_bad(tmp_path, data))]) == 2
+    assert main(["report", str(_bad(tmp_path, data))]) == 65
     out, err = capsys.readouterr()
     assert out == ""
     assert "participant 'SYN-001' (participants[80])" in err
@@ -97,19 +97,19 @@ def test_bad_options_exit_2(
 def test_not_json_and_missing_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Invalid JSON or a missing file: one-line error, exit 2."""
+    """Invalid JSON (exit 65) or a missing file (exit 66): one-line error."""
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
-    assert main(["report", str(broken)]) == 2
+    assert main(["report", str(broken)]) == 65
     assert "not valid JSON" in capsys.readouterr().err
-    assert main(["report", str(tmp_path / "missing.json")]) == 2
+    assert main(["report", str(tmp_path / "missing.json")]) == 66
     out, err = capsys.readouterr()
     assert out == ""
     assert err.startswith("error:")
 
 
 def test_module_entry_point_has_no_traceback(tmp_path: Path) -> None:
-    """python -m lupusscore on a bad file: exit 2, no traceback, empty stdout."""
+    """python -m lupusscore on a bad file: exit 65, no traceback, empty stdout."""
     data = _example()
     data["participants"][0]["day0"] = None
     done = subprocess.run(
@@ -118,7 +118,7 @@ def test_module_entry_point_has_no_traceback(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert done.returncode == 2
+    assert done.returncode == 65
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
     assert "participants[0]" in done.stderr
@@ -139,13 +139,13 @@ def test_example_and_schema_subcommands(capsys: pytest.CaptureFixture[str]) -> N
     assert "participants" in schema["properties"]
 
 
-def test_non_utf8_file_is_one_line_exit_2(
+def test_non_utf8_file_is_one_line_exit_65(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A file that is not UTF-8 gives one line, exit status 2, nothing on stdout."""
+    """A file that is not UTF-8 gives one line, exit status 65, nothing on stdout."""
     bad = tmp_path / "bad.json"
     bad.write_bytes(b"\xff\xfe{\x00}")
-    assert main(["report", str(bad)]) == 2
+    assert main(["report", str(bad)]) == 65
     out, err = capsys.readouterr()
     assert out == ""
     assert "not UTF-8" in err

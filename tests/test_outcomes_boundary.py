@@ -28,15 +28,15 @@ from lupusscore.outcomes import (
     Timepoint,
     TimeToEvent,
     achieve_and_maintain,
-    baseline_lab,
+    baseline_observation,
     by_arm,
     clopper_pearson_interval,
     confirmed_response,
     first_response,
     kaplan_meier,
     kaplan_meier_of,
-    lab_at,
     last_contact_day,
+    observation_at,
     participant_events,
     proportion,
     responder_proportion,
@@ -47,7 +47,6 @@ from lupusscore.outcomes import (
     time_to_creatinine_doubling,
     time_to_death,
     time_to_first,
-    value_at,
     wilson_interval,
 )
 from lupusscore.report import OutcomeTable, build_outcome_table, render
@@ -322,10 +321,16 @@ HOSTILE_CALLS: dict[str, Callable[[], object]] = {
     "select_nearest str days": lambda: select_nearest(["a"], TP, day=lambda d: d),
     "participant_events None": lambda: participant_events(None),  # type: ignore[arg-type]
     "last_contact_day str": lambda: last_contact_day("P1"),  # type: ignore[arg-type]
-    "baseline_lab window str": lambda: baseline_lab(_p(), "c3", window_days="30"),  # type: ignore[arg-type]
-    "baseline_lab window negative": lambda: baseline_lab(_p(), "c3", window_days=-1),
-    "lab_at timepoint None": lambda: lab_at(_p(), "c3", None),  # type: ignore[arg-type]
-    "value_at measure None": lambda: value_at(_p(), TP, None),  # type: ignore[arg-type]
+    "baseline_observation window str": lambda: baseline_observation(
+        _p(),
+        "c3",
+        window_days="30",  # type: ignore[arg-type]
+    ),
+    "baseline_observation window negative": lambda: baseline_observation(
+        _p(), "c3", window_days=-1
+    ),
+    "observation_at timepoint None": lambda: observation_at(_p(), None, "c3"),  # type: ignore[arg-type]
+    "observation_at measure int": lambda: observation_at(_p(), TP, 3),  # type: ignore[arg-type]
     "time_to_death end_day str": lambda: time_to_death(_p(), end_day="x"),  # type: ignore[arg-type]
     "time_to_creatinine_doubling window None": lambda: time_to_creatinine_doubling(
         _p(),

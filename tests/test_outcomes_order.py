@@ -42,8 +42,8 @@ from lupusscore.outcomes import (
     status_at,
     time_to_first,
     visit_day,
+    visit_egfr,
 )
-from lupusscore.outcomes._renal import visit_egfr
 
 TP = Timepoint(label="month 6", day=182, window_days=14)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import lupusscore as ls
-from lupusscore.outcomes._renal import renal_response_assessments, visit_egfr
+from lupusscore.outcomes import renal_response_assessments, visit_egfr
 from lupusscore.results import Status
 
 DAY0 = dt.date(2009, 5, 1)

@@ -51,8 +51,11 @@ def test_report_has_every_section_for_both_arms() -> None:
 
 def test_primary_matches_manual_count() -> None:
     """The primary proportion equals a count made with the public rules."""
-    from lupusscore.outcomes import achieve_and_maintain, participant_events
-    from lupusscore.outcomes._renal import renal_response_assessments
+    from lupusscore.outcomes import (
+        achieve_and_maintain,
+        participant_events,
+        renal_response_assessments,
+    )
 
     trial = load_example_trial()
     m12, m24 = trial.timepoint("month 12"), trial.timepoint("month 24")

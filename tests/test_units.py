@@ -356,3 +356,173 @@ def test_conversion_factor_is_computed_once_per_unit_pair_and_analyte() -> None:
     after = units._conversion_for.cache_info()
     assert after.misses == before.misses
     assert after.hits == before.hits + 500
+
+
+# --- a bounded parser: hostile unit strings ----------------------------------------
+
+
+def test_power_tower_unit_is_refused_without_evaluating_it() -> None:
+    """`10**10**8 mg/dL` is a UnitError within seconds (pint used to hang on it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from lupusscore import units\n"
+        "from lupusscore.errors import UnitError\n"
+        "try:\n"
+        "    units.parse_unit('10**10**8 mg/dL')\n"
+        "except UnitError as exc:\n"
+        "    print(exc.reason)\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("parsing '10**10**8 mg/dL' did not finish within 30 s")
+    assert done.returncode == 0, done.stderr
+    assert "power" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("unit", "needle"),
+    [
+        ("1e400 umol/L", "plain decimal"),
+        ("1e3 mg/dL", "plain decimal"),
+        ("1_000 mg", "plain decimal"),
+        ("1234567 mg/dL", "plain decimal"),
+        ("mg/dL**2**2", "power"),
+        ("10^2^3/L", "power"),
+        ("10**99/L", "exponent"),
+        ("mg**-25", "exponent"),
+        ("mg**1.5", "exponent"),
+        ("(mg)**30", "raised to a power"),
+        ("mg*999999**24*999999**24*999999**24", "numeric factor"),
+        ("10**24*10**24 mg", "numeric factor"),
+        ("mg/" + "dL" * 40, "at most 64 characters"),
+        ("mg/dL\x00", "control characters"),
+        ("mg/(dL", "cannot be parsed"),
+    ],
+)
+def test_units_beyond_the_bounds_are_unit_errors(unit: str, needle: str) -> None:
+    """Numbers, exponents and lengths beyond the documented bounds are refused."""
+    with pytest.raises(ls.UnitError) as info:
+        units.parse_unit(unit)
+    assert needle in str(info.value)
+    with pytest.raises(ls.UnitError):
+        ls.convert(1.0, unit, "mg/dL", analyte="creatinine")
+
+
+def test_bounded_exponents_still_parse() -> None:
+    """Exponents up to the bound and plain decimals keep working."""
+    assert (units.MAX_UNIT_EXPONENT, units.MAX_UNIT_LENGTH) == (24, 64)
+    assert ls.convert(1.0, "10**9/L", "10^12/L") == pytest.approx(1e-3)
+    assert ls.convert(1.0, "10^-3 g/L", "mg/L") == pytest.approx(1.0)
+    assert units.parse_unit("mL/min/1.73 m²").expression == "mL/min/bsa_1_73_m2"
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [["mg/dL"], {"mg": 1}, {"mg/dL"}, None, 1.0, b"mg/dL", np.array(["mg/dL"])],
+    ids=["list", "dict", "set", "None", "float", "bytes", "ndarray"],
+)
+def test_non_string_units_are_unit_errors(unit: object) -> None:
+    """Unhashable or non-string units give UnitError at every entry point."""
+    calls = [
+        lambda: units.parse_unit(unit),  # type: ignore[arg-type]
+        lambda: units.resolve_unit(unit, "creatinine"),  # type: ignore[arg-type]
+        lambda: ls.convert(1.0, unit, "mg/dL", analyte="creatinine"),  # type: ignore[arg-type]
+        lambda: ls.convert(1.0, "mg/dL", unit),  # type: ignore[arg-type]
+        lambda: units.conversion(unit, "mg/dL"),  # type: ignore[arg-type]
+        lambda: units.to_canonical(1.0, unit, "creatinine"),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ls.UnitError, match="must be a string"):
+            call()
+
+
+def test_string_subclass_unit_is_read_as_its_text() -> None:
+    """A str subclass (numpy.str_) is read as the plain string it holds."""
+    assert units.parse_unit(np.str_("mg/dL")).expression == "mg/dL"
+    assert ls.convert(1.0, np.str_("mg/dL"), "g/L") == pytest.approx(0.01)
+
+
+# --- letter case ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("shouted", "written", "analyte"),
+    [
+        ("MG/DL", "mg/dL", "creatinine"),
+        ("UMOL/L", "umol/L", "creatinine"),
+        ("µMOL/L", "µmol/L", "creatinine"),
+        ("mg/DL", "mg/dL", "creatinine"),
+        ("G/G", "g/g", "upcr"),
+        ("MG/G", "mg/g", "upcr"),
+        ("MG/MMOL", "mg/mmol", "upcr"),
+        ("MG/G{CREAT}", "mg/g{creat}", "upcr"),
+        ("MG/L", "mg/L", "c3"),
+        ("G/DL", "g/dL", "hemoglobin"),
+        ("IU/ML", "IU/mL", "anti_dsdna"),
+        ("NMOL/L", "nmol/L", "cystatin_c"),
+        ("G/24H", "g/24h", "protein_24h"),
+        ("ML/MIN/1.73M2", "mL/min/1.73m2", None),
+    ],
+)
+def test_unambiguous_case_variants_mean_the_known_unit(
+    shouted: str, written: str, analyte: str | None
+) -> None:
+    """Capitals (or pint-unreadable case) of a known spelling mean that spelling."""
+    got = units.parse_unit(shouted)
+    want = units.parse_unit(written)
+    assert (got.expression, got.annotations) == (want.expression, want.annotations)
+    assert got.text == shouted
+    target = want.expression if analyte is None else written
+    assert ls.convert(2.0, shouted, target, analyte=analyte) == pytest.approx(
+        ls.convert(2.0, written, target, analyte=analyte)
+    )
+
+
+def test_iu_per_ml_in_capitals_is_not_per_megalitre() -> None:
+    """`IU/ML` from an upper-case lab system is IU/mL, not IU per megalitre."""
+    assert ls.convert(30.0, "IU/ML", "IU/mL", analyte="anti_dsdna") == 30.0
+
+
+@pytest.mark.parametrize(
+    ("unit", "why"),
+    [
+        ("Mg/dL", "megagram"),  # megagram per decilitre, or mg/dL?
+        ("Mg/L", "megagram"),
+        ("MM", "megamolar"),  # megamolar, or mm (millimetre)?
+        ("G/l", "'G/L'"),  # 10^9/L (G/L) or g/L (g/l)?
+        ("U/L", "enzyme_unit"),  # enzyme unit, or u (atomic mass unit)?
+    ],
+)
+def test_ambiguous_case_is_refused_not_guessed(unit: str, why: str) -> None:
+    """Spellings whose letter case changes the meaning are refused, listing both."""
+    with pytest.raises(ls.UnitError, match="ambiguous letter case") as info:
+        units.parse_unit(unit)
+    assert why in str(info.value)
+
+
+def test_exact_spellings_keep_their_own_meaning() -> None:
+    """Exact spellings win over case-folded ones: G/L is 10^9/L, mM millimolar."""
+    assert units.parse_unit("G/L").expression == "10**9/L"
+    assert units.parse_unit("g/l").expression == "g/L"
+    assert ls.convert(1.0, "mM", "mmol/L") == pytest.approx(1.0)
+    assert units.parse_unit("AU/mL").expression == "AU/mL"
+
+
+def test_lab_result_accepts_upper_case_units() -> None:
+    """A LabResult in `MG/DL` holds the same canonical value as one in `mg/dL`."""
+    shouted = ls.LabResult(
+        analyte="creatinine", value=1.2, unit="MG/DL", date="2020-01-01"
+    )
+    written = ls.LabResult(
+        analyte="creatinine", value=1.2, unit="mg/dL", date="2020-01-01"
+    )
+    assert shouted.canonical_value == written.canonical_value

@@ -11,6 +11,7 @@ from lupusscore import kidney as kidney
 from lupusscore import serology as serology
 from lupusscore.activity import SledaiResult, sledai_2k, sledai_2k_visit
 from lupusscore.analytes import ANALYTES, Analyte, AnalyteSpec, analyte_spec
+from lupusscore.cli import load_trial
 from lupusscore.errors import (
     DefinitionError,
     DuplicateResultError,
@@ -47,7 +48,7 @@ from lupusscore.outcomes import (
     kaplan_meier,
     wilson_interval,
 )
-from lupusscore.report import OutcomeTable, build_outcome_table
+from lupusscore.report import OutcomeTable, build_outcome_table, render
 from lupusscore.response import (
     FlareCategory,
     RenalFlareResult,
@@ -132,7 +133,9 @@ __all__ = [
     "kaplan_meier",
     "list_definitions",
     "load_definition",
+    "load_trial",
     "proteinuria",
+    "render",
     "sledai_2k",
     "sledai_2k_visit",
     "wilson_interval",

@@ -1,30 +1,40 @@
-"""Command line: ``python -m lupusscore report [PATH] [--definition ID] [--format F]``.
+"""Command line: ``python -m lupusscore report [PATH|-] [--definition ID] [...]``.
 
 ``report`` reads a trial JSON file (schema: ``lupusscore.Trial.model_json_schema()``,
-see ``docs/outcomes.md``; the bundled synthetic example when PATH is omitted)
-and prints the outcome table. ``demo`` is an alias of ``report``.
+see ``docs/outcomes.md``; the bundled synthetic example when PATH is omitted,
+standard input when PATH is ``-``) and prints the outcome table, by a shipped
+renal response definition (``--definition ID``) or a protocol's own
+(``--definition-file PROTOCOL.json``). ``demo`` is an alias of ``report``.
 ``example`` prints the bundled synthetic trial file (a starting point for your
-own) and ``schema`` prints the trial file's JSON Schema.
+own), ``schema`` the trial file's JSON Schema and
+``definitions`` the shipped response and flare definitions (ids, versions,
+provisional flags). ``--version`` prints the package version.
 
-Errors in the input give one line on stderr naming the record and field, exit
-status 2, no traceback and nothing on stdout (the whole output is built before
-anything is printed). Progress goes to stderr, and only when stderr is a
-terminal.
+The command never prints a traceback. Problems give ``error: ...`` lines on
+stderr (one per problem; every bad participant record is reported, each line
+naming the participant, its index and the field), nothing on stdout (the
+whole output is built before anything is printed), and an exit status that
+says what went wrong (see :data:`EXIT_CODES` and ``docs/cli.md``). Progress
+goes to stderr, and only when stderr is a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
+import os
+import pathlib
 import re
 import sys
-from collections.abc import Sequence
-from importlib import resources
-from typing import Any, Final
+from collections.abc import Mapping, Sequence
+from importlib import metadata, resources
+from typing import Any, Final, NoReturn
 
 from pydantic import ValidationError
 
-from lupusscore.errors import LupusScoreError
+from lupusscore.errors import DefinitionError, LupusScoreError
 from lupusscore.models import Participant, Trial
 from lupusscore.outcomes import CiMethod, MissingPolicy
 from lupusscore.report import (
@@ -37,15 +47,68 @@ from lupusscore.report import (
 )
 
 __all__ = [
+    "EXIT_CODES",
+    "EXIT_DATA",
+    "EXIT_INTERNAL",
+    "EXIT_IO",
+    "EXIT_NO_INPUT",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "TrialFileError",
     "load_example_participant",
     "load_example_trial",
     "load_trial",
     "main",
 ]
 
-EXIT_BAD_INPUT: Final = 2
+#: Success.
+EXIT_OK: Final = 0
+#: Usage error: unknown command or option, bad option value (argparse's code).
+EXIT_USAGE: Final = 2
+#: The input is not a valid trial (EX_DATAERR): bad JSON, not UTF-8, a record
+#: that fails validation, an empty trial.
+EXIT_DATA: Final = 65
+#: The input cannot be opened (EX_NOINPUT): missing, a directory, unreadable.
+EXIT_NO_INPUT: Final = 66
+#: A bug in lupusscore (EX_SOFTWARE): please report it.
+EXIT_INTERNAL: Final = 70
+#: Reading or writing failed (EX_IOERR).
+EXIT_IO: Final = 74
+#: Every exit status and its meaning (also shown by ``--help``).
+EXIT_CODES: Final[Mapping[int, str]] = {
+    EXIT_OK: "success",
+    EXIT_USAGE: "usage error (unknown command or option, bad option value)",
+    EXIT_DATA: "invalid input data (not JSON/UTF-8, a record fails validation, "
+    "no participants)",
+    EXIT_NO_INPUT: "input file missing, a directory or unreadable",
+    EXIT_INTERNAL: "internal error in lupusscore (please report it)",
+    EXIT_IO: "read or write error",
+}
+
+#: Integers with more digits than this are out of range (read as infinite, which
+#: every numeric field refuses, naming the participant and field).
+MAX_INT_DIGITS: Final = 15
+
 _INDEXED: Final = re.compile(r"participants\[(\d+)\]")
 _EXAMPLE_TRIAL: Final = "data/example_trial.json"
+_STDIN: Final = "-"
+
+
+class TrialFileError(LupusScoreError, ValueError):
+    """A trial document has problems; :attr:`problems` lists every one.
+
+    Parameters
+    ----------
+    problems : tuple of str
+        One line per problem, each naming the record (participant id and
+        index) and the field.
+    """
+
+    def __init__(self, *, problems: Sequence[str]) -> None:
+        self.problems: tuple[str, ...] = tuple(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the trial"
+        super().__init__(f"{head}: " + "; ".join(self.problems), problems=self.problems)
 
 
 def load_example_participant() -> Participant:
@@ -77,24 +140,79 @@ def load_example_trial() -> Trial:
 
 
 def load_trial(data: Any) -> Trial:
-    """Validate a parsed trial JSON document.
+    """Validate a parsed trial JSON document, reporting every problem in it.
 
     Participants' visits and events may come in any order: each participant
     record is built with :meth:`Participant.from_unordered`, so reordering
-    them in the file never changes a result.
+    them in the file never changes a result. Each participant record is
+    validated on its own, so one bad record does not hide the next.
 
     Raises
     ------
-    pydantic.ValidationError, LupusScoreError
-        On invalid input.
+    TrialFileError
+        On invalid input; ``problems`` holds one line per problem, each naming
+        the participant (id and index) and the field path.
+
+    Examples
+    --------
+    >>> try:
+    ...     load_trial({"name": "T", "participants": [{"patient": {}}, 3]})
+    ... except TrialFileError as exc:
+    ...     print(len(exc.problems) >= 2, exc.problems[-1])
+    True participants[1]: expected a participant object, got int
     """
-    if isinstance(data, dict) and isinstance(data.get("participants"), list):
-        data = dict(data)
-        data["participants"] = [
-            Participant.from_unordered(p) if isinstance(p, dict) else p
-            for p in data["participants"]
-        ]
-    return Trial.model_validate(data)
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise TrialFileError(
+            problems=[
+                f"trial: expected a JSON object with the trial's fields, "
+                f"got {_json_type(data)}"
+            ]
+        )
+    records = data.get("participants")
+    built: list[Any] = []
+    if isinstance(records, list):
+        for index, record in enumerate(records):
+            where = ("participants", index)
+            if not isinstance(record, dict):
+                problems.append(
+                    f"participants[{index}]: expected a participant object, "
+                    f"got {_json_type(record)}"
+                )
+                continue
+            try:
+                built.append(Participant.from_unordered(record))
+            except ValidationError as exc:
+                problems.extend(_validation_lines(exc, data, where))
+            except LupusScoreError as exc:
+                problems.append(_one_line(f"{_record_name(data, where)}: {exc}"))
+            except RecursionError:
+                problems.append(
+                    f"{_record_name(data, where)}: the record is nested too deeply"
+                )
+        if problems and not built:
+            raise TrialFileError(problems=problems)
+    original = data
+    if isinstance(records, list):
+        data = {**data, "participants": built}
+    try:
+        trial = Trial.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_validation_lines(exc, original, ()))
+    except LupusScoreError as exc:
+        problems.append(_one_line(f"trial: {exc}"))
+    except RecursionError:
+        problems.append("trial: the document is nested too deeply")
+    if problems:
+        raise TrialFileError(problems=problems)
+    return trial
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return names.get(type(value), type(value).__name__)
 
 
 def _record_name(data: Any, loc: Sequence[int | str]) -> str:
@@ -104,8 +222,10 @@ def _record_name(data: Any, loc: Sequence[int | str]) -> str:
             pid = data["participants"][loc[1]]["patient"]["id"]
         except (KeyError, IndexError, TypeError):
             pid = None
+        if isinstance(pid, Participant):  # pragma: no cover - defensive
+            pid = None
         where = f"participants[{loc[1]}]"
-        return f"participant {pid!r} ({where})" if pid else where
+        return f"participant {pid!r} ({where})" if isinstance(pid, str) else where
     return "trial"
 
 
@@ -120,53 +240,100 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _validation_message(exc: ValidationError, data: Any, index: int | None) -> str:
-    err = exc.errors()[0]
-    loc = tuple(err.get("loc", ()))
-    if index is not None:
-        loc = ("participants", index, *loc)
-    ctx = err.get("ctx") or {}
-    cause = ctx.get("error")
-    msg = str(cause) if isinstance(cause, LupusScoreError) else err.get("msg", "")
-    found = _INDEXED.match(str(getattr(cause, "field", "")))
-    if not loc and found:
-        loc = ("participants", int(found.group(1)))
-        msg = msg.removeprefix(f"participants[{found.group(1)}].")
-    where = _loc_text(loc)
-    more = exc.error_count() - 1
-    tail = f" (and {more} more error{'s' if more > 1 else ''})" if more > 0 else ""
-    return _one_line(
-        f"{_record_name(data, loc)}: {where + ': ' if where else ''}{msg}{tail}"
-    )
+def _validation_lines(
+    exc: ValidationError, data: Any, prefix: tuple[int | str, ...]
+) -> list[str]:
+    """One line per pydantic error, naming the record and the field path."""
+    lines: list[str] = []
+    for err in exc.errors():
+        loc: tuple[int | str, ...] = (*prefix, *tuple(err.get("loc", ())))
+        ctx = err.get("ctx") or {}
+        cause = ctx.get("error")
+        msg = str(cause) if isinstance(cause, LupusScoreError) else err.get("msg", "")
+        found = _INDEXED.match(str(getattr(cause, "field", "")))
+        if not loc and found:
+            loc = ("participants", int(found.group(1)))
+            msg = msg.removeprefix(f"participants[{found.group(1)}].")
+        where = _loc_text(loc)
+        lines.append(
+            _one_line(
+                f"{_record_name(data, loc)}: {where + ': ' if where else ''}{msg}"
+            )
+        )
+    return lines
+
+
+class _Failure(Exception):
+    """A problem already formatted: its lines and the exit status."""
+
+    def __init__(self, status: int, lines: Sequence[str]) -> None:
+        super().__init__(lines)
+        self.status = status
+        self.lines = tuple(lines)
+
+
+def _fail(status: int, *lines: str) -> NoReturn:
+    raise _Failure(status, lines)
+
+
+def _bounded_int(text: str) -> int | float:
+    """JSON integers: beyond :data:`MAX_INT_DIGITS` digits they are infinite."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        return -math.inf if text.startswith("-") else math.inf
+    return int(text)
+
+
+def _read_bytes(path: str) -> bytes:
+    if path == _STDIN:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            return sys.stdin.read().encode("utf-8")
+        raw: bytes = stream.read()
+        return raw
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+        _fail(EXIT_NO_INPUT, f"{path}: cannot open: {exc.strerror or exc}")
+    except PermissionError as exc:
+        _fail(EXIT_NO_INPUT, f"{path}: cannot open: {exc.strerror or exc}")
+    except OSError as exc:
+        _fail(EXIT_IO, _one_line(f"{path}: cannot read: {exc.strerror or exc}"))
+
+
+def _parse_json(raw: bytes, name: str) -> Any:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        _fail(EXIT_DATA, f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+    if not text.strip():
+        _fail(EXIT_DATA, f"{name}: empty input, expected a trial JSON object")
+    try:
+        return json.loads(text, parse_int=_bounded_int)
+    except json.JSONDecodeError as exc:
+        _fail(
+            EXIT_DATA,
+            f"{name}: not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})",
+        )
+    except RecursionError:
+        _fail(EXIT_DATA, f"{name}: not accepted: JSON nested too deeply")
+    except ValueError as exc:  # e.g. int digit limits
+        _fail(EXIT_DATA, _one_line(f"{name}: not valid JSON ({exc})"))
 
 
 def _read(path: str | None) -> Trial:
     if path is None:
         return load_example_trial()
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
-    index: int | None = None
+    name = "<stdin>" if path == _STDIN else path
+    data = _parse_json(_read_bytes(path), name)
     try:
-        if isinstance(data, dict) and isinstance(data.get("participants"), list):
-            built: list[Any] = []
-            for index, record in enumerate(data["participants"]):  # noqa: B007
-                built.append(
-                    Participant.from_unordered(record)
-                    if isinstance(record, dict)
-                    else record
-                )
-            index = None
-            return Trial.model_validate({**data, "participants": built})
-        return Trial.model_validate(data)
-    except ValidationError as exc:
-        raise _BadInput(_validation_message(exc, data, index)) from None
-    except LupusScoreError as exc:
-        loc: tuple[int | str, ...] = () if index is None else ("participants", index)
-        raise _BadInput(_one_line(f"{_record_name(data, loc)}: {exc}")) from None
-
-
-class _BadInput(Exception):
-    """Input problem already formatted as one line."""
+        trial = load_trial(data)
+    except TrialFileError as exc:
+        _fail(EXIT_DATA, *exc.problems)
+    if not trial.participants:
+        _fail(EXIT_DATA, f"{name}: trial: participants: the trial has no participants")
+    return trial
 
 
 def _progress(done: int, total: int) -> None:
@@ -176,27 +343,89 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def _report(args: argparse.Namespace) -> int:
+#: Fields whose errors come from command-line options (usage errors).
+_OPTION_FIELDS: Final = frozenset(
+    {"definition", "schedule", "achieve_by", "maintain_through", "policy", "ci_method"}
+)
+
+
+def _report(args: argparse.Namespace) -> str:
     trial = _read(args.path)
-    table = build_outcome_table(
-        trial,
-        definition=args.definition,
-        achieve_by=args.achieve_by,
-        maintain_through=args.maintain_through,
-        policy=args.missing,
-        ci_method=args.ci,
-        use_unscheduled=args.use_unscheduled,
-        progress=_progress if sys.stderr.isatty() else None,
+    try:
+        table = build_outcome_table(
+            trial,
+            definition=args.definition_file or args.definition,
+            achieve_by=args.achieve_by,
+            maintain_through=args.maintain_through,
+            policy=args.missing,
+            ci_method=args.ci,
+            use_unscheduled=args.use_unscheduled,
+            progress=_progress if sys.stderr.isatty() else None,
+        )
+    except LupusScoreError as exc:
+        option = isinstance(exc, DefinitionError) or (
+            getattr(exc, "field", None) in _OPTION_FIELDS
+        )
+        _fail(EXIT_USAGE if option else EXIT_DATA, _one_line(str(exc)))
+    except ValidationError as exc:  # a result built from the data failed
+        _fail(EXIT_DATA, *_validation_lines(exc, None, ()))
+    return render(table, args.format)
+
+
+def _definitions(fmt: str) -> str:
+    from lupusscore.response import (  # noqa: PLC0415
+        list_definitions,
+        list_flare_definitions,
     )
-    text = render(table, args.format)
-    sys.stdout.write(text)
-    return 0
+
+    rows: list[dict[str, str | bool]] = [
+        {
+            "kind": kind,
+            "id": d.id,
+            "version": d.version,
+            "provisional": bool(getattr(d, "provisional", False)),
+            "title": d.title,
+        }
+        for kind, defs in (
+            ("response", list_definitions()),
+            ("flare", list_flare_definitions()),
+        )
+        for d in defs
+    ]
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    width = max(len(str(r["id"])) for r in rows)
+    lines = [f"{'kind':<8}  {'id':<{width}}  version  provisional  title"]
+    lines += [
+        f"{r['kind']!s:<8}  {r['id']!s:<{width}}  {r['version']!s:<7}  "
+        f"{'yes' if r['provisional'] else 'no':<11}  {r['title']!s}"
+        for r in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _exit_help() -> str:
+    lines = [f"  {code:>3}  {text}" for code, text in EXIT_CODES.items()]
+    return "exit status:\n" + "\n".join(lines) + "\n\nsee docs/cli.md"
+
+
+def _version() -> str:
+    """Return the installed package version (as ``lupusscore.__version__``)."""
+    try:
+        return metadata.version("lupusscore")
+    except metadata.PackageNotFoundError:  # pragma: no cover - source tree
+        return "0+unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lupusscore",
         description="Trial outcome tables for lupus nephritis.",
+        epilog=_exit_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"lupusscore {_version()}"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("report", "demo"):
@@ -204,16 +433,28 @@ def _parser() -> argparse.ArgumentParser:
             name,
             help="print the outcome table of a trial file"
             + (" (alias of report)" if name == "demo" else ""),
+            epilog=_exit_help(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         cmd.add_argument(
             "path",
             nargs="?",
-            help="a trial JSON file (default: the bundled synthetic example)",
+            help="a trial JSON file, or - for standard input "
+            "(default: the bundled synthetic example)",
         )
-        cmd.add_argument(
+        which = cmd.add_mutually_exclusive_group()
+        which.add_argument(
             "--definition",
             default=DEFAULT_DEFINITION,
-            help=f"renal response definition id (default {DEFAULT_DEFINITION})",
+            help=f"renal response definition id (default {DEFAULT_DEFINITION}; "
+            "see the definitions command)",
+        )
+        which.add_argument(
+            "--definition-file",
+            metavar="PROTOCOL.json",
+            type=pathlib.Path,
+            help="a protocol's own renal response definition (JSON; schema: "
+            "RenalResponseDefinition.model_json_schema())",
         )
         cmd.add_argument(
             "--format",
@@ -249,6 +490,12 @@ def _parser() -> argparse.ArgumentParser:
         )
     sub.add_parser("example", help="print the bundled synthetic trial file (JSON)")
     sub.add_parser("schema", help="print the JSON Schema of a trial file")
+    defs = sub.add_parser(
+        "definitions",
+        help="list the shipped response and flare definitions "
+        "(id, version, provisional)",
+    )
+    defs.add_argument("--format", choices=["text", "json"], default="text")
     return parser
 
 
@@ -256,34 +503,83 @@ def _example_text() -> str:
     return resources.files("lupusscore").joinpath(_EXAMPLE_TRIAL).read_text("utf-8")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
+def _output(args: argparse.Namespace) -> str:
+    """Build the whole output of a command (nothing is printed here)."""
     if args.command == "example":
-        sys.stdout.write(_example_text())
-        return 0
+        return _example_text()
     if args.command == "schema":
-        print(json.dumps(Trial.model_json_schema(), indent=2))
-        return 0
+        return json.dumps(Trial.model_json_schema(), indent=2) + "\n"
+    if args.command == "definitions":
+        return _definitions(args.format)
+    return _report(args)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at devnull so exit does not complain."""
     try:
-        return _report(args)
-    except _BadInput as exc:
-        print(f"error: {exc}", file=sys.stderr)
-    except ValidationError as exc:
-        print(f"error: {_validation_message(exc, None, None)}", file=sys.stderr)
-    except LupusScoreError as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
-    except UnicodeDecodeError as exc:
-        print(
-            f"error: {args.path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
-            file=sys.stderr,
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests)
+        pass
+
+
+def _write(text: str) -> int:
+    if sys.stdout is None:  # started with stdout closed
+        _error("cannot write the output: standard output is closed")
+        return EXIT_IO
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        _silence_stdout()
+        return EXIT_OK
+    except (OSError, ValueError) as exc:  # disk full, closed file ...
+        _silence_stdout()
+        _error(_one_line(f"cannot write the output: {exc}"))
+        return EXIT_IO
+    return EXIT_OK
+
+
+def _error(line: str) -> None:
+    with contextlib.suppress(OSError, ValueError):  # stderr closed: say nothing
+        print(f"error: {line}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (see :data:`EXIT_CODES`).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 2 for usage errors, 65 for invalid data, 66 when the
+        input cannot be opened, 74 for I/O errors, 70 for an internal error.
+    """
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: --help, --version or a usage error
+        code = exc.code
+        return code if isinstance(code, int) else EXIT_USAGE
+    try:
+        text = _output(args)
+    except _Failure as failure:
+        for line in failure.lines:
+            _error(_one_line(line))
+        return failure.status
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except Exception as exc:  # last resort: never a traceback
+        _error(
+            _one_line(
+                f"internal error ({type(exc).__name__}: {exc}); please report "
+                "this with the input that caused it"
+            )
         )
-    except json.JSONDecodeError as exc:
-        print(
-            f"error: {args.path}: not valid JSON ({exc.msg}, line {exc.lineno} "
-            f"column {exc.colno})",
-            file=sys.stderr,
-        )
-    except OSError as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+        return EXIT_INTERNAL
+    return _write(text)

@@ -20,7 +20,13 @@ through this module:
   ``creatinine`` (molar mass 113.12 g/mol, so 1 mg/dL = 88.40 µmol/L and a
   ratio of 1 g/g = 113.1 mg/mmol) and ``cystatin_c`` (1 mg/L = 74.9 nmol/L).
 - Factors for a (unit, unit, analyte) triple are computed once and cached:
-  converting a million values parses two unit strings, then multiplies.
+  converting a million values parses two unit strings, then multiplies. Every
+  use of the shared registry holds one lock, so the caches are safe to fill
+  from many threads (pint enables a conversion's context on the registry
+  itself, which would otherwise leak a molar mass between threads).
+- Unit strings are bounded before pint evaluates them (length, plain-decimal
+  numbers, exponents) and are read case-insensitively only where that is
+  unambiguous; see :func:`parse_unit`.
 
 Sources: creatinine molar mass 113.12 g/mol and cystatin C 74.9 nmol/L per mg/L
 as in the lupusscore clinical reference, section 7.1 (cross-checked against the
@@ -30,25 +36,33 @@ as in the lupusscore clinical reference, section 7.1 (cross-checked against the
 from __future__ import annotations
 
 import functools
+import io
 import math
 import re
-from collections.abc import Mapping, Sequence
+import threading
+import tokenize
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Final, overload
+from typing import Any, Final, ParamSpec, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 import pint
 from pint.facets.context.objects import Context as PintContext
 from pint.facets.plain import PlainQuantity
+from pint.util import string_preprocessor
 
-from lupusscore.analytes import Analyte, AnalyteSpec, UnitFamily, analyte_spec
+from lupusscore._checks import describe
+from lupusscore.analytes import ANALYTES, Analyte, AnalyteSpec, UnitFamily, analyte_spec
 from lupusscore.errors import InvalidValueError, UnitError
 
 __all__ = [
     "CREATININE_MOLAR_MASS_G_PER_MOL",
     "CYSTATIN_C_NMOL_PER_MG",
+    "MAX_UNIT_EXPONENT",
+    "MAX_UNIT_LENGTH",
+    "MAX_UNIT_NUMBER_DIGITS",
     "Q_",
     "UNIT_ALIASES",
     "Conversion",
@@ -229,6 +243,47 @@ _CREATININE_RATIOS: Final = frozenset({Analyte.UPCR, Analyte.UACR})
 _ANNOTATION_RE: Final = re.compile(r"\{([^{}]*)\}")
 _UCUM_POWER_RE: Final = re.compile(r"10\*(?=[-+]?\d)")
 
+#: The longest unit string accepted (characters, after stripping blanks). The
+#: longest clinical spelling in :data:`UNIT_ALIASES` has 18.
+MAX_UNIT_LENGTH: Final = 64
+#: The largest exponent a unit may carry (``10^9/L``, ``mm**3``): exponents are
+#: whole numbers from -24 to 24 and may not themselves be raised to a power.
+MAX_UNIT_EXPONENT: Final = 24
+#: Numbers in a unit (``1.73``, ``24``, ``100``) are plain decimals with at most
+#: this many digits before and after the point; exponent notation (``1e400``)
+#: is refused: write ``10^9``.
+MAX_UNIT_NUMBER_DIGITS: Final = 6
+
+#: A unit's numeric factor (``10^9/L`` has 1e9) lies within these bounds.
+_MIN_FACTOR: Final = 10.0**-MAX_UNIT_EXPONENT
+_MAX_FACTOR: Final = 10.0**MAX_UNIT_EXPONENT
+
+_PLAIN_NUMBER_RE: Final = re.compile(
+    rf"\d{{1,{MAX_UNIT_NUMBER_DIGITS}}}(\.\d{{0,{MAX_UNIT_NUMBER_DIGITS}}})?"
+)
+
+#: One lock around every use of the shared pint registry. pint's
+#: ``Quantity.to(unit, context)`` enables the context on the *registry* for the
+#: duration of the call, so two threads converting through different molar
+#: masses (creatinine, cystatin C) would otherwise see each other's context and
+#: cache a wrong factor for the life of the process. Caches below only ever
+#: hold values computed while this lock is held.
+_PINT_LOCK: Final = threading.RLock()
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _under_pint_lock(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run *func* while holding the registry lock (re-entrant)."""
+
+    @functools.wraps(func)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with _PINT_LOCK:
+            return func(*args, **kwargs)
+
+    return locked
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedUnit:
@@ -256,16 +311,24 @@ class ParsedUnit:
     @property
     def dimensionality(self) -> str:
         """The pint dimensionality, as text."""
-        return str(self.quantity.dimensionality)
+        return _dimensionality(self.expression)
 
 
 @functools.cache
+@_under_pint_lock
 def _quantity(expression: str) -> pint.Quantity[float]:
+    _check_bounds(expression, expression)
     parsed: object = ureg.parse_expression(expression)
     if isinstance(parsed, int | float):  # a bare number
         return Q_(float(parsed), "dimensionless")
     assert isinstance(parsed, pint.Quantity)
     return parsed
+
+
+@functools.cache
+@_under_pint_lock
+def _dimensionality(expression: str) -> str:
+    return str(_quantity(expression).dimensionality)
 
 
 def _is_power_of_ten(x: float) -> bool:
@@ -275,46 +338,151 @@ def _is_power_of_ten(x: float) -> bool:
     return abs(exponent - round(exponent)) < 1e-12  # noqa: PLR2004
 
 
+_EXPECTED_UNIT: Final = "a unit string such as 'mg/dL', 'umol/L', 'g/g' or '10^9/L'"
+
+
 def _bad_unit(unit: object, reason: str) -> UnitError:
+    shown = unit if isinstance(unit, str) and len(unit) <= MAX_UNIT_LENGTH else None
     return UnitError(
-        unit=unit,
-        expected="a unit string such as 'mg/dL', 'umol/L', 'g/g' or '10^9/L'",
+        unit=shown if shown is not None else describe(unit),
+        expected=_EXPECTED_UNIT,
         reason=reason,
     )
 
 
-@functools.cache
-def parse_unit(unit: str) -> ParsedUnit:
-    """Read a clinical unit string; cached per distinct string.
+def _tokens(expression: str) -> list[tokenize.TokenInfo]:
+    """Tokenize a pint expression as pint does, without evaluating it."""
+    text = string_preprocessor(expression)
+    tokens: list[tokenize.TokenInfo] = []
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER):
+            continue
+        tokens.append(tok)
+    return tokens
 
-    Parameters
-    ----------
-    unit : str
-        A unit as a lab reports it: ``"mg/dL"``, ``"µmol/L"``, ``"mg/g{creat}"``,
-        ``"10*9/L"``, ``"mL/min/{1.73_m2}"`` ...
 
-    Returns
-    -------
-    ParsedUnit
-        The pint expression and any annotations.
+def _check_exponent(unit: object, tokens: list[tokenize.TokenInfo], i: int) -> int:
+    """Check the exponent after the ``**`` at *i*; return the index after it."""
+    if i == 0 or tokens[i - 1].type not in (tokenize.NAME, tokenize.NUMBER):
+        raise _bad_unit(unit, "only a unit or a number may be raised to a power")
+    j = i + 1
+    opened = j < len(tokens) and tokens[j].string == "("
+    j += opened
+    if j < len(tokens) and tokens[j].string in "+-":
+        j += 1
+    tok = tokens[j] if j < len(tokens) else None
+    if (
+        tok is None
+        or tok.type != tokenize.NUMBER
+        or not tok.string.isdigit()
+        or int(tok.string) > MAX_UNIT_EXPONENT
+    ):
+        raise _bad_unit(
+            unit,
+            f"an exponent must be a whole number from -{MAX_UNIT_EXPONENT} "
+            f"to {MAX_UNIT_EXPONENT}",
+        )
+    j += 1
+    if opened:
+        if j >= len(tokens) or tokens[j].string != ")":
+            raise _bad_unit(unit, "an exponent must be a single whole number")
+        j += 1
+    if j < len(tokens) and tokens[j].string in ("**", "^"):
+        raise _bad_unit(unit, "a power may not be raised to a power")
+    return j
 
-    Raises
-    ------
-    UnitError
-        If the unit is empty, has an unknown annotation, or cannot be parsed.
 
-    Examples
-    --------
-    >>> parse_unit("mg/g{creat}").annotations
-    frozenset({'creat'})
-    >>> parse_unit("mg%").expression
-    'mg/dL'
+def _check_bounds(unit: object, expression: str) -> None:
+    """Refuse expressions pint could take unbounded time or memory to evaluate.
+
+    Runs before pint evaluates anything: numbers must be plain decimals of at
+    most :data:`MAX_UNIT_NUMBER_DIGITS` digits, exponents whole numbers of at
+    most :data:`MAX_UNIT_EXPONENT`, and no power may be raised to a power, so
+    ``10**10**8`` and ``1e400`` never reach pint's evaluator.
+    """
+    if len(expression) > MAX_UNIT_LENGTH:
+        raise _bad_unit(unit, f"a unit has at most {MAX_UNIT_LENGTH} characters")
+    try:
+        tokens = _tokens(expression)
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        raise _bad_unit(
+            unit, "cannot be parsed (unbalanced or stray symbols)"
+        ) from None
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.string in ("**", "^"):
+            i = _check_exponent(unit, tokens, i)
+            continue
+        if tok.type == tokenize.NUMBER and not _PLAIN_NUMBER_RE.fullmatch(tok.string):
+            raise _bad_unit(
+                unit,
+                f"the number {tok.string!r} is not a plain decimal of at most "
+                f"{MAX_UNIT_NUMBER_DIGITS} digits (write powers of ten as 10^9)",
+            )
+        i += 1
+
+
+def _unit_text(unit: object) -> str:
+    """Return *unit* as an exact ``str``, or raise :class:`UnitError`.
+
+    Non-strings (including unhashable ones), empty and over-long strings are
+    refused here, before any cache or pint sees them.
     """
     if not isinstance(unit, str):
         raise _bad_unit(unit, "the unit must be a string")
-    text = unit.strip()
-    if not text:
-        raise _bad_unit(unit, "no unit was given")
+    text = str.__str__(unit)  # an exact str, whatever a subclass overrides
+    if not text.strip():
+        raise _bad_unit(text, "no unit was given")
+    if len(text.strip()) > MAX_UNIT_LENGTH:
+        raise _bad_unit(text, f"a unit has at most {MAX_UNIT_LENGTH} characters")
+    if not text.strip().isprintable():
+        raise _bad_unit(text, "it contains control characters")
+    return text
+
+
+#: Symbols this module defines in the registry: known spellings as written.
+_OWN_SYMBOLS: Final = frozenset({"IU", "AU", "hpf", "HPF", "titer", "titre"})
+
+
+def _unit_text_for(unit: object, analyte: Analyte | None) -> str:
+    """:func:`_unit_text`, naming *analyte* and its units in the error."""
+    try:
+        return _unit_text(unit)
+    except UnitError as exc:
+        if analyte is None:
+            raise
+        raise UnitError(
+            unit=exc.unit,
+            expected=_expected(analyte_spec(analyte)),
+            analyte=analyte.value,
+            reason=exc.reason,
+        ) from None
+
+
+def _fold(text: str) -> str:
+    return text.replace(" ", "").casefold()
+
+
+@functools.cache
+def _known_spellings() -> Mapping[str, tuple[str, ...]]:
+    """Case-folded spelling -> the known spellings that fold to it.
+
+    Known spellings are the keys and targets of :data:`UNIT_ALIASES` and every
+    unit an analyte family lists.
+    """
+    known: set[str] = {*UNIT_ALIASES, *_ALIAS_TARGETS, *_OWN_SYMBOLS}
+    for spec in ANALYTES.values():
+        for fam in spec.families:
+            known.update((fam.canonical_unit, *fam.units))
+    table: dict[str, set[str]] = {}
+    for spelling in known:
+        table.setdefault(_fold(spelling), set()).add(spelling)
+    return MappingProxyType({k: tuple(sorted(v)) for k, v in table.items()})
+
+
+def _read(unit: str, text: str) -> tuple[str, frozenset[str]]:
+    """Read *text* exactly as spelled: the pint expression and annotations."""
     from_alias = text in UNIT_ALIASES or text.replace(" ", "") in UNIT_ALIASES
     expr = UNIT_ALIASES.get(text, UNIT_ALIASES.get(text.replace(" ", ""), text))
 
@@ -341,16 +509,150 @@ def parse_unit(unit: str) -> ParsedUnit:
         expr = "1" + expr
     if not expr:
         raise _bad_unit(unit, "an annotation alone is not a unit")
+    _check_bounds(unit, expr)
     try:
         q = _quantity(expr)
+    except UnitError:
+        raise
     except Exception as exc:  # pint's parser raises many exception types
         raise _bad_unit(unit, f"cannot be parsed ({type(exc).__name__})") from None
     known = from_alias or expr in _ALIAS_TARGETS
     if str(q.units) == "dimensionless" and not known:
         raise _bad_unit(unit, "it is a number, not a unit")
-    if not known and not _is_power_of_ten(float(q.magnitude)):
+    try:
+        factor = float(q.magnitude)
+    except (OverflowError, TypeError, ValueError):
+        factor = math.inf
+    if not _MIN_FACTOR <= factor <= _MAX_FACTOR:
+        raise _bad_unit(
+            unit,
+            f"its numeric factor is outside 10^-{MAX_UNIT_EXPONENT} to "
+            f"10^{MAX_UNIT_EXPONENT}",
+        )
+    if not known and not _is_power_of_ten(factor):
         raise _bad_unit(unit, "a unit may carry only a power-of-ten factor")
-    return ParsedUnit(text=unit, expression=expr, annotations=frozenset(qualifiers))
+    return expr, frozenset(qualifiers)
+
+
+def _same_meaning(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> bool:
+    if a[1] != b[1]:
+        return False
+    qa, qb = _quantity(a[0]), _quantity(b[0])
+    return qa.units == qb.units and math.isclose(
+        float(qa.magnitude), float(qb.magnitude), rel_tol=1e-12
+    )
+
+
+def _try_read(unit: str, text: str) -> tuple[str, frozenset[str]] | None:
+    try:
+        return _read(unit, text)
+    except UnitError:
+        return None
+
+
+def _meaning(read: tuple[str, frozenset[str]]) -> str:
+    q = _quantity(read[0])
+    scale = "" if float(q.magnitude) == 1 else f"{float(q.magnitude):g} "
+    return f"{scale}{q.units}"
+
+
+def _ambiguous(unit: str, reason: str) -> UnitError:
+    return _bad_unit(unit, f"ambiguous letter case: {reason}; write it exactly")
+
+
+def _read_any_case(unit: str, text: str) -> tuple[str, frozenset[str]]:
+    """Read *text*, falling back on a case-insensitive match (see parse_unit)."""
+    folded = _fold(text)
+    variants = [
+        v for v in _known_spellings().get(folded, ()) if v != text.replace(" ", "")
+    ]
+    exact = text in UNIT_ALIASES or text.replace(" ", "") in UNIT_ALIASES
+    exact = exact or text in _known_spellings().get(folded, ())
+    if exact or not variants:
+        literal = _read(unit, text)
+        caps = text == text.upper() and text != text.lower()
+        if not exact and caps:
+            lower = _try_read(unit, text.lower())
+            if lower is not None and not _same_meaning(literal, lower):
+                raise _ambiguous(
+                    unit,
+                    f"{text!r} reads as {_meaning(literal)} but {text.lower()!r} "
+                    f"as {_meaning(lower)}",
+                )
+        return literal
+    meanings = [(v, _read(unit, v)) for v in variants]
+    first = meanings[0][1]
+    if any(not _same_meaning(first, m) for _, m in meanings[1:]):
+        shown = ", ".join(f"{v!r} ({_meaning(m)})" for v, m in meanings)
+        raise _ambiguous(unit, f"{text!r} could be {shown}")
+    literal_or_none = _try_read(unit, text)
+    caps = text == text.upper()
+    if literal_or_none is None or caps or _same_meaning(literal_or_none, first):
+        return first
+    raise _ambiguous(
+        unit,
+        f"{text!r} reads as {_meaning(literal_or_none)} but differs only in "
+        f"case from {meanings[0][0]!r} ({_meaning(first)})",
+    )
+
+
+@functools.cache
+@_under_pint_lock
+def _parse_unit(unit: str) -> ParsedUnit:
+    expr, qualifiers = _read_any_case(unit, unit.strip())
+    return ParsedUnit(text=unit, expression=expr, annotations=qualifiers)
+
+
+def parse_unit(unit: str) -> ParsedUnit:
+    """Read a clinical unit string; cached per distinct string.
+
+    Spelling rules, in order:
+
+    1. The spelling as given, if it is in :data:`UNIT_ALIASES` or is a known
+       unit of an analyte.
+    2. Otherwise, if it equals known spellings when letter case (and spaces)
+       are ignored, and they all mean the same unit: that unit, provided the
+       text is written in capitals (``MG/DL``, ``UMOL/L``, ``IU/ML``) or pint
+       cannot read it as written (``mg/DL``). When pint reads it as a
+       *different* unit (``Mg/dL`` is megagram per decilitre) or the known
+       spellings disagree (``g/l`` is g/L, ``G/L`` is 10^9/L, so ``G/l``), the
+       unit is refused as ambiguous rather than guessed.
+    3. Otherwise pint reads it as written; text in capitals that pint reads
+       differently from its lower-case form (``MM`` megamolar vs ``mm``) is
+       refused as ambiguous.
+
+    Units longer than :data:`MAX_UNIT_LENGTH` characters, numbers other than
+    plain decimals (``1e400``), exponents beyond :data:`MAX_UNIT_EXPONENT` and
+    powers of powers (``10**10**8``) are refused before pint evaluates them; a
+    unit's numeric factor must lie between 10^-24 and 10^24.
+
+    Parameters
+    ----------
+    unit : str
+        A unit as a lab reports it: ``"mg/dL"``, ``"µmol/L"``, ``"mg/g{creat}"``,
+        ``"10*9/L"``, ``"mL/min/{1.73_m2}"`` ...
+
+    Returns
+    -------
+    ParsedUnit
+        The pint expression and any annotations.
+
+    Raises
+    ------
+    UnitError
+        If the unit is not a string, is empty or too long, has an unknown
+        annotation, is ambiguous, exceeds the bounds, or cannot be parsed.
+
+    Examples
+    --------
+    >>> parse_unit("mg/g{creat}").annotations
+    frozenset({'creat'})
+    >>> parse_unit("mg%").expression
+    'mg/dL'
+    >>> parse_unit("MG/DL").expression
+    'mg/dL'
+    """
+    return _parse_unit(_unit_text(unit))
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,6 +676,7 @@ class Conversion:
         return x * self.scale + self.offset if self.offset else x * self.scale
 
 
+@_under_pint_lock
 def _convert_magnitude(
     x: float, src: ParsedUnit, dst: ParsedUnit, context: str | None
 ) -> float:
@@ -384,6 +687,7 @@ def _convert_magnitude(
 
 
 @functools.cache
+@_under_pint_lock
 def _conversion(src: ParsedUnit, dst: ParsedUnit, context: str | None) -> Conversion:
     offset = _convert_magnitude(0.0, src, dst, context)
     scale = _convert_magnitude(1.0, src, dst, context) - offset
@@ -422,6 +726,7 @@ def _family_dims(family: UnitFamily) -> dict[str, set[str]]:
 
 
 @functools.cache
+@_under_pint_lock
 def _families(analyte: Analyte) -> tuple[tuple[UnitFamily, dict[str, set[str]]], ...]:
     spec = analyte_spec(analyte)
     return tuple((fam, _family_dims(fam)) for fam in spec.families)
@@ -436,6 +741,7 @@ def _expected(spec: AnalyteSpec) -> str:
 
 
 @functools.cache
+@_under_pint_lock
 def _resolve(unit: str, analyte: Analyte) -> ResolvedUnit:
     spec = analyte_spec(analyte)
     try:
@@ -503,10 +809,12 @@ def resolve_unit(unit: str, analyte: Analyte | str) -> ResolvedUnit:
     >>> r.family.canonical_unit, round(r.to_canonical.apply(88.4), 3)
     ('mg/dL', 1.0)
     """
-    return _resolve(unit, analyte_spec(analyte).analyte)
+    a = analyte_spec(analyte).analyte
+    return _resolve(_unit_text_for(unit, a), a)
 
 
 @functools.cache
+@_under_pint_lock
 def _conversion_for(
     from_unit: str, to_unit: str, analyte: Analyte | None
 ) -> Conversion:
@@ -557,7 +865,7 @@ def conversion(
     113.12
     """
     a = None if analyte is None else analyte_spec(analyte).analyte
-    return _conversion_for(from_unit, to_unit, a)
+    return _conversion_for(_unit_text_for(from_unit, a), _unit_text_for(to_unit, a), a)
 
 
 _NON_NEGATIVE: Final = frozenset(set(Analyte) - {Analyte.BODY_TEMPERATURE})
@@ -652,7 +960,7 @@ def convert(
     array([1000., 2500.])
     """
     a = None if analyte is None else analyte_spec(analyte).analyte
-    conv = _conversion_for(from_unit, to_unit, a)
+    conv = _conversion_for(_unit_text_for(from_unit, a), _unit_text_for(to_unit, a), a)
     if isinstance(value, bool):
         raise InvalidValueError(
             field="value",
@@ -738,7 +1046,7 @@ def to_canonical(
     from lupusscore.errors import ImplausibleValueError  # noqa: PLC0415
 
     spec = analyte_spec(analyte)
-    resolved = _resolve(unit, spec.analyte)
+    resolved = _resolve(_unit_text_for(unit, spec.analyte), spec.analyte)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidValueError(
             field=field,

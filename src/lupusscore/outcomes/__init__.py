@@ -16,6 +16,12 @@ confidence intervals. See ``docs/outcomes.md`` for every convention.
   :func:`proportion`, :func:`kaplan_meier`, :func:`summarize`.
 - Cohorts: :func:`by_arm`, :func:`responder_proportion`,
   :func:`kaplan_meier_of`.
+- Participant values: :func:`baseline_observation` and
+  :func:`observation_at` return an :class:`Observation` (value, unit, date,
+  study day, visit and lab); :func:`visit_egfrs`,
+  :func:`renal_response_assessments`.
+- The trial table: :func:`build_outcome_table` derives an
+  :class:`OutcomeTable` (rendered by :func:`lupusscore.render`).
 """
 
 from lupusscore.models import Timepoint
@@ -36,6 +42,11 @@ from lupusscore.outcomes._longitudinal import (
     first_response,
     status_at,
 )
+from lupusscore.outcomes._renal import (
+    renal_response_assessments,
+    visit_egfr,
+    visit_egfrs,
+)
 from lupusscore.outcomes._stats import (
     CiMethod,
     KaplanMeier,
@@ -49,12 +60,26 @@ from lupusscore.outcomes._stats import (
     summarize,
     wilson_interval,
 )
+from lupusscore.outcomes._table import (
+    DEFAULT_ACHIEVE_BY,
+    DEFAULT_DEFINITION,
+    DEFAULT_MAINTAIN_THROUGH,
+    ArmSize,
+    OutcomeRow,
+    OutcomeTable,
+    build_outcome_table,
+    resolve_table_definition,
+)
 from lupusscore.outcomes._trial import (
+    Measure,
+    Observation,
     baseline_lab,
+    baseline_observation,
     baseline_value,
     baseline_visit,
     lab_at,
     last_contact_day,
+    observation_at,
     participant_events,
     value_at,
     visit_day,
@@ -73,15 +98,23 @@ from lupusscore.outcomes._windows import select_nearest, study_day
 
 __all__ = [
     "CREATININE_DOUBLING_FACTOR",
+    "DEFAULT_ACHIEVE_BY",
     "DEFAULT_CENSORING",
+    "DEFAULT_DEFINITION",
     "DEFAULT_INTERCURRENT",
+    "DEFAULT_MAINTAIN_THROUGH",
     "ESKD_EVENTS",
+    "ArmSize",
     "Assessment",
     "CiMethod",
     "DatedEvent",
     "KaplanMeier",
     "LongitudinalResult",
+    "Measure",
     "MissingPolicy",
+    "Observation",
+    "OutcomeRow",
+    "OutcomeTable",
     "Proportion",
     "ResponderCount",
     "Summary",
@@ -91,8 +124,10 @@ __all__ = [
     "Timepoint",
     "achieve_and_maintain",
     "baseline_lab",
+    "baseline_observation",
     "baseline_value",
     "baseline_visit",
+    "build_outcome_table",
     "by_arm",
     "clopper_pearson_interval",
     "confirmed_response",
@@ -101,8 +136,11 @@ __all__ = [
     "kaplan_meier_of",
     "lab_at",
     "last_contact_day",
+    "observation_at",
     "participant_events",
     "proportion",
+    "renal_response_assessments",
+    "resolve_table_definition",
     "responder_proportion",
     "select_nearest",
     "status_at",
@@ -114,5 +152,7 @@ __all__ = [
     "time_to_first",
     "value_at",
     "visit_day",
+    "visit_egfr",
+    "visit_egfrs",
     "wilson_interval",
 ]

@@ -170,7 +170,7 @@ def _policy(policy: object) -> MissingPolicy:
     return cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
 
 
-def _in_use(
+def in_use(
     assessments: Iterable[Assessment], *, use_unscheduled: bool
 ) -> list[Assessment]:
     """Assessments after day 0 in use, one per study day, sorted by day.
@@ -310,7 +310,7 @@ def status_at(
     intercurrent = check_event_types("intercurrent", intercurrent)
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     rule = f"status at {timepoint.label} ({how.value})"
-    used = _in_use(assessments, use_unscheduled=use_unscheduled)
+    used = in_use(assessments, use_unscheduled=use_unscheduled)
     chosen, imputed, why = _end_assessment(used, timepoint, how)
     end = max(timepoint.day, chosen.day if chosen and not imputed else timepoint.day)
     event = _first_event(events, intercurrent, end)
@@ -429,7 +429,7 @@ def achieve_and_maintain(
     rule = (
         f"achieved by day {by_day} and maintained through {through.label} ({how.value})"
     )
-    used = _in_use(assessments, use_unscheduled=use_unscheduled)
+    used = in_use(assessments, use_unscheduled=use_unscheduled)
     end, imputed, why = _end_assessment(used, through, how)
     end_day = max(through.day, end.day if end and not imputed else through.day)
     event = _first_event(events, intercurrent, end_day)
@@ -561,7 +561,7 @@ def first_response(
     rule = "first response" + (f" by day {until_day}" if until_day is not None else "")
     used = [
         a
-        for a in _in_use(assessments, use_unscheduled=use_unscheduled)
+        for a in in_use(assessments, use_unscheduled=use_unscheduled)
         if until_day is None or a.day <= until_day
     ]
     evs = checked(events, DatedEvent, "events")
@@ -656,7 +656,7 @@ def confirmed_response(
     evs = checked(events, DatedEvent, "events")
     used = [
         a
-        for a in _in_use(assessments, use_unscheduled=use_unscheduled)
+        for a in in_use(assessments, use_unscheduled=use_unscheduled)
         if until_day is None or a.day <= until_day
     ]
     horizon = max([0, *(a.day for a in used)])

@@ -15,16 +15,23 @@ partial response is met. No baseline visit: every visit is not evaluable.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+
 from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError
-from lupusscore.kidney import egfr
+from lupusscore.kidney import EgfrResult, egfr
 from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, Participant, Visit
 from lupusscore.outcomes._longitudinal import Assessment
-from lupusscore.outcomes._trial import _own_visit, baseline_visit, visit_day
-from lupusscore.response import evaluate_renal_response
+from lupusscore.outcomes._trial import (
+    baseline_observation,
+    check_own_visit,
+    visit_day,
+)
+from lupusscore.response import RenalResponseDefinition, evaluate_renal_response
 from lupusscore.results import Status
 
-__all__ = ["renal_response_assessments", "visit_egfr"]
+__all__ = ["renal_response_assessments", "visit_egfr", "visit_egfrs"]
 
 
 def visit_egfr(participant: Participant, visit: Visit) -> float | None:
@@ -35,19 +42,30 @@ def visit_egfr(participant: Participant, visit: Visit) -> float | None:
     InvalidValueError
         The visit belongs to another participant.
     """
-    _own_visit(participant, visit)
+    check_own_visit(participant, visit)
     if visit.latest(Analyte.CREATININE) is None:
         return None
     result = egfr(participant.patient, visit)
     return result.value if result.evaluable else None
 
 
+def visit_egfrs(participant: Participant) -> dict[dt.date, EgfrResult]:
+    """CKD-EPI 2021 eGFR of every visit of *participant*, by visit date.
+
+    Each visit's eGFR is computed once; pass the result to
+    :func:`renal_response_assessments` (and read values from it) instead of
+    computing it again per assessment.
+    """
+    return {v.date: egfr(participant.patient, v) for v in participant.visits}
+
+
 def renal_response_assessments(
     participant: Participant,
-    definition: str,
+    definition: str | RenalResponseDefinition,
     *,
     include_partial: bool = False,
     baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+    egfr_results: Mapping[dt.date, EgfrResult] | None = None,
 ) -> tuple[Assessment, ...]:
     """Renal response status at every post-baseline visit of *participant*.
 
@@ -55,20 +73,23 @@ def renal_response_assessments(
     ----------
     participant : Participant
         With ``day0`` set.
-    definition : str
-        A renal response definition id (``"kdigo-2024"`` ...).
+    definition : str or RenalResponseDefinition
+        A renal response definition id (``"kdigo-2024"`` ...) or definition.
     include_partial : bool
         Count partial response as met (overall response) instead of complete
         response only.
     baseline_window_days : int
-        Baseline look-back (see :func:`lupusscore.outcomes.baseline_lab`).
+        Baseline look-back (see :func:`lupusscore.outcomes.baseline_observation`).
+    egfr_results : mapping of datetime.date to EgfrResult, optional
+        The participant's eGFRs already computed (:func:`visit_egfrs`).
 
     Returns
     -------
     tuple of Assessment
         One per visit after day 0, in date order.
     """
-    base = baseline_visit(participant, window_days=baseline_window_days)
+    found = baseline_observation(participant, window_days=baseline_window_days)
+    base = None if found is None else found.visit
     out: list[Assessment] = []
     for i, visit in enumerate(participant.visits):
         day = visit_day(participant, visit)
@@ -92,14 +113,16 @@ def renal_response_assessments(
             participant.visits[: i + 1],
             assessment_date=visit.date,
             baseline_date=base.date,
+            egfr_results=egfr_results,
         )
         if include_partial:
             status = Status.of(result.responder)
         else:
             tier = result.complete
             if tier is None:
-                msg = f"definition {definition!r} has no complete-response tier"
-                raise DefinitionError(msg, definition=definition)
+                name = result.definition_id
+                msg = f"definition {name!r} has no complete-response tier"
+                raise DefinitionError(msg, definition=name)
             status = tier.status
         reason = None
         if status is Status.NOT_EVALUABLE:

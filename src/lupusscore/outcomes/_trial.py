@@ -27,8 +27,9 @@ Conventions (``docs/outcomes.md``):
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 from lupusscore._checks import conflicting_records, describe
 from lupusscore.analytes import Analyte, analyte_spec
@@ -50,13 +51,18 @@ from lupusscore.outcomes._args import (
 )
 from lupusscore.outcomes._longitudinal import DatedEvent
 from lupusscore.outcomes._windows import select_nearest, study_day
+from lupusscore.results import FrozenModel
 
 __all__ = [
+    "Measure",
+    "Observation",
     "baseline_lab",
+    "baseline_observation",
     "baseline_value",
     "baseline_visit",
     "lab_at",
     "last_contact_day",
+    "observation_at",
     "participant_events",
     "value_at",
     "visit_day",
@@ -76,7 +82,7 @@ def _day0(participant: Participant) -> dt.date:
     return participant.day0
 
 
-def _own_visit(participant: Participant, visit: Visit) -> None:
+def check_own_visit(participant: Participant, visit: Visit) -> None:
     """Reject a visit that is not one of *participant*'s (wrong type or id)."""
     check_participant(participant)
     if not isinstance(visit, Visit):
@@ -111,7 +117,7 @@ def visit_day(participant: Participant, visit: Visit) -> int:
     >>> visit_day(p, p.visits[0])
     91
     """
-    _own_visit(participant, visit)
+    check_own_visit(participant, visit)
     return study_day(visit.date, _day0(participant))
 
 
@@ -196,33 +202,106 @@ def _candidates(
     return out
 
 
-def baseline_visit(
+class Observation(FrozenModel):
+    """One value of a participant at one visit, with where it came from.
+
+    Attributes
+    ----------
+    value : float or None
+        The value (a lab in its canonical unit, or what the measure returned);
+        None when the observation is the visit itself (no measure).
+    unit : str or None
+        Unit of *value* (a lab's canonical unit, or the unit given with a
+        measure function).
+    date : datetime.date
+        Date of the visit.
+    day : int
+        Study day of the visit.
+    visit : Visit
+        The visit the value comes from.
+    lab : LabResult or None
+        The lab result, when the measure is an analyte.
+    """
+
+    value: float | None
+    unit: str | None = None
+    date: dt.date
+    day: int
+    visit: Visit
+    lab: LabResult | None = None
+
+
+#: What to observe at a visit: an analyte (its latest result), a function of
+#: the visit returning a number or None (not defined at that visit), or None
+#: (the visit itself).
+Measure: TypeAlias = Analyte | str | Callable[[Visit], float | None] | None
+
+
+def _reader(measure: object) -> Callable[[Visit], object | None]:
+    """Return what :func:`_candidates` keeps of a visit for *measure*."""
+    if measure is None:
+        return lambda v: v
+    if isinstance(measure, Analyte | str):
+        a = analyte_spec(measure).analyte
+        return lambda v: v.latest(a)
+    return check_callable("measure", measure)
+
+
+def _observation(found: tuple[int, Visit, object], unit: str | None) -> Observation:
+    day, visit, got = found
+    if isinstance(got, LabResult):
+        return Observation(
+            value=got.canonical_value,
+            unit=got.canonical_unit,
+            date=visit.date,
+            day=day,
+            visit=visit,
+            lab=got,
+        )
+    if isinstance(got, Visit):
+        return Observation(value=None, date=visit.date, day=day, visit=visit)
+    if isinstance(got, bool) or not isinstance(got, int | float):
+        raise InvalidValueError(
+            field="measure",
+            value=describe(got),
+            expected="a function returning a number or None",
+        )
+    return Observation(
+        value=float(got), unit=unit, date=visit.date, day=day, visit=visit
+    )
+
+
+def baseline_observation(
     participant: Participant,
+    measure: Measure = None,
     *,
     window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
     use_unscheduled: bool = True,
-) -> Visit | None:
-    """Latest visit on study days ``-window_days`` to 0, or None."""
-    window_days = check_day("window_days", window_days, minimum=0)
-    found = _candidates(
-        participant,
-        lambda v: v,
-        first=-window_days,
-        last=0,
-        use_unscheduled=use_unscheduled,
-    )
-    return found[-1][1] if found else None
+    unit: str | None = None,
+) -> Observation | None:
+    """Observe *measure* at baseline: the latest visit on days ``-window_days`` to 0.
 
+    Baseline visits may be unscheduled (screening) unless
+    ``use_unscheduled=False``.
 
-def baseline_lab(
-    participant: Participant,
-    analyte: Analyte | str,
-    *,
-    window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
-) -> LabResult | None:
-    """Latest result of *analyte* at a visit on study days ``-window_days`` to 0.
+    Parameters
+    ----------
+    participant : Participant
+        With ``day0`` set.
+    measure : Analyte, str, callable or None
+        An analyte (its latest result at the visit), a function of the visit
+        returning a number or None, or None for the latest visit itself.
+    window_days : int
+        Look-back in days (default 30).
+    use_unscheduled : bool
+        Whether unscheduled visits count (default True).
+    unit : str, optional
+        Unit of a measure function's values (labs carry their own).
 
-    Baseline visits may be unscheduled (screening).
+    Returns
+    -------
+    Observation or None
+        None when there is no baseline in the window.
 
     Examples
     --------
@@ -245,29 +324,31 @@ def baseline_lab(
     ...         }
     ...     ],
     ... )
-    >>> baseline_lab(p, "c3").value
-    0.6
+    >>> base = baseline_observation(p, "c3")
+    >>> base.value, base.unit, base.day
+    (0.6, 'g/L', -11)
     """
-    a = analyte_spec(analyte).analyte
+    keep = _reader(measure)
     window_days = check_day("window_days", window_days, minimum=0)
     found = _candidates(
-        participant,
-        lambda v: v.latest(a),
-        first=-window_days,
-        last=0,
-        use_unscheduled=True,
+        participant, keep, first=-window_days, last=0, use_unscheduled=use_unscheduled
     )
-    return found[-1][2] if found else None
+    return _observation(found[-1], unit) if found else None
 
 
-def lab_at(
+def observation_at(
     participant: Participant,
-    analyte: Analyte | str,
     timepoint: Timepoint,
+    measure: Measure = None,
     *,
     use_unscheduled: bool = False,
-) -> tuple[int, LabResult] | None:
-    """Study day and result of *analyte* at *timepoint* (nearest visit carrying it).
+    unit: str | None = None,
+) -> Observation | None:
+    """Observe *measure* at *timepoint*: the nearest visit in its window.
+
+    Parameters are those of :func:`baseline_observation`, with the
+    *timepoint* (target day and window); the earlier visit wins a tie and
+    unscheduled visits count only with ``use_unscheduled=True``.
 
     Examples
     --------
@@ -290,21 +371,75 @@ def lab_at(
     ...         }
     ...     ],
     ... )
-    >>> day, lab = lab_at(p, "c3", Timepoint(label="month 3", day=91, window_days=14))
-    >>> day, lab.value
-    (96, 0.8)
+    >>> tp = Timepoint(label="month 3", day=91, window_days=14)
+    >>> got = observation_at(p, tp, "c3")
+    >>> got.day, got.value, got.lab.value
+    (96, 0.8, 0.8)
     """
-    a = analyte_spec(analyte).analyte
+    keep = _reader(measure)
     timepoint = check_timepoint("timepoint", timepoint)
     found = _candidates(
         participant,
-        lambda v: v.latest(a),
+        keep,
         first=timepoint.first_day,
         last=timepoint.last_day,
         use_unscheduled=use_unscheduled,
     )
     chosen = select_nearest(found, timepoint, day=lambda c: c[0])
-    return None if chosen is None else (chosen[0], chosen[2])
+    return None if chosen is None else _observation(chosen, unit)
+
+
+# --- deprecated helpers (one release) ------------------------------------------
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(
+        f"lupusscore.outcomes.{old} is deprecated and will be removed; use "
+        f"lupusscore.outcomes.{new}, which returns an Observation",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+def baseline_visit(
+    participant: Participant,
+    *,
+    window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+    use_unscheduled: bool = True,
+) -> Visit | None:
+    """Return the baseline visit (deprecated: use :func:`baseline_observation`)."""
+    _deprecated("baseline_visit", "baseline_observation")
+    got = baseline_observation(
+        participant, window_days=window_days, use_unscheduled=use_unscheduled
+    )
+    return None if got is None else got.visit
+
+
+def baseline_lab(
+    participant: Participant,
+    analyte: Analyte | str,
+    *,
+    window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+) -> LabResult | None:
+    """Return the baseline lab (deprecated: use :func:`baseline_observation`)."""
+    _deprecated("baseline_lab", "baseline_observation")
+    a = analyte_spec(analyte).analyte
+    got = baseline_observation(participant, a, window_days=window_days)
+    return None if got is None else got.lab
+
+
+def lab_at(
+    participant: Participant,
+    analyte: Analyte | str,
+    timepoint: Timepoint,
+    *,
+    use_unscheduled: bool = False,
+) -> tuple[int, LabResult] | None:
+    """Return (day, lab) at *timepoint* (deprecated: use :func:`observation_at`)."""
+    _deprecated("lab_at", "observation_at")
+    a = analyte_spec(analyte).analyte
+    got = observation_at(participant, timepoint, a, use_unscheduled=use_unscheduled)
+    return None if got is None or got.lab is None else (got.day, got.lab)
 
 
 def value_at(
@@ -314,22 +449,13 @@ def value_at(
     *,
     use_unscheduled: bool = False,
 ) -> tuple[int, float] | None:
-    """Study day and value of *measure* at *timepoint* (nearest visit where defined).
-
-    *measure* maps a visit to a number, or None where it cannot be computed
-    (e.g. an eGFR without a creatinine).
-    """
-    timepoint = check_timepoint("timepoint", timepoint)
-    measure = check_callable("measure", measure)  # type: ignore[assignment]
-    found = _candidates(
-        participant,
-        measure,
-        first=timepoint.first_day,
-        last=timepoint.last_day,
-        use_unscheduled=use_unscheduled,
+    """Return (day, value) at *timepoint* (deprecated: use :func:`observation_at`)."""
+    _deprecated("value_at", "observation_at")
+    check_callable("measure", measure)
+    got = observation_at(
+        participant, timepoint, measure, use_unscheduled=use_unscheduled
     )
-    chosen = select_nearest(found, timepoint, day=lambda c: c[0])
-    return None if chosen is None else (chosen[0], chosen[2])
+    return None if got is None or got.value is None else (got.day, got.value)
 
 
 def baseline_value(
@@ -338,13 +464,8 @@ def baseline_value(
     *,
     window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
 ) -> tuple[Visit, float] | None:
-    """Latest visit on study days ``-window_days`` to 0 where *measure* is defined.
-
-    Returns the visit and the value, or None (no baseline).
-    """
-    measure = check_callable("measure", measure)  # type: ignore[assignment]
-    window_days = check_day("window_days", window_days, minimum=0)
-    found = _candidates(
-        participant, measure, first=-window_days, last=0, use_unscheduled=True
-    )
-    return None if not found else (found[-1][1], found[-1][2])
+    """Return (visit, value) at baseline (deprecated: :func:`baseline_observation`)."""
+    _deprecated("baseline_value", "baseline_observation")
+    check_callable("measure", measure)
+    got = baseline_observation(participant, measure, window_days=window_days)
+    return None if got is None or got.value is None else (got.visit, got.value)

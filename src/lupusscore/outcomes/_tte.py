@@ -35,9 +35,9 @@ from lupusscore.outcomes._args import (
     check_switch,
     checked,
 )
-from lupusscore.outcomes._longitudinal import Assessment, DatedEvent, _in_use
+from lupusscore.outcomes._longitudinal import Assessment, DatedEvent, in_use
 from lupusscore.outcomes._trial import (
-    baseline_lab,
+    baseline_observation,
     last_contact_day,
     participant_events,
     visit_day,
@@ -164,7 +164,7 @@ def time_to_first(
         end_day = check_day("end_day", end_day)
     used = [
         a
-        for a in _in_use(assessments, use_unscheduled=use_unscheduled)
+        for a in in_use(assessments, use_unscheduled=use_unscheduled)
         if a.status is not Status.NOT_EVALUABLE
     ]
     evs = sorted(
@@ -285,12 +285,12 @@ def time_to_creatinine_doubling(
     (182, True)
     """
     participant = check_participant(participant)
-    base = baseline_lab(
+    base = baseline_observation(
         participant, Analyte.CREATININE, window_days=baseline_window_days
     )
-    if base is None:
+    if base is None or base.value is None:
         return None
-    threshold = CREATININE_DOUBLING_FACTOR * base.canonical_value
+    threshold = CREATININE_DOUBLING_FACTOR * base.value
     assessments = []
     for v in participant.visits:
         lab = v.latest(Analyte.CREATININE)

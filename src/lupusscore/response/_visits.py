@@ -10,6 +10,7 @@ from typing import Final, cast
 from lupusscore._checks import as_floats, as_tristate, conflicting_records, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError, InvalidDateError, InvalidValueError
+from lupusscore.kidney import EgfrResult
 from lupusscore.kidney import egfr as kidney_egfr
 from lupusscore.models import LabResult, Patient, Visit
 from lupusscore.response._definition import RenalResponseDefinition
@@ -40,11 +41,19 @@ def _lab(
 
 
 def _egfr(
-    patient: Patient, visit: Visit | None, equation: str, notes: list[str], what: str
+    patient: Patient,
+    visit: Visit | None,
+    equation: str,
+    notes: list[str],
+    what: str,
+    *,
+    given: Mapping[dt.date, EgfrResult] | None = None,
 ) -> float | None:
     if visit is None:
         return None
-    res = kidney_egfr(patient, visit, equation)
+    res = None if given is None else given.get(visit.date)
+    if res is None or res.equation != equation or res.date != visit.date:
+        res = kidney_egfr(patient, visit, equation)
     if res.value is None:
         notes.append(f"{what}: eGFR not evaluable ({res.reason})")
         return None
@@ -155,6 +164,7 @@ def evaluate_renal_response(
     withdrawn: bool | None = None,
     egfr_decline_confirmed: bool | None = None,
     rbc_casts: bool | None = None,
+    egfr_results: Mapping[dt.date, EgfrResult] | None = None,
 ) -> RenalResponseResult:
     """Evaluate renal response at one visit of a participant.
 
@@ -194,6 +204,11 @@ def evaluate_renal_response(
     rbc_casts : bool, optional
         Red-cell casts at the assessment; default the visit's SLEDAI-2K
         ``urinary_casts`` descriptor (heme-granular or red-cell casts).
+    egfr_results : mapping of datetime.date to EgfrResult, optional
+        eGFRs already computed with :func:`lupusscore.kidney.egfr` for this
+        patient, by visit date (a caller assessing many visits computes each
+        visit's eGFR once); visits not in it, or computed with another
+        equation, are computed here.
 
     Returns
     -------
@@ -259,6 +274,12 @@ def evaluate_renal_response(
     withdrawn = _flag("withdrawn", withdrawn)
     egfr_decline_confirmed = _flag("egfr_decline_confirmed", egfr_decline_confirmed)
     rbc_casts = _flag("rbc_casts", rbc_casts)
+    if egfr_results is not None and not isinstance(egfr_results, Mapping):
+        raise InvalidValueError(
+            field="egfr_results",
+            value=describe(egfr_results),
+            expected="a mapping of visit date to EgfrResult",
+        )
     if not isinstance(equation, str):
         raise InvalidValueError(
             field="equation", value=describe(equation), expected="an eGFR equation id"
@@ -291,7 +312,9 @@ def evaluate_renal_response(
     need = d.inputs
     egfr_now = ref_egfr = None
     if "egfr" in need:
-        egfr_now = _egfr(patient, current, equation, notes, "assessment")
+        egfr_now = _egfr(
+            patient, current, equation, notes, "assessment", given=egfr_results
+        )
     pre_flare = d.kidney_reference == "pre_flare"
     if "reference_egfr" in need:
         if pre_flare:
@@ -299,7 +322,9 @@ def evaluate_renal_response(
             if ref_egfr is None:
                 notes.append("pre_flare_egfr not given (never replaced by baseline)")
         else:
-            ref_egfr = _egfr(patient, base, equation, notes, "reference")
+            ref_egfr = _egfr(
+                patient, base, equation, notes, "reference", given=egfr_results
+            )
     creat = ref_creat = uln = None
     if "creatinine_mg_dl" in need:
         creat = _lab(current, Analyte.CREATININE, notes, "assessment creatinine")

@@ -1,0 +1,28 @@
+"""The bundled example's report output is frozen: refactors must not change a byte.
+
+The files were written from the output before the outcomes/report split and
+stayed byte-identical through it; they were regenerated once, when the report
+started naming the definition's version and source (one added text line, three
+added JSON keys, four added CSV columns; nothing else changed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lupusscore.cli import main
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_example_report_matches_golden_file(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m lupusscore report --format F`` prints the golden file exactly."""
+    assert main(["report", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    expected = (GOLDEN / f"example_report.{fmt}").read_text(encoding="utf-8")
+    assert out == expected
