@@ -238,3 +238,27 @@ def test_same_assay_becomes_a_criterion() -> None:
         assert serology.same_assay(a, b) == (False, c.reason)
     with pytest.warns(DeprecationWarning, match="same_assay"):
         assert serology.same_assay(a, a) == (True, "")
+
+
+#: Composite arguments that are SLEDAI results, not numbers or flags.
+_SLEDAI_ARGUMENTS = {"sledai", "baseline", "followup"}
+
+
+def test_composite_missing_names_are_declared_inputs() -> None:
+    """Every name a composite can report as missing is a declared input."""
+    s = sledai_2k({"rash": True})
+    results = [
+        activity.sri(s, s, variant="sledai-2k"),
+        lldas(None, pga=None, glucocorticoid_mg_day=None),
+        activity.doris_remission(None, pga=None, glucocorticoid_mg_day=None),
+        activity.doris_2017_clinical_remission_on_treatment(
+            None, pga=None, glucocorticoid_mg_day=None
+        ),
+        activity.doris_2017_complete_remission(
+            None, pga=None, glucocorticoid_mg_day=None
+        ),
+    ]
+    for r in results:
+        assert r.status is Status.NOT_EVALUABLE
+        assert r.missing
+        assert set(r.missing) <= set(INPUTS) | _SLEDAI_ARGUMENTS, r.definition

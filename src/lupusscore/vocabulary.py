@@ -153,6 +153,25 @@ _ENTRIES: Final = (
     ),
     InputName("new_bilag_a", "domains", "count", "new BILAG A domains"),
     InputName("new_bilag_b", "domains", "count", "new BILAG B domains"),
+    InputName("new_features", "", "flag", "new lupus activity since the last visit"),
+    InputName("hemolytic_anemia", "", "flag", "haemolytic anaemia"),
+    InputName(
+        "gastrointestinal_activity", "", "flag", "gastrointestinal lupus activity"
+    ),
+    InputName(
+        "standard_maintenance_therapy",
+        "",
+        "flag",
+        "standard maintenance immunosuppression / approved biologics (LLDAS)",
+    ),
+    InputName(
+        "stable_maintenance_therapy",
+        "",
+        "flag",
+        "stable maintenance therapy only (DORIS)",
+    ),
+    InputName("antimalarials_only", "", "flag", "no immunosuppressives or biologics"),
+    InputName("serological_activity", "", "flag", "serological activity present"),
 )
 
 #: Every declared input, by name (read-only).
