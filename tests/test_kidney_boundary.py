@@ -57,6 +57,11 @@ from lupusscore.kidney import (
 )
 from lupusscore.units import convert
 
+# The deprecated alias keeps its old behaviour; these tests still cover it.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:lupusscore.kidney.percent_change:DeprecationWarning"
+)
+
 
 @dataclass(frozen=True)
 class Kernel:

@@ -25,6 +25,11 @@ from lupusscore.kidney import (
     percent_change,
 )
 
+# The deprecated alias keeps its old behaviour; these tests still cover it.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:lupusscore.kidney.percent_change:DeprecationWarning"
+)
+
 D = [dt.date(2024, m, 1) for m in range(1, 13)]
 
 

@@ -17,6 +17,8 @@ LAYERS: dict[str, int] = {
     "results": 1,
     "_checks": 1,
     "vocabulary": 1,
+    "change": 1,
+    "descriptors": 1,
     "models": 2,
     "kidney": 3,
     "activity": 3,

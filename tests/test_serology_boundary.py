@@ -40,6 +40,16 @@ from lupusscore.serology import (
     serological_activity,
 )
 
+# The deprecated aliases keep their old behaviour; these tests still cover them.
+pytestmark = [
+    pytest.mark.filterwarnings(
+        "ignore:lupusscore.serology.relative_change:DeprecationWarning"
+    ),
+    pytest.mark.filterwarnings(
+        "ignore:lupusscore.serology.same_assay:DeprecationWarning"
+    ),
+]
+
 C3 = LabResult(
     analyte="c3", value=0.7, unit="g/L", date="2024-01-05", reference_low=0.9
 )

@@ -18,6 +18,11 @@ from lupusscore.serology import (
     same_assay,
 )
 
+# The deprecated alias keeps its old behaviour; these tests still cover it.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:lupusscore.serology.same_assay:DeprecationWarning"
+)
+
 REF = json.loads(
     (Path(__file__).parent / "reference" / "serology_cutoffs.json").read_text()
 )

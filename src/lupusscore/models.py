@@ -59,6 +59,7 @@ from lupusscore._checks import (
     is_missing_scalar,
 )
 from lupusscore.analytes import ANALYTES, Analyte, analyte_spec
+from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
     DuplicateResultError,
     DuplicateVisitError,
@@ -94,37 +95,6 @@ __all__ = [
 EARLIEST_DATE: Final = dt.date(1900, 1, 1)
 #: Dates after this are rejected as implausible for clinical data.
 LATEST_DATE: Final = dt.date(2199, 12, 31)
-
-#: The 24 SLEDAI-2K descriptor names (Gladman, J Rheumatol 2002;29:288-91), in
-#: the order of the published form. Weights and definitions live in
-#: :mod:`lupusscore.activity`; the names are here so that a :class:`Visit` can
-#: validate clinician-entered descriptors at the boundary.
-SLEDAI_2K_DESCRIPTOR_NAMES: Final[tuple[str, ...]] = (
-    "seizure",
-    "psychosis",
-    "organic_brain_syndrome",
-    "visual_disturbance",
-    "cranial_nerve_disorder",
-    "lupus_headache",
-    "cva",
-    "vasculitis",
-    "arthritis",
-    "myositis",
-    "urinary_casts",
-    "hematuria",
-    "proteinuria",
-    "pyuria",
-    "rash",
-    "alopecia",
-    "mucosal_ulcers",
-    "pleurisy",
-    "pericarditis",
-    "low_complement",
-    "increased_dna_binding",
-    "fever",
-    "thrombocytopenia",
-    "leukopenia",
-)
 
 
 class Sex(StrEnum):

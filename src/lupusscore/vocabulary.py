@@ -121,6 +121,57 @@ _ENTRIES: Final = (
         "egfr_decline_confirmed", "", "flag", "a confirmed eGFR decline (repeat test)"
     ),
     InputName("withdrawn", "", "flag", "withdrawn from the study"),
+    # --- kidney ---
+    # The eGFR kernels' inputs (creatinine_mg_dl and egfr are declared above).
+    InputName("cystatin_c_mg_l", "mg/L", "number", "serum cystatin C"),
+    InputName("age_years", "years", "number", "age on the day of the sample"),
+    InputName(
+        "height_cm", "cm", "number", "body height (bedside Schwartz, model level)"
+    ),
+    InputName(
+        "height_m",
+        "m",
+        "number",
+        "body height in metres (CKiD U25 kernels; the same concept as height_cm)",
+    ),
+    InputName("female", "", "flag", "female sex, as the equation uses it"),
+    InputName("black", "", "flag", "race flag of the race-based equations"),
+    InputName("protein_24h_g_day", "g/day", "number", "24-hour urine protein"),
+    InputName("dialysis", "", "flag", "chronic dialysis recorded"),
+    InputName("transplant", "", "flag", "kidney transplant recorded"),
+    # --- activity ---
+    # Composite states (SRI, LLDAS, DORIS); SLEDAI descriptor names are in
+    # lupusscore.descriptors.
+    InputName("pga", "(0-3 scale)", "number", "physician global assessment"),
+    InputName("baseline_pga", "(0-3 scale)", "number", "PGA at baseline"),
+    InputName("followup_pga", "(0-3 scale)", "number", "PGA at follow-up"),
+    InputName(
+        "glucocorticoid_mg_day",
+        "mg/day",
+        "number",
+        "glucocorticoid dose, prednisone-equivalent (as prednisone_mg_day)",
+    ),
+    InputName("new_bilag_a", "domains", "count", "new BILAG A domains"),
+    InputName("new_bilag_b", "domains", "count", "new BILAG B domains"),
+    InputName("new_features", "", "flag", "new lupus activity since the last visit"),
+    InputName("hemolytic_anemia", "", "flag", "haemolytic anaemia"),
+    InputName(
+        "gastrointestinal_activity", "", "flag", "gastrointestinal lupus activity"
+    ),
+    InputName(
+        "standard_maintenance_therapy",
+        "",
+        "flag",
+        "standard maintenance immunosuppression / approved biologics (LLDAS)",
+    ),
+    InputName(
+        "stable_maintenance_therapy",
+        "",
+        "flag",
+        "stable maintenance therapy only (DORIS)",
+    ),
+    InputName("antimalarials_only", "", "flag", "no immunosuppressives or biologics"),
+    InputName("serological_activity", "", "flag", "serological activity present"),
 )
 
 #: Every declared input, by name (read-only).

@@ -11,10 +11,11 @@ supplied by the caller as counts or True/False/None.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from lupusscore._checks import (
     as_count,
@@ -32,7 +33,14 @@ from lupusscore.activity._sledai import (
 from lupusscore.activity._variants import SEROLOGY_DESCRIPTORS, sledai_variant
 from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.models import PGA_MAX, SLEDAI_2K_DESCRIPTOR_NAMES
-from lupusscore.results import Comparator, Criterion, Status, all_of, snap
+from lupusscore.results import (
+    Comparator,
+    Criterion,
+    ExplainedResult,
+    Status,
+    all_of,
+    snap,
+)
 
 __all__ = [
     "DORIS_2017_GLUCOCORTICOID_MAX_MG_DAY",
@@ -117,7 +125,7 @@ DORIS_2017_GLUCOCORTICOID_MAX_MG_DAY: Final = 5.0
 _NO_GLUCOCORTICOID_MG_DAY: Final = 0.0
 
 
-class CompositeResult(BaseModel):
+class CompositeResult(ExplainedResult):
     """An explained composite state or response.
 
     Attributes
@@ -132,22 +140,16 @@ class CompositeResult(BaseModel):
         Citation.
     notes : tuple of str
         Parameters chosen and caveats.
+    reason : str or None
+        When not evaluable, the criteria that could not be decided.
+    missing : tuple of str
+        The arguments behind the criteria that could not be decided (``pga``,
+        ``glucocorticoid_mg_day``, ``sledai`` ...), as data.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
     definition: str
-    status: Status
     criteria: tuple[Criterion, ...]
     source: str
-    notes: tuple[str, ...] = ()
-
-    @property
-    def met(self) -> bool | None:
-        """True if met, False if not, None if not evaluable."""
-        if self.status is Status.NOT_EVALUABLE:
-            return None
-        return self.status is Status.MET
 
     @property
     def not_evaluable(self) -> tuple[str, ...]:
@@ -172,12 +174,48 @@ class CompositeResult(BaseModel):
         )
 
 
+#: The arguments each criterion is decided from (for ``CompositeResult.missing``).
+_CRITERION_INPUTS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "baseline_sledai": ("baseline",),
+        "sledai_reduction": ("baseline", "followup"),
+        "no_new_bilag_a": ("new_bilag_a",),
+        "new_bilag_b_at_most_1": ("new_bilag_b",),
+        "no_pga_worsening": ("baseline_pga", "followup_pga"),
+        "sledai_2k_at_most_4": ("sledai",),
+        "no_major_organ_activity": ("sledai",),
+        "clinical_sledai_zero": ("sledai",),
+        "no_hemolytic_anemia": ("hemolytic_anemia",),
+        "no_gastrointestinal_activity": ("gastrointestinal_activity",),
+        "no_new_features": ("new_features",),
+        "pga_at_most_1": ("pga",),
+        "pga_below_0_5": ("pga",),
+        "pga_at_most_0_5": ("pga",),
+        "glucocorticoid_at_most_7_5": ("glucocorticoid_mg_day",),
+        "glucocorticoid_at_most_5": ("glucocorticoid_mg_day",),
+        "no_glucocorticoids": ("glucocorticoid_mg_day",),
+        "no_serological_activity": ("serological_activity",),
+    }
+)
+
+
 def _result(
     definition: str, criteria: list[Criterion], source: str, notes: tuple[str, ...]
 ) -> CompositeResult:
+    status = all_of(criteria)
+    undecided = [c for c in criteria if c.status is Status.NOT_EVALUABLE]
+    missing = dict.fromkeys(
+        name for c in undecided for name in _CRITERION_INPUTS.get(c.name, (c.name,))
+    )
     return CompositeResult(
         definition=definition,
-        status=all_of(criteria),
+        status=status,
+        reason=(
+            "not evaluable: " + ", ".join(c.name for c in undecided)
+            if status is Status.NOT_EVALUABLE
+            else None
+        ),
+        missing=tuple(missing),
         criteria=tuple(criteria),
         source=source,
         notes=notes,

@@ -32,10 +32,10 @@ from lupusscore._checks import (
 )
 from lupusscore.activity._sledai import (
     SledaiResult,
-    _as_findings,
-    _assemble,
-    _findings,
-    _resolve_options,
+    assemble_sledai,
+    merge_findings,
+    read_findings,
+    resolve_sledai_options,
 )
 from lupusscore.activity._variants import SledaiVariant
 from lupusscore.analytes import Analyte
@@ -542,7 +542,7 @@ def sledai_2k_visit(
     >>> r.descriptor("proteinuria").source.value, r.descriptor("rash").source.value
     ('lab', 'clinician')
     """
-    v, window, min_joints, joints, nr = _resolve_options(
+    v, window, min_joints, joints, nr = resolve_sledai_options(
         variant, window_days, arthritis_min_joints, inflamed_joints, new_or_recurrent
     )
     with_upcr = as_flag("use_upcr", use_upcr)
@@ -569,16 +569,16 @@ def sledai_2k_visit(
                 "scored)",
                 participant=visit.participant_id,
             )
-    clinician = _as_findings(visit.descriptors, field="visit.descriptors")
+    clinician = read_findings(visit.descriptors, field="visit.descriptors")
     labs = _window_labs(visit, past_visits, window)
     derived = _numeric(labs, use_upcr=with_upcr) | _serology(
         labs, v, use_default_complement_limits=default_limits
     )
-    findings = _findings(
+    findings = merge_findings(
         clinician,
         visit.exclusions,
         derived,
         inflamed_joints=joints,
         arthritis_min_joints=min_joints,
     )
-    return _assemble(findings, v, window, nr)
+    return assemble_sledai(findings, v, window, nr)

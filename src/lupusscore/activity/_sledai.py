@@ -19,7 +19,6 @@ from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
 from lupusscore._checks import (
     MissingMode,
@@ -30,9 +29,24 @@ from lupusscore._checks import (
     describe,
 )
 from lupusscore.activity._variants import SledaiVariant, sledai_variant
+from lupusscore.descriptors import (
+    SLEDAI_2K_DESCRIPTOR_INDEX,
+    SLEDAI_2K_DESCRIPTOR_NAMES,
+    SLEDAI_2K_DESCRIPTORS,
+    SLEDAI_2K_MAX_SCORE,
+    SLEDAI_2K_WEIGHTS,
+    OrganSystem,
+    SledaiDescriptor,
+)
 from lupusscore.errors import InvalidValueError
-from lupusscore.models import SLEDAI_2K_DESCRIPTOR_NAMES, Visit
-from lupusscore.results import Comparator, Criterion, Status
+from lupusscore.models import Visit
+from lupusscore.results import (
+    Comparator,
+    Criterion,
+    ExplainedResult,
+    Status,
+    ValueResult,
+)
 
 __all__ = [
     "SLEDAI_2K_DESCRIPTORS",
@@ -48,254 +62,6 @@ __all__ = [
     "sledai_2k_cohort",
 ]
 
-GLADMAN_2002: Final = (
-    "Gladman DD, Ibañez D, Urowitz MB. Systemic lupus erythematosus disease "
-    "activity index 2000. J Rheumatol 2002;29:288-91"
-)
-
-
-class OrganSystem(StrEnum):
-    """The nine organ systems of SLEDAI-2K."""
-
-    CNS = "cns"
-    VASCULAR = "vascular"
-    MUSCULOSKELETAL = "musculoskeletal"
-    RENAL = "renal"
-    MUCOCUTANEOUS = "mucocutaneous"
-    SEROSAL = "serosal"
-    IMMUNOLOGIC = "immunologic"
-    CONSTITUTIONAL = "constitutional"
-    HEMATOLOGIC = "hematologic"
-
-
-@dataclass(frozen=True, slots=True)
-class SledaiDescriptor:
-    """One SLEDAI-2K descriptor.
-
-    Attributes
-    ----------
-    number : int
-        Position on the published form (1-24).
-    name : str
-        Public name (one of :data:`lupusscore.models.SLEDAI_2K_DESCRIPTOR_NAMES`).
-    label : str
-        Human-readable name.
-    organ_system : OrganSystem
-        Organ system.
-    weight : int
-        SLEDAI-2K weight (the same in every variant).
-    definition : str
-        Operational definition (paraphrased; thresholds exact).
-    source : str
-        Citation.
-    """
-
-    number: int
-    name: str
-    label: str
-    organ_system: OrganSystem
-    weight: int
-    definition: str
-    source: str = GLADMAN_2002
-
-
-_S = OrganSystem
-# (label, organ system, weight, definition) in form order, paired with
-# SLEDAI_2K_DESCRIPTOR_NAMES below. Weights and definitions: Gladman 2002, as
-# tabulated in REFERENCE.md section 1.2 ([V][C]: weights by system CNS 7x8,
-# vascular 1x8, musculoskeletal 2x4, renal 4x4, mucocutaneous 3x2, serosal 2x2,
-# immunologic 2x2, constitutional 1x1, haematologic 2x1).
-_ROWS: Final[tuple[tuple[str, OrganSystem, int, str], ...]] = (
-    (
-        "Seizure",
-        _S.CNS,
-        8,
-        "Recent onset; metabolic, infectious and drug causes excluded.",
-    ),
-    (
-        "Psychosis",
-        _S.CNS,
-        8,
-        "Severe disturbance in the perception of reality impairing normal "
-        "function (hallucinations, incoherence, marked loose associations, "
-        "impoverished thought content, marked illogical thinking, bizarre, "
-        "disorganised or catatonic behaviour); uraemia and drugs excluded.",
-    ),
-    (
-        "Organic brain syndrome",
-        _S.CNS,
-        8,
-        "Impaired orientation, memory or other intellectual function with rapid "
-        "onset and fluctuating course: clouding of consciousness plus at least "
-        "2 of perceptual disturbance, incoherent speech, insomnia or daytime "
-        "drowsiness, increased or decreased psychomotor activity; metabolic, "
-        "infectious and drug causes excluded.",
-    ),
-    (
-        "Visual disturbance",
-        _S.CNS,
-        8,
-        "Retinal changes of SLE: cytoid bodies, retinal haemorrhages, serous "
-        "exudate or haemorrhage in the choroid, or optic neuritis; "
-        "hypertension, infection and drugs excluded.",
-    ),
-    (
-        "Cranial nerve disorder",
-        _S.CNS,
-        8,
-        "New onset of sensory or motor neuropathy of a cranial nerve.",
-    ),
-    (
-        "Lupus headache",
-        _S.CNS,
-        8,
-        "Severe, persistent headache, possibly migrainous, not responding to "
-        "narcotic analgesia.",
-    ),
-    (
-        "CVA",
-        _S.CNS,
-        8,
-        "New-onset cerebrovascular accident(s); arteriosclerosis excluded.",
-    ),
-    (
-        "Vasculitis",
-        _S.VASCULAR,
-        8,
-        "Ulceration, gangrene, tender finger nodules, periungual infarction, "
-        "splinter haemorrhages, or vasculitis proven by biopsy or angiogram.",
-    ),
-    (
-        "Arthritis",
-        _S.MUSCULOSKELETAL,
-        4,
-        "Joints with pain and signs of inflammation (tenderness, swelling or "
-        "effusion); SLEDAI-2K sheet: >= 2 joints (original SLEDAI: > 2).",
-    ),
-    (
-        "Myositis",
-        _S.MUSCULOSKELETAL,
-        4,
-        "Proximal muscle aching or weakness with raised CK or aldolase, or EMG "
-        "changes, or a biopsy showing myositis.",
-    ),
-    (
-        "Urinary casts",
-        _S.RENAL,
-        4,
-        "Heme-granular or red blood cell casts.",
-    ),
-    (
-        "Hematuria",
-        _S.RENAL,
-        4,
-        "> 5 red blood cells per high-power field; stone, infection and other "
-        "causes excluded.",
-    ),
-    (
-        "Proteinuria",
-        _S.RENAL,
-        4,
-        "> 0.5 g/24 h; persistent proteinuria counts (original and SELENA: new "
-        "onset or recent increase of > 0.5 g/24 h only).",
-    ),
-    (
-        "Pyuria",
-        _S.RENAL,
-        4,
-        "> 5 white blood cells per high-power field; infection excluded.",
-    ),
-    (
-        "Rash",
-        _S.MUCOCUTANEOUS,
-        2,
-        "Inflammatory-type rash; new, recurrent or ongoing.",
-    ),
-    (
-        "Alopecia",
-        _S.MUCOCUTANEOUS,
-        2,
-        "Abnormal patchy or diffuse hair loss; ongoing counts.",
-    ),
-    (
-        "Mucosal ulcers",
-        _S.MUCOCUTANEOUS,
-        2,
-        "Oral or nasal ulceration; ongoing counts.",
-    ),
-    (
-        "Pleurisy",
-        _S.SEROSAL,
-        2,
-        "Pleuritic chest pain with pleural rub or effusion, or pleural thickening.",
-    ),
-    (
-        "Pericarditis",
-        _S.SEROSAL,
-        2,
-        "Pericardial pain with at least 1 of rub, effusion, or "
-        "electrocardiogram or echocardiogram confirmation.",
-    ),
-    (
-        "Low complement",
-        _S.IMMUNOLOGIC,
-        2,
-        "CH50, C3 or C4 below the lower limit of normal of the testing laboratory.",
-    ),
-    (
-        "Increased DNA binding",
-        _S.IMMUNOLOGIC,
-        2,
-        "DNA binding above the normal range of the testing laboratory "
-        "(original and SELENA: also > 25% binding by Farr assay).",
-    ),
-    (
-        "Fever",
-        _S.CONSTITUTIONAL,
-        1,
-        "> 38 °C; infection excluded.",
-    ),
-    (
-        "Thrombocytopenia",
-        _S.HEMATOLOGIC,
-        1,
-        "< 100 x 10^9/L (< 100,000/mm3); drug causes excluded.",
-    ),
-    (
-        "Leukopenia",
-        _S.HEMATOLOGIC,
-        1,
-        "< 3 x 10^9/L (< 3,000/mm3); drug causes excluded.",
-    ),
-)
-
-#: The 24 descriptors in form order (Gladman 2002).
-SLEDAI_2K_DESCRIPTORS: Final[tuple[SledaiDescriptor, ...]] = tuple(
-    SledaiDescriptor(
-        number=i,
-        name=name,
-        label=label,
-        organ_system=system,
-        weight=weight,
-        definition=definition,
-    )
-    for i, (name, (label, system, weight, definition)) in enumerate(
-        zip(SLEDAI_2K_DESCRIPTOR_NAMES, _ROWS, strict=True), start=1
-    )
-)
-_BY_NAME: Final[dict[str, SledaiDescriptor]] = {
-    d.name: d for d in SLEDAI_2K_DESCRIPTORS
-}
-_INDEX: Final[dict[str, int]] = {
-    name: i for i, name in enumerate(SLEDAI_2K_DESCRIPTOR_NAMES)
-}
-
-#: Weight of each descriptor, by name (Gladman 2002).
-SLEDAI_2K_WEIGHTS: Final[Mapping[str, int]] = {
-    d.name: d.weight for d in SLEDAI_2K_DESCRIPTORS
-}
-#: Highest possible SLEDAI-2K: 8x8 + 6x4 + 7x2 + 3x1 = 105 (Gladman 2002).
-SLEDAI_2K_MAX_SCORE: Final = 105
 _N: Final = len(SLEDAI_2K_DESCRIPTOR_NAMES)
 #: Largest whole number a float64 holds exactly (2**53). A numerical bound on
 #: counts that end up in a float field (window days, joint counts), not a
@@ -312,10 +78,7 @@ class DescriptorSource(StrEnum):
     NOT_ASSESSED = "not_assessed"
 
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
-
-class DescriptorResult(BaseModel):
+class DescriptorResult(ExplainedResult):
     """One descriptor in a scored SLEDAI.
 
     Attributes
@@ -342,9 +105,17 @@ class DescriptorResult(BaseModel):
         Exclusion reason, or a note on how the value was decided.
     evidence : tuple of Criterion
         Lab or joint-count criteria behind the value, when there are any.
-    """
+    status : Status
+        Whether it counts: met (counts), not met, or not evaluable (the
+        same answer as *counts*).
+    missing : tuple of str
+        ``(name,)`` when the variant scores it and it could not be decided.
 
-    model_config = _FROZEN
+    Notes
+    -----
+    Here *source* is where the value came from (a :class:`DescriptorSource`);
+    the citation of the descriptor is :attr:`SledaiDescriptor.source`.
+    """
 
     name: str
     weight: int
@@ -353,11 +124,10 @@ class DescriptorResult(BaseModel):
     counts: bool | None
     contribution: int
     source: DescriptorSource
-    reason: str | None = None
     evidence: tuple[Criterion, ...] = ()
 
 
-class SledaiResult(BaseModel):
+class SledaiResult(ValueResult):
     """A scored SLEDAI, explained descriptor by descriptor.
 
     Attributes
@@ -380,9 +150,20 @@ class SledaiResult(BaseModel):
         The variant's maximum (105; 101 for clinical SLEDAI).
     descriptors : tuple of DescriptorResult
         All 24 descriptors in form order.
+    value : float or None
+        The exact score when complete, else None (not evaluable): never a
+        silent lower bound.
+    unit : str
+        ``"points"``.
+    status : Status
+        Met (scored) when complete, else not evaluable.
+    reason : str or None
+        Which scored descriptors were not assessed.
+    missing : tuple of str
+        The same names as *not_assessed*, as data.
+    source : str
+        Citation of the variant.
     """
-
-    model_config = _FROZEN
 
     variant: str
     window_days: int
@@ -417,7 +198,7 @@ class SledaiResult(BaseModel):
             If *name* is not a SLEDAI-2K descriptor.
         """
         _check_names([name], field="name")
-        return self.descriptors[_INDEX[str(name)]]
+        return self.descriptors[SLEDAI_2K_DESCRIPTOR_INDEX[str(name)]]
 
 
 class SledaiScores(NamedTuple):
@@ -618,7 +399,7 @@ def _check_names(names: Iterable[object], *, field: str) -> None:
     unknown = sorted(
         describe(n) if not isinstance(n, str) else n
         for n in names
-        if not (isinstance(n, str) and n in _INDEX)
+        if not (isinstance(n, str) and n in SLEDAI_2K_DESCRIPTOR_INDEX)
     )
     if unknown:
         raise InvalidValueError(
@@ -629,7 +410,7 @@ def _check_names(names: Iterable[object], *, field: str) -> None:
         )
 
 
-def _as_findings(values: object, *, field: str) -> dict[str, bool | None]:
+def read_findings(values: object, *, field: str) -> dict[str, bool | None]:
     """Check a descriptor mapping; return it with plain True/False/None values.
 
     NaN and ``pandas.NA`` mean *not assessed* (None); ``"yes"``, ``1`` and
@@ -691,7 +472,7 @@ def _arthritis_from_joints(
     return _Finding(met, DescriptorSource.CLINICIAN, note, (crit,))
 
 
-def _findings(
+def merge_findings(
     clinician: Mapping[str, bool | None],
     exclusions: Mapping[str, str],
     derived: Mapping[str, tuple[Status, tuple[Criterion, ...], str]],
@@ -739,7 +520,7 @@ def _findings(
     return out
 
 
-def _assemble(
+def assemble_sledai(
     findings: Mapping[str, _Finding],
     variant: SledaiVariant,
     window_days: int,
@@ -767,13 +548,16 @@ def _assemble(
                 reason = _join(reason, f"{rule}; recorded as persistent")
         if not scored:
             reason = _join(reason, f"not part of {variant.label}")
+        decided = c if scored else False
         rows.append(
             DescriptorResult(
+                status=Status.of(decided),
+                missing=(d.name,) if decided is None else (),
                 name=d.name,
                 weight=d.weight,
                 scored=scored,
                 present=f.present,
-                counts=c if scored else False,
+                counts=decided,
                 contribution=d.weight if scored and c else 0,
                 source=f.source,
                 reason=reason,
@@ -782,6 +566,12 @@ def _assemble(
         )
     not_assessed = tuple(r.name for r in rows if r.scored and r.counts is None)
     return SledaiResult(
+        status=Status.NOT_EVALUABLE if not_assessed else Status.MET,
+        value=None if not_assessed else float(lower[0]),
+        unit="points",
+        reason=("not assessed: " + ", ".join(not_assessed) if not_assessed else None),
+        missing=not_assessed,
+        source=variant.source,
         variant=variant.id,
         window_days=window_days,
         score=int(lower[0]),
@@ -797,7 +587,7 @@ def _join(first: str | None, second: str) -> str:
     return second if not first else f"{first}; {second}"
 
 
-def _resolve_options(
+def resolve_sledai_options(
     variant: str | SledaiVariant,
     window_days: int | None,
     arthritis_min_joints: int | None,
@@ -837,7 +627,7 @@ def _resolve_options(
     nr = (
         {}
         if new_or_recurrent is None
-        else _as_findings(new_or_recurrent, field="new_or_recurrent")
+        else read_findings(new_or_recurrent, field="new_or_recurrent")
     )
     return v, window, min_joints, joints, nr
 
@@ -909,25 +699,25 @@ def sledai_2k(
     >>> sledai_2k(full | {"seizure": True, "low_complement": True}).score
     10
     """
-    v, window, min_joints, joints, nr = _resolve_options(
+    v, window, min_joints, joints, nr = resolve_sledai_options(
         variant, window_days, arthritis_min_joints, inflamed_joints, new_or_recurrent
     )
     if isinstance(descriptors, Visit):
-        clinician = _as_findings(descriptors.descriptors, field="visit.descriptors")
+        clinician = read_findings(descriptors.descriptors, field="visit.descriptors")
         exclusions: Mapping[str, str] = descriptors.exclusions
     elif isinstance(descriptors, Mapping):
-        clinician, exclusions = _as_findings(descriptors, field="descriptors"), {}
+        clinician, exclusions = read_findings(descriptors, field="descriptors"), {}
     else:
         raise InvalidValueError(
             field="descriptors",
             value=describe(descriptors),
             expected="a mapping of descriptor name to True/False/None, or a Visit",
         )
-    findings = _findings(
+    findings = merge_findings(
         clinician,
         exclusions,
         {},
         inflamed_joints=joints,
         arthritis_min_joints=min_joints,
     )
-    return _assemble(findings, v, window, nr)
+    return assemble_sledai(findings, v, window, nr)

@@ -16,8 +16,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from lupusscore.descriptors import (
+    GLADMAN_2002,
+    SLEDAI_2K_DESCRIPTOR_NAMES,
+    SLEDAI_2K_DESCRIPTORS,
+)
 from lupusscore.errors import DefinitionError
-from lupusscore.models import SLEDAI_2K_DESCRIPTOR_NAMES
 
 __all__ = [
     "ARTHRITIS_MIN_JOINTS_ORIGINAL",
@@ -101,8 +105,6 @@ class SledaiVariant:
     @property
     def max_score(self) -> int:
         """Highest possible score (105 for SLEDAI-2K, 101 for clinical SLEDAI)."""
-        from lupusscore.activity._sledai import SLEDAI_2K_DESCRIPTORS  # noqa: PLC0415
-
         return sum(d.weight for d in SLEDAI_2K_DESCRIPTORS if d.name in self.scored)
 
     @property
@@ -110,11 +112,6 @@ class SledaiVariant:
         """True for the SLEDAI-2K family (2K, 2K 30-day, clinical SLEDAI-2K)."""
         return self.id in _SLEDAI_2K_FAMILY
 
-
-_GLADMAN_2002 = (
-    "Gladman DD, Ibañez D, Urowitz MB. Systemic lupus erythematosus disease "
-    "activity index 2000. J Rheumatol 2002;29:288-91"
-)
 
 SLEDAI_2K: Final = SledaiVariant(
     id="sledai-2k",
@@ -124,7 +121,7 @@ SLEDAI_2K: Final = SledaiVariant(
     window_days=WINDOW_DAYS_STANDARD,
     arthritis_min_joints=ARTHRITIS_MIN_JOINTS_SLEDAI_2K,
     farr_binding=False,
-    source=_GLADMAN_2002,
+    source=GLADMAN_2002,
 )
 SLEDAI_2K_30D: Final = SledaiVariant(
     id="sledai-2k-30d",
@@ -145,7 +142,7 @@ CLINICAL_SLEDAI_2K: Final = SledaiVariant(
     window_days=WINDOW_DAYS_STANDARD,
     arthritis_min_joints=ARTHRITIS_MIN_JOINTS_SLEDAI_2K,
     farr_binding=False,
-    source=_GLADMAN_2002 + "; serology removed as in van Vollenhoven RF et al. "
+    source=GLADMAN_2002 + "; serology removed as in van Vollenhoven RF et al. "
     "2021 DORIS definition of remission in SLE. Lupus Sci Med 2021;8:e000538",
 )
 SLEDAI_ORIGINAL: Final = SledaiVariant(

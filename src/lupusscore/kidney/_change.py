@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from types import MappingProxyType
@@ -23,7 +24,6 @@ from typing import Final, TypeVar, cast, overload
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
 from lupusscore._checks import (
     FloatArray,
@@ -38,21 +38,30 @@ from lupusscore._checks import (
     is_missing_scalar,
 )
 from lupusscore.analytes import Analyte
+from lupusscore.change import Change, change
 from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.kidney._common import output
 from lupusscore.kidney._model import EGFR_UNIT, EgfrResult
 from lupusscore.models import LabResult
-from lupusscore.results import Comparator, Criterion, Status, any_of
+from lupusscore.results import (
+    Comparator,
+    Criterion,
+    ExplainedResult,
+    Status,
+    any_of,
+)
 
 __all__ = [
     "CREATININE_DOUBLING_FACTOR",
     "EGFR_DECLINE_PERCENTS",
     "ESKD_EGFR_BELOW",
+    "Change",
     "ChangeQuantity",
     "ChangeResult",
     "EskdResult",
     "ReferenceKind",
     "absolute_change",
+    "change",
     "change_from_reference",
     "confirmed_egfr_decline",
     "creatinine_doubled",
@@ -102,6 +111,14 @@ _UNITS: Final[Mapping[ChangeQuantity, str]] = MappingProxyType(
         ChangeQuantity.CREATININE: "mg/dL",
         ChangeQuantity.EGFR: EGFR_UNIT,
         ChangeQuantity.UPCR: "g/g",
+    }
+)
+#: Vocabulary names of (value, reference) of each quantity, for ``missing``.
+_INPUT_NAMES: Final[Mapping[ChangeQuantity, tuple[str, str]]] = MappingProxyType(
+    {
+        ChangeQuantity.CREATININE: ("creatinine_mg_dl", "reference_creatinine_mg_dl"),
+        ChangeQuantity.EGFR: ("egfr", "reference_egfr"),
+        ChangeQuantity.UPCR: ("upcr_g_g", "reference_upcr_g_g"),
     }
 )
 _ANALYTES: Final[Mapping[ChangeQuantity, Analyte]] = MappingProxyType(
@@ -189,49 +206,27 @@ def absolute_change(
     return output(finite_result("absolute_change", change, positive=False))
 
 
-@overload
-def percent_change(
-    value: float, reference: float, *, missing: MissingMode = ...
-) -> float: ...
-@overload
-def percent_change(
-    value: npt.ArrayLike, reference: npt.ArrayLike, *, missing: MissingMode = ...
-) -> FloatArray: ...
 def percent_change(
     value: npt.ArrayLike, reference: npt.ArrayLike, *, missing: MissingMode = "raise"
 ) -> float | FloatArray:
-    """Return ``100 × (value − reference) / reference``, in percent.
+    """Return the percent change (deprecated: use ``change(...).percent``).
 
-    Parameters
-    ----------
-    value : float or array-like
-        Finite values.
-    reference : float or array-like
-        Finite reference values, > 0 (a percent change from 0 is undefined).
-    missing : {"raise", "propagate"}, default "raise"
-        As in :func:`absolute_change`.
+    Returns ``100 × (value − reference) / reference`` (positional order
+    *value, reference*). Unlike :func:`lupusscore.change.change`, whose
+    zero-reference rule gives NaN, this alias keeps its old contract: a
+    reference <= 0 is an :class:`InvalidValueError` saying the percent change
+    is undefined.
 
-    Returns
-    -------
-    float or numpy.ndarray
-        Percent change; −40 means a 40 % fall.
-
-    Raises
-    ------
-    InvalidValueError
-        Infinite input, a bool or string, a reference <= 0, shapes that do
-        not broadcast, a result that overflows, or (``missing="raise"``) a
-        missing element.
-
-    Examples
-    --------
-    >>> round(percent_change(48, 80), 1)
-    -40.0
+    Deprecated: will be removed in the next release.
     """
+    warnings.warn(
+        "lupusscore.kidney.percent_change(value, reference) is deprecated; use "
+        "lupusscore.kidney.change(reference=..., value=...).percent",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     v, r, _ = _pair(value, reference, missing, positive_reference=True)
-    with np.errstate(all="ignore"):
-        pct = np.asarray(_PERCENT * (v - r) / r, dtype=np.float64)
-    return output(finite_result("percent_change", pct, positive=False))
+    return change(reference=r, value=v, missing="propagate").percent
 
 
 def _canonical(quantity: ChangeQuantity, value: Measure, field: str) -> float | None:
@@ -270,7 +265,7 @@ def _canonical(quantity: ChangeQuantity, value: Measure, field: str) -> float | 
     return float(arr)
 
 
-class ChangeResult(BaseModel):
+class ChangeResult(ExplainedResult):
     """Change of one quantity from a reference value, explained.
 
     Attributes
@@ -287,11 +282,14 @@ class ChangeResult(BaseModel):
         ``value − reference``.
     percent_change : float or None
         ``100 × (value − reference) / reference``; None if the reference is 0.
+    status : Status
+        ``met`` (evaluated) when the absolute change could be computed, else
+        ``not_evaluable``.
     reason : str or None
         Why a change could not be computed.
+    missing : tuple of str
+        The missing inputs, as data (``upcr_g_g``, ``reference_upcr_g_g`` ...).
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     quantity: ChangeQuantity
     unit: str
@@ -300,12 +298,18 @@ class ChangeResult(BaseModel):
     reference: float | None
     absolute_change: float | None = None
     percent_change: float | None = None
-    reason: str | None = None
 
     @property
     def evaluable(self) -> bool:
         """True when the absolute change could be computed."""
         return self.absolute_change is not None
+
+    def require(self) -> float:
+        """Return the absolute change, or raise :class:`NotEvaluableError`."""
+        if self.absolute_change is None:
+            msg = f"{self.quantity.value} change"
+            raise self._not_evaluable(msg)
+        return self.absolute_change
 
 
 def change_from_reference(
@@ -356,7 +360,12 @@ def change_from_reference(
         if x is None
     ]
     if v is None or r is None:
+        value_name, reference_name = _INPUT_NAMES[q]
         return ChangeResult(
+            status=Status.NOT_EVALUABLE,
+            missing=tuple(
+                n for n, x in ((value_name, v), (reference_name, r)) if x is None
+            ),
             quantity=q,
             unit=_UNITS[q],
             reference_kind=kind,
@@ -364,14 +373,16 @@ def change_from_reference(
             reference=r,
             reason="; ".join(missing),
         )
-    pct = None if r == 0 else percent_change(v, r)
+    delta = change(reference=r, value=v)
+    pct = None if r == 0 else float(delta.percent)
     return ChangeResult(
+        status=Status.MET,
         quantity=q,
         unit=_UNITS[q],
         reference_kind=kind,
         value=v,
         reference=r,
-        absolute_change=absolute_change(v, r),
+        absolute_change=float(delta.absolute),
         percent_change=pct,
         reason=None
         if pct is not None
@@ -623,7 +634,7 @@ def confirmed_egfr_decline(
             if (later_day - day).days >= min_days_to_confirm:
                 confirmed = True
                 break
-        pct = percent_change(value, ref)
+        pct = float(change(reference=ref, value=value).percent)
         if confirmed:
             return Criterion(
                 status=Status.MET,
@@ -651,7 +662,7 @@ def confirmed_egfr_decline(
             ),
             **common,
         )
-    largest_fall = min(percent_change(v, ref) for _, v in series)
+    largest_fall = min(float(change(reference=ref, value=v).percent) for _, v in series)
     return Criterion(
         status=Status.NOT_MET,
         observed=largest_fall,
@@ -663,7 +674,7 @@ def confirmed_egfr_decline(
     )
 
 
-class EskdResult(BaseModel):
+class EskdResult(ExplainedResult):
     """End-stage kidney disease, with its three criteria.
 
     Attributes
@@ -674,18 +685,15 @@ class EskdResult(BaseModel):
         ``egfr_below_15``, ``dialysis``, ``kidney_transplant``.
     source : str
         Where the definition comes from.
+    reason : str or None
+        When not evaluable, the reasons of the undecided criteria.
+    missing : tuple of str
+        When not evaluable, the undecided inputs (``egfr``, ``dialysis``,
+        ``transplant``).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
-    status: Status
     criteria: tuple[Criterion, ...]
     source: str
-
-    @property
-    def met(self) -> bool | None:
-        """True if met, False if not met, None if not evaluable."""
-        return Criterion(name="eskd", status=self.status).met
 
 
 def eskd(
@@ -770,8 +778,24 @@ def eskd(
             )
         )
     criteria = (egfr_crit, *flags)
+    status = any_of(criteria)
+    undecided = [
+        (name, c)
+        for name, c in zip(("egfr", "dialysis", "transplant"), criteria, strict=True)
+        if c.status is Status.NOT_EVALUABLE
+    ]
     return EskdResult(
-        status=any_of(criteria),
+        status=status,
+        reason=(
+            "; ".join(f"{name}: {c.reason}" for name, c in undecided)
+            if status is Status.NOT_EVALUABLE
+            else None
+        ),
+        missing=(
+            tuple(name for name, _ in undecided)
+            if status is Status.NOT_EVALUABLE
+            else ()
+        ),
         criteria=criteria,
         source=f"{_KDIGO_2012} (G5); dialysis or kidney transplant",
     )

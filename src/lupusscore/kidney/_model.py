@@ -9,8 +9,6 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict
-
 from lupusscore._checks import PLAUSIBLE_AGE_MAX_YEARS, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError, InvalidValueError, NotEvaluableError
@@ -36,12 +34,13 @@ from lupusscore.kidney._egfr import (
     egfr_schwartz_bedside,
 )
 from lupusscore.models import Patient, Sex, Visit
+from lupusscore.results import Status, ValueResult
 from lupusscore.units import convert
 
-__all__ = ["EGFR_EQUATIONS", "EGFR_UNIT", "EgfrEquation", "EgfrResult", "egfr"]
+# EGFR_UNIT: the one spelling of the eGFR unit, declared in the vocabulary.
+from lupusscore.vocabulary import EGFR_UNIT
 
-#: Unit of every eGFR value (UCUM: ``mL/min/{1.73_m2}``).
-EGFR_UNIT: Final = "mL/min/1.73m2"
+__all__ = ["EGFR_EQUATIONS", "EGFR_UNIT", "EgfrEquation", "EgfrResult", "egfr"]
 
 
 class EgfrEquation(StrEnum):
@@ -296,7 +295,7 @@ EGFR_EQUATIONS: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 
-class EgfrResult(BaseModel):
+class EgfrResult(ValueResult):
     """An eGFR with the equation, the inputs used, and why it is missing if it is.
 
     Attributes
@@ -317,8 +316,13 @@ class EgfrResult(BaseModel):
         Race flag used; set only for the race-based equations.
     date : datetime.date
         Visit date (age is computed on it).
+    status : Status
+        ``met`` (evaluated) when there is a value, ``not_evaluable`` otherwise.
     reason : str or None
         Why the value is missing (``None`` when evaluable).
+    missing : tuple of str
+        The missing inputs, as data (``creatinine_mg_dl``, ``cystatin_c_mg_l``,
+        ``height_cm``, ``black``).
     notes : tuple of str
         Caveats, e.g. age outside the validated range.
     source : str
@@ -339,8 +343,6 @@ class EgfrResult(BaseModel):
     False
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
     equation: str
     value: float | None
     unit: str = EGFR_UNIT
@@ -348,14 +350,7 @@ class EgfrResult(BaseModel):
     sex: Sex
     black: bool | None = None
     date: dt.date
-    reason: str | None = None
-    notes: tuple[str, ...] = ()
     source: str
-
-    @property
-    def evaluable(self) -> bool:
-        """True when a value was computed."""
-        return self.value is not None
 
     def require(self) -> float:
         """Return the value, or raise :class:`NotEvaluableError` with the reason."""
@@ -363,7 +358,9 @@ class EgfrResult(BaseModel):
             msg = (
                 f"eGFR ({self.equation}) on {self.date} is not evaluable: {self.reason}"
             )
-            raise NotEvaluableError(msg, equation=self.equation, reason=self.reason)
+            raise NotEvaluableError(
+                msg, equation=self.equation, reason=self.reason, missing=self.missing
+            )
         return self.value
 
 
@@ -486,6 +483,7 @@ def egfr(
     age = patient.age_years(visit.date)
     inputs: dict[str, float] = {"age_years": age}
     missing: list[str] = []
+    missing_names: list[str] = []
     labs = {
         "creatinine_mg_dl": (spec.creatinine, Analyte.CREATININE),
         "cystatin_c_mg_l": (spec.cystatin, Analyte.CYSTATIN_C),
@@ -496,21 +494,25 @@ def egfr(
         lab = visit.latest(analyte)
         if lab is None:
             missing.append(f"no {analyte.value} result in the visit of {visit.date}")
+            missing_names.append(key)
         else:
             inputs[key] = lab.canonical_value
     if spec.height:
         if patient.height_cm is None:
             missing.append(f"patient height_cm is not recorded (needed by {eq.value})")
+            missing_names.append("height_cm")
         else:
             inputs["height_cm"] = patient.height_cm
     if spec.race and patient.black is None:
         missing.append(
             f"patient black is not recorded (needed by the race-based {eq.value})"
         )
+        missing_names.append("black")
     female = patient.sex is Sex.FEMALE
     black = patient.black if spec.race else None
     if missing:
         return EgfrResult(
+            status=Status.NOT_EVALUABLE,
             equation=eq.value,
             value=None,
             inputs=inputs,
@@ -518,6 +520,7 @@ def egfr(
             black=black,
             date=visit.date,
             reason="; ".join(missing),
+            missing=tuple(missing_names),
             source=spec.source,
         )
     notes = [n for n in (spec.ages.note(spec.label, age),) if n]
@@ -549,6 +552,7 @@ def egfr(
         # Same error, now naming the participant whose data it is.
         raise type(err)(**{**err.fields, "participant": patient.id}) from None
     return EgfrResult(
+        status=Status.MET,
         equation=eq.value,
         value=value,
         inputs=inputs,

@@ -9,11 +9,11 @@ care: KDIGO 2024 uses the PCR of a 24-h collection.
 
 from __future__ import annotations
 
-from typing import Final, overload
+from typing import Any, Final, Self, overload
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
+from pydantic import model_validator
 
 from lupusscore._checks import (
     FloatArray,
@@ -26,6 +26,7 @@ from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.kidney._common import output
 from lupusscore.models import LabResult, Specimen, Visit
+from lupusscore.results import ExplainedResult, Status
 from lupusscore.units import convert
 
 __all__ = [
@@ -167,7 +168,7 @@ def protein_24h_g_day(
     return _convert_present(value, unit, PROTEIN_24H_UNIT, Analyte.PROTEIN_24H, missing)
 
 
-class ProteinuriaResult(BaseModel):
+class ProteinuriaResult(ExplainedResult):
     """Proteinuria at one visit, in canonical units, with its provenance.
 
     Attributes
@@ -183,8 +184,13 @@ class ProteinuriaResult(BaseModel):
         The UPCR result used, as reported (unit and value kept).
     protein_24h_lab : LabResult or None
         The 24-hour protein result used, as reported.
+    status : Status
+        ``met`` (evaluated) when a UPCR or a 24-hour protein is available,
+        else ``not_evaluable``; derived from the values when left out.
     reason : str or None
         Why neither measure is available (``None`` when evaluable).
+    missing : tuple of str
+        ``("upcr_g_g", "protein_24h_g_day")`` when neither is available.
 
     Examples
     --------
@@ -192,19 +198,33 @@ class ProteinuriaResult(BaseModel):
     False
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
     value_g_g: float | None = None
     upcr_specimen: Specimen | None = None
     value_g_day: float | None = None
     upcr_lab: LabResult | None = None
     protein_24h_lab: LabResult | None = None
-    reason: str | None = None
 
-    @property
-    def evaluable(self) -> bool:
-        """True when a UPCR or a 24-hour protein is available."""
-        return self.value_g_g is not None or self.value_g_day is not None
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_status(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "status" not in data:
+            present = any(data.get(k) is not None for k in ("value_g_g", "value_g_day"))
+            data = {
+                **data,
+                "status": Status.MET if present else Status.NOT_EVALUABLE,
+            }
+        return data
+
+    @model_validator(mode="after")
+    def _status_matches_values(self) -> Self:
+        present = self.value_g_g is not None or self.value_g_day is not None
+        if present != (self.status is not Status.NOT_EVALUABLE):
+            msg = (
+                f"status {self.status.value!r} does not match the values: a "
+                "proteinuria result is not evaluable exactly when it has neither"
+            )
+            raise ValueError(msg)
+        return self
 
     @property
     def specimen(self) -> Specimen | None:
@@ -282,12 +302,15 @@ def proteinuria(
     if upcr is None and protein is None:
         which = f" from a {wanted.value} specimen" if wanted is not None else ""
         return ProteinuriaResult(
+            status=Status.NOT_EVALUABLE,
+            missing=("upcr_g_g", "protein_24h_g_day"),
             reason=(
                 f"no UPCR{which} or 24-hour urine protein result in the visit of "
                 f"{visit.date}"
-            )
+            ),
         )
     return ProteinuriaResult(
+        status=Status.MET,
         value_g_g=None if upcr is None else upcr.canonical_value,
         upcr_specimen=None if upcr is None else upcr.specimen,
         value_g_day=None if protein is None else protein.canonical_value,

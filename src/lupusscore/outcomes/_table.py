@@ -63,7 +63,7 @@ from lupusscore.response import (
     load_definition,
 )
 from lupusscore.results import FrozenModel, Status
-from lupusscore.serology import low_complement, same_assay, seroconversion
+from lupusscore.serology import comparable_assays, low_complement, seroconversion
 
 __all__ = [
     "DEFAULT_ACHIEVE_BY",
@@ -733,7 +733,7 @@ class _Context:
                 p, Analyte.ANTI_DSDNA, window_days=self.trial.baseline_window_days
             )
             base = None if found is None else found.lab
-            if base is None or not same_assay(base, lab)[0]:
+            if base is None or not comparable_assays(base, lab).met:
                 return None
             return lab.canonical_value
 

@@ -14,6 +14,7 @@ compared. See ``docs/serology.md``.
 - :func:`classify_sle_eular_acr_2019` and :func:`classify_sle_slicc_2012`.
 """
 
+from lupusscore.results import compare
 from lupusscore.serology._activity import (
     SEROLOGICAL_ACTIVITY_SOURCE,
     serological_activity,
@@ -29,7 +30,9 @@ from lupusscore.serology._ana import (
     parse_ana_titer,
 )
 from lupusscore.serology._change import (
+    Change,
     LabChange,
+    change,
     complement_change,
     complement_normalised,
     dsdna_change,
@@ -46,7 +49,6 @@ from lupusscore.serology._classification import (
     SleClassification,
     classify_sle_eular_acr_2019,
 )
-from lupusscore.serology._common import compare
 from lupusscore.serology._complement import (
     COMPLEMENT_ANALYTES,
     DEFAULT_LOWER_LIMITS,
@@ -62,6 +64,7 @@ from lupusscore.serology._dsdna import (
     FARR_PERCENT_BINDING_SLEDAI,
     INCREASED_DSDNA_SOURCE,
     AssayCutoff,
+    comparable_assays,
     dsdna_increased,
     same_assay,
 )
@@ -107,6 +110,7 @@ __all__ = [
     "AnaTiter",
     "AssayCutoff",
     "Censoring",
+    "Change",
     "ClassificationCriterion",
     "Domain",
     "LabChange",
@@ -117,8 +121,10 @@ __all__ = [
     "SliccKind",
     "ana_positive",
     "ana_positive_kernel",
+    "change",
     "classify_sle_eular_acr_2019",
     "classify_sle_slicc_2012",
+    "comparable_assays",
     "compare",
     "complement_change",
     "complement_normalised",

@@ -33,7 +33,7 @@ from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
 from lupusscore.results import Comparator, Criterion, Status, compare
-from lupusscore.serology._common import check_lab
+from lupusscore.serology._labs import check_lab
 
 __all__ = [
     "ANA_POSITIVE_DILUTION",

@@ -9,11 +9,10 @@ not evaluable and says why; values are never converted across assays.
 from __future__ import annotations
 
 import datetime as dt
-from typing import overload
+import warnings
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
 from lupusscore._checks import (
     MissingMode,
@@ -22,25 +21,27 @@ from lupusscore._checks import (
     as_instance,
     as_missing_mode,
     broadcast,
-    finite_result,
 )
 from lupusscore.analytes import Analyte
+from lupusscore.change import Change, change
 from lupusscore.errors import InvalidDateError, InvalidValueError, NotEvaluableError
 from lupusscore.models import LabResult
-from lupusscore.results import Comparator, Criterion, Status, all_of
-from lupusscore.serology._common import check_lab
+from lupusscore.results import Comparator, Criterion, ExplainedResult, Status, all_of
 from lupusscore.serology._complement import (
     COMPLEMENT_ANALYTES,
     LOW_COMPLEMENT_SOURCE,
     low_complement,
 )
-from lupusscore.serology._dsdna import same_assay
+from lupusscore.serology._dsdna import comparable_assays
+from lupusscore.serology._labs import check_lab
 
 _COMPLEMENT = "a complement result (c3, c4 or ch50)"
 _DSDNA = "an anti_dsdna result"
 
 __all__ = [
+    "Change",
     "LabChange",
+    "change",
     "complement_change",
     "complement_normalised",
     "dsdna_change",
@@ -49,72 +50,35 @@ __all__ = [
 ]
 
 
-@overload
-def relative_change(
-    baseline: float, follow_up: float, *, missing: MissingMode = "raise"
-) -> tuple[float, float]: ...
-@overload
-def relative_change(
-    baseline: npt.ArrayLike, follow_up: npt.ArrayLike, *, missing: MissingMode = "raise"
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 def relative_change(
     baseline: float | npt.ArrayLike,
     follow_up: float | npt.ArrayLike,
     *,
     missing: MissingMode = "raise",
-) -> tuple[float, float] | tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Absolute and percent change from baseline (kernel, numpy broadcasting).
+) -> Change:
+    """Return the changes (deprecated: use ``change(reference=, value=)``).
 
-    Parameters
-    ----------
-    baseline, follow_up : float or array-like
-        Values in one unit: finite numbers (booleans and strings are
-        rejected).
-    missing : {"raise", "propagate"}, default "raise"
-        What a missing element (None, NaN, ``pandas.NA``) does: ``"raise"``
-        names the first missing index and how many are missing;
-        ``"propagate"`` gives NaN changes for that element.
+    Returns ``(follow_up - baseline, 100 * (follow_up - baseline) /
+    baseline)`` (positional order *baseline, follow_up*), with the one
+    zero-reference rule of :mod:`lupusscore.change`: the percent change is NaN
+    where the baseline is 0.
 
-    Returns
-    -------
-    tuple of (float, float) or of numpy.ndarray
-        ``follow_up - baseline`` and ``100 * (follow_up - baseline) /
-        baseline``; the percent change is NaN where the baseline is 0. Floats
-        for scalar input, arrays otherwise.
-
-    Raises
-    ------
-    InvalidValueError
-        A boolean, string, infinite or (with ``missing="raise"``) missing
-        element, shapes that do not broadcast, or a change that overflows
-        float range.
-
-    Examples
-    --------
-    >>> relative_change(0.6, 0.9)
-    (0.30000000000000004, 50.00000000000001)
-    >>> relative_change([0.5, 0.0], [0.25, 0.1])[1].tolist()
-    [-50.0, nan]
-    >>> relative_change([0.5, None], [0.25, 0.1], missing="propagate")[0].tolist()
-    [-0.25, nan]
+    Deprecated: will be removed in the next release.
     """
-    mode = as_missing_mode(missing)
-    keep = mode == "propagate"
-    b0 = as_floats("baseline", baseline, allow_missing=keep)
-    f0 = as_floats("follow_up", follow_up, allow_missing=keep)
-    b, f = (
-        np.asarray(a, dtype=np.float64) for a in broadcast(baseline=b0, follow_up=f0)
+    warnings.warn(
+        "lupusscore.serology.relative_change(baseline, follow_up) is deprecated; "
+        "use lupusscore.serology.change(reference=..., value=...)",
+        DeprecationWarning,
+        stacklevel=2,
     )
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        absolute = finite_result("change", f - b, positive=False)
-        percent = np.where(b != 0, 100.0 * absolute / np.where(b != 0, b, 1.0), np.nan)
-        percent = finite_result("percent change", percent, unit="%", positive=False)
-    if b0.ndim == 0 and f0.ndim == 0:
-        return float(absolute), float(percent)
-    return np.asarray(absolute, dtype=np.float64), np.asarray(percent, dtype=np.float64)
+    keep = as_missing_mode(missing) == "propagate"
+    b = as_floats("baseline", baseline, allow_missing=keep)
+    f = as_floats("follow_up", follow_up, allow_missing=keep)
+    broadcast(baseline=b, follow_up=f)
+    return change(reference=b, value=f, missing="propagate")
 
 
-class LabChange(BaseModel):
+class LabChange(ExplainedResult):
     """The change of one analyte between two dated results.
 
     Attributes
@@ -134,6 +98,9 @@ class LabChange(BaseModel):
         baseline is 0).
     reason : str or None
         Why the change (or its percent part) is not evaluable.
+    status : Status
+        Met (computed) when the absolute change could be computed, else not
+        evaluable.
 
     Examples
     --------
@@ -144,8 +111,6 @@ class LabChange(BaseModel):
     (0.3, 50.0, 'g/L', True)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
     analyte: Analyte
     baseline_date: dt.date
     follow_up_date: dt.date
@@ -154,7 +119,6 @@ class LabChange(BaseModel):
     unit: str | None = None
     absolute: float | None = None
     percent: float | None = None
-    reason: str | None = None
 
     @property
     def evaluable(self) -> bool:
@@ -173,6 +137,10 @@ class LabChange(BaseModel):
             msg = f"{self.analyte.value} change is not evaluable: {self.reason}"
             raise NotEvaluableError(msg, analyte=self.analyte.value)
         return self.absolute
+
+    def require(self) -> float:
+        """Return the absolute change (as :meth:`require_absolute`)."""
+        return self.require_absolute()
 
 
 def lab_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
@@ -207,7 +175,8 @@ def lab_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
     """  # noqa: E501
     baseline = as_instance("baseline", baseline, LabResult)
     follow_up = as_instance("follow_up", follow_up, LabResult)
-    comparable, why = same_assay(baseline, follow_up)
+    assays = comparable_assays(baseline, follow_up)
+    comparable, why = bool(assays.met), assays.reason or ""
     if follow_up.day < baseline.day:
         raise InvalidDateError(
             field="follow_up.date",
@@ -220,18 +189,19 @@ def lab_change(baseline: LabResult, follow_up: LabResult) -> LabChange:
         "follow_up_date": follow_up.day,
     }
     if not comparable:
-        return LabChange(**common, reason=why)
-    absolute, percent = relative_change(
-        baseline.canonical_value, follow_up.canonical_value
+        return LabChange(**common, status=Status.NOT_EVALUABLE, reason=why)
+    absolute, percent = change(
+        reference=baseline.canonical_value, value=follow_up.canonical_value
     )
     pct_ok = not np.isnan(percent)
     return LabChange(
         **common,
+        status=Status.MET,
         baseline=baseline.canonical_value,
         follow_up=follow_up.canonical_value,
         unit=baseline.canonical_unit,
-        absolute=absolute,
-        percent=percent if pct_ok else None,
+        absolute=float(absolute),
+        percent=float(percent) if pct_ok else None,
         reason=None if pct_ok else "baseline is 0: percent change undefined",
     )
 

@@ -29,11 +29,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict
-
 from lupusscore._checks import as_optional_flag, describe
 from lupusscore.errors import InvalidValueError
-from lupusscore.results import Comparator, Criterion, Status
+from lupusscore.results import Comparator, Criterion, ExplainedResult, Status
 
 __all__ = [
     "EULAR_ACR_2019_CRITERIA",
@@ -234,7 +232,7 @@ EULAR_ACR_2019_CRITERIA: Final[Mapping[str, ClassificationCriterion]] = (
 )
 
 
-class SleClassification(BaseModel):
+class SleClassification(ExplainedResult):
     """Result of the 2019 EULAR/ACR SLE classification.
 
     Attributes
@@ -257,13 +255,13 @@ class SleClassification(BaseModel):
         Criteria the caller gave as None or left out.
     reason : str
         Why the verdict is what it is.
+    missing : tuple of str
+        The inputs not given, as data: ``ana`` when the entry criterion is not
+        evaluable, then the names in *not_assessed*.
     source : str
         Citation.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
-
-    status: Status
     entry: Criterion
     counted: tuple[ClassificationCriterion, ...]
     points: int
@@ -440,5 +438,7 @@ def classify_sle_eular_acr_2019(
         possible_points=possible,
         clinical=clinical,
         not_assessed=not_assessed,
+        missing=(("ana",) if entry.status is Status.NOT_EVALUABLE else ())
+        + not_assessed,
         reason="; ".join(parts),
     )

@@ -23,8 +23,8 @@ from typing import Final
 from lupusscore._checks import as_flag
 from lupusscore.analytes import Analyte
 from lupusscore.models import LabResult
-from lupusscore.results import Comparator, Criterion, Status
-from lupusscore.serology._common import check_lab, compare
+from lupusscore.results import Comparator, Criterion, Status, compare
+from lupusscore.serology._labs import check_lab
 
 __all__ = [
     "COMPLEMENT_ANALYTES",

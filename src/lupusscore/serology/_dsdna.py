@@ -13,6 +13,7 @@ Sources: lupusscore clinical reference sections 1.2 (item 21), 1.4 and 5.1.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -22,8 +23,8 @@ from lupusscore._checks import as_choice, as_floats, as_instance, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
-from lupusscore.results import Comparator, Criterion, Status
-from lupusscore.serology._common import check_lab, compare
+from lupusscore.results import Comparator, Criterion, Status, compare
+from lupusscore.serology._labs import check_lab
 
 __all__ = [
     "BLISS_IU_ML",
@@ -32,6 +33,7 @@ __all__ = [
     "FARR_PERCENT_BINDING_SLEDAI",
     "INCREASED_DSDNA_SOURCE",
     "AssayCutoff",
+    "comparable_assays",
     "dsdna_increased",
     "same_assay",
 ]
@@ -152,7 +154,7 @@ def _assay_key(assay: str | None) -> str | None:
     return None if assay is None else " ".join(assay.split()).casefold()
 
 
-def same_assay(first: LabResult, second: LabResult) -> tuple[bool, str]:
+def comparable_assays(first: LabResult, second: LabResult) -> Criterion:
     """Whether two results of one analyte can be compared numerically.
 
     They can when they are in the same unit family and, for a family whose
@@ -167,8 +169,9 @@ def same_assay(first: LabResult, second: LabResult) -> tuple[bool, str]:
 
     Returns
     -------
-    tuple of (bool, str)
-        Whether they are comparable, and why not (empty when they are).
+    Criterion
+        ``comparable_assays``: met when comparable, not met with the reason
+        otherwise.
 
     Raises
     ------
@@ -183,7 +186,8 @@ def same_assay(first: LabResult, second: LabResult) -> tuple[bool, str]:
     >>> b = LabResult(
     ...     analyte="anti_dsdna", value=20, unit="U/mL", date="2024-03-05", assay="B"
     ... )
-    >>> same_assay(a, b)
+    >>> c = comparable_assays(a, b)
+    >>> c.met, c.reason
     (False, "assay-specific units (assay_units) from different assays: 'A' and 'B'")
     """
     first = as_instance("first", first, LabResult)
@@ -194,25 +198,46 @@ def same_assay(first: LabResult, second: LabResult) -> tuple[bool, str]:
             value=second.analyte.value,
             expected=f"the same analyte as the first result ({first.analyte.value})",
         )
+    why: str | None = None
     if first.family != second.family:
-        return False, (
+        why = (
             f"different unit families: {first.family} ({first.unit}) and "
             f"{second.family} ({second.unit}) cannot be converted into each other"
         )
-    if first.resolved.family.comparable_across_assays:
-        return True, ""
-    a, b = _assay_key(first.assay), _assay_key(second.assay)
-    if a is None or b is None:
-        return False, (
-            f"assay-specific units ({first.family}) need the assay of both "
-            "results; at least one has no assay recorded"
-        )
-    if a != b:
-        return False, (
-            f"assay-specific units ({first.family}) from different assays: "
-            f"{first.assay!r} and {second.assay!r}"
-        )
-    return True, ""
+    elif not first.resolved.family.comparable_across_assays:
+        a, b = _assay_key(first.assay), _assay_key(second.assay)
+        if a is None or b is None:
+            why = (
+                f"assay-specific units ({first.family}) need the assay of both "
+                "results; at least one has no assay recorded"
+            )
+        elif a != b:
+            why = (
+                f"assay-specific units ({first.family}) from different assays: "
+                f"{first.assay!r} and {second.assay!r}"
+            )
+    return Criterion(
+        name="comparable_assays",
+        status=Status.NOT_MET if why else Status.MET,
+        reason=why,
+    )
+
+
+def same_assay(first: LabResult, second: LabResult) -> tuple[bool, str]:
+    """Return ``(comparable, why_not)`` (deprecated: use :func:`comparable_assays`).
+
+    The old tuple shape of :func:`comparable_assays`: whether the results are
+    comparable, and why not (empty when they are). Deprecated: will be removed
+    in the next release.
+    """
+    warnings.warn(
+        "lupusscore.serology.same_assay is deprecated; use "
+        "lupusscore.serology.comparable_assays (a Criterion)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    c = comparable_assays(first, second)
+    return bool(c.met), c.reason or ""
 
 
 def _against_cutoff(lab: LabResult, cutoff: AssayCutoff, name: str) -> Criterion:

@@ -14,21 +14,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
-
 from lupusscore._checks import as_flag, as_instance
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.models import LabResult
-from lupusscore.results import Criterion, Status, all_of
+from lupusscore.results import Criterion, ExplainedResult, Status, all_of, any_of
 from lupusscore.serology._ana import ana_positive
-from lupusscore.serology._common import check_lab
-from lupusscore.serology._dsdna import AssayCutoff, dsdna_increased, same_assay
+from lupusscore.serology._dsdna import (
+    AssayCutoff,
+    comparable_assays,
+    dsdna_increased,
+)
+from lupusscore.serology._labs import check_lab
 
 __all__ = ["Seroconversion", "seroconversion"]
 
 
-class Seroconversion(BaseModel):
+class Seroconversion(ExplainedResult):
     """Positivity at two dates and whether it changed.
 
     Attributes
@@ -43,6 +45,13 @@ class Seroconversion(BaseModel):
         Positive at the earlier date and negative at the later one.
     became_positive : Criterion
         Negative at the earlier date and positive at the later one.
+    status : Status
+        Whether positivity changed in either direction (three-valued OR of
+        *became_negative* and *became_positive*).
+    reason : str or None
+        How it was decided, or why it could not be.
+    source : str
+        Citation of the positivity rule.
 
     Examples
     --------
@@ -52,8 +61,6 @@ class Seroconversion(BaseModel):
     >>> s.became_negative.status.value, s.became_positive.status.value
     ('met', 'not_met')
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     analyte: Analyte
     earlier_date: dt.date
@@ -151,7 +158,8 @@ def seroconversion(
             "cutoff", cutoff, AssayCutoff, expected="an AssayCutoff or None"
         )
     mixed = as_flag("across_assays", across_assays)
-    comparable, why = same_assay(earlier, later)
+    assays = comparable_assays(earlier, later)
+    comparable, why = bool(assays.met), assays.reason or ""
     if later.day <= earlier.day:
         raise InvalidDateError(
             field="later.date",
@@ -185,6 +193,9 @@ def seroconversion(
             source=source,
         )
     return Seroconversion(
+        status=any_of([neg, pos]),
+        reason=neg.reason,
+        source=source or "",
         analyte=earlier.analyte,
         earlier_date=earlier.day,
         later_date=later.day,

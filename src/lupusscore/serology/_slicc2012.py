@@ -40,14 +40,19 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict
-
 from lupusscore._checks import as_tristate, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
-from lupusscore.results import Comparator, Criterion, Status, all_of, any_of
-from lupusscore.serology._common import compare
+from lupusscore.results import (
+    Comparator,
+    Criterion,
+    ExplainedResult,
+    Status,
+    all_of,
+    any_of,
+    compare,
+)
 from lupusscore.serology._complement import COMPLEMENT_ANALYTES, low_complement
 from lupusscore.serology._dsdna import dsdna_increased
 
@@ -235,7 +240,7 @@ _PART_OF_ANALYTE: Final[Mapping[Analyte, tuple[str, str]]] = MappingProxyType(
 )
 
 
-class SliccClassification(BaseModel):
+class SliccClassification(ExplainedResult):
     """Result of the 2012 SLICC SLE classification.
 
     Attributes
@@ -264,13 +269,13 @@ class SliccClassification(BaseModel):
         Criteria that are not evaluable.
     reason : str
         Why the verdict is what it is.
+    missing : tuple of str
+        The inputs not given, as data: the names in *not_assessed*, then
+        ``lupus_nephritis_biopsy`` when it is not known.
     source : str
         Citation.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    status: Status
     criteria: tuple[Criterion, ...]
     lupus_nephritis: Criterion
     count: int
@@ -291,9 +296,26 @@ class SliccClassification(BaseModel):
         return self.status is Status.MET
 
     @property
-    def met(self) -> tuple[str, ...]:
+    def met(self) -> tuple[str, ...]:  # type: ignore[override]
+        """Names of the criteria that are met.
+
+        Kept for compatibility: unlike the other results, ``met`` here is not
+        the verdict; the verdict is :attr:`classified` (or ``status``).
+        """
+        return self.met_criteria
+
+    @property
+    def met_criteria(self) -> tuple[str, ...]:
         """Names of the criteria that are met."""
         return tuple(c.name for c in self.criteria if c.status is Status.MET)
+
+    def require(self) -> bool:
+        """Return :attr:`classified`, or raise :class:`NotEvaluableError`."""
+        classified = self.classified
+        if classified is None:
+            msg = "SLICC 2012 classification"
+            raise self._not_evaluable(msg)
+        return classified
 
     @property
     def criterion(self) -> Criterion:
@@ -650,5 +672,7 @@ def classify_sle_slicc_2012(
         four_criteria_rule=four,
         nephritis_rule=nephritis_rule,
         not_assessed=tuple(open_),
+        missing=tuple(open_)
+        + ((_NEPHRITIS,) if nephritis.status is Status.NOT_EVALUABLE else ()),
         reason="; ".join(parts),
     )

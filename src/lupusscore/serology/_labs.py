@@ -1,9 +1,8 @@
-"""Shared serology helpers: limit comparisons and the lab-result domain check.
+"""The serology lab-result domain check: "this must be a C3 / an anti-dsDNA result".
 
-:func:`compare` and :func:`snap` live in :mod:`lupusscore.results`, where every
-score's comparisons share them; they are re-exported here so serology modules
-import from one place. :func:`check_lab` is the one domain check "this must be
-a C3 / an anti-dsDNA result", with one phrasing.
+:func:`check_lab` is the one place that check is made, with one phrasing, for
+every serology function that takes a :class:`~lupusscore.models.LabResult`.
+(Limit comparisons are :func:`lupusscore.results.compare`.)
 """
 
 from __future__ import annotations
@@ -14,9 +13,8 @@ from lupusscore._checks import as_instance
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
-from lupusscore.results import COMPARISON_SIGNIFICANT_DIGITS, compare, snap
 
-__all__ = ["COMPARISON_SIGNIFICANT_DIGITS", "check_lab", "compare", "snap"]
+__all__ = ["check_lab"]
 
 
 def check_lab(
