@@ -372,11 +372,21 @@ def _report(args: argparse.Namespace) -> str:
     return render(table, args.format)
 
 
-def _definitions(fmt: str) -> str:
+def _definitions(fmt: str, show: str | None = None) -> str:
     from lupusscore.response import (  # noqa: PLC0415
+        definition_json,
+        get_definition,
         list_definitions,
         list_flare_definitions,
     )
+
+    if show is not None:
+        # The shipped file of one response definition: the natural start for a
+        # protocol's own definition (edit it, pass it with --definition-file).
+        try:
+            return definition_json(get_definition(show))
+        except DefinitionError as exc:
+            _fail(EXIT_USAGE, _one_line(str(exc)))
 
     rows: list[dict[str, str | bool]] = [
         {
@@ -496,6 +506,12 @@ def _parser() -> argparse.ArgumentParser:
         "(id, version, provisional)",
     )
     defs.add_argument("--format", choices=["text", "json"], default="text")
+    defs.add_argument(
+        "--show",
+        metavar="ID",
+        help="print the JSON file of one shipped response definition "
+        "(a starting point for --definition-file)",
+    )
     return parser
 
 
@@ -510,7 +526,7 @@ def _output(args: argparse.Namespace) -> str:
     if args.command == "schema":
         return json.dumps(Trial.model_json_schema(), indent=2) + "\n"
     if args.command == "definitions":
-        return _definitions(args.format)
+        return _definitions(args.format, args.show)
     return _report(args)
 
 

@@ -51,6 +51,7 @@ from lupusscore.response._parts import (
     UpcrReduction,
 )
 from lupusscore.response._shipped import (
+    definition_json,
     get_definition,
     get_flare_definition,
     list_definitions,
@@ -84,6 +85,7 @@ __all__ = [
     "UpcrReduction",
     "classify_renal_flare",
     "classify_renal_response",
+    "definition_json",
     "evaluate_renal_response",
     "get_definition",
     "get_flare_definition",
