@@ -781,8 +781,14 @@ def _set_path(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
 
 
 def _mutated_documents(base: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Return *base* with one field replaced: any field, or a lab's unit."""
     paths = list(_leaf_paths(base))
-    return st.tuples(st.sampled_from(paths), _json_hostile()).map(
+    unit_paths = [p for p in paths if p[-1] == "unit"]
+    any_field = st.tuples(st.sampled_from(paths), _json_hostile())
+    if not unit_paths:
+        return any_field.map(lambda pv: _set_path(base, pv[0], pv[1]))
+    unit_field = st.tuples(st.sampled_from(unit_paths), hs.hostile_units())
+    return st.one_of(any_field, unit_field).map(
         lambda pv: _set_path(base, pv[0], pv[1])
     )
 
@@ -798,12 +804,14 @@ class Call:
     kwargs: dict[str, Any]
     valid: bool
     stdin_file: Path | None = None
+    note: str = ""
 
     def reproducer(self, target: Target) -> str:
         """Return the call as Python source (repr of each argument)."""
         parts = [_short_repr(a) for a in self.args]
         parts += [f"{k}={_short_repr(v)}" for k, v in self.kwargs.items()]
-        return f"{target.name}({', '.join(parts)})"
+        call = f"{target.name}({', '.join(parts)})"
+        return f"{call}  # {self.note}" if self.note else call
 
 
 class _Repr(reprlib.Repr):
@@ -967,9 +975,10 @@ def _draw_cli_call(data: st.DataObject, tmpdir: Path) -> Call:
         ),
         label="options",
     )
+    note = f"{path.name} = {_short_repr(document)}"
     if kind == "stdin":
-        return Call((["report", "-", *options],), {}, valid=False, stdin_file=path)
-    return Call((["report", str(path), *options],), {}, valid=False)
+        return Call((["report", "-", *options],), {}, False, stdin_file=path, note=note)
+    return Call((["report", str(path), *options],), {}, valid=False, note=note)
 
 
 # ------------------------------------------------------------ the contract
@@ -1273,4 +1282,37 @@ def hang_risk_violation(unit: str, timeout: float) -> str | None:
         return f"Timeout: parse_unit({unit!r}) still running after {timeout} s"
     if done.returncode != 0:
         return f"parse_unit({unit!r}) crashed: {done.stderr.strip().splitlines()[-1]}"
+    return None
+
+
+def cli_hang_risk_violation(unit: str, timeout: float) -> str | None:
+    """Run ``python -m lupusscore report`` on a trial whose first lab has *unit*.
+
+    Returns what went wrong (a hang, a traceback), or ``None``. Runs in a
+    subprocess for the same reason as :func:`hang_risk_violation`.
+    """
+    trials = [t for t in seed_values("SmallTrial") if t is not None]
+    if not trials:
+        return "no example trial to mutate"
+    doc = trials[0].model_dump(mode="json")
+    doc["participants"][0]["visits"][0]["labs"][0]["unit"] = unit
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "trial.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "lupusscore", "report", str(path)],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return (
+                f"Timeout: report on a lab in {unit!r} still running after {timeout} s"
+            )
+    if "Traceback" in done.stderr:
+        return f"report on a lab in {unit!r} printed a traceback"
+    if done.returncode != 0 and done.stdout:
+        return f"report on a lab in {unit!r} failed but wrote to stdout"
     return None

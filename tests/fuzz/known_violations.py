@@ -266,6 +266,10 @@ KNOWN_VIOLATIONS: Mapping[str, tuple[str, str]] = {
         "TypeError",
         "lupusscore.results.snap(datetime.date(2000, 2, 29))",
     ),
+    "lupusscore.cli.main": (
+        "RecursionError",
+        "lupusscore.cli.main(['report', 'trial.json'])  # trial.json = b'[' * 5000 + b']' * 5000; also OverflowError traceback when a lab unit is '1e400 umol/L'",
+    ),
 }
 #: Unit strings whose parse hangs today (tried only in a subprocess).
 KNOWN_HANGS: frozenset[str] = frozenset({"10**10**8 mg/dL", "10**10**10 umol/L"})

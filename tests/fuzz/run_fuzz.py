@@ -109,14 +109,20 @@ def main(argv: list[str] | None = None) -> int:
             failing.append(r)
     hang_failures = []
     if not args.only or "parse_unit" in args.only:
-        for unit in hs.HANG_RISK_UNITS:
-            problem = fh.hang_risk_violation(unit, timeout=10.0)
+        probes = [
+            (f"units.parse_unit [subprocess] {unit!r}", fh.hang_risk_violation, unit)
+            for unit in hs.HANG_RISK_UNITS
+        ] + [
+            (f"cli report [subprocess] {unit!r}", fh.cli_hang_risk_violation, unit)
+            for unit in hs.HANG_RISK_UNITS
+        ]
+        for label, probe, unit in probes:
+            problem = probe(unit, 10.0)
             total += 1
             mark = 0 if problem is None else 1
             violations += mark
             _out(
-                f"{'units.parse_unit [subprocess] ' + repr(unit):<{width}}  "
-                f"{1:>8}  {1 - mark:>9}  {mark:>10}  {problem or ''}"
+                f"{label:<{width}}  {1:>8}  {1 - mark:>9}  {mark:>10}  {problem or ''}"
             )
             if problem:
                 hang_failures.append(problem)

@@ -176,3 +176,9 @@ def _hang_param(unit: str) -> Any:
 def test_unit_parser_is_bounded(unit: str) -> None:
     """Exponent towers are rejected quickly, not computed (run in a subprocess)."""
     assert fh.hang_risk_violation(unit, timeout=4.0) is None
+
+
+@pytest.mark.parametrize("unit", [_hang_param(u) for u in hs.HANG_RISK_UNITS[:1]])
+def test_cli_report_with_exponent_tower_unit_is_bounded(unit: str) -> None:
+    """A trial file with such a unit gives one error line, quickly, no traceback."""
+    assert fh.cli_hang_risk_violation(unit, timeout=4.0) is None
