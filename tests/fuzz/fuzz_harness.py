@@ -1035,9 +1035,11 @@ def _where(tb: Any) -> str:
     inside = [
         f for f in frames if "lupusscore" in f.filename and "tests" not in f.filename
     ]
-    frame = (inside or frames or [None])[-1]
-    if frame is None:
-        return "?"
+    if not inside:
+        # Raised at the call itself: C code such as an lru_cache wrapper
+        # hashing the argument, or the signature binding.
+        return "call boundary (C code, e.g. lru_cache)"
+    frame = inside[-1]
     filename = frame.filename.split("src/")[-1]
     return f"{filename}:{frame.lineno}"
 
