@@ -69,6 +69,7 @@ from lupusscore.errors import (
     LupusScoreError,
     UnitError,
 )
+from lupusscore.results import FrozenModel
 from lupusscore.units import ResolvedUnit, convert, resolve_unit, to_canonical
 
 __all__ = [
@@ -417,12 +418,10 @@ def _schema_extra(schema: dict[str, Any], cls: type[Any]) -> None:
         extend(schema)
 
 
-class _Model(BaseModel):
-    """Shared configuration: frozen, no unknown fields, documented schema."""
+class _Model(FrozenModel):
+    """Shared configuration: the library's frozen base, plus a documented schema."""
 
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", json_schema_extra=_schema_extra
-    )
+    model_config = ConfigDict(json_schema_extra=_schema_extra)
 
     #: Date fields (pattern instead of ``format`` in the schema).
     _date_fields: ClassVar[tuple[str, ...]] = ()

@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from lupusscore._checks import as_choice, as_floats, broadcast
-from lupusscore.errors import NotEvaluableError
+from lupusscore._checks import as_choice, as_floats, broadcast, describe
+from lupusscore.errors import InvalidValueError, NotEvaluableError
 
 __all__ = [
     "COMPARISON_SIGNIFICANT_DIGITS",
@@ -120,7 +120,15 @@ def snap(x: float | npt.NDArray[np.float64]) -> float | npt.NDArray[np.float64]:
     >>> 0.1 + 0.2 == 0.3, snap(0.1 + 0.2) == snap(0.3)
     (False, True)
     """
-    arr = np.asarray(x, dtype=np.float64)
+    given: object = x  # runtime guard for untyped callers
+    if isinstance(given, bool | np.bool_ | str | bytes):
+        raise InvalidValueError(field="x", value=describe(given), expected="numbers")
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (OverflowError, TypeError, ValueError):
+        raise InvalidValueError(
+            field="x", value=describe(given), expected="numbers"
+        ) from None
     mag = np.abs(arr)
     # Zero and non-finite values (an overflowed ratio) pass through unchanged.
     mag = np.where(np.isfinite(arr), mag, 0.0)
@@ -252,7 +260,17 @@ class Criterion(BaseModel):
 
 
 def _statuses(items: Iterable[Criterion | Status]) -> list[Status]:
-    return [i.status if isinstance(i, Criterion) else Status(i) for i in items]
+    given: object = items  # runtime guard for untyped callers
+    if isinstance(given, str | bytes | Criterion) or not isinstance(given, Iterable):
+        raise InvalidValueError(
+            field="items",
+            value=describe(given),
+            expected="an iterable of Criterion or Status",
+        )
+    return [
+        i.status if isinstance(i, Criterion) else Status(as_choice("items", i, Status))
+        for i in items
+    ]
 
 
 def all_of(items: Iterable[Criterion | Status]) -> Status:
@@ -299,9 +317,24 @@ FROZEN_CONFIG: Final = ConfigDict(
 
 
 class FrozenModel(BaseModel):
-    """Base of the library's frozen pydantic models (one configuration)."""
+    """Base of the library's frozen pydantic models (one configuration).
+
+    A complex number is never a clinical value: one given for any field is a
+    validation error (pydantic would otherwise drop the imaginary part with
+    only a numpy warning).
+    """
 
     model_config = FROZEN_CONFIG
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_complex(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if isinstance(value, complex | np.complexfloating):
+                    msg = f"{key}: got {value!r}; a complex number is not accepted"
+                    raise ValueError(msg)
+        return data
 
 
 class ExplainedResult(FrozenModel):

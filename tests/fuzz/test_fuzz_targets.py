@@ -108,7 +108,10 @@ def test_every_entry_point_gets_valid_arguments() -> None:
             if required and repr(strategy) == "none()":
                 missing.append(f"{target.name}({param.name})")
     # Classes without harvested instances fall back on per-field guesses.
-    assert len(missing) <= 10, missing
+    # Result classes users do not build by hand (SLICC, SLEDAI score bounds,
+    # flare results) may lack seeds; callables must not.
+    assert len(missing) <= 20, missing
+    assert not [m for m in missing if m.split("(")[0].split(".")[-1][0].islower()]
 
 
 def _stats_for(function: Any, *args: Any, valid: bool = True) -> fh.Stats:

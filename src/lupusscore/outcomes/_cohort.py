@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import cast
 
-from pydantic import BaseModel, ConfigDict
-
 from lupusscore._checks import as_choice
 from lupusscore.models import Participant, Trial
 from lupusscore.outcomes._args import check_trial, checked
@@ -27,7 +25,7 @@ from lupusscore.outcomes._stats import (
     proportion,
 )
 from lupusscore.outcomes._tte import TimeToEvent
-from lupusscore.results import Status
+from lupusscore.results import FrozenModel, Status
 
 __all__ = [
     "ResponderCount",
@@ -37,7 +35,7 @@ __all__ = [
 ]
 
 
-class ResponderCount(BaseModel):
+class ResponderCount(FrozenModel):
     """A responder proportion and how many were not evaluable.
 
     Attributes
@@ -47,8 +45,6 @@ class ResponderCount(BaseModel):
     not_evaluable : int
         Participants left out of the denominator.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     proportion: Proportion
     not_evaluable: int

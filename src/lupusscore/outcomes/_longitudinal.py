@@ -32,8 +32,6 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Final, cast
 
-from pydantic import BaseModel, ConfigDict
-
 from lupusscore._checks import as_choice
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
@@ -47,7 +45,7 @@ from lupusscore.outcomes._args import (
     checked,
 )
 from lupusscore.outcomes._windows import select_nearest
-from lupusscore.results import Status
+from lupusscore.results import FrozenModel, Status
 
 __all__ = [
     "DEFAULT_INTERCURRENT",
@@ -60,8 +58,6 @@ __all__ = [
     "first_response",
     "status_at",
 ]
-
-_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class MissingPolicy(StrEnum):
@@ -88,7 +84,7 @@ class MissingPolicy(StrEnum):
 DEFAULT_INTERCURRENT: Final[frozenset[EventType]] = frozenset(EventType)
 
 
-class Assessment(BaseModel):
+class Assessment(FrozenModel):
     """One dated per-visit status of a participant.
 
     Attributes
@@ -110,8 +106,6 @@ class Assessment(BaseModel):
     <Status.MET: 'met'>
     """
 
-    model_config = _FROZEN
-
     day: Day
     status: Status
     unscheduled: Switch = False
@@ -119,16 +113,14 @@ class Assessment(BaseModel):
     reason: str | None = None
 
 
-class DatedEvent(BaseModel):
+class DatedEvent(FrozenModel):
     """An intercurrent event on a study day."""
-
-    model_config = _FROZEN
 
     day: Day
     type: EventType
 
 
-class LongitudinalResult(BaseModel):
+class LongitudinalResult(FrozenModel):
     """A per-participant longitudinal outcome with its explanation.
 
     Attributes
@@ -147,8 +139,6 @@ class LongitudinalResult(BaseModel):
     explanation : tuple of str
         Human-readable steps, in order.
     """
-
-    model_config = _FROZEN
 
     rule: str
     status: Status

@@ -22,6 +22,7 @@ from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError
 from lupusscore.kidney import EgfrResult, egfr
 from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, Participant, Visit
+from lupusscore.outcomes._args import check_participant
 from lupusscore.outcomes._longitudinal import Assessment
 from lupusscore.outcomes._trial import (
     baseline_observation,
@@ -56,6 +57,7 @@ def visit_egfrs(participant: Participant) -> dict[dt.date, EgfrResult]:
     :func:`renal_response_assessments` (and read values from it) instead of
     computing it again per assessment.
     """
+    participant = check_participant(participant)
     return {v.date: egfr(participant.patient, v) for v in participant.visits}
 
 

@@ -31,7 +31,6 @@ from typing import Final, cast
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
 from lupusscore._checks import (
     as_choice,
@@ -42,6 +41,7 @@ from lupusscore._checks import (
     elementwise,
 )
 from lupusscore.errors import InvalidValueError
+from lupusscore.results import FrozenModel
 
 __all__ = [
     "CiMethod",
@@ -62,8 +62,6 @@ DEFAULT_CONFIDENCE: Final = 0.95
 #: Bisection stops when the bracket is narrower than this (probability scale).
 _BISECTION_TOL: Final = 1e-13
 _BISECTION_MAX_ITER: Final = 200
-
-_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
 
 class CiMethod(StrEnum):
@@ -239,7 +237,7 @@ def clopper_pearson_interval(
     return low, high
 
 
-class Proportion(BaseModel):
+class Proportion(FrozenModel):
     """A proportion with its confidence interval.
 
     Attributes
@@ -255,8 +253,6 @@ class Proportion(BaseModel):
     confidence : float
         Two-sided confidence level.
     """
-
-    model_config = _FROZEN
 
     successes: int
     n: int
@@ -310,7 +306,7 @@ def proportion(
     )
 
 
-class KaplanMeier(BaseModel):
+class KaplanMeier(FrozenModel):
     """A Kaplan-Meier survival curve with Greenwood confidence limits.
 
     One entry per distinct time at which at least one event occurred.
@@ -341,8 +337,6 @@ class KaplanMeier(BaseModel):
     ci : SurvivalCi
         Interval type.
     """
-
-    model_config = _FROZEN
 
     time: tuple[float, ...]
     n_at_risk: tuple[int, ...]
@@ -395,10 +389,8 @@ class KaplanMeier(BaseModel):
         )
 
 
-class SurvivalPoint(BaseModel):
+class SurvivalPoint(FrozenModel):
     """Kaplan-Meier survival read at one time, with its confidence limits."""
-
-    model_config = _FROZEN
 
     time: float
     survival: float | None
@@ -504,7 +496,7 @@ def kaplan_meier(
     )
 
 
-class Summary(BaseModel):
+class Summary(FrozenModel):
     """Descriptive statistics of a sample (missing values already removed).
 
     Attributes
@@ -519,8 +511,6 @@ class Summary(BaseModel):
     min, max : float or None
         Range.
     """
-
-    model_config = _FROZEN
 
     n: int
     mean: float | None

@@ -178,6 +178,7 @@ def _candidates(
     last: int,
     use_unscheduled: bool,
 ) -> list[tuple[int, Visit, T]]:
+    participant = check_participant(participant)
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     found: dict[int, list[tuple[Visit, T]]] = {}
     for v in participant.visits:

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict
-
+from lupusscore._checks import describe
 from lupusscore.analytes import Analyte
+from lupusscore.errors import InvalidValueError
 from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, EventType, Participant
 from lupusscore.outcomes._args import (
     Day,
@@ -42,7 +42,7 @@ from lupusscore.outcomes._trial import (
     participant_events,
     visit_day,
 )
-from lupusscore.results import Status
+from lupusscore.results import FrozenModel, Status
 
 __all__ = [
     "CREATININE_DOUBLING_FACTOR",
@@ -70,10 +70,8 @@ ESKD_EVENTS: Final[frozenset[EventType]] = frozenset(
 #: outcome, lupusscore clinical reference section 4.2).
 CREATININE_DOUBLING_FACTOR: Final = 2.0
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
-
-class TimeToEvent(BaseModel):
+class TimeToEvent(FrozenModel):
     """Time from day 0 to an event or to censoring.
 
     Attributes
@@ -92,8 +90,6 @@ class TimeToEvent(BaseModel):
     >>> TimeToEvent(outcome="death", day=400, event=False, reason="last contact").event
     False
     """
-
-    model_config = _FROZEN
 
     outcome: str
     day: Day
@@ -155,6 +151,11 @@ def time_to_first(
     >>> t.day, t.event
     (120, False)
     """
+    given: object = outcome  # runtime guard for untyped callers
+    if not isinstance(given, str) or not given.strip():
+        raise InvalidValueError(
+            field="outcome", value=describe(given), expected="the outcome's name"
+        )
     event_types = check_event_types("event_types", event_types)
     censor_on = check_event_types("censor_on", censor_on)
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)

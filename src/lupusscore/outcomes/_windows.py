@@ -111,7 +111,15 @@ def select_nearest(
     best: T | None = None
     best_key: tuple[int, int] | None = None
     for i, item in enumerate(candidates):
-        d = day(item)
+        try:
+            d = day(item)
+        except Exception as exc:  # the caller's function: say which candidate
+            raise InvalidValueError(
+                field="day(candidate)",
+                value=describe(item),
+                expected=f"a candidate day() can read ({type(exc).__name__}: {exc})",
+                index=i,
+            ) from exc
         if isinstance(d, bool | np.bool_) or not isinstance(d, int | np.integer):
             raise InvalidValueError(
                 field="day(candidate)",

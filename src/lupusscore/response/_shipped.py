@@ -320,6 +320,10 @@ def definition_json(definition: GradedDefinition) -> str:
     indented by two, UTF-8, final newline); ``scripts/dump_definitions.py``
     rewrites them in this form and the tests check file -> model -> text.
     """
+    given: object = definition  # runtime guard for untyped callers
+    if not isinstance(given, GradedDefinition):
+        msg = f"definition: got {describe(given)}; expected a definition object"
+        raise DefinitionError(msg, field="definition", value=describe(given))
     data = definition.model_dump(mode="json")
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
