@@ -157,15 +157,15 @@ _RESPONSE_NUMBERS: dict[str, tuple[float, float]] = {
     "baseline_upcr_g_g": (0.3, 8.0),
     "egfr": (10.0, 120.0),
     "reference_egfr": (10.0, 120.0),
-    "prednisone_mg_day": (0.0, 30.0),
+    "glucocorticoid_mg_day": (0.0, 30.0),
     "creatinine_mg_dl": (0.4, 5.0),
     "reference_creatinine_mg_dl": (0.4, 5.0),
     "creatinine_uln_mg_dl": (0.9, 1.3),
     "urine_rbc_hpf": (0.0, 60.0),
 }
 _RESPONSE_COUNTS = (
-    "steroid_days_above_ceiling",
-    "steroid_consecutive_days_above_ceiling",
+    "glucocorticoid_days_above_ceiling",
+    "glucocorticoid_consecutive_days_above_ceiling",
 )
 _RESPONSE_FLAGS = ("rescue_therapy", "rbc_casts", "egfr_decline_confirmed", "withdrawn")
 _FLARE_NUMBERS: dict[str, tuple[float, float]] = {

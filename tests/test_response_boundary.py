@@ -76,8 +76,8 @@ def test_fractional_day_counts_name_their_index() -> None:
         classify_renal_response(
             "aurora",
             **BASE,
-            prednisone_mg_day=5.0,
-            steroid_days_above_ceiling=[0, 1.5, 2.5],
+            glucocorticoid_mg_day=5.0,
+            glucocorticoid_days_above_ceiling=[0, 1.5, 2.5],
         )
     assert (info.value.index, info.value.count) == (1, 2)
 
@@ -87,7 +87,7 @@ def test_bad_flags_are_rejected(flag: object) -> None:
     """A flag is True / False / None (or arrays of booleans or 0/1)."""
     with pytest.raises(InvalidValueError, match="rescue_therapy"):
         classify_renal_response(
-            "bliss-ln", **BASE, prednisone_mg_day=5.0, rescue_therapy=flag
+            "bliss-ln", **BASE, glucocorticoid_mg_day=5.0, rescue_therapy=flag
         )
 
 
@@ -120,7 +120,7 @@ def test_integer_flag_columns_are_accepted() -> None:
     batch = classify_renal_response(
         "bliss-ln",
         **BASE,
-        prednisone_mg_day=5.0,
+        glucocorticoid_mg_day=5.0,
         rescue_therapy=np.array([0, 1]),
     )
     assert isinstance(batch, RenalResponseBatch)
@@ -173,7 +173,7 @@ def test_no_bare_python_errors_escape(kwargs: dict[str, Any]) -> None:
     """Hostile kernel input raises a LupusScoreError, never TypeError & co."""
     with pytest.raises(LupusScoreError):
         classify_renal_response(
-            "bliss-ln", **{**BASE, "prednisone_mg_day": 5.0, **kwargs}
+            "bliss-ln", **{**BASE, "glucocorticoid_mg_day": 5.0, **kwargs}
         )
 
 

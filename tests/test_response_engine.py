@@ -116,7 +116,7 @@ def test_status_is_met_when_a_lower_tier_is_met() -> None:
     r = classify_renal_response(
         "bliss-ln",
         **{**GOOD, "upcr_g_g": 0.3, "reference_egfr": None},
-        prednisone_mg_day=5.0,
+        glucocorticoid_mg_day=5.0,
         rescue_therapy=False,
     )
     assert r.category == "not_evaluable"

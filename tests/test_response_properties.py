@@ -30,7 +30,7 @@ def full_inputs(draw: st.DrawFn) -> dict[str, Any]:
         "baseline_upcr_g_g": draw(positive_upcr),
         "egfr": draw(egfr),
         "reference_egfr": draw(egfr),
-        "prednisone_mg_day": draw(st.floats(min_value=0.5, max_value=40)),
+        "glucocorticoid_mg_day": draw(st.floats(min_value=0.5, max_value=40)),
         "rescue_therapy": draw(st.booleans()),
         "creatinine_mg_dl": draw(creat),
         "reference_creatinine_mg_dl": draw(creat),
@@ -38,8 +38,8 @@ def full_inputs(draw: st.DrawFn) -> dict[str, Any]:
         "urine_rbc_hpf": draw(st.floats(min_value=0.5, max_value=40)),
         "rbc_casts": draw(st.booleans()),
         "egfr_decline_confirmed": draw(st.booleans()),
-        "steroid_days_above_ceiling": draw(st.integers(0, 30)),
-        "steroid_consecutive_days_above_ceiling": draw(st.integers(0, 10)),
+        "glucocorticoid_days_above_ceiling": draw(st.integers(0, 30)),
+        "glucocorticoid_consecutive_days_above_ceiling": draw(st.integers(0, 10)),
         "withdrawn": draw(st.booleans()),
     }
 
@@ -133,7 +133,7 @@ def test_kernel_unit_independent(value: float) -> None:
             "baseline_upcr_g_g": 3.0,
             "egfr": 90,
             "reference_egfr": 90,
-            "prednisone_mg_day": 5,
+            "glucocorticoid_mg_day": 5,
             "rescue_therapy": False,
             "withdrawn": False,
         }
@@ -159,7 +159,7 @@ def test_unit_independent_at_thresholds(edge: float) -> None:
     [
         ("upcr_g_g", -0.1),
         ("egfr", float("inf")),
-        ("steroid_days_above_ceiling", 2.5),
+        ("glucocorticoid_days_above_ceiling", 2.5),
         ("rescue_therapy", "yes"),
         ("upcr_g_g", True),
         ("upcr_g_g", "high"),

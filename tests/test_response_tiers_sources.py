@@ -92,7 +92,7 @@ def test_aurora_partial_reduction_gives_no_partial_category() -> None:
         baseline_upcr_g_g=4.0,
         egfr=90,
         reference_egfr=90,
-        prednisone_mg_day=5,
+        glucocorticoid_mg_day=5,
         rescue_therapy=False,
         withdrawn=False,
         egfr_decline_confirmed=False,
@@ -131,7 +131,7 @@ def test_bliss_ln_week_104_needs_no_week_100_confirmation() -> None:
         baseline_upcr_g_g=3.0,
         egfr=80,
         reference_egfr=85,
-        prednisone_mg_day=5,
+        glucocorticoid_mg_day=5,
         rescue_therapy=False,
     )
     assert r.category.value == "partial"

@@ -133,7 +133,7 @@ def test_bliss_steroid_window_from_week_24() -> None:
     gap = [visit(0, upcr=3.0, gc=40), visit(30, gc=None), visit(104, upcr=0.3)]
     r = ls.evaluate_renal_response("bliss-ln", P, gap, assessment_date=on(104))
     assert r.category == "not_evaluable"
-    assert "prednisone_mg_day" in r.missing_inputs
+    assert "glucocorticoid_mg_day" in r.missing_inputs
 
 
 def test_aurora_steroid_day_counts() -> None:
@@ -242,10 +242,10 @@ def test_missing_aurora_day_counts_are_named() -> None:
         baseline_upcr_g_g=3.0,
         egfr=80.0,
         reference_egfr=82.0,
-        prednisone_mg_day=20.0,
+        glucocorticoid_mg_day=20.0,
         rescue_therapy=False,
         egfr_decline_confirmed=False,
         withdrawn=False,
     )
     assert r.category == "not_evaluable"
-    assert "steroid_days_above_ceiling" in r.missing_inputs
+    assert "glucocorticoid_days_above_ceiling" in r.missing_inputs

@@ -96,19 +96,20 @@ _ENTRIES: Final = (
         "acanthocytes_hpf", "/hpf", "number", "acanthocytes per high-power field"
     ),
     InputName(
-        "prednisone_mg_day",
+        "glucocorticoid_mg_day",
         "mg/day",
         "number",
-        "glucocorticoid dose, prednisone-equivalent",
+        "glucocorticoid dose, prednisone-equivalent (response: the highest in the "
+        "definition's window)",
     ),
     InputName(
-        "steroid_days_above_ceiling",
+        "glucocorticoid_days_above_ceiling",
         "days",
         "count",
         "days with the glucocorticoid dose above the definition's ceiling",
     ),
     InputName(
-        "steroid_consecutive_days_above_ceiling",
+        "glucocorticoid_consecutive_days_above_ceiling",
         "days",
         "count",
         "longest run of consecutive days above the glucocorticoid ceiling",
@@ -145,12 +146,7 @@ _ENTRIES: Final = (
     InputName("pga", "(0-3 scale)", "number", "physician global assessment"),
     InputName("baseline_pga", "(0-3 scale)", "number", "PGA at baseline"),
     InputName("followup_pga", "(0-3 scale)", "number", "PGA at follow-up"),
-    InputName(
-        "glucocorticoid_mg_day",
-        "mg/day",
-        "number",
-        "glucocorticoid dose, prednisone-equivalent (as prednisone_mg_day)",
-    ),
+    # glucocorticoid_mg_day (prednisone-equivalent, mg/day) is declared above.
     InputName("new_bilag_a", "domains", "count", "new BILAG A domains"),
     InputName("new_bilag_b", "domains", "count", "new BILAG B domains"),
     InputName("new_features", "", "flag", "new lupus activity since the last visit"),

@@ -397,7 +397,6 @@ VALID_BY_PARAM: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "reference_upcr_g_g": lambda: _floats(0.1, 8.0),
     "egfr": lambda: _floats(10, 120),
     "reference_egfr": lambda: _floats(10, 120),
-    "prednisone_mg_day": lambda: _floats(0, 40),
     "urine_rbc_hpf": lambda: _floats(0, 50),
     "reference_urine_rbc_hpf": lambda: _floats(0, 50),
     "protein_24h_g_day": lambda: _floats(0.05, 8.0),

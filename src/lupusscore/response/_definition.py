@@ -408,9 +408,9 @@ class RenalResponseDefinition(GradedDefinition):
                     need.add("creatinine_uln_mg_dl")
                 if isinstance(p, GlucocorticoidCeiling):
                     if p.fail_if_days_above is not None:
-                        need.add("steroid_days_above_ceiling")
+                        need.add("glucocorticoid_days_above_ceiling")
                     if p.fail_if_consecutive_days_above is not None:
-                        need.add("steroid_consecutive_days_above_ceiling")
+                        need.add("glucocorticoid_consecutive_days_above_ceiling")
                 if isinstance(p, InactiveSediment) and p.no_rbc_casts:
                     need.add("rbc_casts")
         return frozenset(need)
@@ -437,7 +437,7 @@ _INPUTS_OF: dict[type, frozenset[str]] = {
     NephroticBaseline: frozenset({"upcr_g_g", "baseline_upcr_g_g"}),
     EgfrStable: frozenset({"egfr"}),
     CreatinineRise: frozenset({"creatinine_mg_dl", "reference_creatinine_mg_dl"}),
-    GlucocorticoidCeiling: frozenset({"prednisone_mg_day"}),
+    GlucocorticoidCeiling: frozenset({"glucocorticoid_mg_day"}),
     NoRescueTherapy: frozenset({"rescue_therapy"}),
     NoWithdrawal: frozenset({"withdrawn"}),
     InactiveSediment: frozenset({"urine_rbc_hpf"}),

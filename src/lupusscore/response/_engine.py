@@ -55,6 +55,7 @@ __all__ = [
     "Run",
     "TierResult",
     "classify",
+    "renamed_keywords",
 ]
 
 _CAT_NONE: Final = -1
@@ -220,6 +221,64 @@ def _renamed(cls: type, data: Any, names: Mapping[str, str]) -> Any:
             )
             value = out.pop(old)
             out.setdefault(new, value)
+    return out
+
+
+def renamed_keywords(
+    function: str,
+    values: Mapping[str, object],
+    old: Mapping[str, object],
+    renames: Mapping[str, str],
+) -> dict[str, object]:
+    """Accept deprecated keyword names of a public function (one release).
+
+    Parameters
+    ----------
+    function : str
+        The public function's name (for messages).
+    values : mapping
+        The keyword inputs under their current names (None = not given).
+    old : mapping
+        The extra keywords the caller passed (``**kwargs``).
+    renames : mapping
+        Deprecated name -> current name.
+
+    Returns
+    -------
+    dict
+        *values* with each deprecated keyword's value under its current name.
+
+    Raises
+    ------
+    TypeError
+        A keyword that is neither current nor deprecated (as Python raises).
+    InvalidValueError
+        A deprecated name and its current name both given (not None).
+
+    Warns
+    -----
+    DeprecationWarning
+        For each deprecated name used, naming the current one.
+    """
+    out = dict(values)
+    for name, value in old.items():
+        new = renames.get(name)
+        if new is None:
+            msg = f"{function}() got an unexpected keyword argument {name!r}"
+            raise TypeError(msg)
+        if out.get(new) is not None:
+            raise InvalidValueError(
+                field=name,
+                value=describe(value),
+                expected=f"{new} or the deprecated {name}, not both",
+            )
+        warnings.warn(
+            f"{function}(): the keyword {name!r} is deprecated and will be removed; "
+            f"use {new!r}",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        out[new] = value
     return out
 
 

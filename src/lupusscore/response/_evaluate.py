@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 from types import MappingProxyType
-from typing import ClassVar, Final, cast, overload
+from typing import ClassVar, Final, TypedDict, Unpack, cast, overload
 
 import numpy.typing as npt
 
 from lupusscore.response._definition import RenalResponseDefinition
-from lupusscore.response._engine import GradedBatch, GradedResult, TierResult, classify
+from lupusscore.response._engine import (
+    GradedBatch,
+    GradedResult,
+    TierResult,
+    classify,
+    renamed_keywords,
+)
 from lupusscore.response._shipped import resolve_definition
 from lupusscore.vocabulary import INPUTS
 
@@ -28,13 +34,13 @@ INPUT_NAMES: Final = (
     "baseline_upcr_g_g",
     "egfr",
     "reference_egfr",
-    "prednisone_mg_day",
+    "glucocorticoid_mg_day",
     "creatinine_mg_dl",
     "reference_creatinine_mg_dl",
     "creatinine_uln_mg_dl",
     "urine_rbc_hpf",
-    "steroid_days_above_ceiling",
-    "steroid_consecutive_days_above_ceiling",
+    "glucocorticoid_days_above_ceiling",
+    "glucocorticoid_consecutive_days_above_ceiling",
     "rescue_therapy",
     "rbc_casts",
     "egfr_decline_confirmed",
@@ -170,6 +176,26 @@ _Flag = bool | None
 _ArrNum = npt.ArrayLike | None
 _ArrFlag = npt.ArrayLike | None
 
+#: Deprecated keyword names of :func:`classify_renal_response` -> their
+#: vocabulary names (accepted with a DeprecationWarning for one release).
+RENAMED_INPUTS: Final = MappingProxyType(
+    {
+        "prednisone_mg_day": "glucocorticoid_mg_day",
+        "steroid_days_above_ceiling": "glucocorticoid_days_above_ceiling",
+        "steroid_consecutive_days_above_ceiling": (
+            "glucocorticoid_consecutive_days_above_ceiling"
+        ),
+    }
+)
+
+
+class _DeprecatedInputs(TypedDict, total=False):
+    """The deprecated keywords of classify_renal_response (see RENAMED_INPUTS)."""
+
+    prednisone_mg_day: _ArrNum
+    steroid_days_above_ceiling: _ArrNum
+    steroid_consecutive_days_above_ceiling: _ArrNum
+
 
 @overload
 def classify_renal_response(
@@ -179,7 +205,7 @@ def classify_renal_response(
     baseline_upcr_g_g: _Num,
     egfr: _Num,
     reference_egfr: _Num,
-    prednisone_mg_day: _Num = ...,
+    glucocorticoid_mg_day: _Num = ...,
     rescue_therapy: _Flag = ...,
     creatinine_mg_dl: _Num = ...,
     reference_creatinine_mg_dl: _Num = ...,
@@ -187,9 +213,10 @@ def classify_renal_response(
     urine_rbc_hpf: _Num = ...,
     rbc_casts: _Flag = ...,
     egfr_decline_confirmed: _Flag = ...,
-    steroid_days_above_ceiling: _Num = ...,
-    steroid_consecutive_days_above_ceiling: _Num = ...,
+    glucocorticoid_days_above_ceiling: _Num = ...,
+    glucocorticoid_consecutive_days_above_ceiling: _Num = ...,
     withdrawn: _Flag = ...,
+    **deprecated: Unpack[_DeprecatedInputs],
 ) -> RenalResponseResult: ...
 @overload
 def classify_renal_response(
@@ -199,7 +226,7 @@ def classify_renal_response(
     baseline_upcr_g_g: _ArrNum,
     egfr: _ArrNum,
     reference_egfr: _ArrNum,
-    prednisone_mg_day: _ArrNum = ...,
+    glucocorticoid_mg_day: _ArrNum = ...,
     rescue_therapy: _ArrFlag = ...,
     creatinine_mg_dl: _ArrNum = ...,
     reference_creatinine_mg_dl: _ArrNum = ...,
@@ -207,9 +234,10 @@ def classify_renal_response(
     urine_rbc_hpf: _ArrNum = ...,
     rbc_casts: _ArrFlag = ...,
     egfr_decline_confirmed: _ArrFlag = ...,
-    steroid_days_above_ceiling: _ArrNum = ...,
-    steroid_consecutive_days_above_ceiling: _ArrNum = ...,
+    glucocorticoid_days_above_ceiling: _ArrNum = ...,
+    glucocorticoid_consecutive_days_above_ceiling: _ArrNum = ...,
     withdrawn: _ArrFlag = ...,
+    **deprecated: Unpack[_DeprecatedInputs],
 ) -> RenalResponseResult | RenalResponseBatch: ...
 def classify_renal_response(
     definition: str | RenalResponseDefinition,
@@ -218,7 +246,7 @@ def classify_renal_response(
     baseline_upcr_g_g: _ArrNum,
     egfr: _ArrNum,
     reference_egfr: _ArrNum,
-    prednisone_mg_day: _ArrNum = None,
+    glucocorticoid_mg_day: _ArrNum = None,
     rescue_therapy: _ArrFlag = None,
     creatinine_mg_dl: _ArrNum = None,
     reference_creatinine_mg_dl: _ArrNum = None,
@@ -226,9 +254,10 @@ def classify_renal_response(
     urine_rbc_hpf: _ArrNum = None,
     rbc_casts: _ArrFlag = None,
     egfr_decline_confirmed: _ArrFlag = None,
-    steroid_days_above_ceiling: _ArrNum = None,
-    steroid_consecutive_days_above_ceiling: _ArrNum = None,
+    glucocorticoid_days_above_ceiling: _ArrNum = None,
+    glucocorticoid_consecutive_days_above_ceiling: _ArrNum = None,
     withdrawn: _ArrFlag = None,
+    **deprecated: Unpack[_DeprecatedInputs],
 ) -> RenalResponseResult | RenalResponseBatch:
     """Classify renal response under a definition: complete, partial or none.
 
@@ -251,7 +280,7 @@ def classify_renal_response(
         The eGFR the definition compares with: the baseline value, or the
         pre-flare value when ``definition.kidney_reference == "pre_flare"``
         (BLISS-LN, KDIGO 2012).
-    prednisone_mg_day : float, array-like or None
+    glucocorticoid_mg_day : float, array-like or None
         Highest prednisone-equivalent dose (mg/day) in the definition's
         glucocorticoid window.
     rescue_therapy : bool, array-like or None
@@ -269,13 +298,17 @@ def classify_renal_response(
         For definitions that fail eGFR only on a confirmed decline (AURORA 1):
         whether a decline failing every eGFR limb was confirmed (and
         adjudicated). Read only when every limb fails.
-    steroid_days_above_ceiling : int, array-like or None
+    glucocorticoid_days_above_ceiling : int, array-like or None
         Days above the glucocorticoid ceiling in the window, in total.
-    steroid_consecutive_days_above_ceiling : int, array-like or None
+    glucocorticoid_consecutive_days_above_ceiling : int, array-like or None
         Longest run of consecutive days above the glucocorticoid ceiling in the
         window, for definitions with day limits (AURORA 1).
     withdrawn : bool, array-like or None
         True if the participant withdrew or died before the assessment.
+    **deprecated
+        The old names ``prednisone_mg_day``, ``steroid_days_above_ceiling`` and
+        ``steroid_consecutive_days_above_ceiling`` (see :data:`RENAMED_INPUTS`)
+        are accepted for one release with a :class:`DeprecationWarning`.
 
     Returns
     -------
@@ -291,7 +324,8 @@ def classify_renal_response(
         Unknown definition id.
     InvalidValueError
         A negative or infinite number, a day count that is not whole, a flag
-        that is not True / False / None, or shapes that do not broadcast.
+        that is not True / False / None, shapes that do not broadcast, or a
+        deprecated keyword given together with its new name.
 
     Notes
     -----
@@ -310,7 +344,7 @@ def classify_renal_response(
     ...     baseline_upcr_g_g=2.5,
     ...     egfr=70,
     ...     reference_egfr=80,
-    ...     prednisone_mg_day=7.5,
+    ...     glucocorticoid_mg_day=7.5,
     ...     rescue_therapy=False,
     ... )
     >>> r.category.value
@@ -323,7 +357,13 @@ def classify_renal_response(
     [('partial.upcr_below', 'met', 0.6, 0.7), ('partial.egfr', 'met', 70.0, 60.0)]
     """
     # The keyword inputs by their vocabulary names (the parameters, nothing else).
-    values = {k: v for k, v in locals().items() if k != "definition"}
+    values = {
+        k: v for k, v in locals().items() if k not in ("definition", "deprecated")
+    }
+    if deprecated:
+        values = renamed_keywords(
+            "classify_renal_response", values, deprecated, RENAMED_INPUTS
+        )
     d = resolve_definition(definition)
     out = classify(d, values, RenalResponseBatch)
     return cast("RenalResponseResult | RenalResponseBatch", out)

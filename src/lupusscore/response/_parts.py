@@ -7,25 +7,39 @@ and the citation of the number. Each part evaluates itself over broadcast
 arrays of kernel inputs (see :mod:`lupusscore.response._kernel`) and explains
 one element as a :class:`lupusscore.results.Criterion`.
 
-Kernel inputs used by the parts (all in canonical units):
+Kernel inputs used by the parts (all in canonical units, declared in
+:mod:`lupusscore.vocabulary`):
 
-==============================  ==========================================
-``upcr_g_g``                    UPCR at assessment, g/g
-``baseline_upcr_g_g``           UPCR at the reference visit, g/g
-``egfr``                        eGFR at assessment, mL/min/1.73 m²
-``reference_egfr``              eGFR the definition compares with
-``creatinine_mg_dl``            serum creatinine at assessment, mg/dL
-``reference_creatinine_mg_dl``  serum creatinine the definition compares with
-``creatinine_uln_mg_dl``        upper limit of normal of the creatinine assay
-``urine_rbc_hpf``               urine red cells per high-power field
-``rbc_casts``                   red-cell casts seen (True / False)
-``prednisone_mg_day``           highest prednisone-equivalent dose in the window
-``steroid_days_above_ceiling``  days above the ceiling in the window
-``steroid_consecutive_days_above_ceiling``  longest run of such days
-``rescue_therapy``              rescue / prohibited therapy given
-``withdrawn``                   withdrew (or died) before the assessment
-``egfr_decline_confirmed``      an eGFR fall failing every limb was confirmed
-==============================  ==========================================
+``upcr_g_g``
+    UPCR at assessment, g/g
+``baseline_upcr_g_g``
+    UPCR at the reference visit, g/g
+``egfr``
+    eGFR at assessment, mL/min/1.73 m²
+``reference_egfr``
+    eGFR the definition compares with
+``creatinine_mg_dl``
+    serum creatinine at assessment, mg/dL
+``reference_creatinine_mg_dl``
+    serum creatinine the definition compares with
+``creatinine_uln_mg_dl``
+    upper limit of normal of the creatinine assay
+``urine_rbc_hpf``
+    urine red cells per high-power field
+``rbc_casts``
+    red-cell casts seen (True / False)
+``glucocorticoid_mg_day``
+    highest prednisone-equivalent dose in the window
+``glucocorticoid_days_above_ceiling``
+    days above the ceiling in the window
+``glucocorticoid_consecutive_days_above_ceiling``
+    longest run of such days
+``rescue_therapy``
+    rescue / prohibited therapy given
+``withdrawn``
+    withdrew (or died) before the assessment
+``egfr_decline_confirmed``
+    an eGFR fall failing every limb was confirmed
 """
 
 from __future__ import annotations
@@ -89,7 +103,7 @@ _MG_DL: Final = input_unit("creatinine_mg_dl")
 _HPF: Final = input_unit("urine_rbc_hpf")
 _PCT: Final = "%"
 _PERCENT: Final = 100.0
-_GC_UNIT: Final = f"{input_unit('prednisone_mg_day')} prednisone-equivalent"
+_GC_UNIT: Final = f"{input_unit('glucocorticoid_mg_day')} prednisone-equivalent"
 
 #: What a kidney-function part compares with: the value at the reference visit
 #: (start of therapy / randomisation) or the value before the current flare.
@@ -538,7 +552,7 @@ class GlucocorticoidCeiling(_Part):
     """Glucocorticoid dose at most a ceiling over a window.
 
     Without day limits, the highest prednisone-equivalent dose in the window
-    (``prednisone_mg_day``) must satisfy the ceiling. With
+    (``glucocorticoid_mg_day``) must satisfy the ceiling. With
     ``fail_if_days_above`` and/or ``fail_if_consecutive_days_above`` (AURORA 1:
     7 days in total or 3 consecutive days above 10 mg/day in weeks 44-52), the
     part fails only when a day count reaches its limit; a highest dose within
@@ -565,38 +579,30 @@ class GlucocorticoidCeiling(_Part):
 
     def evaluate(self, inp: Inputs) -> PartEval:
         """Evaluate over broadcast inputs."""
-        p = inp["prednisone_mg_day"]
+        p = inp["glucocorticoid_mg_day"]
         within = decide(np.isnan(p), self.comparator.apply(p, self.max_mg_day))
-        if not self.counts_days:
-            status = within
-        else:
-            checks: list[Codes] = []
+        status = within
+        day_limits = [
+            (limit, key)
             for limit, key in (
-                (self.fail_if_days_above, "steroid_days_above_ceiling"),
+                (self.fail_if_days_above, "glucocorticoid_days_above_ceiling"),
                 (
                     self.fail_if_consecutive_days_above,
-                    "steroid_consecutive_days_above_ceiling",
-                ),
-            ):
-                if limit is not None:
-                    d = inp[key]
-                    checks.append(decide(np.isnan(d), Comparator.LT.apply(d, limit)))
-            status = any_codes(within, all_codes(*checks))
-
-        days = tuple(
-            key
-            for limit, key in (
-                (self.fail_if_days_above, "steroid_days_above_ceiling"),
-                (
-                    self.fail_if_consecutive_days_above,
-                    "steroid_consecutive_days_above_ceiling",
+                    "glucocorticoid_consecutive_days_above_ceiling",
                 ),
             )
             if limit is not None
-        )
+        ]
+        if self.counts_days:
+            checks: list[Codes] = [
+                decide(np.isnan(inp[key]), Comparator.LT.apply(inp[key], limit))
+                for limit, key in day_limits
+            ]
+            status = any_codes(within, all_codes(*checks))
+        days = tuple(key for _, key in day_limits)
 
         def missing(i: Index) -> tuple[str, ...]:
-            dose = gone(inp, i, "prednisone_mg_day")
+            dose = gone(inp, i, "glucocorticoid_mg_day")
             if not self.counts_days:
                 return dose
             if status[i] != NOT_EVALUABLE:
@@ -610,17 +616,17 @@ class GlucocorticoidCeiling(_Part):
                 else f"from week {fmt(self.from_week)}"
             )
             text = f"highest dose {window} to the assessment"
-            missing = _missing(inp, i, "prednisone_mg_day")
+            missing = _missing(inp, i, "glucocorticoid_mg_day")
             if self.counts_days:
                 limits = []
                 if self.fail_if_days_above is not None:
-                    d = inp.at("steroid_days_above_ceiling", i)
+                    d = inp.at("glucocorticoid_days_above_ceiling", i)
                     limits.append(
                         f"fails at {self.fail_if_days_above} days above in total"
                         + ("" if np.isnan(d) else f" (observed {int(d)})")
                     )
                 if self.fail_if_consecutive_days_above is not None:
-                    d = inp.at("steroid_consecutive_days_above_ceiling", i)
+                    d = inp.at("glucocorticoid_consecutive_days_above_ceiling", i)
                     limits.append(
                         f"or at {self.fail_if_consecutive_days_above} consecutive "
                         "days above" + ("" if np.isnan(d) else f" (observed {int(d)})")
@@ -629,12 +635,9 @@ class GlucocorticoidCeiling(_Part):
                 if status[i] != NOT_EVALUABLE:
                     missing = None
                 elif missing is None:
-                    missing = (
-                        "missing input: steroid_days_above_ceiling / "
-                        "steroid_consecutive_days_above_ceiling"
-                    )
+                    missing = "missing input: " + " / ".join(days)
             seen = Seen(
-                inp.at("prednisone_mg_day", i),
+                inp.at("glucocorticoid_mg_day", i),
                 self.max_mg_day,
                 self.comparator,
                 _GC_UNIT,

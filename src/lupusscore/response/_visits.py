@@ -77,13 +77,13 @@ def _gc_window(d: RenalResponseDefinition) -> GlucocorticoidCeiling | None:
     if len(parts) > 1:
         msg = (
             f"{d.id}: model-level evaluation supports one glucocorticoid window per "
-            "definition; pass prednisone_mg_day to classify_renal_response instead"
+            "definition; pass glucocorticoid_mg_day to classify_renal_response instead"
         )
         raise DefinitionError(msg, definition=d.id, field="glucocorticoid_ceiling")
     return next(iter(parts.values()), None)
 
 
-def _steroids(
+def _glucocorticoids(
     part: GlucocorticoidCeiling,
     visits: Sequence[Visit],
     start: dt.date,
@@ -342,13 +342,13 @@ def evaluate_renal_response(
         rbc = _lab(current, Analyte.URINE_RBC, notes, "assessment urine RBC")
         if rbc_casts is None and current is not None:
             rbc_casts = current.descriptors.get("urinary_casts")
-    pred = days = run = None
+    dose = days = run = None
     gc = _gc_window(d)
     if gc is not None:
         start = base.date + dt.timedelta(
             days=round(_DAYS_PER_WEEK * (gc.from_week or 0.0))
         )
-        pred, days, run = _steroids(gc, ordered, start, when, notes)
+        dose, days, run = _glucocorticoids(gc, ordered, start, when, notes)
     rescue = None
     if "rescue_therapy" in need:
         rescue = _rescue([v for v in ordered if base.date < v.date <= when], notes)
@@ -360,7 +360,7 @@ def evaluate_renal_response(
         baseline_upcr_g_g=base_upcr,
         egfr=egfr_now,
         reference_egfr=ref_egfr,
-        prednisone_mg_day=pred,
+        glucocorticoid_mg_day=dose,
         rescue_therapy=rescue,
         creatinine_mg_dl=creat,
         reference_creatinine_mg_dl=ref_creat,
@@ -368,8 +368,8 @@ def evaluate_renal_response(
         urine_rbc_hpf=rbc,
         rbc_casts=rbc_casts,
         egfr_decline_confirmed=egfr_decline_confirmed,
-        steroid_days_above_ceiling=days,
-        steroid_consecutive_days_above_ceiling=run,
+        glucocorticoid_days_above_ceiling=days,
+        glucocorticoid_consecutive_days_above_ceiling=run,
         withdrawn=withdrawn,
     )
     return result.model_copy(update={"notes": tuple(notes)})
