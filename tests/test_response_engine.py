@@ -221,6 +221,100 @@ def test_every_keyword_input_is_in_the_vocabulary(function: Any) -> None:
         assert info.value.unit == declared.unit, name  # type: ignore[attr-defined]
 
 
+#: Issue 11: the old names of the glucocorticoid inputs, and their new names.
+_OLD_GC_NAMES = {
+    "prednisone_mg_day": "glucocorticoid_mg_day",
+    "steroid_days_above_ceiling": "glucocorticoid_days_above_ceiling",
+    "steroid_consecutive_days_above_ceiling": (
+        "glucocorticoid_consecutive_days_above_ceiling"
+    ),
+}
+
+#: AURORA 1 inputs whose glucocorticoid limb decides the category.
+_AURORA = {
+    **GOOD,
+    "rescue_therapy": False,
+    "withdrawn": False,
+    "egfr_decline_confirmed": False,
+}
+
+
+def _names_of(function: Any) -> set[str]:
+    return {
+        p.name
+        for p in inspect.signature(function).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+
+
+def test_no_kernel_input_is_named_prednisone_or_steroid() -> None:
+    """One name for the glucocorticoid dose: glucocorticoid_*, as in the models."""
+    names = set(vocabulary.INPUTS) | _names_of(classify_renal_response)
+    names |= _names_of(classify_renal_flare) | _names_of(ls.evaluate_renal_response)
+    names |= {n for d in ls.list_definitions() for n in d.inputs}
+    names |= set(RenalResponseBatch.input_names) | set(RenalFlareBatch.input_names)
+    assert {"glucocorticoid_mg_day", "glucocorticoid_days_above_ceiling"} <= names
+    assert [n for n in names if "prednisone" in n or "steroid" in n] == []
+    # One declaration of each name (the dose is shared with LLDAS / DORIS).
+    assert len(vocabulary._ENTRIES) == len(vocabulary.INPUTS)
+    assert "glucocorticoid_mg_day" in inspect.signature(ls.activity.lldas).parameters
+    r = classify_renal_response("aurora", **{**_AURORA, "glucocorticoid_mg_day": 20.0})
+    assert r.missing == (
+        "glucocorticoid_consecutive_days_above_ceiling",
+        "glucocorticoid_days_above_ceiling",
+    )
+    assert (
+        "missing input: glucocorticoid_days_above_ceiling / "
+        "glucocorticoid_consecutive_days_above_ceiling" in (r.reason or "")
+    )
+
+
+def test_old_glucocorticoid_keywords_warn_and_give_the_same_result() -> None:
+    """prednisone_mg_day & co. still work for one release, with a warning."""
+    old = {
+        "prednisone_mg_day": [5.0, 20.0, 20.0, None],
+        "steroid_days_above_ceiling": [0, 6, 7, None],
+        "steroid_consecutive_days_above_ceiling": [0, 2, 1, 0],
+    }
+    new = {_OLD_GC_NAMES[k]: v for k, v in old.items()}
+    expected = classify_renal_response("aurora", **_AURORA, **new)
+    assert isinstance(expected, RenalResponseBatch)
+    assert expected.category.tolist() == [
+        "complete",
+        "complete",
+        "none",
+        "not_evaluable",
+    ]
+    with pytest.warns(DeprecationWarning, match="is deprecated") as caught:
+        got = classify_renal_response("aurora", **_AURORA, **old)
+    assert got == expected
+    said = [str(w.message) for w in caught]
+    assert len(said) == 3
+    for before, after in _OLD_GC_NAMES.items():
+        assert any(repr(before) in m and repr(after) in m for m in said)
+    assert all(w.filename == __file__ for w in caught)  # points at the caller
+    with pytest.warns(DeprecationWarning, match="'glucocorticoid_mg_day'"):
+        one = classify_renal_response("bliss-ln", **GOOD, prednisone_mg_day=12.5)
+    assert one == classify_renal_response(
+        "bliss-ln", **GOOD, glucocorticoid_mg_day=12.5
+    )
+
+
+@pytest.mark.parametrize("old", sorted(_OLD_GC_NAMES))
+def test_old_and_new_glucocorticoid_keyword_together_raise(old: str) -> None:
+    """Passing a deprecated keyword with its new name is an error, not a guess."""
+    both = {old: 5, _OLD_GC_NAMES[old]: 5}
+    with pytest.raises(ls.InvalidValueError, match=_OLD_GC_NAMES[old]) as info:
+        classify_renal_response("aurora", **_AURORA, **both)
+    assert info.value.field == old  # type: ignore[attr-defined]
+
+
+def test_an_unknown_keyword_is_a_library_error() -> None:
+    """A misspelt keyword names itself (a LupusScoreError, not a TypeError)."""
+    with pytest.raises(ls.InvalidValueError, match="prednisolone_mg_day"):
+        classify_renal_response("aurora", **_AURORA, prednisolone_mg_day=5)
+
+
 def test_egfr_unit_is_the_vocabulary_spelling() -> None:
     """Explained eGFR criteria use the one eGFR unit string."""
     r = classify_renal_response("kdigo-2024", **GOOD)

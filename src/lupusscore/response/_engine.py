@@ -250,10 +250,9 @@ def renamed_keywords(
 
     Raises
     ------
-    TypeError
-        A keyword that is neither current nor deprecated (as Python raises).
     InvalidValueError
-        A deprecated name and its current name both given (not None).
+        A keyword that is neither current nor deprecated, or a deprecated name
+        and its current name both given (not None).
 
     Warns
     -----
@@ -264,8 +263,11 @@ def renamed_keywords(
     for name, value in old.items():
         new = renames.get(name)
         if new is None:
-            msg = f"{function}() got an unexpected keyword argument {name!r}"
-            raise TypeError(msg)
+            raise InvalidValueError(
+                field=name,
+                value=describe(value),
+                expected=f"a keyword input of {function}() (lupusscore.vocabulary)",
+            )
         if out.get(new) is not None:
             raise InvalidValueError(
                 field=name,
