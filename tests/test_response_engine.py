@@ -279,12 +279,8 @@ def test_old_glucocorticoid_keywords_warn_and_give_the_same_result() -> None:
     new = {_OLD_GC_NAMES[k]: v for k, v in old.items()}
     expected = classify_renal_response("aurora", **_AURORA, **new)
     assert isinstance(expected, RenalResponseBatch)
-    assert expected.category.tolist() == [
-        "complete",
-        "complete",
-        "none",
-        "not_evaluable",
-    ]
+    want = ["complete", "complete", "none", "not_evaluable"]  # dose None, days None
+    assert expected.category.tolist() == want
     with pytest.warns(DeprecationWarning, match="is deprecated") as caught:
         got = classify_renal_response("aurora", **_AURORA, **old)
     assert got == expected
