@@ -62,6 +62,7 @@ __all__ = [
     "as_flags",
     "as_floats",
     "as_missing_mode",
+    "as_sequence",
     "as_tristate",
     "broadcast",
     "check_plausible_age",
@@ -859,3 +860,27 @@ def elementwise(value: object) -> object:
         return np.asarray(value, dtype=object)
     except ValueError:  # ragged nesting: let as_floats report it
         return value
+
+
+# --- added for sequences of records ---
+
+
+def as_sequence(name: str, value: object, *, expected: str) -> list[object]:
+    """Return *value* as a list of its items, or raise naming *expected*.
+
+    Strings, bytes, mappings, 0-d arrays and non-iterables are not sequences
+    of records; an iterator that fails while being read is reported too.
+    """
+    zero_d = isinstance(value, np.ndarray) and value.ndim == 0
+    if (
+        zero_d
+        or isinstance(value, str | bytes | Mapping)
+        or not isinstance(value, Iterable)
+    ):
+        raise InvalidValueError(field=name, value=_shown(value), expected=expected)
+    try:
+        return list(value)
+    except (TypeError, ValueError):
+        raise InvalidValueError(
+            field=name, value=_shown(value), expected=expected
+        ) from None

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from lupusscore._checks import as_choice, as_floats, broadcast, describe
+from lupusscore._checks import as_choice, as_floats, as_sequence, broadcast, describe
 from lupusscore.errors import InvalidValueError, NotEvaluableError
 
 __all__ = [
@@ -121,7 +121,7 @@ def snap(x: float | npt.NDArray[np.float64]) -> float | npt.NDArray[np.float64]:
     (False, True)
     """
     given: object = x  # runtime guard for untyped callers
-    if isinstance(given, bool | np.bool_ | str | bytes):
+    if isinstance(given, bool | np.bool_ | str | bytes | complex | np.complexfloating):
         raise InvalidValueError(field="x", value=describe(given), expected="numbers")
     try:
         arr = np.asarray(x, dtype=np.float64)
@@ -261,15 +261,12 @@ class Criterion(BaseModel):
 
 def _statuses(items: Iterable[Criterion | Status]) -> list[Status]:
     given: object = items  # runtime guard for untyped callers
-    if isinstance(given, str | bytes | Criterion) or not isinstance(given, Iterable):
-        raise InvalidValueError(
-            field="items",
-            value=describe(given),
-            expected="an iterable of Criterion or Status",
-        )
+    expected = "an iterable of Criterion or Status"
+    if isinstance(given, Criterion):
+        raise InvalidValueError(field="items", value=describe(given), expected=expected)
     return [
         i.status if isinstance(i, Criterion) else Status(as_choice("items", i, Status))
-        for i in items
+        for i in as_sequence("items", given, expected=expected)
     ]
 
 

@@ -969,7 +969,15 @@ def convert(
             expected="a number, not a boolean",
         )
     if isinstance(value, int | float):
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:
+            raise InvalidValueError(
+                field="value",
+                value=describe(value),
+                unit=from_unit,
+                expected="a finite number",
+            ) from None
         if not math.isfinite(x) or (x < 0 and a in _NON_NEGATIVE):
             _check_values(np.asarray(x, dtype=np.float64), analyte=a, unit=from_unit)
         return conv.apply(x)

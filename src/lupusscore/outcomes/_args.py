@@ -9,13 +9,13 @@ the argument (and, for sequences, the first bad index and how many are bad).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from typing import Annotated, Final, TypeVar, cast
 
 import numpy as np
 from pydantic import BeforeValidator
 
-from lupusscore._checks import as_choice, as_count, describe
+from lupusscore._checks import as_choice, as_count, as_sequence, describe
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Participant, Timepoint, Trial
 
@@ -41,13 +41,7 @@ _DAY_LIMIT: Final = 10**6
 
 def checked(items: object, kind: type[_T], name: str) -> list[_T]:
     """Return *items* as a list, rejecting anything that is not a *kind*."""
-    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
-        raise InvalidValueError(
-            field=name,
-            value=describe(items),
-            expected=f"an iterable of {kind.__name__}",
-        )
-    out = list(items)
+    out = as_sequence(name, items, expected=f"an iterable of {kind.__name__}")
     bad = [i for i, item in enumerate(out) if not isinstance(item, kind)]
     if bad:
         raise InvalidValueError(
@@ -85,14 +79,12 @@ def check_switch(name: str, value: object) -> bool:
 
 def check_event_types(name: str, value: object) -> frozenset[EventType]:
     """Return a set of event types (members or their string values)."""
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise InvalidValueError(
-            field=name,
-            value=describe(value),
-            expected="a set of event types: "
-            + ", ".join(repr(e.value) for e in EventType),
-        )
-    return frozenset(cast(EventType, as_choice(name, v, EventType)) for v in value)
+    items = as_sequence(
+        name,
+        value,
+        expected="a set of event types: " + ", ".join(repr(e.value) for e in EventType),
+    )
+    return frozenset(cast(EventType, as_choice(name, v, EventType)) for v in items)
 
 
 def check_participant(value: object) -> Participant:

@@ -78,9 +78,13 @@ class SurvivalCi(StrEnum):
     LINEAR = "linear"
 
 
+#: Counts must be exact in a float (2**53), so proportions are exact.
+_MAX_EXACT_COUNT: Final = 2**53
+
+
 def _check_counts(successes: object, n: object) -> tuple[int, int]:
     """Check a success count and a number of trials (library errors only)."""
-    trials = as_count("n", n)
+    trials = as_count("n", n, maximum=_MAX_EXACT_COUNT)
     return as_count("successes", successes, maximum=trials), trials
 
 

@@ -248,6 +248,15 @@ def _reader(measure: object) -> Callable[[Visit], object | None]:
     return check_callable("measure", measure)
 
 
+def _check_unit(unit: object) -> str | None:
+    """Check the display unit a caller gives for a measure: text or None."""
+    if unit is not None and (not isinstance(unit, str) or not unit.strip()):
+        raise InvalidValueError(
+            field="unit", value=describe(unit), expected="a unit string or None"
+        )
+    return unit
+
+
 def _observation(found: tuple[int, Visit, object], unit: str | None) -> Observation:
     day, visit, got = found
     if isinstance(got, LabResult):
@@ -330,6 +339,7 @@ def baseline_observation(
     (0.6, 'g/L', -11)
     """
     keep = _reader(measure)
+    unit = _check_unit(unit)
     window_days = check_day("window_days", window_days, minimum=0)
     found = _candidates(
         participant, keep, first=-window_days, last=0, use_unscheduled=use_unscheduled
@@ -379,6 +389,7 @@ def observation_at(
     """
     keep = _reader(measure)
     timepoint = check_timepoint("timepoint", timepoint)
+    unit = _check_unit(unit)
     found = _candidates(
         participant,
         keep,

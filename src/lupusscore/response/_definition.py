@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, ValidationError, model_validator
 
+from lupusscore._checks import describe
 from lupusscore.errors import DefinitionError
 from lupusscore.response._kernel import Index, Inputs, PartEval
 from lupusscore.response._parts import (
@@ -527,6 +528,15 @@ def load_definition(
     complete.criteria.0.upcr_below.threshold_g_g
     Input should be greater than 0 (got -0.5)
     """
+    given_model: object = model  # runtime guard for untyped callers
+    if not (
+        isinstance(given_model, type) and issubclass(given_model, GradedDefinition)
+    ):
+        msg = (
+            f"model: got {describe(given_model)}; expected RenalResponseDefinition "
+            "or RenalFlareDefinition"
+        )
+        raise DefinitionError(msg, field="model", value=describe(given_model))
     data: object
     from_file = False
     if isinstance(source, Mapping):

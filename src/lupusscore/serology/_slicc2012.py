@@ -40,7 +40,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from lupusscore._checks import as_tristate, describe
+from lupusscore._checks import as_sequence, as_tristate, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
@@ -424,11 +424,13 @@ def _lab_evidence(
 ) -> dict[str, dict[str, list[Criterion]]]:
     """Per criterion, per part: the lab-derived criteria (any order)."""
     found: dict[str, dict[str, list[Criterion]]] = {}
-    if isinstance(labs, LabResult | str | bytes | Mapping):
+    given: object = labs  # runtime guard for untyped callers
+    if isinstance(given, LabResult):
         raise InvalidValueError(
-            field="labs", value=describe(labs), expected="an iterable of LabResult"
+            field="labs", value=describe(given), expected="an iterable of LabResult"
         )
-    for index, lab in enumerate(labs):
+    lab_list = as_sequence("labs", given, expected="an iterable of LabResult")
+    for index, lab in enumerate(lab_list):
         if not isinstance(lab, LabResult):
             raise InvalidValueError(
                 field="labs", value=describe(lab), expected="a LabResult", index=index
