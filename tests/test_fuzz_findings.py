@@ -58,6 +58,14 @@ CASES: list[tuple[str, Callable[[], object]]] = [
             unit=-1.7e-68,  # type: ignore[arg-type]
         ),
     ),
+    (
+        "renal_response_assessments include_partial=NA",
+        lambda: outcomes.renal_response_assessments(
+            _participant(),
+            "eular-2019",
+            include_partial=float("nan"),  # type: ignore[arg-type]
+        ),
+    ),
     ("snap complex", lambda: results.snap(np.complex128(1 + 2j))),  # type: ignore[arg-type]
     ("snap date", lambda: results.snap(dt.date(1979, 11, 9))),  # type: ignore[arg-type]
     ("wilson 10**400", lambda: ls.wilson_interval(5, 10**400)),

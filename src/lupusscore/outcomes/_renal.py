@@ -22,7 +22,7 @@ from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError
 from lupusscore.kidney import EgfrResult, egfr
 from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, Participant, Visit
-from lupusscore.outcomes._args import check_participant
+from lupusscore.outcomes._args import check_participant, check_switch
 from lupusscore.outcomes._longitudinal import Assessment
 from lupusscore.outcomes._trial import (
     baseline_observation,
@@ -90,6 +90,7 @@ def renal_response_assessments(
     tuple of Assessment
         One per visit after day 0, in date order.
     """
+    include_partial = check_switch("include_partial", include_partial)
     found = baseline_observation(participant, window_days=baseline_window_days)
     base = None if found is None else found.visit
     out: list[Assessment] = []
