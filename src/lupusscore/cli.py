@@ -28,6 +28,7 @@ import os
 import pathlib
 import re
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from importlib import metadata, resources
 from typing import Any, Final, NoReturn
@@ -302,6 +303,20 @@ def _read_bytes(path: str) -> bytes:
         _fail(EXIT_IO, _one_line(f"{path}: cannot read: {exc.strerror or exc}"))
 
 
+class _DuplicateKeyError(ValueError):
+    """A JSON object names one key twice (the last value would silently win)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            msg = f"the key {key!r} appears twice in one object"
+            raise _DuplicateKeyError(msg)
+        seen[key] = value
+    return seen
+
+
 def _parse_json(raw: bytes, name: str) -> Any:
     try:
         text = raw.decode("utf-8-sig")
@@ -310,7 +325,7 @@ def _parse_json(raw: bytes, name: str) -> Any:
     if not text.strip():
         _fail(EXIT_DATA, f"{name}: empty input, expected a trial JSON object")
     try:
-        return json.loads(text, parse_int=_bounded_int)
+        return json.loads(text, parse_int=_bounded_int, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         _fail(
             EXIT_DATA,
@@ -318,6 +333,8 @@ def _parse_json(raw: bytes, name: str) -> Any:
         )
     except RecursionError:
         _fail(EXIT_DATA, f"{name}: not accepted: JSON nested too deeply")
+    except _DuplicateKeyError as exc:
+        _fail(EXIT_DATA, f"{name}: not accepted: {exc}")
     except ValueError as exc:  # e.g. int digit limits
         _fail(EXIT_DATA, _one_line(f"{name}: not valid JSON ({exc})"))
 
@@ -351,6 +368,12 @@ _OPTION_FIELDS: Final = frozenset(
 
 def _report(args: argparse.Namespace) -> str:
     trial = _read(args.path)
+    if not trial.schedule:  # bad data in the file, not a bad option
+        _fail(
+            EXIT_DATA,
+            "schedule: got []; expected at least one scheduled timepoint in the "
+            "trial file",
+        )
     try:
         table = build_outcome_table(
             trial,
@@ -376,6 +399,7 @@ def _definitions(fmt: str, show: str | None = None) -> str:
     from lupusscore.response import (  # noqa: PLC0415
         definition_json,
         get_definition,
+        get_flare_definition,
         list_definitions,
         list_flare_definitions,
     )
@@ -383,8 +407,18 @@ def _definitions(fmt: str, show: str | None = None) -> str:
     if show is not None:
         # The shipped file of one response definition: the natural start for a
         # protocol's own definition (edit it, pass it with --definition-file).
+        shipped = {d.id for d in list_definitions()}
+        flares = {d.id for d in list_flare_definitions()}
+        if show not in shipped | flares:
+            _fail(
+                EXIT_USAGE,
+                f"definitions --show: unknown id {show!r}; shipped response: "
+                f"{', '.join(sorted(shipped))}; flare: {', '.join(sorted(flares))}",
+            )
         try:
-            return definition_json(get_definition(show))
+            if show in shipped:
+                return definition_json(get_definition(show))
+            return definition_json(get_flare_definition(show))
         except DefinitionError as exc:
             _fail(EXIT_USAGE, _one_line(str(exc)))
 
@@ -509,8 +543,8 @@ def _parser() -> argparse.ArgumentParser:
     defs.add_argument(
         "--show",
         metavar="ID",
-        help="print the JSON file of one shipped response definition "
-        "(a starting point for --definition-file)",
+        help="print the JSON file of one shipped response or flare definition "
+        "(a response one is a starting point for --definition-file)",
     )
     return parser
 
@@ -557,6 +591,17 @@ def _write(text: str) -> int:
     return EXIT_OK
 
 
+def _warn_lines(caught: list[warnings.WarningMessage]) -> None:
+    """Print each distinct warning once, as one ``warning:`` line on stderr."""
+    seen: set[str] = set()
+    for item in caught:
+        text = _one_line(f"{item.category.__name__}: {item.message}")
+        if text not in seen:
+            seen.add(text)
+            with contextlib.suppress(OSError, ValueError):
+                print(f"warning: {text}", file=sys.stderr)
+
+
 def _error(line: str) -> None:
     with contextlib.suppress(OSError, ValueError):  # stderr closed: say nothing
         print(f"error: {line}", file=sys.stderr)
@@ -582,7 +627,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else EXIT_USAGE
     try:
-        text = _output(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            text = _output(args)
+        _warn_lines(caught)
     except _Failure as failure:
         for line in failure.lines:
             _error(_one_line(line))

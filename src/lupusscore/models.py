@@ -79,6 +79,7 @@ __all__ = [
     "LAB_VISIT_MAX_GAP_DAYS",
     "LATEST_DATE",
     "SLEDAI_2K_DESCRIPTOR_NAMES",
+    "SPECIMEN_PREFERENCE",
     "Event",
     "EventType",
     "FrozenMap",
@@ -976,21 +977,62 @@ class Visit(_Model):
         return tuple(lab for lab in self.labs if abs((lab.day - self.date).days) > days)
 
     def labs_for(self, analyte: Analyte | str) -> tuple[LabResult, ...]:
-        """All results for *analyte*, oldest first."""
+        """All results for *analyte*, oldest first.
+
+        Results at the same time (different specimens) are ordered by
+        :data:`SPECIMEN_PREFERENCE`, least preferred first, so the order never
+        depends on the order the labs were listed in.
+        """
         a = analyte_spec(analyte).analyte
         found = [lab for lab in self.labs if lab.analyte is a]
-        return tuple(sorted(found, key=lambda lab: _sort_key(lab.date)))
+        return tuple(sorted(found, key=_lab_order))
 
     def latest(self, analyte: Analyte | str) -> LabResult | None:
-        """Return the most recent result for *analyte*, or ``None``."""
+        """Return the most recent result for *analyte*, or ``None``.
+
+        Of several results at the latest time, the one from the most
+        preferred specimen (:data:`SPECIMEN_PREFERENCE`).
+        """
         found = self.labs_for(analyte)
         return found[-1] if found else None
+
+
+#: Which specimen's result stands for a visit when one analyte was measured
+#: on several specimens at the same time, most preferred first. A timed 24-hour
+#: urine collection is the reference measurement of proteinuria (KDIGO 2024 LN
+#: guideline; a spot ratio estimates it), then a first-morning and a random
+#: spot sample; serum before plasma before whole blood (the specimens the
+#: reference methods are standardised in); a result without a stated specimen
+#: comes last. The rule makes the choice independent of input order.
+SPECIMEN_PREFERENCE: Final[tuple[Specimen | None, ...]] = (
+    Specimen.URINE_24H,
+    Specimen.FIRST_MORNING_URINE,
+    Specimen.SPOT_URINE,
+    Specimen.SERUM,
+    Specimen.PLASMA,
+    Specimen.WHOLE_BLOOD,
+    None,
+)
 
 
 def _sort_key(value: dt.date) -> tuple[dt.date, dt.time]:
     if isinstance(value, dt.datetime):
         return (value.date(), value.time())
     return (value, dt.time.min)
+
+
+def _lab_order(lab: LabResult) -> tuple[dt.date, dt.time, int]:
+    """Time first; at one time, the preferred specimen last."""
+    rank = len(SPECIMEN_PREFERENCE) - SPECIMEN_PREFERENCE.index(lab.specimen)
+    return (*_sort_key(lab.date), rank)
+
+
+def _same_visit(a: Visit, b: Visit) -> bool:
+    """Tell whether two visits hold the same data, whatever order the labs are in."""
+    if a.model_dump(exclude={"labs"}) != b.model_dump(exclude={"labs"}):
+        return False
+    key = lambda lab: repr(lab.model_dump())  # noqa: E731 - a total order on labs
+    return sorted(a.labs, key=key) == sorted(b.labs, key=key)
 
 
 def _visit_difference(a: Visit, b: Visit) -> str:
@@ -1169,7 +1211,7 @@ class Participant(_Model):
             )
             if twin is None:
                 kept.append(visit)
-            elif twin[1] != visit:
+            elif not _same_visit(twin[1], visit):
                 err = DuplicateVisitError(
                     participant=visit.participant_id,
                     when=visit.date,

@@ -53,7 +53,7 @@ from pint.facets.context.objects import Context as PintContext
 from pint.facets.plain import PlainQuantity
 from pint.util import string_preprocessor
 
-from lupusscore._checks import describe
+from lupusscore._checks import as_floats, describe
 from lupusscore.analytes import ANALYTES, Analyte, AnalyteSpec, UnitFamily, analyte_spec
 from lupusscore.errors import InvalidValueError, UnitError
 
@@ -980,18 +980,45 @@ def convert(
             ) from None
         if not math.isfinite(x) or (x < 0 and a in _NON_NEGATIVE):
             _check_values(np.asarray(x, dtype=np.float64), analyte=a, unit=from_unit)
-        return conv.apply(x)
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+        out = conv.apply(x)
+        _check_converted(np.asarray(x), np.asarray(out), conv, from_unit, to_unit)
+        return out
+    arr = as_floats(
+        "value", value, unit=from_unit, analyte=None if a is None else a.value
+    )
+    _check_values(arr, analyte=a, unit=from_unit)
+    with np.errstate(over="ignore", under="ignore"):
+        converted = conv.apply(arr)
+    _check_converted(arr, converted, conv, from_unit, to_unit)
+    return converted
+
+
+def _check_converted(
+    given: npt.NDArray[np.float64],
+    out: npt.NDArray[np.float64],
+    conv: Conversion,
+    from_unit: object,
+    to_unit: object,
+) -> None:
+    """Reject a conversion that left float range (overflow to inf, underflow to 0).
+
+    An affine conversion (a temperature) may reach 0 legitimately.
+    """
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(out)
+        if not conv.offset:
+            bad |= (out == 0) & (given != 0)
+    if np.any(bad):
+        first = float(given[bad].flat[0]) if given.ndim else float(given)
         raise InvalidValueError(
             field="value",
-            value=value,
+            value=first,
             unit=from_unit,
-            expected="a number or an array of numbers",
-        ) from exc
-    _check_values(arr, analyte=a, unit=from_unit)
-    return conv.apply(arr)
+            expected=(
+                f"a value whose conversion to {to_unit!s} is a finite, non-zero "
+                "number (it overflowed or underflowed float range)"
+            ),
+        )
 
 
 def _plausibility_hint(value: float, resolved: ResolvedUnit, spec: AnalyteSpec) -> str:

@@ -106,6 +106,9 @@ class Quantity:
     unit: str
     positive: bool = True
     analyte: str | None = None
+    #: Values above this are a unit mix-up, not a measurement (error with *hint*).
+    maximum: float | None = None
+    hint: str = ""
 
 
 #: Serum creatinine, mg/dL, > 0.
@@ -116,6 +119,11 @@ CYSTATIN_C: Final = Quantity("mg/L", analyte="cystatin_c")
 AGE: Final = Quantity("years", positive=False)
 #: Age, years, > 0 (equations with ln(age) or age^k, k < 0).
 AGE_POSITIVE: Final = Quantity("years")
+
+
+def _first(mask: np.ndarray) -> int | tuple[int, ...]:
+    where = np.argwhere(mask)[0]
+    return int(where[0]) if mask.ndim == 1 else tuple(int(i) for i in where)
 
 
 def missing_note(n_missing: int) -> str:
@@ -214,6 +222,21 @@ def prepare(
             allow_missing=allow,
             analyte=q.analyte,
         )
+        if q.maximum is not None:
+            with np.errstate(invalid="ignore"):
+                above = arrays[name] > q.maximum
+            if np.any(above):
+                arr = arrays[name]
+                first = float(arr[above].flat[0]) if arr.ndim else float(arr)
+                raise InvalidValueError(
+                    field=name,
+                    value=first,
+                    unit=q.unit,
+                    expected=f"at most {q.maximum:g} {q.unit}",
+                    hint=q.hint,
+                    count=int(np.count_nonzero(above)) if arr.ndim else None,
+                    index=_first(above) if arr.ndim else None,
+                )
     flag_names = tuple((flags or {}).keys())
     for name in flag_names:
         value = (flags or {})[name]

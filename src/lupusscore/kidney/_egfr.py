@@ -82,8 +82,15 @@ __all__ = [
 _CR = "creatinine_mg_dl"
 _CYS = "cystatin_c_mg_l"
 _AGE = "age_years"
-_HEIGHT_CM: Final = Quantity("cm")
-_HEIGHT_M: Final = Quantity("m")
+#: Heights above 300 cm / 3 m are unit mix-ups (the tallest recorded person
+#: measured 272 cm, Robert Wadlow): a height in metres given as centimetres
+#: would otherwise give an eGFR off by a factor of 100.
+_HEIGHT_CM: Final = Quantity(
+    "cm", maximum=300.0, hint="a height in centimetres; is this one in millimetres?"
+)
+_HEIGHT_M: Final = Quantity(
+    "m", maximum=3.0, hint="a height in metres; is this one in centimetres?"
+)
 
 # --------------------------------------------------------------------------
 # Coefficients

@@ -552,6 +552,9 @@ def load_definition(
                 f"{exc.msg}"
             )
             raise DefinitionError(msg, field="json", origin=origin) from None
+        except RecursionError:
+            msg = f"{origin}: JSON nested too deeply to be a definition"
+            raise DefinitionError(msg, field="json", origin=origin) from None
     if not isinstance(data, Mapping):
         msg = f"{origin}: expected a JSON object, got {type(data).__name__}"
         raise DefinitionError(msg, field="json", origin=origin)

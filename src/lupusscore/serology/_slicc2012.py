@@ -337,7 +337,14 @@ def _caller_status(field: str, value: object) -> Status:
         return value.status
     if isinstance(value, Status):
         return value
-    code = float(as_tristate(field, value))
+    codes = as_tristate(field, value)
+    if codes.ndim:
+        raise InvalidValueError(
+            field=field,
+            value=describe(value),
+            expected="True, False or None for one person (not an array)",
+        )
+    code = float(codes)
     if math.isnan(code):  # not assessed
         return Status.NOT_EVALUABLE
     return Status.MET if code == 1.0 else Status.NOT_MET
