@@ -157,3 +157,40 @@ def test_definitions_show_accepts_flare_ids(capsys: pytest.CaptureFixture[str]) 
     assert main(["definitions", "--show", "aurora-2"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["id"] == "aurora-2"
+
+
+def test_lab_descriptors_speak_the_vocabulary() -> None:
+    """Urine cell counts use the library's one name; the old one warns."""
+    from lupusscore.activity import lab_descriptors
+    from lupusscore.vocabulary import INPUTS
+
+    new = lab_descriptors(urine_rbc_hpf=8.0, urine_wbc_hpf=2.0)
+    assert new["hematuria"].item() == 1.0
+    with pytest.warns(DeprecationWarning, match="urine_rbc_hpf"):
+        old = lab_descriptors(urine_rbc_per_hpf=8.0)
+    assert old["hematuria"].item() == 1.0
+    with pytest.raises(InvalidValueError, match="not both"):
+        lab_descriptors(urine_rbc_hpf=8.0, urine_rbc_per_hpf=8.0)
+    import inspect
+
+    params = inspect.signature(lab_descriptors).parameters
+    for name in params:
+        if (
+            name.endswith(("_hpf", "_g_day", "_g_g", "_c", "_l"))
+            and "per_hpf" not in name
+        ):
+            assert name in INPUTS, name
+
+
+@pytest.mark.parametrize("field", ["participants", "schedule"])
+def test_schema_rejects_a_trial_file_without_participants_or_schedule(
+    field: str,
+) -> None:
+    """What the CLI refuses as bad data, the JSON Schema refuses too."""
+    jsonschema = pytest.importorskip("jsonschema")
+    data = json.loads(ls.cli._example_text())
+    schema = ls.Trial.model_json_schema()
+    jsonschema.validate(data, schema)
+    data[field] = []
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)

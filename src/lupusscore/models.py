@@ -1486,8 +1486,12 @@ class Trial(_Model):
     ('A',)
     """
 
+    # A trial *file* needs participants and a schedule (the CLI and
+    # load_trial refuse one without); a Trial built in Python may be empty.
     _schema_props: ClassVar[dict[str, dict[str, Any]]] = {
         "arms": {"uniqueItems": True},
+        "participants": {"minItems": 1},
+        "schedule": {"minItems": 1},
     }
 
     name: StrictStr = Field(min_length=1)

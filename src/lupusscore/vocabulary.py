@@ -140,6 +140,13 @@ _ENTRIES: Final = (
     InputName("protein_24h_g_day", "g/day", "number", "24-hour urine protein"),
     InputName("dialysis", "", "flag", "chronic dialysis recorded"),
     InputName("transplant", "", "flag", "kidney transplant recorded"),
+    # --- activity: SLEDAI-2K lab descriptors (lab_descriptors) ---
+    InputName(
+        "urine_wbc_hpf", "/hpf", "number", "urine white cells per high-power field"
+    ),
+    InputName("temperature_c", "°C", "number", "body temperature"),
+    InputName("platelets_10e9_l", "10^9/L", "number", "platelet count"),
+    InputName("wbc_10e9_l", "10^9/L", "number", "white cell count"),
     # --- activity ---
     # Composite states (SRI, LLDAS, DORIS); SLEDAI descriptor names are in
     # lupusscore.descriptors.

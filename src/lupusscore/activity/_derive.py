@@ -13,9 +13,10 @@ range by :mod:`lupusscore.serology`.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -198,17 +199,38 @@ def _flag(values: npt.NDArray[np.float64], rule: LabRule) -> npt.NDArray[np.floa
     return np.where(missing, np.nan, hit.astype(np.float64))
 
 
+def _renamed(old: str, old_value: object, new_value: object) -> Any:
+    """Map a deprecated keyword onto its new name (warn; both is an error)."""
+    if old_value is None:
+        return new_value
+    new = old.replace("_per_hpf", "_hpf")
+    if new_value is not None:
+        raise InvalidValueError(
+            field=old,
+            value=describe(old_value),
+            expected=f"only {new}= (the old name {old}= is deprecated), not both",
+        )
+    warnings.warn(
+        f"lab_descriptors({old}=...) is deprecated; use {new}=",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return old_value
+
+
 def lab_descriptors(
     *,
     protein_24h_g_day: npt.ArrayLike | None = None,
     upcr_g_g: npt.ArrayLike | None = None,
-    urine_rbc_per_hpf: npt.ArrayLike | None = None,
-    urine_wbc_per_hpf: npt.ArrayLike | None = None,
+    urine_rbc_hpf: npt.ArrayLike | None = None,
+    urine_wbc_hpf: npt.ArrayLike | None = None,
     temperature_c: npt.ArrayLike | None = None,
     platelets_10e9_l: npt.ArrayLike | None = None,
     wbc_10e9_l: npt.ArrayLike | None = None,
     use_upcr: bool = True,
     missing: MissingMode = "raise",
+    urine_rbc_per_hpf: npt.ArrayLike | None = None,
+    urine_wbc_per_hpf: npt.ArrayLike | None = None,
 ) -> dict[str, npt.NDArray[np.float64]]:
     """Decide the numeric lab descriptors from worst values in canonical units.
 
@@ -218,8 +240,9 @@ def lab_descriptors(
         Highest 24-h urine protein in the window, g/day.
     upcr_g_g : float or array-like, optional
         Highest urine protein/creatinine ratio in the window, g/g.
-    urine_rbc_per_hpf, urine_wbc_per_hpf : float or array-like, optional
-        Highest urine red / white cells per high-power field.
+    urine_rbc_hpf, urine_wbc_hpf : float or array-like, optional
+        Highest urine red / white cells per high-power field (the library's
+        one name for this input, as in the renal response engine).
     temperature_c : float or array-like, optional
         Highest body temperature, °C.
     platelets_10e9_l, wbc_10e9_l : float or array-like, optional
@@ -246,7 +269,14 @@ def lab_descriptors(
     InvalidValueError
         A boolean, a string, an infinite or negative value, shapes that do not
         broadcast, or (with ``missing="raise"``) a missing element; for arrays
-        the message names the first bad index and how many are bad.
+        the message names the first bad index and how many are bad. An old
+        keyword given together with its new name.
+
+    Warns
+    -----
+    DeprecationWarning
+        For ``urine_rbc_per_hpf`` / ``urine_wbc_per_hpf``, the old names of
+        ``urine_rbc_hpf`` / ``urine_wbc_hpf`` (kept for one release).
 
     Notes
     -----
@@ -264,11 +294,13 @@ def lab_descriptors(
     >>> out["thrombocytopenia"].tolist(), out["proteinuria"].tolist()
     ([1.0, 0.0, nan], [1.0, 1.0, 1.0])
     """
+    urine_rbc_hpf = _renamed("urine_rbc_per_hpf", urine_rbc_per_hpf, urine_rbc_hpf)
+    urine_wbc_hpf = _renamed("urine_wbc_per_hpf", urine_wbc_per_hpf, urine_wbc_hpf)
     given = {
         Analyte.PROTEIN_24H: protein_24h_g_day,
         Analyte.UPCR: upcr_g_g,
-        Analyte.URINE_RBC: urine_rbc_per_hpf,
-        Analyte.URINE_WBC: urine_wbc_per_hpf,
+        Analyte.URINE_RBC: urine_rbc_hpf,
+        Analyte.URINE_WBC: urine_wbc_hpf,
         Analyte.BODY_TEMPERATURE: temperature_c,
         Analyte.PLATELETS: platelets_10e9_l,
         Analyte.WBC: wbc_10e9_l,
@@ -276,8 +308,8 @@ def lab_descriptors(
     names = {
         Analyte.PROTEIN_24H: "protein_24h_g_day",
         Analyte.UPCR: "upcr_g_g",
-        Analyte.URINE_RBC: "urine_rbc_per_hpf",
-        Analyte.URINE_WBC: "urine_wbc_per_hpf",
+        Analyte.URINE_RBC: "urine_rbc_hpf",
+        Analyte.URINE_WBC: "urine_wbc_hpf",
         Analyte.BODY_TEMPERATURE: "temperature_c",
         Analyte.PLATELETS: "platelets_10e9_l",
         Analyte.WBC: "wbc_10e9_l",
@@ -387,8 +419,8 @@ def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Der
     flags = lab_descriptors(
         protein_24h_g_day=worst.get(Analyte.PROTEIN_24H),
         upcr_g_g=worst.get(Analyte.UPCR),
-        urine_rbc_per_hpf=worst.get(Analyte.URINE_RBC),
-        urine_wbc_per_hpf=worst.get(Analyte.URINE_WBC),
+        urine_rbc_hpf=worst.get(Analyte.URINE_RBC),
+        urine_wbc_hpf=worst.get(Analyte.URINE_WBC),
         temperature_c=worst.get(Analyte.BODY_TEMPERATURE),
         platelets_10e9_l=worst.get(Analyte.PLATELETS),
         wbc_10e9_l=worst.get(Analyte.WBC),
