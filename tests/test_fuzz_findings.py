@@ -66,6 +66,14 @@ CASES: list[tuple[str, Callable[[], object]]] = [
             include_partial=float("nan"),  # type: ignore[arg-type]
         ),
     ),
+    (
+        "serological_activity 0-d labs",
+        lambda: ls.serology.serological_activity(labs=np.asarray(np.nan)),  # type: ignore[arg-type]
+    ),
+    (
+        "Criterion complex",
+        lambda: ls.Criterion(name="x", status="met", observed=np.complex128(1 + 2j)),
+    ),
     ("snap complex", lambda: results.snap(np.complex128(1 + 2j))),  # type: ignore[arg-type]
     ("snap date", lambda: results.snap(dt.date(1979, 11, 9))),  # type: ignore[arg-type]
     ("wilson 10**400", lambda: ls.wilson_interval(5, 10**400)),

@@ -204,7 +204,37 @@ def compare(
     return result
 
 
-class Criterion(BaseModel):
+#: The configuration every frozen model and result in the library shares:
+#: immutable, unknown fields rejected, and non-finite numbers written to JSON
+#: as ``Infinity``/``NaN`` constants rather than ``null`` (an impossible number
+#: must never read back as *missing*).
+FROZEN_CONFIG: Final = ConfigDict(
+    frozen=True, extra="forbid", ser_json_inf_nan="constants"
+)
+
+
+class FrozenModel(BaseModel):
+    """Base of the library's frozen pydantic models (one configuration).
+
+    A complex number is never a clinical value: one given for any field is a
+    validation error (pydantic would otherwise drop the imaginary part with
+    only a numpy warning).
+    """
+
+    model_config = FROZEN_CONFIG
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_complex(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if isinstance(value, complex | np.complexfloating):
+                    msg = f"{key}: got {value!r}; a complex number is not accepted"
+                    raise ValueError(msg)
+        return data
+
+
+class Criterion(FrozenModel):
     """One explained criterion: what was observed, against what, with what result.
 
     Attributes
@@ -239,8 +269,6 @@ class Criterion(BaseModel):
     >>> c.met
     True
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="constants")
 
     name: str
     status: Status
@@ -302,36 +330,6 @@ def any_of(items: Iterable[Criterion | Status]) -> Status:
     if Status.NOT_EVALUABLE in statuses:
         return Status.NOT_EVALUABLE
     return Status.NOT_MET
-
-
-#: The configuration every frozen model and result in the library shares:
-#: immutable, unknown fields rejected, and non-finite numbers written to JSON
-#: as ``Infinity``/``NaN`` constants rather than ``null`` (an impossible number
-#: must never read back as *missing*).
-FROZEN_CONFIG: Final = ConfigDict(
-    frozen=True, extra="forbid", ser_json_inf_nan="constants"
-)
-
-
-class FrozenModel(BaseModel):
-    """Base of the library's frozen pydantic models (one configuration).
-
-    A complex number is never a clinical value: one given for any field is a
-    validation error (pydantic would otherwise drop the imaginary part with
-    only a numpy warning).
-    """
-
-    model_config = FROZEN_CONFIG
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_complex(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key, value in data.items():
-                if isinstance(value, complex | np.complexfloating):
-                    msg = f"{key}: got {value!r}; a complex number is not accepted"
-                    raise ValueError(msg)
-        return data
 
 
 class ExplainedResult(FrozenModel):

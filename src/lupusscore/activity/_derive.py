@@ -28,6 +28,7 @@ from lupusscore._checks import (
     as_floats,
     as_instance,
     as_missing_mode,
+    as_sequence,
     broadcast,
     describe,
 )
@@ -583,14 +584,14 @@ def sledai_2k_visit(
     )
     visit = as_instance("visit", visit, Visit)
     given: object = history
-    if isinstance(given, Visit | str | bytes) or not isinstance(given, Iterable):
+    expected = "a sequence of Visit (earlier visits of the same participant)"
+    if isinstance(given, Visit):
         raise InvalidValueError(
-            field="history",
-            value=describe(given),
-            expected="a sequence of Visit (earlier visits of the same participant)",
+            field="history", value=describe(given), expected=expected
         )
     past_visits = [
-        as_instance(f"history[{i}]", item, Visit) for i, item in enumerate(given)
+        as_instance(f"history[{i}]", item, Visit)
+        for i, item in enumerate(as_sequence("history", given, expected=expected))
     ]
     for i, past in enumerate(past_visits):
         if past.participant_id != visit.participant_id:

@@ -18,12 +18,12 @@ Conventions (documented in ``docs/outcomes.md``):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import TypeVar, cast
 
 import numpy as np
 
-from lupusscore._checks import describe
+from lupusscore._checks import as_sequence, describe
 from lupusscore.errors import InvalidDateError, InvalidValueError
 from lupusscore.models import Timepoint
 
@@ -98,10 +98,7 @@ def select_nearest(
     >>> select_nearest([60, 120], tp, day=lambda d: d) is None
     True
     """
-    if isinstance(candidates, str | bytes) or not isinstance(candidates, Iterable):
-        raise InvalidValueError(
-            field="candidates", value=describe(candidates), expected="a sequence"
-        )
+    items = cast(list[T], as_sequence("candidates", candidates, expected="a sequence"))
     if not isinstance(timepoint, Timepoint):
         raise InvalidValueError(
             field="timepoint", value=describe(timepoint), expected="a Timepoint"
@@ -110,7 +107,7 @@ def select_nearest(
         raise InvalidValueError(field="day", value=describe(day), expected="a function")
     best: T | None = None
     best_key: tuple[int, int] | None = None
-    for i, item in enumerate(candidates):
+    for i, item in enumerate(items):
         try:
             d = day(item)
         except Exception as exc:  # the caller's function: say which candidate

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final, cast
 
-from lupusscore._checks import as_floats, as_tristate, conflicting_records, describe
+from lupusscore._checks import (
+    as_floats,
+    as_sequence,
+    as_tristate,
+    conflicting_records,
+    describe,
+)
 from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError, InvalidDateError, InvalidValueError
 from lupusscore.kidney import EgfrResult
@@ -408,11 +414,7 @@ def _one_per_date(patient: object, visits: object) -> list[Visit]:
         raise InvalidValueError(
             field="patient", value=describe(patient), expected="a Patient"
         )
-    if isinstance(visits, str | bytes | Mapping) or not isinstance(visits, Iterable):
-        raise InvalidValueError(
-            field="visits", value=describe(visits), expected="a sequence of Visit"
-        )
-    given = list(visits)
+    given = as_sequence("visits", visits, expected="a sequence of Visit")
     if not given:
         raise InvalidValueError(field="visits", value=[], expected="at least one visit")
     bad = [i for i, v in enumerate(given) if not isinstance(v, Visit)]

@@ -9,10 +9,10 @@ reference section 1.4). CH50 is not part of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Final
 
-from lupusscore._checks import as_flag, as_instance, describe
+from lupusscore._checks import as_flag, as_instance, as_sequence, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
@@ -108,16 +108,12 @@ def serological_activity(
     anti-dsDNA not above ULN (8 IU/mL vs > 10); C3 low (0.7 g/L vs < 0.9); C4 missing
     """
     given: object = labs
-    if isinstance(given, LabResult | str | bytes | Mapping) or not isinstance(
-        given, Iterable
-    ):
-        raise InvalidValueError(
-            field="labs",
-            value=describe(given),
-            expected="an iterable of LabResult (e.g. a visit's labs)",
-        )
+    expected = "an iterable of LabResult (e.g. a visit's labs)"
+    if isinstance(given, LabResult):
+        raise InvalidValueError(field="labs", value=describe(given), expected=expected)
+    items = as_sequence("labs", given, expected=expected)
     default_ok = as_flag("use_default", use_default)
-    checked = [as_instance(f"labs[{i}]", lab, LabResult) for i, lab in enumerate(given)]
+    checked = [as_instance(f"labs[{i}]", lab, LabResult) for i, lab in enumerate(items)]
     parts: list[Criterion] = []
     seen: set[Analyte] = set()
     for lab in checked:
