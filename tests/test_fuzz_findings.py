@@ -74,6 +74,10 @@ CASES: list[tuple[str, Callable[[], object]]] = [
         "Criterion complex",
         lambda: ls.Criterion(name="x", status="met", observed=np.complex128(1 + 2j)),
     ),
+    (
+        "to_canonical 10**309",
+        lambda: ls.units.to_canonical(10**309, "mg/dL", "creatinine"),
+    ),
     ("snap complex", lambda: results.snap(np.complex128(1 + 2j))),  # type: ignore[arg-type]
     ("snap date", lambda: results.snap(dt.date(1979, 11, 9))),  # type: ignore[arg-type]
     ("wilson 10**400", lambda: ls.wilson_interval(5, 10**400)),

@@ -1090,10 +1090,11 @@ def to_canonical(
             analyte=spec.analyte.value,
             expected="a number",
         )
-    _check_values(
-        np.asarray(float(value), dtype=np.float64), analyte=spec.analyte, unit=unit
-    )
-    canon = resolved.to_canonical.apply(float(value))
+    number = float(
+        as_floats(field, value, unit=str(unit), analyte=spec.analyte.value)
+    )  # a 400-digit integer is a library error, not an OverflowError
+    _check_values(np.asarray(number), analyte=spec.analyte, unit=unit)
+    canon = resolved.to_canonical.apply(number)
     fam = resolved.family
     if fam.plausible is not None:
         lo, hi = fam.plausible
@@ -1107,6 +1108,6 @@ def to_canonical(
                     f"a plausible {spec.label} between {lo:g} and {hi:g} "
                     f"{fam.canonical_unit}"
                 ),
-                hint=_plausibility_hint(float(value), resolved, spec),
+                hint=_plausibility_hint(number, resolved, spec),
             )
     return canon, resolved
