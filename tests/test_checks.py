@@ -255,3 +255,31 @@ def test_checks_raise_only_library_errors(value: object) -> None:
                 continue
             if isinstance(out, np.ndarray) and out.dtype == np.float64:
                 assert not np.any(np.isinf(out))
+
+
+@given(
+    st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers()),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
+def test_scalar_fast_path_equals_general_path(
+    value: float, positive: bool, integer: bool, allow_missing: bool
+) -> None:
+    """A plain float/int gives what the general path gives for the same value."""
+
+    def run(v: object) -> object:
+        try:
+            return checks.as_floats(
+                "x", v, positive=positive, integer=integer, allow_missing=allow_missing
+            ).tolist()
+        except InvalidValueError as exc:
+            return type(exc)
+
+    general = np.asarray([value], dtype=object)[0:1]  # an object array: no fast path
+    expected = run(general)
+    got = run(value)
+    if isinstance(expected, list):
+        assert got == expected[0] or (math.isnan(got) and math.isnan(expected[0]))  # type: ignore[arg-type]
+    else:
+        assert got is expected

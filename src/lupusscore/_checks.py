@@ -242,6 +242,26 @@ def _object_to_floats(
     return out
 
 
+def _plain_scalar(
+    value: object, *, positive: bool, nonnegative: bool, integer: bool
+) -> FloatArray | None:
+    """Return a valid plain ``float``/``int`` as a 0-d array, else None.
+
+    None means "take the general path", which gives the same answer for valid
+    values and the error message for everything else (NaN, inf, out of range,
+    a 400-digit integer).
+    """
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return None
+    if not math.isfinite(x) or (positive and not x > 0) or (nonnegative and x < 0):
+        return None
+    if integer and x != math.floor(x):
+        return None
+    return np.asarray(x)
+
+
 def as_floats(
     name: str,
     value: object,
@@ -289,6 +309,13 @@ def as_floats(
     ...
     lupusscore.errors.InvalidValueError: scr_mg_dl: got True; ..., not a boolean
     """
+    scalar_type = type(value)
+    if scalar_type is float or scalar_type is int:  # common scalar: fast, same answer
+        fast = _plain_scalar(
+            value, positive=positive, nonnegative=nonnegative, integer=integer
+        )
+        if fast is not None:
+            return fast
     expected = _numeric_expected(
         positive=positive,
         nonnegative=nonnegative,
