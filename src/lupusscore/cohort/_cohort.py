@@ -1,0 +1,259 @@
+"""The columnar cohort: participants, visits, lab rows and events as typed arrays.
+
+A :class:`Cohort` holds a whole trial as numpy columns (no pandas in core), in
+one canonical order so that nothing computed from it depends on the order of
+the input rows:
+
+- **participants** sorted by id;
+- **visits** sorted by (participant, date), one visit per participant and date;
+- **labs** sorted by (participant, visit, analyte, date-time, specimen
+  preference, then value and unit), each row pointing to its participant and
+  its visit; ``lab_canonical`` is the value in the analyte's canonical unit,
+  converted once per distinct (unit, analyte) pair;
+- **events** sorted by (participant, date, type).
+
+Every array is read-only. Codes:
+
+- ``lab_analyte``: index into :data:`ANALYTE_CODES` (``tuple(Analyte)``);
+- ``lab_specimen``: index into :data:`lupusscore.models.SPECIMEN_PREFERENCE`
+  (0 most preferred; the last index is "no specimen stated");
+- tri-state flags (``black``, ``visit_rescue_therapy``, visit descriptors):
+  ``1`` true, ``0`` false, ``-1`` not recorded;
+- missing numbers are NaN and missing dates NaT.
+
+Build one with :meth:`Cohort.from_trial` or :meth:`Cohort.from_frames`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from lupusscore.analytes import Analyte
+from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
+from lupusscore.errors import InvalidValueError
+from lupusscore.models import (
+    DEFAULT_BASELINE_WINDOW_DAYS,
+    SPECIMEN_PREFERENCE,
+    FrozenMap,
+    Timepoint,
+    Trial,
+)
+
+__all__ = ["ANALYTE_CODES", "NO_SPECIMEN", "Cohort"]
+
+#: Analyte of each ``lab_analyte`` code.
+ANALYTE_CODES: Final[tuple[Analyte, ...]] = tuple(Analyte)
+#: ``lab_specimen`` code of a result without a stated specimen.
+NO_SPECIMEN: Final = SPECIMEN_PREFERENCE.index(None)
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Codes = npt.NDArray[np.int8]
+Bools = npt.NDArray[np.bool_]
+Objects = npt.NDArray[np.object_]
+Days = npt.NDArray[np.datetime64]
+
+
+def _frozen(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    out = np.array(arr, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Cohort:
+    """A trial as typed columns, in canonical order (see the module docstring).
+
+    Attributes
+    ----------
+    name : str
+        Trial name.
+    synthetic : bool
+        True when the data are simulated.
+    arms : tuple of str
+        Arms in display order.
+    schedule : tuple of Timepoint
+        Scheduled timepoints (target day and window).
+    baseline_window_days : int
+        Baseline look-back: the latest value on study days ``-window`` to 0.
+    participant_id, sex, birth_date, arm, day0, height_cm, black
+        One element per participant (``sex`` holds ``"female"``/``"male"``;
+        ``arm`` None when not given; ``day0`` NaT when not given).
+    visit_participant, visit_date, visit_label, visit_unscheduled, \
+visit_glucocorticoid_mg_day, visit_pga, visit_rescue_therapy
+        One element per visit; ``visit_participant`` indexes the participants.
+    visit_descriptors : FrozenMap of str to array
+        SLEDAI-2K descriptor name -> tri-state column over visits.
+    visit_exclusions : array of object
+        Per visit, None or a FrozenMap of descriptor -> other cause.
+    lab_participant, lab_visit, lab_analyte, lab_datetime, lab_value, lab_unit, \
+lab_canonical, lab_reference_low, lab_reference_high, \
+lab_reference_low_canonical, lab_reference_high_canonical, lab_specimen, \
+lab_assay, lab_family, lab_source_row
+        One element per lab row. ``lab_value``/``lab_unit`` as given;
+        ``lab_family`` the unit family (``"mass"``, ``"international_units"``,
+        ...); ``lab_source_row`` the row's index in the input table (or its
+        position in the trial file).
+    event_participant, event_type, event_date, event_note
+        One element per event (``event_type`` an EventType value).
+    notes : tuple of str
+        What reading the input did that a reader should know (rows without a
+        value left out, test codes not used ...).
+    """
+
+    name: str
+    synthetic: bool
+    arms: tuple[str, ...]
+    schedule: tuple[Timepoint, ...]
+    baseline_window_days: int
+    participant_id: Objects
+    sex: Objects
+    birth_date: Days
+    arm: Objects
+    day0: Days
+    height_cm: Floats
+    black: Codes
+    visit_participant: Ints
+    visit_date: Days
+    visit_label: Objects
+    visit_unscheduled: Bools
+    visit_glucocorticoid_mg_day: Floats
+    visit_pga: Floats
+    visit_rescue_therapy: Codes
+    visit_descriptors: FrozenMap[str, Codes]
+    visit_exclusions: Objects
+    lab_participant: Ints
+    lab_visit: Ints
+    lab_analyte: Codes
+    lab_datetime: Days
+    lab_value: Floats
+    lab_unit: Objects
+    lab_canonical: Floats
+    lab_reference_low: Floats
+    lab_reference_high: Floats
+    lab_reference_low_canonical: Floats
+    lab_reference_high_canonical: Floats
+    lab_specimen: Codes
+    lab_assay: Objects
+    lab_family: Objects
+    lab_source_row: Ints
+    event_participant: Ints
+    event_type: Objects
+    event_date: Days
+    event_note: Objects
+    notes: tuple[str, ...] = ()
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                object.__setattr__(self, f.name, _frozen(value))
+        descriptors = {
+            name: _frozen(np.asarray(self.visit_descriptors[name], dtype=np.int8))
+            if name in self.visit_descriptors
+            else _frozen(np.full(self.n_visits, -1, dtype=np.int8))
+            for name in SLEDAI_2K_DESCRIPTOR_NAMES
+        }
+        object.__setattr__(self, "visit_descriptors", FrozenMap(descriptors))
+
+    # -- constructors ----------------------------------------------------------
+
+    @classmethod
+    def from_trial(cls, trial: Trial) -> Cohort:
+        """Lay out a validated :class:`~lupusscore.Trial` as columns.
+
+        Examples
+        --------
+        >>> from lupusscore.cli import load_example_trial
+        >>> cohort = Cohort.from_trial(load_example_trial())
+        >>> cohort.n_participants, cohort.arms
+        (80, ('MSC infusion', 'Prednisone'))
+        """
+        from lupusscore.cohort._from_trial import cohort_from_trial  # noqa: PLC0415
+
+        return cohort_from_trial(trial)
+
+    # -- sizes -----------------------------------------------------------------
+
+    @property
+    def n_participants(self) -> int:
+        """Number of participants."""
+        return len(self.participant_id)
+
+    @property
+    def n_visits(self) -> int:
+        """Number of visits."""
+        return len(self.visit_date)
+
+    @property
+    def n_labs(self) -> int:
+        """Number of lab rows."""
+        return len(self.lab_value)
+
+    @property
+    def n_events(self) -> int:
+        """Number of events."""
+        return len(self.event_date)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Cohort {self.name!r}: {self.n_participants} participants, "
+            f"{self.n_visits} visits, {self.n_labs} lab rows, {self.n_events} events; "
+            f"arms {list(self.arms)}; "
+            f"{len(self.schedule)} scheduled timepoints>"
+        )
+
+    # -- derived columns shared by the engine ----------------------------------
+
+    @property
+    def visit_day(self) -> Ints:
+        """Study day of each visit: ``visit_date - day0`` in days."""
+        got = self._cache.get("visit_day")
+        if got is None:
+            day0 = self.day0[self.visit_participant]
+            got = _frozen(
+                (self.visit_date - day0).astype("timedelta64[D]").astype(np.int64)
+            )
+            self._cache["visit_day"] = got
+        return got
+
+    def visit_start(self) -> Ints:
+        """Index of each participant's first visit (length ``n_participants + 1``)."""
+        return np.searchsorted(
+            self.visit_participant, np.arange(self.n_participants + 1)
+        ).astype(np.int64)
+
+    def timepoint(self, label: str) -> Timepoint:
+        """Return the scheduled timepoint called *label*."""
+        for tp in self.schedule:
+            if tp.label == label:
+                return tp
+        raise InvalidValueError(
+            field="timepoint",
+            value=label,
+            expected="a timepoint label of the schedule: "
+            + ", ".join(repr(tp.label) for tp in self.schedule),
+        )
+
+
+def empty_descriptors(n: int) -> Mapping[str, Codes]:
+    """Every descriptor not recorded, for *n* visits."""
+    return {name: np.full(n, -1, dtype=np.int8) for name in SLEDAI_2K_DESCRIPTOR_NAMES}
+
+
+def as_datetime64_day(values: list[dt.date | None]) -> Days:
+    """Dates (or None) as datetime64[D] with NaT."""
+    return np.array(
+        [np.datetime64("NaT") if v is None else np.datetime64(v, "D") for v in values],
+        dtype="datetime64[D]",
+    )
+
+
+DEFAULT_WINDOW: Final = DEFAULT_BASELINE_WINDOW_DAYS
