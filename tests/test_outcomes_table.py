@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import os
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -164,28 +163,34 @@ def test_deprecated_helpers_still_raise_library_errors(
         call()
 
 
-def test_egfr_is_computed_once_per_visit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Building the table computes each visit's eGFR exactly once.
+def test_egfr_is_computed_in_one_kernel_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building the table computes every visit's eGFR in one array call.
 
-    (It used to be computed for every renal response assessment, twice per
-    assessment with the reference visit, and again for every timepoint of the
-    kidney section.)
+    (It used to be computed per visit, and before that for every renal
+    response assessment, twice per assessment with the reference visit.)
     """
-    calls: Counter[tuple[str, dt.date]] = Counter()
-    real = ls.Patient.age_years
+    import lupusscore.cohort._engine as engine
 
-    def counting(patient: ls.Patient, on: dt.date) -> float:
-        # lupusscore.kidney.egfr reads the age at the visit once per call (and
-        # nothing else in the table does)
-        calls[patient.id, on] += 1
-        return real(patient, on)
+    calls: list[int] = []
+    real = engine.egfr_ckd_epi_2021
 
-    monkeypatch.setattr(ls.Patient, "age_years", counting)
+    def counting(creatinine: Any, age: Any, **kw: Any) -> Any:
+        calls.append(len(creatinine))
+        return real(creatinine, age, **kw)
+
+    monkeypatch.setattr(engine, "egfr_ckd_epi_2021", counting)
+    per_visit: list[object] = []
+    monkeypatch.setattr(ls.Patient, "age_years", lambda *a: per_visit.append(a))
     trial = _small_trial()
     build_outcome_table(trial)
-    visits = {(p.patient.id, v.date) for p in trial.participants for v in p.visits}
-    assert set(calls) == visits
-    assert max(calls.values()) == 1
+    with_creatinine = sum(
+        1
+        for p in trial.participants
+        for v in p.visits
+        if v.latest("creatinine") is not None
+    )
+    assert calls == [with_creatinine]
+    assert per_visit == []
 
 
 class _CountingPath(os.PathLike[str]):

@@ -3,6 +3,8 @@
 See ``docs/cohort.md``.
 """
 
+from lupusscore.cohort._analysis import Analysis, analyse
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
+from lupusscore.cohort._outcomes import outcome_table_of
 
-__all__ = ["ANALYTE_CODES", "Cohort"]
+__all__ = ["ANALYTE_CODES", "Analysis", "Cohort", "analyse", "outcome_table_of"]

@@ -102,6 +102,8 @@ lab_assay, lab_family, lab_source_row
         position in the trial file).
     event_participant, event_type, event_date, event_note
         One element per event (``event_type`` an EventType value).
+    day0_label : str
+        What study day 0 is (``Trial.day0``: randomisation, first infusion).
     notes : tuple of str
         What reading the input did that a reader should know (rows without a
         value left out, test codes not used ...).
@@ -148,6 +150,7 @@ lab_assay, lab_family, lab_source_row
     event_date: Days
     event_note: Objects
     notes: tuple[str, ...] = ()
+    day0_label: str = "randomisation"
     _cache: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:

@@ -165,8 +165,9 @@ def cohort_from_trial(trial: Trial) -> Cohort:
             np.array(e_part, dtype=np.int64),
         )
     )
-    return Cohort(
+    cohort = Cohort(
         name=trial.name,
+        day0_label=trial.day0,
         synthetic=trial.synthetic,
         arms=tuple(trial.arm_names),
         schedule=tuple(trial.schedule),
@@ -209,3 +210,5 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         event_date=as_datetime64_day(e_date)[e_order],
         event_note=obj(e_note)[e_order],
     )
+    cohort._cache["trial"] = trial
+    return cohort

@@ -56,6 +56,7 @@ __all__ = [
     "TierResult",
     "classify",
     "renamed_keywords",
+    "run_of",
 ]
 
 _CAT_NONE: Final = -1
@@ -561,6 +562,23 @@ def classify(
     GradedResult or GradedBatch
         A result for scalar inputs, a batch when any input is array-like.
     """
+    run, batch = run_of(definition, values, batch_type.result_type)
+    if not batch:
+        return cast(R, run.build(()))
+    return batch_type.of(cast(Run[R], run))
+
+
+def run_of(
+    definition: GradedDefinition,
+    values: Mapping[str, object],
+    result_type: type[GradedResult],
+) -> tuple[Run[Any], bool]:
+    """Check the kernel inputs and evaluate them: the run and whether a batch.
+
+    The cohort engine reads the run's per-tier and per-criterion status codes
+    (``Run.grades``) directly; :func:`classify` wraps the same run in a result
+    or a batch.
+    """
     kinds = {name: INPUTS[name] for name in values}
     numeric = {n: v for n, v in values.items() if kinds[n].kind != "flag"}
     flags = {n: v for n, v in values.items() if kinds[n].kind == "flag"}
@@ -570,7 +588,4 @@ def classify(
         units={n: kinds[n].unit for n in numeric},
         integer=frozenset(n for n in numeric if kinds[n].kind == "count"),
     )
-    run: Run[Any] = Run(definition, inp, batch_type.result_type)
-    if not batch:
-        return cast(R, run.build(()))
-    return batch_type.of(run)
+    return Run(definition, inp, result_type), batch

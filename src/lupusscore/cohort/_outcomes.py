@@ -1,0 +1,529 @@
+"""The trial outcome table from the cohort engine's columns.
+
+:func:`outcome_table_of` derives every outcome of
+:func:`lupusscore.build_outcome_table` (which calls it) from a :class:`Cohort`
+in passes over whole columns: canonical values, eGFR, SLEDAI-2K, baselines,
+timepoint visits, renal response per assessment, the longitudinal rules as
+segment reductions, time to event, then the per-arm summaries.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from lupusscore.analytes import Analyte
+from lupusscore.cohort._cohort import Cohort
+from lupusscore.cohort._engine import (
+    CODE,
+    MET,
+    NOT_EVALUABLE,
+    NOT_MET,
+    Events,
+    RenalAssessments,
+    baseline_visit,
+    comparable,
+    lab_column,
+    last_contact_day,
+    latest_labs,
+    participant_events,
+    positive_codes,
+    renal_assessments,
+    take,
+    timepoint_visit,
+    visit_egfr,
+)
+from lupusscore.cohort._longitudinal import (
+    achieve_and_maintain_codes,
+    status_at_codes,
+)
+from lupusscore.cohort._sledai import visit_sledai
+from lupusscore.cohort._tte import first_event_times
+from lupusscore.errors import InvalidValueError
+from lupusscore.models import EventType, Timepoint
+from lupusscore.outcomes._longitudinal import MissingPolicy
+from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion, summarize
+from lupusscore.outcomes._table import (
+    ArmSize,
+    OutcomeRow,
+    OutcomeTable,
+    differs_from_shipped,
+    drop_empty,
+    resolve_table_definition,
+    table_notes,
+)
+from lupusscore.outcomes._tte import DEFAULT_CENSORING, ESKD_EVENTS
+from lupusscore.response import RenalResponseDefinition
+from lupusscore.results import Status
+
+__all__ = ["Derived", "derive", "outcome_table_of"]
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Codes = npt.NDArray[np.int8]
+
+_STATUS = {
+    MET: Status.MET,
+    NOT_MET: Status.NOT_MET,
+    NOT_EVALUABLE: Status.NOT_EVALUABLE,
+}
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Per-visit and per-participant columns computed once per analysis."""
+
+    cohort: Cohort
+    definition: RenalResponseDefinition
+    latest: Ints
+    egfr: Floats
+    sledai: Floats
+    base: Ints
+    renal: RenalAssessments
+    events: Events
+    last_contact: Ints
+
+    def value(self, analyte: Analyte) -> Floats:
+        """Each visit's latest canonical *analyte* value (NaN if none)."""
+        return lab_column(self.cohort, self.latest, analyte, self.cohort.lab_canonical)
+
+    def egfr_measure(self) -> Floats:
+        """EGFR where the visit has a creatinine result (NaN otherwise)."""
+        has = self.latest[:, CODE[Analyte.CREATININE]] >= 0
+        return np.where(has, self.egfr, np.nan)
+
+
+def derive(
+    c: Cohort,
+    definition: RenalResponseDefinition,
+    *,
+    include_partial: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> Derived:
+    """Run every per-visit pass of the engine once."""
+    total = c.n_participants
+    steps = 4
+
+    def step(k: int) -> None:
+        if progress is not None:
+            progress(min(total, round(total * k / steps)), total)
+
+    latest = latest_labs(c)
+    egfr = visit_egfr(c, latest)
+    step(1)
+    sledai = visit_sledai(c, latest)
+    step(2)
+    base = baseline_visit(c)
+    renal = renal_assessments(
+        c,
+        definition,
+        latest=latest,
+        egfr=egfr,
+        base=base,
+        include_partial=include_partial,
+    )
+    step(3)
+    events = participant_events(c)
+    derived = Derived(
+        cohort=c,
+        definition=definition,
+        latest=latest,
+        egfr=egfr,
+        sledai=sledai,
+        base=base,
+        renal=renal,
+        events=events,
+        last_contact=last_contact_day(c, events),
+    )
+    step(4)
+    return derived
+
+
+def _arm_groups(c: Cohort) -> dict[str, Ints]:
+    """Participant indices of each arm, arms in display order."""
+    groups: dict[str, Ints] = {}
+    for arm in c.arms:
+        groups[arm] = np.flatnonzero(c.arm == arm)
+    extra = sorted({a for a in c.arm.tolist() if a is not None} - set(c.arms))
+    for arm in extra:  # pragma: no cover - Trial and from_frames check arms
+        groups[arm] = np.flatnonzero(c.arm == arm)
+    return groups
+
+
+def outcome_table_of(
+    c: Cohort,
+    *,
+    definition: str | os.PathLike[str] | RenalResponseDefinition,
+    achieve_by: str,
+    maintain_through: str,
+    policy: MissingPolicy,
+    ci_method: CiMethod,
+    use_unscheduled: bool,
+    progress: Callable[[int, int], None] | None = None,
+    derived: Derived | None = None,
+) -> OutcomeTable:
+    """Derive every outcome of *c* by arm (the rules of ``build_outcome_table``)."""
+    chosen = resolve_table_definition(definition)
+    if not c.n_participants:
+        raise InvalidValueError(
+            field="participants",
+            value=[],
+            expected=(
+                "at least one participant: the trial has none, so there is no "
+                "outcome to tabulate"
+            ),
+        )
+    if not c.schedule:
+        raise InvalidValueError(
+            field="schedule",
+            value=[],
+            expected="at least one scheduled timepoint in the trial file",
+        )
+    by_tp = c.timepoint(achieve_by)
+    end_tp = c.timepoint(maintain_through)
+    if by_tp.day > end_tp.day:
+        raise InvalidValueError(
+            field="achieve_by",
+            value=achieve_by,
+            expected=f"a timepoint on or before {maintain_through!r}",
+        )
+    complete_tier = chosen.complete is not None
+    d = derived or derive(
+        c, chosen, include_partial=not complete_tier, progress=progress
+    )
+    label = (
+        f"complete renal response ({chosen.id})"
+        if complete_tier
+        else f"renal response ({chosen.id}; the definition has no "
+        "complete tier: any response)"
+    )
+    t = _Tabulator(d, _arm_groups(c), policy, ci_method, use_unscheduled)
+    rows: list[OutcomeRow] = []
+    rows += t.primary(label, by_tp, end_tp)
+    rows += t.renal_by_timepoint(label)
+    rows += t.survival((by_tp, end_tp))
+    rows += t.kidney()
+    rows += t.activity()
+    rows += t.complement()
+    rows += t.serology()
+    notes = table_notes(
+        day0=c.day0_label,
+        window=c.baseline_window_days,
+        use_unscheduled=use_unscheduled,
+        policy=policy,
+        ci=ci_method,
+    )
+    if differs_from_shipped(chosen):
+        notes += (
+            f"Renal response definition {chosen.id!r} version {chosen.version!r} "
+            "is not the shipped definition of that id (a protocol's own file "
+            "or object).",
+        )
+    groups = _arm_groups(c)
+    return OutcomeTable(
+        trial=c.name,
+        synthetic=c.synthetic,
+        definition=chosen.id,
+        definition_version=chosen.version,
+        definition_citation=chosen.citation,
+        definition_provisional=chosen.provisional_reasons,
+        achieve_by=achieve_by,
+        maintain_through=maintain_through,
+        missing_policy=policy,
+        ci_method=ci_method,
+        arms=tuple(ArmSize(arm=a, n=len(m)) for a, m in groups.items()),
+        notes=notes,
+        rows=tuple(drop_empty(rows)),
+    )
+
+
+@dataclass
+class _Tabulator:
+    d: Derived
+    groups: dict[str, Ints]
+    policy: MissingPolicy
+    ci: CiMethod
+    unscheduled: bool
+
+    @property
+    def c(self) -> Cohort:
+        return self.d.cohort
+
+    def _intercurrent(self) -> tuple[Ints, Ints]:
+        ev = self.d.events
+        return ev.participant, ev.day
+
+    def _proportion_row(  # noqa: PLR0917
+        self,
+        section: str,
+        outcome: str,
+        arm: str,
+        status: Codes,
+        imputed: npt.NDArray[np.bool_] | None = None,
+        tp: Timepoint | None = None,
+    ) -> OutcomeRow:
+        # the counting of responder_proportion, on codes
+        met = int(np.count_nonzero(status == MET))
+        not_met = int(np.count_nonzero(status == NOT_MET))
+        prop = proportion(met, met + not_met, method=self.ci)
+        not_evaluable = len(status) - met - not_met
+        n_imputed = 0 if imputed is None else int(np.sum(imputed & (status == NOT_MET)))
+        return OutcomeRow(
+            section=section,
+            outcome=outcome,
+            timepoint=None if tp is None else tp.label,
+            day=None if tp is None else tp.day,
+            arm=arm,
+            statistic="proportion",
+            n=prop.n,
+            count=prop.successes,
+            estimate=prop.estimate,
+            ci_low=prop.low,
+            ci_high=prop.high,
+            not_evaluable=not_evaluable,
+            imputed=n_imputed,
+        )
+
+    def _assessments(self) -> dict[str, Any]:
+        r, c = self.d.renal, self.c
+        return {
+            "participant": c.visit_participant[r.visit],
+            "day": c.visit_day[r.visit],
+            "status": r.status,
+            "unscheduled": c.visit_unscheduled[r.visit],
+            "n_participants": c.n_participants,
+            "event_participant": self.d.events.participant,
+            "event_day": self.d.events.day,
+            "event_type": self.d.events.type,
+            "policy": self.policy,
+            "use_unscheduled": self.unscheduled,
+        }
+
+    def primary(
+        self, label: str, by_tp: Timepoint, end_tp: Timepoint
+    ) -> list[OutcomeRow]:
+        outcome = (
+            f"{label} achieved by {by_tp.label} and maintained through {end_tp.label}"
+        )
+        by_day = min(by_tp.last_day, end_tp.day)
+        got = achieve_and_maintain_codes(
+            **self._assessments(), by_day=by_day, through=end_tp
+        )
+        status, imputed = got.status, got.imputed
+        return [
+            self._proportion_row(
+                "primary", outcome, arm, status[members], imputed[members], end_tp
+            )
+            for arm, members in self.groups.items()
+        ]
+
+    def renal_by_timepoint(self, label: str) -> list[OutcomeRow]:
+        rows = []
+        for tp in self.c.schedule:
+            got = status_at_codes(**self._assessments(), timepoint=tp)
+            status, imputed = got.status, got.imputed
+            for arm, members in self.groups.items():
+                rows.append(
+                    self._proportion_row(
+                        "renal response",
+                        label,
+                        arm,
+                        status[members],
+                        imputed[members],
+                        tp,
+                    )
+                )
+        return rows
+
+    def survival(self, timepoints: Sequence[Timepoint]) -> list[OutcomeRow]:
+        rows = []
+        ev = self.d.events
+        for name, hits, censor in (
+            ("overall survival", frozenset({EventType.DEATH}), frozenset()),
+            (
+                "ESKD-free (dialysis or transplant; death censors)",
+                ESKD_EVENTS,
+                DEFAULT_CENSORING,
+            ),
+        ):
+            day, event, _ = first_event_times(
+                self.c.n_participants,
+                ev,
+                event_types=hits,
+                censor_on=censor,
+                last_day=self.d.last_contact,
+            )
+            for tp in timepoints:
+                for arm, members in self.groups.items():
+                    km = kaplan_meier(day[members].tolist(), event[members].tolist())
+                    point = km.at(tp.day)
+                    rows.append(
+                        OutcomeRow(
+                            section="survival",
+                            outcome=name,
+                            timepoint=tp.label,
+                            day=tp.day,
+                            arm=arm,
+                            statistic="survival",
+                            n=len(members),
+                            count=int(
+                                np.sum(event[members] & (day[members] <= tp.day))
+                            ),
+                            estimate=point.survival,
+                            ci_low=point.low,
+                            ci_high=point.high,
+                            n_at_risk=point.n_at_risk,
+                        )
+                    )
+        return rows
+
+    def _change_rows(
+        self, section: str, outcome: str, unit: str, measure: Floats
+    ) -> list[OutcomeRow]:
+        rows = []
+        has = ~np.isnan(measure)
+        base_v = baseline_visit(self.c, has)
+        base = take(measure, base_v)
+        for tp in self.c.schedule:
+            now_v = timepoint_visit(self.c, tp, has, use_unscheduled=self.unscheduled)
+            now = take(measure, now_v)
+            change = now - base
+            for arm, members in self.groups.items():
+                got = change[members]
+                values = got[~np.isnan(got)]
+                s = summarize(values.tolist())
+                rows.append(
+                    OutcomeRow(
+                        section=section,
+                        outcome=f"{outcome}: change from baseline",
+                        timepoint=tp.label,
+                        day=tp.day,
+                        arm=arm,
+                        statistic="change",
+                        n=s.n,
+                        estimate=s.mean,
+                        sd=s.sd,
+                        median=s.median,
+                        q1=s.q1,
+                        q3=s.q3,
+                        unit=unit,
+                        not_evaluable=len(members) - s.n,
+                    )
+                )
+        return rows
+
+    def kidney(self) -> list[OutcomeRow]:
+        rows = []
+        for analyte, label, unit in (
+            (Analyte.CREATININE, "serum creatinine", "mg/dL"),
+            (Analyte.UPCR, "UPCR", "g/g"),
+        ):
+            rows += self._change_rows("kidney", label, unit, self.d.value(analyte))
+        rows += self._change_rows(
+            "kidney", "eGFR (CKD-EPI 2021)", "mL/min/1.73 m²", self.d.egfr_measure()
+        )
+        return rows
+
+    def activity(self) -> list[OutcomeRow]:
+        return self._change_rows("activity", "SLEDAI-2K", "points", self.d.sledai)
+
+    def _lab_rows(self, analyte: Analyte, tp: Timepoint | None) -> Ints:
+        """Each participant's lab row of *analyte* at baseline / *tp* (-1 none)."""
+        lab = self.d.latest[:, CODE[analyte]]
+        has = lab >= 0
+        v = (
+            baseline_visit(self.c, has)
+            if tp is None
+            else timepoint_visit(self.c, tp, has, use_unscheduled=self.unscheduled)
+        )
+        return take(lab, v, -1)
+
+    def complement(self) -> list[OutcomeRow]:
+        rows = []
+        c = self.c
+        for analyte, label in ((Analyte.C3, "C3"), (Analyte.C4, "C4")):
+            rows += self._change_rows("complement", label, "g/L", self.d.value(analyte))
+            for tp in c.schedule:
+                lab = self._lab_rows(analyte, tp)
+                status = np.full(c.n_participants, NOT_EVALUABLE, dtype=np.int8)
+                has = lab >= 0
+                limit = c.lab_reference_low_canonical[lab[has]]
+                value = c.lab_canonical[lab[has]]
+                known = ~np.isnan(limit)
+                low = value < np.where(known, limit, 0.0)
+                status[has] = np.where(
+                    known, np.where(low, MET, NOT_MET), NOT_EVALUABLE
+                )
+                for arm, members in self.groups.items():
+                    rows.append(
+                        self._proportion_row(
+                            "complement",
+                            f"low {label} (below the lab's lower limit)",
+                            arm,
+                            status[members],
+                            tp=tp,
+                        )
+                    )
+        return rows
+
+    def _dsdna_measure(self) -> Floats:
+        c = self.c
+        lab = self.d.latest[:, CODE[Analyte.ANTI_DSDNA]]
+        base_lab = self._lab_rows(Analyte.ANTI_DSDNA, None)[c.visit_participant]
+        iu = np.zeros(c.n_visits, dtype=bool)
+        has = lab >= 0
+        iu[has] = c.lab_family[lab[has]] == "international_units"
+        ok = iu & comparable(c, base_lab, np.where(has, lab, -1))
+        out = np.full(c.n_visits, np.nan)
+        out[ok] = c.lab_canonical[lab[ok]]
+        return out
+
+    def serology(self) -> list[OutcomeRow]:
+        rows = self._change_rows(
+            "serology",
+            "anti-dsDNA (same assay as baseline)",
+            "IU/mL",
+            self._dsdna_measure(),
+        )
+        c = self.c
+        for analyte, label in (
+            (Analyte.ANA, "ANA (>= 1:80)"),
+            (Analyte.ANTI_DSDNA, "anti-dsDNA (above the lab's upper limit)"),
+        ):
+            base = self._lab_rows(analyte, None)
+            first = positive_codes(c, base, analyte)
+            for tp in c.schedule:
+                now = self._lab_rows(analyte, tp)
+                second = positive_codes(c, now, analyte)
+                same = comparable(c, base, now)
+                status = np.where(
+                    same & (first == MET),
+                    np.where(
+                        second == MET,
+                        NOT_MET,
+                        np.where(second == NOT_MET, MET, NOT_EVALUABLE),
+                    ),
+                    NOT_EVALUABLE,
+                ).astype(np.int8)
+                for arm, members in self.groups.items():
+                    rows.append(
+                        self._proportion_row(
+                            "serology",
+                            f"{label}: seroconverted to negative, of those "
+                            "positive at baseline",
+                            arm,
+                            status[members],
+                            tp=tp,
+                        )
+                    )
+        return rows
+
+
+def as_status_list(codes: Codes) -> list[Status]:
+    """Status of each code."""
+    return [_STATUS[int(s)] for s in codes.tolist()]
