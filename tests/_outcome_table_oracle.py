@@ -1,4 +1,4 @@
-"""ORACLE: the per-participant outcome table of lupusscore 0.1 (before the cohort engine).
+"""ORACLE: the per-participant outcome table of lupusscore 0.1 (before the engine).
 
 A verbatim copy of ``src/lupusscore/outcomes/_table.py`` as of commit c22d53c (our
 own code), kept in the tests so that the engine-based ``build_outcome_table`` is
