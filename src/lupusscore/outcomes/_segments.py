@@ -323,8 +323,12 @@ def _in_use(
     if not use_unscheduled:
         keep &= ~unscheduled
     idx = np.flatnonzero(keep).astype(np.int64)
-    r = rank[idx] if rank is not None else np.zeros(idx.shape[0], dtype=np.int64)
-    order = idx[np.lexsort((idx, r, day[idx], seg[idx]))]
+    key = _key(seg[idx], day[idx])
+    # stable sorts: ties (same segment, day and rank) keep input order
+    if rank is None:
+        order = idx[np.argsort(key, kind="stable")]
+    else:
+        order = idx[np.lexsort((rank[idx], key))]
     s, d, st = seg[order], day[order], status[order]
     n = order.shape[0]
     new = np.ones(n, dtype=np.bool_)
