@@ -24,6 +24,11 @@ Conventions (``docs/outcomes.md`` has the full text and a vignette per rule):
   passes over them and makes the outcome not evaluable when the timepoint
   itself has no evaluable assessment; ``locf`` carries the last evaluable
   post-baseline status forward.
+
+Each rule is a view over its segment kernel in
+:mod:`lupusscore.outcomes._segments` (one implementation for one participant
+and for a whole cohort): the function checks its arguments, builds the arrays
+of one participant, calls the kernel and words the kernel's output.
 """
 
 from __future__ import annotations
@@ -57,13 +62,13 @@ from lupusscore.outcomes._segments import (
     Reason,
     SegmentOutcome,
     UsedRows,
-    _achieve_and_maintain,
-    _clamp,
-    _confirmed_response,
-    _first_events,
-    _first_response,
-    _in_use,
-    _status_at,
+    achieve_and_maintain_kernel,
+    clamp_day,
+    confirmed_response_kernel,
+    first_events,
+    first_response_kernel,
+    in_use_kernel,
+    status_at_kernel,
 )
 from lupusscore.results import FrozenModel, Status
 
@@ -215,7 +220,7 @@ def _used(items: Sequence[Assessment], *, use_unscheduled: bool) -> UsedRows:
         keys = [(a.label or "", a.reason or "", a.unscheduled) for a in items]
         dense = {k: i for i, k in enumerate(sorted(set(keys)))}
         rank = np.fromiter((dense[k] for k in keys), dtype=np.int64, count=n)
-    return _in_use(
+    return in_use_kernel(
         seg=np.zeros(n, dtype=np.int64),
         day=day,
         status=status,
@@ -262,7 +267,7 @@ def _events(
     day = np.fromiter((e.day for e in hits), dtype=np.int64, count=n)
     dense = {v: i for i, v in enumerate(sorted({e.type.value for e in hits}))}
     rank = np.fromiter((dense[e.type.value] for e in hits), dtype=np.int64, count=n)
-    return hits, _first_events(np.zeros(n, dtype=np.int64), day, rank, 1)
+    return hits, first_events(np.zeros(n, dtype=np.int64), day, rank, 1)
 
 
 def _result(
@@ -292,9 +297,9 @@ def _tp(tp: Timepoint) -> str:
 def _window(tp: Timepoint) -> dict[str, int]:
     """Return the timepoint as kernel parameters (clamped: no comparison changes)."""
     return {
-        "target": _clamp(tp.day),
-        "first_day": _clamp(tp.first_day),
-        "last_day": _clamp(tp.last_day),
+        "target": clamp_day(tp.day),
+        "first_day": clamp_day(tp.first_day),
+        "last_day": clamp_day(tp.last_day),
     }
 
 
@@ -393,7 +398,9 @@ def status_at(
     items = checked(assessments, Assessment, "assessments")
     used = _used(items, use_unscheduled=use_unscheduled)
     hits, first = _events(checked(events, DatedEvent, "events"), intercurrent)
-    out = _status_at(used, first, 1, **_window(timepoint), policy=_POLICY_CODE[how])
+    out = status_at_kernel(
+        used, first, 1, **_window(timepoint), policy=_POLICY_CODE[how]
+    )
     rows = _rows(items, used)
     reason = out.reason[0]
     if reason == Reason.INTERCURRENT:
@@ -484,7 +491,7 @@ def achieve_and_maintain(
     items = checked(assessments, Assessment, "assessments")
     used = _used(items, use_unscheduled=use_unscheduled)
     hits, first = _events(checked(events, DatedEvent, "events"), intercurrent)
-    out = _achieve_and_maintain(
+    out = achieve_and_maintain_kernel(
         used, first, 1, by_day=by_day, **_window(through), policy=_POLICY_CODE[how]
     )
     rows = _rows(items, used)
@@ -585,7 +592,7 @@ def first_response(
     items = checked(assessments, Assessment, "assessments")
     used = _used(items, use_unscheduled=use_unscheduled)
     hits, first = _events(checked(events, DatedEvent, "events"), intercurrent)
-    out = _first_response(used, first, 1, until_day=until_day)
+    out = first_response_kernel(used, first, 1, until_day=until_day)
     reason = out.reason[0]
     if reason == Reason.FIRST_MET:
         visit = _rows(items, used)[int(out.visit[0])]
@@ -662,7 +669,7 @@ def confirmed_response(
     items = checked(assessments, Assessment, "assessments")
     used = _used(items, use_unscheduled=use_unscheduled)
     hits, first = _events(evs, intercurrent)
-    out = _confirmed_response(
+    out = confirmed_response_kernel(
         used,
         first,
         1,

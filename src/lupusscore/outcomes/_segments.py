@@ -31,6 +31,12 @@ Inputs (any order; the kernels sort):
 Every study day must lie within ``+/-`` :data:`DAY_BOUND`; parameters beyond
 it (a timepoint window of any width) are clamped, which changes no comparison.
 
+Two layers: the ``*_segments`` functions check their arguments (library
+errors naming the column, index and count) and call the ``*_kernel``
+functions, which trust their input (int64 days within ``+/-`` :data:`DAY_BOUND`,
+int8 statuses, parameters clamped with :func:`clamp_day`, events reduced by
+:func:`first_events`); the per-participant views call the kernels directly.
+
 Output: a :class:`SegmentOutcome` of read-only arrays, one element per segment:
 ``status`` (``1``/``0``/``-1``), ``day`` (onset; ``-1`` for none: every day a
 rule reports is after day 0), ``end_day``, ``imputed``, a :class:`Reason` code
@@ -53,14 +59,25 @@ from lupusscore.outcomes._args import check_switch
 
 __all__ = [
     "DAY_BOUND",
+    "MET",
+    "NOT_EVALUABLE",
+    "NOT_MET",
     "POLICIES",
+    "STATUS_BITS",
     "Reason",
     "SegmentOutcome",
     "UsedRows",
+    "achieve_and_maintain_kernel",
     "achieve_and_maintain_segments",
+    "clamp_day",
+    "confirmed_response_kernel",
     "confirmed_response_segments",
+    "first_events",
+    "first_response_kernel",
     "first_response_segments",
+    "in_use_kernel",
     "in_use_segments",
+    "status_at_kernel",
     "status_at_segments",
 ]
 
@@ -272,7 +289,8 @@ def _key(seg: IntArray, day: IntArray | int) -> IntArray:
     return seg * _STRIDE + (np.asarray(day, dtype=np.int64) + _OFFSET)
 
 
-def _clamp(value: int) -> int:
+def clamp_day(value: int) -> int:
+    """Clamp a rule parameter to ``+/-(DAY_BOUND + 2)`` (no comparison changes)."""
     return max(-_CLAMP, min(_CLAMP, value))
 
 
@@ -308,7 +326,7 @@ def _pick(values: IntArray, index: IntArray, ok: BoolArray, fill: int) -> IntArr
     return np.where(ok, got, fill)
 
 
-def _in_use(
+def in_use_kernel(
     *,
     seg: IntArray,
     day: IntArray,
@@ -318,7 +336,7 @@ def _in_use(
     n_segments: int,
     use_unscheduled: bool,
 ) -> UsedRows:
-    """Kernel of ``in_use`` on checked columns."""
+    """Return the assessments in use (kernel of ``in_use``; trusted columns)."""
     keep = day > 0
     if not use_unscheduled:
         keep &= ~unscheduled
@@ -362,13 +380,17 @@ def _in_use(
     )
 
 
-def _first_events(
+def first_events(
     event_seg: IntArray,
     event_day: IntArray,
     event_rank: IntArray | None,
     n_segments: int,
 ) -> tuple[IntArray, IntArray]:
-    """Per segment: index and day of the first event after day 0 (-1, _CLAMP+1)."""
+    """Return per segment the index and day of the first event after day 0.
+
+    The first by day, then lowest rank, then input order; ``-1`` and a day
+    beyond every clamped parameter for a segment without one.
+    """
     idx = np.flatnonzero(event_day > 0).astype(np.int64)
     r = (
         event_rank[idx]
@@ -489,7 +511,7 @@ def _apply_missing(
 # ------------------------------------------------------------- rule kernels
 
 
-def _status_at(
+def status_at_kernel(
     used: UsedRows,
     events: tuple[IntArray, IntArray],
     n_segments: int,
@@ -499,6 +521,10 @@ def _status_at(
     last_day: int,
     policy: int,
 ) -> SegmentOutcome:
+    """Return the status at one timepoint per segment (trusted input).
+
+    *events* is the pair returned by :func:`first_events`.
+    """
     keys = _key(used.seg, used.day)
     tp = _timepoint_visit(
         used,
@@ -534,7 +560,7 @@ def _status_at(
     return _outcome(out, used)
 
 
-def _achieve_and_maintain(
+def achieve_and_maintain_kernel(
     used: UsedRows,
     events: tuple[IntArray, IntArray],
     n_segments: int,
@@ -545,6 +571,10 @@ def _achieve_and_maintain(
     last_day: int,
     policy: int,
 ) -> SegmentOutcome:
+    """Return achieve-by / maintain-through per segment (trusted input).
+
+    *events* is the pair returned by :func:`first_events`.
+    """
     keys = _key(used.seg, used.day)
     segs = np.arange(n_segments, dtype=np.int64)
     tp = _timepoint_visit(
@@ -625,13 +655,17 @@ def _achieve_and_maintain(
     return _outcome(out, used)
 
 
-def _first_response(
+def first_response_kernel(
     used: UsedRows,
     events: tuple[IntArray, IntArray],
     n_segments: int,
     *,
     until_day: int | None,
 ) -> SegmentOutcome:
+    """Return the first response per segment (trusted input).
+
+    *events* is the pair returned by :func:`first_events`.
+    """
     keys = _key(used.seg, used.day)
     segs = np.arange(n_segments, dtype=np.int64)
     start = used.seg_start[:-1]
@@ -668,7 +702,7 @@ def _first_response(
     return _outcome(out, used)
 
 
-def _confirmed_response(
+def confirmed_response_kernel(
     used: UsedRows,
     events: tuple[IntArray, IntArray],
     n_segments: int,
@@ -677,6 +711,10 @@ def _confirmed_response(
     until_day: int | None,
     policy: int,
 ) -> SegmentOutcome:
+    """Return the confirmed response per segment (trusted input).
+
+    *events* is the pair returned by :func:`first_events`.
+    """
     keys = _key(used.seg, used.day)
     segs = np.arange(n_segments, dtype=np.int64)
     start = used.seg_start[:-1]
@@ -836,7 +874,7 @@ def _event_columns(
         )
         _same_length(event_seg=segs, event_rank=ranks)
     _same_length(event_seg=segs, event_day=days)
-    return _first_events(segs, days, ranks, n_segments)
+    return first_events(segs, days, ranks, n_segments)
 
 
 def _policy_code(policy: object) -> int:
@@ -850,7 +888,7 @@ def _window(
     target = as_count("timepoint_day", timepoint_day, minimum=1, maximum=big)
     first = as_count("first_day", first_day, minimum=-big, maximum=target)
     last = as_count("last_day", last_day, minimum=target, maximum=big)
-    return _clamp(target), _clamp(first), _clamp(last)
+    return clamp_day(target), clamp_day(first), clamp_day(last)
 
 
 def _param(name: str, value: object, *, minimum: int) -> int:
@@ -900,7 +938,7 @@ def in_use_segments(
         n_segments=n_segments,
         rank=rank,
     )
-    return _in_use(
+    return in_use_kernel(
         seg=cols.seg,
         day=cols.day,
         status=cols.status,
@@ -934,7 +972,7 @@ def _prepare(
     )
     switch = check_switch("use_unscheduled", use_unscheduled)
     events = _event_columns(event_seg, event_day, event_rank, cols.n_segments)
-    used = _in_use(
+    used = in_use_kernel(
         seg=cols.seg,
         day=cols.day,
         status=cols.status,
@@ -1027,7 +1065,7 @@ def status_at_segments(
         event_rank=event_rank,
         use_unscheduled=use_unscheduled,
     )
-    return _status_at(
+    return status_at_kernel(
         used, events, n, target=target, first_day=first, last_day=last, policy=code
     )
 
@@ -1102,7 +1140,7 @@ def achieve_and_maintain_segments(
         event_rank=event_rank,
         use_unscheduled=use_unscheduled,
     )
-    return _achieve_and_maintain(
+    return achieve_and_maintain_kernel(
         used,
         events,
         n,
@@ -1163,7 +1201,7 @@ def first_response_segments(
         event_rank=event_rank,
         use_unscheduled=use_unscheduled,
     )
-    return _first_response(used, events, n, until_day=until)
+    return first_response_kernel(used, events, n, until_day=until)
 
 
 def confirmed_response_segments(
@@ -1225,6 +1263,6 @@ def confirmed_response_segments(
         event_rank=event_rank,
         use_unscheduled=use_unscheduled,
     )
-    return _confirmed_response(
+    return confirmed_response_kernel(
         used, events, n, min_days_apart=apart, until_day=until, policy=code
     )
