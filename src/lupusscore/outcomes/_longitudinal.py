@@ -24,13 +24,21 @@ Conventions (``docs/outcomes.md`` has the full text and a vignette per rule):
   passes over them and makes the outcome not evaluable when the timepoint
   itself has no evaluable assessment; ``locf`` carries the last evaluable
   post-baseline status forward.
+
+Each rule is a view over its segment kernel in
+:mod:`lupusscore.outcomes._segments` (one implementation for one participant
+and for a whole cohort): the function checks its arguments, builds the arrays
+of one participant, calls the kernel and words the kernel's output.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Final, cast
+from typing import Annotated, Final, cast
+
+import numpy as np
+from pydantic import Field
 
 from lupusscore._checks import as_choice
 from lupusscore.errors import InvalidValueError
@@ -44,7 +52,24 @@ from lupusscore.outcomes._args import (
     check_timepoint,
     checked,
 )
-from lupusscore.outcomes._windows import select_nearest
+from lupusscore.outcomes._segments import (
+    DAY_BOUND,
+    MET,
+    NOT_MET,
+    POLICIES,
+    STATUS_BITS,
+    IntArray,
+    Reason,
+    SegmentOutcome,
+    UsedRows,
+    achieve_and_maintain_kernel,
+    clamp_day,
+    confirmed_response_kernel,
+    first_events,
+    first_response_kernel,
+    in_use_kernel,
+    status_at_kernel,
+)
 from lupusscore.results import FrozenModel, Status
 
 __all__ = [
@@ -84,6 +109,11 @@ class MissingPolicy(StrEnum):
 DEFAULT_INTERCURRENT: Final[frozenset[EventType]] = frozenset(EventType)
 
 
+#: The study day of an assessment or event: a whole number within
+#: +/- ``DAY_BOUND`` (10**9 days; any two dates are < 3.7 million days apart).
+RuleDay = Annotated[Day, Field(ge=-DAY_BOUND, le=DAY_BOUND)]
+
+
 class Assessment(FrozenModel):
     """One dated per-visit status of a participant.
 
@@ -106,7 +136,7 @@ class Assessment(FrozenModel):
     <Status.MET: 'met'>
     """
 
-    day: Day
+    day: RuleDay
     status: Status
     unscheduled: Switch = False
     label: str | None = None
@@ -116,7 +146,7 @@ class Assessment(FrozenModel):
 class DatedEvent(FrozenModel):
     """An intercurrent event on a study day."""
 
-    day: Day
+    day: RuleDay
     type: EventType
 
 
@@ -170,29 +200,57 @@ def in_use(
     input order must not settle: the day becomes one not-evaluable assessment
     whose reason names the conflict.
     """
-    kept = [
-        a
-        for a in checked(assessments, Assessment, "assessments")
-        if a.day > 0 and (use_unscheduled or not a.unscheduled)
-    ]
-    by_day: dict[int, list[Assessment]] = {}
-    for a in kept:
-        by_day.setdefault(a.day, []).append(a)
+    items = checked(assessments, Assessment, "assessments")
+    return _rows(items, _used(items, use_unscheduled=use_unscheduled))
+
+
+_CODE: Final = {Status.MET: MET, Status.NOT_MET: NOT_MET, Status.NOT_EVALUABLE: -1}
+_STATUS: Final = {code: status for status, code in _CODE.items()}
+_POLICY_CODE: Final = {p: POLICIES.index(p.value) for p in MissingPolicy}
+
+
+def _used(items: Sequence[Assessment], *, use_unscheduled: bool) -> UsedRows:
+    """Run the ``in_use`` kernel on one participant's assessments."""
+    n = len(items)
+    day = np.fromiter((a.day for a in items), dtype=np.int64, count=n)
+    status = np.fromiter((_CODE[a.status] for a in items), dtype=np.int8, count=n)
+    unscheduled = np.fromiter((a.unscheduled for a in items), dtype=np.bool_, count=n)
+    rank = None
+    if np.unique(day).shape[0] < n:  # which identical record names the day
+        keys = [(a.label or "", a.reason or "", a.unscheduled) for a in items]
+        dense = {k: i for i, k in enumerate(sorted(set(keys)))}
+        rank = np.fromiter((dense[k] for k in keys), dtype=np.int64, count=n)
+    return in_use_kernel(
+        seg=np.zeros(n, dtype=np.int64),
+        day=day,
+        status=status,
+        unscheduled=unscheduled,
+        rank=rank,
+        n_segments=1,
+        use_unscheduled=use_unscheduled,
+    )
+
+
+def _rows(items: Sequence[Assessment], used: UsedRows) -> list[Assessment]:
+    """Return the assessments standing for the kernel's rows (builds conflicts)."""
     out: list[Assessment] = []
-    for day in sorted(by_day):
-        same = by_day[day]
-        statuses = sorted({a.status.value for a in same})
-        if len(statuses) == 1:
-            out.append(
-                min(same, key=lambda a: (a.label or "", a.reason or "", a.unscheduled))
-            )
+    for r in range(used.day.shape[0]):
+        if not used.conflict[r]:
+            out.append(items[int(used.source[r])])
             continue
-        labels = sorted({a.label for a in same if a.label})
+        members = used.members[used.member_start[r] : used.member_start[r + 1]]
+        labels = sorted({label for m in members if (label := items[int(m)].label)})
+        statuses = sorted(
+            status.value
+            for code, status in _STATUS.items()
+            if int(used.statuses[r]) & STATUS_BITS[code]
+        )
+        day = int(used.day[r])
         out.append(
             Assessment(
                 day=day,
                 status=Status.NOT_EVALUABLE,
-                unscheduled=all(a.unscheduled for a in same),
+                unscheduled=bool(used.all_unscheduled[r]),
                 label=" / ".join(labels) or None,
                 reason=f"conflicting assessments on day {day}: " + ", ".join(statuses),
             )
@@ -200,18 +258,32 @@ def in_use(
     return out
 
 
-def _first_event(
-    events: Iterable[DatedEvent], types: frozenset[EventType], until: int
-) -> DatedEvent | None:
-    hits = sorted(
-        (
-            e
-            for e in checked(events, DatedEvent, "events")
-            if e.type in types and 0 < e.day <= until
-        ),
-        key=lambda e: (e.day, e.type.value),
+def _events(
+    events: Sequence[DatedEvent], types: frozenset[EventType]
+) -> tuple[list[DatedEvent], tuple[IntArray, IntArray]]:
+    """Return the intercurrent events and the kernel's first one after day 0."""
+    hits = [e for e in events if e.type in types]
+    n = len(hits)
+    day = np.fromiter((e.day for e in hits), dtype=np.int64, count=n)
+    dense = {v: i for i, v in enumerate(sorted({e.type.value for e in hits}))}
+    rank = np.fromiter((dense[e.type.value] for e in hits), dtype=np.int64, count=n)
+    return hits, first_events(np.zeros(n, dtype=np.int64), day, rank, 1)
+
+
+def _result(
+    rule: str, out: SegmentOutcome, explanation: Iterable[str]
+) -> LongitudinalResult:
+    """Build the one participant's result from a one-segment kernel output."""
+    day = int(out.day[0])
+    end_day = int(out.end_day[0])
+    return LongitudinalResult(
+        rule=rule,
+        status=_STATUS[int(out.status[0])],
+        day=day if day >= 0 else None,
+        end_day=end_day if end_day >= 0 else None,
+        imputed=bool(out.imputed[0]),
+        explanation=tuple(explanation),
     )
-    return hits[0] if hits else None
 
 
 def _where(a: Assessment) -> str:
@@ -222,32 +294,55 @@ def _tp(tp: Timepoint) -> str:
     return f"{tp.label} (day {tp.day} +/- {tp.window_days})"
 
 
-def _end_assessment(
-    used: Sequence[Assessment], timepoint: Timepoint, policy: MissingPolicy
-) -> tuple[Assessment | None, bool, str]:
-    """Pick the assessment standing for *timepoint*; say if imputed and why."""
-    evaluable = [a for a in used if a.status is not Status.NOT_EVALUABLE]
-    chosen = select_nearest(evaluable, timepoint, day=lambda a: a.day)
-    if chosen is not None:
-        return chosen, False, f"{_tp(timepoint)}: assessed on {_where(chosen)}"
-    in_window = [a for a in used if timepoint.first_day <= a.day <= timepoint.last_day]
+def _window(tp: Timepoint) -> dict[str, int]:
+    """Return the timepoint as kernel parameters (clamped: no comparison changes)."""
+    return {
+        "target": clamp_day(tp.day),
+        "first_day": clamp_day(tp.first_day),
+        "last_day": clamp_day(tp.last_day),
+    }
+
+
+def _visit_why(rows: Sequence[Assessment], out: SegmentOutcome, tp: Timepoint) -> str:
+    """Explain which assessment stands for *tp* (or why none does)."""
+    visit, carried = int(out.visit[0]), bool(out.carried[0])
+    if visit >= 0 and not carried:
+        return f"{_tp(tp)}: assessed on {_where(rows[visit])}"
+    in_window = rows[int(out.window_start[0]) : int(out.window_stop[0])]
     why = (
-        f"{_tp(timepoint)}: visit(s) in window not evaluable ("
+        f"{_tp(tp)}: visit(s) in window not evaluable ("
         + "; ".join(f"{_where(a)}: {a.reason or 'not evaluable'}" for a in in_window)
         + ")"
         if in_window
-        else f"{_tp(timepoint)}: no visit in window"
+        else f"{_tp(tp)}: no visit in window"
     )
-    if policy is MissingPolicy.LOCF:
-        before = [a for a in evaluable if a.day < timepoint.first_day]
-        if before:
-            last = before[-1]
-            return (
-                last,
-                True,
-                f"{why}; last observation carried forward from {_where(last)}",
-            )
-    return None, False, why
+    if carried:
+        why += f"; last observation carried forward from {_where(rows[visit])}"
+    return why
+
+
+def _horizon(rows: Sequence[Assessment], out: SegmentOutcome, tp: Timepoint) -> int:
+    """Return the later of the target day and the used (not carried) visit's day."""
+    visit = int(out.visit[0])
+    if visit >= 0 and not out.carried[0]:
+        return max(tp.day, rows[visit].day)
+    return tp.day
+
+
+def _event_step(event: DatedEvent, horizon: int) -> str:
+    return (
+        f"intercurrent event {event.type.value} on day {event.day} "
+        f"(on or before day {horizon}): non-responder"
+    )
+
+
+def _missing_step(out: SegmentOutcome, policy: MissingPolicy) -> str:
+    if out.reason[0] == Reason.MISSING_IMPUTED:
+        return "non-responder imputation"
+    tail = (
+        "nothing to carry forward" if policy is MissingPolicy.LOCF else "observed only"
+    )
+    return f"{tail}: not evaluable"
 
 
 def status_at(
@@ -300,47 +395,21 @@ def status_at(
     intercurrent = check_event_types("intercurrent", intercurrent)
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     rule = f"status at {timepoint.label} ({how.value})"
-    used = in_use(assessments, use_unscheduled=use_unscheduled)
-    chosen, imputed, why = _end_assessment(used, timepoint, how)
-    end = max(timepoint.day, chosen.day if chosen and not imputed else timepoint.day)
-    event = _first_event(events, intercurrent, end)
-    if event is not None:
-        return LongitudinalResult(
-            rule=rule,
-            status=Status.NOT_MET,
-            explanation=(
-                f"intercurrent event {event.type.value} on day {event.day} "
-                f"(on or before day {end}): non-responder",
-            ),
-        )
-    if chosen is None:
-        return _missing(rule, how, why)
-    return LongitudinalResult(
-        rule=rule,
-        status=chosen.status,
-        day=chosen.day if chosen.status is Status.MET else None,
-        end_day=chosen.day,
-        imputed=imputed,
-        explanation=(why, f"status {chosen.status.value}"),
+    items = checked(assessments, Assessment, "assessments")
+    used = _used(items, use_unscheduled=use_unscheduled)
+    hits, first = _events(checked(events, DatedEvent, "events"), intercurrent)
+    out = status_at_kernel(
+        used, first, 1, **_window(timepoint), policy=_POLICY_CODE[how]
     )
-
-
-def _missing(rule: str, policy: MissingPolicy, why: str) -> LongitudinalResult:
-    if policy is MissingPolicy.NON_RESPONDER:
-        return LongitudinalResult(
-            rule=rule,
-            status=Status.NOT_MET,
-            imputed=True,
-            explanation=(why, "non-responder imputation"),
-        )
-    tail = (
-        "nothing to carry forward" if policy is MissingPolicy.LOCF else "observed only"
-    )
-    return LongitudinalResult(
-        rule=rule,
-        status=Status.NOT_EVALUABLE,
-        explanation=(why, f"{tail}: not evaluable"),
-    )
+    rows = _rows(items, used)
+    reason = out.reason[0]
+    if reason == Reason.INTERCURRENT:
+        event = hits[int(out.event[0])]
+        return _result(rule, out, (_event_step(event, _horizon(rows, out, timepoint)),))
+    why = _visit_why(rows, out, timepoint)
+    if reason in {Reason.MISSING_IMPUTED, Reason.MISSING_NOT_EVALUABLE}:
+        return _result(rule, out, (why, _missing_step(out, how)))
+    return _result(rule, out, (why, f"status {rows[int(out.visit[0])].status.value}"))
 
 
 def achieve_and_maintain(
@@ -419,60 +488,44 @@ def achieve_and_maintain(
     rule = (
         f"achieved by day {by_day} and maintained through {through.label} ({how.value})"
     )
-    used = in_use(assessments, use_unscheduled=use_unscheduled)
-    end, imputed, why = _end_assessment(used, through, how)
-    end_day = max(through.day, end.day if end and not imputed else through.day)
-    event = _first_event(events, intercurrent, end_day)
-    if event is not None:
-        return LongitudinalResult(
-            rule=rule,
-            status=Status.NOT_MET,
-            explanation=(
-                f"intercurrent event {event.type.value} on day {event.day} "
-                f"(on or before day {end_day}): non-responder",
-            ),
-        )
-    if end is None:
-        return _missing(rule, how, why)
-    steps = [why]
-    limit = end.day
-    early = [a for a in used if a.day <= min(by_day, limit)]
-    onset = next((a for a in early if a.status is Status.MET), None)
-    if onset is None:
-        if any(a.status is Status.NOT_MET for a in early) or (
-            how is MissingPolicy.NON_RESPONDER
-        ):
-            steps.append(f"response not reached by day {by_day}")
-            return LongitudinalResult(
-                rule=rule,
-                status=Status.NOT_MET,
-                end_day=end.day,
-                imputed=not early
-                or all(a.status is Status.NOT_EVALUABLE for a in early),
-                explanation=tuple(steps),
-            )
-        steps.append(f"no evaluable visit by day {by_day}: not evaluable")
-        return LongitudinalResult(
-            rule=rule, status=Status.NOT_EVALUABLE, explanation=tuple(steps)
-        )
-    window = [a for a in used if a.day <= limit]
-
-    def breaks(a: Assessment) -> bool:
-        return a.status is Status.NOT_MET or (
-            a.status is Status.NOT_EVALUABLE and how is MissingPolicy.NON_RESPONDER
-        )
-
-    last_break = max((i for i, a in enumerate(window) if breaks(a)), default=-1)
-    held = next(
-        (
-            a
-            for a in window[last_break + 1 :]
-            if a.status is Status.MET and a.day <= by_day
-        ),
-        None,
+    items = checked(assessments, Assessment, "assessments")
+    used = _used(items, use_unscheduled=use_unscheduled)
+    hits, first = _events(checked(events, DatedEvent, "events"), intercurrent)
+    out = achieve_and_maintain_kernel(
+        used, first, 1, by_day=by_day, **_window(through), policy=_POLICY_CODE[how]
     )
-    if held is None:
-        lost = window[last_break]
+    rows = _rows(items, used)
+    steps = _maintain_steps(
+        rows=rows, out=out, through=through, how=how, by_day=by_day, hits=hits
+    )
+    return _result(rule, out, steps)
+
+
+def _maintain_steps(
+    *,
+    rows: Sequence[Assessment],
+    out: SegmentOutcome,
+    through: Timepoint,
+    how: MissingPolicy,
+    by_day: int,
+    hits: Sequence[DatedEvent],
+) -> list[str]:
+    """Word the kernel's achieve-and-maintain outcome, step by step."""
+    reason = out.reason[0]
+    if reason == Reason.INTERCURRENT:
+        event = hits[int(out.event[0])]
+        return [_event_step(event, _horizon(rows, out, through))]
+    steps = [_visit_why(rows, out, through)]
+    if reason in {Reason.MISSING_IMPUTED, Reason.MISSING_NOT_EVALUABLE}:
+        return [*steps, _missing_step(out, how)]
+    if reason == Reason.NOT_REACHED:
+        return [*steps, f"response not reached by day {by_day}"]
+    if reason == Reason.NOT_REACHED_NOT_EVALUABLE:
+        return [*steps, f"no evaluable visit by day {by_day}: not evaluable"]
+    limit = rows[int(out.visit[0])].day
+    onset = rows[int(out.onset[0])]
+    if reason == Reason.LOST:
+        lost = rows[int(out.lost[0])]
         steps.append(f"response reached on {_where(onset)}")
         if lost.status is Status.NOT_MET:
             steps.append(f"response lost on {_where(lost)}")
@@ -482,35 +535,22 @@ def achieve_and_maintain(
                 "non-responder imputation"
             )
         steps.append(f"not reached again by day {by_day} and held through day {limit}")
-        return LongitudinalResult(
-            rule=rule,
-            status=Status.NOT_MET,
-            day=onset.day,
-            end_day=end.day,
-            imputed=lost.status is Status.NOT_EVALUABLE,
-            explanation=tuple(steps),
-        )
-    if held is not onset:
+        return steps
+    held = int(out.regained[0])
+    if held >= 0:
         steps.append(
             f"response first reached on {_where(onset)}, lost on "
-            f"{_where(window[last_break])}, reached again on {_where(held)}"
+            f"{_where(rows[int(out.lost[0])])}, reached again on {_where(rows[held])}"
         )
     else:
-        steps.append(f"response reached on {_where(held)}")
-    onset = held
-    for a in window:
-        if a.day > onset.day and a.status is Status.NOT_EVALUABLE:
+        held = int(out.onset[0])
+        steps.append(f"response reached on {_where(onset)}")
+    for a in rows[held + 1 :]:
+        if a.day <= limit and a.status is Status.NOT_EVALUABLE:
             note = f"{_where(a)} not evaluable ({a.reason or 'no reason given'})"
             steps.append(f"{note}: passed over")
     steps.append(f"maintained at every assessed visit through day {limit}")
-    return LongitudinalResult(
-        rule=rule,
-        status=Status.MET,
-        day=onset.day,
-        end_day=end.day,
-        imputed=imputed,
-        explanation=tuple(steps),
-    )
+    return steps
 
 
 def first_response(
@@ -549,45 +589,27 @@ def first_response(
     intercurrent = check_event_types("intercurrent", intercurrent)
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     rule = "first response" + (f" by day {until_day}" if until_day is not None else "")
-    used = [
-        a
-        for a in in_use(assessments, use_unscheduled=use_unscheduled)
-        if until_day is None or a.day <= until_day
-    ]
-    evs = checked(events, DatedEvent, "events")
-    horizon = until_day if until_day is not None else max([0, *(e.day for e in evs)])
-    event = _first_event(evs, intercurrent, horizon)
-    for a in used:
-        if event is not None and event.day <= a.day:
-            break
-        if a.status is Status.MET:
-            return LongitudinalResult(
-                rule=rule,
-                status=Status.MET,
-                day=a.day,
-                end_day=a.day,
-                explanation=(f"first met on {_where(a)}",),
-            )
-    if event is not None:
-        return LongitudinalResult(
-            rule=rule,
-            status=Status.NOT_MET,
-            explanation=(
+    items = checked(assessments, Assessment, "assessments")
+    used = _used(items, use_unscheduled=use_unscheduled)
+    hits, first = _events(checked(events, DatedEvent, "events"), intercurrent)
+    out = first_response_kernel(used, first, 1, until_day=until_day)
+    reason = out.reason[0]
+    if reason == Reason.FIRST_MET:
+        visit = _rows(items, used)[int(out.visit[0])]
+        return _result(rule, out, (f"first met on {_where(visit)}",))
+    if reason == Reason.INTERCURRENT:
+        event = hits[int(out.event[0])]
+        return _result(
+            rule,
+            out,
+            (
                 f"intercurrent event {event.type.value} on day {event.day} "
                 "before any response",
             ),
         )
-    if any(a.status is Status.NOT_MET for a in used):
-        return LongitudinalResult(
-            rule=rule,
-            status=Status.NOT_MET,
-            explanation=("no visit met the response",),
-        )
-    return LongitudinalResult(
-        rule=rule,
-        status=Status.NOT_EVALUABLE,
-        explanation=("no evaluable visit after day 0",),
-    )
+    if reason == Reason.NO_RESPONSE:
+        return _result(rule, out, ("no visit met the response",))
+    return _result(rule, out, ("no evaluable visit after day 0",))
 
 
 def confirmed_response(
@@ -644,58 +666,46 @@ def confirmed_response(
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     rule = f"response confirmed >= {min_days_apart} days later ({how.value})"
     evs = checked(events, DatedEvent, "events")
-    used = [
-        a
-        for a in in_use(assessments, use_unscheduled=use_unscheduled)
-        if until_day is None or a.day <= until_day
-    ]
-    horizon = max([0, *(a.day for a in used)])
-    event = _first_event(evs, intercurrent, horizon)
-    if event is not None:
-        used = [a for a in used if a.day < event.day]
+    items = checked(assessments, Assessment, "assessments")
+    used = _used(items, use_unscheduled=use_unscheduled)
+    hits, first = _events(evs, intercurrent)
+    out = confirmed_response_kernel(
+        used,
+        first,
+        1,
+        min_days_apart=min_days_apart,
+        until_day=until_day,
+        policy=_POLICY_CODE[how],
+    )
+    rows = _rows(items, used)
     steps: list[str] = []
-    if event is not None:
+    if out.event[0] >= 0:
+        event = hits[int(out.event[0])]
         steps.append(
             f"visits from day {event.day} not used (intercurrent {event.type.value})"
         )
-    for i, onset in enumerate(used):
+    for r in range(int(out.window_start[0]), int(out.window_stop[0])):
+        onset = rows[r]
         if onset.status is not Status.MET:
             continue
-        for later in used[i + 1 :]:
-            if later.status is Status.NOT_MET:
-                steps.append(f"met on {_where(onset)}, not met on {_where(later)}")
-                break
-            if later.status is Status.NOT_EVALUABLE:
-                if how is MissingPolicy.NON_RESPONDER:
-                    steps.append(
-                        f"met on {_where(onset)}, {_where(later)} not evaluable "
-                        "(non-responder imputation)"
-                    )
-                    break
-                continue
-            if later.day - onset.day >= min_days_apart:
-                steps.append(f"met on {_where(onset)}, confirmed on {_where(later)}")
-                return LongitudinalResult(
-                    rule=rule,
-                    status=Status.MET,
-                    day=onset.day,
-                    end_day=later.day,
-                    explanation=tuple(steps),
-                )
-        else:
+        settled = int(out.settled_by[r])
+        if settled < 0:
             steps.append(f"met on {_where(onset)}, no later visit to confirm it")
-    if (
-        event is not None
-        or how is MissingPolicy.NON_RESPONDER
-        or any(a.status is not Status.NOT_EVALUABLE for a in used)
-    ):
-        return LongitudinalResult(
-            rule=rule,
-            status=Status.NOT_MET,
-            explanation=(*steps, "no confirmed response"),
-        )
-    return LongitudinalResult(
-        rule=rule,
-        status=Status.NOT_EVALUABLE,
-        explanation=(*steps, "no evaluable visit: not evaluable"),
-    )
+            continue
+        later = rows[settled]
+        if later.status is Status.NOT_MET:
+            steps.append(f"met on {_where(onset)}, not met on {_where(later)}")
+        elif later.status is Status.NOT_EVALUABLE:
+            steps.append(
+                f"met on {_where(onset)}, {_where(later)} not evaluable "
+                "(non-responder imputation)"
+            )
+        else:
+            steps.append(f"met on {_where(onset)}, confirmed on {_where(later)}")
+            break
+    reason = out.reason[0]
+    if reason == Reason.NOT_CONFIRMED:
+        steps.append("no confirmed response")
+    elif reason == Reason.NO_EVALUABLE:
+        steps.append("no evaluable visit: not evaluable")
+    return _result(rule, out, steps)
