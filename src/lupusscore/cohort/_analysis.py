@@ -493,7 +493,6 @@ class Analysis:
             "n_participants": c.n_participants,
             "event_participant": d.events.participant,
             "event_day": d.events.day,
-            "event_type": d.events.type,
             "policy": self.policy,
             "use_unscheduled": self.use_unscheduled,
         }

@@ -1,34 +1,33 @@
 """The longitudinal rules over a cohort's assessments, as status codes.
 
-Interim: each participant's assessments go through the per-participant rule
-(:func:`lupusscore.outcomes.achieve_and_maintain`, :func:`status_at`); the
-segment-reduction kernel replaces this.
+The segment-reduction kernels of :mod:`lupusscore.outcomes._segments` (the one
+implementation the per-participant :func:`lupusscore.outcomes.status_at` and
+:func:`lupusscore.outcomes.achieve_and_maintain` also call) over every
+participant at once, with the engine's status codes and a short reason text
+per participant for the ADRS table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore.models import EventType, Timepoint
-from lupusscore.outcomes._longitudinal import (
-    Assessment,
-    DatedEvent,
-    LongitudinalResult,
-    MissingPolicy,
-    achieve_and_maintain,
-    status_at,
+from lupusscore.models import Timepoint
+from lupusscore.outcomes._longitudinal import MissingPolicy
+from lupusscore.outcomes._segments import (
+    Reason,
+    SegmentOutcome,
+    achieve_and_maintain_segments,
+    status_at_segments,
 )
 from lupusscore.response._kernel import MET, NOT_EVALUABLE, NOT_MET
-from lupusscore.results import Status
 
-__all__ = ["achieve_and_maintain_codes", "status_at_codes"]
+__all__ = ["Result", "achieve_and_maintain_codes", "status_at_codes"]
 
-_CODE = {Status.MET: MET, Status.NOT_MET: NOT_MET, Status.NOT_EVALUABLE: NOT_EVALUABLE}
-_STATUS = {int(v): k for k, v in _CODE.items()}
+Ints = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -37,95 +36,135 @@ class Result:
 
     status: npt.NDArray[np.int8]
     imputed: npt.NDArray[np.bool_]
-    day: npt.NDArray[np.int64]
-    end_day: npt.NDArray[np.int64]
+    day: Ints
+    end_day: Ints
     reason: npt.NDArray[np.object_]
 
 
-def _split(  # noqa: PLR0917 - the columns, by name
-    participant: npt.NDArray[np.int64],
-    day: npt.NDArray[np.int64],
+#: The segment kernels' codes (1 met, 0 not met, -1 not evaluable).
+_TO_SEGMENT: Final = np.array([0, -1, 1], dtype=np.int8)  # indexed by engine code
+_FROM_SEGMENT: Final = {1: int(MET), 0: int(NOT_MET), -1: int(NOT_EVALUABLE)}
+
+
+def _reasons(
+    out: SegmentOutcome, tp: Timepoint, by_day: int | None
+) -> npt.NDArray[np.object_]:
+    window = f"{tp.label} (day {tp.day} +/- {tp.window_days})"
+    text = {
+        Reason.MISSING_IMPUTED: f"{window}: no evaluable visit in window; "
+        "non-responder imputation",
+        Reason.MISSING_NOT_EVALUABLE: f"{window}: no evaluable visit in window; "
+        "not evaluable",
+        Reason.NOT_REACHED_NOT_EVALUABLE: f"no evaluable visit by day {by_day}: "
+        "not evaluable",
+        Reason.NO_EVALUABLE: "no evaluable visit after day 0",
+    }
+    table = np.full(max(int(r) for r in Reason) + 1, None, dtype=object)
+    for code, words in text.items():
+        table[int(code)] = words
+    return table[out.reason.astype(np.int64)]
+
+
+def _result(out: SegmentOutcome, tp: Timepoint, by_day: int | None) -> Result:
+    status = np.full(len(out.status), NOT_EVALUABLE, dtype=np.int8)
+    for seg_code, code in _FROM_SEGMENT.items():
+        status[out.status == seg_code] = code
+    return Result(
+        status=status,
+        imputed=np.asarray(out.imputed, dtype=bool),
+        day=np.asarray(out.day, dtype=np.int64),
+        end_day=np.asarray(out.end_day, dtype=np.int64),
+        reason=_reasons(out, tp, by_day),
+    )
+
+
+def _columns(  # noqa: PLR0917 - the columns, by position
+    participant: Ints,
+    day: Ints,
     status: npt.NDArray[np.int8],
     unscheduled: npt.NDArray[np.bool_],
     n_participants: int,
-    event_participant: npt.NDArray[np.int64],
-    event_day: npt.NDArray[np.int64],
-    event_type: npt.NDArray[np.object_] | None = None,
-) -> list[tuple[list[Assessment], list[DatedEvent]]]:
-    out: list[tuple[list[Assessment], list[DatedEvent]]] = [
-        ([], []) for _ in range(n_participants)
-    ]
-    for p, d, s, u in zip(
-        participant.tolist(),
-        day.tolist(),
-        status.tolist(),
-        unscheduled.tolist(),
-        strict=True,
-    ):
-        out[p][0].append(Assessment(day=d, status=_STATUS[s], unscheduled=u))
-    types = (
-        event_type.tolist()
-        if event_type is not None
-        else [EventType.DEATH.value] * len(event_day)
-    )
-    for p, d, t in zip(
-        event_participant.tolist(), event_day.tolist(), types, strict=True
-    ):
-        out[p][1].append(DatedEvent(day=d, type=t))
-    return out
+    event_participant: Ints,
+    event_day: Ints,
+    policy: MissingPolicy,
+    use_unscheduled: bool,  # noqa: FBT001
+) -> dict[str, object]:
+    return {
+        "seg": participant,
+        "day": day,
+        "status": _TO_SEGMENT[status],
+        "unscheduled": unscheduled,
+        "n_segments": n_participants,
+        "event_seg": event_participant,
+        "event_day": event_day,
+        "policy": policy.value,
+        "use_unscheduled": use_unscheduled,
+    }
 
 
-def _codes(results: list[LongitudinalResult]) -> Result:
-    reason = np.empty(len(results), dtype=object)
-    reason[:] = ["; ".join(r.explanation) for r in results]
-    return Result(
-        status=np.array([_CODE[r.status] for r in results], dtype=np.int8),
-        imputed=np.array([r.imputed for r in results], dtype=bool),
-        day=np.array([-1 if r.day is None else r.day for r in results], dtype=np.int64),
-        end_day=np.array(
-            [-1 if r.end_day is None else r.end_day for r in results], dtype=np.int64
+def status_at_codes(
+    *,
+    timepoint: Timepoint,
+    participant: Ints,
+    day: Ints,
+    status: npt.NDArray[np.int8],
+    unscheduled: npt.NDArray[np.bool_],
+    n_participants: int,
+    event_participant: Ints,
+    event_day: Ints,
+    policy: MissingPolicy,
+    use_unscheduled: bool,
+) -> Result:
+    """Each participant's status at *timepoint* (every intercurrent event type)."""
+    out = status_at_segments(
+        **_columns(
+            participant,
+            day,
+            status,
+            unscheduled,
+            n_participants,
+            event_participant,
+            event_day,
+            policy,
+            use_unscheduled,
         ),
-        reason=reason,
+        timepoint_day=timepoint.day,
+        first_day=timepoint.first_day,
+        last_day=timepoint.last_day,
     )
+    return _result(out, timepoint, None)
 
 
 def achieve_and_maintain_codes(
     *,
     by_day: int,
     through: Timepoint,
+    participant: Ints,
+    day: Ints,
+    status: npt.NDArray[np.int8],
+    unscheduled: npt.NDArray[np.bool_],
+    n_participants: int,
+    event_participant: Ints,
+    event_day: Ints,
     policy: MissingPolicy,
     use_unscheduled: bool,
-    **columns: Any,
 ) -> Result:
-    """Status and imputed flag of each participant (see achieve_and_maintain)."""
-    return _codes(
-        [
-            achieve_and_maintain(
-                a,
-                by_day=by_day,
-                through=through,
-                events=e,
-                policy=policy,
-                use_unscheduled=use_unscheduled,
-            )
-            for a, e in _split(**columns)
-        ]
+    """Each participant's achieve-and-maintain status (every event type)."""
+    out = achieve_and_maintain_segments(
+        **_columns(
+            participant,
+            day,
+            status,
+            unscheduled,
+            n_participants,
+            event_participant,
+            event_day,
+            policy,
+            use_unscheduled,
+        ),
+        by_day=by_day,
+        timepoint_day=through.day,
+        first_day=through.first_day,
+        last_day=through.last_day,
     )
-
-
-def status_at_codes(
-    *,
-    timepoint: Timepoint,
-    policy: MissingPolicy,
-    use_unscheduled: bool,
-    **columns: Any,
-) -> Result:
-    """Status and imputed flag of each participant at *timepoint* (see status_at)."""
-    return _codes(
-        [
-            status_at(
-                a, timepoint, events=e, policy=policy, use_unscheduled=use_unscheduled
-            )
-            for a, e in _split(**columns)
-        ]
-    )
+    return _result(out, through, by_day)

@@ -299,7 +299,6 @@ class _Tabulator:
             "n_participants": c.n_participants,
             "event_participant": self.d.events.participant,
             "event_day": self.d.events.day,
-            "event_type": self.d.events.type,
             "policy": self.policy,
             "use_unscheduled": self.unscheduled,
         }
