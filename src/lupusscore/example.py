@@ -59,6 +59,7 @@ __all__ = [
     "DEFAULT_SEED",
     "SYNTHETIC_ARMS",
     "synthetic_cohort",
+    "synthetic_name",
     "synthetic_schedule",
     "synthetic_tables",
 ]
