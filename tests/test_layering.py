@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "__main__": 5,
     "interop": 5,
     "data": 5,
+    "example": 5,
 }
 
 

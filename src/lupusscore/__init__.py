@@ -7,6 +7,7 @@ here; submodules hold the kernels (``lupusscore.units``, ``lupusscore.analytes``
 import importlib.metadata as _metadata
 
 from lupusscore import activity as activity
+from lupusscore import example as example
 from lupusscore import kidney as kidney
 from lupusscore import serology as serology
 from lupusscore.activity import SledaiResult, sledai_2k, sledai_2k_visit
