@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from lupusscore.example import (
     synthetic_name,
     synthetic_schedule,
     synthetic_tables,
+    tables_to_trial,
 )
 from lupusscore.models import Trial
 from lupusscore.units import convert
@@ -106,96 +106,9 @@ def example_rows(example: Trial) -> set[tuple[str, str, str | None]]:
     }
 
 
-# -- a test-only converter: tables -> validated Trial ---------------------------
-
-
-def _day(value: np.datetime64) -> str:
-    return str(np.datetime64(value, "D"))
-
-
-def _maybe(record: dict[str, Any], key: str, value: object) -> None:
-    """Set *key* unless *value* is missing (None or NaN)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return
-    record[key] = value
-
-
 def trial_from_tables(tables: Tables, name: str = "SYNTHETIC test") -> Trial:
-    """Build participants, visits and labs as models from the tables."""
-    people = tables["participants"]
-    labs_of: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    labs = tables["labs"]
-    for i in range(len(labs["USUBJID"])):
-        lab: dict[str, Any] = {
-            "analyte": labs["LBTESTCD"][i],
-            "value": float(labs["LBORRES"][i]),
-            "unit": labs["LBORRESU"][i],
-            "date": _day(labs["LBDTC"][i]),
-        }
-        _maybe(lab, "reference_low", float(labs["LBSTNRLO"][i]))
-        _maybe(lab, "reference_high", float(labs["LBSTNRHI"][i]))
-        _maybe(lab, "specimen", labs["LBSPEC"][i])
-        _maybe(lab, "assay", labs["LBMETHOD"][i])
-        labs_of[labs["USUBJID"][i], lab["date"]].append(lab)
-    visits_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    visits = tables["visits"]
-    for i in range(len(visits["USUBJID"])):
-        pid = visits["USUBJID"][i]
-        date = _day(visits["SVSTDTC"][i])
-        visit: dict[str, Any] = {
-            "participant_id": pid,
-            "date": date,
-            "label": visits["VISIT"][i],
-            "unscheduled": bool(visits["UNSCHEDULED"][i]),
-            "labs": labs_of.pop((pid, date), []),
-            "descriptors": {
-                d: visits[d][i]
-                for d in SLEDAI_2K_DESCRIPTOR_NAMES
-                if visits[d][i] is not None
-            },
-        }
-        _maybe(
-            visit, "glucocorticoid_mg_day", float(visits["GLUCOCORTICOID_MG_DAY"][i])
-        )
-        _maybe(visit, "pga", float(visits["PGA"][i]))
-        _maybe(visit, "rescue_therapy", visits["RESCUE_THERAPY"][i])
-        visits_of[pid].append(visit)
-    assert not labs_of, "every lab row belongs to a visit"
-    events_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    events = tables["events"]
-    for i in range(len(events["USUBJID"])):
-        events_of[events["USUBJID"][i]].append(
-            {"type": events["DSDECOD"][i], "date": _day(events["DSSTDTC"][i])}
-        )
-    sexes = {"F": "female", "M": "male"}
-    participants = []
-    for i in range(len(people["USUBJID"])):
-        pid = people["USUBJID"][i]
-        patient: dict[str, Any] = {
-            "id": pid,
-            "sex": sexes[people["SEX"][i]],
-            "birth_date": _day(people["BRTHDTC"][i]),
-        }
-        _maybe(patient, "height_cm", float(people["HEIGHT_CM"][i]))
-        _maybe(patient, "black", people["BLACK"][i])
-        participants.append(
-            {
-                "patient": patient,
-                "arm": people["ARM"][i],
-                "day0": _day(people["RFSTDTC"][i]),
-                "visits": visits_of[pid],
-                "events": events_of[pid],
-            }
-        )
-    return Trial.model_validate(
-        {
-            "name": name,
-            "synthetic": True,
-            "arms": list(SYNTHETIC_ARMS),
-            "schedule": [tp.model_dump() for tp in synthetic_schedule()],
-            "participants": participants,
-        }
-    )
+    """Build the models from the tables (lupusscore.example.tables_to_trial)."""
+    return tables_to_trial(tables, name=name)
 
 
 # -- determinism, shapes, layout -----------------------------------------------

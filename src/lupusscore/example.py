@@ -42,6 +42,9 @@ Examples
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -49,7 +52,7 @@ import numpy.typing as npt
 
 from lupusscore._checks import as_count
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
-from lupusscore.models import Timepoint
+from lupusscore.models import Timepoint, Trial
 from lupusscore.units import convert
 
 if TYPE_CHECKING:
@@ -62,6 +65,8 @@ __all__ = [
     "synthetic_name",
     "synthetic_schedule",
     "synthetic_tables",
+    "synthetic_trial",
+    "tables_to_trial",
 ]
 
 #: Seed of the bundled example (``scripts/make_example_trial.py``).
@@ -532,3 +537,122 @@ def synthetic_cohort(n_participants: int, *, seed: int = DEFAULT_SEED) -> Cohort
         baseline_window_days=_BASELINE_WINDOW_DAYS,
     )
     return cohort
+
+
+# -- the tables as models (small sizes: the from-Trial benchmark, the tests) ---
+
+
+def _day(value: Any) -> str:
+    """Return the ISO date of a datetime64."""
+    return str(np.datetime64(value, "D"))
+
+
+def _maybe(record: dict[str, Any], key: str, value: object) -> None:
+    """Set *key* unless *value* is missing (None or NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return
+    record[key] = value
+
+
+def tables_to_trial(
+    tables: Mapping[str, Mapping[str, np.ndarray[Any, Any]]],
+    *,
+    name: str = "SYNTHETIC example",
+) -> Trial:
+    """Build a validated :class:`~lupusscore.Trial` from :func:`synthetic_tables`.
+
+    A row-by-row conversion through the models, for the sizes where one
+    wants the model-level API (the benchmarks compare it with the cohort
+    engine); it is not vectorised.
+    """
+    people = tables["participants"]
+    labs_of: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    labs = tables["labs"]
+    for i in range(len(labs["USUBJID"])):
+        lab: dict[str, Any] = {
+            "analyte": labs["LBTESTCD"][i],
+            "value": float(labs["LBORRES"][i]),
+            "unit": labs["LBORRESU"][i],
+            "date": _day(labs["LBDTC"][i]),
+        }
+        _maybe(lab, "reference_low", float(labs["LBSTNRLO"][i]))
+        _maybe(lab, "reference_high", float(labs["LBSTNRHI"][i]))
+        _maybe(lab, "specimen", labs["LBSPEC"][i])
+        _maybe(lab, "assay", labs["LBMETHOD"][i])
+        labs_of[labs["USUBJID"][i], lab["date"]].append(lab)
+    visits_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    visits = tables["visits"]
+    for i in range(len(visits["USUBJID"])):
+        pid = visits["USUBJID"][i]
+        date = _day(visits["SVSTDTC"][i])
+        visit: dict[str, Any] = {
+            "participant_id": pid,
+            "date": date,
+            "label": visits["VISIT"][i],
+            "unscheduled": bool(visits["UNSCHEDULED"][i]),
+            "labs": labs_of.pop((pid, date), []),
+            "descriptors": {
+                d: visits[d][i]
+                for d in SLEDAI_2K_DESCRIPTOR_NAMES
+                if visits[d][i] is not None
+            },
+        }
+        _maybe(
+            visit, "glucocorticoid_mg_day", float(visits["GLUCOCORTICOID_MG_DAY"][i])
+        )
+        _maybe(visit, "pga", float(visits["PGA"][i]))
+        _maybe(visit, "rescue_therapy", visits["RESCUE_THERAPY"][i])
+        visits_of[pid].append(visit)
+    if labs_of:  # pragma: no cover - synthetic_tables puts every lab in a visit
+        msg = "every lab row belongs to a visit"
+        raise ValueError(msg)
+    events_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    events = tables["events"]
+    for i in range(len(events["USUBJID"])):
+        events_of[events["USUBJID"][i]].append(
+            {"type": events["DSDECOD"][i], "date": _day(events["DSSTDTC"][i])}
+        )
+    sexes = {"F": "female", "M": "male"}
+    participants = []
+    for i in range(len(people["USUBJID"])):
+        pid = people["USUBJID"][i]
+        patient: dict[str, Any] = {
+            "id": pid,
+            "sex": sexes[people["SEX"][i]],
+            "birth_date": _day(people["BRTHDTC"][i]),
+        }
+        _maybe(patient, "height_cm", float(people["HEIGHT_CM"][i]))
+        _maybe(patient, "black", people["BLACK"][i])
+        participants.append(
+            {
+                "patient": patient,
+                "arm": people["ARM"][i],
+                "day0": _day(people["RFSTDTC"][i]),
+                "visits": visits_of[pid],
+                "events": events_of[pid],
+            }
+        )
+    return Trial.model_validate(
+        {
+            "name": name,
+            "synthetic": True,
+            "arms": list(SYNTHETIC_ARMS),
+            "schedule": [tp.model_dump() for tp in synthetic_schedule()],
+            "participants": participants,
+        }
+    )
+
+
+def synthetic_trial(n_participants: int, *, seed: int = DEFAULT_SEED) -> Trial:
+    """Return :func:`synthetic_tables` as a validated Trial (row by row; small *n*).
+
+    Examples
+    --------
+    >>> trial = synthetic_trial(4)
+    >>> len(trial.participants), trial.synthetic
+    (4, True)
+    """
+    return tables_to_trial(
+        synthetic_tables(n_participants, seed=seed),
+        name=synthetic_name(n_participants, seed),
+    )
