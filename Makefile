@@ -40,7 +40,7 @@ format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix src tests benchmarks scripts
 	$(BIN)/ruff format src tests benchmarks scripts
 
-bench: $(VENV)/.core-installed
+bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/bench_convert.py
 	$(BIN)/python benchmarks/bench_egfr.py
 	$(BIN)/python benchmarks/bench_cohort.py

@@ -1,48 +1,170 @@
-"""Time to build the outcome table of the bundled example and of a larger cohort.
+"""The outcome table at cohort scale, against its vectorised lower bound.
 
-Run: ``.venv/bin/python benchmarks/bench_cohort.py``. Prints figures; asserts nothing.
+Run: ``.venv/bin/python benchmarks/bench_cohort.py [--sizes 1000,10000,100000]``
+(``make bench``). Prints figures and ratios measured side by side in one run;
+asserts nothing. This machine is shared and noisy: compare the ratios, not
+one absolute time.
+
+For each size, on ``lupusscore.example.synthetic_tables(n)`` (the bundled
+example's design):
+
+- **lower bound**: bare numpy over the lab rows as arrays: convert every value
+  to its canonical unit (one factor per distinct unit), then CKD-EPI 2021
+  eGFR over every creatinine row (age from the birth date, sex per row);
+- **from frames**: pandas DataFrames -> ``Cohort.from_frames`` ->
+  ``analyse`` -> ``outcome_table()`` (validation, conversion, every
+  derivation and the table);
+- **from a Trial** (sizes up to 10,000): ``build_outcome_table(trial)`` on
+  the same data built as models (the models are built outside the timing).
+
+Peak memory is tracemalloc's peak while the engine runs (numpy reports its
+buffers to tracemalloc), per lab row, with the input tables already in memory.
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
+import sys
 import time
+import tracemalloc
+import warnings
+from collections.abc import Callable
+from typing import Any
 
-from lupusscore.cli import load_example_trial
-from lupusscore.models import Participant, Trial
-from lupusscore.report import build_outcome_table
+import numpy as np
+
+import lupusscore as ls
+from lupusscore.analytes import Analyte
+from lupusscore.cohort import Cohort, analyse
+from lupusscore.example import (
+    SYNTHETIC_ARMS,
+    synthetic_schedule,
+    synthetic_tables,
+    tables_to_trial,
+)
+from lupusscore.units import resolve_unit
+
+Tables = dict[str, dict[str, Any]]
 
 
-def _scaled(trial: Trial, factor: int) -> Trial:
-    """The example repeated *factor* times with distinct participant ids."""
-    parts = []
-    for k in range(factor):
-        for p in trial.participants:
-            pid = f"{p.patient.id}-{k}"
-            data = p.model_dump()
-            data["patient"]["id"] = pid
-            for v in data["visits"]:
-                v["participant_id"] = pid
-            parts.append(Participant.model_validate(data))
-    return trial.model_copy(update={"participants": tuple(parts)})
-
-
-def main() -> None:
-    t0 = time.perf_counter()
-    trial = load_example_trial()
-    t1 = time.perf_counter()
-    print(
-        f"load example trial ({len(trial.participants)} participants): {t1 - t0:.2f} s"
+def lower_bound(tables: Tables) -> np.ndarray[Any, Any]:
+    """Bare numpy: canonical values of every lab row, eGFR of every creatinine row."""
+    labs, people = tables["labs"], tables["participants"]
+    value = np.asarray(labs["LBORRES"], dtype=np.float64)
+    unit = labs["LBORRESU"].astype(str)
+    test = labs["LBTESTCD"].astype(str)
+    canonical = np.empty_like(value)
+    pairs, inverse = np.unique(
+        np.char.add(np.char.add(test, "|"), unit), return_inverse=True
     )
-    for factor in (1, 5):
-        big = trial if factor == 1 else _scaled(trial, factor)
+    factors = np.array(
+        [
+            resolve_unit(p.split("|")[1], p.split("|")[0]).to_canonical.scale
+            for p in pairs
+        ]
+    )
+    canonical = value * factors[inverse]
+    creat = test == Analyte.CREATININE.value
+    scr = canonical[creat]
+    who = np.searchsorted(people["USUBJID"], labs["USUBJID"][creat])
+    born = people["BRTHDTC"][who]
+    age = (labs["LBDTC"][creat] - born).astype("timedelta64[D]").astype(
+        np.float64
+    ) / 365.25
+    female = people["SEX"][who] == "F"
+    kappa = np.where(female, 0.7, 0.9)
+    alpha = np.where(female, -0.241, -0.302)
+    ratio = scr / kappa
+    egfr = (
+        142
+        * np.minimum(ratio, 1.0) ** alpha
+        * np.maximum(ratio, 1.0) ** -1.2
+        * 0.9938**age
+        * np.where(female, 1.012, 1.0)
+    )
+    return egfr
+
+
+def timed(fn: Callable[[], Any], repeats: int = 1) -> tuple[float, Any]:
+    """Best wall time of *repeats* runs, and the last result."""
+    best, out = float("inf"), None
+    for _ in range(repeats):
+        gc.collect()
         start = time.perf_counter()
-        build_outcome_table(big)
-        took = time.perf_counter() - start
-        n = len(big.participants)
+        out = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, out
+
+
+def peak_bytes(fn: Callable[[], Any]) -> int:
+    """Peak traced memory while *fn* runs."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def frames(tables: Tables) -> dict[str, Any]:
+    """The tables as pandas DataFrames."""
+    import pandas as pd  # noqa: PLC0415 - optional
+
+    return {k: pd.DataFrame(v) for k, v in tables.items()}
+
+
+def engine(dfs: dict[str, Any]) -> ls.OutcomeTable:
+    """Frames -> Cohort -> Analysis -> outcome table."""
+    cohort = Cohort.from_frames(
+        dfs["labs"],
+        dfs["participants"],
+        visits=dfs["visits"],
+        events=dfs["events"],
+        schedule=synthetic_schedule(),
+        arms=SYNTHETIC_ARMS,
+        name="SYNTHETIC benchmark",
+        synthetic=True,
+    )
+    return analyse(cohort).outcome_table()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--trial-max", type=int, default=10000)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    warnings.simplefilter("ignore")
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, lupusscore {ls.__version__}")
+    print(
+        f"{'participants':>12} {'lab rows':>10} {'path':<12} {'seconds':>9} "
+        f"{'ms/participant':>15} {'x lower bound':>14} {'peak B/lab row':>15}"
+    )
+    for n in sizes:
+        tables = synthetic_tables(n)
+        rows = len(tables["labs"]["USUBJID"])
+        base, _ = timed(lambda t=tables: lower_bound(t), repeats=3)
+        dfs = frames(tables)
+        took, _ = timed(lambda d=dfs: engine(d))
+        peak = peak_bytes(lambda d=dfs: engine(d))
         print(
-            f"outcome table, {n} participants: {took:.2f} s "
-            f"({1000 * took / n:.1f} ms each)"
+            f"{n:>12,} {rows:>10,} {'lower bound':<12} {base:>9.3f} "
+            f"{1000 * base / n:>15.4f} {1.0:>14.2f} {'':>15}"
         )
+        print(
+            f"{n:>12,} {rows:>10,} {'from frames':<12} {took:>9.3f} "
+            f"{1000 * took / n:>15.4f} {took / base:>14.2f} {peak / rows:>15.0f}"
+        )
+        if n <= args.trial_max:
+            trial = tables_to_trial(tables)
+            took_t, _ = timed(lambda t=trial: ls.build_outcome_table(t))
+            print(
+                f"{n:>12,} {rows:>10,} {'from Trial':<12} {took_t:>9.3f} "
+                f"{1000 * took_t / n:>15.4f} {took_t / base:>14.2f} {'':>15}"
+            )
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
