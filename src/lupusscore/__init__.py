@@ -21,6 +21,7 @@ from lupusscore.errors import (
     InvalidValueError,
     LabDateWarning,
     LupusScoreError,
+    MissingExtraError,
     NotEvaluableError,
     OutsideValidatedRangeWarning,
     UnitError,
@@ -66,6 +67,7 @@ from lupusscore.response import (
 )
 from lupusscore.results import Comparator, Criterion, Status, all_of, any_of
 from lupusscore.serology import classify_sle_slicc_2012
+from lupusscore.table import Table
 from lupusscore.units import convert
 
 try:
@@ -92,6 +94,7 @@ __all__ = [
     "LabDateWarning",
     "LabResult",
     "LupusScoreError",
+    "MissingExtraError",
     "MissingPolicy",
     "NotEvaluableError",
     "OutcomeTable",
@@ -108,6 +111,7 @@ __all__ = [
     "SledaiResult",
     "Specimen",
     "Status",
+    "Table",
     "Timepoint",
     "Trial",
     "UnitError",
