@@ -60,7 +60,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from lupusscore._checks import describe
+from lupusscore._checks import _shown, describe
 from lupusscore.errors import InvalidValueError, LupusScoreError, MissingExtraError
 from lupusscore.table import Column, Table, _as_column, _datetimes
 
@@ -127,7 +127,7 @@ def read_columns(data: object, *, name: str) -> dict[str, Column]:
     if isinstance(data, Mapping):
         return _finish(dict(_table_from_mapping(data, name).items()))
     if not _looks_like_frame(data):
-        raise InvalidValueError(field=name, value=describe(data), expected=_ACCEPTED)
+        raise InvalidValueError(field=name, value=_shown(data), expected=_ACCEPTED)
     try:
         import narwhals.stable.v1 as nw  # noqa: PLC0415 - the optional extra
     except ImportError:
@@ -163,7 +163,7 @@ def _read_frame(nw: Any, data: object, name: str) -> dict[str, Column]:
     except Exception as exc:  # narwhals refusing a malformed frame
         raise InvalidValueError(
             field=name,
-            value=describe(data),
+            value=_shown(data),
             expected=f"{_ACCEPTED} ({type(exc).__name__}: {describe(str(exc))})",
         ) from None
     if isinstance(frame, nw.LazyFrame):
@@ -179,19 +179,19 @@ def _read_frame(nw: Any, data: object, name: str) -> dict[str, Column]:
             expected=f"a table; {_ACCEPTED}",
         )
     if not isinstance(frame, nw.DataFrame):
-        raise InvalidValueError(field=name, value=describe(data), expected=_ACCEPTED)
+        raise InvalidValueError(field=name, value=_shown(data), expected=_ACCEPTED)
     try:
         names = list(frame.columns)
     except Exception:
         raise InvalidValueError(
-            field=name, value=describe(data), expected=_ACCEPTED
+            field=name, value=_shown(data), expected=_ACCEPTED
         ) from None
     out: dict[str, Column] = {}
     for key in names:
         if not isinstance(key, str) or not key:
             raise InvalidValueError(
                 field=name,
-                value=describe(key),
+                value=_shown(key),
                 expected="column names that are non-empty strings",
             )
         if key in out:
@@ -261,6 +261,15 @@ def _read_series(nw: Any, series: Any, field: str) -> Column:
         return _as_column(field, raw)
     raise InvalidValueError(
         field=field,
-        value=f"a column of type {dtype}",
+        value=f"a column of type {_native_dtype(series, dtype)}",
         expected="numbers, flags, text, dates or date-times",
     )
+
+
+def _native_dtype(series: Any, dtype: object) -> str:
+    """Name a column's type as its own library does (narwhals says 'Unknown')."""
+    try:
+        native = series.to_native()
+        return str(getattr(native, "dtype", None) or getattr(native, "type", dtype))
+    except Exception:  # only for a message
+        return str(dtype)

@@ -68,7 +68,7 @@ from typing import Any, Final, SupportsIndex
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore._checks import as_flags, describe, is_missing_scalar
+from lupusscore._checks import _shown, as_flags, is_missing_scalar
 from lupusscore.errors import InvalidValueError, MissingExtraError
 
 __all__ = ["Table"]
@@ -95,7 +95,7 @@ def _bad(
     *, field: str, value: object, expected: str, **where: Any
 ) -> InvalidValueError:
     return InvalidValueError(
-        field=field, value=describe(value), expected=expected, **where
+        field=field, value=_shown(value), expected=expected, **where
     )
 
 
