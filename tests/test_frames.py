@@ -180,6 +180,16 @@ def test_wide_numeric_types_become_float64() -> None:
     assert cols["U8"][1] == 7.0
 
 
+def test_pandas_object_column_of_decimals_is_numbers() -> None:
+    """Decimals from a database driver, with None, are numbers with NaN."""
+    from decimal import Decimal
+
+    df = pd.DataFrame({"X": pd.Series([Decimal("1.25"), None], dtype=object)})
+    cols = read_columns(df, name="labs")
+    assert cols["X"][0] == 1.25
+    assert math.isnan(cols["X"][1])
+
+
 def test_empty_frames() -> None:
     """No columns, or no rows, are read as such."""
     assert read_columns(pd.DataFrame(), name="labs") == {}

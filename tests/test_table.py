@@ -374,6 +374,9 @@ def test_sort_by_is_stable_with_missing_last() -> None:
     assert t.sort_by("K")["I"].tolist() == [2, 4, 0, 3, 1]
     assert t.sort_by(["K", "V"])["I"].tolist() == [4, 2, 3, 0, 1]
     assert t.sort_by("D")["I"].tolist() == [2, 0, 1, 3, 4]
+    nul = Table({"S": ["a\x00", "b", None, "a", "a\x00"]})
+    assert nul.sort_by("S")["S"].tolist() == ["a", "a\x00", "a\x00", "b", None]
+    assert Table({"S": ["é", "z", "E"]}).sort_by("S")["S"].tolist() == ["E", "z", "é"]
     flags = Table({"F": [True, None, False], "I": [0, 1, 2]})
     assert flags.sort_by("F")["I"].tolist() == [2, 0, 1]
     assert len(Table({"A": []}).sort_by("A")) == 0

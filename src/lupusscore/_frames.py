@@ -237,10 +237,11 @@ def _read_series(nw: Any, series: Any, field: str) -> Column:
             if dtype != nw.String
             else series.to_numpy()
         )
-        return np.array(
-            [None if m else str(x) for x, m in zip(raw, missing, strict=True)],
-            dtype=object,
-        )
+        text = np.array(raw, dtype=object)  # a copy
+        text[missing] = None
+        if not set(map(type, text)) <= {str, type(None)}:  # numpy str_ and the like
+            text = np.array([None if x is None else str(x) for x in text], dtype=object)
+        return text
     if dtype == nw.Date:
         days = np.asarray(series.to_numpy()).astype("datetime64[D]")
         days[missing] = np.datetime64("NaT")
@@ -254,11 +255,18 @@ def _read_series(nw: Any, series: Any, field: str) -> Column:
         stamps = stamps.copy()
         stamps[missing] = np.datetime64("NaT")
         return _datetimes(field, stamps)
-    if dtype == nw.Unknown and bool(np.all(missing)):
-        return np.full(n, None, dtype=object)
-    if dtype == nw.Object:
-        raw = np.asarray(series.to_numpy(), dtype=object)
-        return _as_column(field, raw)
+    if dtype in (nw.Object, nw.Unknown):
+        # Element by element, by the rules of Table (a dtype narwhals does not
+        # know, such as pandas 3 ``str`` under an older narwhals, lands here).
+        if bool(np.all(missing)):
+            return np.full(n, None, dtype=object)
+        raw = np.asarray(series.to_numpy())
+        if raw.ndim == 1 and len(raw) == n and raw.dtype.kind in "OU":
+            raw = raw.astype(object)
+            raw[missing] = None
+            return _as_column(field, raw)
+        if raw.ndim == 1 and len(raw) == n and raw.dtype.kind in "fiu":
+            return _as_column(field, np.where(missing, np.nan, raw.astype(np.float64)))
     raise InvalidValueError(
         field=field,
         value=f"a column of type {_native_dtype(series, dtype)}",

@@ -57,6 +57,7 @@ Table 'adlb': 2 rows x 2 columns
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import html
 import importlib
 import math
@@ -150,7 +151,7 @@ def _element_kind(item: object) -> str | None:
         return "text"
     if isinstance(item, bool | np.bool_):
         return "flag"
-    if isinstance(item, numbers.Real):
+    if isinstance(item, numbers.Real | decimal.Decimal):
         return "number"
     if isinstance(item, dt.datetime):
         return "datetime"
@@ -176,6 +177,13 @@ def _ints(field: str, arr: Column) -> Column:
 
 def _object_column(field: str, arr: Column) -> Column:
     """Normalise an object array: one kind of element per column, plus missing."""
+    types = set(map(type, arr))
+    if types <= {str, type(None)}:  # text as a column of it already is: no loop
+        return arr.copy()
+    if types == {bool}:
+        return arr.astype(np.bool_)
+    if types <= {bool, type(None)}:
+        return arr.copy()
     kinds = [_element_kind(item) for item in arr]
     bad = [i for i, kind in enumerate(kinds) if kind is None]
     if bad:
@@ -290,7 +298,10 @@ def _as_column(field: str, values: object) -> Column:
 
 def _object_kind(arr: Column) -> str:
     """``"flag"`` for an object column of bools/None, else ``"text"``."""
-    return "flag" if any(isinstance(x, bool) for x in arr) else "text"
+    for x in arr:  # one kind per column: the first present value tells
+        if x is not None:
+            return "flag" if isinstance(x, bool) else "text"
+    return "text"
 
 
 def _plain(arr: Column) -> list[Any]:
@@ -550,7 +561,21 @@ class Table:
     def _derive(
         self, columns: Mapping[str, Column], labels: Mapping[str, str]
     ) -> Table:
-        return Table(columns, labels=labels, name=self._name)
+        """Return a table of *columns*: this table's own, or fresh ones cut from them.
+
+        They are normalised already, so the checks of ``__init__`` are skipped.
+        """
+        new = object.__new__(Table)
+        stored = dict(columns)
+        for arr in stored.values():
+            arr.setflags(write=False)
+        set_ = object.__setattr__
+        set_(new, "_columns", MappingProxyType(stored))
+        set_(new, "_labels", MappingProxyType(dict(labels)))
+        set_(new, "_name", self._name)
+        nrows = len(next(iter(stored.values()))) if stored else 0
+        set_(new, "_nrows", nrows)
+        return new
 
     def select(self, names: str | Iterable[str]) -> Table:
         """Return a table of the columns *names*, in that order (labels kept).
@@ -803,10 +828,8 @@ def _same(a: Column, b: Column) -> bool:
     if a.dtype.kind == "M":
         return bool(np.array_equal(a.view(np.int64), b.view(np.int64)))
     if a.dtype.kind == "O":
-        return all(
-            type(x) is type(y) and x == y
-            for x, y in zip(a.tolist(), b.tolist(), strict=True)
-        )
+        # Elements are str, bool or None: == never equates two kinds.
+        return bool(np.all(a == b))
     return bool(np.array_equal(a, b))
 
 
@@ -820,9 +843,16 @@ def _sort_key(arr: Column) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
         missing = np.isnat(arr)
         return np.where(missing, 0, arr.view(np.int64)), missing
     if kind == "O":
-        missing = np.array([x is None for x in arr], dtype=np.bool_)
-        present = sorted({x for x in arr.tolist() if x is not None})
-        rank = {x: i for i, x in enumerate(present)}
-        codes = np.array([-1 if x is None else rank[x] for x in arr.tolist()])
-        return codes.astype(np.int64), missing
+        missing = np.asarray(arr == None, dtype=np.bool_)  # noqa: E711 - elementwise
+        codes = np.full(arr.shape, -1, dtype=np.int64)
+        present = arr[~missing]
+        if present.size:
+            # Fixed-width unicode sorts by code point in C, as str does, but
+            # drops trailing NULs: keep the (slower) object sort for those.
+            text = _object_kind(present) == "text"
+            if text and not any(x.endswith("\x00") for x in present):
+                present = present.astype(str)
+            _, rank = np.unique(present, return_inverse=True)
+            codes[~missing] = rank.reshape(-1)
+        return codes, missing
     return arr, np.zeros(arr.shape, dtype=np.bool_)
