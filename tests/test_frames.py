@@ -190,6 +190,27 @@ def test_pandas_object_column_of_decimals_is_numbers() -> None:
     assert math.isnan(cols["X"][1])
 
 
+def test_pandas_on_arrow_dtypes() -> None:
+    """pandas columns backed by Arrow read like the others, nulls included."""
+    arrow = pd.ArrowDtype
+    df = pd.DataFrame(
+        {
+            "D": pd.Series(DATES, dtype=arrow(pa.date32())),
+            "T": pd.Series(STAMPS, dtype=arrow(pa.timestamp("us"))),
+            "B": pd.Series(FLAGS, dtype=arrow(pa.bool_())),
+            "F": pd.Series(FLOATS, dtype=arrow(pa.float64())),
+            "S": pd.Series(TEXT, dtype=arrow(pa.string())),
+        }
+    )
+    cols = read_columns(df, name="labs")
+    assert cols["D"].dtype == np.dtype("datetime64[D]")
+    assert cols["D"].tolist() == DATES
+    assert cols["T"].tolist() == STAMPS
+    assert cols["B"].tolist() == FLAGS
+    assert np.isnan(cols["F"]).tolist() == [False, True, False]
+    assert cols["S"].tolist() == TEXT
+
+
 def test_empty_frames() -> None:
     """No columns, or no rows, are read as such."""
     assert read_columns(pd.DataFrame(), name="labs") == {}

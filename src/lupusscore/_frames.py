@@ -242,17 +242,15 @@ def _read_series(nw: Any, series: Any, field: str) -> Column:
         if not set(map(type, text)) <= {str, type(None)}:  # numpy str_ and the like
             text = np.array([None if x is None else str(x) for x in text], dtype=object)
         return text
-    if dtype == nw.Date:
-        days = np.asarray(series.to_numpy()).astype("datetime64[D]")
-        days[missing] = np.datetime64("NaT")
-        return _datetimes(field, days)
-    if dtype == nw.Datetime:
+    if dtype in (nw.Date, nw.Datetime):
         if getattr(dtype, "time_zone", None) is not None:
             series = series.dt.replace_time_zone(None)
         stamps = np.asarray(series.to_numpy())
-        if stamps.dtype.kind != "M":
-            stamps = stamps.astype("datetime64[us]")
-        stamps = stamps.copy()
+        if stamps.dtype.kind != "M":  # date objects (pandas on Arrow): one by one
+            stamps = stamps.astype(object)
+            stamps[missing] = None
+            return _as_column(field, stamps)
+        stamps = stamps.astype("datetime64[D]") if dtype == nw.Date else stamps.copy()
         stamps[missing] = np.datetime64("NaT")
         return _datetimes(field, stamps)
     if dtype in (nw.Object, nw.Unknown):
