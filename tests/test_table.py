@@ -76,6 +76,8 @@ def test_columns_are_normalised_to_the_supported_dtypes() -> None:
         ([True, False], "bool", [True, False]),
         ([], "object", []),
         ([None, None], "object", [None, None]),
+        ([math.nan, math.nan], "float64", [math.nan, math.nan]),
+        ([None, math.nan], "object", [None, None]),
     ],
 )
 def test_list_and_array_inputs(

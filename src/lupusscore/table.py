@@ -26,7 +26,9 @@ integer widths ``int64``, numpy ``str_`` arrays ``object`` arrays of ``str``;
 a list mixing numbers and ``None`` becomes ``float64`` with NaN; a list of
 ``datetime.date`` (with ``None``) becomes ``datetime64[D]`` with NaT, of
 ``datetime.datetime`` becomes ``datetime64[s]``. Every missing marker (``None``,
-NaN, ``pandas.NA``, ``NaT``) in a text or flag column becomes ``None``.
+NaN, ``pandas.NA``, ``NaT``) in a text or flag column becomes ``None``. A list
+with no value at all is a text column of ``None`` (or ``float64`` if every
+element is a float NaN).
 Date-times must be naive (no time zone), within years 1 to 9999 and whole
 seconds (round finer ones first): a value is never silently truncated.
 
@@ -204,8 +206,10 @@ def _object_column(field: str, arr: Column) -> Column:
             index=first,
             count=sum(1 for k in kinds if k == present[1]),
         )
-    kind = present[0] if present else "text"
     missing = np.array([k == "missing" for k in kinds], dtype=np.bool_)
+    if not present and arr.size and types <= {float, np.float64, np.float32}:
+        return np.full(arr.shape, np.nan)  # all NaN: a number column, all missing
+    kind = present[0] if present else "text"
     if kind == "text":
         return np.array(
             [None if m else str(x) for x, m in zip(arr, missing, strict=True)],
