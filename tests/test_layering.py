@@ -19,6 +19,8 @@ LAYERS: dict[str, int] = {
     "vocabulary": 1,
     "change": 1,
     "descriptors": 1,
+    "table": 1,
+    "_frames": 1,
     "models": 2,
     "kidney": 3,
     "activity": 3,

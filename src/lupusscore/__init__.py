@@ -22,6 +22,7 @@ from lupusscore.errors import (
     InvalidValueError,
     LabDateWarning,
     LupusScoreError,
+    MissingExtraError,
     NotEvaluableError,
     OutsideValidatedRangeWarning,
     UnitError,
@@ -67,6 +68,7 @@ from lupusscore.response import (
 )
 from lupusscore.results import Comparator, Criterion, Status, all_of, any_of
 from lupusscore.serology import classify_sle_slicc_2012
+from lupusscore.table import Table
 from lupusscore.units import convert
 
 try:
@@ -93,6 +95,7 @@ __all__ = [
     "LabDateWarning",
     "LabResult",
     "LupusScoreError",
+    "MissingExtraError",
     "MissingPolicy",
     "NotEvaluableError",
     "OutcomeTable",
@@ -109,6 +112,7 @@ __all__ = [
     "SledaiResult",
     "Specimen",
     "Status",
+    "Table",
     "Timepoint",
     "Trial",
     "UnitError",

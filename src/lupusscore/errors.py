@@ -12,7 +12,8 @@ and also from the built-in a caller would naturally catch (pint's pattern)::
      ├── DuplicateResultError(ValueError)   same analyte twice at the same time
      │    └── DuplicateVisitError           two different visits on one date
      ├── DefinitionError(ValueError)        invalid or unknown scoring definition
-     └── NotEvaluableError(ValueError)      a number asked of an unevaluable result
+     ├── NotEvaluableError(ValueError)      a number asked of an unevaluable result
+     └── MissingExtraError(ImportError)     an optional package is not installed
 
     OutsideValidatedRangeWarning(UserWarning)   a formula used outside its population
     LabDateWarning(UserWarning)                 a lab dated far from its visit
@@ -36,6 +37,7 @@ __all__ = [
     "InvalidValueError",
     "LabDateWarning",
     "LupusScoreError",
+    "MissingExtraError",
     "NotEvaluableError",
     "OutsideValidatedRangeWarning",
     "UnitError",
@@ -375,3 +377,38 @@ class LabDateWarning(UserWarning):
     still built (the data may be right), but the caller is told. Turn it into
     an error with ``warnings.simplefilter("error", LabDateWarning)``.
     """
+
+
+class MissingExtraError(LupusScoreError, ImportError):
+    """An optional package that a feature needs is not installed.
+
+    Also an :class:`ImportError`, so ``except ImportError`` catches it.
+
+    Parameters
+    ----------
+    package : str
+        The package that could not be imported (``"narwhals"``, ``"pandas"``).
+    feature : str
+        What needed it (``"Table.to_pandas"``).
+    extra : str, optional
+        The lupusscore extra that installs it (``"frames"``), if there is one.
+    """
+
+    def __init__(self, *, package: str, feature: str, extra: str | None = None) -> None:
+        install = f"'lupusscore[{extra}]'" if extra else package
+        message = (
+            f"{feature} needs the optional package {package!r}, which is not "
+            f"installed; install it with: pip install {install}"
+        )
+        self.package, self.feature, self.extra = package, feature, extra
+        super().__init__(message, package=package, feature=feature, extra=extra)
+        self.name = package  # ImportError's attribute (its __init__ resets it)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_missing_extra, (self.package, self.feature, self.extra))
+
+
+def _rebuild_missing_extra(
+    package: str, feature: str, extra: str | None
+) -> MissingExtraError:
+    return MissingExtraError(package=package, feature=feature, extra=extra)

@@ -615,6 +615,17 @@ VALID_BY_TARGET: dict[tuple[str, str], Callable[[], st.SearchStrategy[Any]]] = {
     ("lupusscore.outcomes.visit_day", "visit"): lambda: _sampled(
         [v for p in seed_values("Participant") for v in p.visits]
     ),
+    ("lupusscore.Table", "columns"): lambda: st.integers(0, 4).flatmap(
+        lambda n: st.fixed_dictionaries(
+            {
+                "USUBJID": st.lists(
+                    st.one_of(st.none(), st.text(max_size=6)), min_size=n, max_size=n
+                ),
+                "AVAL": st.lists(hs.valid_floats(0, 500), min_size=n, max_size=n),
+                "ADT": st.lists(hs.valid_dates(), min_size=n, max_size=n),
+            }
+        )
+    ),
     ("lupusscore.units.to_canonical", "value"): lambda: hs.valid_floats(0.1, 100),
     ("lupusscore.units.to_canonical", "field"): lambda: st.just("value"),
     ("lupusscore.units.parse_unit", "unit"): hs.valid_units,

@@ -1,0 +1,281 @@
+"""Reading a user's table into numpy columns: dicts in core, data frames via narwhals.
+
+:func:`read_columns` is the one door through which a table of the caller's
+(lab rows, participants, visits) enters lupusscore. It accepts
+
+- a ``dict`` (any ``Mapping``) of column name to a list or 1-d numpy array,
+  and a :class:`lupusscore.Table` -- no extra needed;
+- a pandas ``DataFrame``, a polars ``DataFrame`` or a pyarrow ``Table``, read
+  through `narwhals <https://narwhals-dev.github.io/narwhals/>`_ (the optional
+  extra ``frames``: ``pip install 'lupusscore[frames]'``; the data frame
+  library itself is the caller's). A polars ``LazyFrame`` is refused with a
+  message to ``.collect()`` it first: reading it would run the query.
+
+Anything else is an :class:`~lupusscore.errors.InvalidValueError`. So is a
+column this module cannot read; an error from narwhals, pandas, polars or
+pyarrow internals never escapes as such.
+
+Conversion rules
+----------------
+Every column comes back as a read-only 1-d numpy array, whatever the source:
+
+==============================================  ==============================
+source column                                   result (missing as)
+==============================================  ==============================
+numbers (any int, uint, float, decimal width)   ``float64`` (NaN)
+flags without missing values                    ``bool``
+flags with missing values                       ``object``: True/False/None
+text, categorical, enum                         ``object``: ``str`` (None)
+dates                                           ``datetime64[D]`` (NaT)
+date-times                                      ``datetime64[s]`` (NaT)
+all missing (a polars ``Null`` column)          ``object``: None
+==============================================  ==============================
+
+- *Missing* is every null a library has: ``None``, NaN, ``pandas.NA``,
+  ``NaT``, a polars or Arrow null. A NaN in a float column is missing in
+  every library, also in polars, where NaN is not null.
+- Integers become ``float64`` so that a column with a missing value and one
+  without have one type (integers above 2**53 lose precision).
+- A date-time with a time zone is read as its local wall-clock time (what
+  SDTM's ``--DTC`` records), the zone dropped. Date-times must be whole
+  seconds; a finer one (``10:00:00.5``) is an error naming the row, not
+  silently truncated.
+- A pandas ``object`` column is read element by element with the rules of
+  :class:`lupusscore.Table` (text, numbers, flags, dates; one kind per column).
+- The pandas index is ignored: rows are numbered from 0 in frame order.
+- Durations, times of day, binary, lists and structs are refused.
+
+Examples
+--------
+>>> from lupusscore._frames import read_columns
+>>> cols = read_columns({"USUBJID": ["a", "b"], "AVAL": [1, None]}, name="labs")
+>>> cols["AVAL"]
+array([ 1., nan])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import numpy as np
+
+from lupusscore._checks import _shown, describe
+from lupusscore.errors import InvalidValueError, LupusScoreError, MissingExtraError
+from lupusscore.table import Column, Table, _as_column, _datetimes
+
+__all__ = ["read_columns"]
+
+#: What read_columns accepts, for messages.
+_ACCEPTED: Final = (
+    "a dict of column name to a list or 1-d array, a lupusscore.Table, or a "
+    "pandas DataFrame, polars DataFrame or pyarrow Table"
+)
+
+#: Top-level modules whose objects are data frames narwhals may read.
+_FRAME_MODULES: Final = frozenset(
+    {"pandas", "polars", "pyarrow", "modin", "cudf", "dask", "duckdb", "ibis"}
+)
+
+
+def _looks_like_frame(data: object) -> bool:
+    """Return True for a data frame library's object (narwhals reads it)."""
+    root = type(data).__module__.split(".", maxsplit=1)[0]
+    protocols = ("__narwhals_dataframe__", "__arrow_c_stream__", "__dataframe__")
+    return root in _FRAME_MODULES or any(hasattr(data, p) for p in protocols)
+
+
+def _finish(columns: dict[str, Column]) -> dict[str, Column]:
+    """Apply the numeric rule (integers to float64) and mark every array read-only."""
+    out: dict[str, Column] = {}
+    for key, arr in columns.items():
+        col = arr.astype(np.float64) if arr.dtype.kind in "iu" else arr
+        if col is arr and arr.flags.writeable:
+            col = arr.copy()
+        col.setflags(write=False)
+        out[key] = col
+    return out
+
+
+def read_columns(data: object, *, name: str) -> dict[str, Column]:
+    """Return the columns of a user's table as numpy arrays.
+
+    Parameters
+    ----------
+    data : Mapping, Table, or a pandas/polars/pyarrow table
+        The table. See the module docstring for what each column becomes.
+    name : str
+        What the table is (``"labs"``), used in messages:
+        ``labs['LBORRES']: got ...``.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Column name to a read-only 1-d array, in the table's column order;
+        all arrays have one length.
+
+    Raises
+    ------
+    InvalidValueError
+        For input that is not a table, a LazyFrame, a column name that is not
+        a string, or a column that cannot be read.
+    MissingExtraError
+        For a data frame when narwhals (the ``frames`` extra) is not installed.
+    """
+    if isinstance(data, Table):
+        return _finish(dict(data.items()))
+    if isinstance(data, Mapping):
+        return _finish(dict(_table_from_mapping(data, name).items()))
+    if not _looks_like_frame(data):
+        raise InvalidValueError(field=name, value=_shown(data), expected=_ACCEPTED)
+    try:
+        import narwhals.stable.v1 as nw  # noqa: PLC0415 - the optional extra
+    except ImportError:
+        raise MissingExtraError(
+            package="narwhals",
+            feature=f"reading {name} from a data frame",
+            extra="frames",
+        ) from None
+    return _finish(_read_frame(nw, data, name))
+
+
+def _table_from_mapping(data: Mapping[Any, Any], name: str) -> Table:
+    """Build a Table from a mapping, naming *name* in any error."""
+    try:
+        return Table(data)
+    except InvalidValueError as err:
+        fields = err.fields
+        field = str(fields["field"])
+        where = field.removeprefix("columns") if field.startswith("columns") else ""
+        raise InvalidValueError(
+            field=f"{name}{where}",
+            value=fields["value"],
+            expected=fields["expected"],
+            index=fields["index"],
+            count=fields["count"],
+        ) from None
+
+
+def _read_frame(nw: Any, data: object, name: str) -> dict[str, Column]:
+    """Read a data frame through narwhals, column by column."""
+    try:
+        frame = nw.from_native(data, pass_through=True, allow_series=True)
+    except Exception as exc:  # narwhals refusing a malformed frame
+        raise InvalidValueError(
+            field=name,
+            value=_shown(data),
+            expected=f"{_ACCEPTED} ({type(exc).__name__}: {describe(str(exc))})",
+        ) from None
+    if isinstance(frame, nw.LazyFrame):
+        raise InvalidValueError(
+            field=name,
+            value=f"a lazy frame ({type(data).__name__})",
+            expected="an eager table: call .collect() on it first",
+        )
+    if isinstance(frame, nw.Series):
+        raise InvalidValueError(
+            field=name,
+            value=f"a single column ({type(data).__name__})",
+            expected=f"a table; {_ACCEPTED}",
+        )
+    if not isinstance(frame, nw.DataFrame):
+        raise InvalidValueError(field=name, value=_shown(data), expected=_ACCEPTED)
+    try:
+        names = list(frame.columns)
+    except Exception:
+        raise InvalidValueError(
+            field=name, value=_shown(data), expected=_ACCEPTED
+        ) from None
+    out: dict[str, Column] = {}
+    for key in names:
+        if not isinstance(key, str) or not key:
+            raise InvalidValueError(
+                field=name,
+                value=_shown(key),
+                expected="column names that are non-empty strings",
+            )
+        if key in out:
+            raise InvalidValueError(
+                field=name, value=key, expected="each column name once"
+            )
+        field = f"{name}[{key!r}]"
+        try:
+            out[key] = _read_series(nw, frame.get_column(key), field)
+        except LupusScoreError:
+            raise
+        except Exception as exc:  # a library internal: report it as ours
+            raise InvalidValueError(
+                field=field,
+                value=f"a column that could not be read ({type(exc).__name__}: "
+                f"{describe(str(exc))})",
+                expected="numbers, flags, text, dates or date-times",
+            ) from None
+    return out
+
+
+def _read_series(nw: Any, series: Any, field: str) -> Column:
+    """Convert one narwhals Series by the rules of the module docstring."""
+    dtype = series.dtype
+    missing = np.asarray(series.is_null().to_numpy(), dtype=np.bool_)
+    n = len(missing)
+    if dtype.is_numeric():
+        values = np.asarray(series.cast(nw.Float64).to_numpy(), dtype=np.float64)
+        out = values.copy()
+        out[missing] = np.nan
+        return out
+    if dtype == nw.Boolean:
+        if not np.any(missing):
+            return np.asarray(series.to_numpy(), dtype=np.bool_)
+        raw = series.to_numpy()
+        return np.array(
+            [None if m else bool(x) for x, m in zip(raw, missing, strict=True)],
+            dtype=object,
+        )
+    if dtype in (nw.String, nw.Categorical, nw.Enum):
+        raw = (
+            series.cast(nw.String).to_numpy()
+            if dtype != nw.String
+            else series.to_numpy()
+        )
+        text = np.array(raw, dtype=object)  # a copy
+        text[missing] = None
+        if not set(map(type, text)) <= {str, type(None)}:  # numpy str_ and the like
+            text = np.array([None if x is None else str(x) for x in text], dtype=object)
+        return text
+    if dtype in (nw.Date, nw.Datetime):
+        if getattr(dtype, "time_zone", None) is not None:
+            series = series.dt.replace_time_zone(None)
+        stamps = np.asarray(series.to_numpy())
+        if stamps.dtype.kind != "M":  # date objects (pandas on Arrow): one by one
+            stamps = stamps.astype(object)
+            stamps[missing] = None
+            return _as_column(field, stamps)
+        stamps = stamps.astype("datetime64[D]") if dtype == nw.Date else stamps.copy()
+        stamps[missing] = np.datetime64("NaT")
+        return _datetimes(field, stamps)
+    if dtype in (nw.Object, nw.Unknown):
+        # Element by element, by the rules of Table (a dtype narwhals does not
+        # know, such as pandas 3 ``str`` under an older narwhals, lands here).
+        if bool(np.all(missing)):
+            return np.full(n, None, dtype=object)
+        raw = np.asarray(series.to_numpy())
+        if raw.ndim == 1 and len(raw) == n and raw.dtype.kind in "OU":
+            raw = raw.astype(object)
+            raw[missing] = None
+            return _as_column(field, raw)
+        if raw.ndim == 1 and len(raw) == n and raw.dtype.kind in "fiu":
+            return _as_column(field, np.where(missing, np.nan, raw.astype(np.float64)))
+    raise InvalidValueError(
+        field=field,
+        value=f"a column of type {_native_dtype(series, dtype)}",
+        expected="numbers, flags, text, dates or date-times",
+    )
+
+
+def _native_dtype(series: Any, dtype: object) -> str:
+    """Name a column's type as its own library does (narwhals says 'Unknown')."""
+    try:
+        native = series.to_native()
+        return str(getattr(native, "dtype", None) or getattr(native, "type", dtype))
+    except Exception:  # only for a message
+        return str(dtype)
