@@ -28,15 +28,12 @@ LAYERS: dict[str, int] = {
     "response": 3,
     "outcomes": 4,
     "cohort": 4,
-    "table": 1,
-    "_frames": 1,
     "example": 5,
     "report": 5,
     "cli": 5,
     "__main__": 5,
     "interop": 5,
     "data": 5,
-    "example": 5,
 }
 
 

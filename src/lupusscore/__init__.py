@@ -7,12 +7,14 @@ here; submodules hold the kernels (``lupusscore.units``, ``lupusscore.analytes``
 import importlib.metadata as _metadata
 
 from lupusscore import activity as activity
+from lupusscore import cohort as cohort
 from lupusscore import example as example
 from lupusscore import kidney as kidney
 from lupusscore import serology as serology
 from lupusscore.activity import SledaiResult, sledai_2k, sledai_2k_visit
 from lupusscore.analytes import ANALYTES, Analyte, AnalyteSpec, analyte_spec
 from lupusscore.cli import load_trial
+from lupusscore.cohort import Analysis, Cohort, analyse
 from lupusscore.errors import (
     DefinitionError,
     DuplicateResultError,
@@ -78,8 +80,10 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
 
 __all__ = [
     "ANALYTES",
+    "Analysis",
     "Analyte",
     "AnalyteSpec",
+    "Cohort",
     "Comparator",
     "Criterion",
     "DefinitionError",
@@ -121,6 +125,7 @@ __all__ = [
     "__version__",
     "achieve_and_maintain",
     "all_of",
+    "analyse",
     "analyte_spec",
     "any_of",
     "build_outcome_table",
