@@ -1184,8 +1184,12 @@ def _read_visits(
     people: _People,
     repeated: Objects,
     death: Ints,
-) -> tuple[_Visits, int]:
-    """Visits (one per participant and date, sorted); the number collapsed."""
+) -> tuple[_Visits, _Visits, int]:
+    """Return the visits (one per participant and date, sorted).
+
+    Also every readable visit row (participant and date known; one per date)
+    and the number of identical rows collapsed.
+    """
     n = len(table)
     pidx, linked = _link(problems, table, people, repeated)
     stamps, d_missing, d_bad = _dates(table["SVSTDTC"])
@@ -1259,19 +1263,30 @@ def _read_visits(
     )
     keep = valid & ~conflict & _first_of_group(key)
     collapsed = int(np.count_nonzero(valid & ~conflict)) - int(np.count_nonzero(keep))
-    idx = np.flatnonzero(keep)
-    idx = idx[np.argsort(key[idx], kind="stable")]
-    return _Visits(
-        participant=pidx[idx],
-        day=day[idx],
-        label=label[idx],
-        unscheduled=unscheduled[idx],
-        glucocorticoid=gc[idx],
-        pga=pga[idx],
-        rescue=rescue[idx],
-        descriptors={k: v[idx] for k, v in descriptors.items()},
-        rows=table.rows[idx],
-    ), collapsed
+
+    def visits_at(rows: Bools, keys: Ints) -> _Visits:
+        idx = np.flatnonzero(rows)
+        idx = idx[np.argsort(keys[idx], kind="stable")]
+        return _Visits(
+            participant=pidx[idx],
+            day=day[idx],
+            label=label[idx],
+            unscheduled=unscheduled[idx],
+            glucocorticoid=gc[idx],
+            pga=pga[idx],
+            rescue=rescue[idx],
+            descriptors={k: v[idx] for k, v in descriptors.items()},
+            rows=table.rows[idx],
+        )
+
+    readable = linked & ~(d_missing | d_bad)
+    any_key = np.where(
+        readable,
+        pidx * _DAY_SPAN + _day_number(np.where(readable, day, np.datetime64(0, "D"))),
+        -1 - np.arange(n),
+    )
+    readable &= _first_of_group(any_key)
+    return visits_at(keep, key), visits_at(readable, any_key), collapsed
 
 
 # --- labs ---------------------------------------------------------------------
@@ -1615,15 +1630,8 @@ def _match(keys: Ints, table_keys: Ints) -> tuple[Ints, Bools]:
     return pos.astype(np.int64), table_keys[pos] == keys
 
 
-def _visits_from_table(
-    problems: _Problems,
-    table: _Table,
-    labs: _Labs,
-    visits: _Visits,
-    *,
-    by_label: bool,
-) -> Ints:
-    """Visit index of each valid lab (by label, else by date); bad rows reported."""
+def _assign(labs: _Labs, visits: _Visits, *, by_label: bool) -> tuple[Ints, Bools]:
+    """Visit index of each valid lab (-1: none), and which labs went by label."""
     n = len(labs.rows)
     ok = labs.valid
     lab_day = np.where(ok, labs.when, np.datetime64(0, "s")).astype("datetime64[D]")
@@ -1640,21 +1648,39 @@ def _visits_from_table(
         v_key = visits.participant * span + v_codes
         l_key = pidx * span + l_codes
         order = np.argsort(v_key, kind="stable")
-        sorted_keys = v_key[order]
         uniq, first, counts = np.unique(
-            sorted_keys, return_index=True, return_counts=True
+            v_key[order], return_index=True, return_counts=True
         )
         at, hit = _match(l_key, uniq)
-        single = hit & (counts[at] == 1)
-        visit_of[labelled & single] = order[first[at]][labelled & single]
+        single = labelled & hit & (counts[at] == 1)
+        visit_of[single] = order[first[at]][single]
         # a repeated label: the visit of that label on the lab's date
         twice = labelled & hit & ~single
         same_label = visits.label[np.minimum(pos, max(len(visits.label) - 1, 0))]
-        agree = found & (ids_text(same_label) == ids_text(labs.label))
-        visit_of[twice & agree] = pos[twice & agree]
-    unlabelled = ok & ~labelled
-    visit_of[unlabelled & found] = pos[unlabelled & found]
-    lost = ok & (visit_of < 0)
+        agree = twice & found & (ids_text(same_label) == ids_text(labs.label))
+        visit_of[agree] = pos[agree]
+    unlabelled = ok & ~labelled & found
+    visit_of[unlabelled] = pos[unlabelled]
+    return visit_of, labelled
+
+
+def _visits_from_table(
+    problems: _Problems,
+    table: _Table,
+    labs: _Labs,
+    visits: _Visits,
+    all_visits: _Visits,
+    *,
+    by_label: bool,
+) -> Ints:
+    """Visit index of each valid lab (by label, else by date); bad rows reported.
+
+    A lab whose visit is itself a bad row of the visits table (*all_visits*
+    holds every readable visit row) is not reported again.
+    """
+    visit_of, labelled = _assign(labs, visits, by_label=by_label)
+    some_row, _ = _assign(labs, all_visits, by_label=by_label)
+    lost = labs.valid & (visit_of < 0) & (some_row < 0)
     problems.add(
         table,
         lost & labelled,
@@ -1890,13 +1916,17 @@ def cohort_from_columns(
     ev, death = _read_events(problems, e_table, people, repeated)
     lab = _read_labs(problems, l_table, people, repeated, amap, notes)
     if v_table is not None:
-        vis, collapsed_visits = _read_visits(problems, v_table, people, repeated, death)
+        vis, all_visits, collapsed_visits = _read_visits(
+            problems, v_table, people, repeated, death
+        )
         if collapsed_visits:
             notes.append(
                 f"visits: {collapsed_visits} identical duplicate row(s) collapsed"
             )
         by_label = "VISIT" in v_table and "VISIT" in l_table
-        visit_of = _visits_from_table(problems, l_table, lab, vis, by_label=by_label)
+        visit_of = _visits_from_table(
+            problems, l_table, lab, vis, all_visits, by_label=by_label
+        )
     else:
         vis, visit_of = _visits_from_labs(problems, l_table, lab, death)
     keep, collapsed_labs = _duplicate_labs(problems, l_table, lab, visit_of)
