@@ -111,8 +111,9 @@ import datetime as dt
 import numbers
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Final
 
 import numpy as np
@@ -312,6 +313,7 @@ class _Table:
     names: Mapping[str, str]
     rows: Ints
     ids: Objects | None = None
+    id_flags: tuple[Bools, Bools] | None = None  # (missing, bad) of USUBJID
 
     def __contains__(self, column: str) -> bool:
         return column in self.columns
@@ -329,6 +331,9 @@ class _Table:
             self.names,
             self.rows[keep],
             None if self.ids is None else self.ids[keep],
+            None
+            if self.id_flags is None
+            else (self.id_flags[0][keep], self.id_flags[1][keep]),
         )
 
     def __len__(self) -> int:
@@ -412,7 +417,8 @@ def _read_table(table: str, data: object, names: Mapping[str, str]) -> _Table:
         {k: names.get(k, k) for k in picked},
         np.arange(n, dtype=np.int64),
     )
-    out.ids = _texts(picked["USUBJID"])[0]  # for messages, before it is checked
+    ids, missing, bad = _texts(picked["USUBJID"])
+    out.ids, out.id_flags = ids, (missing, bad)  # read once, checked later
     return out
 
 
@@ -452,7 +458,7 @@ def _texts(values: npt.NDArray[Any]) -> tuple[Objects, Bools, Bools]:
     for t, mask in _kinds(values).items():
         if issubclass(t, str):
             sub = values[mask]
-            blank = np.char.strip(sub.astype(str)) == ""
+            blank = _per_distinct(sub, lambda text: not text.strip(), np.bool_)
             out[np.flatnonzero(mask)[~blank]] = sub[~blank]
             missing[np.flatnonzero(mask)[blank]] = True
         elif _is_missing_type(t):
@@ -468,11 +474,13 @@ def _texts(values: npt.NDArray[Any]) -> tuple[Objects, Bools, Bools]:
 
 def _parse_numeric_strings(strings: Objects) -> tuple[Floats, Bools, Bools]:
     """Parse strings (distinct values once): (numbers, missing, bad)."""
-    distinct, inverse = np.unique(strings.astype(str), return_inverse=True)
+    inverse, names = _codes(strings)
+    distinct = names[1:]
+    inverse = inverse - 1
     nums = np.full(len(distinct), np.nan)
     miss = np.zeros(len(distinct), dtype=bool)
     bad = np.zeros(len(distinct), dtype=bool)
-    for i, text in enumerate(distinct.tolist()):
+    for i, text in enumerate(distinct):
         s = text.strip()
         if not s:
             miss[i] = True
@@ -570,17 +578,17 @@ def _tristate(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int8], Bools, Bo
 
 def _dates_from_strings(strings: Objects) -> tuple[Stamps, Bools]:
     """Parse ISO 8601 strings (each distinct string once): (stamps[s], bad)."""
-    distinct, inverse = np.unique(strings.astype(str), return_inverse=True)
-    texts = np.char.strip(distinct)
-    good = np.array(
-        [_ISO_DATE_RE.fullmatch(t) is not None for t in texts.tolist()], dtype=bool
-    )
+    inverse, names = _codes(strings)
+    inverse = inverse - 1
+    texts = [str(t).strip() for t in names[1:]]
+    good = np.array([_ISO_DATE_RE.fullmatch(t) is not None for t in texts], dtype=bool)
     cleaned = [
         _TZ_SUFFIX.sub("", t) if len(t) > _DATE_ONLY else t
-        for t in texts[good].tolist()
+        for t, ok in zip(texts, good.tolist(), strict=True)
+        if ok
     ]
     cleaned = [t.replace(" ", "T") for t in cleaned]
-    stamps = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[s]")
+    stamps = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[s]")
     try:
         parsed = np.array(cleaned, dtype="datetime64[us]").astype("datetime64[s]")
         stamps[good] = parsed
@@ -632,15 +640,18 @@ def _dates(values: npt.NDArray[Any]) -> tuple[Stamps, Bools, Bools]:
         as_day = values.astype("datetime64[D]")
         bad = ~missing & ((as_day < day_lo) | (as_day > day_hi))
     elif kind in "US":
-        out, bad = _dates_from_strings(values.astype(str).astype(object))
-        blank = np.char.strip(values.astype(str)) == ""
+        strings = values.astype(str).astype(object)
+        out, bad = _dates_from_strings(strings)
+        blank = _per_distinct(strings, lambda text: not text.strip(), np.bool_)
         missing, bad = blank, bad & ~blank
     elif kind == "O":
         for t, mask in _kinds(values).items():
             idx = np.flatnonzero(mask)
             if issubclass(t, str):
                 stamps, wrong = _dates_from_strings(values[idx])
-                blank = np.char.strip(values[idx].astype(str)) == ""
+                blank = _per_distinct(
+                    values[idx], lambda text: not text.strip(), np.bool_
+                )
                 out[idx] = stamps
                 missing[idx] = blank
                 bad[idx] = wrong & ~blank
@@ -677,13 +688,30 @@ def _day_number(days: npt.NDArray[np.datetime64]) -> Ints:
 
 
 def _codes(values: Objects) -> tuple[Ints, list[Any]]:
-    """Integer codes of an object column of str/None (None is code 0)."""
-    text = np.where(_none(values), "", values).astype(str)
-    has = ~_none(values)
-    distinct, inverse = np.unique(text, return_inverse=True)
-    codes = inverse.astype(np.int64) + 1
-    codes[~has] = 0
-    return codes, [None, *distinct.tolist()]
+    """Factorize a column of str/None: (code per element, distinct values).
+
+    Code 0 is None; the strings follow in sorted order. One dictionary look-up
+    per element (``map`` in C), no sorting of the whole column.
+    """
+    items = values.tolist()
+    distinct = set(items)
+    distinct.discard(None)
+    names: list[Any] = [None, *sorted(distinct)]
+    index = {name: i for i, name in enumerate(names)}
+    codes = np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
+    return codes, names
+
+
+def _per_distinct(
+    values: Objects, func: Callable[[Any], Any], dtype: type[np.generic]
+) -> npt.NDArray[Any]:
+    """Apply *func* once per distinct value of a str column, spread to every row.
+
+    None elements get ``func`` of the empty string.
+    """
+    codes, names = _codes(values)
+    mapped = np.array([func("" if n is None else n) for n in names], dtype=dtype)
+    return mapped[codes]
 
 
 def _float_codes(values: Floats) -> Ints:
@@ -706,6 +734,18 @@ def _differs_in_group(group: Ints, keys: Sequence[Ints]) -> Bools:
         k = key[order]
         varies |= np.minimum.reduceat(k, starts) != np.maximum.reduceat(k, starts)
     out[order] = varies[per_row_group]
+    return out
+
+
+def _group_ids(keys: Ints) -> Ints:
+    """Group number of each row of a 2-d key array (rows equal: same group)."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort(keys.T[::-1])
+    ordered = keys[order]
+    new = np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)]
+    out = np.empty(len(keys), dtype=np.int64)
+    out[order] = np.cumsum(new) - 1
     return out
 
 
@@ -839,21 +879,21 @@ class _People:
 
     def lookup(self, ids: Objects) -> tuple[Ints, Bools]:
         """Participant index of each id; mask of ids not found (or missing)."""
-        if len(self.ids) == 0:
-            return np.zeros(len(ids), dtype=np.int64), np.ones(len(ids), dtype=bool)
-        text = np.where(_none(ids), "", ids).astype(str)
-        keys = self.ids.astype(str)
-        pos = np.searchsorted(keys, text)
-        pos = np.minimum(pos, len(keys) - 1)
-        found = (keys[pos] == text) & ~_none(ids)
-        return pos.astype(np.int64), ~found
+        index = {pid: i for i, pid in enumerate(self.ids.tolist())}
+        pos = np.fromiter(
+            map(index.get, ids.tolist(), repeat(-1)), dtype=np.int64, count=len(ids)
+        )
+        unknown = pos < 0
+        return np.where(unknown, 0, pos), unknown
 
 
 def _participant_ids(
     problems: _Problems, table: _Table, *, unique: bool
 ) -> tuple[Bools, Bools]:
     """Read USUBJID into ``table.ids``: (usable rows, rows of a repeated id)."""
-    ids, missing, bad = _texts(table["USUBJID"])
+    assert table.ids is not None
+    assert table.id_flags is not None
+    ids, (missing, bad) = table.ids, table.id_flags
     table.ids = ids
     problems.add(
         table,
@@ -877,10 +917,7 @@ def _read_people(
 ) -> tuple[_People, Objects]:
     ok, dup = _participant_ids(problems, table, unique=True)
     sex_text = _texts(table["SEX"])[0]
-    lowered = np.char.lower(np.char.strip(ids_text(sex_text)))
-    sex = np.full(len(table), None, dtype=object)
-    for code, value in _SEX.items():
-        sex[lowered == code] = value
+    sex = _per_distinct(sex_text, lambda t: _SEX.get(t.strip().lower()), np.object_)
     problems.add(
         table,
         _none(sex),
@@ -958,7 +995,7 @@ def _read_people(
     ids = table.ids
     assert ids is not None
     keep = np.flatnonzero(ok)
-    order = keep[np.argsort(ids[keep].astype(str), kind="stable")]
+    order = keep[np.argsort(_codes(ids[keep])[0], kind="stable")]
     people = _People(
         ids=ids[order],
         sex=sex[order],
@@ -979,8 +1016,10 @@ def _link(
     assert table.ids is not None
     index, unknown = people.lookup(table.ids)
     # ids repeated in the participants table are reported there, not again here.
-    text = np.where(_none(table.ids), "", table.ids).astype(str)
-    repeated = np.isin(text, repeated_ids.astype(str))
+    twice = set(repeated_ids.tolist())
+    repeated = np.fromiter(
+        map(twice.__contains__, table.ids.tolist()), dtype=bool, count=len(table)
+    )
     problems.add(
         table,
         ok & unknown & ~repeated,
@@ -1049,10 +1088,9 @@ def _read_events(
         ), death
     pidx, linked = _link(problems, table, people, repeated)
     text = _texts(table["DSDECOD"])[0]
-    lowered = np.char.lower(np.char.strip(ids_text(text)))
-    etype = np.full(len(table), None, dtype=object)
-    for key, value in _EVENT_TYPES.items():
-        etype[lowered == key] = value
+    etype = _per_distinct(
+        text, lambda t: _EVENT_TYPES.get(t.strip().lower()), np.object_
+    )
     bad_type = _none(etype)
     problems.add(
         table,
@@ -1116,8 +1154,9 @@ class _Visits:
 
 def _unscheduled_by_label(labels: Objects) -> Bools:
     """Apply the CDISC convention: a label starting with UNSCHEDULED (any case)."""
-    text = np.char.upper(np.char.lstrip(ids_text(labels)))
-    return np.char.startswith(text, "UNSCHEDULED")
+    return _per_distinct(
+        labels, lambda t: t.lstrip().upper().startswith("UNSCHEDULED"), np.bool_
+    )
 
 
 def _after_death(  # noqa: PLR0917
@@ -1318,11 +1357,12 @@ def _analyte_codes(
     codes: Objects, amap: Mapping[str, Analyte]
 ) -> tuple[npt.NDArray[np.int16], list[str]]:
     """Analyte code per row (-1: names no analyte); the unused codes seen."""
-    text = ids_text(codes)
-    distinct, inverse = np.unique(text, return_inverse=True)
-    out = np.full(len(distinct), -1, dtype=np.int16)
+    inverse, names = _codes(codes)
+    out = np.full(len(names), -1, dtype=np.int16)
     unused: list[str] = []
-    for i, code in enumerate(distinct.tolist()):
+    for i, code in enumerate(names):
+        if code is None:
+            continue
         analyte = amap.get(code)
         if analyte is None:
             try:
@@ -1558,13 +1598,17 @@ def _read_labs(  # noqa: PLR0917
     s_bad = np.zeros(n, dtype=bool)
     if "LBSPEC" in table:
         spec_text, _, s_bad = _texts(table["LBSPEC"])
-        lowered = np.char.lower(np.char.strip(ids_text(spec_text)))
-        matched = _none(spec_text)
-        for key, member in _SPECIMENS.items():
-            hit = lowered == key
-            specimen[hit] = _SPECIMEN_CODE[member]
-            matched |= hit
-        s_bad |= ~matched
+        no_spec = _SPECIMEN_CODE[None]
+
+        def spec_code(text: str) -> int:
+            if not text:
+                return no_spec
+            member = _SPECIMENS.get(text.strip().lower())
+            return -1 if member is None else _SPECIMEN_CODE[member]
+
+        codes = _per_distinct(spec_text, spec_code, np.int8)
+        s_bad |= codes < 0
+        specimen = np.where(codes < 0, no_spec, codes).astype(np.int8)
         problems.add(
             table,
             s_bad,
@@ -1795,7 +1839,7 @@ def _duplicate_labs(
         ],
         axis=1,
     )
-    group = np.unique(stacked, axis=0, return_inverse=True)[1].reshape(-1)
+    group = _group_ids(stacked)
     fields = [
         _float_codes(labs.value[idx]),
         _codes(labs.unit[idx])[0],
