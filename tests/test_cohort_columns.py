@@ -1105,3 +1105,142 @@ def test_result_arrays_read_only() -> None:
     cohort = Cohort.from_columns(labs(LBORRES=[1.0]), people(1))
     with pytest.raises(ValueError, match="read-only"):
         cohort.lab_value[0] = 2.0
+
+
+# --- hostile cells ----------------------------------------------------------------
+
+_LAB_COLUMNS = (
+    "USUBJID",
+    "LBTESTCD",
+    "LBORRES",
+    "LBORRESU",
+    "LBDTC",
+    "LBSTNRLO",
+    "LBSTNRHI",
+    "LBSTRESU",
+    "LBSPEC",
+    "LBMETHOD",
+    "VISIT",
+)
+_PEOPLE_COLUMNS = ("USUBJID", "SEX", "BRTHDTC", "RFSTDTC", "ARM", "HEIGHT_CM", "BLACK")
+
+
+class _NAType:
+    """Stand-in for pandas.NA: comparisons return itself, bool() raises."""
+
+    def __eq__(self, other: object) -> Any:
+        return self
+
+    def __ne__(self, other: object) -> Any:
+        return self
+
+    def __bool__(self) -> bool:
+        msg = "boolean value of NA is ambiguous"
+        raise TypeError(msg)
+
+    def __hash__(self) -> int:
+        return 0
+
+
+_NAType.__name__ = "NAType"
+
+_HOSTILE = (
+    None,
+    np.nan,
+    float("inf"),
+    -1.0,
+    0.0,
+    True,
+    np.True_,
+    10**400,
+    -(10**400),
+    "",
+    "  ",
+    "<5",
+    "POS",
+    "2014-01",
+    "2014-02-30",
+    "1e999",
+    "P1",
+    "serum",
+    "death",
+    object(),
+    [1.0],
+    {"a": 1},
+    b"1.0",
+    1 + 2j,
+    np.int64(3),
+    np.float32(1.5),
+    np.datetime64("NaT"),
+    np.datetime64("2010-01-01"),
+    np.datetime64("1800-01-01"),
+    dt.date(1899, 12, 31),
+    dt.date(2010, 1, 1),
+    dt.datetime(2010, 1, 1, 10, tzinfo=dt.UTC),
+    dt.datetime.max,
+    _NAType(),
+)
+
+
+def _hostile_fixture() -> dict[str, Table]:
+    lab = labs(
+        LBORRES=[1.0, 1.2],
+        LBDTC=["2010-01-01", "2010-02-01"],
+        LBSTNRLO=[0.5, 0.5],
+        LBSTNRHI=[1.2, 1.2],
+        LBSTRESU=["mg/dL", "mg/dL"],
+        LBSPEC=["serum", "serum"],
+        LBMETHOD=["enzymatic", "enzymatic"],
+        VISIT=["V1", "V2"],
+    )
+    parts = people(2, ARM=["A", "B"], HEIGHT_CM=[160.0, 170.0], BLACK=[None, False])
+    visits = _table(
+        {
+            "USUBJID": ["P1", "P1"],
+            "SVSTDTC": ["2010-01-01", "2010-02-01"],
+            "VISIT": ["V1", "V2"],
+            "UNSCHEDULED": [False, False],
+            "GLUCOCORTICOID_MG_DAY": [5.0, 5.0],
+            "RESCUE_THERAPY": [None, False],
+            "PGA": [1.0, 1.0],
+            "rash": [True, None],
+        }
+    )
+    events = _table(
+        {
+            "USUBJID": ["P2"],
+            "DSDECOD": ["withdrawal"],
+            "DSSTDTC": ["2011-01-01"],
+            "DSTERM": ["moved"],
+        }
+    )
+    return {"labs": lab, "participants": parts, "visits": visits, "events": events}
+
+
+_CELLS = [(t, c) for t, table in _hostile_fixture().items() for c in table]
+
+
+@pytest.mark.parametrize(("table", "column"), _CELLS)
+def test_hostile_cell_is_a_row_problem_never_a_crash(table: str, column: str) -> None:
+    """Any odd value in any cell gives a cohort or a TableError naming that row."""
+    for value in _HOSTILE:
+        tables = _hostile_fixture()
+        cells = obj(list(tables[table][column]))
+        cells[0] = value
+        tables[table][column] = cells
+        found: tuple[RowProblem, ...] | None = None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                Cohort.from_columns(
+                    tables["labs"],
+                    tables["participants"],
+                    visits=tables["visits"],
+                    events=tables["events"],
+                )
+        except TableError as exc:
+            found = exc.problems
+        if found is not None:
+            assert found, value
+            if column not in {"USUBJID", "VISIT"}:  # keys: seen where they are used
+                assert any(p.table == table and p.row == 0 for p in found), value

@@ -427,8 +427,10 @@ def _read_table(table: str, data: object, names: Mapping[str, str]) -> _Table:
 
 def _kinds(arr: Objects) -> dict[type, Bools]:
     """Mask of each distinct element type in an object array."""
-    types = np.fromiter(map(type, arr), dtype=object, count=len(arr))
-    return {t: types == t for t in set(types.tolist())}
+    types = list(map(type, arr))
+    index = {t: i for i, t in enumerate(set(types))}
+    codes = np.fromiter(map(index.__getitem__, types), dtype=np.int64, count=len(arr))
+    return {t: codes == i for t, i in index.items()}
 
 
 def _is_missing_type(t: type) -> bool:
@@ -1683,11 +1685,10 @@ def _assign(labs: _Labs, visits: _Visits, *, by_label: bool) -> tuple[Ints, Bool
     by_date = pidx * _DAY_SPAN + _day_number(lab_day)
     visit_of = np.full(n, -1, dtype=np.int64)
     pos, found = _match(by_date, visits.key)
-    labelled = np.zeros(n, dtype=bool)
-    if by_label:
+    labelled = ok & ~_none(labs.label) if by_label else np.zeros(n, dtype=bool)
+    if by_label and len(visits.label):
         codes, _ = _codes(np.concatenate([visits.label, labs.label]))
         v_codes, l_codes = codes[: len(visits.label)], codes[len(visits.label) :]
-        labelled = ok & (l_codes > 0)
         span = int(codes.max(initial=0)) + 1
         v_key = visits.participant * span + v_codes
         l_key = pidx * span + l_codes
@@ -1700,7 +1701,7 @@ def _assign(labs: _Labs, visits: _Visits, *, by_label: bool) -> tuple[Ints, Bool
         visit_of[single] = order[first[at]][single]
         # a repeated label: the visit of that label on the lab's date
         twice = labelled & hit & ~single
-        same_label = visits.label[np.minimum(pos, max(len(visits.label) - 1, 0))]
+        same_label = visits.label[pos]
         agree = twice & found & (ids_text(same_label) == ids_text(labs.label))
         visit_of[agree] = pos[agree]
     unlabelled = ok & ~labelled & found
