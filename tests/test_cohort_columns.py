@@ -1244,3 +1244,58 @@ def test_hostile_cell_is_a_row_problem_never_a_crash(table: str, column: str) ->
             assert found, value
             if column not in {"USUBJID", "VISIT"}:  # keys: seen where they are used
                 assert any(p.table == table and p.row == 0 for p in found), value
+
+
+def test_repeated_label_matches_by_date() -> None:
+    """A label of two visits of a participant: the lab goes to the one on its date."""
+    visits = _table(
+        {
+            "USUBJID": ["P1", "P1"],
+            "SVSTDTC": ["2010-01-05", "2010-03-05"],
+            "VISIT": ["UNSCHEDULED", "UNSCHEDULED"],
+        }
+    )
+    lab = labs(
+        LBORRES=[1.0, 1.1, 1.2],
+        LBDTC=["2010-03-05", "2010-01-05", "2010-02-05"],
+        VISIT=["UNSCHEDULED"] * 3,
+    )
+    with pytest.raises(TableError) as exc:
+        Cohort.from_columns(lab, people(1), visits=visits)
+    assert problems_of(exc) == {("labs", 2, "P1", "VISIT")}
+    cohort = Cohort.from_columns(
+        {k: v[:2] for k, v in lab.items()}, people(1), visits=visits
+    )
+    by_row = dict(
+        zip(cohort.lab_source_row.tolist(), cohort.lab_visit.tolist(), strict=True)
+    )
+    assert by_row == {0: 1, 1: 0}
+    assert cohort.visit_unscheduled.tolist() == [True, True]  # no UNSCHEDULED column
+
+
+def test_visit_labels_from_labs_need_agreement() -> None:
+    """Labs of one date with different labels give a visit without a label."""
+    lab = labs(
+        LBTESTCD=["creatinine", "c3"],
+        LBORRESU=["mg/dL", "g/L"],
+        LBORRES=[1.0, 1.0],
+        VISIT=["WEEK 4", "WEEK 5"],
+    )
+    cohort = Cohort.from_columns(lab, people(1))
+    assert cohort.visit_label.tolist() == [None]
+
+
+def test_integer_flags_and_columns() -> None:
+    """Integer 0/1 flag columns and integer value columns are accepted."""
+    visits = {
+        "USUBJID": obj(["P1"]),
+        "SVSTDTC": np.array(["2010-01-01"], dtype="datetime64[D]"),
+        "UNSCHEDULED": np.array([1]),
+        "rash": np.array([0]),
+    }
+    lab = labs(LBORRES=[0.0])
+    lab["LBORRES"] = np.array([1])
+    cohort = Cohort.from_columns(lab, people(1), visits=visits)
+    assert cohort.visit_unscheduled.tolist() == [True]
+    assert cohort.visit_descriptors["rash"].tolist() == [0]
+    assert cohort.lab_value.tolist() == [1.0]
