@@ -12,7 +12,8 @@ and also from the built-in a caller would naturally catch (pint's pattern)::
      ├── DuplicateResultError(ValueError)   same analyte twice at the same time
      │    └── DuplicateVisitError           two different visits on one date
      ├── DefinitionError(ValueError)        invalid or unknown scoring definition
-     └── NotEvaluableError(ValueError)      a number asked of an unevaluable result
+     ├── NotEvaluableError(ValueError)      a number asked of an unevaluable result
+     └── TableError(ValueError)             bad rows of input tables, all of them
 
     OutsideValidatedRangeWarning(UserWarning)   a formula used outside its population
     LabDateWarning(UserWarning)                 a lab dated far from its visit

@@ -21,7 +21,8 @@ Every array is read-only. Codes:
   ``1`` true, ``0`` false, ``-1`` not recorded;
 - missing numbers are NaN and missing dates NaT.
 
-Build one with :meth:`Cohort.from_trial` or :meth:`Cohort.from_frames`.
+Build one with :meth:`Cohort.from_trial`, :meth:`Cohort.from_columns` (dicts
+of arrays) or :meth:`Cohort.from_frames`.
 """
 
 from __future__ import annotations
