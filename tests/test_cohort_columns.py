@@ -1299,3 +1299,26 @@ def test_integer_flags_and_columns() -> None:
     assert cohort.visit_unscheduled.tolist() == [True]
     assert cohort.visit_descriptors["rash"].tolist() == [0]
     assert cohort.lab_value.tolist() == [1.0]
+
+
+def test_date_objects_in_object_columns() -> None:
+    """date/datetime objects (a time zone dropped, as models do) read like strings."""
+    tz = dt.timezone(dt.timedelta(hours=5))
+    lab = labs(LBORRES=[1.0, 1.1, 1.2], LBDTC=["2010-01-01"] * 3)
+    lab["LBDTC"] = obj(
+        [
+            dt.date(2010, 1, 1),
+            dt.datetime(2010, 1, 2, 23, 30, tzinfo=tz),
+            np.datetime64("2010-01-03T08:00"),
+        ]
+    )
+    cohort = Cohort.from_columns(lab, people(1))
+    assert cohort.lab_datetime.astype(str).tolist() == [
+        "2010-01-01T00:00:00",
+        "2010-01-02T23:30:00",
+        "2010-01-03T08:00:00",
+    ]
+    model = LabResult(
+        analyte="creatinine", value=1.1, unit="mg/dL", date=lab["LBDTC"][1]
+    )
+    assert model.day == dt.date(2010, 1, 2)

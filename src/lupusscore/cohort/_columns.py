@@ -605,9 +605,15 @@ def _dates_from_strings(strings: Objects) -> tuple[Stamps, Bools]:
 
 def _date_objects(items: Objects) -> tuple[Stamps, Bools]:
     """Python/numpy date objects (each distinct value once): (stamps[s], bad)."""
-    out = np.full(len(items), np.datetime64("NaT"), dtype="datetime64[s]")
-    bad = np.zeros(len(items), dtype=bool)
-    for i, item in enumerate(items.tolist()):  # only odd object columns get here
+    values = items.tolist()
+    distinct = list(dict.fromkeys(values))
+    index = {v: i for i, v in enumerate(distinct)}
+    codes = np.fromiter(
+        map(index.__getitem__, values), dtype=np.int64, count=len(values)
+    )
+    out = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[s]")
+    bad = np.zeros(len(distinct), dtype=bool)
+    for i, item in enumerate(distinct):
         try:
             if isinstance(item, dt.datetime):
                 stamp = np.datetime64(item.replace(tzinfo=None), "s")
@@ -619,7 +625,7 @@ def _date_objects(items: Objects) -> tuple[Stamps, Bools]:
             bad[i] = True
             continue
         out[i] = stamp
-    return out, bad
+    return out[codes], bad[codes]
 
 
 def _dates(values: npt.NDArray[Any]) -> tuple[Stamps, Bools, Bools]:
