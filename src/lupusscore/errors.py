@@ -14,6 +14,7 @@ and also from the built-in a caller would naturally catch (pint's pattern)::
      ├── DefinitionError(ValueError)        invalid or unknown scoring definition
      ├── NotEvaluableError(ValueError)      a number asked of an unevaluable result
      └── MissingExtraError(ImportError)     an optional package is not installed
+     └── TableError(ValueError)             bad rows of input tables, all of them
 
     OutsideValidatedRangeWarning(UserWarning)   a formula used outside its population
     LabDateWarning(UserWarning)                 a lab dated far from its visit
@@ -26,6 +27,7 @@ built here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -40,6 +42,8 @@ __all__ = [
     "MissingExtraError",
     "NotEvaluableError",
     "OutsideValidatedRangeWarning",
+    "RowProblem",
+    "TableError",
     "UnitError",
     "UnknownAnalyteError",
 ]
@@ -412,3 +416,72 @@ def _rebuild_missing_extra(
     package: str, feature: str, extra: str | None
 ) -> MissingExtraError:
     return MissingExtraError(package=package, feature=feature, extra=extra)
+# --- added for the cohort tables ---
+
+_MAX_PROBLEM_LINES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One bad row of an input table (see :class:`TableError`).
+
+    Attributes
+    ----------
+    table : str
+        The table (``"labs"``, ``"participants"``, ``"visits"``, ``"events"``,
+        or ``"schedule"``/``"arms"`` for the trial-level options).
+    row : int or None
+        The row's index in the input table (its position), or None for a
+        problem of a whole column or option.
+    participant : str or None
+        The participant id of the row, when it has a readable one.
+    column : str
+        The column (as the caller named it).
+    value : object
+        The value found (a short description for odd objects).
+    expected : str
+        What would have been accepted.
+    """
+
+    table: str
+    row: int | None
+    participant: str | None
+    column: str
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        row = "" if self.row is None else f" row {self.row}"
+        who = "" if self.participant is None else f" (participant {self.participant})"
+        return (
+            f"{self.table}{row}{who}: {self.column}: got {self.value!r}; "
+            f"expected {self.expected}"
+        )
+
+
+class TableError(LupusScoreError, ValueError):
+    """Input tables hold bad rows; every bad row of every table is listed.
+
+    Nothing is built when any row is bad. ``problems`` holds one
+    :class:`RowProblem` per bad cell (a row may appear more than once, once
+    per bad column); the message lists the first 20 and counts the rest.
+
+    Parameters
+    ----------
+    problems : sequence of RowProblem
+        Every problem found.
+    """
+
+    problems: tuple[RowProblem, ...]
+
+    def __init__(self, *, problems: tuple[RowProblem, ...] | list[RowProblem]) -> None:
+        found = tuple(problems)
+        rows = {(p.table, p.row) for p in found}
+        lines = [f"  {p}" for p in found[:_MAX_PROBLEM_LINES]]
+        if len(found) > _MAX_PROBLEM_LINES:
+            lines.append(f"  ... and {len(found) - _MAX_PROBLEM_LINES} more")
+        message = (
+            f"{len(found)} problem(s) in {len(rows)} row(s) of the input tables; "
+            "nothing was built:\n" + "\n".join(lines)
+        )
+        super().__init__(message, problems=found)

@@ -329,6 +329,7 @@ def seeds() -> dict[str, list[Any]]:
     _try(lambda: units.resolve_unit("mg/dL", "creatinine"))
     _try(lambda: units.conversion("mg/dL", "umol/L", analyte="creatinine"))
     _try(lambda: lupusscore.analyte_spec("upcr"))
+    _try(lambda: lupusscore.RowProblem("labs", 0, "P1", "LBORRES", "<5", "a number"))
     return _SEEDS
 
 

@@ -21,13 +21,14 @@ Every array is read-only. Codes:
   ``1`` true, ``0`` false, ``-1`` not recorded;
 - missing numbers are NaN and missing dates NaT.
 
-Build one with :meth:`Cohort.from_trial` or :meth:`Cohort.from_frames`.
+Build one with :meth:`Cohort.from_trial`, :meth:`Cohort.from_columns` (dicts
+of arrays) or :meth:`Cohort.from_frames`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
@@ -182,6 +183,45 @@ lab_assay, lab_family, lab_source_row
         from lupusscore.cohort._from_trial import cohort_from_trial  # noqa: PLC0415
 
         return cohort_from_trial(trial)
+
+    @classmethod
+    def from_columns(
+        cls,
+        labs: Mapping[str, npt.NDArray[Any]],
+        participants: Mapping[str, npt.NDArray[Any]],
+        *,
+        visits: Mapping[str, npt.NDArray[Any]] | None = None,
+        events: Mapping[str, npt.NDArray[Any]] | None = None,
+        columns: Mapping[str, str] | None = None,
+        analytes: Mapping[str, Analyte | str] | None = None,
+        schedule: Sequence[Timepoint | Mapping[str, Any]] | None = None,
+        arms: Sequence[str] | None = None,
+        name: str = "cohort",
+        synthetic: bool = False,
+        baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+    ) -> Cohort:
+        """Build a cohort from tables given as dicts of 1-d numpy arrays.
+
+        Every row is checked vectorised with the models' rules and every bad
+        row of every table is reported at once in a
+        :class:`~lupusscore.errors.TableError`; see
+        :mod:`lupusscore.cohort._columns` for the columns and the rules.
+        """
+        from lupusscore.cohort._columns import cohort_from_columns  # noqa: PLC0415
+
+        return cohort_from_columns(
+            labs,
+            participants,
+            visits=visits,
+            events=events,
+            columns=columns,
+            analytes=analytes,
+            schedule=schedule,
+            arms=arms,
+            name=name,
+            synthetic=synthetic,
+            baseline_window_days=baseline_window_days,
+        )
 
     # -- sizes -----------------------------------------------------------------
 
