@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "serology": 3,
     "response": 3,
     "outcomes": 4,
+    "cohort": 4,
     "report": 5,
     "cli": 5,
     "__main__": 5,
