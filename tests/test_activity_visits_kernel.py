@@ -364,6 +364,24 @@ def test_farr_percent_binding_counts_in_original_sledai(
     _assert_same(trial, variant=variant)
 
 
+def test_far_apart_participant_ids_give_the_same_result() -> None:
+    """Participant ids need not be small: ids 2**61 apart give the same scores.
+
+    Such ids overflow the combined (participant, day) search key, so the
+    windows are found by the sort fallback; it must agree with the fast path.
+    """
+    cols = _columns(Cohort.from_trial(load_example_trial()))
+    base = sledai_2k_visits(**cols)
+    far = dict(cols)
+    far["visit_participant"] = np.asarray(cols["visit_participant"]) * 2**56
+    far["lab_participant"] = np.asarray(cols["lab_participant"]) * 2**56
+    got = sledai_2k_visits(**far)
+    np.testing.assert_array_equal(got.lower_bound, base.lower_bound)
+    np.testing.assert_array_equal(got.upper_bound, base.upper_bound)
+    for name in SLEDAI_2K_DESCRIPTOR_NAMES:
+        np.testing.assert_array_equal(got.present[name], base.present[name])
+
+
 def test_no_visits_and_no_labs() -> None:
     """An empty cohort gives empty results."""
     cols = _one_participant([], [])
@@ -385,6 +403,9 @@ def test_no_visits_and_no_labs() -> None:
             "lab_datetime",
         ),
         ({"visit_date": np.array([1.0])}, "visit_date"),
+        ({"visit_participant": np.array([0.5])}, "visit_participant"),
+        ({"visit_participant": np.array([2.0**60])}, "visit_participant"),
+        ({"lab_visit": np.array([-1])}, "lab_visit"),
         ({"visit_descriptors": {"fevr": np.array([1])}}, "visit_descriptors"),
         (
             {"visit_descriptors": {"fever": np.array([2], dtype=np.int8)}},

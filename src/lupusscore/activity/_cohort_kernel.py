@@ -26,7 +26,7 @@ the same code:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +41,7 @@ from lupusscore._checks import (
 from lupusscore.activity._derive import LAB_RULES, combine_rule_flags, rule_flags
 from lupusscore.activity._sledai import (
     DescriptorSource,
-    _check_names,
+    check_descriptor_names,
     resolve_sledai_options,
     sledai_2k_cohort,
 )
@@ -162,21 +162,39 @@ def _one_d(name: str, value: object, length: int | None) -> npt.NDArray[np.gener
     return arr
 
 
+def _ints(name: str, value: object, length: int | None) -> Ints:
+    """Return a column of whole numbers as int64 (integer arrays kept exact)."""
+    arr = _one_d(name, value, length)
+    if arr.dtype.kind in "iu" and np.can_cast(arr.dtype, np.int64):
+        return arr.astype(np.int64)
+    floats = as_floats(name, arr, integer=True)
+    big = np.abs(floats) > 2**53
+    if np.any(big):
+        first = int(np.argmax(big))
+        raise InvalidValueError(
+            field=name,
+            value=float(floats[first]),
+            expected="a whole number of at most 2**53 in magnitude (or an int64 array)",
+            index=first,
+            count=int(np.count_nonzero(big)),
+        )
+    return floats.astype(np.int64)
+
+
 def _indices(name: str, value: object, length: int | None, *, below: int) -> Ints:
     """Whole-number row references in ``0 .. below - 1``."""
-    arr = _one_d(name, value, length)
-    floats = as_floats(name, arr, nonnegative=True, integer=True)
-    bad = floats >= below
+    ints = _ints(name, value, length)
+    bad = (ints < 0) | (ints >= below)
     if np.any(bad):
         first = int(np.argmax(bad))
         raise InvalidValueError(
             field=name,
-            value=float(floats[first]),
-            expected=f"an index below {below}",
+            value=int(ints[first]),
+            expected=f"an index from 0 to {below - 1}",
             index=first,
             count=int(np.count_nonzero(bad)),
         )
-    return floats.astype(np.int64)
+    return ints
 
 
 def _days(name: str, value: object, length: int | None) -> Ints:
@@ -211,7 +229,7 @@ def _tristate_columns(name: str, columns: object, n: int) -> npt.NDArray[np.floa
             expected="a mapping of SLEDAI-2K descriptor name to a column of "
             "1 / 0 / -1 (or True / False / None)",
         )
-    _check_names(columns, field=name)
+    check_descriptor_names(columns, field=name)
     out = np.full((n, _N), np.nan)
     for key, column in columns.items():
         field = f"{name}[{key!r}]"
@@ -222,15 +240,20 @@ def _tristate_columns(name: str, columns: object, n: int) -> npt.NDArray[np.floa
     return out
 
 
+def _not_none(arr: npt.NDArray[np.generic]) -> Ints:
+    """Positions of the elements of an object array that are not None."""
+    try:  # one C loop; a hostile element's comparison may fail
+        mask = np.asarray(np.not_equal(arr, np.array(None, dtype=object)), dtype=bool)
+    except (TypeError, ValueError):
+        mask = np.array([item is not None for item in arr.tolist()], dtype=bool)
+    return np.flatnonzero(mask)
+
+
 def _exclusions(value: object, n: int) -> npt.NDArray[np.bool_]:
     """Per visit and descriptor: excluded (another cause explains it)."""
     arr = _one_d("visit_exclusions", value, n)
     out = np.zeros((n, _N), dtype=np.bool_)
-    given = (
-        np.flatnonzero(np.not_equal(arr, np.array(None, dtype=object)))
-        if arr.dtype == object
-        else None
-    )
+    given = _not_none(arr) if arr.dtype == object else None
     if given is None:
         if n:
             raise InvalidValueError(
@@ -249,7 +272,7 @@ def _exclusions(value: object, n: int) -> npt.NDArray[np.bool_]:
                 expected="None or a mapping of descriptor name to the other cause",
                 index=int(i),
             )
-        _check_names(item, field=f"visit_exclusions[{int(i)}]")
+        check_descriptor_names(item, field=f"visit_exclusions[{int(i)}]")
         for key in item:
             out[i, SLEDAI_2K_DESCRIPTOR_INDEX[key]] = True
     return out
@@ -271,10 +294,23 @@ def _rank(
     """How many visits (sorted by participant, day) come before each query.
 
     Visits of an earlier participant, or of the same participant on an earlier
-    day, count; with *inclusive* those on the same day count too. One sort of
-    visits and queries together: no per-participant loop, no key overflow.
+    day, count; with *inclusive* those on the same day count too. The query
+    participants are visit participants. One ``searchsorted`` on a combined
+    (participant, day) key; where that key could overflow, one sort of visits
+    and queries together instead.
     """
     n = len(visit_participant)
+    if n == 0 or len(day) == 0:
+        return np.zeros(len(day), dtype=np.int64)
+    p0, p1 = int(visit_participant[0]), int(visit_participant[-1])
+    d0, d1 = int(visit_day.min()), int(visit_day.max())
+    span = d1 - d0 + 3  # query days are clipped to d0 - 1 .. d1 + 1
+    if (p1 - p0 + 1) * span < 2**62:
+        shift = d0 - 1
+        keys = (visit_participant - p0) * span + (visit_day - shift)
+        q = (participant - p0) * span + (np.clip(day, d0 - 1, d1 + 1) - shift)
+        side: Literal["left", "right"] = "right" if inclusive else "left"
+        return np.searchsorted(keys, q, side=side).astype(np.int64)
     tie = np.concatenate(
         (np.full(n, 0 if inclusive else 1), np.full(len(day), 1 if inclusive else 0))
     )
@@ -429,9 +465,8 @@ def sledai_2k_visits(
     )
 
     # -- visits ------------------------------------------------------------------
-    vpart = _one_d("visit_participant", visit_participant, None)
-    n = vpart.shape[0]
-    vp = as_floats("visit_participant", vpart, integer=True).astype(np.int64)
+    vp = _ints("visit_participant", visit_participant, None)
+    n = vp.shape[0]
     vday = _days("visit_date", visit_date, n)
     clinician = _tristate_columns("visit_descriptors", visit_descriptors, n)
     excluded = _exclusions(visit_exclusions, n)
@@ -447,9 +482,7 @@ def sledai_2k_visits(
     # -- labs --------------------------------------------------------------------
     lvisit_all = _indices("lab_visit", lab_visit, None, below=n)
     m = lvisit_all.shape[0]
-    lpart = as_floats(
-        "lab_participant", _one_d("lab_participant", lab_participant, m), integer=True
-    ).astype(np.int64)
+    lpart = _ints("lab_participant", lab_participant, m)
     wrong = lpart != vp[lvisit_all]
     if np.any(wrong):
         first = int(np.argmax(wrong))
@@ -516,7 +549,8 @@ def sledai_2k_visits(
     by_analyte: dict[Analyte, FloatArray] = {}
     for rule in LAB_RULES:
         mine = usable(analyte == _CODE[rule.analyte], rule.descriptor)
-        hit = rule_flags(np.where(mine, value, np.nan), rule) == 1
+        hit = np.zeros(len(value), dtype=np.bool_)
+        hit[mine] = rule_flags(value[mine], rule) == 1
         total = per_visit(mine)
         by_analyte[rule.analyte] = np.where(
             total > 0, (per_visit(mine & hit) > 0).astype(np.float64), np.nan
