@@ -63,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import lupusscore
 import strategies as hs
+from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
     LabDateWarning,
     LupusScoreError,
@@ -674,6 +675,50 @@ def _from_annotation(text: str) -> st.SearchStrategy[Any] | None:
         if base == key or base.endswith(f".{key}") or base == f"<class '{key}'>":
             return strategy
     return None
+
+
+#: One visit with one platelet result and every descriptor entered (a
+#: complete, finite score): coherent valid columns for sledai_2k_visits (each
+#: parameter is drawn on its own, so each is fixed).
+_ONE_VISIT_COLUMNS: dict[str, Any] = {
+    "visit_participant": np.array([0]),
+    "visit_date": np.array(["2024-01-10"], dtype="datetime64[D]"),
+    "visit_descriptors": {
+        name: np.array([0], dtype=np.int8) for name in SLEDAI_2K_DESCRIPTOR_NAMES
+    },
+    "visit_exclusions": np.array([None], dtype=object),
+    "lab_participant": np.array([0]),
+    "lab_visit": np.array([0]),
+    "lab_analyte": np.array([11]),
+    "lab_datetime": np.array(["2024-01-09T08:00"], dtype="datetime64[s]"),
+    "lab_canonical": np.array([85.0]),
+    "lab_reference_low_canonical": np.array([np.nan]),
+    "lab_reference_high_canonical": np.array([np.nan]),
+    "lab_family": np.array(["count_concentration"], dtype=object),
+}
+VALID_BY_TARGET.update(
+    {
+        ("lupusscore.activity.sledai_2k_visits", name): (
+            lambda value=value: st.just(value)
+        )
+        for name, value in _ONE_VISIT_COLUMNS.items()
+    }
+)
+VALID_BY_TARGET.update(
+    {
+        ("lupusscore.activity.SledaiVisitScores", name): (
+            lambda value=value: st.just(value)
+        )
+        for name, value in {
+            "score": np.zeros(1),
+            "lower_bound": np.zeros(1),
+            "upper_bound": np.zeros(1),
+            "complete": np.ones(1, dtype=bool),
+            "present": {},
+            "source": {},
+        }.items()
+    }
+)
 
 
 def valid_value(target: Target, param: inspect.Parameter) -> st.SearchStrategy[Any]:

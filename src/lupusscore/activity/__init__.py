@@ -3,6 +3,12 @@
 Higher SLEDAI = more active disease. See ``docs/activity.md``.
 """
 
+from lupusscore.activity._cohort_kernel import (
+    DESCRIPTOR_SOURCE_CODES,
+    SLEDAI_VISITS_COLUMNS,
+    SledaiVisitScores,
+    sledai_2k_visits,
+)
 from lupusscore.activity._composite import (
     DORIS_2017_GLUCOCORTICOID_MAX_MG_DAY,
     DORIS_2017_PGA_MAX,
@@ -63,6 +69,7 @@ from lupusscore.activity._variants import (
 __all__ = [
     "ARTHRITIS_MIN_JOINTS_ORIGINAL",
     "ARTHRITIS_MIN_JOINTS_SLEDAI_2K",
+    "DESCRIPTOR_SOURCE_CODES",
     "DORIS_2017_GLUCOCORTICOID_MAX_MG_DAY",
     "DORIS_2017_PGA_MAX",
     "DORIS_2021_GLUCOCORTICOID_MG_DAY",
@@ -83,6 +90,7 @@ __all__ = [
     "SLEDAI_2K_MAX_SCORE",
     "SLEDAI_2K_WEIGHTS",
     "SLEDAI_VARIANTS",
+    "SLEDAI_VISITS_COLUMNS",
     "SRI_MAX_NEW_BILAG_A",
     "SRI_MAX_NEW_BILAG_B",
     "SRI_PGA_WORSENING",
@@ -99,6 +107,7 @@ __all__ = [
     "SledaiResult",
     "SledaiScores",
     "SledaiVariant",
+    "SledaiVisitScores",
     "doris_2017_clinical_remission_on_treatment",
     "doris_2017_complete_remission",
     "doris_remission",
@@ -107,6 +116,7 @@ __all__ = [
     "sledai_2k",
     "sledai_2k_cohort",
     "sledai_2k_visit",
+    "sledai_2k_visits",
     "sledai_variant",
     "sri",
 ]

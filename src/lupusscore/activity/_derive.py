@@ -192,12 +192,41 @@ _RULE: Final[dict[Analyte, LabRule]] = {r.analyte: r for r in LAB_RULES}
 # ---------------------------------------------------------------------------
 
 
-def _flag(values: npt.NDArray[np.float64], rule: LabRule) -> npt.NDArray[np.float64]:
-    """1.0 where the rule is met, 0.0 where not, NaN where the value is missing."""
+def rule_flags(
+    values: npt.NDArray[np.float64], rule: LabRule
+) -> npt.NDArray[np.float64]:
+    """1.0 where the rule is met, 0.0 where not, NaN where the value is missing.
+
+    The one place a :class:`LabRule` is applied: to the worst value of a
+    window (:func:`lab_descriptors`, :func:`sledai_2k_visit`) and to every lab
+    row (the cohort kernel :func:`sledai_2k_visits`). Both agree because the
+    rules are monotone: the worst value meets a rule exactly when some value
+    does.
+    """
     missing = np.isnan(values)
     filled = np.where(missing, rule.threshold, values)
     hit = rule.comparator.apply(snap(filled), snap(rule.threshold))
     return np.where(missing, np.nan, hit.astype(np.float64))
+
+
+def combine_rule_flags(
+    flags: Mapping[Analyte, npt.NDArray[np.float64]], *, use_upcr: bool
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Descriptor flags from per-analyte rule flags (1/0/NaN, one shape).
+
+    Proteinuria is decided by the 24-h protein when there is one, else (with
+    *use_upcr*) by the UPCR; every other descriptor has one analyte.
+    """
+    p24, upcr = flags[Analyte.PROTEIN_24H], flags[Analyte.UPCR]
+    proteinuria = np.where(np.isnan(p24), upcr, p24) if use_upcr else p24
+    return {
+        "proteinuria": proteinuria,
+        "hematuria": flags[Analyte.URINE_RBC],
+        "pyuria": flags[Analyte.URINE_WBC],
+        "fever": flags[Analyte.BODY_TEMPERATURE],
+        "thrombocytopenia": flags[Analyte.PLATELETS],
+        "leukopenia": flags[Analyte.WBC],
+    }
 
 
 def _renamed(old: str, old_value: object, new_value: object) -> Any:
@@ -333,19 +362,10 @@ def lab_descriptors(
         )
     arrays = broadcast(**checked)
     flags = {
-        a: _flag(np.asarray(arr, dtype=np.float64), _RULE[a])
+        a: rule_flags(np.asarray(arr, dtype=np.float64), _RULE[a])
         for a, arr in zip(given, arrays, strict=True)
     }
-    p24, upcr = flags[Analyte.PROTEIN_24H], flags[Analyte.UPCR]
-    proteinuria = np.where(np.isnan(p24), upcr, p24) if with_upcr else p24
-    return {
-        "proteinuria": proteinuria,
-        "hematuria": flags[Analyte.URINE_RBC],
-        "pyuria": flags[Analyte.URINE_WBC],
-        "fever": flags[Analyte.BODY_TEMPERATURE],
-        "thrombocytopenia": flags[Analyte.PLATELETS],
-        "leukopenia": flags[Analyte.WBC],
-    }
+    return combine_rule_flags(flags, use_upcr=with_upcr)
 
 
 # ---------------------------------------------------------------------------
@@ -394,7 +414,7 @@ def _rule_criterion(rule: LabRule, labs: Sequence[LabResult]) -> Criterion | Non
         return None
     pick: Callable[[Iterable[float]], float] = max if rule.worst == "max" else min
     worst = pick(lab.canonical_value for lab in labs)
-    flag = float(_flag(np.asarray(worst, dtype=np.float64), rule))
+    flag = float(rule_flags(np.asarray(worst, dtype=np.float64), rule))
     return Criterion(
         name=f"{rule.descriptor}_{rule.analyte.value}",
         status=Status.of(bool(flag == 1)),

@@ -197,7 +197,7 @@ class SledaiResult(ValueResult):
         InvalidValueError
             If *name* is not a SLEDAI-2K descriptor.
         """
-        _check_names([name], field="name")
+        check_descriptor_names([name], field="name")
         return self.descriptors[SLEDAI_2K_DESCRIPTOR_INDEX[str(name)]]
 
 
@@ -255,9 +255,12 @@ def _counts_kernel(
     variant: SledaiVariant,
 ) -> npt.NDArray[np.float64]:
     """Whether each descriptor counts (1/0/NaN), applying new-or-recurrent rules."""
-    return np.where(
-        _needs_new(variant), _kleene_and(present, new_or_recurrent), present
-    )
+    cols = np.flatnonzero(_needs_new(variant))
+    if cols.size == 0:
+        return present
+    out = np.array(present, dtype=np.float64, copy=True)
+    out[..., cols] = _kleene_and(present[..., cols], new_or_recurrent[..., cols])
+    return out
 
 
 def _bounds_kernel(
@@ -394,7 +397,7 @@ def sledai_2k_cohort(
 # ---------------------------------------------------------------------------
 
 
-def _check_names(names: Iterable[object], *, field: str) -> None:
+def check_descriptor_names(names: Iterable[object], *, field: str) -> None:
     """Domain check: every name is a SLEDAI-2K descriptor (unhashable too)."""
     unknown = sorted(
         describe(n) if not isinstance(n, str) else n
@@ -422,7 +425,7 @@ def read_findings(values: object, *, field: str) -> dict[str, bool | None]:
             value=describe(values),
             expected="a mapping of descriptor name to True/False/None",
         )
-    _check_names(values, field=field)
+    check_descriptor_names(values, field=field)
     return {
         str(name): as_optional_flag(f"{field}[{name!r}]", value)
         for name, value in values.items()

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
-from lupusscore._checks import as_flag
+import numpy as np
+import numpy.typing as npt
+
+from lupusscore._checks import FloatArray, as_flag
 from lupusscore.analytes import Analyte
 from lupusscore.models import LabResult
-from lupusscore.results import Comparator, Criterion, Status, compare
+from lupusscore.results import Comparator, Criterion, Status
 from lupusscore.serology._labs import check_lab
 
 __all__ = [
@@ -59,6 +62,65 @@ DEFAULT_LOWER_LIMITS_SOURCE: Final = (
 DEFAULT_LOWER_LIMITS: Final[Mapping[Analyte, float]] = MappingProxyType(
     {Analyte.C3: 0.9, Analyte.C4: 0.1}
 )
+
+
+#: :data:`DEFAULT_LOWER_LIMITS` by analyte code (position in ``tuple(Analyte)``);
+#: NaN for an analyte without a default.
+_DEFAULT_BY_CODE: Final = np.array(
+    [DEFAULT_LOWER_LIMITS.get(a, np.nan) for a in Analyte], dtype=np.float64
+)
+
+
+def complement_lower_limits(
+    analytes: npt.NDArray[np.integer[Any]],
+    own_limits: FloatArray,
+    *,
+    use_default: bool,
+) -> FloatArray:
+    """Return the lower limit to judge each complement result by (unchecked).
+
+    The lab's own limit; without one, the documented default of
+    :data:`DEFAULT_LOWER_LIMITS` (C3, C4) when *use_default*; else NaN (no
+    limit: not evaluable). The array form of :func:`lower_limit`.
+
+    Parameters
+    ----------
+    analytes : numpy.ndarray of int
+        Analyte codes, positions in ``tuple(Analyte)``.
+    own_limits : numpy.ndarray of float
+        The lab's lower limits in the canonical unit, NaN where not given.
+    use_default : bool
+        Fall back to the documented defaults.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Limits in the canonical unit, NaN where there is none.
+    """
+    own = np.asarray(own_limits, dtype=np.float64)
+    if not use_default:
+        return own
+    return np.where(np.isnan(own), _DEFAULT_BY_CODE[analytes], own)
+
+
+def low_complement_flags(values: FloatArray, lower_limits: FloatArray) -> FloatArray:
+    """Apply the low-complement rule to arrays (unchecked kernel, canonical units).
+
+    ``1.0`` where the value is strictly below its lower limit (both rounded by
+    :meth:`Comparator.apply`), ``0.0`` where not, NaN where the limit (or the
+    value) is missing: not evaluable. :func:`low_complement` and the cohort
+    SLEDAI kernel both decide with this function.
+
+    Examples
+    --------
+    >>> low_complement_flags(np.array([0.7, 0.9, 0.5]), np.array([0.9, 0.9, np.nan]))
+    array([ 1.,  0., nan])
+    """
+    v = np.asarray(values, dtype=np.float64)
+    limit = np.asarray(lower_limits, dtype=np.float64)
+    absent = np.isnan(v) | np.isnan(limit)
+    hit = Comparator.LT.apply(np.where(absent, 0.0, v), np.where(absent, 0.0, limit))
+    return np.where(absent, np.nan, hit.astype(np.float64))
 
 
 def lower_limit(
@@ -178,10 +240,13 @@ def low_complement(lab: LabResult, *, use_default: bool = True) -> Criterion:
             reason=why,
             source=LOW_COMPLEMENT_SOURCE,
         )
-    low = compare(lab.canonical_value, limit, Comparator.LT)
+    low = low_complement_flags(
+        np.asarray(lab.canonical_value, dtype=np.float64),
+        np.asarray(limit, dtype=np.float64),
+    )
     return Criterion(
         name=name,
-        status=Status.of(low),
+        status=Status.of(bool(low == 1)),
         observed=lab.canonical_value,
         threshold=limit,
         comparator=Comparator.LT,

@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from lupusscore._checks import as_choice, as_floats, as_instance, describe
+import numpy as np
+import numpy.typing as npt
+
+from lupusscore._checks import FloatArray, as_choice, as_floats, as_instance, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
-from lupusscore.results import Comparator, Criterion, Status, compare
+from lupusscore.results import Comparator, Criterion, Status
 from lupusscore.serology._labs import check_lab
 
 __all__ = [
@@ -240,6 +243,45 @@ def same_assay(first: LabResult, second: LabResult) -> tuple[bool, str]:
     return bool(c.met), c.reason or ""
 
 
+def _above(
+    values: FloatArray, limits: FloatArray, comparator: Comparator
+) -> FloatArray:
+    v = np.asarray(values, dtype=np.float64)
+    limit = np.asarray(limits, dtype=np.float64)
+    absent = np.isnan(v) | np.isnan(limit)
+    hit = comparator.apply(np.where(absent, 0.0, v), np.where(absent, 0.0, limit))
+    return np.where(absent, np.nan, hit.astype(np.float64))
+
+
+def dsdna_increased_flags(values: FloatArray, upper_limits: FloatArray) -> FloatArray:
+    """Apply the increased-anti-dsDNA rule to arrays (unchecked, canonical units).
+
+    ``1.0`` where the value is strictly above the lab's upper limit (both
+    rounded by :meth:`Comparator.apply`), ``0.0`` where not, NaN where there
+    is no upper limit: not evaluable. :func:`dsdna_increased` and the cohort
+    SLEDAI kernel both decide with this function.
+
+    Examples
+    --------
+    >>> dsdna_increased_flags(np.array([42.0, 10.0, 99.0]), np.array([10, 10, np.nan]))
+    array([ 1.,  0., nan])
+    """
+    return _above(values, upper_limits, Comparator.GT)
+
+
+def cutoff_flags(
+    values: FloatArray, cutoff: AssayCutoff, *, applies: npt.NDArray[np.bool_]
+) -> FloatArray:
+    """Anti-dsDNA against a documented cut-off, on arrays (unchecked kernel).
+
+    ``1.0`` / ``0.0`` where the cut-off *applies* (the result's unit family
+    and assay are the cut-off's) and is met / not met; NaN where it does not
+    apply: not evaluable.
+    """
+    limits = np.where(applies, cutoff.threshold, np.nan)
+    return _above(values, limits, cutoff.comparator)
+
+
 def _against_cutoff(lab: LabResult, cutoff: AssayCutoff, name: str) -> Criterion:
     why_not = ""
     if lab.family != cutoff.family:
@@ -263,10 +305,14 @@ def _against_cutoff(lab: LabResult, cutoff: AssayCutoff, name: str) -> Criterion
             reason=why_not,
             source=cutoff.source,
         )
-    hit = compare(lab.canonical_value, cutoff.threshold, cutoff.comparator)
+    hit = cutoff_flags(
+        np.asarray(lab.canonical_value, dtype=np.float64),
+        cutoff,
+        applies=np.ones((), dtype=np.bool_),
+    )
     return Criterion(
         name=name,
-        status=Status.of(hit),
+        status=Status.of(bool(hit == 1)),
         observed=lab.canonical_value,
         threshold=cutoff.threshold,
         comparator=cutoff.comparator,
@@ -353,10 +399,13 @@ def dsdna_increased(lab: LabResult, *, cutoff: AssayCutoff | None = None) -> Cri
             ),
             source=INCREASED_DSDNA_SOURCE,
         )
-    hit = compare(lab.canonical_value, uln, Comparator.GT)
+    hit = dsdna_increased_flags(
+        np.asarray(lab.canonical_value, dtype=np.float64),
+        np.asarray(uln, dtype=np.float64),
+    )
     return Criterion(
         name=name,
-        status=Status.of(hit),
+        status=Status.of(bool(hit == 1)),
         observed=lab.canonical_value,
         threshold=uln,
         comparator=Comparator.GT,
