@@ -416,6 +416,8 @@ def _rebuild_missing_extra(
     package: str, feature: str, extra: str | None
 ) -> MissingExtraError:
     return MissingExtraError(package=package, feature=feature, extra=extra)
+
+
 # --- added for the cohort tables ---
 
 _MAX_PROBLEM_LINES = 20

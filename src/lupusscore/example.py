@@ -526,17 +526,17 @@ def synthetic_cohort(n_participants: int, *, seed: int = DEFAULT_SEED) -> Cohort
     from lupusscore.cohort import Cohort  # noqa: PLC0415 - cohort imports models
 
     tables = synthetic_tables(n_participants, seed=seed)
-    # Cohort.from_columns is the columnar constructor of the cohort engine
-    # (issue 12); it is written alongside this module.
-    cohort: Cohort = Cohort.from_columns(  # type: ignore[attr-defined,unused-ignore]
-        **tables,
+    return Cohort.from_columns(
+        tables["labs"],
+        tables["participants"],
+        visits=tables["visits"],
+        events=tables["events"],
         schedule=synthetic_schedule(),
         arms=SYNTHETIC_ARMS,
         name=synthetic_name(n_participants, seed),
         synthetic=True,
         baseline_window_days=_BASELINE_WINDOW_DAYS,
     )
-    return cohort
 
 
 # -- the tables as models (small sizes: the from-Trial benchmark, the tests) ---

@@ -223,6 +223,63 @@ lab_assay, lab_family, lab_source_row
             baseline_window_days=baseline_window_days,
         )
 
+    @classmethod
+    def from_frames(
+        cls,
+        labs: object,
+        participants: object,
+        *,
+        visits: object | None = None,
+        events: object | None = None,
+        columns: Mapping[str, str] | None = None,
+        analytes: Mapping[str, Analyte | str] | None = None,
+        schedule: Sequence[Timepoint | Mapping[str, Any]] | None = None,
+        arms: Sequence[str] | None = None,
+        name: str = "cohort",
+        synthetic: bool = False,
+        baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+    ) -> Cohort:
+        """Build a cohort from pandas, polars or pyarrow tables (or dicts of arrays).
+
+        Each table is read into numpy columns by
+        :func:`lupusscore._frames.read_columns` (pandas, polars and pyarrow
+        through narwhals, the optional extra ``frames``; a dict of arrays or a
+        :class:`~lupusscore.Table` in core: nulls, NaN and NaT are missing),
+        then checked and laid out by :meth:`from_columns`: every bad row of
+        every table in one :class:`~lupusscore.errors.TableError`, by row index
+        and participant. The parameters are those of :meth:`from_columns`;
+        ``docs/cohort.md`` lists the default (SDTM) column names.
+
+        Raises
+        ------
+        TableError
+            Bad rows (all of them).
+        MissingExtraError
+            A data frame given without narwhals installed.
+        InvalidValueError
+            A table of a kind that cannot be read, or bad options.
+        """
+        from lupusscore._frames import read_columns  # noqa: PLC0415
+
+        def read(
+            data: object | None, what: str
+        ) -> Mapping[str, npt.NDArray[Any]] | None:
+            return None if data is None else read_columns(data, name=what)
+
+        return cls.from_columns(
+            read_columns(labs, name="labs"),
+            read_columns(participants, name="participants"),
+            visits=read(visits, "visits"),
+            events=read(events, "events"),
+            columns=columns,
+            analytes=analytes,
+            schedule=schedule,
+            arms=arms,
+            name=name,
+            synthetic=synthetic,
+            baseline_window_days=baseline_window_days,
+        )
+
     # -- sizes -----------------------------------------------------------------
 
     @property

@@ -165,7 +165,7 @@ def cohort_from_trial(trial: Trial) -> Cohort:
             np.array(e_part, dtype=np.int64),
         )
     )
-    cohort = Cohort(
+    return Cohort(
         name=trial.name,
         day0_label=trial.day0,
         synthetic=trial.synthetic,
@@ -210,5 +210,3 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         event_date=as_datetime64_day(e_date)[e_order],
         event_note=obj(e_note)[e_order],
     )
-    cohort._cache["trial"] = trial
-    return cohort

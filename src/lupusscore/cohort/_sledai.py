@@ -1,8 +1,10 @@
 """SLEDAI-2K at every visit of a cohort.
 
-Interim: scored per visit with :func:`lupusscore.sledai_2k_visit` on the
-trial's visits (a cohort built from a Trial keeps it); the vectorised kernel
-replaces this.
+:func:`lupusscore.activity.sledai_2k_visits` over the cohort's columns (the
+kernel :func:`lupusscore.activity.sledai_2k_visit` agrees with, visit by
+visit): clinician-entered descriptors plus the lab-derived ones in the
+look-back window, default options (SLEDAI-2K, 10 days, UPCR for proteinuria,
+the lab's own complement limits).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore.activity import sledai_2k_visit
+from lupusscore.activity import SLEDAI_VISITS_COLUMNS, sledai_2k_visits
 from lupusscore.cohort._cohort import Cohort
 
 __all__ = ["visit_sledai"]
@@ -19,15 +21,5 @@ __all__ = ["visit_sledai"]
 def visit_sledai(c: Cohort, latest: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     """SLEDAI-2K score of each visit (NaN where the score is incomplete)."""
     del latest
-    trial = c._cache.get("trial")
-    out = np.full(c.n_visits, np.nan)
-    if trial is None:
-        return out
-    k = 0
-    for p in sorted(trial.participants, key=lambda p: p.patient.id):
-        for i, visit in enumerate(p.visits):
-            result = sledai_2k_visit(visit, p.visits[:i])
-            if result.complete:
-                out[k] = result.score
-            k += 1
-    return out
+    scores = sledai_2k_visits(**{k: getattr(c, k) for k in SLEDAI_VISITS_COLUMNS})
+    return np.asarray(scores.score, dtype=np.float64)
