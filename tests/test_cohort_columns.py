@@ -172,7 +172,7 @@ def from_tables(trial: Trial, tables: dict[str, Table], **kw: Any) -> Cohort:
 def assert_same_cohort(got: Cohort, want: Cohort) -> None:
     """Every field equal (arrays by dtype and value), except source rows and notes."""
     for f in fields(Cohort):
-        if f.name in {"_cache", "notes", "lab_source_row"}:
+        if f.name in {"_cache", "notes", "lab_source_row", "day0_label"}:
             continue
         a, b = getattr(got, f.name), getattr(want, f.name)
         if isinstance(b, np.ndarray):

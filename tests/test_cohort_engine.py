@@ -11,6 +11,7 @@ from a scalar call in the last bit.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -274,3 +275,21 @@ def test_analysis_outcome_table_equals_build_outcome_table() -> None:
         assert a.outcome_table() == ls.build_outcome_table(
             trial, policy=policy, definition="eular-2019"
         )
+
+
+def test_direct_construction_is_checked() -> None:
+    """A Cohort built field by field is checked: types, lengths, indices, order."""
+    c = Cohort.from_trial(load_example_trial())
+    given = {f.name: getattr(c, f.name) for f in dataclasses.fields(c)}
+    given.pop("_cache")
+    assert Cohort(**given).n_labs == c.n_labs
+    with pytest.raises(ls.InvalidValueError, match="lab_visit"):
+        Cohort(**{**given, "lab_visit": given["lab_visit"][:-1]})
+    with pytest.raises(ls.InvalidValueError, match="1-d numpy array"):
+        Cohort(**{**given, "height_cm": None})
+    with pytest.raises(ls.InvalidValueError, match="indices"):
+        Cohort(**{**given, "lab_analyte": given["lab_analyte"] + 100})
+    with pytest.raises(ls.InvalidValueError, match="out of order"):
+        Cohort(**{**given, "lab_visit": given["lab_visit"][::-1].copy()})
+    with pytest.raises(ls.InvalidValueError, match="tuple of Timepoint"):
+        Cohort(**{**given, "schedule": ("month 1",)})

@@ -35,6 +35,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._checks import describe
 from lupusscore.analytes import Analyte
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import InvalidValueError
@@ -155,6 +156,7 @@ lab_assay, lab_family, lab_source_row
     _cache: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
+        _check_layout(self)
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, np.ndarray):
@@ -340,6 +342,100 @@ lab_assay, lab_family, lab_source_row
             value=label,
             expected="a timepoint label of the schedule: "
             + ", ".join(repr(tp.label) for tp in self.schedule),
+        )
+
+
+#: dtype kind of each array annotation, and the group (length) of each prefix.
+_KINDS: Final = {
+    "Ints": "i",
+    "Floats": "f",
+    "Codes": "i",
+    "Bools": "b",
+    "Objects": "O",
+    "Days": "M",
+}
+_GROUPS: Final = ("visit_", "lab_", "event_")
+_BUILT_BY: Final = (
+    " (build a Cohort with Cohort.from_trial, from_frames or from_columns)"
+)
+
+
+def _bad(field: str, value: object, expected: str) -> InvalidValueError:
+    return InvalidValueError(
+        field=field, value=describe(value), expected=expected + _BUILT_BY
+    )
+
+
+def _check_layout(c: Cohort) -> None:
+    """Check a directly constructed cohort's fields: types, lengths, indices."""
+    for name in ("name", "day0_label"):
+        if not isinstance(getattr(c, name), str):
+            raise _bad(name, getattr(c, name), "a string")
+    if not isinstance(c.synthetic, bool):
+        raise _bad("synthetic", c.synthetic, "True or False")  # noqa: EM101
+    n = c.baseline_window_days
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise _bad("baseline_window_days", n, "a whole number of days >= 0")  # noqa: EM101
+    for name, item in (("arms", str), ("notes", str), ("schedule", Timepoint)):
+        value = getattr(c, name)
+        if not isinstance(value, tuple) or not all(isinstance(x, item) for x in value):
+            raise _bad(name, value, f"a tuple of {item.__name__}")
+    lengths: dict[str, int] = {}
+    for f in fields(c):
+        kind = _KINDS.get(str(f.type))
+        if kind is None:
+            continue
+        value = getattr(c, f.name)
+        if (
+            not isinstance(value, np.ndarray)
+            or value.ndim != 1
+            or value.dtype.kind != kind
+        ):
+            raise _bad(f.name, value, f"a 1-d numpy array of {f.type}")
+        group = next((g for g in _GROUPS if f.name.startswith(g)), "participant")
+        if lengths.setdefault(group, len(value)) != len(value):
+            raise _bad(
+                f.name,
+                f"an array of length {len(value)}",
+                f"the length of the other {group} columns ({lengths[group]})",
+            )
+    if not isinstance(c.visit_descriptors, Mapping) or not all(
+        name in SLEDAI_2K_DESCRIPTOR_NAMES
+        and isinstance(col, np.ndarray)
+        and col.shape == (lengths["visit_"],)
+        and col.dtype.kind == "i"
+        for name, col in c.visit_descriptors.items()
+    ):
+        raise _bad(
+            "visit_descriptors",  # noqa: EM101
+            c.visit_descriptors,
+            "a mapping of SLEDAI-2K descriptor name to an integer column over visits",
+        )
+    n_people, n_visits = lengths["participant"], lengths["visit_"]
+    for name, limit in (
+        ("visit_participant", n_people),
+        ("lab_participant", n_people),
+        ("event_participant", n_people),
+        ("lab_visit", n_visits),
+        ("lab_analyte", len(ANALYTE_CODES)),
+        ("lab_specimen", len(SPECIMEN_PREFERENCE)),
+    ):
+        col = getattr(c, name)
+        if len(col) and (col.min() < 0 or col.max() >= limit):
+            raise _bad(
+                name, f"indices {col.min()}..{col.max()}", f"indices 0..{limit - 1}"
+            )
+    ordered = (
+        bool(np.all(np.diff(c.visit_participant) >= 0))
+        and bool(np.all(np.diff(c.lab_visit) >= 0))
+        and bool(np.array_equal(c.lab_participant, c.visit_participant[c.lab_visit]))
+    )
+    if not ordered:
+        raise _bad(
+            "visit_participant",  # noqa: EM101
+            "columns out of order",
+            "visits in participant order and lab rows in visit order, each lab row "
+            "of its visit's participant",
         )
 
 
