@@ -395,7 +395,7 @@ class _Tabulator:
             for arm, members in self.groups.items():
                 got = change[members]
                 values = got[~np.isnan(got)]
-                s = summarize(values.tolist())
+                s = summarize(values)
                 rows.append(
                     OutcomeRow(
                         section=section,
