@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     warnings.simplefilter("ignore")
     print(
-        f"python {sys.version.split()[0]}, numpy {np.__version__}, lupusscore {ls.__version__}"
+        f"python {sys.version.split()[0]}, numpy {np.__version__}, "
+        f"lupusscore {ls.__version__}"
     )
     print(
         f"{'participants':>12} {'lab rows':>10} {'path':<12} {'seconds':>9} "
