@@ -251,6 +251,12 @@ def seeds() -> dict[str, list[Any]]:
             )
         )
         _SEEDS["SmallTrial"] = [small]
+        if small is not None:
+            cohort = _try(lambda: lupusscore.Cohort.from_trial(small))
+            _SEEDS.setdefault("Cohort", []).append(cohort)
+            _SEEDS.setdefault("Analysis", []).append(
+                _try(lambda: lupusscore.analyse(small))
+            )
         table = _try(lambda: report.build_outcome_table(small))
         _try(lambda: report.render(table))
     if participant is not None:
