@@ -44,6 +44,7 @@ bench: $(VENV)/.core-installed
 	$(BIN)/python benchmarks/bench_convert.py
 	$(BIN)/python benchmarks/bench_egfr.py
 	$(BIN)/python benchmarks/bench_cohort.py
+	$(BIN)/python benchmarks/bench_percall.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
