@@ -10,6 +10,7 @@ part is missing, and one with only missing parts is not evaluable.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, Final, Self, overload
@@ -121,6 +122,11 @@ def snap(x: float | npt.NDArray[np.float64]) -> float | npt.NDArray[np.float64]:
     (False, True)
     """
     given: object = x  # runtime guard for untyped callers
+    kind = type(given)
+    if kind is float or kind is np.float64:
+        return _snap_float(float(x))
+    if kind is np.ndarray and not np.ndim(x) and x.dtype == np.float64:  # type: ignore[union-attr]
+        return _snap_float(float(x))
     if isinstance(given, bool | np.bool_ | str | bytes | complex | np.complexfloating):
         raise InvalidValueError(field="x", value=describe(given), expected="numbers")
     try:
@@ -142,6 +148,32 @@ def snap(x: float | npt.NDArray[np.float64]) -> float | npt.NDArray[np.float64]:
     if np.ndim(x) == 0:
         return float(out)
     return np.asarray(out, dtype=np.float64)
+
+
+#: ``np.power(10.0, k)`` for every exponent :func:`snap` can use (``k`` from
+#: ``COMPARISON_SIGNIFICANT_DIGITS - 1 - 308`` up to ``_MAX_EXPONENT``), computed
+#: by numpy itself so the scalar path uses the very factors of the array path
+#: (numpy's SIMD ``power`` may differ from ``10.0 ** k`` in the last bit).
+_POW10_LOW: Final = COMPARISON_SIGNIFICANT_DIGITS - 1 - 309
+_POW10: Final[tuple[float, ...]] = tuple(
+    np.power(10.0, np.arange(_POW10_LOW, _MAX_EXPONENT + 1.0)).tolist()
+)
+
+
+def _snap_float(v: float) -> float:
+    """:func:`snap` of one Python float, bit-identical to the array path."""
+    if v == 0.0 or not math.isfinite(v):
+        return v
+    exponent = min(
+        COMPARISON_SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(abs(v))),
+        int(_MAX_EXPONENT),
+    )
+    factor = _POW10[exponent - _POW10_LOW]
+    # round() is half-to-even like np.round; |v * factor| < 1e13, so the int
+    # is exact and converts back to the float64 np.round gives (copysign keeps
+    # the -0.0 np.round gives for a tiny negative value).
+    scaled = v * factor
+    return math.copysign(float(round(scaled)), scaled) / factor
 
 
 @overload
