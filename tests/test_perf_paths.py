@@ -1,0 +1,127 @@
+"""Scalar fast paths give the results of the general (array) paths, bit for bit.
+
+The per-call speed work of issue 12 added fast paths for plain Python scalars
+(``lupusscore.kidney._common.prepare_scalar``, the scalar branch of
+``lupusscore.results.snap`` ...). These tests pin that a fast path never
+changes a result, a warning or an error: each compares it with the general
+path on the same values (as numpy scalars or one-element arrays, which never
+take the fast path).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from lupusscore.errors import InvalidValueError, OutsideValidatedRangeWarning
+from lupusscore.kidney import egfr_ckd_epi_2021
+
+
+def _bits(x: float) -> int | str:
+    """The float64 bit pattern (all NaNs alike), for bit-exact comparison."""
+    return (
+        "nan" if math.isnan(x) else int(np.asarray(x, dtype=np.float64).view(np.int64))
+    )
+
+
+def _egfr_inputs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(12)
+    n = 3000
+    scr = np.concatenate([rng.uniform(0.2, 12.0, n), [0.7, 0.9, 5e-324, 1e-300]])
+    age = np.concatenate([rng.uniform(18.0, 125.0, n), [18.0, 125.0, 40.0, 60.0]])
+    female = np.concatenate([rng.random(n) < 0.5, [True, False, True, False]])
+    return scr, age, female
+
+
+def test_egfr_fast_path_equals_general_path_on_random_inputs() -> None:
+    """egfr_ckd_epi_2021 on plain floats equals the general path bit for bit.
+
+    The general path is taken for numpy scalars (0-d arrays inside). Note:
+    scalar and array calls differ in the last bit for some inputs (scalar
+    powers partly go through the C library's pow, arrays through numpy's
+    ufunc loop); the golden report pins the scalar rounding, so it is kept.
+    """
+    scr, age, female = _egfr_inputs()
+    for s, a, f in zip(scr.tolist(), age.tolist(), female.tolist(), strict=True):
+        fast = egfr_ckd_epi_2021(s, a, female=f)
+        general = egfr_ckd_epi_2021(np.float64(s), np.float64(a), female=np.bool_(f))
+        assert type(fast) is float
+        assert _bits(fast) == _bits(general), (s, a, f)
+
+
+@pytest.mark.parametrize(
+    ("scr", "age", "female"),
+    [(1.1, 54.0, True), (0.6, 30, False), (3, 80.5, True), (0.9, 18, False)],
+)
+def test_egfr_fast_path_equals_general_path(
+    scr: float, age: float, *, female: bool
+) -> None:
+    """Plain scalars (fast path) and numpy scalars (general path) agree exactly."""
+    fast = egfr_ckd_epi_2021(scr, age, female=female)
+    general = egfr_ckd_epi_2021(
+        np.float64(scr), np.float64(age), female=np.bool_(female)
+    )
+    assert _bits(fast) == _bits(general)
+    assert _bits(fast) == _bits(
+        egfr_ckd_epi_2021(scr, age, female=female, missing="propagate")
+    )
+
+
+@pytest.mark.parametrize("age", [17.5, 126.0, 0.0])
+def test_egfr_fast_path_leaves_warnings_to_the_general_path(age: float) -> None:
+    """An age outside the validated or plausible range warns as before."""
+    with warnings.catch_warnings(record=True) as fast_w:
+        warnings.simplefilter("always")
+        fast = egfr_ckd_epi_2021(1.0, age, female=True)
+    with warnings.catch_warnings(record=True) as general_w:
+        warnings.simplefilter("always")
+        general = egfr_ckd_epi_2021(np.float64(1.0), np.float64(age), female=True)
+    assert _bits(fast) == _bits(general)
+    assert [(w.category, str(w.message)) for w in fast_w] == [
+        (w.category, str(w.message)) for w in general_w
+    ]
+    assert all(w.category is OutsideValidatedRangeWarning for w in fast_w)
+    assert fast_w
+    assert all(w.filename == __file__ for w in fast_w)
+
+
+def _general(x: object) -> object:
+    """A float as a numpy scalar (never on a fast path); anything else as is."""
+    return np.float64(x) if type(x) is float else x
+
+
+@pytest.mark.parametrize(
+    ("scr", "age", "female", "strict", "missing"),
+    [
+        (1e308, 50.0, True, False, "raise"),
+        (0.0, 50.0, True, False, "raise"),
+        (-1.0, 50.0, True, False, "raise"),
+        (math.nan, 50.0, True, False, "raise"),
+        (math.inf, 50.0, True, False, "raise"),
+        (1.0, 50.0, 1, False, "raise"),
+        (1.0, 50.0, None, False, "raise"),
+        (1.0, 50.0, True, "yes", "raise"),
+        (1.0, 50.0, True, False, "drop"),
+        (1.0, 10**400, True, False, "raise"),
+        (True, 50.0, True, False, "raise"),
+    ],
+)
+def test_egfr_fast_path_errors_are_the_general_errors(
+    scr: object, age: object, female: object, strict: object, missing: object
+) -> None:
+    """Every bad plain scalar gets the library error the general path gives."""
+    with pytest.raises(InvalidValueError) as fast:
+        egfr_ckd_epi_2021(scr, age, female=female, strict=strict, missing=missing)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError) as general:
+        egfr_ckd_epi_2021(
+            _general(scr),
+            _general(age),
+            female=female,
+            strict=strict,  # type: ignore[arg-type]
+            missing=missing,  # type: ignore[arg-type]
+        )
+    assert str(fast.value) == str(general.value)
+    assert fast.value.field == general.value.field
