@@ -20,6 +20,7 @@ import datetime as dt
 import math
 import operator
 import platform
+import time
 import timeit
 from collections.abc import Callable
 from typing import Any
@@ -236,7 +237,7 @@ def plain_convert(x: float) -> float:
 
 def per_call_us(fn: Callable[[], object], repeat: int, budget: float) -> float:
     """Minimum over *repeat* timeit runs, in µs per call."""
-    timer = timeit.Timer(fn)
+    timer = timeit.Timer(fn, timer=time.process_time)
     number, took = timer.autorange()
     # Scale so that one repeat takes about budget / repeat seconds.
     number = max(1, int(number * (budget / repeat) / max(took, 1e-9)))

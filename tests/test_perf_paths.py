@@ -10,14 +10,20 @@ take the fast path).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import pickle
 import warnings
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
+from lupusscore import LabResult, Visit
+from lupusscore.activity._derive import LAB_RULES, _flag
 from lupusscore.errors import InvalidValueError, OutsideValidatedRangeWarning
 from lupusscore.kidney import egfr_ckd_epi_2021
+from lupusscore.results import Comparator
 
 
 def _bits(x: float) -> int | str:
@@ -125,3 +131,71 @@ def test_egfr_fast_path_errors_are_the_general_errors(
         )
     assert str(fast.value) == str(general.value)
     assert fast.value.field == general.value.field
+
+
+_COMPARE_VALUES = [0.0, 0.35 / 0.7, 0.5, 0.4999999999999, 0.5000000000001, 1e-300]
+_COMPARE_VALUES += [7.0, 1e300, math.nan, -0.0, 3.0000000000000004]
+
+
+@pytest.mark.parametrize("comparator", list(Comparator))
+def test_comparator_scalar_path_equals_array_path(comparator: Comparator) -> None:
+    """Comparator.apply on two scalars equals the element of the array call."""
+    obs = np.asarray(_COMPARE_VALUES)
+    for thr in (0.5, 3.0, 1e-300, 0.0):
+        array = comparator.apply(obs, thr)
+        for x, expected in zip(_COMPARE_VALUES, array.tolist(), strict=True):
+            for given in (x, np.float64(x), np.asarray(x)):
+                got = comparator.apply(given, thr)
+                assert type(got) is np.bool_
+                assert bool(got) is expected, (x, thr)
+
+
+def test_lab_rule_flag_of_one_value_equals_the_array_kernel() -> None:
+    """The SLEDAI lab-rule kernel gives a 0-d input the array's element."""
+    values = [98.0, 99.99999999999999, 100.0, 100.00000000000001, 0.0, math.nan]
+    for rule in LAB_RULES:
+        for scale in (1.0, rule.threshold / 100.0):
+            arr = np.asarray(values) * scale
+            array = _flag(arr, rule)
+            for i, x in enumerate(arr.tolist()):
+                got = _flag(np.asarray(x), rule)
+                assert got.shape == ()
+                assert got.dtype == np.float64
+                assert _bits(float(got)) == _bits(float(array[i])), (rule, x)
+
+
+def test_cached_date_parsing_keeps_values_and_errors() -> None:
+    """Date texts are parsed once; results and errors stay those of the parser."""
+    first = LabResult(analyte="creatinine", value=1.0, unit="mg/dL", date="2024-03-01")
+    again = LabResult(analyte="creatinine", value=2.0, unit="mg/dL", date="2024-03-01")
+    timed = LabResult(
+        analyte="creatinine", value=2.0, unit="mg/dL", date="2024-03-01T10:30"
+    )
+    assert first.date == again.date == dt.date(2024, 3, 1)
+    assert type(first.date) is dt.date
+    assert timed.date == dt.datetime(2024, 3, 1, 10, 30)
+    visit = Visit(participant_id="P1", date="2024-03-01T10:30", labs=[timed])
+    assert type(visit.date) is dt.date
+    for _ in range(2):  # an error is raised every time, not cached away
+        with pytest.raises(ValidationError, match="a real calendar date"):
+            LabResult(analyte="creatinine", value=1.0, unit="mg/dL", date="2024-02-30")
+        with pytest.raises(ValidationError, match="a real calendar date"):
+            LabResult(analyte="creatinine", value=1.0, unit="mg/dL", date="1800-01-01")
+
+    class Text(str):
+        """A str subclass takes the uncached path and parses alike."""
+
+    sub = LabResult(
+        analyte="creatinine", value=1.0, unit="mg/dL", date=Text("2024-03-01")
+    )
+    assert sub.date == first.date
+
+
+def test_lab_private_values_survive_copy_and_pickle() -> None:
+    """canonical_value / resolved read the private store, also after copies."""
+    lab = LabResult(analyte="creatinine", value=88.4, unit="µmol/L", date="2024-03-01")
+    for other in (lab.model_copy(), pickle.loads(pickle.dumps(lab))):
+        assert other.canonical_value == lab.canonical_value
+        assert other.resolved == lab.resolved
+        assert other.canonical_unit == "mg/dL"
+    assert lab.canonical_value == pytest.approx(1.0, rel=1e-3)

@@ -10,7 +10,9 @@ part is missing, and one with only missing parts is not evaluable.
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, Final, Self, overload
@@ -81,8 +83,15 @@ class Comparator(StrEnum):
         >>> Comparator.LE.apply([0.4, 0.5, 0.6], 0.5).tolist()
         [True, True, False]
         """
-        obs = snap(np.asarray(observed, dtype=np.float64))
-        thr = snap(np.asarray(threshold, dtype=np.float64))
+        given_obs = np.asarray(observed, dtype=np.float64)
+        given_thr = np.asarray(threshold, dtype=np.float64)
+        if not given_obs.ndim and not given_thr.ndim:
+            # Two scalars: the ufuncs below would give np.bool_ of this very
+            # IEEE comparison (NaN compares False), only slower.
+            hit = _COMPARE[self](snap(float(given_obs)), snap(float(given_thr)))
+            return np.bool_(hit)  # type: ignore[return-value]
+        obs = snap(given_obs)
+        thr = snap(given_thr)
         if self is Comparator.LT:
             return np.less(obs, thr)
         if self is Comparator.LE:
@@ -91,6 +100,13 @@ class Comparator(StrEnum):
             return np.greater(obs, thr)
         return np.greater_equal(obs, thr)
 
+
+_COMPARE: Final = {
+    Comparator.LT: operator.lt,
+    Comparator.LE: operator.le,
+    Comparator.GT: operator.gt,
+    Comparator.GE: operator.ge,
+}
 
 #: Significant digits kept before comparing a value with a limit. Not a clinical
 #: number: a numerical tolerance chosen by the lupusscore maintainers so that
@@ -164,6 +180,12 @@ def _snap_float(v: float) -> float:
     """:func:`snap` of one Python float, bit-identical to the array path."""
     if v == 0.0 or not math.isfinite(v):
         return v
+    return _snap_nonzero(v)
+
+
+@functools.lru_cache(maxsize=4096)
+def _snap_nonzero(v: float) -> float:
+    """:func:`snap` of a finite, nonzero float (cached: thresholds recur)."""
     exponent = min(
         COMPARISON_SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(abs(v))),
         int(_MAX_EXPONENT),
@@ -245,6 +267,11 @@ FROZEN_CONFIG: Final = ConfigDict(
 )
 
 
+#: Exact types that are never complex numbers (their subclasses still are checked).
+_NEVER_COMPLEX: Final = frozenset({str, float, int, bool, type(None), tuple})
+_COMPLEX: Final = (complex, np.complexfloating)
+
+
 class FrozenModel(BaseModel):
     """Base of the library's frozen pydantic models (one configuration).
 
@@ -260,7 +287,9 @@ class FrozenModel(BaseModel):
     def _no_complex(cls, data: Any) -> Any:
         if isinstance(data, dict):
             for key, value in data.items():
-                if isinstance(value, complex | np.complexfloating):
+                if type(value) in _NEVER_COMPLEX:  # the usual field types: fast
+                    continue
+                if isinstance(value, _COMPLEX):
                     msg = f"{key}: got {value!r}; a complex number is not accepted"
                     raise ValueError(msg)
         return data

@@ -869,11 +869,17 @@ def conversion(
 
 
 _NON_NEGATIVE: Final = frozenset(set(Analyte) - {Analyte.BODY_TEMPERATURE})
+#: Analytes whose value is not checked for >= 0 (None: no analyte given).
+_MAY_BE_NEGATIVE: Final = frozenset({None, Analyte.BODY_TEMPERATURE})
 
 
 def _check_values(
     arr: npt.NDArray[np.float64], *, analyte: Analyte | None, unit: str
 ) -> None:
+    if not arr.ndim:  # one value: plain comparisons; errors from the code below
+        x = float(arr)
+        if math.isfinite(x) and (analyte in _MAY_BE_NEGATIVE or x >= 0):
+            return
     if not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].flat[0]
         raise InvalidValueError(

@@ -13,6 +13,7 @@ range by :mod:`lupusscore.serology`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -194,6 +195,12 @@ _RULE: Final[dict[Analyte, LabRule]] = {r.analyte: r for r in LAB_RULES}
 
 def _flag(values: npt.NDArray[np.float64], rule: LabRule) -> npt.NDArray[np.float64]:
     """1.0 where the rule is met, 0.0 where not, NaN where the value is missing."""
+    if not values.ndim:  # one value (a visit's worst result): no masks needed
+        value = float(values)
+        if math.isnan(value):
+            return np.asarray(np.nan)
+        met = rule.comparator.apply(snap(value), snap(rule.threshold))
+        return np.asarray(1.0 if met else 0.0)
     missing = np.isnan(values)
     filled = np.where(missing, rule.threshold, values)
     hit = rule.comparator.apply(snap(filled), snap(rule.threshold))
