@@ -337,7 +337,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(
-        f"per call, min of {args.repeat} timeit repeats; lupusscore "
+        f"per call (process CPU time), min of {args.repeat} timeit repeats; lupusscore "
         f"{ls.__version__}, Python {platform.python_version()}"
     )
     head = (

@@ -24,6 +24,7 @@ from lupusscore.activity._derive import LAB_RULES, _flag
 from lupusscore.errors import InvalidValueError, OutsideValidatedRangeWarning
 from lupusscore.kidney import egfr_ckd_epi_2021
 from lupusscore.results import Comparator
+from lupusscore.units import convert
 
 
 def _bits(x: float) -> int | str:
@@ -199,3 +200,35 @@ def test_lab_private_values_survive_copy_and_pickle() -> None:
         assert other.resolved == lab.resolved
         assert other.canonical_unit == "mg/dL"
     assert lab.canonical_value == pytest.approx(1.0, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("value", "from_unit", "to_unit", "analyte"),
+    [
+        (1.2, "mg/dL", "µmol/L", "creatinine"),
+        (0.0, "mg/dL", "µmol/L", "creatinine"),
+        (1e308, "g/L", "mg/dL", None),
+        (5e-324, "mg/dL", "g/L", None),
+        (0.0, "°C", "°F", None),
+        (37.0, "°C", "°F", "body_temperature"),
+        (-1.0, "mg/dL", "µmol/L", "creatinine"),
+    ],
+)
+def test_convert_scalar_path_equals_array_path(
+    value: float, from_unit: str, to_unit: str, analyte: str | None
+) -> None:
+    """convert of one float: the array's value, or the same error message."""
+    try:
+        expected: object = float(
+            convert(np.asarray([value]), from_unit, to_unit, analyte=analyte)[0]
+        )
+    except InvalidValueError as exc:
+        expected = exc
+    if isinstance(expected, InvalidValueError):
+        with pytest.raises(InvalidValueError) as got:
+            convert(value, from_unit, to_unit, analyte=analyte)
+        assert got.value.field == expected.field
+        assert got.value.expected == expected.expected
+    else:
+        got_value = convert(value, from_unit, to_unit, analyte=analyte)
+        assert _bits(got_value) == _bits(expected)  # type: ignore[arg-type]
