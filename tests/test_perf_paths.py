@@ -23,7 +23,7 @@ from lupusscore import LabResult, Visit
 from lupusscore.activity._derive import LAB_RULES, _flag
 from lupusscore.errors import InvalidValueError, OutsideValidatedRangeWarning
 from lupusscore.kidney import egfr_ckd_epi_2021
-from lupusscore.results import Comparator
+from lupusscore.results import Comparator, Criterion, Status
 from lupusscore.units import convert
 
 
@@ -232,3 +232,15 @@ def test_convert_scalar_path_equals_array_path(
     else:
         got_value = convert(value, from_unit, to_unit, analyte=analyte)
         assert _bits(got_value) == _bits(expected)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [1 + 2j, np.complex128(1 + 0j), np.complex64(2j), type("C", (complex,), {})(3)],
+)
+def test_complex_values_stay_rejected_with_the_type_cache(value: object) -> None:
+    """The FrozenModel complex check caches non-complex types, never complex ones."""
+    for _ in range(3):  # plain and enum values first fill the cache
+        Criterion(name="x", status=Status.MET, observed=1.0, comparator=Comparator.LT)
+        with pytest.raises(ValidationError, match="a complex number is not accepted"):
+            Criterion(name="x", status=Status.MET, observed=value)

@@ -268,7 +268,8 @@ FROZEN_CONFIG: Final = ConfigDict(
 
 
 #: Exact types that are never complex numbers (their subclasses still are checked).
-_NEVER_COMPLEX: Final = frozenset({str, float, int, bool, type(None), tuple})
+#: Grows with each type found not to be complex (a set of classes, bounded).
+_NEVER_COMPLEX: Final[set[type]] = {str, float, int, bool, type(None), tuple}
 _COMPLEX: Final = (complex, np.complexfloating)
 
 
@@ -287,11 +288,13 @@ class FrozenModel(BaseModel):
     def _no_complex(cls, data: Any) -> Any:
         if isinstance(data, dict):
             for key, value in data.items():
-                if type(value) in _NEVER_COMPLEX:  # the usual field types: fast
+                kind = type(value)
+                if kind in _NEVER_COMPLEX:  # the usual field types: fast
                     continue
                 if isinstance(value, _COMPLEX):
                     msg = f"{key}: got {value!r}; a complex number is not accepted"
                     raise ValueError(msg)
+                _NEVER_COMPLEX.add(kind)  # an enum, a model ...: checked once
         return data
 
 
