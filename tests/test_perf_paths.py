@@ -23,6 +23,7 @@ from lupusscore import LabResult, Visit
 from lupusscore.activity._derive import LAB_RULES, _flag
 from lupusscore.errors import InvalidValueError, OutsideValidatedRangeWarning
 from lupusscore.kidney import egfr_ckd_epi_2021
+from lupusscore.models import FrozenMap
 from lupusscore.results import Comparator, Criterion, Status
 from lupusscore.units import convert
 
@@ -244,3 +245,16 @@ def test_complex_values_stay_rejected_with_the_type_cache(value: object) -> None
         Criterion(name="x", status=Status.MET, observed=1.0, comparator=Comparator.LT)
         with pytest.raises(ValidationError, match="a complex number is not accepted"):
             Criterion(name="x", status=Status.MET, observed=value)
+
+
+def test_frozen_map_membership_and_get_are_the_dicts() -> None:
+    """FrozenMap's own ``in`` and ``get`` answer as the Mapping defaults did."""
+    m = FrozenMap({"rash": True, "fever": None})
+    assert "rash" in m
+    assert "fever" in m
+    assert "pyuria" not in m
+    assert m.get("fever", "absent") is None
+    assert m.get("pyuria") is None
+    assert m.get("pyuria", "absent") == "absent"
+    with pytest.raises(TypeError):
+        _ = ["rash"] in m

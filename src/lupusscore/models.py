@@ -182,6 +182,14 @@ class FrozenMap(Mapping[_K, _V]):
     def __len__(self) -> int:
         return len(self._data)
 
+    def __contains__(self, key: object) -> bool:
+        # The dict's own test (Mapping's default raises and catches a KeyError).
+        return key in self._data
+
+    def get(self, key: _K, default: Any = None) -> Any:
+        """Return the value for *key*, else *default* (as ``dict.get``)."""
+        return self._data.get(key, default)
+
     def __hash__(self) -> int:
         return hash(frozenset(self._data.items()))
 
