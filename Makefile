@@ -45,6 +45,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/bench_egfr.py
 	$(BIN)/python benchmarks/bench_cohort.py
 	$(BIN)/python benchmarks/bench_synthetic.py
+	$(BIN)/python benchmarks/bench_percall.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

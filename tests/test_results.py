@@ -107,3 +107,59 @@ def test_compare_answers_only_when_every_value_is_present(values: list[float]) -
             compare(arr, 0.0, Comparator.GE)
     else:
         assert compare(arr, 0.0, Comparator.GE).tolist() == (arr >= 0.0).tolist()
+
+
+def _bits(x: float) -> int | str:
+    """The float64 bit pattern (all NaNs alike), for bit-exact comparison."""
+    return (
+        "nan" if math.isnan(x) else int(np.asarray(x, dtype=np.float64).view(np.int64))
+    )
+
+
+_SNAP_EDGES = [
+    0.0,
+    -0.0,
+    math.inf,
+    -math.inf,
+    math.nan,
+    5e-324,
+    -5e-324,
+    2.2250738585072014e-308,
+    1.7976931348623157e308,
+    -1.7976931348623157e308,
+    0.1 + 0.2,
+    0.35 / 0.7,
+    1.25,
+    2.5,
+    -2.5,
+    0.5e-11,
+    -0.5e-11,
+    -1e-300,
+    *(10.0**k for k in range(-323, 309)),
+    *(float(np.nextafter(10.0**k, 0.0)) for k in range(-300, 300)),
+    *(float(np.nextafter(10.0**k, math.inf)) for k in range(-300, 300)),
+    *((i + 0.5) * 1e-11 for i in range(-50, 50)),
+]
+
+
+def test_snap_scalar_path_is_bit_identical_at_edges() -> None:
+    """snap of a float / np.float64 / 0-d array equals the array path bit for bit.
+
+    Edges: zeros of both signs, non-finite, subnormal and extreme values, every
+    power of ten and its neighbours (where ``floor(log10)`` turns), and exact
+    halves (round half to even).
+    """
+    array_path = snap(np.asarray(_SNAP_EDGES, dtype=np.float64))
+    for x, expected in zip(_SNAP_EDGES, array_path.tolist(), strict=True):
+        for given_as in (x, np.float64(x), np.asarray(x, dtype=np.float64)):
+            got = snap(given_as)
+            assert type(got) is float
+            assert _bits(got) == _bits(expected), (x, got, expected)
+
+
+@given(x=st.floats(allow_nan=True, allow_infinity=True))
+def test_snap_scalar_path_is_bit_identical(x: float) -> None:
+    """For any float, the scalar fast path of snap equals the array path exactly."""
+    expected = float(snap(np.asarray([x], dtype=np.float64))[0])
+    assert _bits(snap(x)) == _bits(expected)
+    assert _bits(snap(np.asarray(x))) == _bits(expected)

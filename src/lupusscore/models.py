@@ -24,6 +24,7 @@ bad field of a trial is reported, not only the first.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 import math
 import numbers
@@ -181,6 +182,14 @@ class FrozenMap(Mapping[_K, _V]):
     def __len__(self) -> int:
         return len(self._data)
 
+    def __contains__(self, key: object) -> bool:
+        # The dict's own test (Mapping's default raises and catches a KeyError).
+        return key in self._data
+
+    def get(self, key: _K, default: Any = None) -> Any:
+        """Return the value for *key*, else *default* (as ``dict.get``)."""
+        return self._data.get(key, default)
+
     def __hash__(self) -> int:
         return hash(frozenset(self._data.items()))
 
@@ -229,10 +238,9 @@ def _as_date(
     time of day is kept when *keep_time*, else dropped (the calendar date as
     written, whatever the offset). Numbers and booleans are never dates.
     """
-    expected = (
-        "a real calendar date as YYYY-MM-DD or an ISO 8601 datetime "
-        "(YYYY-MM-DDThh:mm[:ss])"
-    )
+    if type(value) is str:  # the usual input (JSON, CSV): parsed once per text
+        return _iso_text_date(field, value, keep_time=keep_time)
+    expected = _DATE_EXPECTED
     if is_missing_scalar(value):
         if optional:
             return None
@@ -257,25 +265,46 @@ def _as_date(
         if not isinstance(as_us, dt.datetime):  # pragma: no cover - out of range
             raise InvalidDateError(field=field, value=_show(value), expected=expected)
         parsed = as_us.date() if day_precision else as_us
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            if not _ISO_DATE_RE.fullmatch(text):
-                raise ValueError
-            if len(text) == _DATE_ONLY_LENGTH:
-                parsed = dt.date.fromisoformat(text)
-            else:
-                parsed = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise InvalidDateError(
-                field=field, value=_show(value), expected=expected
-            ) from None
+    elif isinstance(value, str):  # a str subclass: not cached
+        return _parse_iso_text(field, value, keep_time=keep_time)
     else:
         raise InvalidDateError(field=field, value=_show(value), expected=expected)
     if not keep_time:
         parsed = _day(parsed)
     _check_date(field, parsed)
     return parsed
+
+
+_DATE_EXPECTED: Final = (
+    "a real calendar date as YYYY-MM-DD or an ISO 8601 datetime (YYYY-MM-DDThh:mm[:ss])"
+)
+
+
+def _parse_iso_text(field: str, value: str, *, keep_time: bool) -> dt.date:
+    """Parse an ISO 8601 date or datetime text, strictly (see :func:`_as_date`)."""
+    text = value.strip()
+    parsed: dt.date
+    try:
+        if not _ISO_DATE_RE.fullmatch(text):
+            raise ValueError
+        if len(text) == _DATE_ONLY_LENGTH:
+            parsed = dt.date.fromisoformat(text)
+        else:
+            parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidDateError(
+            field=field, value=_show(value), expected=_DATE_EXPECTED
+        ) from None
+    if not keep_time:
+        parsed = _day(parsed)
+    _check_date(field, parsed)
+    return parsed
+
+
+#: :func:`_parse_iso_text` cached per (field, text, keep_time): dates recur in a
+#: trial, and dates are immutable, so a cached one can be shared. An error is
+#: raised anew each time (exceptions are not cached).
+_iso_text_date: Final = functools.lru_cache(maxsize=8192)(_parse_iso_text)
 
 
 def _as_number(
@@ -729,13 +758,23 @@ class LabResult(_Model):
     @property
     def resolved(self) -> ResolvedUnit:
         """How the unit was resolved (family and conversion)."""
-        assert self._resolved is not None
-        return self._resolved
+        # Read the private store directly: pydantic's __getattr__ route for
+        # private attributes costs ~1 µs per read, and labs are read often.
+        resolved: ResolvedUnit | None = self._private()["_resolved"]
+        assert resolved is not None
+        return resolved
 
     @property
     def canonical_value(self) -> float:
         """The value in the canonical unit of its unit family."""
-        return self._canonical
+        canonical: float = self._private()["_canonical"]
+        return canonical
+
+    def _private(self) -> dict[str, Any]:
+        """Return the private attributes (set once, in model_post_init)."""
+        private = self.__pydantic_private__
+        assert private is not None
+        return private
 
     @property
     def canonical_unit(self) -> str:

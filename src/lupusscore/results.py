@@ -10,6 +10,9 @@ part is missing, and one with only missing parts is not evaluable.
 
 from __future__ import annotations
 
+import functools
+import math
+import operator
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, Final, Self, overload
@@ -80,8 +83,15 @@ class Comparator(StrEnum):
         >>> Comparator.LE.apply([0.4, 0.5, 0.6], 0.5).tolist()
         [True, True, False]
         """
-        obs = snap(np.asarray(observed, dtype=np.float64))
-        thr = snap(np.asarray(threshold, dtype=np.float64))
+        given_obs = np.asarray(observed, dtype=np.float64)
+        given_thr = np.asarray(threshold, dtype=np.float64)
+        if not given_obs.ndim and not given_thr.ndim:
+            # Two scalars: the ufuncs below would give np.bool_ of this very
+            # IEEE comparison (NaN compares False), only slower.
+            hit = _COMPARE[self](snap(float(given_obs)), snap(float(given_thr)))
+            return np.bool_(hit)  # type: ignore[return-value]
+        obs = snap(given_obs)
+        thr = snap(given_thr)
         if self is Comparator.LT:
             return np.less(obs, thr)
         if self is Comparator.LE:
@@ -90,6 +100,13 @@ class Comparator(StrEnum):
             return np.greater(obs, thr)
         return np.greater_equal(obs, thr)
 
+
+_COMPARE: Final = {
+    Comparator.LT: operator.lt,
+    Comparator.LE: operator.le,
+    Comparator.GT: operator.gt,
+    Comparator.GE: operator.ge,
+}
 
 #: Significant digits kept before comparing a value with a limit. Not a clinical
 #: number: a numerical tolerance chosen by the lupusscore maintainers so that
@@ -121,6 +138,11 @@ def snap(x: float | npt.NDArray[np.float64]) -> float | npt.NDArray[np.float64]:
     (False, True)
     """
     given: object = x  # runtime guard for untyped callers
+    kind = type(given)
+    if kind is float or kind is np.float64:
+        return _snap_float(float(x))
+    if kind is np.ndarray and not np.ndim(x) and x.dtype == np.float64:  # type: ignore[union-attr]
+        return _snap_float(float(x))
     if isinstance(given, bool | np.bool_ | str | bytes | complex | np.complexfloating):
         raise InvalidValueError(field="x", value=describe(given), expected="numbers")
     try:
@@ -142,6 +164,38 @@ def snap(x: float | npt.NDArray[np.float64]) -> float | npt.NDArray[np.float64]:
     if np.ndim(x) == 0:
         return float(out)
     return np.asarray(out, dtype=np.float64)
+
+
+#: ``np.power(10.0, k)`` for every exponent :func:`snap` can use (``k`` from
+#: ``COMPARISON_SIGNIFICANT_DIGITS - 1 - 308`` up to ``_MAX_EXPONENT``), computed
+#: by numpy itself so the scalar path uses the very factors of the array path
+#: (numpy's SIMD ``power`` may differ from ``10.0 ** k`` in the last bit).
+_POW10_LOW: Final = COMPARISON_SIGNIFICANT_DIGITS - 1 - 309
+_POW10: Final[tuple[float, ...]] = tuple(
+    np.power(10.0, np.arange(_POW10_LOW, _MAX_EXPONENT + 1.0)).tolist()
+)
+
+
+def _snap_float(v: float) -> float:
+    """:func:`snap` of one Python float, bit-identical to the array path."""
+    if v == 0.0 or not math.isfinite(v):
+        return v
+    return _snap_nonzero(v)
+
+
+@functools.lru_cache(maxsize=4096)
+def _snap_nonzero(v: float) -> float:
+    """:func:`snap` of a finite, nonzero float (cached: thresholds recur)."""
+    exponent = min(
+        COMPARISON_SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(abs(v))),
+        int(_MAX_EXPONENT),
+    )
+    factor = _POW10[exponent - _POW10_LOW]
+    # round() is half-to-even like np.round; |v * factor| < 1e13, so the int
+    # is exact and converts back to the float64 np.round gives (copysign keeps
+    # the -0.0 np.round gives for a tiny negative value).
+    scaled = v * factor
+    return math.copysign(float(round(scaled)), scaled) / factor
 
 
 @overload
@@ -213,6 +267,12 @@ FROZEN_CONFIG: Final = ConfigDict(
 )
 
 
+#: Exact types that are never complex numbers (their subclasses still are checked).
+#: Grows with each type found not to be complex (a set of classes, bounded).
+_NEVER_COMPLEX: Final[set[type]] = {str, float, int, bool, type(None), tuple}
+_COMPLEX: Final = (complex, np.complexfloating)
+
+
 class FrozenModel(BaseModel):
     """Base of the library's frozen pydantic models (one configuration).
 
@@ -228,9 +288,13 @@ class FrozenModel(BaseModel):
     def _no_complex(cls, data: Any) -> Any:
         if isinstance(data, dict):
             for key, value in data.items():
-                if isinstance(value, complex | np.complexfloating):
+                kind = type(value)
+                if kind in _NEVER_COMPLEX:  # the usual field types: fast
+                    continue
+                if isinstance(value, _COMPLEX):
                     msg = f"{key}: got {value!r}; a complex number is not accepted"
                     raise ValueError(msg)
+                _NEVER_COMPLEX.add(kind)  # an enum, a model ...: checked once
         return data
 
 

@@ -869,11 +869,17 @@ def conversion(
 
 
 _NON_NEGATIVE: Final = frozenset(set(Analyte) - {Analyte.BODY_TEMPERATURE})
+#: Analytes whose value is not checked for >= 0 (None: no analyte given).
+_MAY_BE_NEGATIVE: Final = frozenset({None, Analyte.BODY_TEMPERATURE})
 
 
 def _check_values(
     arr: npt.NDArray[np.float64], *, analyte: Analyte | None, unit: str
 ) -> None:
+    if not arr.ndim:  # one value: plain comparisons; errors from the code below
+        x = float(arr)
+        if math.isfinite(x) and (analyte in _MAY_BE_NEGATIVE or x >= 0):
+            return
     if not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].flat[0]
         raise InvalidValueError(
@@ -981,7 +987,9 @@ def convert(
         if not math.isfinite(x) or (x < 0 and a in _NON_NEGATIVE):
             _check_values(np.asarray(x, dtype=np.float64), analyte=a, unit=from_unit)
         out = conv.apply(x)
-        _check_converted(np.asarray(x), np.asarray(out), conv, from_unit, to_unit)
+        # The test of _check_converted in plain floats; it raises otherwise.
+        if not (math.isfinite(out) and (conv.offset or out != 0 or x == 0)):
+            _check_converted(np.asarray(x), np.asarray(out), conv, from_unit, to_unit)
         return out
     arr = as_floats(
         "value", value, unit=from_unit, analyte=None if a is None else a.value

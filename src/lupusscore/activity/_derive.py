@@ -13,6 +13,7 @@ range by :mod:`lupusscore.serology`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -203,6 +204,12 @@ def rule_flags(
     rules are monotone: the worst value meets a rule exactly when some value
     does.
     """
+    if not values.ndim:  # one value (a visit's worst result): no masks needed
+        value = float(values)
+        if math.isnan(value):
+            return np.asarray(np.nan)
+        met = rule.comparator.apply(snap(value), snap(rule.threshold))
+        return np.asarray(1.0 if met else 0.0)
     missing = np.isnan(values)
     filled = np.where(missing, rule.threshold, values)
     hit = rule.comparator.apply(snap(filled), snap(rule.threshold))

@@ -12,6 +12,7 @@ with the bounds reported separately. Missing is never counted as absent.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -447,7 +448,7 @@ def _to_float(value: bool | None) -> float:  # noqa: FBT001 - tri-state
 
 
 def _from_float(value: float) -> bool | None:
-    return None if np.isnan(value) else bool(value == 1)
+    return None if math.isnan(value) else bool(value == 1)
 
 
 def _arthritis_from_joints(

@@ -9,14 +9,17 @@ broadcast kernel inputs with their per-element missing mask
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
 from lupusscore._checks import (
+    MISSING_MODES,
+    PLAUSIBLE_AGE_MAX_YEARS,
     BoolArray,
     FloatArray,
     MissingMode,
@@ -27,6 +30,7 @@ from lupusscore._checks import (
     broadcast,
     check_plausible_age,
     finite_result,
+    plain_float,
 )
 from lupusscore.errors import InvalidValueError, OutsideValidatedRangeWarning
 
@@ -41,10 +45,15 @@ __all__ = [
     "MissingMode",
     "Prepared",
     "Quantity",
+    "ScalarPrepared",
     "check_age_range",
+    "maximum",
+    "minimum",
     "missing_note",
     "output",
     "prepare",
+    "prepare_scalar",
+    "select",
 ]
 
 #: Kernel warnings point at the caller of the public kernel.
@@ -337,3 +346,97 @@ def output(result: FloatArray) -> float | FloatArray:
     if result.ndim == 0:
         return float(result)
     return result
+
+
+# ---------------------------------------------------------------------------
+# Scalar fast path: the same checks on plain Python scalars, without arrays
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScalarPrepared:
+    """Checked plain-scalar kernel inputs (see :func:`prepare_scalar`).
+
+    Attributes
+    ----------
+    values : mapping of str to float
+        Each numeric argument, checked (finite, in range, not missing).
+    flags : mapping of str to bool
+        Each flag argument.
+    """
+
+    values: Mapping[str, float]
+    flags: Mapping[str, bool]
+
+    def __getitem__(self, name: str) -> float:
+        """Return the checked numeric argument *name*."""
+        return self.values[name]
+
+    def finish(self, name: str, result: Any, *, unit: str = "mL/min/1.73m2") -> float:
+        """Return *result* as a float; reject overflow/underflow (see Prepared)."""
+        x = float(result)
+        if math.isfinite(x) and x > 0:
+            return x
+        # The general check raises (or lets a NaN through), with its message.
+        return float(finite_result(name, np.asarray(x, dtype=np.float64), unit=unit))
+
+
+def prepare_scalar(
+    missing: object,
+    numbers: Mapping[str, tuple[object, Quantity]],
+    flags: Mapping[str, object],
+    *,
+    strict: object,
+    ages: AgeRange,
+) -> ScalarPrepared | None:
+    """Return the inputs of :func:`prepare` when plain, valid and unremarkable.
+
+    Returns None, so that the caller takes the general path of :func:`prepare`
+    and :func:`check_age_range` (which give the same result, every warning and
+    every error message), unless every number is a plain ``float``/``int`` that
+    passes its check, every flag a plain ``bool``, *missing* and *strict* are
+    valid, and the age (``age_years``) is plausible and inside *ages*. On this
+    path nothing can warn or be missing, so no arrays are needed.
+    """
+    if type(strict) is not bool or type(missing) is not str:
+        return None
+    if missing not in MISSING_MODES:
+        return None
+    values: dict[str, float] = {}
+    for name, (value, q) in numbers.items():
+        x = plain_float(value, positive=q.positive, nonnegative=not q.positive)
+        if x is None or (q.maximum is not None and x > q.maximum):
+            return None
+        values[name] = x
+    checked: dict[str, bool] = {}
+    for name, value in flags.items():
+        if type(value) is not bool:
+            return None
+        checked[name] = value
+    age = values.get("age_years")
+    if age is not None:
+        upper = math.inf if ages.max_years is None else ages.max_years + 1.0
+        if not ages.min_years <= age < upper or age > PLAUSIBLE_AGE_MAX_YEARS:
+            return None
+    return ScalarPrepared(values=values, flags=checked)
+
+
+def select(cond: Any, if_true: float, if_false: float) -> Any:
+    """``np.where(cond, if_true, if_false)``; for a plain bool, the plain float."""
+    if type(cond) is bool:
+        return if_true if cond else if_false
+    return np.where(cond, if_true, if_false)
+
+
+def minimum(x: Any, y: float) -> Any:
+    """``np.minimum(x, y)``; for a plain float, ``min`` (NaN stays NaN, as there)."""
+    if type(x) is float:
+        return min(x, y)
+    return np.minimum(x, y)
+
+
+def maximum(x: Any, y: float) -> Any:
+    """``np.maximum(x, y)``; for a plain float, ``max`` (NaN stays NaN, as there)."""
+    if type(x) is float:
+        return max(x, y)
+    return np.maximum(x, y)

@@ -30,7 +30,11 @@ from lupusscore.kidney._common import (
     Quantity,
     as_bool,
     check_age_range,
+    maximum,
+    minimum,
     prepare,
+    prepare_scalar,
+    select,
 )
 
 __all__ = [
@@ -391,6 +395,7 @@ CKID_U25_AGES: Final = AgeRange(1.0, 25.0, "CKiD U25: ages 1-25 (Pierce 2021)")
 #: Race flag for the race-free equations (their black_factor is 1 anyway).
 _NOT_BLACK: Final = np.zeros((), dtype=np.bool_)
 
+
 #: µmol/L per mg/dL used *inside* the EKFC creatinine equation to express Scr
 #: in the unit of Q. EKFC defines Q in µmol/L (Pottel H et al. Ann Intern Med
 #: 2021;174:183-91), and its authors and the kidney.epi R package (Bikbov;
@@ -407,23 +412,46 @@ EKFC_CREATININE_UMOL_L_PER_MG_DL: Final = 88.4
 # --------------------------------------------------------------------------
 
 
+@overload
+def _ckd_epi_creatinine(
+    c: CkdEpiCreatinine, scr: float, age: float, *, female: bool, black: bool
+) -> float: ...
+@overload
 def _ckd_epi_creatinine(
     c: CkdEpiCreatinine,
     scr: FloatArray,
     age: FloatArray,
+    *,
     female: npt.NDArray[np.bool_],
     black: npt.NDArray[np.bool_],
-) -> FloatArray:
-    ratio = scr / np.where(female, c.kappa_female, c.kappa_male)
-    alpha = np.where(female, c.alpha_female, c.alpha_male)
+) -> FloatArray: ...
+def _ckd_epi_creatinine(
+    c: CkdEpiCreatinine,
+    scr: float | FloatArray,
+    age: float | FloatArray,
+    *,
+    female: bool | npt.NDArray[np.bool_],
+    black: bool | npt.NDArray[np.bool_],
+) -> float | FloatArray:
+    # One formula for arrays and plain scalars (the scalar fast path): select,
+    # minimum and maximum are np.where / np.minimum / np.maximum on arrays and
+    # their exact Python equivalents on floats. The powers keep the rounding
+    # every earlier release gave (the golden report pins it to the last bit):
+    # np.power is numpy's ufunc loop, and ``x ** upper_exponent`` is the C
+    # library's pow for a scalar x, numpy's ufunc for an array.
+    ratio = scr / select(female, c.kappa_female, c.kappa_male)
+    alpha = select(female, c.alpha_female, c.alpha_male)
     egfr = (
         c.scale
-        * np.minimum(ratio, 1.0) ** alpha
-        * np.maximum(ratio, 1.0) ** c.upper_exponent
-        * c.age_base**age
+        * np.power(minimum(ratio, 1.0), alpha)
+        * maximum(ratio, 1.0) ** c.upper_exponent
+        * np.power(c.age_base, age)
     )
-    egfr = egfr * np.where(female, c.female_factor, 1.0)
-    return np.asarray(egfr * np.where(black, c.black_factor, 1.0), dtype=np.float64)
+    egfr = egfr * select(female, c.female_factor, 1.0)
+    egfr = egfr * select(black, c.black_factor, 1.0)
+    if type(scr) is float:
+        return float(egfr)
+    return np.asarray(egfr, dtype=np.float64)
 
 
 def _ckd_epi_creatinine_cystatin(
@@ -618,7 +646,11 @@ def egfr_ckd_epi_2009(
     )
     with np.errstate(all="ignore"):
         egfr = _ckd_epi_creatinine(
-            CKD_EPI_2009, p[_CR], age, p.flags["female"], p.flags["black"]
+            CKD_EPI_2009,
+            p[_CR],
+            age,
+            female=p.flags["female"],
+            black=p.flags["black"],
         )
     return p.finish("egfr_ckd_epi_2009", egfr)
 
@@ -704,19 +736,25 @@ def egfr_ckd_epi_2021(
     >>> egfr_ckd_epi_2021([1.0, 0.6], [50, 30], female=[False, True]).round(1)
     array([ 91.7, 123.8])
     """
-    p = prepare(
-        missing,
-        {_CR: (creatinine_mg_dl, CREATININE), _AGE: (age_years, AGE)},
-        {"female": female},
-        strict=strict,
+    numbers = {_CR: (creatinine_mg_dl, CREATININE), _AGE: (age_years, AGE)}
+    s = prepare_scalar(
+        missing, numbers, {"female": female}, strict=strict, ages=CKD_EPI_AGES
     )
+    if s is not None:  # plain, valid, in-range scalars: no arrays, no warnings
+        return s.finish(
+            "egfr_ckd_epi_2021",
+            _ckd_epi_creatinine(
+                CKD_EPI_2021, s[_CR], s[_AGE], female=s.flags["female"], black=False
+            ),
+        )
+    p = prepare(missing, numbers, {"female": female}, strict=strict)
     age = p[_AGE]
     check_age_range(
         "CKD-EPI 2021", age, CKD_EPI_AGES, strict=strict, n_missing=p.n_missing
     )
     with np.errstate(all="ignore"):
         egfr = _ckd_epi_creatinine(
-            CKD_EPI_2021, p[_CR], age, p.flags["female"], _NOT_BLACK
+            CKD_EPI_2021, p[_CR], age, female=p.flags["female"], black=_NOT_BLACK
         )
     return p.finish("egfr_ckd_epi_2021", egfr)
 

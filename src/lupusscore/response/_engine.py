@@ -299,23 +299,35 @@ class Run(Generic[R]):
             codes = [e.status for _, e in alls]
             if anys:
                 codes.insert(0, any_codes(*(e.status for _, e in anys)))
-            status = np.broadcast_to(all_codes(*codes), inp.shape).astype(np.int8)
+            status = _shaped(all_codes(*codes), inp.shape)
             self.grades.append((grade, status, anys + alls))
-        cat = np.full(inp.shape, _CAT_NONE, dtype=np.int16)  # or a grade index
-        decided = np.zeros(inp.shape, dtype=np.bool_)
-        for k, (_, status, _) in enumerate(self.grades):
-            hit = ~decided & (status == MET)
-            cat[hit] = k
-            ne = ~decided & (status == NOT_EVALUABLE)
-            cat[ne] = _CAT_NE
-            decided |= hit | ne
+        if inp.shape:
+            cat = np.full(inp.shape, _CAT_NONE, dtype=np.int16)  # or a grade index
+            decided = np.zeros(inp.shape, dtype=np.bool_)
+            for k, (_, status, _) in enumerate(self.grades):
+                hit = ~decided & (status == MET)
+                cat[hit] = k
+                ne = ~decided & (status == NOT_EVALUABLE)
+                cat[ne] = _CAT_NE
+                decided |= hit | ne
+        else:  # one element: the same rule (first met or open grade) without masks
+            first = _CAT_NONE
+            for k, (_, status, _) in enumerate(self.grades):
+                code = int(status)
+                if code == MET:
+                    first = k
+                    break
+                if code == NOT_EVALUABLE:
+                    first = _CAT_NE
+                    break
+            cat = np.full((), first, dtype=np.int16)
         overall = any_codes(*(s for _, s, _ in self.grades))
         self.coverage = definition.coverage(inp)
         if self.coverage is not None:
             cat[self.coverage.outside] = _CAT_NE
             overall = np.where(self.coverage.outside, NOT_EVALUABLE, overall)
         self.cat = cat
-        self.status = np.broadcast_to(overall, inp.shape).astype(np.int8)
+        self.status = _shaped(overall, inp.shape)
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle as the definition and inputs; the arrays are re-evaluated."""
@@ -391,6 +403,13 @@ class Run(Generic[R]):
         idx = np.where(self.cat >= 0, self.cat, np.where(self.cat == _CAT_NE, n, n + 1))
         statuses = np.array([status_of(c).value for c in (NOT_MET, NOT_EVALUABLE, MET)])
         return names[idx], statuses[self.status]
+
+
+def _shaped(codes: Codes, shape: tuple[int, ...]) -> Codes:
+    """Status codes broadcast to *shape*, as a new int8 array."""
+    if not shape and not np.ndim(codes):
+        return np.array(codes, dtype=np.int8)
+    return np.broadcast_to(codes, shape).astype(np.int8)
 
 
 def _counts(k: int, own: int) -> bool:

@@ -112,6 +112,9 @@ def any_codes(*codes: Codes) -> Codes:
 
 def decide(missing: npt.NDArray[np.bool_], met: npt.NDArray[np.bool_]) -> Codes:
     """Status codes: not evaluable where *missing*, else met / not met."""
+    if not np.ndim(missing) and not np.ndim(met):  # one element: no masks
+        code = NOT_EVALUABLE if missing else (MET if met else NOT_MET)
+        return np.asarray(code, dtype=np.int8)
     return np.where(missing, NOT_EVALUABLE, np.where(met, MET, NOT_MET)).astype(np.int8)
 
 
@@ -167,7 +170,7 @@ class PartEval:
 
 def gone(inp: Inputs, index: Index, *names: str) -> tuple[str, ...]:
     """Return the inputs among *names* missing (NaN) at *index*, in order."""
-    return tuple(n for n in names if np.isnan(inp[n][index]))
+    return tuple(n for n in names if math.isnan(inp[n][index]))
 
 
 def missing_text(names: tuple[str, ...]) -> str | None:
@@ -353,7 +356,8 @@ def coerce_inputs(
         batch = batch or arr.ndim > 0
         arrays[name] = arr
     names = list(arrays)
-    shaped = broadcast(**arrays)
+    scalar = not any(arr.ndim for arr in arrays.values())
+    shaped = list(arrays.values()) if scalar else broadcast(**arrays)
     shape = tuple(shaped[0].shape) if shaped else ()
     out = {
         k: np.asarray(v, dtype=np.float64) for k, v in zip(names, shaped, strict=True)
