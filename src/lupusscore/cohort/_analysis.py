@@ -48,7 +48,12 @@ from lupusscore.cohort._longitudinal import (
     achieve_and_maintain_codes,
     status_at_codes,
 )
-from lupusscore.cohort._outcomes import Derived, derive, outcome_table_of
+from lupusscore.cohort._outcomes import (
+    Derived,
+    check_plan,
+    derive,
+    outcome_table_of,
+)
 from lupusscore.cohort._tte import first_event_times, first_met_times
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint, Trial
@@ -729,30 +734,7 @@ def analyse(
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
-    for name, label in (
-        ("achieve_by", achieve_by),
-        ("maintain_through", maintain_through),
-    ):
-        if not isinstance(label, str):
-            raise InvalidValueError(
-                field=name,
-                value=describe(label),
-                expected="a timepoint label of the schedule",
-            )
-    if not cohort.schedule:
-        raise InvalidValueError(
-            field="schedule",
-            value=[],
-            expected="at least one scheduled timepoint (Cohort schedule=)",
-        )
-    by_tp = cohort.timepoint(achieve_by)
-    end_tp = cohort.timepoint(maintain_through)
-    if by_tp.day > end_tp.day:
-        raise InvalidValueError(
-            field="achieve_by",
-            value=achieve_by,
-            expected=f"a timepoint on or before {maintain_through!r}",
-        )
+    check_plan(cohort, achieve_by, maintain_through)
     derived = derive(cohort, chosen, include_partial=chosen.complete is None)
     return Analysis(
         cohort=cohort,

@@ -333,15 +333,15 @@ lab_assay, lab_family, lab_source_row
         ).astype(np.int64)
 
     def timepoint(self, label: str) -> Timepoint:
-        """Return the scheduled timepoint called *label*."""
+        """Return the scheduled timepoint called *label* (as ``Trial.timepoint``)."""
         for tp in self.schedule:
             if tp.label == label:
                 return tp
         raise InvalidValueError(
-            field="timepoint",
+            field="schedule",
             value=label,
-            expected="a timepoint label of the schedule: "
-            + ", ".join(repr(tp.label) for tp in self.schedule),
+            expected="a scheduled timepoint label: "
+            + (", ".join(repr(t.label) for t in self.schedule) or "(none scheduled)"),
         )
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._checks import describe
 from lupusscore.analytes import Analyte
 from lupusscore.cohort._cohort import Cohort
 from lupusscore.cohort._engine import (
@@ -61,7 +62,7 @@ from lupusscore.outcomes._tte import DEFAULT_CENSORING, ESKD_EVENTS
 from lupusscore.response import RenalResponseDefinition
 from lupusscore.results import Status
 
-__all__ = ["Derived", "derive", "outcome_table_of"]
+__all__ = ["Derived", "check_plan", "derive", "outcome_table_of"]
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -155,20 +156,17 @@ def _arm_groups(c: Cohort) -> dict[str, Ints]:
     return groups
 
 
-def outcome_table_of(
-    c: Cohort,
-    *,
-    definition: str | os.PathLike[str] | RenalResponseDefinition,
-    achieve_by: str,
-    maintain_through: str,
-    policy: MissingPolicy,
-    ci_method: CiMethod,
-    use_unscheduled: bool,
-    progress: Callable[[int, int], None] | None = None,
-    derived: Derived | None = None,
-) -> OutcomeTable:
-    """Derive every outcome of *c* by arm (the rules of ``build_outcome_table``)."""
-    chosen = resolve_table_definition(definition)
+def check_plan(
+    c: Cohort, achieve_by: object, maintain_through: object
+) -> tuple[Timepoint, Timepoint]:
+    """Check that *c* can be tabulated; return the two primary timepoints.
+
+    Raises
+    ------
+    InvalidValueError
+        No participant, no schedule, a label that is not a timepoint of the
+        schedule, or *achieve_by* after *maintain_through*.
+    """
     if not c.n_participants:
         raise InvalidValueError(
             field="participants",
@@ -184,14 +182,43 @@ def outcome_table_of(
             value=[],
             expected="at least one scheduled timepoint in the trial file",
         )
-    by_tp = c.timepoint(achieve_by)
-    end_tp = c.timepoint(maintain_through)
+    for name, label in (
+        ("achieve_by", achieve_by),
+        ("maintain_through", maintain_through),
+    ):
+        if not isinstance(label, str):
+            raise InvalidValueError(
+                field=name,
+                value=describe(label),
+                expected="a timepoint label of the trial's schedule: "
+                + ", ".join(repr(tp.label) for tp in c.schedule),
+            )
+    by_tp = c.timepoint(cast(str, achieve_by))
+    end_tp = c.timepoint(cast(str, maintain_through))
     if by_tp.day > end_tp.day:
         raise InvalidValueError(
             field="achieve_by",
             value=achieve_by,
             expected=f"a timepoint on or before {maintain_through!r}",
         )
+    return by_tp, end_tp
+
+
+def outcome_table_of(
+    c: Cohort,
+    *,
+    definition: str | os.PathLike[str] | RenalResponseDefinition,
+    achieve_by: str,
+    maintain_through: str,
+    policy: MissingPolicy,
+    ci_method: CiMethod,
+    use_unscheduled: bool,
+    progress: Callable[[int, int], None] | None = None,
+    derived: Derived | None = None,
+) -> OutcomeTable:
+    """Derive every outcome of *c* by arm (the rules of ``build_outcome_table``)."""
+    chosen = resolve_table_definition(definition)
+    by_tp, end_tp = check_plan(c, achieve_by, maintain_through)
     complete_tier = chosen.complete is not None
     d = derived or derive(
         c, chosen, include_partial=not complete_tier, progress=progress

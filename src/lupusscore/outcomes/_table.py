@@ -284,46 +284,12 @@ def build_outcome_table(
         raise InvalidValueError(
             field="trial", value=describe(trial), expected="a Trial"
         )
-    if not trial.participants:
-        raise InvalidValueError(
-            field="participants",
-            value=[],
-            expected=(
-                "at least one participant: the trial has none, so there is no "
-                "outcome to tabulate"
-            ),
-        )
     chosen = resolve_table_definition(definition)
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     if progress is not None:
         check_callable("progress", progress)
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
-    if not trial.schedule:
-        raise InvalidValueError(
-            field="schedule",
-            value=[],
-            expected="at least one scheduled timepoint in the trial file",
-        )
-    for name, label in (
-        ("achieve_by", achieve_by),
-        ("maintain_through", maintain_through),
-    ):
-        if not isinstance(label, str):
-            raise InvalidValueError(
-                field=name,
-                value=describe(label),
-                expected="a timepoint label of the trial's schedule: "
-                + ", ".join(repr(tp.label) for tp in trial.schedule),
-            )
-    by_tp = trial.timepoint(achieve_by)
-    end_tp = trial.timepoint(maintain_through)
-    if by_tp.day > end_tp.day:
-        raise InvalidValueError(
-            field="achieve_by",
-            value=achieve_by,
-            expected=f"a timepoint on or before {maintain_through!r}",
-        )
     from lupusscore.cohort import (  # noqa: PLC0415 - the engine is a layer up
         Cohort,
         outcome_table_of,
