@@ -20,7 +20,11 @@ Censoring conventions (``docs/outcomes.md``):
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Final
+
+import numpy as np
+import numpy.typing as npt
 
 from lupusscore._checks import describe
 from lupusscore.analytes import Analyte
@@ -49,10 +53,12 @@ __all__ = [
     "DEFAULT_CENSORING",
     "ESKD_EVENTS",
     "TimeToEvent",
+    "TimesToEvent",
     "time_to_creatinine_doubling",
     "time_to_death",
     "time_to_eskd",
     "time_to_first",
+    "time_to_first_segments",
 ]
 
 #: Events that censor a non-death outcome by default.
@@ -168,31 +174,124 @@ def time_to_first(
         for a in in_use(assessments, use_unscheduled=use_unscheduled)
         if a.status is not Status.NOT_EVALUABLE
     ]
-    evs = sorted(
-        checked(events, DatedEvent, "events"), key=lambda e: (e.day, e.type.value)
-    )
-    candidates: list[tuple[int, int, str]] = []  # (day, priority, reason)
-    met = next((a for a in used if a.status is Status.MET), None)
-    if met is not None:
-        candidates.append((met.day, 0, f"event: met on day {met.day}"))
-    hit = next((e for e in evs if e.type in event_types and e.day > 0), None)
-    if hit is not None:
-        candidates.append((hit.day, 0, f"event: {hit.type.value} on day {hit.day}"))
-    stop = next(
-        (e for e in evs if e.type in censor_on - event_types and e.day >= 0), None
-    )
-    if stop is not None:
-        candidates.append((stop.day, 1, f"censored: {stop.type.value}"))
+    evs = checked(events, DatedEvent, "events")
+    met = [a.day for a in used if a.status is Status.MET]
     follow = last_day if last_day is not None else max([0, *(a.day for a in used)])
-    candidates.append((follow, 2, "censored: end of follow-up"))
-    if end_day is not None:
-        candidates.append((end_day, 3, f"censored: cut-off day {end_day}"))
-    day, priority, reason = min(candidates)
-    if end_day is not None and day > end_day:
-        day, priority, reason = end_day, 3, f"censored: cut-off day {end_day}"
-    return TimeToEvent(
-        outcome=outcome, day=max(day, 0), event=priority == 0, reason=reason
+    out = time_to_first_segments(
+        1,
+        met_seg=np.zeros(len(met), dtype=np.int64),
+        met_day=np.array(met, dtype=np.int64),
+        event_seg=np.zeros(len(evs), dtype=np.int64),
+        event_day=np.array([e.day for e in evs], dtype=np.int64),
+        event_type=np.array([e.type.value for e in evs], dtype=object),
+        event_types=event_types,
+        censor_on=censor_on,
+        last_day=np.array([follow], dtype=np.int64),
+        end_day=end_day,
     )
+    return TimeToEvent(
+        outcome=outcome,
+        day=int(out.day[0]),
+        event=bool(out.event[0]),
+        reason=str(out.reason[0]),
+    )
+
+
+@dataclass(frozen=True)
+class TimesToEvent:
+    """Per segment (participant): day, event flag and reason (see TimeToEvent)."""
+
+    day: npt.NDArray[np.int64]
+    event: npt.NDArray[np.bool_]
+    reason: npt.NDArray[np.object_]
+
+
+_NEVER: Final = np.iinfo(np.int64).max
+
+
+def _first(
+    n: int,
+    seg: npt.NDArray[np.int64],
+    day: npt.NDArray[np.int64],
+    kind: npt.NDArray[np.object_],
+    types: frozenset[EventType],
+    *,
+    min_day: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """Each segment's first (day, then type name) event of *types* from *min_day*."""
+    first = np.full(n, _NEVER, dtype=np.int64)
+    name = np.full(n, None, dtype=object)
+    if not types or not len(day):
+        return first, name
+    names = kind.astype(str)
+    hit = np.isin(names, sorted(t.value for t in types)) & (day >= min_day)
+    rows = np.flatnonzero(hit)
+    order = rows[np.lexsort((names[rows], day[rows], seg[rows]))]
+    first_of_seg = np.ones(len(order), dtype=bool)
+    first_of_seg[1:] = seg[order][1:] != seg[order][:-1]
+    keep = order[first_of_seg]
+    first[seg[keep]] = day[keep]
+    name[seg[keep]] = names[keep]
+    return first, name
+
+
+def time_to_first_segments(
+    n: int,
+    *,
+    met_seg: npt.NDArray[np.int64],
+    met_day: npt.NDArray[np.int64],
+    event_seg: npt.NDArray[np.int64],
+    event_day: npt.NDArray[np.int64],
+    event_type: npt.NDArray[np.object_],
+    event_types: frozenset[EventType],
+    censor_on: frozenset[EventType],
+    last_day: npt.NDArray[np.int64],
+    end_day: int | None = None,
+) -> TimesToEvent:
+    """Apply the rule of :func:`time_to_first` to *n* segments at once.
+
+    *met_seg*/*met_day* are the met assessments in use (after day 0, evaluable,
+    scheduled unless the caller uses unscheduled ones); the events are every
+    recorded event with its type name; *last_day* is each segment's end of
+    follow-up. The earliest of: the first met day or first event of
+    *event_types* after day 0 (an event), the first *censor_on* event (not
+    of *event_types*) on or after day 0 (censored), the end of follow-up,
+    the cut-off *end_day*; on one day an event, then a censoring event, then
+    the end of follow-up, then the cut-off; two events on one day are told
+    apart by their reason text, as the per-participant rule always did.
+    """
+    met = np.full(n, _NEVER, dtype=np.int64)
+    np.minimum.at(met, met_seg[met_day > 0], met_day[met_day > 0])
+    hit, hit_name = _first(n, event_seg, event_day, event_type, event_types, min_day=1)
+    stop, stop_name = _first(
+        n, event_seg, event_day, event_type, censor_on - event_types, min_day=0
+    )
+    met_text = np.array([f"event: met on day {d}" for d in met.tolist()], dtype=object)
+    pairs = zip(hit_name.tolist(), hit.tolist(), strict=True)
+    hit_text = np.array([f"event: {k} on day {d}" for k, d in pairs], dtype=object)
+    # the earlier event; on one day the smaller reason text (tuple order)
+    use_hit = (hit < met) | ((hit == met) & (hit_text < met_text))
+    event_day_ = np.where(use_hit, hit, met)
+    event_text = np.where(use_hit, hit_text, met_text)
+    cut = _NEVER if end_day is None else end_day
+    is_event = (event_day_ <= stop) & (event_day_ <= last_day) & (event_day_ <= cut)
+    censor_text = np.array([f"censored: {k}" for k in stop_name.tolist()], dtype=object)
+    by_stop = ~is_event & (stop <= last_day) & (stop <= cut)
+    by_follow = ~is_event & ~by_stop & (last_day <= cut)
+    ended = np.where(by_follow, last_day, cut)
+    day = np.where(is_event, event_day_, np.where(by_stop, stop, ended))
+    reason = np.where(
+        is_event,
+        event_text,
+        np.where(
+            by_stop,
+            censor_text,
+            np.where(
+                by_follow, "censored: end of follow-up", f"censored: cut-off day {cut}"
+            ),
+        ),
+    ).astype(object)
+    return TimesToEvent(day=np.maximum(day, 0), event=is_event, reason=reason)
 
 
 def time_to_death(
