@@ -36,7 +36,7 @@ from lupusscore.outcomes import (
 )
 from lupusscore.outcomes._renal import renal_response_assessments
 from lupusscore.outcomes._trial import participant_events
-from lupusscore.outcomes._tte import time_to_death, time_to_eskd
+from lupusscore.outcomes._tte import DEFAULT_CENSORING, time_to_death, time_to_eskd
 
 SLOW = settings(
     max_examples=25,
@@ -293,3 +293,70 @@ def test_direct_construction_is_checked() -> None:
         Cohort(**{**given, "lab_visit": given["lab_visit"][::-1].copy()})
     with pytest.raises(ls.InvalidValueError, match="tuple of Timepoint"):
         Cohort(**{**given, "schedule": ("month 1",)})
+
+
+@SLOW
+@given(
+    trials(),
+    st.sampled_from(["upcr-doubling", "kdigo-2012", "aurora-2"]),
+    st.sampled_from(["response", "baseline"]),
+)
+def test_ttflare_equals_per_participant_flares(
+    trial: Trial, flare: str, reference: str
+) -> None:
+    """TTFLARE equals classify_renal_flare per visit then time_to_first."""
+    a = analyse(trial, flare_definition=flare, flare_reference=reference)
+    t = a.adtte.filter(a.adtte["PARAMCD"] == "TTFLARE")
+    rows = {u: k for k, u in enumerate(t["USUBJID"])}
+    code = {"met": 2, "not_met": 0, "not_evaluable": 1}
+    for p in trial.participants:
+        events = participant_events(p)
+        base = baseline_observation(p, window_days=30)
+        if reference == "baseline":
+            ref_visit = None if base is None else base.visit
+            origin = 0
+        else:
+            met = [
+                x
+                for x in renal_response_assessments(p, "kdigo-2024")
+                if x.status.value == "met" and not x.unscheduled
+            ]
+            day_of = {ls.outcomes.visit_day(p, v): v for v in p.visits}
+            ref_visit = day_of[met[0].day] if met else None
+            origin = met[0].day if met else 0
+        if ref_visit is None:
+            assert p.patient.id not in rows
+            continue
+
+        def value(v: ls.Visit, analyte: str) -> float | None:
+            lab = v.latest(analyte)
+            return None if lab is None else lab.canonical_value
+
+        assessments = []
+        for v in p.visits:
+            d = ls.outcomes.visit_day(p, v)
+            if d <= max(origin, 0) or v.unscheduled:
+                continue
+            r = ls.classify_renal_flare(
+                flare,
+                upcr_g_g=value(v, "upcr"),
+                reference_upcr_g_g=value(ref_visit, "upcr"),
+                creatinine_mg_dl=value(v, "creatinine"),
+                reference_creatinine_mg_dl=value(ref_visit, "creatinine"),
+                urine_rbc_hpf=value(v, "urine_rbc"),
+                reference_urine_rbc_hpf=value(ref_visit, "urine_rbc"),
+                rbc_casts=v.descriptors.get("urinary_casts"),
+            )
+            assessments.append(ls.outcomes.Assessment(day=d, status=r.status))
+        want = ls.outcomes.time_to_first(
+            "flare",
+            assessments=assessments,
+            events=events,
+            censor_on=DEFAULT_CENSORING,
+            last_day=max(
+                [origin, *(x.day for x in assessments if code[x.status.value] != 1)]
+            ),
+        )
+        k = rows[p.patient.id]
+        assert t["AVAL"][k] == max(want.day - origin, 0)
+        assert t["CNSR"][k] == (0 if want.event else 1)

@@ -10,7 +10,8 @@ systems recognise them (``docs/cohort.md`` lists every column):
 - ``adrs``: one row per participant, response parameter and timepoint, with
   ``AVALC`` ``Y``/``N``/``NE``, the not-evaluable reason and one flag per
   criterion of the renal response definition;
-- ``adtte``: time to first complete response, ESKD and death, with censoring.
+- ``adtte``: time to first complete response, renal flare, ESKD and death,
+  with censoring.
 
 They are shaped like ADaM, not validated ADaM datasets: no define.xml, and
 variable names follow the ADaM IG where one fits (``USUBJID``, ``TRT01P``,
@@ -40,6 +41,7 @@ from lupusscore.cohort._engine import (
     NOT_EVALUABLE,
     NOT_MET,
     baseline_visit,
+    flare_status,
     take,
     timepoint_visit,
 )
@@ -67,11 +69,19 @@ from lupusscore.outcomes._table import (
     OutcomeTable,
     resolve_table_definition,
 )
-from lupusscore.outcomes._tte import DEFAULT_CENSORING, ESKD_EVENTS
-from lupusscore.response import RenalResponseDefinition
+from lupusscore.outcomes._tte import (
+    DEFAULT_CENSORING,
+    ESKD_EVENTS,
+    time_to_first_segments,
+)
+from lupusscore.response import RenalFlareDefinition, RenalResponseDefinition
+from lupusscore.response._shipped import resolve_flare_definition
 from lupusscore.table import Table
 
-__all__ = ["Analysis", "analyse"]
+__all__ = ["FLARE_REFERENCES", "Analysis", "analyse"]
+
+#: What a flare is measured against (a named protocol choice, see ``analyse``).
+FLARE_REFERENCES: Final = ("response", "baseline")
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -217,6 +227,10 @@ class Analysis:
         Interval for proportions.
     use_unscheduled : bool
         Whether unscheduled visits may stand for a timepoint.
+    flare_definition : RenalFlareDefinition
+        The renal flare definition of ``adtte``'s ``TTFLARE``.
+    flare_reference : {"response", "baseline"}
+        What a flare is measured against (see :func:`analyse`).
     """
 
     cohort: Cohort
@@ -227,6 +241,8 @@ class Analysis:
     ci_method: CiMethod
     use_unscheduled: bool
     _derived: Derived
+    flare_definition: RenalFlareDefinition | None = None
+    flare_reference: str = "response"
     _tables: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -644,19 +660,126 @@ class Analysis:
             )
             specs.append((code, label, got, source))
         parts: dict[str, list[npt.NDArray[Any]]] = {k: [] for k in ADTTE_LABELS}
+        everyone = np.arange(n)
+        origin = np.zeros(n, dtype=np.int64)
         for code, label, (day, event, desc), source in specs:
-            parts["USUBJID"].append(c.participant_id)
-            parts["TRT01P"].append(c.arm)
-            parts["PARAMCD"].append(np.full(n, code, dtype=object))
-            parts["PARAM"].append(np.full(n, label, dtype=object))
-            parts["STARTDT"].append(c.day0)
-            parts["ADT"].append(c.day0 + day.astype("timedelta64[D]"))
-            parts["AVAL"].append(day.astype(np.float64))
-            parts["CNSR"].append(np.where(event, 0, 1).astype(np.int64))
-            parts["EVNTDESC"].append(desc)
-            parts["SRCDOM"].append(np.where(event, source, "").astype(object))
+            self._tte_rows(
+                parts, everyone, origin, code, label, day, event, desc, source
+            )
+        if self.flare_definition is not None:
+            self._flare_rows(parts)
         columns = {k: np.concatenate(v) for k, v in parts.items()}
         return Table(columns, labels=ADTTE_LABELS, name="adtte")
+
+    def _tte_rows(  # noqa: PLR0917 - one ADTTE parameter's columns
+        self,
+        parts: dict[str, list[npt.NDArray[Any]]],
+        who: Ints,
+        origin: Ints,
+        code: str,
+        label: str,
+        day: Ints,
+        event: npt.NDArray[np.bool_],
+        desc: npt.NDArray[np.object_],
+        source: str,
+    ) -> None:
+        """Append one parameter's rows (participants *who*, time from *origin*)."""
+        c = self.cohort
+        m = len(who)
+        start = c.day0[who] + origin.astype("timedelta64[D]")
+        parts["USUBJID"].append(c.participant_id[who])
+        parts["TRT01P"].append(c.arm[who])
+        parts["PARAMCD"].append(np.full(m, code, dtype=object))
+        parts["PARAM"].append(np.full(m, label, dtype=object))
+        parts["STARTDT"].append(start)
+        parts["ADT"].append(c.day0[who] + day.astype("timedelta64[D]"))
+        parts["AVAL"].append(np.maximum(day - origin, 0).astype(np.float64))
+        parts["CNSR"].append(np.where(event, 0, 1).astype(np.int64))
+        parts["EVNTDESC"].append(desc)
+        parts["SRCDOM"].append(np.where(event, source, "").astype(object))
+
+    def _flare_rows(self, parts: dict[str, list[npt.NDArray[Any]]]) -> None:
+        """TTFLARE: time to the first renal flare against the chosen reference.
+
+        ``flare_reference="response"``: from the first assessment at which the
+        renal response (the analysis' definition, complete tier) is met; only
+        participants who responded are at risk (the others have no row).
+        ``"baseline"``: from study day 0 against the baseline visit. Visits
+        after the reference (scheduled ones unless ``use_unscheduled``) are
+        assessed; death and withdrawal censor; without a flare, follow-up
+        ends at the last visit whose flare status is evaluable.
+        """
+        c, d = self.cohort, self._derived
+        fd = self.flare_definition
+        assert fd is not None
+        n = c.n_participants
+        day = c.visit_day
+        usable = self.use_unscheduled | ~c.visit_unscheduled
+        if self.flare_reference == "baseline":
+            ref = d.base
+            origin = np.zeros(n, dtype=np.int64)
+        else:
+            r = d.renal
+            a_day = c.visit_day[r.visit]
+            ok = (r.status == MET) & usable[r.visit]
+            ref = np.full(n, -1, dtype=np.int64)
+            rows = np.flatnonzero(ok)[::-1]  # the first met assessment wins
+            ref[c.visit_participant[r.visit[rows]]] = r.visit[rows]
+            origin = np.where(ref >= 0, take(day, ref, 0), 0).astype(np.int64)
+            del a_day
+        at_risk = ref[c.visit_participant] >= 0
+        ref_day = take(day, ref[c.visit_participant], 0)
+        after = np.where(self.flare_reference == "baseline", day > 0, day > ref_day)
+        visits = np.flatnonzero(at_risk & after & usable)
+        status = flare_status(
+            c,
+            fd,
+            latest=d.latest,
+            visit=visits,
+            reference=ref[c.visit_participant[visits]],
+        )
+        seg = c.visit_participant[visits]
+        evaluable = status != NOT_EVALUABLE
+        follow = origin.copy()
+        np.maximum.at(follow, seg[evaluable], day[visits][evaluable])
+        met = status == MET
+        out = time_to_first_segments(
+            n,
+            met_seg=seg[met],
+            met_day=day[visits][met],
+            event_seg=d.events.participant,
+            event_day=d.events.day,
+            event_type=d.events.type,
+            event_types=frozenset(),
+            censor_on=DEFAULT_CENSORING,
+            last_day=follow,
+        )
+        who = np.flatnonzero(ref >= 0)
+        reason = np.array(
+            [
+                text.replace(
+                    "event: met on day", f"event: renal flare ({fd.id}) on day"
+                )
+                for text in out.reason[who].tolist()
+            ],
+            dtype=object,
+        )
+        after_what = (
+            f"after {self.definition.id} response"
+            if self.flare_reference == "response"
+            else "from day 0, against baseline"
+        )
+        self._tte_rows(
+            parts,
+            who,
+            origin[who],
+            "TTFLARE",
+            f"Time to first renal flare ({fd.id}; {after_what}) (days)",
+            out.day[who],
+            out.event[who],
+            reason,
+            "ADLB",
+        )
 
 
 def _family_codes(c: Cohort, rows: Ints | None = None) -> Ints:
@@ -682,6 +805,8 @@ def analyse(
     policy: MissingPolicy | str = MissingPolicy.NON_RESPONDER,
     ci_method: CiMethod | str = CiMethod.WILSON,
     use_unscheduled: bool = False,
+    flare_definition: str | RenalFlareDefinition | None = None,
+    flare_reference: str = "response",
 ) -> Analysis:
     """Analyse a trial or cohort: ADaM-shaped tables and the outcome table.
 
@@ -700,6 +825,20 @@ def analyse(
         ``"wilson"`` (default) or ``"exact"``.
     use_unscheduled : bool
         Whether unscheduled visits may stand for a timepoint.
+    flare_definition : str, RenalFlareDefinition or None
+        Renal flare definition of ``adtte``'s ``TTFLARE`` (a flare id such as
+        ``"kdigo-2012"``, ``"aurora-2"``, ``"upcr-doubling"``); None (default)
+        leaves TTFLARE out. There is no default on purpose: a flare status is
+        not evaluable where the definition needs data the cohort lacks
+        (KDIGO 2012's mild grade needs acanthocytes, which routine tables
+        rarely carry), and such visits never extend follow-up, so the right
+        definition depends on what the trial recorded.
+    flare_reference : {"response", "baseline"}
+        What a flare is measured against: ``"response"`` (default) the values
+        at the first assessment meeting the renal response definition, time
+        counted from it, responders only; ``"baseline"`` the baseline visit,
+        time from day 0, everyone. A protocol choice the definitions leave
+        open ("pre-flare or post-response value"), so it is named here.
 
     Returns
     -------
@@ -735,6 +874,12 @@ def analyse(
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     check_plan(cohort, achieve_by, maintain_through)
+    flare = (
+        None if flare_definition is None else resolve_flare_definition(flare_definition)
+    )
+    reference = cast(
+        str, as_choice("flare_reference", flare_reference, FLARE_REFERENCES)
+    )
     derived = derive(cohort, chosen, include_partial=chosen.complete is None)
     return Analysis(
         cohort=cohort,
@@ -745,4 +890,6 @@ def analyse(
         ci_method=ci,
         use_unscheduled=use_unscheduled,
         _derived=derived,
+        flare_definition=flare,
+        flare_reference=reference,
     )

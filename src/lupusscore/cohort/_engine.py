@@ -34,7 +34,12 @@ from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
 from lupusscore.errors import DefinitionError
 from lupusscore.kidney import egfr_ckd_epi_2021
 from lupusscore.models import EventType, Sex, Timepoint
-from lupusscore.response import RenalResponseDefinition, RenalResponseResult
+from lupusscore.response import (
+    RenalFlareDefinition,
+    RenalFlareResult,
+    RenalResponseDefinition,
+    RenalResponseResult,
+)
 from lupusscore.response._engine import run_of
 from lupusscore.response._kernel import MET as KERNEL_MET
 from lupusscore.response._kernel import NOT_EVALUABLE as KERNEL_NOT_EVALUABLE
@@ -514,6 +519,56 @@ def _missing_reasons(run: Any, rows: Ints) -> list[str]:
         else:
             out.append(run.build((i,)).reason or "")
     return out
+
+
+# --- renal flare ----------------------------------------------------------------------
+
+#: The flare kernel's inputs (missing where the cohort has no column for them).
+_FLARE_INPUTS: Final = (
+    "upcr_g_g",
+    "reference_upcr_g_g",
+    "creatinine_mg_dl",
+    "reference_creatinine_mg_dl",
+    "urine_rbc_hpf",
+    "reference_urine_rbc_hpf",
+    "acanthocytes_hpf",
+    "rbc_casts",
+    "wbc_casts",
+    "active_sediment",
+)
+
+
+def flare_status(
+    c: Cohort,
+    definition: RenalFlareDefinition,
+    *,
+    latest: Ints,
+    visit: Ints,
+    reference: Ints,
+) -> Codes:
+    """Renal flare status at each visit in *visit* against the visit *reference*.
+
+    UPCR, creatinine and urine red cells at the visit and at its reference
+    visit (canonical units), red-cell casts from the visit's ``urinary_casts``
+    descriptor; acanthocytes, white-cell casts and an active sediment are not
+    in the cohort layout (missing). The definition is evaluated once over all
+    rows (:func:`lupusscore.classify_renal_flare`'s engine); the status is
+    met when any grade is met.
+    """
+    blank = np.full(len(visit), np.nan)
+    values: dict[str, Any] = dict.fromkeys(_FLARE_INPUTS, blank)
+    for name, analyte in (
+        ("upcr_g_g", Analyte.UPCR),
+        ("creatinine_mg_dl", Analyte.CREATININE),
+        ("urine_rbc_hpf", Analyte.URINE_RBC),
+    ):
+        column = lab_column(c, latest, analyte, c.lab_canonical)
+        values[name] = column[visit]
+        values["reference_" + name] = column[reference]
+    casts = c.visit_descriptors["urinary_casts"][visit]
+    values["rbc_casts"] = np.where(casts < 0, np.nan, casts.astype(np.float64))
+    run, _ = run_of(definition, values, RenalFlareResult)
+    return np.asarray(run.status, dtype=np.int8)
 
 
 # --- serology ----------------------------------------------------------------------
