@@ -46,6 +46,8 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/bench_cohort.py
 	$(BIN)/python benchmarks/bench_synthetic.py
 	$(BIN)/python benchmarks/bench_percall.py
+	$(BIN)/python benchmarks/bench_segments.py
+	$(BIN)/python benchmarks/bench_sledai_cohort.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
