@@ -57,6 +57,8 @@ def _lab(draw: st.DrawFn, analyte: str, on: dt.date) -> dict[str, Any]:
         assay = draw(st.sampled_from(["ELISA (site A)", "CLIA (site B)", None]))
         if assay is not None:
             lab["assay"] = assay
+    elif analyte == "cystatin_c":
+        lab = {"value": round(draw(st.floats(0.5, 3.0)), 2), "unit": "mg/L"}
     else:  # ana
         lab = {
             "value": float(draw(st.sampled_from([40, 80, 160, 320, 640]))),
@@ -80,7 +82,15 @@ def _participant(draw: st.DrawFn, pid: str) -> dict[str, Any]:
         on = day0 + dt.timedelta(days=day)
         labs = [
             draw(_lab(analyte, on))
-            for analyte in ("creatinine", "upcr", "c3", "c4", "anti_dsdna", "ana")
+            for analyte in (
+                "creatinine",
+                "upcr",
+                "c3",
+                "c4",
+                "anti_dsdna",
+                "ana",
+                "cystatin_c",
+            )
             if draw(st.integers(0, 4))
         ]
         visit: dict[str, Any] = {
@@ -119,6 +129,7 @@ def _participant(draw: st.DrawFn, pid: str) -> dict[str, Any]:
             "sex": draw(st.sampled_from(["female", "male"])),
             "birth_date": born.isoformat(),
             "height_cm": 165.0,
+            "black": draw(st.sampled_from([True, False, None])),
         },
         "arm": draw(st.sampled_from(ARMS)),
         "day0": day0.isoformat(),

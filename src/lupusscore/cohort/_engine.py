@@ -32,7 +32,7 @@ import numpy.typing as npt
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
 from lupusscore.errors import DefinitionError
-from lupusscore.kidney import egfr_ckd_epi_2021
+from lupusscore.kidney._model import egfr_columns
 from lupusscore.models import EventType, Sex, Timepoint
 from lupusscore.response import (
     RenalFlareDefinition,
@@ -133,23 +133,41 @@ def visit_ages(c: Cohort) -> Floats:
     return days / _DAYS_PER_YEAR
 
 
-def visit_egfr(c: Cohort, latest: Ints) -> Floats:
-    """CKD-EPI 2021 eGFR at each visit from its latest creatinine (NaN if none).
+def visit_egfr(
+    c: Cohort, latest: Ints | None = None, equation: str = "ckd-epi-2021"
+) -> Floats:
+    """EGFR by *equation* at each visit from its latest labs (NaN if not evaluable).
 
-    The kernel :func:`lupusscore.kidney.egfr_ckd_epi_2021` on all visits at
-    once (``missing="propagate"``), as :func:`lupusscore.kidney.egfr` per
-    visit.
+    Any shipped equation (:data:`lupusscore.kidney.EGFR_EQUATIONS`), through
+    :func:`lupusscore.kidney._model.egfr_columns`: the equation table and
+    kernels of :func:`lupusscore.kidney.egfr`, on all visits at once; a visit
+    lacking an input its equation needs (creatinine, cystatin C, height, the
+    race flag of a race-based equation) is NaN, as ``egfr`` is not evaluable.
+
+    Examples
+    --------
+    >>> from lupusscore.cli import load_example_trial
+    >>> from lupusscore.cohort import Cohort, visit_egfr
+    >>> cohort = Cohort.from_trial(load_example_trial())
+    >>> [round(float(x), 1) for x in visit_egfr(cohort, equation="ekfc-cr")[:3]]
+    [78.2, 78.2, 78.2]
+    >>> [round(float(x), 1) for x in visit_egfr(cohort)[:3]]  # CKD-EPI 2021
+    [86.9, 86.9, 86.8]
     """
-    creat = lab_column(c, latest, Analyte.CREATININE, c.lab_canonical)
-    female = c.sex[c.visit_participant] == Sex.FEMALE.value
+    if latest is None:
+        latest = latest_labs(c)
     if not c.n_visits:
         return np.zeros(0)
-    has = ~np.isnan(creat)
-    out = np.full(c.n_visits, np.nan)
-    if has.any():
-        out[has] = egfr_ckd_epi_2021(
-            creat[has], visit_ages(c)[has], female=female[has], missing="propagate"
-        )
+    who = c.visit_participant
+    out = egfr_columns(
+        equation,
+        creatinine_mg_dl=lab_column(c, latest, Analyte.CREATININE, c.lab_canonical),
+        cystatin_c_mg_l=lab_column(c, latest, Analyte.CYSTATIN_C, c.lab_canonical),
+        height_cm=c.height_cm[who],
+        age_years=visit_ages(c),
+        female=c.sex[who] == Sex.FEMALE.value,
+        black=c.black[who],
+    )
     return _frozen(out)
 
 

@@ -9,6 +9,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
+
 from lupusscore._checks import PLAUSIBLE_AGE_MAX_YEARS, describe
 from lupusscore.analytes import Analyte
 from lupusscore.errors import DefinitionError, InvalidValueError, NotEvaluableError
@@ -40,7 +43,14 @@ from lupusscore.units import convert
 # EGFR_UNIT: the one spelling of the eGFR unit, declared in the vocabulary.
 from lupusscore.vocabulary import EGFR_UNIT
 
-__all__ = ["EGFR_EQUATIONS", "EGFR_UNIT", "EgfrEquation", "EgfrResult", "egfr"]
+__all__ = [
+    "EGFR_EQUATIONS",
+    "EGFR_UNIT",
+    "EgfrEquation",
+    "EgfrResult",
+    "egfr",
+    "egfr_columns",
+]
 
 
 class EgfrEquation(StrEnum):
@@ -562,3 +572,57 @@ def egfr(
         notes=tuple(notes),
         source=spec.source,
     )
+
+
+def egfr_columns(
+    equation: str,
+    *,
+    creatinine_mg_dl: npt.NDArray[np.float64],
+    cystatin_c_mg_l: npt.NDArray[np.float64],
+    height_cm: npt.NDArray[np.float64],
+    age_years: npt.NDArray[np.float64],
+    female: npt.NDArray[np.bool_],
+    black: npt.NDArray[np.int8],
+) -> npt.NDArray[np.float64]:
+    """EGFR by *equation* for many visits at once (NaN where an input is missing).
+
+    The cohort engine's path to every shipped equation: the same equation
+    table and kernels as :func:`egfr`, on whole columns in canonical units
+    (NaN for a missing lab or height; ``black`` is 1/0/-1, -1 not recorded).
+    A row is computed only when every input its equation needs is present,
+    as :func:`egfr` returns not evaluable otherwise.
+
+    Raises
+    ------
+    DefinitionError
+        Unknown equation id.
+    """
+    eq = _equation(equation)
+    spec = _SPECS[eq]
+    n = len(age_years)
+    ok = np.ones(n, dtype=bool)
+    values: dict[str, npt.NDArray[np.float64]] = {}
+    for needed, key, column in (
+        (spec.creatinine, "creatinine_mg_dl", creatinine_mg_dl),
+        (spec.cystatin, "cystatin_c_mg_l", cystatin_c_mg_l),
+        (spec.height, "height_cm", height_cm),
+    ):
+        if needed:
+            ok &= ~np.isnan(column)
+            values[key] = column
+    if spec.race:
+        ok &= black >= 0
+    out = np.full(n, np.nan)
+    if ok.any():
+        rows = np.flatnonzero(ok)
+        got = spec.compute(
+            _Inputs(
+                values={k: v[rows] for k, v in values.items()},  # type: ignore[misc]
+                age_years=age_years[rows],  # type: ignore[arg-type]
+                female=female[rows],  # type: ignore[arg-type]
+                black=black[rows] == 1,
+                strict=False,
+            )
+        )
+        out[rows] = got
+    return out
