@@ -172,24 +172,19 @@ def test_egfr_is_computed_in_one_kernel_call(monkeypatch: pytest.MonkeyPatch) ->
     import lupusscore.cohort._engine as engine
 
     calls: list[int] = []
-    real = engine.egfr_ckd_epi_2021
+    real = engine.egfr_columns
 
-    def counting(creatinine: Any, age: Any, **kw: Any) -> Any:
-        calls.append(len(creatinine))
-        return real(creatinine, age, **kw)
+    def counting(equation: str, **kw: Any) -> Any:
+        calls.append(len(kw["age_years"]))
+        return real(equation, **kw)
 
-    monkeypatch.setattr(engine, "egfr_ckd_epi_2021", counting)
+    monkeypatch.setattr(engine, "egfr_columns", counting)
     per_visit: list[object] = []
     monkeypatch.setattr(ls.Patient, "age_years", lambda *a: per_visit.append(a))
     trial = _small_trial()
     build_outcome_table(trial)
-    with_creatinine = sum(
-        1
-        for p in trial.participants
-        for v in p.visits
-        if v.latest("creatinine") is not None
-    )
-    assert calls == [with_creatinine]
+    visits = sum(len(p.visits) for p in trial.participants)
+    assert calls == [visits]
     assert per_visit == []
 
 
