@@ -54,15 +54,18 @@ def lab_order(  # noqa: PLR0917 - one array per sort key
     specimen: npt.NDArray[Any],
     value: npt.NDArray[Any],
     unit: npt.NDArray[Any],
+    *,
+    unit_rank: bool = False,
 ) -> npt.NDArray[np.intp]:
     """Canonical order of lab rows.
 
     By participant, visit, analyte and date-time; at one time the preferred
     specimen last (so the last row of a (visit, analyte) group is the visit's
     latest result, as :meth:`lupusscore.Visit.latest` picks it); then value
-    and unit so that the order never depends on the input order.
+    and unit so that the order never depends on the input order. With
+    *unit_rank*, *unit* holds integer codes that order as the units' text does.
     """
-    unit_key = np.unique(unit.astype(str), return_inverse=True)[1]
+    unit_key = unit if unit_rank else np.unique(unit.astype(str), return_inverse=True)[1]
     return np.lexsort(
         (unit_key, value, -specimen.astype(np.int64), when, analyte, visit, participant)
     )
