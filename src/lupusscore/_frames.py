@@ -59,12 +59,18 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 
 from lupusscore._checks import _shown, describe
 from lupusscore.errors import InvalidValueError, LupusScoreError, MissingExtraError
 from lupusscore.table import Column, Table, _as_column, _datetimes
 
-__all__ = ["read_columns"]
+__all__ = ["Factors", "read_columns", "read_columns_factorized"]
+
+#: Text columns read through Arrow, factorized on the way: column name to
+#: (code per row, -1 where missing; the distinct strings). ``names[code]`` is
+#: the column's text; the column itself holds those very string objects.
+Factors = dict[str, tuple[npt.NDArray[np.int32], list[str]]]
 
 #: What read_columns accepts, for messages.
 _ACCEPTED: Final = (
@@ -122,10 +128,21 @@ def read_columns(data: object, *, name: str) -> dict[str, Column]:
     MissingExtraError
         For a data frame when narwhals (the ``frames`` extra) is not installed.
     """
+    return read_columns_factorized(data, name=name)[0]
+
+
+def read_columns_factorized(data: object, *, name: str) -> tuple[dict[str, Column], Factors]:
+    """Return the columns of :func:`read_columns`, and the text columns' codes.
+
+    A text column of a data frame is read through Arrow when pyarrow is
+    installed: each distinct string is made once (the rows share it) and its
+    codes come along, so that :meth:`lupusscore.Cohort.from_frames` need not
+    factorize the column again. Other columns have no entry in the factors.
+    """
     if isinstance(data, Table):
-        return _finish(dict(data.items()))
+        return _finish(dict(data.items())), {}
     if isinstance(data, Mapping):
-        return _finish(dict(_table_from_mapping(data, name).items()))
+        return _finish(dict(_table_from_mapping(data, name).items())), {}
     if not _looks_like_frame(data):
         raise InvalidValueError(field=name, value=_shown(data), expected=_ACCEPTED)
     try:
@@ -136,7 +153,8 @@ def read_columns(data: object, *, name: str) -> dict[str, Column]:
             feature=f"reading {name} from a data frame",
             extra="frames",
         ) from None
-    return _finish(_read_frame(nw, data, name))
+    factors: Factors = {}
+    return _finish(_read_frame(nw, data, name, factors)), factors
 
 
 def _table_from_mapping(data: Mapping[Any, Any], name: str) -> Table:
@@ -156,7 +174,7 @@ def _table_from_mapping(data: Mapping[Any, Any], name: str) -> Table:
         ) from None
 
 
-def _read_frame(nw: Any, data: object, name: str) -> dict[str, Column]:
+def _read_frame(nw: Any, data: object, name: str, factors: Factors) -> dict[str, Column]:
     """Read a data frame through narwhals, column by column."""
     try:
         frame = nw.from_native(data, pass_through=True, allow_series=True)
@@ -200,7 +218,12 @@ def _read_frame(nw: Any, data: object, name: str) -> dict[str, Column]:
             )
         field = f"{name}[{key!r}]"
         try:
-            out[key] = _read_series(nw, frame.get_column(key), field)
+            series = frame.get_column(key)
+            coded = _read_text_via_arrow(nw, series)
+            if coded is not None:
+                out[key], factors[key] = coded
+                continue
+            out[key] = _read_series(nw, series, field)
         except LupusScoreError:
             raise
         except Exception as exc:  # a library internal: report it as ours
@@ -211,6 +234,37 @@ def _read_frame(nw: Any, data: object, name: str) -> dict[str, Column]:
                 expected="numbers, flags, text, dates or date-times",
             ) from None
     return out
+
+
+def _read_text_via_arrow(
+    nw: Any, series: Any
+) -> tuple[Column, tuple[npt.NDArray[np.int32], list[str]]] | None:
+    """Read a text column through Arrow's dictionary encoding, if it is one.
+
+    Returns the object array of str (None where missing: the Arrow nulls) and
+    (codes, distinct strings); None when the column is not text or pyarrow is
+    not installed (the caller then reads it element by element).
+    """
+    dtype = series.dtype
+    if dtype not in (nw.String, nw.Categorical, nw.Enum):
+        return None
+    try:
+        import pyarrow as pa  # noqa: PLC0415 - optional, as narwhals' own
+    except ImportError:  # pragma: no cover - the extra's environments have it
+        return None
+    try:
+        text = series if dtype == nw.String else series.cast(nw.String)
+        arrow = text.to_arrow()
+        if isinstance(arrow, pa.ChunkedArray):
+            arrow = arrow.combine_chunks()
+        encoded = arrow.dictionary_encode()
+        names = [str(x) for x in encoded.dictionary.to_pylist()]
+        codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(), dtype=np.int32)
+    except Exception:  # noqa: BLE001 - Arrow cannot take it: read element by element
+        return None
+    table = np.empty(len(names) + 1, dtype=object)  # the last slot: missing
+    table[: len(names)] = names
+    return table[codes], (codes, names)
 
 
 def _read_series(nw: Any, series: Any, field: str) -> Column:

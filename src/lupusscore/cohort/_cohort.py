@@ -261,18 +261,27 @@ lab_assay, lab_family, lab_source_row
         InvalidValueError
             A table of a kind that cannot be read, or bad options.
         """
-        from lupusscore._frames import read_columns  # noqa: PLC0415
+        from lupusscore._frames import read_columns_factorized  # noqa: PLC0415
+        from lupusscore.cohort._columns import cohort_from_columns  # noqa: PLC0415
 
-        def read(
-            data: object | None, what: str
-        ) -> Mapping[str, npt.NDArray[Any]] | None:
-            return None if data is None else read_columns(data, name=what)
-
-        return cls.from_columns(
-            read_columns(labs, name="labs"),
-            read_columns(participants, name="participants"),
-            visits=read(visits, "visits"),
-            events=read(events, "events"),
+        tables: dict[str, Mapping[str, npt.NDArray[Any]]] = {}
+        factors: dict[str, Any] = {}
+        for what, data in (
+            ("labs", labs),
+            ("participants", participants),
+            ("visits", visits),
+            ("events", events),
+        ):
+            if data is not None:  # text columns come factorized (read once)
+                tables[what], factors[what] = read_columns_factorized(
+                    data, name=what
+                )
+        return cohort_from_columns(
+            tables["labs"],
+            tables["participants"],
+            visits=tables.get("visits"),
+            events=tables.get("events"),
+            factors=factors,
             columns=columns,
             analytes=analytes,
             schedule=schedule,

@@ -157,6 +157,8 @@ Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 Objects = npt.NDArray[np.object_]
 Stamps = npt.NDArray[np.datetime64]
+#: Text columns already factorized (:data:`lupusscore._frames.Factors`).
+Factors = Mapping[str, tuple[npt.NDArray[np.int32], list[str]]]
 
 #: Default column names per table (SDTM names where SDTM has one).
 DEFAULT_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -373,8 +375,17 @@ def _column_names(columns: object) -> dict[str, str]:
     return out
 
 
-def _read_table(table: str, data: object, names: Mapping[str, str]) -> _Table:
-    """Check the table's shape and pick its known columns."""
+def _read_table(
+    table: str,
+    data: object,
+    names: Mapping[str, str],
+    factors: Factors | None = None,
+) -> _Table:
+    """Check the table's shape and pick its known columns.
+
+    *factors* (from :func:`lupusscore._frames.read_columns_factorized`) hold
+    text columns already factorized: they are not factorized again.
+    """
     if not isinstance(data, Mapping):
         raise InvalidValueError(
             field=table,
@@ -426,6 +437,10 @@ def _read_table(table: str, data: object, names: Mapping[str, str]) -> _Table:
         {k: names.get(k, k) for k in picked},
         np.arange(n, dtype=np.int64),
     )
+    for default in picked:
+        coded = (factors or {}).get(names.get(default, default))
+        if coded is not None and len(coded[0]) == n:
+            out.texts[default] = _from_dictionary(*coded)
     ids = out.text("USUBJID")
     out.ids, out.id_flags = ids.values, (ids.missing, ids.bad)  # checked later
     return out
@@ -553,6 +568,15 @@ def _factorize(values: npt.NDArray[Any]) -> _Text:
         dtype=np.int8,
     )
     return _sorted_text(distinct, classes, dcodes)
+
+
+def _from_dictionary(codes: npt.NDArray[np.int32], distinct: list[str]) -> _Text:
+    """Build a _Text from codes into distinct strings (-1: missing)."""
+    classes = np.array(
+        [*(_text_class(d) for d in distinct), _MISSING], dtype=np.int8
+    )
+    slot = np.where(codes < 0, len(distinct), codes)
+    return _sorted_text([*distinct, ""], classes, slot)
 
 
 def _texts(values: npt.NDArray[Any]) -> tuple[Objects, Bools, Bools]:
@@ -2077,6 +2101,7 @@ def cohort_from_columns(
     name: str = "cohort",
     synthetic: bool = False,
     baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+    factors: Mapping[str, Factors] | None = None,
 ) -> Cohort:
     """Build a :class:`Cohort` from tables of columns (see the module docstring).
 
@@ -2100,6 +2125,10 @@ def cohort_from_columns(
         True for simulated data.
     baseline_window_days : int
         Baseline look-back in days.
+    factors : mapping of str to Factors, optional
+        Per table (``"labs"``, ...), text columns already factorized by
+        :func:`lupusscore._frames.read_columns_factorized` from these very
+        columns; they are not factorized again.
 
     Returns
     -------
@@ -2146,10 +2175,21 @@ def cohort_from_columns(
         synthetic=synthetic,
         baseline_window_days=baseline_window_days,
     )
-    p_table = _read_table("participants", participants, names)
-    l_table = _read_table("labs", labs, names)
-    v_table = None if visits is None else _read_table("visits", visits, names)
-    e_table = None if events is None else _read_table("events", events, names)
+    coded = factors or {}
+    p_table = _read_table(
+        "participants", participants, names, coded.get("participants")
+    )
+    l_table = _read_table("labs", labs, names, coded.get("labs"))
+    v_table = (
+        None
+        if visits is None
+        else _read_table("visits", visits, names, coded.get("visits"))
+    )
+    e_table = (
+        None
+        if events is None
+        else _read_table("events", events, names, coded.get("events"))
+    )
     notes: list[str] = []
 
     people, repeated = _read_people(problems, p_table, arm_names)
