@@ -67,10 +67,11 @@ from lupusscore.table import Column, Table, _as_column, _datetimes
 
 __all__ = ["Factors", "read_columns", "read_columns_factorized"]
 
-#: Text columns read through Arrow, factorized on the way: column name to
-#: (code per row, -1 where missing; the distinct strings). ``names[code]`` is
-#: the column's text; the column itself holds those very string objects.
-Factors = dict[str, tuple[npt.NDArray[np.int32], list[str]]]
+#: Columns read through Arrow, coded on the way: column name to (codes, names).
+#: A text column: (code per row, -1 where missing; the distinct strings), and
+#: ``names[code]`` is the column's text (the column holds those very string
+#: objects). A flag column: (int8 1/0/-1 per row, None).
+Factors = dict[str, tuple[npt.NDArray[Any], list[str] | None]]
 
 #: What read_columns accepts, for messages.
 _ACCEPTED: Final = (
@@ -219,7 +220,9 @@ def _read_frame(nw: Any, data: object, name: str, factors: Factors) -> dict[str,
         field = f"{name}[{key!r}]"
         try:
             series = frame.get_column(key)
-            coded = _read_text_via_arrow(nw, series)
+            coded = _read_text_via_arrow(nw, series) or _read_flags_via_arrow(
+                nw, series
+            )
             if coded is not None:
                 out[key], factors[key] = coded
                 continue
@@ -265,6 +268,36 @@ def _read_text_via_arrow(
     table = np.empty(len(names) + 1, dtype=object)  # the last slot: missing
     table[: len(names)] = names
     return table[codes], (codes, names)
+
+
+def _read_flags_via_arrow(
+    nw: Any, series: Any
+) -> tuple[Column, tuple[npt.NDArray[np.int8], None]] | None:
+    """Read a flag column (or an object column of flags) through Arrow.
+
+    Returns the column (``bool``, or ``object`` True/False/None with missing
+    values: the Arrow nulls, which include NaN and NA in pandas) and the codes
+    1/0/-1; None when the column does not convert to Arrow booleans.
+    """
+    if series.dtype not in (nw.Boolean, nw.Object):
+        return None
+    try:
+        import pyarrow as pa  # noqa: PLC0415 - optional, as narwhals' own
+        import pyarrow.compute as pc  # noqa: PLC0415
+
+        arrow = series.to_arrow()
+        if not pa.types.is_boolean(arrow.type):
+            return None
+        nulls = arrow.null_count
+        codes = np.asarray(
+            pc.fill_null(pc.cast(arrow, pa.int8()), -1).to_numpy(), dtype=np.int8
+        )
+    except Exception:  # noqa: BLE001 - not flags for Arrow: element by element
+        return None
+    if not nulls:
+        return codes.astype(np.bool_), (codes, None)
+    table = np.array([False, True, None], dtype=object)  # -1: the last slot
+    return table[codes], (codes, None)
 
 
 def _read_series(nw: Any, series: Any, field: str) -> Column:

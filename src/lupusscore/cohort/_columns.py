@@ -157,8 +157,9 @@ Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 Objects = npt.NDArray[np.object_]
 Stamps = npt.NDArray[np.datetime64]
-#: Text columns already factorized (:data:`lupusscore._frames.Factors`).
-Factors = Mapping[str, tuple[npt.NDArray[np.int32], list[str]]]
+#: Columns already coded (:data:`lupusscore._frames.Factors`): text as
+#: (codes, distinct strings), flags as (1/0/-1, None).
+Factors = Mapping[str, tuple[npt.NDArray[Any], list[str] | None]]
 
 #: Default column names per table (SDTM names where SDTM has one).
 DEFAULT_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -317,6 +318,15 @@ class _Table:
     ids: Objects | None = None
     id_flags: tuple[Bools, Bools] | None = None  # (missing, bad) of USUBJID
     texts: dict[str, _Text] = field(default_factory=dict)  # factorized once
+    flags: dict[str, npt.NDArray[np.int8]] = field(default_factory=dict)  # 1/0/-1
+
+    def tristate(self, column: str) -> tuple[npt.NDArray[np.int8], Bools, Bools]:
+        """The column read as flags: (codes 1/0/-1, missing, bad); see _tristate."""
+        codes = self.flags.get(column)
+        if codes is None:
+            return _tristate(self.columns[column])
+        missing = codes < 0
+        return codes, missing, np.zeros(len(codes), dtype=bool)
 
     def text(self, column: str) -> _Text:
         """The column read as text, factorized once (see _factorize)."""
@@ -345,6 +355,7 @@ class _Table:
             if self.id_flags is None
             else (self.id_flags[0][keep], self.id_flags[1][keep]),
             {k: v.take(keep) for k, v in self.texts.items()},
+            {k: v[keep] for k, v in self.flags.items()},
         )
 
     def __len__(self) -> int:
@@ -439,8 +450,13 @@ def _read_table(
     )
     for default in picked:
         coded = (factors or {}).get(names.get(default, default))
-        if coded is not None and len(coded[0]) == n:
-            out.texts[default] = _from_dictionary(*coded)
+        if coded is None or len(coded[0]) != n:
+            continue
+        codes, distinct = coded
+        if distinct is None:
+            out.flags[default] = codes.astype(np.int8)
+        else:
+            out.texts[default] = _from_dictionary(codes, distinct)
     ids = out.text("USUBJID")
     out.ids, out.id_flags = ids.values, (ids.missing, ids.bad)  # checked later
     return out
@@ -570,10 +586,11 @@ def _factorize(values: npt.NDArray[Any]) -> _Text:
     return _sorted_text(distinct, classes, dcodes)
 
 
-def _from_dictionary(codes: npt.NDArray[np.int32], distinct: list[str]) -> _Text:
+def _from_dictionary(codes: npt.NDArray[Any], distinct: list[str]) -> _Text:
     """Build a _Text from codes into distinct strings (-1: missing)."""
     classes = np.array(
-        [*(_text_class(d) for d in distinct), _MISSING], dtype=np.int8
+        [*(_MISSING if not d.strip() else _TEXT for d in distinct), _MISSING],
+        dtype=np.int8,
     )
     slot = np.where(codes < 0, len(distinct), codes)
     return _sorted_text([*distinct, ""], classes, slot)
@@ -1111,7 +1128,7 @@ def _read_people(
         )
     black = np.full(len(table), -1, dtype=np.int8)
     if "BLACK" in table:
-        black, _, k_bad = _tristate(table["BLACK"])
+        black, _, k_bad = table.tristate("BLACK")
         problems.add(table, k_bad, "BLACK", table["BLACK"], "True, False or None")
     ids = table.ids
     assert ids is not None
@@ -1332,7 +1349,7 @@ def _number_column(
 def _flag_column(
     problems: _Problems, table: _Table, column: str, *, optional: bool
 ) -> tuple[npt.NDArray[np.int8], Bools]:
-    codes, missing, bad = _tristate(table[column])
+    codes, missing, bad = table.tristate(column)
     if not optional:
         bad |= missing
     problems.add(
