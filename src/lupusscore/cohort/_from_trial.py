@@ -102,7 +102,8 @@ def _order_by_time(
     ints = [np.asarray(k).astype(np.int64) for k in (participant, visit, analyte)]
     spans = [int(k.max()) + 1 for k in ints]
     if min(int(k.min()) for k in ints) >= 0 and spans[0] * spans[1] * spans[2] < 2**62:
-        head = (ints[0] * spans[1] + ints[1]) * spans[2] + ints[2]  # one key, same order
+        # one key that orders as the three do
+        head = (ints[0] * spans[1] + ints[1]) * spans[2] + ints[2]
         order = np.lexsort((when, head))
         h, w = head[order], when[order]
         return order, (h[1:] == h[:-1]) & (w[1:] == w[:-1])
