@@ -40,8 +40,13 @@ all missing (a polars ``Null`` column)          ``object``: None
   SDTM's ``--DTC`` records), the zone dropped. Date-times must be whole
   seconds; a finer one (``10:00:00.5``) is an error naming the row, not
   silently truncated.
-- A pandas ``object`` column is read element by element with the rules of
-  :class:`lupusscore.Table` (text, numbers, flags, dates; one kind per column).
+- Text columns (and flag columns, also pandas ``object`` columns of flags) are
+  read through Arrow when pyarrow is installed: text by its dictionary
+  encoding, so each distinct string is one ``str`` object shared by its rows
+  (8 bytes a row, not a string per row), and no cell is visited in Python.
+- Any other pandas ``object`` column is read element by element with the rules
+  of :class:`lupusscore.Table` (text, numbers, flags, dates; one kind per
+  column).
 - The pandas index is ignored: rows are numbered from 0 in frame order.
 - Durations, times of day, binary, lists and structs are refused.
 
