@@ -134,6 +134,29 @@ def _frames_of(tables: dict[str, dict[str, np.ndarray]]) -> dict[str, Any]:
     return out
 
 
+def _polars_of(tables: dict[str, dict[str, np.ndarray]]) -> dict[str, Any]:
+    """The tables as polars frames (types inferred from the cells)."""
+    pl = pytest.importorskip("polars")
+    return {
+        name: pl.DataFrame({k: c.tolist() for k, c in table.items()}, strict=False)
+        for name, table in tables.items()
+    }
+
+
+def _arrow_of(tables: dict[str, dict[str, np.ndarray]]) -> dict[str, Any]:
+    """The tables as pyarrow tables (types inferred from the cells)."""
+    pa = pytest.importorskip("pyarrow")
+    return {
+        name: pa.table(
+            {k: pa.array(c.tolist(), from_pandas=True) for k, c in table.items()}
+        )
+        for name, table in tables.items()
+    }
+
+
+_LIBRARIES = {"pandas": _frames_of, "polars": _polars_of, "pyarrow": _arrow_of}
+
+
 def _from_frames(trial: Trial, frames: dict[str, Any]) -> Cohort:
     return Cohort.from_frames(
         frames["labs"],
@@ -148,11 +171,12 @@ def _from_frames(trial: Trial, frames: dict[str, Any]) -> Cohort:
     )
 
 
-def test_example_from_frames_equals_from_columns() -> None:
-    """The bundled example from pandas frames equals from_columns, array by array."""
+@pytest.mark.parametrize("library", sorted(_LIBRARIES))
+def test_example_from_frames_equals_from_columns(library: str) -> None:
+    """The bundled example from pandas, polars or Arrow equals from_columns."""
     trial = load_example_trial()
     tables = trial_tables(trial)
-    got = _from_frames(trial, _frames_of(tables))
+    got = _from_frames(trial, _LIBRARIES[library](tables))
     assert_same_cohort(got, from_tables(trial, tables))
     assert_same_cohort(got, Cohort.from_trial(trial))
 
@@ -164,7 +188,8 @@ def test_random_trials_from_frames_equal_from_trial(trial: Trial) -> None:
     assert_same_cohort(got, Cohort.from_trial(trial))
 
 
-def test_bad_text_cells_reported_the_same_from_frames() -> None:
+@pytest.mark.parametrize("library", sorted(_LIBRARIES))
+def test_bad_text_cells_reported_the_same_from_frames(library: str) -> None:
     """Blank ids, missing units and unknown specimens: the same problems either way."""
     lab_table = labs(
         USUBJID=["P1", "  ", "P2", "P1", "P9"],
@@ -175,7 +200,7 @@ def test_bad_text_cells_reported_the_same_from_frames() -> None:
     person = people(2)
     with pytest.raises(TableError) as by_columns:
         Cohort.from_columns(lab_table, person)
-    frames = _frames_of({"labs": lab_table, "participants": person})
+    frames = _LIBRARIES[library]({"labs": lab_table, "participants": person})
     with pytest.raises(TableError) as by_frames:
         Cohort.from_frames(frames["labs"], frames["participants"])
     assert by_frames.value.problems == by_columns.value.problems
