@@ -40,8 +40,13 @@ all missing (a polars ``Null`` column)          ``object``: None
   SDTM's ``--DTC`` records), the zone dropped. Date-times must be whole
   seconds; a finer one (``10:00:00.5``) is an error naming the row, not
   silently truncated.
-- A pandas ``object`` column is read element by element with the rules of
-  :class:`lupusscore.Table` (text, numbers, flags, dates; one kind per column).
+- Text columns (and flag columns, also pandas ``object`` columns of flags) are
+  read through Arrow when pyarrow is installed: text by its dictionary
+  encoding, so each distinct string is one ``str`` object shared by its rows
+  (8 bytes a row, not a string per row), and no cell is visited in Python.
+- Any other pandas ``object`` column is read element by element with the rules
+  of :class:`lupusscore.Table` (text, numbers, flags, dates; one kind per
+  column).
 - The pandas index is ignored: rows are numbered from 0 in frame order.
 - Durations, times of day, binary, lists and structs are refused.
 
@@ -55,16 +60,24 @@ array([ 1., nan])
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 
 from lupusscore._checks import _shown, describe
 from lupusscore.errors import InvalidValueError, LupusScoreError, MissingExtraError
 from lupusscore.table import Column, Table, _as_column, _datetimes
 
-__all__ = ["read_columns"]
+__all__ = ["Factors", "read_columns", "read_columns_factorized"]
+
+#: Columns read through Arrow, coded on the way: column name to (codes, names).
+#: A text column: (code per row, -1 where missing; the distinct strings), and
+#: ``names[code]`` is the column's text (the column holds those very string
+#: objects). A flag column: (int8 1/0/-1 per row, None).
+Factors = dict[str, tuple[npt.NDArray[Any], list[str] | None]]
 
 #: What read_columns accepts, for messages.
 _ACCEPTED: Final = (
@@ -122,10 +135,23 @@ def read_columns(data: object, *, name: str) -> dict[str, Column]:
     MissingExtraError
         For a data frame when narwhals (the ``frames`` extra) is not installed.
     """
+    return read_columns_factorized(data, name=name)[0]
+
+
+def read_columns_factorized(
+    data: object, *, name: str
+) -> tuple[dict[str, Column], Factors]:
+    """Return the columns of :func:`read_columns`, and the text columns' codes.
+
+    A text column of a data frame is read through Arrow when pyarrow is
+    installed: each distinct string is made once (the rows share it) and its
+    codes come along, so that :meth:`lupusscore.Cohort.from_frames` need not
+    factorize the column again. Other columns have no entry in the factors.
+    """
     if isinstance(data, Table):
-        return _finish(dict(data.items()))
+        return _finish(dict(data.items())), {}
     if isinstance(data, Mapping):
-        return _finish(dict(_table_from_mapping(data, name).items()))
+        return _finish(dict(_table_from_mapping(data, name).items())), {}
     if not _looks_like_frame(data):
         raise InvalidValueError(field=name, value=_shown(data), expected=_ACCEPTED)
     try:
@@ -136,7 +162,8 @@ def read_columns(data: object, *, name: str) -> dict[str, Column]:
             feature=f"reading {name} from a data frame",
             extra="frames",
         ) from None
-    return _finish(_read_frame(nw, data, name))
+    factors: Factors = {}
+    return _finish(_read_frame(nw, data, name, factors)), factors
 
 
 def _table_from_mapping(data: Mapping[Any, Any], name: str) -> Table:
@@ -156,7 +183,9 @@ def _table_from_mapping(data: Mapping[Any, Any], name: str) -> Table:
         ) from None
 
 
-def _read_frame(nw: Any, data: object, name: str) -> dict[str, Column]:
+def _read_frame(
+    nw: Any, data: object, name: str, factors: Factors
+) -> dict[str, Column]:
     """Read a data frame through narwhals, column by column."""
     try:
         frame = nw.from_native(data, pass_through=True, allow_series=True)
@@ -200,7 +229,14 @@ def _read_frame(nw: Any, data: object, name: str) -> dict[str, Column]:
             )
         field = f"{name}[{key!r}]"
         try:
-            out[key] = _read_series(nw, frame.get_column(key), field)
+            series = frame.get_column(key)
+            coded = _read_text_via_arrow(nw, series) or _read_flags_via_arrow(
+                nw, series
+            )
+            if coded is not None:
+                out[key], factors[key] = coded
+                continue
+            out[key] = _read_series(nw, series, field)
         except LupusScoreError:
             raise
         except Exception as exc:  # a library internal: report it as ours
@@ -211,6 +247,67 @@ def _read_frame(nw: Any, data: object, name: str) -> dict[str, Column]:
                 expected="numbers, flags, text, dates or date-times",
             ) from None
     return out
+
+
+def _read_text_via_arrow(
+    nw: Any, series: Any
+) -> tuple[Column, tuple[npt.NDArray[np.int32], list[str]]] | None:
+    """Read a text column through Arrow's dictionary encoding, if it is one.
+
+    Returns the object array of str (None where missing: the Arrow nulls) and
+    (codes, distinct strings); None when the column is not text or pyarrow is
+    not installed (the caller then reads it element by element).
+    """
+    dtype = series.dtype
+    if dtype not in (nw.String, nw.Categorical, nw.Enum):
+        return None
+    try:
+        pa = importlib.import_module("pyarrow")  # optional, as narwhals' own
+    except ImportError:  # pragma: no cover - the extra's environments have it
+        return None
+    try:
+        text = series if dtype == nw.String else series.cast(nw.String)
+        arrow = text.to_arrow()
+        if isinstance(arrow, pa.ChunkedArray):
+            arrow = arrow.combine_chunks()
+        encoded = arrow.dictionary_encode()
+        names = [str(x) for x in encoded.dictionary.to_pylist()]
+        codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(), dtype=np.int32)
+    except Exception:
+        return None
+    table = np.empty(len(names) + 1, dtype=object)  # the last slot: missing
+    table[: len(names)] = names
+    return table[codes], (codes, names)
+
+
+def _read_flags_via_arrow(
+    nw: Any, series: Any
+) -> tuple[Column, tuple[npt.NDArray[np.int8], None]] | None:
+    """Read a flag column (or an object column of flags) through Arrow.
+
+    Returns the column (``bool``, or ``object`` True/False/None with missing
+    values: the Arrow nulls, which include NaN and NA in pandas) and the codes
+    1/0/-1; None when the column does not convert to Arrow booleans.
+    """
+    if series.dtype not in (nw.Boolean, nw.Object):
+        return None
+    try:
+        pa = importlib.import_module("pyarrow")  # optional, as narwhals' own
+        pc = importlib.import_module("pyarrow.compute")
+
+        arrow = series.to_arrow()
+        if not pa.types.is_boolean(arrow.type):
+            return None
+        nulls = arrow.null_count
+        codes = np.asarray(
+            pc.fill_null(pc.cast(arrow, pa.int8()), -1).to_numpy(), dtype=np.int8
+        )
+    except Exception:
+        return None
+    if not nulls:
+        return codes.astype(np.bool_), (codes, None)
+    table = np.array([False, True, None], dtype=object)  # -1: the last slot
+    return table[codes], (codes, None)
 
 
 def _read_series(nw: Any, series: Any, field: str) -> Column:

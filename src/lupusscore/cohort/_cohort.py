@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
@@ -62,10 +63,30 @@ Objects = npt.NDArray[np.object_]
 Days = npt.NDArray[np.datetime64]
 
 
+#: True while :func:`adopt_cohort` builds a cohort from arrays nobody else holds.
+_ADOPTING: ContextVar[bool] = ContextVar("_ADOPTING", default=False)
+
+
 def _frozen(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    out = np.array(arr, copy=True)
+    # an array built for this cohort alone is frozen in place, not copied
+    adopt = _ADOPTING.get() and arr.flags.owndata
+    out = arr if adopt else np.array(arr, copy=True)
     out.setflags(write=False)
     return out
+
+
+def adopt_cohort(**fields: Any) -> Cohort:
+    """Build a Cohort taking its arrays over instead of copying them.
+
+    For constructors whose arrays were made for the cohort and are referenced
+    nowhere else (the columns reader): each array that owns its data is made
+    read-only in place. Checks are those of the Cohort itself.
+    """
+    token = _ADOPTING.set(True)
+    try:
+        return Cohort(**fields)
+    finally:
+        _ADOPTING.reset(token)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -261,18 +282,25 @@ lab_assay, lab_family, lab_source_row
         InvalidValueError
             A table of a kind that cannot be read, or bad options.
         """
-        from lupusscore._frames import read_columns  # noqa: PLC0415
+        from lupusscore._frames import read_columns_factorized  # noqa: PLC0415
+        from lupusscore.cohort._columns import cohort_from_columns  # noqa: PLC0415
 
-        def read(
-            data: object | None, what: str
-        ) -> Mapping[str, npt.NDArray[Any]] | None:
-            return None if data is None else read_columns(data, name=what)
-
-        return cls.from_columns(
-            read_columns(labs, name="labs"),
-            read_columns(participants, name="participants"),
-            visits=read(visits, "visits"),
-            events=read(events, "events"),
+        tables: dict[str, Mapping[str, npt.NDArray[Any]]] = {}
+        factors: dict[str, Any] = {}
+        for what, data in (
+            ("labs", labs),
+            ("participants", participants),
+            ("visits", visits),
+            ("events", events),
+        ):
+            if data is not None:  # text columns come factorized (read once)
+                tables[what], factors[what] = read_columns_factorized(data, name=what)
+        return cohort_from_columns(
+            tables["labs"],
+            tables["participants"],
+            visits=tables.get("visits"),
+            events=tables.get("events"),
+            factors=factors,
             columns=columns,
             analytes=analytes,
             schedule=schedule,

@@ -103,6 +103,13 @@ Rules
 
 The result does not depend on the order of the input rows.
 ``Cohort.lab_source_row`` holds each lab's row index in the input labs table.
+
+Cost
+----
+Each text column is factorized once (its distinct values checked once, rows
+carried as integer codes through every later step; a data frame's text
+columns arrive already coded from Arrow), so no rule visits a cell in Python.
+The arrays built here are handed to the :class:`Cohort` without a copy.
 """
 
 from __future__ import annotations
@@ -113,7 +120,6 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any, Final
 
 import numpy as np
@@ -122,7 +128,7 @@ from pydantic import ValidationError
 
 from lupusscore._checks import as_count, as_flag, describe
 from lupusscore.analytes import Analyte, analyte_spec
-from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
+from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
 from lupusscore.cohort._from_trial import lab_order, obj
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
@@ -157,6 +163,9 @@ Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 Objects = npt.NDArray[np.object_]
 Stamps = npt.NDArray[np.datetime64]
+#: Columns already coded (:data:`lupusscore._frames.Factors`): text as
+#: (codes, distinct strings), flags as (1/0/-1, None).
+Factors = Mapping[str, tuple[npt.NDArray[Any], list[str] | None]]
 
 #: Default column names per table (SDTM names where SDTM has one).
 DEFAULT_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -314,6 +323,23 @@ class _Table:
     rows: Ints
     ids: Objects | None = None
     id_flags: tuple[Bools, Bools] | None = None  # (missing, bad) of USUBJID
+    texts: dict[str, _Text] = field(default_factory=dict)  # factorized once
+    flags: dict[str, npt.NDArray[np.int8]] = field(default_factory=dict)  # 1/0/-1
+
+    def tristate(self, column: str) -> tuple[npt.NDArray[np.int8], Bools, Bools]:
+        """Return the column as flags: (codes 1/0/-1, missing, bad); see _tristate."""
+        codes = self.flags.get(column)
+        if codes is None:
+            return _tristate(self.columns[column])
+        missing = codes < 0
+        return codes, missing, np.zeros(len(codes), dtype=bool)
+
+    def text(self, column: str) -> _Text:
+        """Return the column as text, factorized once (see _factorize)."""
+        got = self.texts.get(column)
+        if got is None:
+            got = self.texts[column] = _factorize(self.columns[column])
+        return got
 
     def __contains__(self, column: str) -> bool:
         return column in self.columns
@@ -334,6 +360,8 @@ class _Table:
             None
             if self.id_flags is None
             else (self.id_flags[0][keep], self.id_flags[1][keep]),
+            {k: v.take(keep) for k, v in self.texts.items()},
+            {k: v[keep] for k, v in self.flags.items()},
         )
 
     def __len__(self) -> int:
@@ -364,8 +392,17 @@ def _column_names(columns: object) -> dict[str, str]:
     return out
 
 
-def _read_table(table: str, data: object, names: Mapping[str, str]) -> _Table:
-    """Check the table's shape and pick its known columns."""
+def _read_table(
+    table: str,
+    data: object,
+    names: Mapping[str, str],
+    factors: Factors | None = None,
+) -> _Table:
+    """Check the table's shape and pick its known columns.
+
+    *factors* (from :func:`lupusscore._frames.read_columns_factorized`) hold
+    text columns already factorized: they are not factorized again.
+    """
     if not isinstance(data, Mapping):
         raise InvalidValueError(
             field=table,
@@ -417,8 +454,17 @@ def _read_table(table: str, data: object, names: Mapping[str, str]) -> _Table:
         {k: names.get(k, k) for k in picked},
         np.arange(n, dtype=np.int64),
     )
-    ids, missing, bad = _texts(picked["USUBJID"])
-    out.ids, out.id_flags = ids, (missing, bad)  # read once, checked later
+    for default in picked:
+        coded = (factors or {}).get(names.get(default, default))
+        if coded is None or len(coded[0]) != n:
+            continue
+        codes, distinct = coded
+        if distinct is None:
+            out.flags[default] = codes.astype(np.int8)
+        else:
+            out.texts[default] = _from_dictionary(codes, distinct)
+    ids = out.text("USUBJID")
+    out.ids, out.id_flags = ids.values, (ids.missing, ids.bad)  # checked later
     return out
 
 
@@ -429,6 +475,8 @@ def _kinds(arr: Objects) -> dict[type, Bools]:
     """Mask of each distinct element type in an object array."""
     types = list(map(type, arr))
     index = {t: i for i, t in enumerate(set(types))}
+    if len(index) == 1:  # one type (the usual column): no per-element look-up
+        return {types[0]: np.ones(len(arr), dtype=bool)}
     codes = np.fromiter(map(index.__getitem__, types), dtype=np.int64, count=len(arr))
     return {t: codes == i for t, i in index.items()}
 
@@ -437,41 +485,124 @@ def _is_missing_type(t: type) -> bool:
     return t.__name__ in _MISSING_TYPES
 
 
-def _texts(values: npt.NDArray[Any]) -> tuple[Objects, Bools, Bools]:
-    """Return (text or None, missing, bad) for a text column.
+_TEXT, _MISSING, _BAD = 0, 1, 2
+
+
+def _text_class(item: object) -> int:
+    """Classify one element of a text column: text, missing or bad."""
+    if isinstance(item, str):
+        return _MISSING if not item.strip() else _TEXT
+    t = type(item)
+    if _is_missing_type(t):
+        return _MISSING
+    if issubclass(t, float | np.floating):
+        return _MISSING if np.isnan(float(item)) else _BAD  # type: ignore[arg-type]
+    return _BAD
+
+
+class _BadKey:
+    """Stands for every element of one class (missing or bad) when factorizing."""
+
+    def __init__(self, kind: int) -> None:
+        self.kind = kind
+
+
+_KEYS: Final = {_MISSING: _BadKey(_MISSING), _BAD: _BadKey(_BAD)}
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A text column factorized once.
+
+    ``names[0]`` is None (a missing or bad element); ``names[1:]`` are the
+    distinct strings, sorted, so codes order rows as their text does.
+    """
+
+    codes: npt.NDArray[np.int32]
+    names: Objects
+    missing: Bools
+    bad: Bools
+
+    @property
+    def values(self) -> Objects:
+        """The text of each row (None: missing or bad); equal strings shared."""
+        return self.names[self.codes]
+
+    def take(self, keep: Bools | Ints) -> _Text:
+        """Return the rows *keep* (a mask or indices)."""
+        return _Text(self.codes[keep], self.names, self.missing[keep], self.bad[keep])
+
+    def per_name(
+        self, func: Callable[[str], Any], dtype: type[np.generic]
+    ) -> npt.NDArray[Any]:
+        """Apply *func* once per distinct text ("" for None), spread to every row."""
+        names = self.names.tolist()
+        mapped = np.array([func("" if n is None else n) for n in names], dtype=dtype)
+        return mapped[self.codes]
+
+
+def _sorted_text(
+    distinct: Sequence[str], classes: npt.NDArray[np.int8], dcodes: Ints
+) -> _Text:
+    """Build a _Text from distinct values (their class) and each row's index."""
+    texts = sorted(
+        {str(d) for d, c in zip(distinct, classes.tolist(), strict=True) if c == _TEXT}
+    )
+    rank = {t: i + 1 for i, t in enumerate(texts)}
+    code_of = np.array(
+        [
+            rank[str(d)] if c == _TEXT else 0
+            for d, c in zip(distinct, classes.tolist(), strict=True)
+        ],
+        dtype=np.int32,
+    )
+    names = np.empty(len(texts) + 1, dtype=object)
+    names[1:] = texts
+    return _Text(
+        code_of[dcodes], names, (classes == _MISSING)[dcodes], (classes == _BAD)[dcodes]
+    )
+
+
+def _factorize(values: npt.NDArray[Any]) -> _Text:
+    """Read a text column once: distinct values classified, rows coded.
 
     Strings are text; None/NaN/NA are missing, and so is an all-blank string
     (SDTM writes a missing character value as blank). Anything else is bad.
     """
     n = len(values)
-    out = np.full(n, None, dtype=object)
-    missing = np.zeros(n, dtype=bool)
-    bad = np.zeros(n, dtype=bool)
-    if values.dtype.kind in "US":
+    kind = values.dtype.kind
+    if kind in "US":
         values = values.astype(str).astype(object)
-    elif values.dtype.kind != "O":
-        if values.dtype.kind == "f":
-            nan = np.isnan(values)
-            missing |= nan
-            bad |= ~nan
-        else:
-            bad[:] = True
-        return out, missing, bad
-    for t, mask in _kinds(values).items():
-        if issubclass(t, str):
-            sub = values[mask]
-            blank = _per_distinct(sub, lambda text: not text.strip(), np.bool_)
-            out[np.flatnonzero(mask)[~blank]] = sub[~blank]
-            missing[np.flatnonzero(mask)[blank]] = True
-        elif _is_missing_type(t):
-            missing |= mask
-        elif issubclass(t, float | np.floating):
-            nan = np.isnan(values[mask].astype(np.float64))
-            missing[np.flatnonzero(mask)[nan]] = True
-            bad[np.flatnonzero(mask)[~nan]] = True
-        else:
-            bad |= mask
-    return out, missing, bad
+    elif kind != "O":
+        missing = np.isnan(values) if kind == "f" else np.zeros(n, dtype=bool)
+        names = np.empty(1, dtype=object)
+        return _Text(np.zeros(n, dtype=np.int32), names, missing, ~missing)
+    items = values.tolist()
+    try:
+        index: dict[Any, int] = {}
+        for item in set(items):
+            index[item] = len(index)
+        dcodes = np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=n)
+    except TypeError:  # an unhashable element (or one that cannot be compared)
+        keys = [x if isinstance(x, str) else _KEYS[_text_class(x)] for x in items]
+        index = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+        dcodes = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=n)
+    distinct = list(index)
+    classes = np.array(
+        [d.kind if isinstance(d, _BadKey) else _text_class(d) for d in distinct],
+        dtype=np.int8,
+    )
+    return _sorted_text(distinct, classes, dcodes)
+
+
+def _from_dictionary(codes: npt.NDArray[Any], distinct: list[str]) -> _Text:
+    """Build a _Text from codes into distinct strings (-1: missing)."""
+    classes = np.array(
+        [*(_MISSING if not d.strip() else _TEXT for d in distinct), _MISSING],
+        dtype=np.int8,
+    )
+    slot = np.where(codes < 0, len(distinct), codes)
+    return _sorted_text([*distinct, ""], classes, slot)
 
 
 def _parse_numeric_strings(strings: Objects) -> tuple[Floats, Bools, Bools]:
@@ -560,6 +691,9 @@ def _tristate(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int8], Bools, Bo
         missing = np.isnan(values)
         bad = ~missing & (values != 0) & (values != 1)
         codes = np.where(missing | bad, -1, values).astype(np.int8)
+    elif kind == "O" and set(map(type, values)) <= {bool, np.bool_, type(None)}:
+        missing = _none(values)  # flags and None only: two compares in C
+        codes = np.where(missing, -1, values == True).astype(np.int8)  # noqa: E712
     elif kind == "O":
         for t, mask in _kinds(values).items():
             idx = np.flatnonzero(mask)
@@ -745,18 +879,6 @@ def _differs_in_group(group: Ints, keys: Sequence[Ints]) -> Bools:
     return out
 
 
-def _group_ids(keys: Ints) -> Ints:
-    """Group number of each row of a 2-d key array (rows equal: same group)."""
-    if len(keys) == 0:
-        return np.zeros(0, dtype=np.int64)
-    order = np.lexsort(keys.T[::-1])
-    ordered = keys[order]
-    new = np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)]
-    out = np.empty(len(keys), dtype=np.int64)
-    out[order] = np.cumsum(new) - 1
-    return out
-
-
 def _group_sizes(group: Ints) -> Ints:
     """Per row: how many rows share its group value."""
     _, inverse, counts = np.unique(group, return_inverse=True, return_counts=True)
@@ -885,12 +1007,11 @@ class _People:
         default_factory=lambda: np.array([], dtype="datetime64[D]")
     )
 
-    def lookup(self, ids: Objects) -> tuple[Ints, Bools]:
+    def lookup(self, ids: _Text) -> tuple[Ints, Bools]:
         """Participant index of each id; mask of ids not found (or missing)."""
         index = {pid: i for i, pid in enumerate(self.ids.tolist())}
-        pos = np.fromiter(
-            map(index.get, ids.tolist(), repeat(-1)), dtype=np.int64, count=len(ids)
-        )
+        at_name = np.array([index.get(n, -1) for n in ids.names.tolist()], np.int64)
+        pos = at_name[ids.codes]  # each distinct id looked up once
         unknown = pos < 0
         return np.where(unknown, 0, pos), unknown
 
@@ -913,7 +1034,7 @@ def _participant_ids(
     ok = ~(missing | bad)
     dup = np.zeros(len(ok), dtype=bool)
     if unique:
-        codes, _ = _codes(ids)
+        codes = table.text("USUBJID").codes
         dup = ok & (_group_sizes(np.where(ok, codes, -1 - np.arange(len(ok)))) > 1)
         problems.add(table, dup, "USUBJID", ids, "a unique participant id")
         ok &= ~dup
@@ -924,8 +1045,7 @@ def _read_people(
     problems: _Problems, table: _Table, arms: tuple[str, ...] | None
 ) -> tuple[_People, Objects]:
     ok, dup = _participant_ids(problems, table, unique=True)
-    sex_text = _texts(table["SEX"])[0]
-    sex = _per_distinct(sex_text, lambda t: _SEX.get(t.strip().lower()), np.object_)
+    sex = table.text("SEX").per_name(lambda t: _SEX.get(t.strip().lower()), np.object_)
     problems.add(
         table,
         _none(sex),
@@ -961,7 +1081,8 @@ def _read_people(
     )
     arm = np.full(len(table), None, dtype=object)
     if "ARM" in table:
-        arm, a_missing, a_bad = _texts(table["ARM"])
+        arm_text = table.text("ARM")
+        arm, a_missing, a_bad = arm_text.values, arm_text.missing, arm_text.bad
         problems.add(table, a_missing | a_bad, "ARM", table["ARM"], "an arm name")
         if arms is not None:
             outside = ~(a_missing | a_bad) & ~np.isin(
@@ -998,12 +1119,12 @@ def _read_people(
         )
     black = np.full(len(table), -1, dtype=np.int8)
     if "BLACK" in table:
-        black, _, k_bad = _tristate(table["BLACK"])
+        black, _, k_bad = table.tristate("BLACK")
         problems.add(table, k_bad, "BLACK", table["BLACK"], "True, False or None")
     ids = table.ids
     assert ids is not None
     keep = np.flatnonzero(ok)
-    order = keep[np.argsort(_codes(ids[keep])[0], kind="stable")]
+    order = keep[np.argsort(table.text("USUBJID").codes[keep], kind="stable")]
     people = _People(
         ids=ids[order],
         sex=sex[order],
@@ -1022,12 +1143,13 @@ def _link(
     """Participant index of each row; bad rows reported; mask of linked rows."""
     ok, _ = _participant_ids(problems, table, unique=False)
     assert table.ids is not None
-    index, unknown = people.lookup(table.ids)
+    text = table.text("USUBJID")
+    index, unknown = people.lookup(text)
     # ids repeated in the participants table are reported there, not again here.
     twice = set(repeated_ids.tolist())
-    repeated = np.fromiter(
-        map(twice.__contains__, table.ids.tolist()), dtype=bool, count=len(table)
-    )
+    repeated = np.array([n in twice for n in text.names.tolist()], dtype=bool)[
+        text.codes
+    ]
     problems.add(
         table,
         ok & unknown & ~repeated,
@@ -1095,9 +1217,8 @@ def _read_events(
             empty,
         ), death
     pidx, linked = _link(problems, table, people, repeated)
-    text = _texts(table["DSDECOD"])[0]
-    etype = _per_distinct(
-        text, lambda t: _EVENT_TYPES.get(t.strip().lower()), np.object_
+    etype = table.text("DSDECOD").per_name(
+        lambda t: _EVENT_TYPES.get(t.strip().lower()), np.object_
     )
     bad_type = _none(etype)
     problems.add(
@@ -1113,7 +1234,8 @@ def _read_events(
     note = np.full(len(table), None, dtype=object)
     n_bad = np.zeros(len(table), dtype=bool)
     if "DSTERM" in table:
-        note, _, n_bad = _texts(table["DSTERM"])
+        term = table.text("DSTERM")
+        note, n_bad = term.values, term.bad
         problems.add(table, n_bad, "DSTERM", table["DSTERM"], "text (or missing)")
     early = _before_birth(problems, table, pidx, linked, day, "DSSTDTC", people)
     valid = linked & ~bad_type & ~(d_missing | d_bad) & ~n_bad & ~early
@@ -1147,7 +1269,8 @@ def _read_events(
 class _Visits:
     participant: Ints
     day: npt.NDArray[np.datetime64]
-    label: Objects
+    label_code: npt.NDArray[np.int32]  # into label_names (0: no label)
+    label_names: Objects
     unscheduled: Bools
     glucocorticoid: Floats
     pga: Floats
@@ -1159,12 +1282,19 @@ class _Visits:
     def key(self) -> Ints:
         return self.participant * _DAY_SPAN + _day_number(self.day)
 
+    @property
+    def label(self) -> Objects:
+        """Each visit's label (None: no label)."""
+        return self.label_names[self.label_code]
 
-def _unscheduled_by_label(labels: Objects) -> Bools:
+
+def _unscheduled_by_label(codes: npt.NDArray[np.int32], names: Objects) -> Bools:
     """Apply the CDISC convention: a label starting with UNSCHEDULED (any case)."""
-    return _per_distinct(
-        labels, lambda t: t.lstrip().upper().startswith("UNSCHEDULED"), np.bool_
-    )
+    flags = [
+        n is not None and n.lstrip().upper().startswith("UNSCHEDULED")
+        for n in names.tolist()
+    ]
+    return np.array(flags, dtype=bool)[codes]
 
 
 def _after_death(  # noqa: PLR0917
@@ -1212,7 +1342,7 @@ def _number_column(
 def _flag_column(
     problems: _Problems, table: _Table, column: str, *, optional: bool
 ) -> tuple[npt.NDArray[np.int8], Bools]:
-    codes, missing, bad = _tristate(table[column])
+    codes, missing, bad = table.tristate(column)
     if not optional:
         bad |= missing
     problems.add(
@@ -1243,9 +1373,11 @@ def _read_visits(
     problems.add(table, d_missing | d_bad, "SVSTDTC", table["SVSTDTC"], _DATE_EXPECTED)
     day = stamps.astype("datetime64[D]")
     bad = ~linked | d_missing | d_bad
-    label = np.full(n, None, dtype=object)
+    label_code = np.zeros(n, dtype=np.int32)
+    label_names = np.full(1, None, dtype=object)
     if "VISIT" in table:
-        label, _, l_bad = _texts(table["VISIT"])
+        text = table.text("VISIT")
+        label_code, label_names, l_bad = text.codes, text.names, text.bad
         problems.add(
             table, l_bad, "VISIT", table["VISIT"], "a visit label (or missing)"
         )
@@ -1255,7 +1387,7 @@ def _read_visits(
         unscheduled = codes == 1
         bad |= u_bad
     else:
-        unscheduled = _unscheduled_by_label(label)
+        unscheduled = _unscheduled_by_label(label_code, label_names)
     gc, g_bad = _number_column(
         problems,
         table,
@@ -1289,9 +1421,8 @@ def _read_visits(
         pidx * _DAY_SPAN + _day_number(np.where(valid, day, np.datetime64(0, "D"))),
         -1 - np.arange(n),
     )
-    label_codes, _ = _codes(label)
     fields = [
-        label_codes,
+        label_code.astype(np.int64),
         unscheduled.astype(np.int64),
         _float_codes(gc),
         _float_codes(pga),
@@ -1317,7 +1448,8 @@ def _read_visits(
         return _Visits(
             participant=pidx[idx],
             day=day[idx],
-            label=label[idx],
+            label_code=label_code[idx],
+            label_names=label_names,
             unscheduled=unscheduled[idx],
             glucocorticoid=gc[idx],
             pga=pga[idx],
@@ -1345,27 +1477,28 @@ class _Labs:
     analyte: npt.NDArray[np.int8]
     when: Stamps
     value: Floats
-    unit: Objects
+    unit: _Text
     canonical: Floats
     ref_low: Floats
     ref_high: Floats
     ref_low_canonical: Floats
     ref_high_canonical: Floats
     specimen: npt.NDArray[np.int8]
-    assay: Objects
-    family: Objects
-    label: Objects
+    assay: _Text
+    family_code: npt.NDArray[np.int32]  # into family_names (0: none)
+    family_names: Objects
+    label: _Text
     rows: Ints
     ids: Objects
     valid: Bools
-    ref_unit: Objects
+    ref_unit: _Text
 
 
 def _analyte_codes(
-    codes: Objects, amap: Mapping[str, Analyte]
+    codes: _Text, amap: Mapping[str, Analyte]
 ) -> tuple[npt.NDArray[np.int16], list[str]]:
     """Analyte code per row (-1: names no analyte); the unused codes seen."""
-    inverse, names = _codes(codes)
+    names = codes.names.tolist()
     out = np.full(len(names), -1, dtype=np.int16)
     unused: list[str] = []
     for i, code in enumerate(names):
@@ -1380,108 +1513,152 @@ def _analyte_codes(
                     unused.append(code)
                 continue
         out[i] = _ANALYTE_CODE[analyte]
-    return out[inverse], unused
+    return out[codes.codes], unused
+
+
+@dataclass
+class _Pairs:
+    """The distinct (unit, analyte) pairs of lab rows, each resolved once."""
+
+    index: Ints  # per row: the pair (-1: not resolved, or not usable)
+    resolved: list[Any]  # per pair: its ResolvedUnit
+    rejected: Bools  # per row: its unit was rejected for its analyte
+
+    def per_row(self, values: list[Any], fill: Any, dtype: Any) -> npt.NDArray[Any]:
+        """Spread one value per pair over the rows (*fill* where no pair)."""
+        table = np.array([*values, fill], dtype=dtype)
+        return table[self.index]
+
+    @property
+    def scale(self) -> Floats:
+        return self.per_row(
+            [r.to_canonical.scale for r in self.resolved], np.nan, np.float64
+        )
+
+    @property
+    def offset(self) -> Floats:
+        return self.per_row(
+            [r.to_canonical.offset for r in self.resolved], np.nan, np.float64
+        )
+
+
+def _dense_keys(key: Ints, usable: Bools, span: int) -> tuple[Ints, Ints]:
+    """Give each distinct key (in ``0..span``) of the usable rows its number.
+
+    Returns (per row its key's number, -1 where not usable; the distinct keys).
+    """
+    if span <= 4 * len(key) + 65536:
+        present = np.flatnonzero(np.bincount(key[usable], minlength=span))
+    else:
+        present = np.unique(key[usable])
+    number = np.full(len(key), -1, dtype=np.int64)
+    number[usable] = np.searchsorted(present, key[usable])
+    return number, present
 
 
 def _resolve_pairs(  # noqa: PLR0917
     problems: _Problems,
     table: _Table,
-    units: Objects,
+    units: _Text,
     analyte: npt.NDArray[np.int16],
     usable: Bools,
     column: str,
-) -> tuple[Floats, Floats, Objects, Bools, list[tuple[Bools, Any]]]:
+) -> _Pairs:
     """Resolve each distinct (unit, analyte) pair once.
 
-    Returns per row the conversion's scale and offset (NaN where not
-    resolved), the unit family, the rows whose unit was rejected, and per
-    resolved pair (rows mask, ResolvedUnit).
+    A unit rejected for its analyte makes every row of the pair bad (reported).
     """
-    n = len(units)
-    scale = np.full(n, np.nan)
-    offset = np.full(n, np.nan)
-    family = np.full(n, None, dtype=object)
-    rejected = np.zeros(n, dtype=bool)
-    pairs: list[tuple[Bools, Any]] = []
-    unit_codes, unit_names = _codes(units)
-    key = np.where(usable, unit_codes * 256 + analyte.astype(np.int64), -1)
-    distinct, inverse = np.unique(key, return_inverse=True)
-    for i, k in enumerate(distinct.tolist()):
-        if k < 0:
-            continue
-        rows = inverse == i
-        unit = unit_names[k // 256]
+    n = len(units.codes)
+    key = units.codes.astype(np.int64) * 256 + np.where(usable, analyte, 0)
+    number, present = _dense_keys(key, usable, len(units.names) * 256)
+    resolved: list[Any] = []
+    place = np.full(len(present) + 1, -1, dtype=np.int64)
+    failed: list[int] = []
+    for i, k in enumerate(present.tolist()):
+        unit = units.names[k // 256]
         a = ANALYTE_CODES[k % 256]
         try:
-            resolved = resolve_unit(unit, a)
+            got = resolve_unit(unit, a)
         except (UnitError, InvalidValueError) as exc:
             why = getattr(exc, "reason", "")
             expected = getattr(exc, "expected", "a unit that fits the analyte")
+            rows = number == i
             problems.add(
                 table,
                 rows,
                 column,
-                units,
+                units.values,
                 f"a unit for {a.value}: {expected}" + (f" ({why})" if why else ""),
             )
-            rejected |= rows
+            failed.append(i)
             continue
-        scale[rows] = resolved.to_canonical.scale
-        offset[rows] = resolved.to_canonical.offset
-        family[rows] = resolved.family.name
-        pairs.append((rows, resolved))
-    return scale, offset, family, rejected, pairs
+        place[i] = len(resolved)
+        resolved.append(got)
+    rejected = np.isin(number, failed) if failed else np.zeros(n, dtype=bool)
+    index = np.where(number >= 0, place[number], -1)
+    index[index < 0] = len(resolved)  # the fill slot of per_row
+    return _Pairs(index, resolved, rejected)
 
 
 def _check_values(
     problems: _Problems,
     table: _Table,
     values: Floats,
-    pairs: list[tuple[Bools, Any]],
+    pairs: _Pairs,
     ok: Bools,
 ) -> tuple[Floats, Bools]:
-    """Return canonical values and bad rows, vectorised per (unit, analyte) pair.
+    """Return canonical values and bad rows, vectorised over all pairs at once.
 
     The checks are those :func:`lupusscore.units.to_canonical` applies (>= 0
-    except body temperature, plausible range of the unit family).
+    except body temperature, plausible range of the unit family), with the
+    same arithmetic (``x * scale``, plus the offset where it is not 0).
     """
-    canonical = np.full(len(values), np.nan)
-    bad = np.zeros(len(values), dtype=bool)
-    for rows, resolved in pairs:
-        idx = np.flatnonzero(rows & ok)
-        if idx.size == 0:
-            continue
-        x = values[idx]
-        a = resolved.analyte
-        spec = analyte_spec(a)
-        if a is not Analyte.BODY_TEMPERATURE:
-            neg = x < 0
+    n = len(values)
+    has = ok & (pairs.index < len(pairs.resolved))
+    canonical = np.full(n, np.nan)
+    bad = np.zeros(n, dtype=bool)
+    if not pairs.resolved:
+        return canonical, bad
+    specs = [analyte_spec(r.analyte) for r in pairs.resolved]
+    nonneg = pairs.per_row(
+        [r.analyte is not Analyte.BODY_TEMPERATURE for r in pairs.resolved],
+        False,  # noqa: FBT003
+        np.bool_,
+    )
+    plausible = [r.family.plausible for r in pairs.resolved]
+    lo = pairs.per_row([-np.inf if p is None else p[0] for p in plausible], 0, float)
+    hi = pairs.per_row([np.inf if p is None else p[1] for p in plausible], 0, float)
+    scale, offset = pairs.scale, pairs.offset
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        canon = values * scale
+        shift = has & (offset != 0)
+        canon[shift] = canon[shift] + offset[shift]
+        neg = has & nonneg & (values < 0)
+        wrong = has & ~neg & (~np.isfinite(canon) | ~((canon >= lo) & (canon <= hi)))
+    expected_neg = [
+        f"a {r.analyte.value} concentration, count or ratio >= 0"
+        for r in pairs.resolved
+    ]
+    expected_range = []
+    for r, spec in zip(pairs.resolved, specs, strict=True):
+        fam = r.family
+        if fam.plausible is None:
+            expected_range.append(f"a finite {spec.label} in {fam.canonical_unit}")
+        else:
+            expected_range.append(
+                f"a plausible {spec.label} between {fam.plausible[0]:g} and "
+                f"{fam.plausible[1]:g} {fam.canonical_unit}"
+            )
+    for mask, messages in ((neg, expected_neg), (wrong, expected_range)):
+        where = np.flatnonzero(mask)
+        at = pairs.index[where]
+        for p in np.unique(at).tolist():
             problems.add(
-                table,
-                _mask(len(values), idx[neg]),
-                "LBORRES",
-                values,
-                f"a {a.value} concentration, count or ratio >= 0",
+                table, _mask(n, where[at == p]), "LBORRES", values, messages[p]
             )
-            bad[idx[neg]] = True
-        with np.errstate(over="ignore", under="ignore"):
-            canon = resolved.to_canonical.apply(x)
-        wrong = ~np.isfinite(canon)
-        fam = resolved.family
-        expected = f"a finite {spec.label} in {fam.canonical_unit}"
-        if fam.plausible is not None:
-            lo, hi = fam.plausible
-            with np.errstate(invalid="ignore"):
-                wrong |= ~((canon >= lo) & (canon <= hi))
-            expected = (
-                f"a plausible {spec.label} between {lo:g} and {hi:g} "
-                f"{fam.canonical_unit}"
-            )
-        wrong &= ~bad[idx]
-        problems.add(table, _mask(len(values), idx[wrong]), "LBORRES", values, expected)
-        bad[idx[wrong]] = True
-        canonical[idx] = canon
-    return np.where(bad, np.nan, canonical), bad
+    bad = neg | wrong
+    canonical = np.where(has & ~bad, canon, np.nan)
+    return canonical, bad
 
 
 def _mask(n: int, idx: Ints) -> Bools:
@@ -1499,11 +1676,12 @@ def _read_labs(  # noqa: PLR0917
     notes: list[str],
 ) -> _Labs:
     """Check every lab row; rows without a value or analyte are left out."""
-    code_text, c_missing, c_bad = _texts(table["LBTESTCD"])
+    test = table.text("LBTESTCD")
+    c_missing, c_bad = test.missing, test.bad
     problems.add(
         table, c_missing | c_bad, "LBTESTCD", table["LBTESTCD"], "a test code (text)"
     )
-    acode, unused = _analyte_codes(code_text, amap)
+    acode, unused = _analyte_codes(test, amap)
     known = acode >= 0
     values, v_missing, v_bad = _numbers(table["LBORRES"], strings=True)
     n_unused = int(np.count_nonzero(~(c_missing | c_bad) & ~known))
@@ -1521,8 +1699,10 @@ def _read_labs(  # noqa: PLR0917
             "(missing) were left out"
         )
     keep = known & ~v_missing
-    table = table.take(keep)
-    acode, values, v_bad = acode[keep], values[keep], v_bad[keep]
+    if not np.all(keep):
+        table = table.take(keep)
+        acode, values, v_bad = acode[keep], values[keep], v_bad[keep]
+    del known, v_missing, no_value, keep, c_missing, c_bad
     n = len(table)
     pidx, linked = _link(problems, table, people, repeated)
     problems.add(
@@ -1535,20 +1715,23 @@ def _read_labs(  # noqa: PLR0917
     when, w_missing, w_bad = _dates(table["LBDTC"])
     problems.add(table, w_missing | w_bad, "LBDTC", table["LBDTC"], _DATE_EXPECTED)
     early = _before_birth(problems, table, pidx, linked, when, "LBDTC", people)
-    units, u_missing, u_bad = _texts(table["LBORRESU"])
+    units = table.text("LBORRESU")
     problems.add(
         table,
-        u_missing,
+        units.missing,
         "LBORRESU",
         table["LBORRESU"],
         "a unit for every lab value (units are never guessed)",
     )
-    problems.add(table, u_bad, "LBORRESU", table["LBORRESU"], "a unit (text)")
-    unit_ok = ~(u_missing | u_bad)
-    scale, offset, family, rejected, pairs = _resolve_pairs(
-        problems, table, units, acode, unit_ok, "LBORRESU"
-    )
+    problems.add(table, units.bad, "LBORRESU", table["LBORRESU"], "a unit (text)")
+    unit_ok = ~(units.missing | units.bad)
+    pairs = _resolve_pairs(problems, table, units, acode, unit_ok, "LBORRESU")
     canonical, c_bad = _check_values(problems, table, values, pairs, ~v_bad)
+    scale, offset = pairs.scale, pairs.offset
+    families = [r.family.name for r in pairs.resolved]
+    fam_names = np.empty(len(families) + 1, dtype=object)
+    fam_names[1:] = families
+    family_code = pairs.per_row(list(range(1, len(families) + 1)), 0, np.int32)
     refs: dict[str, Floats] = {}
     ref_bad = np.zeros(n, dtype=bool)
     for column in ("LBSTNRLO", "LBSTNRHI"):
@@ -1573,9 +1756,15 @@ def _read_labs(  # noqa: PLR0917
     problems.add(table, order_bad, "LBSTNRLO", low, "reference low <= reference high")
     ref_bad |= order_bad
     has_range = ~np.isnan(low) | ~np.isnan(high)
-    ref_unit = np.full(n, None, dtype=object)
+    ref_unit = _Text(
+        np.zeros(n, dtype=np.int32),
+        np.full(1, None, dtype=object),
+        np.ones(n, dtype=bool),
+        np.zeros(n, dtype=bool),
+    )
     if "LBSTRESU" in table:
-        ref_unit, ru_missing, ru_bad = _texts(table["LBSTRESU"])
+        ref_unit = table.text("LBSTRESU")
+        ru_missing, ru_bad = ref_unit.missing, ref_unit.bad
         no_unit = has_range & (ru_missing | ru_bad)
         problems.add(
             table,
@@ -1584,7 +1773,7 @@ def _read_labs(  # noqa: PLR0917
             table["LBSTRESU"],
             "the unit of the reference range (the LBSTRESU column is present)",
         )
-        r_scale, r_offset, _, r_rejected, _ = _resolve_pairs(
+        r_pairs = _resolve_pairs(
             problems,
             table,
             ref_unit,
@@ -1592,7 +1781,8 @@ def _read_labs(  # noqa: PLR0917
             has_range & ~(ru_missing | ru_bad),
             "LBSTRESU",
         )
-        ref_bad |= no_unit | r_rejected
+        r_scale, r_offset = r_pairs.scale, r_pairs.offset
+        ref_bad |= no_unit | r_pairs.rejected
         same = (r_scale == scale) & (r_offset == offset)
         low_c = np.where(same, low * scale + offset, low * r_scale + r_offset)
         high_c = np.where(same, high * scale + offset, high * r_scale + r_offset)
@@ -1605,7 +1795,7 @@ def _read_labs(  # noqa: PLR0917
     specimen = np.full(n, _SPECIMEN_CODE[None], dtype=np.int8)
     s_bad = np.zeros(n, dtype=bool)
     if "LBSPEC" in table:
-        spec_text, _, s_bad = _texts(table["LBSPEC"])
+        spec_text = table.text("LBSPEC")
         no_spec = _SPECIMEN_CODE[None]
 
         def spec_code(text: str) -> int:
@@ -1614,8 +1804,8 @@ def _read_labs(  # noqa: PLR0917
             member = _SPECIMENS.get(text.strip().lower())
             return -1 if member is None else _SPECIMEN_CODE[member]
 
-        codes = _per_distinct(spec_text, spec_code, np.int8)
-        s_bad |= codes < 0
+        codes = spec_text.per_name(spec_code, np.int8)
+        s_bad = spec_text.bad | (codes < 0)
         specimen = np.where(codes < 0, no_spec, codes).astype(np.int8)
         problems.add(
             table,
@@ -1624,17 +1814,23 @@ def _read_labs(  # noqa: PLR0917
             table["LBSPEC"],
             "a specimen: " + ", ".join(_SPECIMENS) + " (or missing)",
         )
-    assay = np.full(n, None, dtype=object)
-    m_bad = np.zeros(n, dtype=bool)
+    none = _Text(
+        np.zeros(n, dtype=np.int32),
+        np.full(1, None, dtype=object),
+        np.ones(n, dtype=bool),
+        np.zeros(n, dtype=bool),
+    )
+    assay = none
     if "LBMETHOD" in table:
-        assay, _, m_bad = _texts(table["LBMETHOD"])
-        problems.add(table, m_bad, "LBMETHOD", table["LBMETHOD"], "text (or missing)")
-    label = np.full(n, None, dtype=object)
-    l_bad = np.zeros(n, dtype=bool)
-    if "VISIT" in table:
-        label, _, l_bad = _texts(table["VISIT"])
+        assay = table.text("LBMETHOD")
         problems.add(
-            table, l_bad, "VISIT", table["VISIT"], "a visit label (or missing)"
+            table, assay.bad, "LBMETHOD", table["LBMETHOD"], "text (or missing)"
+        )
+    label = none
+    if "VISIT" in table:
+        label = table.text("VISIT")
+        problems.add(
+            table, label.bad, "VISIT", table["VISIT"], "a visit label (or missing)"
         )
     valid = linked & ~(
         v_bad
@@ -1642,12 +1838,12 @@ def _read_labs(  # noqa: PLR0917
         | w_bad
         | early
         | ~unit_ok
-        | rejected
+        | pairs.rejected
         | c_bad
         | ref_bad
         | s_bad
-        | m_bad
-        | l_bad
+        | assay.bad
+        | label.bad
     )
     return _Labs(
         participant=pidx,
@@ -1662,7 +1858,8 @@ def _read_labs(  # noqa: PLR0917
         ref_high_canonical=high_c,
         specimen=specimen,
         assay=assay,
-        family=family,
+        family_code=family_code,
+        family_names=fam_names,
         label=label,
         rows=table.rows,
         ids=table.ids if table.ids is not None else np.full(n, None, dtype=object),
@@ -1691,11 +1888,21 @@ def _assign(labs: _Labs, visits: _Visits, *, by_label: bool) -> tuple[Ints, Bool
     by_date = pidx * _DAY_SPAN + _day_number(lab_day)
     visit_of = np.full(n, -1, dtype=np.int64)
     pos, found = _match(by_date, visits.key)
-    labelled = ok & ~_none(labs.label) if by_label else np.zeros(n, dtype=bool)
-    if by_label and len(visits.label):
-        codes, _ = _codes(np.concatenate([visits.label, labs.label]))
-        v_codes, l_codes = codes[: len(visits.label)], codes[len(visits.label) :]
-        span = int(codes.max(initial=0)) + 1
+    labelled = ok & (labs.label.codes != 0) if by_label else np.zeros(n, dtype=bool)
+    if by_label and len(visits.label_code):
+        # one numbering of the labels of both tables (0: no label)
+        union = sorted(
+            {*visits.label_names[1:].tolist(), *labs.label.names[1:].tolist()}
+        )
+        number = {name: i + 1 for i, name in enumerate(union)}
+        number[None] = 0
+        v_codes = np.array([number[x] for x in visits.label_names.tolist()])[
+            visits.label_code
+        ]
+        l_codes = np.array([number[x] for x in labs.label.names.tolist()])[
+            labs.label.codes
+        ]
+        span = len(union) + 1
         v_key = visits.participant * span + v_codes
         l_key = pidx * span + l_codes
         order = np.argsort(v_key, kind="stable")
@@ -1707,8 +1914,7 @@ def _assign(labs: _Labs, visits: _Visits, *, by_label: bool) -> tuple[Ints, Bool
         visit_of[single] = order[first[at]][single]
         # a repeated label: the visit of that label on the lab's date
         twice = labelled & hit & ~single
-        same_label = visits.label[pos]
-        agree = twice & found & (ids_text(same_label) == ids_text(labs.label))
+        agree = twice & found & (v_codes[pos] == l_codes)
         visit_of[agree] = pos[agree]
     unlabelled = ok & ~labelled & found
     visit_of[unlabelled] = pos[unlabelled]
@@ -1730,13 +1936,15 @@ def _visits_from_table(
     holds every readable visit row) is not reported again.
     """
     visit_of, labelled = _assign(labs, visits, by_label=by_label)
-    some_row, _ = _assign(labs, all_visits, by_label=by_label)
-    lost = labs.valid & (visit_of < 0) & (some_row < 0)
+    lost = labs.valid & (visit_of < 0)
+    if np.any(lost):  # only then: is their visit a bad row of the visits table?
+        some_row, _ = _assign(labs, all_visits, by_label=by_label)
+        lost &= some_row < 0
     problems.add(
         table,
         lost & labelled,
         "VISIT",
-        labs.label,
+        labs.label.values,
         "a visit of this participant with this label in the visits table "
         "(on the lab's date if the label is repeated)",
         rows=labs.rows,
@@ -1800,23 +2008,22 @@ def _visits_from_labs(
     visit_of[idx] = inverse
     first = np.zeros(len(uniq), dtype=np.int64)
     first[inverse[::-1]] = idx[::-1]  # any row of the visit: a representative
-    codes, names = _codes(labs.label)
-    label = np.full(len(uniq), None, dtype=object)
+    codes, names = labs.label.codes, labs.label.names
+    label = np.zeros(len(uniq), dtype=np.int32)
     if len(idx):
         order = np.argsort(inverse, kind="stable")
         starts = np.flatnonzero(np.r_[True, np.diff(inverse[order]) != 0])
         c = codes[idx][order]
         lo = np.minimum.reduceat(c, starts)
         hi = np.maximum.reduceat(c, starts)
-        names_arr = obj(names)
-        label = names_arr[lo]
-        label[lo != hi] = None
+        label = np.where(lo != hi, 0, lo).astype(np.int32)
     n_v = len(uniq)
     return _Visits(
         participant=labs.participant[first],
         day=day[first],
-        label=label,
-        unscheduled=_unscheduled_by_label(label),
+        label_code=label,
+        label_names=names,
+        unscheduled=_unscheduled_by_label(label, names),
         glucocorticoid=np.full(n_v, np.nan),
         pga=np.full(n_v, np.nan),
         rescue=np.full(n_v, -1, dtype=np.int8),
@@ -1827,35 +2034,53 @@ def _visits_from_labs(
     ), visit_of
 
 
+def _float_key(values: Floats) -> Ints:
+    """Integer key of each float: equal numbers (and every NaN) share one key."""
+    with np.errstate(invalid="ignore"):
+        normal = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 is 0.0
+    return normal.view(np.int64)
+
+
 def _duplicate_labs(
     problems: _Problems, table: _Table, labs: _Labs, visit_of: Ints
 ) -> tuple[Bools, int]:
-    """Collapse identical lab rows; report differing ones. Return (keep, collapsed)."""
+    """Collapse identical lab rows; report differing ones. Return (keep, collapsed).
+
+    Rows are grouped by (visit, analyte, specimen, date-time) -- the visit
+    implies the participant. Of identical rows the first in input order is kept.
+    """
     ok = labs.valid & (visit_of >= 0)
     idx = np.flatnonzero(ok)
     keep = np.zeros(len(ok), dtype=bool)
     if idx.size == 0:
         return keep, 0
-    stacked = np.stack(
-        [
-            labs.participant[idx],
-            visit_of[idx],
-            labs.analyte[idx].astype(np.int64),
-            labs.when[idx].astype(np.int64),
-            labs.specimen[idx].astype(np.int64),
-        ],
-        axis=1,
+    n_spec = len(SPECIMEN_PREFERENCE)
+    where = (
+        visit_of[idx] * (len(ANALYTE_CODES) * n_spec)
+        + labs.analyte[idx].astype(np.int64) * n_spec
+        + labs.specimen[idx].astype(np.int64)
     )
-    group = _group_ids(stacked)
-    fields = [
-        _float_codes(labs.value[idx]),
-        _codes(labs.unit[idx])[0],
-        _float_codes(labs.ref_low[idx]),
-        _float_codes(labs.ref_high[idx]),
-        _codes(labs.assay[idx])[0],
-        _codes(labs.ref_unit[idx])[0],
-    ]
-    conflict = _differs_in_group(group.astype(np.int64), fields)
+    when = labs.when[idx].astype(np.int64)
+    order = np.lexsort((when, where))  # stable: input order within a group
+    where, when = where[order], when[order]
+    new = np.r_[True, (where[1:] != where[:-1]) | (when[1:] != when[:-1])]
+    del where, when
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1  # of each row in sort order
+    del new
+    varies = np.zeros(len(starts), dtype=bool)
+    for key in (
+        lambda: _float_key(labs.value[idx]),
+        lambda: labs.unit.codes[idx],
+        lambda: _float_key(labs.ref_low[idx]),
+        lambda: _float_key(labs.ref_high[idx]),
+        lambda: labs.assay.codes[idx],
+        lambda: labs.ref_unit.codes[idx],
+    ):
+        k = key()[order]
+        varies |= np.minimum.reduceat(k, starts) != np.maximum.reduceat(k, starts)
+    conflict = np.zeros(len(idx), dtype=bool)
+    conflict[order] = varies[group]
     problems.add(
         table,
         _mask(len(ok), idx[conflict]),
@@ -1867,9 +2092,9 @@ def _duplicate_labs(
         rows=labs.rows,
         participants=labs.ids,
     )
-    single = ~conflict & _first_of_group(group.astype(np.int64))
-    keep[idx[single]] = True
-    return keep, int(np.count_nonzero(~conflict)) - int(np.count_nonzero(single))
+    first = order[starts[~varies]]  # the first row of each group without conflict
+    keep[idx[first]] = True
+    return keep, int(np.count_nonzero(~conflict)) - len(first)
 
 
 # --- the constructor ------------------------------------------------------------
@@ -1888,6 +2113,7 @@ def cohort_from_columns(
     name: str = "cohort",
     synthetic: bool = False,
     baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+    factors: Mapping[str, Factors] | None = None,
 ) -> Cohort:
     """Build a :class:`Cohort` from tables of columns (see the module docstring).
 
@@ -1911,6 +2137,10 @@ def cohort_from_columns(
         True for simulated data.
     baseline_window_days : int
         Baseline look-back in days.
+    factors : mapping of str to Factors, optional
+        Per table (``"labs"``, ...), text columns already factorized by
+        :func:`lupusscore._frames.read_columns_factorized` from these very
+        columns; they are not factorized again.
 
     Returns
     -------
@@ -1957,10 +2187,21 @@ def cohort_from_columns(
         synthetic=synthetic,
         baseline_window_days=baseline_window_days,
     )
-    p_table = _read_table("participants", participants, names)
-    l_table = _read_table("labs", labs, names)
-    v_table = None if visits is None else _read_table("visits", visits, names)
-    e_table = None if events is None else _read_table("events", events, names)
+    coded = factors or {}
+    p_table = _read_table(
+        "participants", participants, names, coded.get("participants")
+    )
+    l_table = _read_table("labs", labs, names, coded.get("labs"))
+    v_table = (
+        None
+        if visits is None
+        else _read_table("visits", visits, names, coded.get("visits"))
+    )
+    e_table = (
+        None
+        if events is None
+        else _read_table("events", events, names, coded.get("events"))
+    )
     notes: list[str] = []
 
     people, repeated = _read_people(problems, p_table, arm_names)
@@ -1996,16 +2237,20 @@ def cohort_from_columns(
             lab.when[k],
             lab.specimen[k],
             lab.value[k],
-            lab.unit[k],
+            lab.unit.codes[k],
+            unit_rank=True,
         )
     ]
+    del k, keep, p_table, l_table, v_table, e_table
+    lab_columns = _ordered_labs(lab, visit_of, order)  # empties *lab* as it goes
+    del lab, visit_of, order
     note_key = ids_text(ev.note)
     e_order = np.lexsort((note_key, ev.type.astype(str), ev.day, ev.participant))
     arms_out = arm_names
     if arms_out is None:
         arms_out = tuple(sorted({a for a in people.arm.tolist() if a is not None}))
     n_v = len(vis.day)
-    return Cohort(
+    return adopt_cohort(
         name=trial_name,
         synthetic=flag,
         arms=arms_out,
@@ -2027,24 +2272,41 @@ def cohort_from_columns(
         visit_rescue_therapy=vis.rescue,
         visit_descriptors=FrozenMap(vis.descriptors),
         visit_exclusions=obj([None] * n_v),
-        lab_participant=lab.participant[order],
-        lab_visit=visit_of[order],
-        lab_analyte=lab.analyte[order],
-        lab_datetime=lab.when[order],
-        lab_value=lab.value[order],
-        lab_unit=lab.unit[order],
-        lab_canonical=lab.canonical[order],
-        lab_reference_low=lab.ref_low[order],
-        lab_reference_high=lab.ref_high[order],
-        lab_reference_low_canonical=lab.ref_low_canonical[order],
-        lab_reference_high_canonical=lab.ref_high_canonical[order],
-        lab_specimen=lab.specimen[order],
-        lab_assay=lab.assay[order],
-        lab_family=lab.family[order],
-        lab_source_row=lab.rows[order],
+        **lab_columns,
         event_participant=ev.participant[e_order],
         event_type=ev.type[e_order],
         event_date=ev.day[e_order],
         event_note=ev.note[e_order],
         notes=tuple(notes),
     )
+
+
+def _ordered_labs(
+    lab: _Labs, visit_of: Ints, order: Ints
+) -> dict[str, npt.NDArray[Any]]:
+    """Return the Cohort's lab columns in *order*, each source dropped once taken.
+
+    (Memory: at no time are all the lab intermediates and all the ordered
+    columns held at once.)
+    """
+    out: dict[str, npt.NDArray[Any]] = {"lab_visit": visit_of[order]}
+    plain = {
+        "lab_participant": "participant",
+        "lab_analyte": "analyte",
+        "lab_datetime": "when",
+        "lab_value": "value",
+        "lab_canonical": "canonical",
+        "lab_reference_low": "ref_low",
+        "lab_reference_high": "ref_high",
+        "lab_reference_low_canonical": "ref_low_canonical",
+        "lab_reference_high_canonical": "ref_high_canonical",
+        "lab_specimen": "specimen",
+        "lab_source_row": "rows",
+    }
+    for name, attr in plain.items():
+        out[name] = getattr(lab, attr)[order]
+        setattr(lab, attr, None)
+    out["lab_unit"] = lab.unit.names[lab.unit.codes[order]]
+    out["lab_assay"] = lab.assay.names[lab.assay.codes[order]]
+    out["lab_family"] = lab.family_names[lab.family_code[order]]
+    return out

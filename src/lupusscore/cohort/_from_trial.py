@@ -54,18 +54,65 @@ def lab_order(  # noqa: PLR0917 - one array per sort key
     specimen: npt.NDArray[Any],
     value: npt.NDArray[Any],
     unit: npt.NDArray[Any],
+    *,
+    unit_rank: bool = False,
 ) -> npt.NDArray[np.intp]:
     """Canonical order of lab rows.
 
     By participant, visit, analyte and date-time; at one time the preferred
     specimen last (so the last row of a (visit, analyte) group is the visit's
     latest result, as :meth:`lupusscore.Visit.latest` picks it); then value
-    and unit so that the order never depends on the input order.
+    and unit so that the order never depends on the input order. With
+    *unit_rank*, *unit* holds integer codes that order as the units' text does.
     """
-    unit_key = np.unique(unit.astype(str), return_inverse=True)[1]
-    return np.lexsort(
-        (unit_key, value, -specimen.astype(np.int64), when, analyte, visit, participant)
+    n = len(participant)
+    order, tie = _order_by_time(participant, visit, analyte, when)
+    if n < 2 or not np.any(tie):  # noqa: PLR2004
+        return order
+    # Rows equal in (participant, visit, analyte, time): order those groups
+    # by the remaining keys, stably (so the result is the full lexsort's).
+    group = np.cumsum(np.r_[True, ~tie])
+    in_tie = np.zeros(n, dtype=bool)
+    in_tie[1:] |= tie
+    in_tie[:-1] |= tie
+    pos = np.flatnonzero(in_tie)
+    rows = order[pos]
+    tied_unit = unit[rows]
+    unit_key = (
+        tied_unit
+        if unit_rank
+        else np.unique(tied_unit.astype(str), return_inverse=True)[1]
     )
+    sub = np.lexsort(
+        (unit_key, value[rows], -specimen[rows].astype(np.int64), group[pos])
+    )
+    order[pos] = rows[sub]
+    return order
+
+
+def _order_by_time(
+    participant: npt.NDArray[Any],
+    visit: npt.NDArray[Any],
+    analyte: npt.NDArray[Any],
+    when: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Stable order by (participant, visit, analyte, when); ties of neighbours."""
+    if len(participant) == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=bool)
+    ints = [np.asarray(k).astype(np.int64) for k in (participant, visit, analyte)]
+    spans = [int(k.max()) + 1 for k in ints]
+    if min(int(k.min()) for k in ints) >= 0 and spans[0] * spans[1] * spans[2] < 2**62:
+        # one key that orders as the three do
+        head = (ints[0] * spans[1] + ints[1]) * spans[2] + ints[2]
+        order = np.lexsort((when, head))
+        h, w = head[order], when[order]
+        return order, (h[1:] == h[:-1]) & (w[1:] == w[:-1])
+    order = np.lexsort((when, analyte, visit, participant))
+    tie = np.ones(len(order) - 1, dtype=bool)
+    for k in (participant, visit, analyte, when):
+        s = k[order]
+        tie &= s[1:] == s[:-1]
+    return order, tie
 
 
 def cohort_from_trial(trial: Trial) -> Cohort:
