@@ -51,7 +51,8 @@ def _lab(draw: st.DrawFn, analyte: str, on: dt.date) -> dict[str, Any]:
         if draw(st.integers(0, 3)):
             lab["reference_low"] = 0.9 if analyte == "c3" else 0.1
     elif analyte == "anti_dsdna":
-        lab = {"value": round(draw(st.floats(1, 400)), 1), "unit": "IU/mL"}
+        unit = draw(st.sampled_from(["IU/mL", "IU/mL", "U/mL"]))  # U/mL: per assay
+        lab = {"value": round(draw(st.floats(1, 400)), 1), "unit": unit}
         if draw(st.integers(0, 3)):
             lab["reference_high"] = draw(st.sampled_from([30.0, 100.0]))
         assay = draw(st.sampled_from(["ELISA (site A)", "CLIA (site B)", None]))

@@ -629,28 +629,34 @@ def comparable(c: Cohort, first: Ints, second: Ints) -> Bools:
     f, s = first[idx], second[idx]
     same = c.lab_family[f] == c.lab_family[s]
     across = _across_assays(c, f)
-    assays = sorted({a for a in c.lab_assay.tolist() if a is not None})
-    keys = [_assay_key(a) for a in assays]
-    key_code = {
-        a: (-1 if k is None else keys.index(k))
-        for a, k in zip(assays, keys, strict=True)
-    }
-    codes = (
-        np.array(
-            [
-                key_code.get(a, -1) if a is not None else -1
-                for a in c.lab_assay.tolist()
-            ],
-            dtype=np.int64,
-        )
-        if not across.all()
-        else None
-    )
-    if codes is None:
+    if across.all():
         out[idx] = same
         return out
-    kf, ks = codes[f], codes[s]
+    codes = _assay_codes(c, np.r_[f, s])
+    kf, ks = codes[: len(f)], codes[len(f) :]
     out[idx] = same & (across | ((kf >= 0) & (kf == ks)))
+    return out
+
+
+def _assay_codes(c: Cohort, rows: Ints) -> Ints:
+    """Return the assay key of lab rows *rows* as codes (-1: no usable assay).
+
+    Two rows compare as the same assay when their codes are equal and >= 0;
+    the key is the serology module's (``_assay_key``), computed once per
+    distinct assay text.
+    """
+    texts = c.lab_assay[rows]
+    present = np.array([a is not None for a in texts.tolist()], dtype=bool)
+    out = np.full(len(rows), -1, dtype=np.int64)
+    if not present.any():
+        return out
+    names, inverse = np.unique(texts[present].astype(str), return_inverse=True)
+    keys = [_assay_key(str(n)) for n in names]
+    distinct = sorted({k for k in keys if k is not None})
+    code = np.array(
+        [-1 if k is None else distinct.index(k) for k in keys], dtype=np.int64
+    )
+    out[present] = code[inverse.reshape(-1)]
     return out
 
 
