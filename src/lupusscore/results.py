@@ -271,6 +271,7 @@ FROZEN_CONFIG: Final = ConfigDict(
 #: Grows with each type found not to be complex (a set of classes, bounded).
 _NEVER_COMPLEX: Final[set[type]] = {str, float, int, bool, type(None), tuple}
 _COMPLEX: Final = (complex, np.complexfloating)
+_setattr: Final = object.__setattr__
 
 
 class FrozenModel(BaseModel):
@@ -296,6 +297,50 @@ class FrozenModel(BaseModel):
                     raise ValueError(msg)
                 _NEVER_COMPLEX.add(kind)  # an enum, a model ...: checked once
         return data
+
+    @classmethod
+    def _trusted(cls, **fields: Any) -> Self:
+        """Build an instance from values the library made, without validation.
+
+        Private: only for results the library assembles itself from values
+        already checked and already in the form validation leaves them (a
+        :class:`Status` not a string, a float not an int, a tuple not a list).
+        It sets what validation would set (fields in declaration order, the
+        defaults of fields not given, the set of fields given) and nothing
+        else; ``tests/test_trusted_models.py`` checks on random valid inputs
+        that it equals the validated model. A model whose validation
+        normalises a value overrides it to normalise that value first.
+        """
+        defaults = _FIELD_DEFAULTS.get(cls)
+        if defaults is None:
+            defaults = _field_defaults(cls)
+        values = defaults.copy()  # declaration order; given fields replace
+        values.update(fields)
+        if len(values) != len(defaults):
+            unknown = sorted(set(fields) - set(defaults))
+            msg = f"{cls.__name__}._trusted: unknown fields {unknown}"
+            raise TypeError(msg)
+        out = cls.__new__(cls)
+        _setattr(out, "__dict__", values)
+        _setattr(out, "__pydantic_fields_set__", set(fields))
+        _setattr(out, "__pydantic_extra__", None)
+        _setattr(out, "__pydantic_private__", None)
+        return out
+
+
+#: Per model class: field name -> default in declaration order, for ``_trusted``
+#: (a required field maps to pydantic's "undefined" marker; callers give it).
+_FIELD_DEFAULTS: Final[dict[type, dict[str, Any]]] = {}
+
+
+def _field_defaults(cls: type[BaseModel]) -> dict[str, Any]:
+    """Field name -> default of *cls*, in declaration order (cached)."""
+    if any(info.default_factory is not None for info in cls.model_fields.values()):
+        msg = f"{cls.__name__}: _trusted does not support default factories"
+        raise TypeError(msg)
+    out = {name: info.default for name, info in cls.model_fields.items()}
+    _FIELD_DEFAULTS[cls] = out
+    return out
 
 
 class Criterion(FrozenModel):

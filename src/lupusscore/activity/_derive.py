@@ -422,12 +422,13 @@ def _rule_criterion(rule: LabRule, labs: Sequence[LabResult]) -> Criterion | Non
     pick: Callable[[Iterable[float]], float] = max if rule.worst == "max" else min
     worst = pick(lab.canonical_value for lab in labs)
     flag = float(rule_flags(np.asarray(worst, dtype=np.float64), rule))
-    return Criterion(
+    # Checked values of the field types: built without re-validation.
+    return Criterion._trusted(
         name=f"{rule.descriptor}_{rule.analyte.value}",
         status=Status.of(bool(flag == 1)),
-        observed=worst,
-        threshold=rule.threshold,
-        comparator=rule.comparator,
+        observed=float(worst),
+        threshold=float(rule.threshold),
+        comparator=Comparator(rule.comparator),
         unit=rule.unit,
         reason=f"{'highest' if rule.worst == 'max' else 'lowest'} of {_span(labs)}",
         source=rule.source,

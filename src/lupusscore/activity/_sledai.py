@@ -553,8 +553,8 @@ def assemble_sledai(
         if not scored:
             reason = _join(reason, f"not part of {variant.label}")
         decided = c if scored else False
-        rows.append(
-            DescriptorResult(
+        rows.append(  # checked values of the field types: no re-validation
+            DescriptorResult._trusted(
                 status=Status.of(decided),
                 missing=(d.name,) if decided is None else (),
                 name=d.name,
@@ -569,7 +569,8 @@ def assemble_sledai(
             )
         )
     not_assessed = tuple(r.name for r in rows if r.scored and r.counts is None)
-    return SledaiResult(
+    # Status and value agree by construction (what ValueResult checks).
+    return SledaiResult._trusted(
         status=Status.NOT_EVALUABLE if not_assessed else Status.MET,
         value=None if not_assessed else float(lower[0]),
         unit="points",

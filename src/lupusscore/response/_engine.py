@@ -153,6 +153,14 @@ class GradedResult(ExplainedResult):
             data = {**data, "status": any_of(Status(x) for x in got)}
         return data
 
+    @classmethod
+    def _trusted(cls, **fields: Any) -> Self:
+        """:meth:`FrozenModel._trusted`, with the category as the family's enum."""
+        kind = cls.model_fields["category"].annotation
+        if isinstance(kind, type) and not isinstance(fields["category"], kind):
+            fields["category"] = kind(fields["category"])
+        return super()._trusted(**fields)
+
     #: Reason style: name the met criteria of a met tier ("mild met (casts)").
     NAME_MET: ClassVar[bool] = False
     #: Reason style: name the failed criteria of a tier not met.
@@ -345,16 +353,18 @@ class Run(Generic[R]):
                 for name in e.missing(i)
             }
         )
-        tier = TierResult(
-            tier=grade.name,
-            label=grade.label,
-            status=status_of(status[i]),
-            criteria=criteria,
-            missing=tuple(missing),
-            provisional=grade.provisional,
-            provisional_reason=grade.provisional_reason,
-        )
-        return tier.model_copy(update={"reason": self.result_type.summary(tier)})
+        # Built from checked values without re-validation (TierResult._trusted).
+        fields: dict[str, Any] = {
+            "tier": grade.name,
+            "label": grade.label,
+            "status": status_of(status[i]),
+            "criteria": criteria,
+            "missing": tuple(missing),
+            "provisional": grade.provisional,
+            "provisional_reason": grade.provisional_reason,
+        }
+        reason = self.result_type.summary(TierResult._trusted(**fields))
+        return TierResult._trusted(**fields, reason=reason)
 
     def category(self, i: Index) -> str:
         """Return the category name of element *i*."""
@@ -379,7 +389,7 @@ class Run(Generic[R]):
         rank = [t.tier for t in tiers]
         own = rank.index(category) if category in rank else len(rank)
         prov = [t for k, t in enumerate(tiers) if t.provisional and _counts(k, own)]
-        return self.result_type(
+        return self.result_type._trusted(
             status=status_of(self.status[i]),
             reason=reason,
             missing=tuple(sorted({m for t in tiers for m in t.missing})),

@@ -96,6 +96,8 @@ def status_of(code: np.integer | int) -> Status:
 
 def all_codes(*codes: Codes) -> Codes:
     """Kleene AND of status-code arrays (broadcast)."""
+    if not any(np.ndim(c) for c in codes):  # one element: no ufuncs
+        return np.asarray(min(int(c) for c in codes), dtype=np.int8)
     out = codes[0]
     for c in codes[1:]:
         out = np.minimum(out, c)
@@ -104,6 +106,8 @@ def all_codes(*codes: Codes) -> Codes:
 
 def any_codes(*codes: Codes) -> Codes:
     """Kleene OR of status-code arrays (broadcast)."""
+    if not any(np.ndim(c) for c in codes):  # one element: no ufuncs
+        return np.asarray(max(int(c) for c in codes), dtype=np.int8)
     out = codes[0]
     for c in codes[1:]:
         out = np.maximum(out, c)
@@ -128,6 +132,11 @@ def ratio(numerator: Floats, denominator: Floats) -> Floats:
     12 significant digits (:func:`lupusscore.results.snap`), so a ratio exactly
     at a threshold (0.35 / 0.7 against 0.5) counts as at it.
     """
+    if not np.ndim(numerator) and not np.ndim(denominator):
+        # One element: the same IEEE division in Python floats (an overflow
+        # is inf here too, without a warning).
+        num, den = float(numerator), float(denominator)
+        return np.asarray(num / den if den > 0 else math.nan)
     ok = denominator > 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.where(ok, numerator / np.where(ok, denominator, 1.0), np.nan)
@@ -198,12 +207,14 @@ def criterion(
         # infinite, visibly: it is never rounded to NaN or dropped.
         return float(x) if math.isinf(x) else snap(float(x))
 
-    return Criterion(
+    # The parts give checked values of the field types (strings, a
+    # Comparator or None): the result is built without re-validation.
+    return Criterion._trusted(
         name=name,
         status=status_of(code),
         observed=clean(observed),
         threshold=clean(threshold),
-        comparator=comparator,
+        comparator=comparator if comparator is None else Comparator(comparator),
         unit=unit,
         reason=reason,
         source=source,
@@ -341,6 +352,9 @@ def coerce_inputs(
     arrays: dict[str, Floats] = {}
     batch = False
     for name, value in numeric.items():
+        if value is None:  # not given: what as_floats gives for None, faster
+            arrays[name] = np.full((), np.nan)
+            continue
         arr = as_floats(
             name,
             elementwise(value),

@@ -16,6 +16,7 @@ Definitions
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -118,6 +119,10 @@ def low_complement_flags(values: FloatArray, lower_limits: FloatArray) -> FloatA
     """
     v = np.asarray(values, dtype=np.float64)
     limit = np.asarray(lower_limits, dtype=np.float64)
+    if not v.ndim and not limit.ndim:  # one element: the same rule, no masks
+        if math.isnan(v) or math.isnan(limit):
+            return np.asarray(np.nan)
+        return np.asarray(float(Comparator.LT.apply(v, limit)))
     absent = np.isnan(v) | np.isnan(limit)
     hit = Comparator.LT.apply(np.where(absent, 0.0, v), np.where(absent, 0.0, limit))
     return np.where(absent, np.nan, hit.astype(np.float64))
