@@ -15,7 +15,7 @@ import math
 import operator
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any, Final, Self, overload
+from typing import Any, Final, Self, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -83,6 +83,21 @@ class Comparator(StrEnum):
         >>> Comparator.LE.apply([0.4, 0.5, 0.6], 0.5).tolist()
         [True, True, False]
         """
+        obs_any: Any = observed  # runtime type tests below
+        limit: Any = threshold
+        if type(limit) is float and (
+            type(obs_any) is float
+            or (
+                type(obs_any) is np.ndarray
+                and not obs_any.ndim
+                and obs_any.dtype.char == "d"
+            )
+        ):
+            # The usual scalar call (a float64 value against a float limit):
+            # the branch below without its conversions, the same answer.
+            hit = _COMPARE[self](_snap_float(float(obs_any)), _snap_float(limit))
+            out: Any = np.bool_(hit)
+            return cast("npt.NDArray[np.bool_]", out)
         given_obs = np.asarray(observed, dtype=np.float64)
         given_thr = np.asarray(threshold, dtype=np.float64)
         if not given_obs.ndim and not given_thr.ndim:

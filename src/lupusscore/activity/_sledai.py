@@ -539,10 +539,11 @@ def assemble_sledai(
     counts = _counts_kernel(present[np.newaxis], new[np.newaxis], variant)
     lower, upper = _bounds_kernel(counts, variant)
     rows: list[DescriptorResult] = []
+    row = counts[0].tolist()  # Python floats: the same values, read faster
     for i, d in enumerate(SLEDAI_2K_DESCRIPTORS):
         f = findings[d.name]
         scored = d.name in variant.scored
-        c = _from_float(float(counts[0, i]))
+        c = _from_float(row[i])
         reason = f.reason
         if d.name in variant.new_or_recurrent_only and f.present:
             rule = f"{variant.label} counts {d.name} only when new or recurrent"

@@ -13,7 +13,7 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -97,7 +97,7 @@ def status_of(code: np.integer | int) -> Status:
 def all_codes(*codes: Codes) -> Codes:
     """Kleene AND of status-code arrays (broadcast)."""
     if not any(np.ndim(c) for c in codes):  # one element: no ufuncs
-        return np.asarray(min(int(c) for c in codes), dtype=np.int8)
+        return np.array(np.int8(min(int(c) for c in codes)))
     out = codes[0]
     for c in codes[1:]:
         out = np.minimum(out, c)
@@ -107,7 +107,7 @@ def all_codes(*codes: Codes) -> Codes:
 def any_codes(*codes: Codes) -> Codes:
     """Kleene OR of status-code arrays (broadcast)."""
     if not any(np.ndim(c) for c in codes):  # one element: no ufuncs
-        return np.asarray(max(int(c) for c in codes), dtype=np.int8)
+        return np.array(np.int8(max(int(c) for c in codes)))
     out = codes[0]
     for c in codes[1:]:
         out = np.maximum(out, c)
@@ -118,7 +118,7 @@ def decide(missing: npt.NDArray[np.bool_], met: npt.NDArray[np.bool_]) -> Codes:
     """Status codes: not evaluable where *missing*, else met / not met."""
     if not np.ndim(missing) and not np.ndim(met):  # one element: no masks
         code = NOT_EVALUABLE if missing else (MET if met else NOT_MET)
-        return np.asarray(code, dtype=np.int8)
+        return np.array(code)  # int8, like the codes
     return np.where(missing, NOT_EVALUABLE, np.where(met, MET, NOT_MET)).astype(np.int8)
 
 
@@ -164,12 +164,12 @@ class Inputs:
         return float(self.values[name][index])
 
 
-@dataclass(frozen=True)
-class PartEval:
+class PartEval(NamedTuple):
     """A part's status codes, a builder of its explained criterion, and its gaps.
 
     ``missing(i)`` names, as data, the missing inputs that the criterion of
-    element *i* reports (the same names its reason text gives).
+    element *i* reports (the same names its reason text gives). Immutable (a
+    named tuple: built once per part and call, so cheap to build).
     """
 
     status: Codes
@@ -207,6 +207,9 @@ def criterion(
         # infinite, visibly: it is never rounded to NaN or dropped.
         return float(x) if math.isinf(x) else snap(float(x))
 
+    if type(comparator) is not Comparator and comparator is not None:
+        comparator = Comparator(comparator)
+
     # The parts give checked values of the field types (strings, a
     # Comparator or None): the result is built without re-validation.
     return Criterion._trusted(
@@ -214,7 +217,7 @@ def criterion(
         status=status_of(code),
         observed=clean(observed),
         threshold=clean(threshold),
-        comparator=comparator if comparator is None else Comparator(comparator),
+        comparator=comparator,
         unit=unit,
         reason=reason,
         source=source,
@@ -353,7 +356,7 @@ def coerce_inputs(
     batch = False
     for name, value in numeric.items():
         if value is None:  # not given: what as_floats gives for None, faster
-            arrays[name] = np.full((), np.nan)
+            arrays[name] = np.array(np.nan)
             continue
         arr = as_floats(
             name,

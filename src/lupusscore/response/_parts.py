@@ -154,8 +154,16 @@ class _Part(FrozenModel):
         self, name: str, code: np.integer | int, seen: Seen, reason: str | None
     ) -> Criterion:
         """Return the explained criterion of one element, citing this part."""
+        observed, threshold, comparator, unit = seen
         return criterion(
-            name, code, **seen._asdict(), reason=reason, source=self.citation
+            name,
+            code,
+            observed=observed,
+            threshold=threshold,
+            comparator=comparator,
+            unit=unit,
+            reason=reason,
+            source=self.citation,
         )
 
 

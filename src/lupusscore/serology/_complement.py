@@ -235,11 +235,13 @@ def low_complement(lab: LabResult, *, use_default: bool = True) -> Criterion:
     """
     limit, why = lower_limit(lab, use_default=use_default)
     name = f"low_{lab.analyte.value}"
+    # The values come from a checked LabResult and limit: the criterion is
+    # built without re-validation (Criterion._trusted), floats as floats.
     if limit is None:
-        return Criterion(
+        return Criterion._trusted(
             name=name,
             status=Status.NOT_EVALUABLE,
-            observed=lab.canonical_value,
+            observed=float(lab.canonical_value),
             comparator=Comparator.LT,
             unit=lab.canonical_unit,
             reason=why,
@@ -249,11 +251,11 @@ def low_complement(lab: LabResult, *, use_default: bool = True) -> Criterion:
         np.asarray(lab.canonical_value, dtype=np.float64),
         np.asarray(limit, dtype=np.float64),
     )
-    return Criterion(
+    return Criterion._trusted(
         name=name,
         status=Status.of(bool(low == 1)),
-        observed=lab.canonical_value,
-        threshold=limit,
+        observed=float(lab.canonical_value),
+        threshold=float(limit),
         comparator=Comparator.LT,
         unit=lab.canonical_unit,
         reason=why,
