@@ -44,6 +44,7 @@ from lupusscore.response._kernel import (
     inputs_from_json,
     inputs_to_json,
     load_batch_json,
+    ndim,
     status_of,
 )
 from lupusscore.results import Criterion, ExplainedResult, Status, any_of
@@ -417,7 +418,7 @@ class Run(Generic[R]):
 
 def _shaped(codes: Codes, shape: tuple[int, ...]) -> Codes:
     """Status codes broadcast to *shape*, as a new int8 array."""
-    if not shape and not np.ndim(codes):
+    if not shape and not ndim(codes):
         return np.array(codes, dtype=np.int8)
     return np.broadcast_to(codes, shape).astype(np.int8)
 

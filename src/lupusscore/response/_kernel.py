@@ -51,6 +51,7 @@ __all__ = [
     "inputs_to_json",
     "load_batch_json",
     "missing_text",
+    "ndim",
     "ratio",
     "status_of",
 ]
@@ -89,6 +90,16 @@ def check_direction(
     return value
 
 
+_ARRAY_TYPES: Final = (np.ndarray, np.generic)
+
+
+def ndim(x: npt.ArrayLike) -> int:
+    """``np.ndim(x)``, quicker for numpy arrays and scalars (the usual inputs)."""
+    if isinstance(x, _ARRAY_TYPES):
+        return x.ndim
+    return int(np.ndim(x))
+
+
 def status_of(code: np.integer | int) -> Status:
     """Map a status code to :class:`Status`."""
     return _STATUS[int(code)]
@@ -96,7 +107,7 @@ def status_of(code: np.integer | int) -> Status:
 
 def all_codes(*codes: Codes) -> Codes:
     """Kleene AND of status-code arrays (broadcast)."""
-    if not any(np.ndim(c) for c in codes):  # one element: no ufuncs
+    if not any(map(ndim, codes)):  # one element: no ufuncs
         return np.array(np.int8(min(int(c) for c in codes)))
     out = codes[0]
     for c in codes[1:]:
@@ -106,7 +117,7 @@ def all_codes(*codes: Codes) -> Codes:
 
 def any_codes(*codes: Codes) -> Codes:
     """Kleene OR of status-code arrays (broadcast)."""
-    if not any(np.ndim(c) for c in codes):  # one element: no ufuncs
+    if not any(map(ndim, codes)):  # one element: no ufuncs
         return np.array(np.int8(max(int(c) for c in codes)))
     out = codes[0]
     for c in codes[1:]:
@@ -116,7 +127,7 @@ def any_codes(*codes: Codes) -> Codes:
 
 def decide(missing: npt.NDArray[np.bool_], met: npt.NDArray[np.bool_]) -> Codes:
     """Status codes: not evaluable where *missing*, else met / not met."""
-    if not np.ndim(missing) and not np.ndim(met):  # one element: no masks
+    if not ndim(missing) and not ndim(met):  # one element: no masks
         code = NOT_EVALUABLE if missing else (MET if met else NOT_MET)
         return np.array(code)  # int8, like the codes
     return np.where(missing, NOT_EVALUABLE, np.where(met, MET, NOT_MET)).astype(np.int8)
@@ -132,7 +143,7 @@ def ratio(numerator: Floats, denominator: Floats) -> Floats:
     12 significant digits (:func:`lupusscore.results.snap`), so a ratio exactly
     at a threshold (0.35 / 0.7 against 0.5) counts as at it.
     """
-    if not np.ndim(numerator) and not np.ndim(denominator):
+    if not ndim(numerator) and not ndim(denominator):
         # One element: the same IEEE division in Python floats (an overflow
         # is inf here too, without a warning).
         num, den = float(numerator), float(denominator)
@@ -205,7 +216,7 @@ def criterion(
             return None
         # An observation that overflowed (a ratio of 1e308 to 1e-300) stays
         # infinite, visibly: it is never rounded to NaN or dropped.
-        return float(x) if math.isinf(x) else snap(float(x))
+        return snap(float(x))  # an inf passes through snap unchanged
 
     if type(comparator) is not Comparator and comparator is not None:
         comparator = Comparator(comparator)

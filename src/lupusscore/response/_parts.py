@@ -71,6 +71,7 @@ from lupusscore.response._kernel import (
     fmt,
     gone,
     missing_text,
+    ndim,
     ratio,
 )
 from lupusscore.results import Comparator, Criterion, FrozenModel
@@ -665,7 +666,7 @@ class GlucocorticoidCeiling(_Part):
 
 def _flag_part(inp: Inputs, key: str, citation: str, bad: str, good: str) -> PartEval:
     v = inp[key]
-    if not np.ndim(v):  # one element: the same rule without masks
+    if not ndim(v):  # one element: the same rule without masks
         x = float(v)
         code = NOT_EVALUABLE if math.isnan(x) else (NOT_MET if x == 1 else MET)
         status = np.asarray(code, dtype=np.int8)
