@@ -294,3 +294,39 @@ def test_scalar_kernels_match_arrays(a: float, b: float, statuses: list[int]) ->
         assert got.shape == ()
         want = combine(*(c[np.newaxis] for c in codes))
         assert int(got) == int(want[0])
+
+
+def test_trusted_refuses_models_it_cannot_build() -> None:
+    """A model with private attributes or a post-init hook is never built trusted.
+
+    ``_trusted`` sets no private state and runs no hook, so it refuses such a
+    model (a LabResult) instead of building a half-made one.
+    """
+    with pytest.raises(TypeError, match="private attributes"):
+        ls.LabResult._trusted(analyte="c3", value=1.0, unit="g/L", date="2024-01-01")
+
+
+def test_sledai_variant_tables_are_cached_read_only() -> None:
+    """The per-variant weight and new-or-recurrent tables are shared, read-only.
+
+    Each equals the table built from the variant's data, for every variant.
+    """
+    from lupusscore.activity._sledai import _needs_new, _weights
+    from lupusscore.activity._variants import SLEDAI_VARIANTS, sledai_variant
+    from lupusscore.descriptors import SLEDAI_2K_DESCRIPTORS
+
+    for vid in SLEDAI_VARIANTS:
+        v = sledai_variant(vid)
+        w = _weights(v)
+        assert w is _weights(v)
+        assert not w.flags.writeable
+        assert w.tolist() == [
+            float(d.weight) if d.name in v.scored else 0.0
+            for d in SLEDAI_2K_DESCRIPTORS
+        ]
+        new = _needs_new(v)
+        assert new is _needs_new(v)
+        assert not new.flags.writeable
+        assert new.tolist() == [
+            d.name in v.new_or_recurrent_only for d in SLEDAI_2K_DESCRIPTORS
+        ]

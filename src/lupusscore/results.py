@@ -287,6 +287,11 @@ FROZEN_CONFIG: Final = ConfigDict(
 _NEVER_COMPLEX: Final[set[type]] = {str, float, int, bool, type(None), tuple}
 _COMPLEX: Final = (complex, np.complexfloating)
 _setattr: Final = object.__setattr__
+_new: Final = object.__new__
+#: pydantic's per-instance slots, set directly (a frozen model refuses setattr).
+_SET_FIELDS_SET: Final = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA: Final = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE: Final = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class FrozenModel(BaseModel):
@@ -335,11 +340,11 @@ class FrozenModel(BaseModel):
             unknown = sorted(set(fields) - set(defaults))
             msg = f"{cls.__name__}._trusted: unknown fields {unknown}"
             raise TypeError(msg)
-        out = cls.__new__(cls)
+        out = _new(cls)
         _setattr(out, "__dict__", values)
-        _setattr(out, "__pydantic_fields_set__", set(fields))
-        _setattr(out, "__pydantic_extra__", None)
-        _setattr(out, "__pydantic_private__", None)
+        _SET_FIELDS_SET(out, set(fields))
+        _SET_EXTRA(out, None)
+        _SET_PRIVATE(out, None)
         return out
 
 
@@ -350,8 +355,15 @@ _FIELD_DEFAULTS: Final[dict[type, dict[str, Any]]] = {}
 
 def _field_defaults(cls: type[BaseModel]) -> dict[str, Any]:
     """Field name -> default of *cls*, in declaration order (cached)."""
-    if any(info.default_factory is not None for info in cls.model_fields.values()):
-        msg = f"{cls.__name__}: _trusted does not support default factories"
+    if (
+        any(info.default_factory is not None for info in cls.model_fields.values())
+        or cls.__private_attributes__
+        or cls.model_post_init is not BaseModel.model_post_init
+    ):
+        msg = (
+            f"{cls.__name__}: _trusted does not support default factories, "
+            "private attributes or model_post_init"
+        )
         raise TypeError(msg)
     out = {name: info.default for name, info in cls.model_fields.items()}
     _FIELD_DEFAULTS[cls] = out

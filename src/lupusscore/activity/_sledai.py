@@ -12,6 +12,7 @@ with the bounds reported separately. Missing is never counted as absent.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -228,18 +229,26 @@ class SledaiScores(NamedTuple):
 # ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
 def _weights(variant: SledaiVariant) -> npt.NDArray[np.float64]:
-    return np.array(
+    """Each descriptor's weight if the variant scores it, else 0 (cached, read-only)."""
+    out = np.array(
         [d.weight if d.name in variant.scored else 0 for d in SLEDAI_2K_DESCRIPTORS],
         dtype=np.float64,
     )
+    out.flags.writeable = False
+    return out
 
 
+@functools.lru_cache(maxsize=64)
 def _needs_new(variant: SledaiVariant) -> npt.NDArray[np.bool_]:
-    return np.array(
+    """Which descriptors count only when new or recurrent (cached, read-only)."""
+    out = np.array(
         [n in variant.new_or_recurrent_only for n in SLEDAI_2K_DESCRIPTOR_NAMES],
         dtype=np.bool_,
     )
+    out.flags.writeable = False
+    return out
 
 
 def _kleene_and(
