@@ -15,11 +15,13 @@ batch classes only name their category enum and their definition type.
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar, cast
 
 import numpy as np
@@ -329,7 +331,7 @@ class Run(Generic[R]):
                 if code == NOT_EVALUABLE:
                     first = _CAT_NE
                     break
-            cat = np.full((), first, dtype=np.int16)
+            cat = np.array(np.int16(first))
         overall = any_codes(*(s for _, s, _ in self.grades))
         self.coverage = definition.coverage(inp)
         if self.coverage is not None:
@@ -609,13 +611,28 @@ def run_of(
     (``Run.grades``) directly; :func:`classify` wraps the same run in a result
     or a batch.
     """
-    kinds = {name: INPUTS[name] for name in values}
-    numeric = {n: v for n, v in values.items() if kinds[n].kind != "flag"}
-    flags = {n: v for n, v in values.items() if kinds[n].kind == "flag"}
+    numeric_names, flag_names, units, integer = _input_plan(tuple(values))
     inp, batch = coerce_inputs(
-        numeric,
-        flags,
-        units={n: kinds[n].unit for n in numeric},
-        integer=frozenset(n for n in numeric if kinds[n].kind == "count"),
+        {n: values[n] for n in numeric_names},
+        {n: values[n] for n in flag_names},
+        units=units,
+        integer=integer,
     )
     return Run(definition, inp, result_type), batch
+
+
+@functools.lru_cache(maxsize=256)
+def _input_plan(
+    names: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], Mapping[str, str], frozenset[str]]:
+    """Numeric and flag inputs among *names*, their units and the day counts.
+
+    Read from the vocabulary once per set of keyword names (cached: the
+    vocabulary is constant and the answer immutable).
+    """
+    kinds = {name: INPUTS[name] for name in names}
+    numeric = tuple(n for n in names if kinds[n].kind != "flag")
+    flags = tuple(n for n in names if kinds[n].kind == "flag")
+    units = MappingProxyType({n: kinds[n].unit for n in numeric})
+    integer = frozenset(n for n in numeric if kinds[n].kind == "count")
+    return numeric, flags, units, integer
