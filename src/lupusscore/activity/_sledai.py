@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, NamedTuple
 
@@ -442,9 +441,11 @@ def read_findings(values: object, *, field: str) -> dict[str, bool | None]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class _Finding:
-    """One descriptor's finding before the variant's counting rules."""
+class _Finding(NamedTuple):
+    """One descriptor's finding before the variant's counting rules.
+
+    Immutable; a named tuple because 24 are built per scored visit.
+    """
 
     present: bool | None
     source: DescriptorSource

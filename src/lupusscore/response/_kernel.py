@@ -198,6 +198,15 @@ def missing_text(names: tuple[str, ...]) -> str | None:
     return f"missing input: {', '.join(names)}" if names else None
 
 
+def _clean(x: float | None) -> float | None:
+    """Return an observation for a criterion: None for NaN, else snapped."""
+    if x is None or math.isnan(x):
+        return None
+    # An observation that overflowed (a ratio of 1e308 to 1e-300) stays
+    # infinite, visibly: it is never rounded to NaN or dropped.
+    return snap(float(x))  # an inf passes through snap unchanged
+
+
 def criterion(
     name: str,
     code: np.integer | int,
@@ -210,14 +219,6 @@ def criterion(
     source: str | None = None,
 ) -> Criterion:
     """Build a :class:`Criterion`, turning NaN observations into ``None``."""
-
-    def clean(x: float | None) -> float | None:
-        if x is None or math.isnan(x):
-            return None
-        # An observation that overflowed (a ratio of 1e308 to 1e-300) stays
-        # infinite, visibly: it is never rounded to NaN or dropped.
-        return snap(float(x))  # an inf passes through snap unchanged
-
     if type(comparator) is not Comparator and comparator is not None:
         comparator = Comparator(comparator)
 
@@ -226,8 +227,8 @@ def criterion(
     return Criterion._trusted(
         name=name,
         status=status_of(code),
-        observed=clean(observed),
-        threshold=clean(threshold),
+        observed=_clean(observed),
+        threshold=_clean(threshold),
         comparator=comparator,
         unit=unit,
         reason=reason,

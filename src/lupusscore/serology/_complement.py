@@ -253,7 +253,7 @@ def low_complement(lab: LabResult, *, use_default: bool = True) -> Criterion:
     )
     return Criterion._trusted(
         name=name,
-        status=Status.of(bool(low == 1)),
+        status=Status.of(float(low) == 1.0),
         observed=float(lab.canonical_value),
         threshold=float(limit),
         comparator=Comparator.LT,
