@@ -15,7 +15,7 @@ import math
 import operator
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any, Final, Self, overload
+from typing import Any, Final, Self, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -83,6 +83,21 @@ class Comparator(StrEnum):
         >>> Comparator.LE.apply([0.4, 0.5, 0.6], 0.5).tolist()
         [True, True, False]
         """
+        obs_any: Any = observed  # runtime type tests below
+        limit: Any = threshold
+        if type(limit) is float and (
+            type(obs_any) is float
+            or (
+                type(obs_any) is np.ndarray
+                and not obs_any.ndim
+                and obs_any.dtype.char == "d"
+            )
+        ):
+            # The usual scalar call (a float64 value against a float limit):
+            # the branch below without its conversions, the same answer.
+            hit = _COMPARE[self](_snap_float(float(obs_any)), _snap_float(limit))
+            out: Any = np.bool_(hit)
+            return cast("npt.NDArray[np.bool_]", out)
         given_obs = np.asarray(observed, dtype=np.float64)
         given_thr = np.asarray(threshold, dtype=np.float64)
         if not given_obs.ndim and not given_thr.ndim:
@@ -271,6 +286,12 @@ FROZEN_CONFIG: Final = ConfigDict(
 #: Grows with each type found not to be complex (a set of classes, bounded).
 _NEVER_COMPLEX: Final[set[type]] = {str, float, int, bool, type(None), tuple}
 _COMPLEX: Final = (complex, np.complexfloating)
+_setattr: Final = object.__setattr__
+_new: Final = object.__new__
+#: pydantic's per-instance slots, set directly (a frozen model refuses setattr).
+_SET_FIELDS_SET: Final = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA: Final = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE: Final = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 class FrozenModel(BaseModel):
@@ -296,6 +317,57 @@ class FrozenModel(BaseModel):
                     raise ValueError(msg)
                 _NEVER_COMPLEX.add(kind)  # an enum, a model ...: checked once
         return data
+
+    @classmethod
+    def _trusted(cls, **fields: Any) -> Self:
+        """Build an instance from values the library made, without validation.
+
+        Private: only for results the library assembles itself from values
+        already checked and already in the form validation leaves them (a
+        :class:`Status` not a string, a float not an int, a tuple not a list).
+        It sets what validation would set (fields in declaration order, the
+        defaults of fields not given, the set of fields given) and nothing
+        else; ``tests/test_trusted_models.py`` checks on random valid inputs
+        that it equals the validated model. A model whose validation
+        normalises a value overrides it to normalise that value first.
+        """
+        defaults = _FIELD_DEFAULTS.get(cls)
+        if defaults is None:
+            defaults = _field_defaults(cls)
+        values = defaults.copy()  # declaration order; given fields replace
+        values.update(fields)
+        if len(values) != len(defaults):
+            unknown = sorted(set(fields) - set(defaults))
+            msg = f"{cls.__name__}._trusted: unknown fields {unknown}"
+            raise TypeError(msg)
+        out = _new(cls)
+        _setattr(out, "__dict__", values)
+        _SET_FIELDS_SET(out, set(fields))
+        _SET_EXTRA(out, None)
+        _SET_PRIVATE(out, None)
+        return out
+
+
+#: Per model class: field name -> default in declaration order, for ``_trusted``
+#: (a required field maps to pydantic's "undefined" marker; callers give it).
+_FIELD_DEFAULTS: Final[dict[type, dict[str, Any]]] = {}
+
+
+def _field_defaults(cls: type[BaseModel]) -> dict[str, Any]:
+    """Field name -> default of *cls*, in declaration order (cached)."""
+    if (
+        any(info.default_factory is not None for info in cls.model_fields.values())
+        or cls.__private_attributes__
+        or cls.model_post_init is not BaseModel.model_post_init
+    ):
+        msg = (
+            f"{cls.__name__}: _trusted does not support default factories, "
+            "private attributes or model_post_init"
+        )
+        raise TypeError(msg)
+    out = {name: info.default for name, info in cls.model_fields.items()}
+    _FIELD_DEFAULTS[cls] = out
+    return out
 
 
 class Criterion(FrozenModel):

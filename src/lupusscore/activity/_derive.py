@@ -416,44 +416,51 @@ def _span(labs: Sequence[LabResult]) -> str:
     return f"{len(labs)} result(s) dated {when}"
 
 
-def _rule_criterion(rule: LabRule, labs: Sequence[LabResult]) -> Criterion | None:
+def _rule_criterion(
+    rule: LabRule, labs: Sequence[LabResult]
+) -> tuple[Criterion, npt.NDArray[np.float64]] | None:
+    """Return the rule's criterion on the worst of *labs* and its flag (1/0/NaN)."""
     if not labs:
         return None
     pick: Callable[[Iterable[float]], float] = max if rule.worst == "max" else min
     worst = pick(lab.canonical_value for lab in labs)
-    flag = float(rule_flags(np.asarray(worst, dtype=np.float64), rule))
-    return Criterion(
+    flags = rule_flags(np.asarray(worst, dtype=np.float64), rule)
+    flag = float(flags)
+    # Checked values of the field types: built without re-validation.
+    crit = Criterion._trusted(
         name=f"{rule.descriptor}_{rule.analyte.value}",
         status=Status.of(bool(flag == 1)),
-        observed=worst,
-        threshold=rule.threshold,
-        comparator=rule.comparator,
+        observed=float(worst),
+        threshold=float(rule.threshold),
+        comparator=Comparator(rule.comparator),
         unit=rule.unit,
         reason=f"{'highest' if rule.worst == 'max' else 'lowest'} of {_span(labs)}",
         source=rule.source,
     )
+    return crit, flags
 
 
 def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Derived:
     out: _Derived = {}
     crits: dict[Analyte, Criterion] = {}
+    # Each rule's flag on the worst value of the window (NaN: no result),
+    # combined by the kernel lab_descriptors uses (the worst values are
+    # canonical values of checked labs, so its checks would pass).
+    rule_flag: dict[Analyte, npt.NDArray[np.float64]] = {}
+    by_analyte: dict[Analyte, list[tuple[LabResult, Visit]]] = {}
+    for item in labs:
+        by_analyte.setdefault(item[0].analyte, []).append(item)
     for rule in LAB_RULES:
+        rule_flag[rule.analyte] = np.asarray(np.nan)
         if rule.analyte is Analyte.UPCR and not use_upcr:
             continue
-        c = _rule_criterion(rule, _usable(labs, [rule.analyte], rule.descriptor))
-        if c is not None:
-            crits[rule.analyte] = c
-    worst = {a: c.observed for a, c in crits.items()}
-    flags = lab_descriptors(
-        protein_24h_g_day=worst.get(Analyte.PROTEIN_24H),
-        upcr_g_g=worst.get(Analyte.UPCR),
-        urine_rbc_hpf=worst.get(Analyte.URINE_RBC),
-        urine_wbc_hpf=worst.get(Analyte.URINE_WBC),
-        temperature_c=worst.get(Analyte.BODY_TEMPERATURE),
-        platelets_10e9_l=worst.get(Analyte.PLATELETS),
-        wbc_10e9_l=worst.get(Analyte.WBC),
-        use_upcr=use_upcr,
-    )
+        found = _rule_criterion(
+            rule,
+            _usable(by_analyte.get(rule.analyte, ()), [rule.analyte], rule.descriptor),
+        )
+        if found is not None:
+            crits[rule.analyte], rule_flag[rule.analyte] = found
+    flags = combine_rule_flags(rule_flag, use_upcr=use_upcr)
     for name, flag in flags.items():
         evidence = tuple(c for a, c in crits.items() if _RULE[a].descriptor == name)
         value = float(flag)

@@ -12,9 +12,9 @@ with the bounds reported separately. Missing is never counted as absent.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, NamedTuple
 
@@ -228,18 +228,26 @@ class SledaiScores(NamedTuple):
 # ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
 def _weights(variant: SledaiVariant) -> npt.NDArray[np.float64]:
-    return np.array(
+    """Each descriptor's weight if the variant scores it, else 0 (cached, read-only)."""
+    out = np.array(
         [d.weight if d.name in variant.scored else 0 for d in SLEDAI_2K_DESCRIPTORS],
         dtype=np.float64,
     )
+    out.flags.writeable = False
+    return out
 
 
+@functools.lru_cache(maxsize=64)
 def _needs_new(variant: SledaiVariant) -> npt.NDArray[np.bool_]:
-    return np.array(
+    """Which descriptors count only when new or recurrent (cached, read-only)."""
+    out = np.array(
         [n in variant.new_or_recurrent_only for n in SLEDAI_2K_DESCRIPTOR_NAMES],
         dtype=np.bool_,
     )
+    out.flags.writeable = False
+    return out
 
 
 def _kleene_and(
@@ -433,9 +441,11 @@ def read_findings(values: object, *, field: str) -> dict[str, bool | None]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class _Finding:
-    """One descriptor's finding before the variant's counting rules."""
+class _Finding(NamedTuple):
+    """One descriptor's finding before the variant's counting rules.
+
+    Immutable; a named tuple because 24 are built per scored visit.
+    """
 
     present: bool | None
     source: DescriptorSource
@@ -539,10 +549,11 @@ def assemble_sledai(
     counts = _counts_kernel(present[np.newaxis], new[np.newaxis], variant)
     lower, upper = _bounds_kernel(counts, variant)
     rows: list[DescriptorResult] = []
+    row = counts[0].tolist()  # Python floats: the same values, read faster
     for i, d in enumerate(SLEDAI_2K_DESCRIPTORS):
         f = findings[d.name]
         scored = d.name in variant.scored
-        c = _from_float(float(counts[0, i]))
+        c = _from_float(row[i])
         reason = f.reason
         if d.name in variant.new_or_recurrent_only and f.present:
             rule = f"{variant.label} counts {d.name} only when new or recurrent"
@@ -553,8 +564,8 @@ def assemble_sledai(
         if not scored:
             reason = _join(reason, f"not part of {variant.label}")
         decided = c if scored else False
-        rows.append(
-            DescriptorResult(
+        rows.append(  # checked values of the field types: no re-validation
+            DescriptorResult._trusted(
                 status=Status.of(decided),
                 missing=(d.name,) if decided is None else (),
                 name=d.name,
@@ -569,7 +580,8 @@ def assemble_sledai(
             )
         )
     not_assessed = tuple(r.name for r in rows if r.scored and r.counts is None)
-    return SledaiResult(
+    # Status and value agree by construction (what ValueResult checks).
+    return SledaiResult._trusted(
         status=Status.NOT_EVALUABLE if not_assessed else Status.MET,
         value=None if not_assessed else float(lower[0]),
         unit="points",

@@ -15,11 +15,13 @@ batch classes only name their category enum and their definition type.
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar, cast
 
 import numpy as np
@@ -44,6 +46,7 @@ from lupusscore.response._kernel import (
     inputs_from_json,
     inputs_to_json,
     load_batch_json,
+    ndim,
     status_of,
 )
 from lupusscore.results import Criterion, ExplainedResult, Status, any_of
@@ -152,6 +155,14 @@ class GradedResult(ExplainedResult):
             got = [t["status"] if isinstance(t, Mapping) else t.status for t in tiers]
             data = {**data, "status": any_of(Status(x) for x in got)}
         return data
+
+    @classmethod
+    def _trusted(cls, **fields: Any) -> Self:
+        """:meth:`FrozenModel._trusted`, with the category as the family's enum."""
+        kind = cls.model_fields["category"].annotation
+        if isinstance(kind, type) and not isinstance(fields["category"], kind):
+            fields["category"] = kind(fields["category"])
+        return super()._trusted(**fields)
 
     #: Reason style: name the met criteria of a met tier ("mild met (casts)").
     NAME_MET: ClassVar[bool] = False
@@ -320,7 +331,7 @@ class Run(Generic[R]):
                 if code == NOT_EVALUABLE:
                     first = _CAT_NE
                     break
-            cat = np.full((), first, dtype=np.int16)
+            cat = np.array(np.int16(first))
         overall = any_codes(*(s for _, s, _ in self.grades))
         self.coverage = definition.coverage(inp)
         if self.coverage is not None:
@@ -345,16 +356,18 @@ class Run(Generic[R]):
                 for name in e.missing(i)
             }
         )
-        tier = TierResult(
-            tier=grade.name,
-            label=grade.label,
-            status=status_of(status[i]),
-            criteria=criteria,
-            missing=tuple(missing),
-            provisional=grade.provisional,
-            provisional_reason=grade.provisional_reason,
-        )
-        return tier.model_copy(update={"reason": self.result_type.summary(tier)})
+        # Built from checked values without re-validation (TierResult._trusted).
+        fields: dict[str, Any] = {
+            "tier": grade.name,
+            "label": grade.label,
+            "status": status_of(status[i]),
+            "criteria": criteria,
+            "missing": tuple(missing),
+            "provisional": grade.provisional,
+            "provisional_reason": grade.provisional_reason,
+        }
+        reason = self.result_type.summary(TierResult._trusted(**fields))
+        return TierResult._trusted(**fields, reason=reason)
 
     def category(self, i: Index) -> str:
         """Return the category name of element *i*."""
@@ -379,7 +392,7 @@ class Run(Generic[R]):
         rank = [t.tier for t in tiers]
         own = rank.index(category) if category in rank else len(rank)
         prov = [t for k, t in enumerate(tiers) if t.provisional and _counts(k, own)]
-        return self.result_type(
+        return self.result_type._trusted(
             status=status_of(self.status[i]),
             reason=reason,
             missing=tuple(sorted({m for t in tiers for m in t.missing})),
@@ -407,7 +420,7 @@ class Run(Generic[R]):
 
 def _shaped(codes: Codes, shape: tuple[int, ...]) -> Codes:
     """Status codes broadcast to *shape*, as a new int8 array."""
-    if not shape and not np.ndim(codes):
+    if not shape and not ndim(codes):
         return np.array(codes, dtype=np.int8)
     return np.broadcast_to(codes, shape).astype(np.int8)
 
@@ -598,13 +611,28 @@ def run_of(
     (``Run.grades``) directly; :func:`classify` wraps the same run in a result
     or a batch.
     """
-    kinds = {name: INPUTS[name] for name in values}
-    numeric = {n: v for n, v in values.items() if kinds[n].kind != "flag"}
-    flags = {n: v for n, v in values.items() if kinds[n].kind == "flag"}
+    numeric_names, flag_names, units, integer = _input_plan(tuple(values))
     inp, batch = coerce_inputs(
-        numeric,
-        flags,
-        units={n: kinds[n].unit for n in numeric},
-        integer=frozenset(n for n in numeric if kinds[n].kind == "count"),
+        {n: values[n] for n in numeric_names},
+        {n: values[n] for n in flag_names},
+        units=units,
+        integer=integer,
     )
     return Run(definition, inp, result_type), batch
+
+
+@functools.lru_cache(maxsize=256)
+def _input_plan(
+    names: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], Mapping[str, str], frozenset[str]]:
+    """Numeric and flag inputs among *names*, their units and the day counts.
+
+    Read from the vocabulary once per set of keyword names (cached: the
+    vocabulary is constant and the answer immutable).
+    """
+    kinds = {name: INPUTS[name] for name in names}
+    numeric = tuple(n for n in names if kinds[n].kind != "flag")
+    flags = tuple(n for n in names if kinds[n].kind == "flag")
+    units = MappingProxyType({n: kinds[n].unit for n in numeric})
+    integer = frozenset(n for n in numeric if kinds[n].kind == "count")
+    return numeric, flags, units, integer

@@ -13,7 +13,7 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +51,7 @@ __all__ = [
     "inputs_to_json",
     "load_batch_json",
     "missing_text",
+    "ndim",
     "ratio",
     "status_of",
 ]
@@ -89,6 +90,16 @@ def check_direction(
     return value
 
 
+_ARRAY_TYPES: Final = (np.ndarray, np.generic)
+
+
+def ndim(x: npt.ArrayLike) -> int:
+    """``np.ndim(x)``, quicker for numpy arrays and scalars (the usual inputs)."""
+    if isinstance(x, _ARRAY_TYPES):
+        return x.ndim
+    return int(np.ndim(x))
+
+
 def status_of(code: np.integer | int) -> Status:
     """Map a status code to :class:`Status`."""
     return _STATUS[int(code)]
@@ -96,6 +107,8 @@ def status_of(code: np.integer | int) -> Status:
 
 def all_codes(*codes: Codes) -> Codes:
     """Kleene AND of status-code arrays (broadcast)."""
+    if not any(map(ndim, codes)):  # one element: no ufuncs
+        return np.array(np.int8(min(int(c) for c in codes)))
     out = codes[0]
     for c in codes[1:]:
         out = np.minimum(out, c)
@@ -104,6 +117,8 @@ def all_codes(*codes: Codes) -> Codes:
 
 def any_codes(*codes: Codes) -> Codes:
     """Kleene OR of status-code arrays (broadcast)."""
+    if not any(map(ndim, codes)):  # one element: no ufuncs
+        return np.array(np.int8(max(int(c) for c in codes)))
     out = codes[0]
     for c in codes[1:]:
         out = np.maximum(out, c)
@@ -112,9 +127,9 @@ def any_codes(*codes: Codes) -> Codes:
 
 def decide(missing: npt.NDArray[np.bool_], met: npt.NDArray[np.bool_]) -> Codes:
     """Status codes: not evaluable where *missing*, else met / not met."""
-    if not np.ndim(missing) and not np.ndim(met):  # one element: no masks
+    if not ndim(missing) and not ndim(met):  # one element: no masks
         code = NOT_EVALUABLE if missing else (MET if met else NOT_MET)
-        return np.asarray(code, dtype=np.int8)
+        return np.array(code)  # int8, like the codes
     return np.where(missing, NOT_EVALUABLE, np.where(met, MET, NOT_MET)).astype(np.int8)
 
 
@@ -128,6 +143,11 @@ def ratio(numerator: Floats, denominator: Floats) -> Floats:
     12 significant digits (:func:`lupusscore.results.snap`), so a ratio exactly
     at a threshold (0.35 / 0.7 against 0.5) counts as at it.
     """
+    if not ndim(numerator) and not ndim(denominator):
+        # One element: the same IEEE division in Python floats (an overflow
+        # is inf here too, without a warning).
+        num, den = float(numerator), float(denominator)
+        return np.asarray(num / den if den > 0 else math.nan)
     ok = denominator > 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.where(ok, numerator / np.where(ok, denominator, 1.0), np.nan)
@@ -155,12 +175,12 @@ class Inputs:
         return float(self.values[name][index])
 
 
-@dataclass(frozen=True)
-class PartEval:
+class PartEval(NamedTuple):
     """A part's status codes, a builder of its explained criterion, and its gaps.
 
     ``missing(i)`` names, as data, the missing inputs that the criterion of
-    element *i* reports (the same names its reason text gives).
+    element *i* reports (the same names its reason text gives). Immutable (a
+    named tuple: built once per part and call, so cheap to build).
     """
 
     status: Codes
@@ -178,6 +198,15 @@ def missing_text(names: tuple[str, ...]) -> str | None:
     return f"missing input: {', '.join(names)}" if names else None
 
 
+def _clean(x: float | None) -> float | None:
+    """Return an observation for a criterion: None for NaN, else snapped."""
+    if x is None or math.isnan(x):
+        return None
+    # An observation that overflowed (a ratio of 1e308 to 1e-300) stays
+    # infinite, visibly: it is never rounded to NaN or dropped.
+    return snap(float(x))  # an inf passes through snap unchanged
+
+
 def criterion(
     name: str,
     code: np.integer | int,
@@ -190,19 +219,16 @@ def criterion(
     source: str | None = None,
 ) -> Criterion:
     """Build a :class:`Criterion`, turning NaN observations into ``None``."""
+    if type(comparator) is not Comparator and comparator is not None:
+        comparator = Comparator(comparator)
 
-    def clean(x: float | None) -> float | None:
-        if x is None or math.isnan(x):
-            return None
-        # An observation that overflowed (a ratio of 1e308 to 1e-300) stays
-        # infinite, visibly: it is never rounded to NaN or dropped.
-        return float(x) if math.isinf(x) else snap(float(x))
-
-    return Criterion(
+    # The parts give checked values of the field types (strings, a
+    # Comparator or None): the result is built without re-validation.
+    return Criterion._trusted(
         name=name,
         status=status_of(code),
-        observed=clean(observed),
-        threshold=clean(threshold),
+        observed=_clean(observed),
+        threshold=_clean(threshold),
         comparator=comparator,
         unit=unit,
         reason=reason,
@@ -341,6 +367,9 @@ def coerce_inputs(
     arrays: dict[str, Floats] = {}
     batch = False
     for name, value in numeric.items():
+        if value is None:  # not given: what as_floats gives for None, faster
+            arrays[name] = np.array(np.nan)
+            continue
         arr = as_floats(
             name,
             elementwise(value),

@@ -44,6 +44,7 @@ Kernel inputs used by the parts (all in canonical units, declared in
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Final, Literal, NamedTuple
 
 import numpy as np
@@ -70,6 +71,7 @@ from lupusscore.response._kernel import (
     fmt,
     gone,
     missing_text,
+    ndim,
     ratio,
 )
 from lupusscore.results import Comparator, Criterion, FrozenModel
@@ -153,8 +155,16 @@ class _Part(FrozenModel):
         self, name: str, code: np.integer | int, seen: Seen, reason: str | None
     ) -> Criterion:
         """Return the explained criterion of one element, citing this part."""
+        observed, threshold, comparator, unit = seen
         return criterion(
-            name, code, **seen._asdict(), reason=reason, source=self.citation
+            name,
+            code,
+            observed=observed,
+            threshold=threshold,
+            comparator=comparator,
+            unit=unit,
+            reason=reason,
+            source=self.citation,
         )
 
 
@@ -273,7 +283,7 @@ class NephroticBaseline(_Part):
 
         def build(i: Index, name: str) -> Criterion:
             base = inp.at("baseline_upcr_g_g", i)
-            if np.isnan(base):
+            if math.isnan(base):
                 return criterion(
                     name,
                     status[i],
@@ -318,7 +328,7 @@ class NephroticBaseline(_Part):
             )
 
         def missing(i: Index) -> tuple[str, ...]:
-            if np.isnan(b[i]):
+            if math.isnan(b[i]):
                 return ("baseline_upcr_g_g",)
             if bool(nephrotic[i]) or self.subnephrotic_min_reduction is not None:
                 return gone(inp, i, "upcr_g_g")
@@ -413,13 +423,13 @@ class EgfrStable(_Part):
         if self.at_least is not None:
             notes.append(
                 f"eGFR {self.at_least_comparator.value} {fmt(self.at_least)}"
-                + ("" if np.isnan(e) else f": observed {fmt(e)}")
+                + ("" if math.isnan(e) else f": observed {fmt(e)}")
             )
         if self.max_fall_fraction is not None:
             floor = 1.0 - self.max_fall_fraction
             pct = (
                 "not computable"
-                if np.isnan(rel[i])
+                if math.isnan(rel[i])
                 else f"observed {fmt(float(rel[i]) * _PERCENT)}%"
             )
             limb = (
@@ -432,10 +442,10 @@ class EgfrStable(_Part):
                     f"{fmt(self.relative_only_below)}"
                 )
             notes.append(limb if self.at_least is not None else limb[3:])
-            if self.at_least is None and not np.isnan(r):
+            if self.at_least is None and not math.isnan(r):
                 threshold, comparator = floor * r, self.fall_comparator
         missing = _missing(inp, i, *self._keys())
-        if self.confirmation_required and not np.isnan(
+        if self.confirmation_required and not math.isnan(
             inp.at("egfr_decline_confirmed", i)
         ):
             flag = bool(inp.at("egfr_decline_confirmed", i))
@@ -521,7 +531,11 @@ class CreatinineRise(_Part):
             rise_txt = (
                 f"creatinine {self.comparator.value} {fmt(ceiling * _PERCENT)}% of "
                 f"the {self.reference} value"
-                + ("" if np.isnan(rel[i]) else f" (observed {fmt(rel[i] * _PERCENT)}%)")
+                + (
+                    ""
+                    if math.isnan(rel[i])
+                    else f" (observed {fmt(rel[i] * _PERCENT)}%)"
+                )
             )
             if self.uln == "ignore":
                 text = rise_txt
@@ -532,7 +546,7 @@ class CreatinineRise(_Part):
                     else ""
                 )
                 uln_txt = "creatinine <= ULN" + (
-                    "" if np.isnan(uv) else f" ({fmt(uv)} mg/dL)"
+                    "" if math.isnan(uv) else f" ({fmt(uv)} mg/dL)"
                 )
                 text = f"{uln_txt} {self.uln} {rise_txt}{cond}"
             seen = Seen(
@@ -623,13 +637,14 @@ class GlucocorticoidCeiling(_Part):
                     d = inp.at("glucocorticoid_days_above_ceiling", i)
                     limits.append(
                         f"fails at {self.fail_if_days_above} days above in total"
-                        + ("" if np.isnan(d) else f" (observed {int(d)})")
+                        + ("" if math.isnan(d) else f" (observed {int(d)})")
                     )
                 if self.fail_if_consecutive_days_above is not None:
                     d = inp.at("glucocorticoid_consecutive_days_above_ceiling", i)
                     limits.append(
                         f"or at {self.fail_if_consecutive_days_above} consecutive "
-                        "days above" + ("" if np.isnan(d) else f" (observed {int(d)})")
+                        "days above"
+                        + ("" if math.isnan(d) else f" (observed {int(d)})")
                     )
                 text += "; " + " ".join(limits)
                 if status[i] != NOT_EVALUABLE:
@@ -651,12 +666,17 @@ class GlucocorticoidCeiling(_Part):
 
 def _flag_part(inp: Inputs, key: str, citation: str, bad: str, good: str) -> PartEval:
     v = inp[key]
-    status = np.where(np.isnan(v), NOT_EVALUABLE, np.where(v == 1, NOT_MET, MET))
-    status = status.astype(np.int8)
+    if not ndim(v):  # one element: the same rule without masks
+        x = float(v)
+        code = NOT_EVALUABLE if math.isnan(x) else (NOT_MET if x == 1 else MET)
+        status = np.asarray(code, dtype=np.int8)
+    else:
+        status = np.where(np.isnan(v), NOT_EVALUABLE, np.where(v == 1, NOT_MET, MET))
+        status = status.astype(np.int8)
 
     def build(i: Index, name: str) -> Criterion:
         x = inp.at(key, i)
-        text = f"missing input: {key}" if np.isnan(x) else (bad if x == 1 else good)
+        text = f"missing input: {key}" if math.isnan(x) else (bad if x == 1 else good)
         return criterion(name, status[i], reason=text, source=citation)
 
     return PartEval(status, build, lambda i: gone(inp, i, key))
@@ -718,7 +738,7 @@ class InactiveSediment(_Part):
             if self.no_rbc_casts:
                 c = inp.at("rbc_casts", i)
                 text += " and no red-cell casts" + (
-                    "" if np.isnan(c) else f" (casts seen: {bool(c)})"
+                    "" if math.isnan(c) else f" (casts seen: {bool(c)})"
                 )
             seen = Seen(
                 inp.at("urine_rbc_hpf", i), self.max_rbc_hpf, self.comparator, _HPF
@@ -957,7 +977,7 @@ class ActiveSediment(_Part):
             x = inp.at("active_sediment", i)
             note = (
                 "missing input: active_sediment"
-                if np.isnan(x)
+                if math.isnan(x)
                 else f"active sediment: {bool(x)}"
             )
             return criterion(name, status[i], reason=note, source=self.citation)

@@ -16,6 +16,7 @@ Definitions
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -118,6 +119,10 @@ def low_complement_flags(values: FloatArray, lower_limits: FloatArray) -> FloatA
     """
     v = np.asarray(values, dtype=np.float64)
     limit = np.asarray(lower_limits, dtype=np.float64)
+    if not v.ndim and not limit.ndim:  # one element: the same rule, no masks
+        if math.isnan(v) or math.isnan(limit):
+            return np.asarray(np.nan)
+        return np.asarray(float(Comparator.LT.apply(v, limit)))
     absent = np.isnan(v) | np.isnan(limit)
     hit = Comparator.LT.apply(np.where(absent, 0.0, v), np.where(absent, 0.0, limit))
     return np.where(absent, np.nan, hit.astype(np.float64))
@@ -230,11 +235,13 @@ def low_complement(lab: LabResult, *, use_default: bool = True) -> Criterion:
     """
     limit, why = lower_limit(lab, use_default=use_default)
     name = f"low_{lab.analyte.value}"
+    # The values come from a checked LabResult and limit: the criterion is
+    # built without re-validation (Criterion._trusted), floats as floats.
     if limit is None:
-        return Criterion(
+        return Criterion._trusted(
             name=name,
             status=Status.NOT_EVALUABLE,
-            observed=lab.canonical_value,
+            observed=float(lab.canonical_value),
             comparator=Comparator.LT,
             unit=lab.canonical_unit,
             reason=why,
@@ -244,11 +251,11 @@ def low_complement(lab: LabResult, *, use_default: bool = True) -> Criterion:
         np.asarray(lab.canonical_value, dtype=np.float64),
         np.asarray(limit, dtype=np.float64),
     )
-    return Criterion(
+    return Criterion._trusted(
         name=name,
-        status=Status.of(bool(low == 1)),
-        observed=lab.canonical_value,
-        threshold=limit,
+        status=Status.of(float(low) == 1.0),
+        observed=float(lab.canonical_value),
+        threshold=float(limit),
         comparator=Comparator.LT,
         unit=lab.canonical_unit,
         reason=why,
