@@ -30,7 +30,12 @@ SCHEMA = json.loads((DATA / "dataset_json_1_1.schema.json").read_text("utf-8"))
 EPOCH = np.datetime64("1960-01-01", "D")
 NAME = re.compile(r"[A-Z][A-Z0-9_]{0,7}\Z")
 #: Our dataset -> its pharmaverse counterpart (tests/data/pharmaverse_adam_columns.csv).
-PHARMAVERSE = {"ADSL": "adsl", "ADLB": "adlb", "ADRS": "adrs_onco", "ADTTE": "adtte_onco"}
+PHARMAVERSE = {
+    "ADSL": "adsl",
+    "ADLB": "adlb",
+    "ADRS": "adrs_onco",
+    "ADTTE": "adtte_onco",
+}
 
 
 def _pilot() -> ls.Analysis:
@@ -107,7 +112,8 @@ def written(
 ) -> dict[str, dict[str, Path]]:
     out = tmp_path_factory.mktemp("adam")
     return {
-        fmt: write_adam(analysis, out / fmt, format=fmt) for fmt in ("xpt", "json", "csv")
+        fmt: write_adam(analysis, out / fmt, format=fmt)
+        for fmt in ("xpt", "json", "csv")
     }
 
 
@@ -124,7 +130,10 @@ def _expected_columns(analysis: ls.Analysis, name: str) -> dict[str, np.ndarray]
     table = _tables(analysis)[name]
     cols = {c: table[c] for c in table.columns}
     if "STUDYID" not in cols:
-        cols = {"STUDYID": np.full(len(table), analysis.cohort.name, dtype=object), **cols}
+        cols = {
+            "STUDYID": np.full(len(table), analysis.cohort.name, dtype=object),
+            **cols,
+        }
     return cols
 
 
@@ -195,9 +204,7 @@ def test_define_names_the_definition_and_citation(
     d = analysis.definition
     got = define["analysis"]["renalResponseDefinition"]
     assert (got["id"], got["version"], got["citation"]) == (d.id, d.version, d.citation)
-    avalc = {
-        v["name"]: v for v in _dataset_meta(define, "ADRS")["variables"]
-    }["AVALC"]
+    avalc = {v["name"]: v for v in _dataset_meta(define, "ADRS")["variables"]}["AVALC"]
     assert d.id in avalc["derivation"]
     assert d.citation in avalc["derivation"]
     assert f"version {d.version}" in avalc["derivation"]
@@ -301,7 +308,7 @@ def test_xpt_rejects_non_ascii_text(tmp_path: Path) -> None:
     Nothing is written; Dataset-JSON and CSV (UTF-8) keep the text.
     """
     a = _small("Placébo")
-    with pytest.raises(ls.InvalidValueError, match="ADSL.TRT01P") as err:
+    with pytest.raises(ls.InvalidValueError, match=r"ADSL\.TRT01P") as err:
         write_adam(a, tmp_path / "xpt", format="xpt")
     assert err.value.index == 0
     assert not (tmp_path / "xpt").exists()
@@ -406,7 +413,10 @@ def _pharmaverse() -> dict[str, dict[str, tuple[str, str]]]:
     out: dict[str, dict[str, tuple[str, str]]] = {}
     with (DATA / "pharmaverse_adam_columns.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            out.setdefault(row["dataset"], {})[row["name"]] = (row["label"], row["type"])
+            out.setdefault(row["dataset"], {})[row["name"]] = (
+                row["label"],
+                row["type"],
+            )
     return out
 
 
