@@ -13,6 +13,7 @@ import csv
 import json
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ import jsonschema
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.cohort_strategies import trials
 
 import lupusscore as ls
 from lupusscore.cdisc import ADAM_DATASETS, write_adam
@@ -56,7 +60,7 @@ def _pilot() -> ls.Analysis:
     return ls.analyse(cohort, achieve_by="WEEK 24", maintain_through="WEEK 24")
 
 
-def _small(arm: str) -> ls.Analysis:
+def _small(arm: str, schedule: list[dict[str, Any]] | None = None) -> ls.Analysis:
     """Two participants (docs/cohort.md), the first in arm *arm*."""
     participants = pd.DataFrame(
         {
@@ -86,7 +90,7 @@ def _small(arm: str) -> ls.Analysis:
     cohort = ls.Cohort.from_frames(
         labs,
         participants,
-        schedule=[{"label": "month 6", "day": 182, "window_days": 14}],
+        schedule=schedule or [{"label": "month 6", "day": 182, "window_days": 14}],
         analytes={"CREAT": "creatinine", "UPCR": "upcr"},
     )
     return ls.analyse(cohort, achieve_by="month 6", maintain_through="month 6")
@@ -245,12 +249,9 @@ def _read_xpt(path: Path) -> tuple[pd.DataFrame, Any]:
     return pyreadstat.read_xport(path, disable_datetime_conversion=True)  # type: ignore[no-any-return]
 
 
-def test_xpt_round_trips_values(
-    analysis: ls.Analysis, written: dict[str, dict[str, Path]]
-) -> None:
-    """pyreadstat reads back every value: text (None as blank), numbers, SAS dates."""
+def _check_xpt_round_trip(analysis: ls.Analysis, paths: dict[str, Path]) -> None:
     for name in ADAM_DATASETS:
-        frame, _ = _read_xpt(written["xpt"][name])
+        frame, _ = _read_xpt(paths[name])
         expected = _expected_columns(analysis, name)
         assert list(frame.columns) == list(expected)
         assert len(frame) == len(_tables(analysis)[name])
@@ -269,11 +270,17 @@ def test_xpt_round_trips_values(
                 )
 
 
-def test_xpt_metadata(written: dict[str, dict[str, Path]]) -> None:
-    """XPT v5: dataset name and label, variable labels, types, lengths, DATE9."""
-    define = _define(written, "xpt")
+def test_xpt_round_trips_values(
+    analysis: ls.Analysis, written: dict[str, dict[str, Path]]
+) -> None:
+    """pyreadstat reads back every value: text (None as blank), numbers, SAS dates."""
+    _check_xpt_round_trip(analysis, written["xpt"])
+
+
+def _check_xpt_metadata(paths: dict[str, Path]) -> None:
+    define = json.loads(paths["define"].read_text("utf-8"))
     for name in ADAM_DATASETS:
-        _, meta = _read_xpt(written["xpt"][name])
+        _, meta = _read_xpt(paths[name])
         want = _dataset_meta(define, name)
         assert meta.table_name == name
         assert meta.file_label == want["label"]
@@ -288,6 +295,42 @@ def test_xpt_metadata(written: dict[str, dict[str, Path]]) -> None:
             fmt = meta.original_variable_types[v["name"]]
             assert (fmt == "DATE9.") == (v.get("displayFormat") == "DATE9.")
             assert (v["dataType"] == "date") == (v.get("displayFormat") == "DATE9.")
+
+
+def test_xpt_metadata(written: dict[str, dict[str, Path]]) -> None:
+    """XPT v5: dataset name and label, variable labels, types, lengths, DATE9."""
+    _check_xpt_metadata(written["xpt"])
+
+
+def test_empty_dataset_keeps_its_variables(tmp_path: Path) -> None:
+    """A participant without visits: ADLB has no rows but all its typed variables."""
+    trial = ls.Trial.model_validate(
+        {
+            "name": "T",
+            "day0": "randomisation",
+            "arms": ["A"],
+            "schedule": [{"label": "m1", "day": 30, "window_days": 7}],
+            "participants": [
+                {
+                    "patient": {
+                        "id": "P0",
+                        "sex": "female",
+                        "birth_date": "1950-06-15",
+                    },
+                    "arm": "A",
+                    "visits": [],
+                    "day0": "2010-01-01",
+                }
+            ],
+        }
+    )
+    analysis = ls.analyse(trial, achieve_by="m1", maintain_through="m1")
+    assert len(analysis.adlb) == 0
+    paths = write_adam(analysis, tmp_path, format="xpt")
+    _check_xpt_metadata(paths)
+    _check_xpt_round_trip(analysis, paths)
+    frame, _ = _read_xpt(paths["ADLB"])
+    assert list(frame.columns) == ["STUDYID", *analysis.adlb.columns]
 
 
 def test_xpt_without_pyreadstat_names_the_extra(
@@ -345,16 +388,14 @@ def test_dataset_json_validates_against_the_schema(
         assert doc["records"] == len(doc["rows"])
 
 
-def test_dataset_json_round_trips_columns(
-    analysis: ls.Analysis, written: dict[str, dict[str, Path]]
-) -> None:
-    """Columns read back equal the tables: None as null, dates as ISO 8601."""
-    define = _define(written, "json")
+def _check_json_round_trip(analysis: ls.Analysis, paths: dict[str, Path]) -> None:
+    define = json.loads(paths["define"].read_text("utf-8"))
     for name in ADAM_DATASETS:
-        doc = json.loads(written["json"][name].read_text("utf-8"))
+        doc = json.loads(paths[name].read_text("utf-8"))
         expected = _expected_columns(analysis, name)
         assert [c["name"] for c in doc["columns"]] == list(expected)
-        got = dict(zip(expected, zip(*doc["rows"], strict=True), strict=True))
+        by_column = list(zip(*doc["rows"], strict=True)) or [()] * len(expected)
+        got = dict(zip(expected, by_column, strict=True))
         for col, want in expected.items():
             values = list(got[col])
             if want.dtype.kind == "M":
@@ -376,6 +417,13 @@ def test_dataset_json_round_trips_columns(
             )
             if c["dataType"] == "date":
                 assert c["targetDataType"] == "integer"
+
+
+def test_dataset_json_round_trips_columns(
+    analysis: ls.Analysis, written: dict[str, dict[str, Path]]
+) -> None:
+    """Columns read back equal the tables: None as null, dates as ISO 8601."""
+    _check_json_round_trip(analysis, written["json"])
 
 
 # --- CSV ---------------------------------------------------------------------
@@ -480,3 +528,23 @@ def test_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ls.InvalidValueError, match="directory"):
         write_adam(_small("A"), target, format="json")
     assert target.read_text(encoding="utf-8") == "keep"
+
+
+# --- random trials and schedules ------------------------------------------------
+
+
+@settings(max_examples=25)
+@given(trial=trials(max_participants=4), flare=st.sampled_from([None, "upcr-doubling"]))
+def test_random_trials_round_trip_exactly(trial: ls.Trial, flare: str | None) -> None:
+    """Random trials: XPT and Dataset-JSON read back equal, and the JSON validates."""
+    analysis = ls.analyse(trial, flare_definition=flare)
+    validator = jsonschema.Draft201909Validator(SCHEMA)
+    with tempfile.TemporaryDirectory() as out:
+        paths = write_adam(analysis, Path(out) / "json", format="json")
+        _check_json_round_trip(analysis, paths)
+        for name in ADAM_DATASETS:
+            doc = json.loads(paths[name].read_text("utf-8"))
+            assert not list(validator.iter_errors(doc))
+        _check_xpt_round_trip(
+            analysis, write_adam(analysis, Path(out) / "xpt", format="xpt")
+        )

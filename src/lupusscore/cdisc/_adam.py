@@ -86,7 +86,7 @@ _STRUCTURE: Final = {
 _KEYS: Final = {
     "ADSL": ("STUDYID", "USUBJID"),
     "ADLB": ("STUDYID", "USUBJID", "PARAMCD", "DAY"),
-    "ADRS": ("STUDYID", "USUBJID", "PARAMCD", "AVISITN"),
+    "ADRS": ("STUDYID", "USUBJID", "PARAMCD", "AVISIT"),
     "ADTTE": ("STUDYID", "USUBJID", "PARAMCD"),
 }
 
