@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from tests.cohort_strategies import trials
 
 import lupusscore as ls
-from lupusscore.cdisc import ADAM_DATASETS, write_adam
+from lupusscore.cdisc import ADAM_DATASETS, XPT_UNIT_SPELLINGS, write_adam
 from lupusscore.cli import load_example_trial
 
 DATA = Path(__file__).parent / "data"
@@ -249,6 +249,12 @@ def _read_xpt(path: Path) -> tuple[pd.DataFrame, Any]:
     return pyreadstat.read_xport(path, disable_datetime_conversion=True)  # type: ignore[no-any-return]
 
 
+def _xpt_spelling(text: str) -> str:
+    for symbol, ascii_spelling in XPT_UNIT_SPELLINGS:
+        text = text.replace(symbol, ascii_spelling)
+    return text
+
+
 def _check_xpt_round_trip(analysis: ls.Analysis, paths: dict[str, Path]) -> None:
     for name in ADAM_DATASETS:
         frame, _ = _read_xpt(paths[name])
@@ -258,7 +264,7 @@ def _check_xpt_round_trip(analysis: ls.Analysis, paths: dict[str, Path]) -> None
         for col, want in expected.items():
             got = frame[col].to_numpy()
             if want.dtype == object:
-                blank = ["" if x is None else x for x in want.tolist()]
+                blank = ["" if x is None else _xpt_spelling(x) for x in want.tolist()]
                 assert got.tolist() == blank, (name, col)
             elif want.dtype.kind == "M":
                 days = (want - EPOCH).astype(float)
@@ -359,6 +365,55 @@ def test_xpt_rejects_non_ascii_text(tmp_path: Path) -> None:
     doc = json.loads(paths["ADSL"].read_text("utf-8"))
     arm = [c["name"] for c in doc["columns"]].index("TRT01P")
     assert doc["rows"][0][arm] == "Placébo"
+
+
+def _with_temperature() -> ls.Analysis:
+    participants = pd.DataFrame(
+        {
+            "USUBJID": ["P1"],
+            "SEX": ["F"],
+            "BRTHDTC": ["1980-03-01"],
+            "ARM": ["A"],
+            "RFSTDTC": ["2020-01-10"],
+        }
+    )
+    labs = pd.DataFrame(
+        {
+            "USUBJID": ["P1"] * 3,
+            "LBTESTCD": ["CREAT", "TEMP", "CREAT"],
+            "LBORRES": [88.0, 38.4, 80.0],
+            "LBORRESU": ["µmol/L", "°C", "µmol/L"],
+            "LBDTC": ["2020-01-08", "2020-01-08", "2020-07-09"],
+        }
+    )
+    cohort = ls.Cohort.from_frames(
+        labs,
+        participants,
+        schedule=[{"label": "month 6", "day": 182, "window_days": 14}],
+        analytes={"CREAT": "creatinine", "TEMP": "body_temperature"},
+    )
+    return ls.analyse(cohort, achieve_by="month 6", maintain_through="month 6")
+
+
+def test_xpt_spells_unit_symbols_in_ascii(tmp_path: Path) -> None:
+    """°C (body temperature's unit) is "C" in XPT, as CDISC's UNIT codelist spells it.
+
+    The spellings are listed in define.json; Dataset-JSON keeps the symbol.
+    """
+    analysis = _with_temperature()
+    assert "°C" in set(analysis.adlb["AVALU"].tolist())
+    paths = write_adam(analysis, tmp_path / "xpt", format="xpt")
+    frame, _ = _read_xpt(paths["ADLB"])
+    temp = frame[frame["PARAMCD"] == "TEMP"]
+    assert set(temp["AVALU"]) == {"C"}
+    assert set(temp["PARAM"]) == {"Body temperature (C)"}
+    _check_xpt_round_trip(analysis, paths)
+    _check_xpt_metadata(paths)
+    define = json.loads(paths["define"].read_text("utf-8"))
+    assert define["xptUnitSpellings"]["°C"] == "C"
+    paths = write_adam(analysis, tmp_path / "json", format="json")
+    _check_json_round_trip(analysis, paths)
+    assert "xptUnitSpellings" not in json.loads(paths["define"].read_text("utf-8"))
 
 
 def test_xpt_rejects_text_over_200_characters(tmp_path: Path) -> None:

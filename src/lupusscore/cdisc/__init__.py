@@ -4,6 +4,11 @@
 XPORT v5, CDISC Dataset-JSON 1.1 or CSV, with define-style metadata.
 """
 
-from lupusscore.cdisc._adam import ADAM_DATASETS, ADAM_FORMATS, write_adam
+from lupusscore.cdisc._adam import (
+    ADAM_DATASETS,
+    ADAM_FORMATS,
+    XPT_UNIT_SPELLINGS,
+    write_adam,
+)
 
-__all__ = ["ADAM_DATASETS", "ADAM_FORMATS", "write_adam"]
+__all__ = ["ADAM_DATASETS", "ADAM_FORMATS", "XPT_UNIT_SPELLINGS", "write_adam"]

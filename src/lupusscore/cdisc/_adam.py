@@ -45,7 +45,7 @@ from lupusscore.cohort import Analysis
 from lupusscore.errors import InvalidValueError, MissingExtraError
 from lupusscore.table import Table
 
-__all__ = ["ADAM_DATASETS", "ADAM_FORMATS", "write_adam"]
+__all__ = ["ADAM_DATASETS", "ADAM_FORMATS", "XPT_UNIT_SPELLINGS", "write_adam"]
 
 #: Output formats of :func:`write_adam`.
 ADAM_FORMATS: Final = ("xpt", "json", "csv")
@@ -63,6 +63,17 @@ MAX_EXACT_INT: Final = 2**53
 DATASET_JSON_VERSION: Final = "1.1.0"
 #: SAS dates count days from this date.
 SAS_EPOCH: Final = np.datetime64("1960-01-01", "D")
+
+#: ASCII spellings of unit symbols in XPT text (SAS XPORT v5 has no encoding),
+#: as CDISC Controlled Terminology's UNIT codelist (C71620) spells them:
+#: "C" degree Celsius, "F" degree Fahrenheit, "u" for micro ("umol/L").
+#: Dataset-JSON and CSV keep the symbols.
+XPT_UNIT_SPELLINGS: Final = (
+    ("°C", "C"),
+    ("°F", "F"),
+    ("µ", "u"),  # MICRO SIGN
+    ("μ", "u"),  # GREEK SMALL LETTER MU
+)
 
 _NAME = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 _CRIT = re.compile(r"CRIT(\d+)(FL)?\Z")
@@ -220,6 +231,18 @@ def _kind(field: str, col: Column) -> tuple[str, Column]:
     )
 
 
+def _ascii_units(values: Column) -> Column:
+    """Return text with unit symbols in their ASCII spellings (XPT)."""
+    out = values.copy()
+    for i, v in enumerate(values.tolist()):
+        if v is not None and not v.isascii():
+            text = v
+            for symbol, ascii_spelling in XPT_UNIT_SPELLINGS:
+                text = text.replace(symbol, ascii_spelling)
+            out[i] = text
+    return out
+
+
 def _text_length(values: Column) -> int:
     return max((len(v) for v in values.tolist() if v is not None), default=0)
 
@@ -251,7 +274,8 @@ def _check_xpt(dataset: str, var: _Variable) -> None:
                 raise _bad(
                     field,
                     v,
-                    "ASCII text in SAS XPORT v5 (it has no encoding); write "
+                    "ASCII text in SAS XPORT v5 (it has no encoding; unit "
+                    "symbols such as µ and °C are spelled u and C); write "
                     "format='json' or 'csv' (UTF-8) for other characters",
                     index=i,
                 )
@@ -363,7 +387,9 @@ def _with_studyid(table: Table, study: str) -> tuple[dict[str, Column], dict[str
     return columns, labels
 
 
-def _dataset(name: str, table: Table, analysis: Analysis) -> _Dataset:
+def _dataset(
+    name: str, table: Table, analysis: Analysis, *, ascii_units: bool = False
+) -> _Dataset:
     columns, labels = _with_studyid(table, analysis.cohort.name)
     derivations = _derivations(analysis)[name]
     variables = []
@@ -372,6 +398,8 @@ def _dataset(name: str, table: Table, analysis: Analysis) -> _Dataset:
         label = _label(name, col_name, labels.get(col_name))
         _check_label(f"{name}.{col_name} label", label)
         kind, values = _kind(f"{name}.{col_name}", col)
+        if ascii_units and kind == "text":
+            values = _ascii_units(values)
         own = labels.get(col_name)
         crit = _CRIT.match(col_name)
         derivation = derivations.get("CRIT" if crit and not crit.group(2) else col_name)
@@ -654,7 +682,10 @@ def write_adam(
         "ADRS": analysis.adrs,
         "ADTTE": analysis.adtte,
     }
-    datasets = [_dataset(name, table, analysis) for name, table in tables.items()]
+    datasets = [
+        _dataset(name, table, analysis, ascii_units=fmt == "xpt")
+        for name, table in tables.items()
+    ]
     writer: Callable[[Path, _Dataset], None]
     study = analysis.cohort.name
     if fmt == "xpt":
@@ -682,7 +713,10 @@ def write_adam(
         written[ds.name] = target
     define = out / "define.json"
     with define.open("w", encoding="utf-8") as fh:
-        json.dump(_define(analysis, datasets, fmt), fh, ensure_ascii=False, indent=1)
+        meta = _define(analysis, datasets, fmt)
+        if fmt == "xpt":
+            meta["xptUnitSpellings"] = dict(XPT_UNIT_SPELLINGS)
+        json.dump(meta, fh, ensure_ascii=False, indent=1)
         fh.write("\n")
     written["define"] = define
     return written
