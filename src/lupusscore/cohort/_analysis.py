@@ -129,12 +129,12 @@ ADSL_LABELS: Final = {
     "AGEU": "Age Units",
     "HEIGHT": "Height (cm)",
     "TRTSDT": "Date of Study Day 0",
-    "LSTCNTDY": "Study Day of Last Contact (day 0 = TRTSDT)",
+    "LSTCNTDY": "Last Contact Study Day (day 0 = TRTSDT)",
     "EOSSTT": "End of Study Status",
     "DCSREAS": "Reason for Discontinuation from Study",
     "DTHFL": "Subject Death Flag",
     "DTHDT": "Date of Death",
-    "ESKDFL": "End-Stage Kidney Disease Flag (dialysis or transplant)",
+    "ESKDFL": "ESKD Flag (chronic dialysis/transplant)",
     "ESKDDT": "Date of End-Stage Kidney Disease",
 }
 ADLB_LABELS: Final = {
@@ -151,7 +151,7 @@ ADLB_LABELS: Final = {
     "VISIT": "Visit Name",
     "AVISIT": "Analysis Visit",
     "AVISITN": "Analysis Visit (N): target study day",
-    "ANL01FL": "Analysis Flag 01: the visit standing for AVISIT",
+    "ANL01FL": "Analysis Flag 01 (the visit for AVISIT)",
     "ABLFL": "Baseline Record Flag",
     "BASE": "Baseline Value",
     "CHG": "Change from Baseline",
