@@ -238,7 +238,9 @@ def test_csv_xpt_and_dataset_json_read_to_equal_cohorts(tmp_path: Path) -> None:
             if col in frame:
                 frame[col] = pd.to_numeric(frame[col].replace("", None))
         pyreadstat.write_xport(
-            frame, str(xpt / f"{domain.upper()}.XPT"), file_format_version=5,
+            frame,
+            str(xpt / f"{domain.upper()}.XPT"),
+            file_format_version=5,
             table_name=domain.upper(),
         )
         _as_dataset_json(js, domain, rows)

@@ -600,8 +600,12 @@ def _merged_labels(
     merged = 0
     joined: dict[int, str] = {}
     for (pid, _day), rows in by_day.items():
-        names = list(dict.fromkeys(_visit_key(sv, i)[1] for i in sorted(
-            rows, key=lambda i: _visit_key(sv, i))))
+        names = list(
+            dict.fromkeys(
+                _visit_key(sv, i)[1]
+                for i in sorted(rows, key=lambda i: _visit_key(sv, i))
+            )
+        )
         label = " + ".join(names)
         if len(names) > 1:
             merged += len(rows)
@@ -803,9 +807,7 @@ def read_sdtm(
             baseline_window_days=baseline_window_days,
         )
     except TableError as err:
-        raise TableError(
-            problems=[_in_file(p, rows) for p in err.problems]
-        ) from None
+        raise TableError(problems=[_in_file(p, rows) for p in err.problems]) from None
     source = np.asarray(lb_rows, dtype=np.int64)
     return dataclasses.replace(
         cohort,
