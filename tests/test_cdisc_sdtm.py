@@ -297,15 +297,15 @@ def _folder(tmp_path: Path, **tables: list[dict[str, object]]) -> Path:
 def test_missing_birth_date_is_an_error_by_default(tmp_path: Path) -> None:
     """A participant without BRTHDTC is an error naming them and the option."""
     folder = _folder(tmp_path, **{"DM.csv": DM, "lb.CSV": LB})
-    with pytest.raises(ls.InvalidValueError, match="birth_date_from_age") as err:
+    with pytest.raises(ls.InvalidValueError, match="estimate_birth_date") as err:
         read_sdtm(folder)
-    assert err.value.value == ["P2"]
+    assert [v.split()[0] for v in err.value.value] == ["P2"]
 
 
 def test_birth_date_from_age_is_the_middle_and_noted(tmp_path: Path) -> None:
-    """birth_date_from_age=True: RFSTDTC - (AGE + 0.5) years, noted per participant."""
+    """estimate_birth_date=True: RFSTDTC - (AGE + 0.5) years, noted per participant."""
     folder = _folder(tmp_path, **{"DM.csv": DM, "lb.CSV": LB, "vs.csv": VS})
-    cohort = read_sdtm(folder, birth_date_from_age=True, analytes={"scr": "creatinine"})
+    cohort = read_sdtm(folder, estimate_birth_date=True, analytes={"scr": "creatinine"})
     born = cohort.birth_date[cohort.participant_id.tolist().index("P2")]
     day0 = np.datetime64("2020-02-01")
     age = (day0 - born.astype("datetime64[D]")).astype(int) / 365.2425
@@ -316,7 +316,7 @@ def test_birth_date_from_age_is_the_middle_and_noted(tmp_path: Path) -> None:
 def test_lb_specimen_loinc_not_done_and_study_codes(tmp_path: Path) -> None:
     """Urine creatinine is not serum creatinine; LOINC maps; NOT DONE has a reason."""
     folder = _folder(tmp_path, **{"DM.csv": DM, "lb.CSV": LB, "vs.csv": VS})
-    cohort = read_sdtm(folder, birth_date_from_age=True, analytes={"scr": "creatinine"})
+    cohort = read_sdtm(folder, estimate_birth_date=True, analytes={"scr": "creatinine"})
     analytes = [ls.cohort.ANALYTE_CODES[a].value for a in cohort.lab_analyte]
     assert sorted(zip(cohort.lab_source_row.tolist(), analytes, strict=True)) == [
         (0, "creatinine"),
@@ -336,7 +336,7 @@ def test_lb_specimen_loinc_not_done_and_study_codes(tmp_path: Path) -> None:
 def test_vs_height_is_the_latest_on_or_before_day0(tmp_path: Path) -> None:
     """VS HEIGHT: the latest value up to day 0, converted to cm; later ones noted."""
     folder = _folder(tmp_path, **{"DM.csv": DM, "lb.CSV": LB, "vs.csv": VS})
-    cohort = read_sdtm(folder, birth_date_from_age=True, analytes={"scr": "creatinine"})
+    cohort = read_sdtm(folder, estimate_birth_date=True, analytes={"scr": "creatinine"})
     assert cohort.height_cm[0] == pytest.approx(63 * 2.54)
     assert np.isnan(cohort.height_cm[1])
     assert any("1 HEIGHT row(s) after study day 0" in n for n in cohort.notes)
@@ -348,7 +348,7 @@ def test_bad_rows_point_at_the_file_row(tmp_path: Path) -> None:
     rows[4]["LBORRES"] = "<5"
     folder = _folder(tmp_path, **{"DM.csv": DM, "lb.CSV": rows})
     with pytest.raises(ls.TableError) as err:
-        read_sdtm(folder, birth_date_from_age=True, analytes={"SCR": "creatinine"})
+        read_sdtm(folder, estimate_birth_date=True, analytes={"SCR": "creatinine"})
     (problem,) = err.value.problems
     assert (problem.table, problem.row, problem.column) == ("LB", 4, "LBORRES")
 
@@ -391,3 +391,77 @@ def test_xpt_without_pyreadstat_names_the_extra(
     monkeypatch.setitem(sys.modules, "pyreadstat", None)
     with pytest.raises(ls.errors.MissingExtraError, match=r"lupusscore\[cdisc\]"):
         read_sdtm(tmp_path)
+
+
+# --- the CDISC Dataset-JSON 1.1 example study: real XPT, JSON and NDJSON ------
+
+EXAMPLE = Path(__file__).parent / "data" / "cdisc_dataset_json_example"
+
+
+def _example_rows(domain: str) -> list[dict[str, object]]:
+    doc = json.loads((EXAMPLE / "json" / f"{domain}.json").read_text("utf-8"))
+    names = [c["name"] for c in doc["columns"]]
+    return [dict(zip(names, r, strict=True)) for r in doc["rows"]]
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "xpt"])
+def test_cdisc_example_study_reads_in_every_format(fmt: str) -> None:
+    """CDISC's own SAS XPT, Dataset-JSON and NDJSON files read to one cohort."""
+    if fmt == "xpt":
+        pytest.importorskip("pyreadstat")
+    base = read_sdtm(EXAMPLE / "json", estimate_birth_date=True)
+    _same(base, read_sdtm(EXAMPLE / fmt, estimate_birth_date=True))
+    dm = _example_rows("dm")
+    assert base.participant_id.tolist() == sorted(
+        str(r["USUBJID"]) for r in dm if r["RFSTDTC"]
+    )
+
+
+def test_cdisc_example_partial_birth_dates_need_the_option() -> None:
+    """Year-only BRTHDTC is refused by default, estimated within AGE when asked."""
+    dm = {str(r["USUBJID"]): r for r in _example_rows("dm") if r["RFSTDTC"]}
+    with pytest.raises(ls.InvalidValueError, match="estimate_birth_date") as err:
+        read_sdtm(EXAMPLE / "json")
+    assert len(err.value.value) == len(dm)
+    cohort = read_sdtm(EXAMPLE / "json", estimate_birth_date=True)
+    for pid, born in zip(
+        cohort.participant_id.tolist(),
+        cohort.birth_date.astype("datetime64[D]").tolist(),
+        strict=True,
+    ):
+        row = dm[pid]
+        assert born.year == int(str(row["BRTHDTC"])[:4])
+        day0 = np.datetime64(str(row["RFSTDTC"])[:10]).astype(object)
+        had_birthday = (day0.month, day0.day) >= (born.month, born.day)
+        assert day0.year - born.year - (0 if had_birthday else 1) == row["AGE"]
+
+
+def test_cdisc_example_disposition() -> None:
+    """Study-treatment DS rows are not withdrawals; a death recorded twice is one."""
+    cohort = read_sdtm(EXAMPLE / "json", estimate_birth_date=True)
+    ids = cohort.participant_id
+    got = sorted(
+        (str(ids[p]), str(t), str(d))
+        for p, t, d in zip(
+            cohort.event_participant.tolist(),
+            cohort.event_type.tolist(),
+            cohort.event_date.astype("datetime64[D]").astype(str).tolist(),
+            strict=True,
+        )
+    )
+    withdrawal = set(SDTM_MAPPING["disposition"]["withdrawal"])
+    expected = sorted(
+        {
+            (
+                str(r["USUBJID"]),
+                "death" if r["DSDECOD"] == "DEATH" else "withdrawal",
+                str(r["DSSTDTC"])[:10],
+            )
+            for r in _example_rows("ds")
+            if r["DSSCAT"] == "STUDY PARTICIPATION"
+            and (r["DSDECOD"] == "DEATH" or r["DSDECOD"] in withdrawal)
+            and str(r["USUBJID"]) in set(ids.tolist())
+        }
+    )
+    assert got == expected
+    assert any("(DSSCAT STUDY TREATMENT)" in n for n in cohort.notes)

@@ -49,8 +49,6 @@ _SUFFIXES: Final = {".csv": "csv", ".xpt": "xpt", ".json": "json", ".ndjson": "n
 _MAPPING_FILE: Final = "data/sdtm_mapping.json"
 _MAX_LISTED: Final = 20
 _DATASET_JSON_VERSION: Final = re.compile(r"^1\.1(\.\d+)?$")
-#: Mean length of a year in days (Gregorian), for birth dates from AGE.
-_DAYS_PER_YEAR: Final = 365.2425
 #: Variables of from_columns' labs table -> LB variables read with results="standard".
 _STANDARD_NAMES: Final = {"LBORRES": "LBSTRESN", "LBORRESU": "LBSTRESU"}
 _ORIGINAL_NAMES: Final = {"LBSTNRLO": "LBORNRLO", "LBSTNRHI": "LBORNRHI"}
@@ -307,7 +305,7 @@ def _dm(
     dm: Domain,
     height: dict[str, float],
     *,
-    birth_date_from_age: bool,
+    estimate_birth_date: bool,
     notes: list[str],
 ) -> tuple[dict[str, np.ndarray[Any, Any]], list[int], set[str]]:
     _require(dm, "DM", ("USUBJID", "SEX", "RFSTDTC"))
@@ -325,50 +323,42 @@ def _dm(
             f"not randomised or never treated; ARM {_counts(arms)}) left out, "
             "with their rows of the other domains"
         )
-    derived: list[str] = []
+    estimated: list[str] = []
     no_birth: list[str] = []
     for i in keep:
-        if birth[i] is not None:
+        if birth[i] is not None and _FULL_DATE.match(str(birth[i])):
             continue
-        years = age[i]
-        unit = _upper(ageu[i])
-        start = str(day0[i])[:10]
-        if isinstance(years, int | float) or (
-            isinstance(years, str) and re.fullmatch(r"\d+(\.0*)?", years)
-        ):
-            years_f = float(years)
-        else:
-            years_f = math.nan
-        if not (birth_date_from_age and unit == "YEARS" and math.isfinite(years_f)):
-            no_birth.append(str(ids[i]))
+        born = (
+            _estimate_birth(birth[i], age[i], _upper(ageu[i]), str(day0[i]))
+            if estimate_birth_date
+            else None
+        )
+        if born is None:
+            no_birth.append(f"{ids[i]} (BRTHDTC {birth[i]!r}, AGE {describe(age[i])})")
             continue
-        try:
-            ref = dt.date.fromisoformat(start)
-        except ValueError:
-            no_birth.append(str(ids[i]))
-            continue
-        born = ref - dt.timedelta(days=round((years_f + 0.5) * _DAYS_PER_YEAR))
-        birth[i] = born.isoformat()
-        derived.append(str(ids[i]))
+        birth[i] = born
+        estimated.append(str(ids[i]))
     if no_birth:
         hint = (
-            ""
-            if birth_date_from_age
-            else "; birth_date_from_age=True derives one from AGE in YEARS"
+            "; a partial BRTHDTC must agree with AGE (YEARS) at RFSTDTC"
+            if estimate_birth_date
+            else "; estimate_birth_date=True estimates one from a partial BRTHDTC "
+            "and AGE"
         )
         raise InvalidValueError(
             field="DM.BRTHDTC",
             value=no_birth[:_MAX_LISTED],
-            expected="a birth date for every participant (age at each visit enters "
-            f"eGFR){hint}",
+            expected="a complete birth date (YYYY-MM-DD) for every participant "
+            f"(age at each visit enters eGFR){hint}",
         )
-    if derived:
+    if estimated:
         notes.append(
-            f"DM: {len(derived)} participant(s) without BRTHDTC given the birth "
-            "date RFSTDTC - (AGE + 0.5) years (the middle of the possible birth "
-            "dates; age at later visits is uncertain by up to half a year): "
-            + ", ".join(derived[:_MAX_LISTED])
-            + (" ..." if len(derived) > _MAX_LISTED else "")
+            f"DM: {len(estimated)} participant(s) with a missing or partial BRTHDTC "
+            "given an estimated birth date (the middle of the dates that agree with "
+            "the partial BRTHDTC and with AGE at RFSTDTC; age at a visit is "
+            "uncertain by up to half a year): "
+            + ", ".join(estimated[:_MAX_LISTED])
+            + (" ..." if len(estimated) > _MAX_LISTED else "")
         )
     out: dict[str, np.ndarray[Any, Any]] = {
         "USUBJID": _obj([ids[i] for i in keep]),
@@ -383,6 +373,76 @@ def _dm(
             [height.get(str(ids[i]), math.nan) for i in keep], dtype=np.float64
         )
     return out, keep, left_out
+
+
+_FULL_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_PARTIAL_DATE: Final = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """*day* moved back by whole calendar years (29 February -> 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _estimate_birth(
+    partial: str | None, age: object, unit: str | None, day0: str
+) -> str | None:
+    """Return the middle of the birth dates a partial BRTHDTC and AGE allow, or None.
+
+    AGE (whole years, AGEU ``YEARS``) is taken as the age at RFSTDTC: the
+    birth date lies in (day0 - (AGE + 1) years, day0 - AGE years]. A partial
+    BRTHDTC (``"1950"``, ``"1950-06"``) bounds it to its year or month. With
+    neither bound there is nothing to estimate from; with bounds that do not
+    overlap the data disagree. Both give None.
+    """
+    try:
+        ref = dt.date.fromisoformat(day0[:10])
+    except ValueError:
+        return None
+    lo, hi = dt.date(1900, 1, 1), ref
+    bounded = False
+    whole = age if isinstance(age, int | float) else _number(age)
+    if (
+        unit == "YEARS"
+        and whole is not None
+        and float(whole).is_integer()
+        and whole >= 0
+    ):
+        n = int(whole)
+        lo = _years_before(ref, n + 1) + dt.timedelta(days=1)
+        hi = _years_before(ref, n)
+        bounded = True
+    if partial is not None:
+        m = _PARTIAL_DATE.match(partial)
+        if m is None:
+            return None
+        year, month = int(m.group(1)), m.group(2)
+        if month is None:
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        else:
+            mo = int(month)
+            if not 1 <= mo <= 12:  # noqa: PLR2004
+                return None
+            first = dt.date(year, mo, 1)
+            last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+        lo, hi = max(lo, first), min(hi, last)
+        bounded = True
+    if not bounded or lo > hi:
+        return None
+    return (lo + (hi - lo) / 2).isoformat()
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, str):
+        try:
+            out = float(value)
+        except ValueError:
+            return None
+        return out if math.isfinite(out) else None
+    return None
 
 
 def _obj(values: Sequence[object]) -> np.ndarray[Any, Any]:
@@ -621,50 +681,78 @@ def _merged_labels(
 
 
 def _ds(
-    ds: Domain, left_out: set[str], notes: list[str]
-) -> tuple[dict[str, np.ndarray[Any, Any]], list[int]]:
-    _require(ds, "DS", ("USUBJID", "DSDECOD", "DSSTDTC"))
+    ds: Domain | None,
+    dm: Domain,
+    dm_rows: list[int],
+    left_out: set[str],
+    notes: list[str],
+) -> tuple[dict[str, np.ndarray[Any, Any]] | None, list[tuple[str, int]]]:
+    """Death and withdrawal events from DS (and DM DTHDTC), with their sources."""
     table = SDTM_MAPPING["disposition"]
     death, withdrawal = set(table["death"]), set(table["withdrawal"])
     category = str(table["withdrawal_category"])
-    ids, decod, cat = ds["USUBJID"], ds["DSDECOD"], _col(ds, "DSCAT")
-    term = _col(ds, "DSTERM")
-    keep: list[int] = []
-    types: list[str] = []
+    found: list[tuple[str, str, str | None, str | None, tuple[str, int]]] = []
     unused: Counter[str] = Counter()
-    for i in range(len(ids)):
-        if _text(ids[i]) in left_out:
-            continue
-        d = _upper(decod[i]) or ""
-        if d in death:
-            keep.append(i)
-            types.append("death")
-        elif d in withdrawal and (
-            "DSCAT" not in ds or _upper(cat[i]) in {category, None}
-        ):
-            keep.append(i)
-            types.append("withdrawal")
-        else:
-            unused[d or "no DSDECOD"] += 1
+    if ds is not None:
+        _require(ds, "DS", ("USUBJID", "DSDECOD", "DSSTDTC"))
+        ids, decod = ds["USUBJID"], ds["DSDECOD"]
+        cat, scat, term = _col(ds, "DSCAT"), _col(ds, "DSSCAT"), _col(ds, "DSTERM")
+        for i in range(len(ids)):
+            pid = _text(ids[i])
+            if pid is None or pid in left_out:
+                continue
+            d = _upper(decod[i]) or ""
+            sub = _upper(scat[i]) or ""
+            when = _text(ds["DSSTDTC"][i])
+            note = _text(decod[i])
+            if _text(term[i]) not in {None, note}:
+                note = f"{note}: {_text(term[i])}"
+            if d in death:
+                found.append((pid, "death", when, note, ("DS", i)))
+            elif "TREATMENT" in sub:
+                unused[f"{d or 'no DSDECOD'} (DSSCAT {sub})"] += 1
+            elif d in withdrawal and _upper(cat[i]) in {category, None}:
+                found.append((pid, "withdrawal", when, note, ("DS", i)))
+            else:
+                unused[d or "no DSDECOD"] += 1
+    # one death per participant and date (SDTM may record it per DSSCAT)
+    deaths: dict[tuple[str, str | None], int] = {}
+    events: list[tuple[str, str, str | None, str | None, tuple[str, int]]] = []
+    for ev in sorted(found, key=lambda e: (e[0], e[1], e[2] or "", e[3] or "", e[4])):
+        if ev[1] == "death":
+            key = (ev[0], (ev[2] or "")[:10] or None)
+            if key in deaths:
+                continue
+            deaths[key] = len(events)
+        events.append(ev)
+    dead = {pid for pid, _ in deaths}
+    dthdtc = _col(dm, "DTHDTC")
+    from_dm = []
+    for i in dm_rows:
+        pid, when = _text(dm["USUBJID"][i]), _text(dthdtc[i])
+        if pid is not None and when is not None and (pid, when[:10]) not in deaths:
+            events.append((pid, "death", when, "DM.DTHDTC", ("DM", i)))
+            from_dm.append(pid)
+    if from_dm:
+        notes.append(
+            f"DM: {len(from_dm)} death(s) dated by DTHDTC without a DS death record "
+            "on that date"
+            + (" (a different DS death date is then a bad row)" if dead else "")
+        )
     if unused:
         notes.append(
-            f"DS: {sum(unused.values())} row(s) that are neither death nor a "
-            f"withdrawal not used as events (DSDECOD, rows): {_counts(unused)}"
+            f"DS: {sum(unused.values())} row(s) that are not a death or a withdrawal "
+            f"from the study not used as events (DSDECOD, rows): {_counts(unused)}"
         )
+    if ds is None and not events:
+        return None, []
     out = {
-        "USUBJID": _obj([_text(ids[i]) for i in keep]),
-        "DSDECOD": _obj(types),
-        "DSSTDTC": _obj([_text(ds["DSSTDTC"][i]) for i in keep]),
-        "DSTERM": _obj(
-            [
-                f"{_text(decod[i])}: {_text(term[i])}"
-                if _text(term[i]) not in {None, _text(decod[i])}
-                else _text(decod[i])
-                for i in keep
-            ]
-        ),
+        "USUBJID": _obj([e[0] for e in events]),
+        "DSDECOD": _obj([e[1] for e in events]),
+        "DSSTDTC": _obj([e[2] for e in events]),
+        "DSTERM": _obj([e[3] for e in events]),
     }
-    return out, keep
+    return out, [e[4] for e in events]
 
 
 # --- the reader -----------------------------------------------------------------
@@ -678,7 +766,7 @@ def read_sdtm(
     schedule: Sequence[Timepoint | Mapping[str, Any]] | None = None,
     arms: Sequence[str] | None = None,
     name: str | None = None,
-    birth_date_from_age: bool = False,
+    estimate_birth_date: bool = False,
     baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
 ) -> Cohort:
     """Read a folder of SDTM domains (CSV, XPT v5, Dataset-JSON 1.1) as a Cohort.
@@ -699,10 +787,11 @@ def read_sdtm(
         As :meth:`Cohort.from_columns <lupusscore.Cohort.from_columns>`.
     name : str, optional
         Trial name (default: DM's STUDYID, else the folder name).
-    birth_date_from_age : bool
-        Give a participant without BRTHDTC the birth date
-        RFSTDTC - (AGE + 0.5) years (AGE in YEARS; noted per participant).
-        Off by default: then a missing BRTHDTC is an error.
+    estimate_birth_date : bool
+        Give a participant with a missing or partial BRTHDTC (``"1950"``) the
+        middle of the birth dates that agree with it and with AGE (YEARS) at
+        RFSTDTC; noted per participant. Off by default: then an incomplete
+        BRTHDTC is an error (never a silent guess).
 
     Returns
     -------
@@ -758,7 +847,7 @@ def read_sdtm(
     }
     height = _vs_height(data.get("VS"), day0, standard=standard, notes=notes)
     participants, dm_rows, left_out = _dm(
-        dm, height, birth_date_from_age=birth_date_from_age, notes=notes
+        dm, height, estimate_birth_date=estimate_birth_date, notes=notes
     )
     if "LB" in data:
         labs, lb_rows = _lb(
@@ -785,15 +874,18 @@ def read_sdtm(
                 for p, v in zip(labs["USUBJID"], labs["VISIT"], strict=True)
             ]
         )
-    events, ds_rows = _ds(data["DS"], left_out, notes) if "DS" in data else (None, [])
+    events, ds_rows = _ds(data.get("DS"), dm, dm_rows, left_out, notes)
     if name is None:
         studies = {s for s in _col(dm, "STUDYID") if s is not None}
         name = str(studies.pop()) if len(studies) == 1 else folder.name
-    rows = {
-        "participants": ("DM", dm_rows, {}),
-        "labs": ("LB", lb_rows, _STANDARD_NAMES if standard else _ORIGINAL_NAMES),
-        "visits": ("SV", sv_rows, {}),
-        "events": ("DS", ds_rows, {}),
+    rows: dict[str, tuple[list[tuple[str, int]], Mapping[str, str]]] = {
+        "participants": ([("DM", i) for i in dm_rows], {}),
+        "labs": (
+            [("LB", i) for i in lb_rows],
+            _STANDARD_NAMES if standard else _ORIGINAL_NAMES,
+        ),
+        "visits": ([("SV", i) for i in sv_rows], {}),
+        "events": (ds_rows, {}),
     }
     try:
         cohort = Cohort.from_columns(
@@ -821,15 +913,17 @@ def read_sdtm(
 
 def _in_file(
     problem: RowProblem,
-    rows: Mapping[str, tuple[str, list[int], Mapping[str, str]]],
+    rows: Mapping[str, tuple[list[tuple[str, int]], Mapping[str, str]]],
 ) -> RowProblem:
     """Point a from_columns problem at its SDTM domain, file row and variable."""
     found = rows.get(problem.table)
     if found is None:
         return problem
-    domain, index, renamed = found
-    row = problem.row
-    if row is not None and 0 <= row < len(index):
-        row = index[row]
+    index, renamed = found
     column = renamed.get(problem.column, problem.column)
+    if problem.row is None or not 0 <= problem.row < len(index):
+        return dataclasses.replace(problem, column=column)
+    domain, row = index[problem.row]
+    if domain == "DM" and column == "DSSTDTC":
+        column = "DTHDTC"
     return dataclasses.replace(problem, table=domain, row=row, column=column)
