@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "cli": 5,
     "__main__": 5,
     "interop": 5,
+    "cdisc": 5,
     "data": 5,
 }
 
