@@ -13,6 +13,7 @@ import dataclasses
 import json
 import sys
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,7 @@ def _rows(domain: str, folder: Path = PILOT) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _write_csv(folder: Path, name: str, rows: list[dict[str, object]]) -> None:
+def _write_csv(folder: Path, name: str, rows: Sequence[Mapping[str, object]]) -> None:
     with (folder / name).open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
@@ -288,7 +289,7 @@ VS = [
 ]  # fmt: skip
 
 
-def _folder(tmp_path: Path, **tables: list[dict[str, object]]) -> Path:
+def _folder(tmp_path: Path, **tables: Sequence[Mapping[str, object]]) -> Path:
     for name, rows in tables.items():
         _write_csv(tmp_path, name, rows)
     return tmp_path
@@ -465,3 +466,51 @@ def test_cdisc_example_disposition() -> None:
     )
     assert got == expected
     assert any("(DSSCAT STUDY TREATMENT)" in n for n in cohort.notes)
+
+
+def test_visits_of_one_day_are_merged_and_keep_their_labs() -> None:
+    """SV rows sharing a date become one visit; LB rows still find it by label."""
+    sv = _rows("sv")
+    cohort = read_sdtm(PILOT)
+    merged = [v for v in cohort.visit_label.tolist() if v and " + " in v]
+    assert merged
+    days = Counter((r["USUBJID"], r["SVSTDTC"]) for r in sv if r["SVSTDTC"])
+    shared = {k for k, n in days.items() if n > 1}
+    assert len(merged) == len(shared - {("01-701-1057", d) for _, d in shared})
+    lb = _rows("lb")
+    for k, v in enumerate(cohort.lab_visit.tolist()):
+        label = cohort.visit_label[v]
+        assert lb[int(cohort.lab_source_row[k])]["VISIT"] in label.split(" + ")
+
+
+def test_row_order_does_not_matter(tmp_path: Path) -> None:
+    """Reversed LB, SV and DS files read to the same cohort (source rows remapped)."""
+    for domain in ("dm", "lb", "sv", "ds"):
+        rows = _rows(domain)
+        _write_csv(tmp_path, f"{domain}.csv", rows[::-1])
+    base, flipped = read_sdtm(PILOT), read_sdtm(tmp_path)
+    n_lb = len(_rows("lb"))
+    assert (n_lb - 1 - flipped.lab_source_row).tolist() == base.lab_source_row.tolist()
+    _same(base, dataclasses.replace(flipped, lab_source_row=base.lab_source_row))
+
+
+def test_dm_death_date_without_a_ds_record(tmp_path: Path) -> None:
+    """DM.DTHDTC is a death when DS has none; a bad one is reported as DM DTHDTC."""
+    dm = [{**r, "DTHDTC": "2020-06-01" if r["USUBJID"] == "P1" else ""} for r in DM]
+    folder = _folder(tmp_path, **{"dm.csv": dm, "lb.csv": LB})
+    cohort = read_sdtm(folder, estimate_birth_date=True, analytes={"SCR": "creatinine"})
+    assert cohort.event_type.tolist() == ["death"]
+    assert cohort.event_note.tolist() == ["DM.DTHDTC"]
+    ds = [
+        {"USUBJID": "P1", "DSDECOD": "DEATH", "DSCAT": "DISPOSITION EVENT",
+         "DSSTDTC": "2020-05-30", "DSTERM": "SUDDEN DEATH"},
+    ]  # fmt: skip
+    _write_csv(tmp_path, "ds.csv", ds)
+    with pytest.raises(ls.TableError) as err:
+        read_sdtm(folder, estimate_birth_date=True, analytes={"SCR": "creatinine"})
+    (problem,) = err.value.problems
+    assert (problem.table, problem.row, problem.column) == ("DM", 0, "DTHDTC")
+    ds[0]["DSSTDTC"] = "2020-06-01"  # the same date: one death, from DS
+    _write_csv(tmp_path, "ds.csv", ds)
+    cohort = read_sdtm(folder, estimate_birth_date=True, analytes={"SCR": "creatinine"})
+    assert cohort.event_note.tolist() == ["DEATH: SUDDEN DEATH"]
