@@ -514,3 +514,17 @@ def test_dm_death_date_without_a_ds_record(tmp_path: Path) -> None:
     _write_csv(tmp_path, "ds.csv", ds)
     cohort = read_sdtm(folder, estimate_birth_date=True, analytes={"SCR": "creatinine"})
     assert cohort.event_note.tolist() == ["DEATH: SUDDEN DEATH"]
+
+
+def test_missing_test_code_and_unreadable_csv(tmp_path: Path) -> None:
+    """A missing LBTESTCD is a bad LB row; a non-UTF-8 CSV is the library's error."""
+    rows = [dict(r) for r in LB]
+    rows[0]["LBTESTCD"] = ""
+    folder = _folder(tmp_path, **{"DM.csv": DM, "lb.CSV": rows})
+    with pytest.raises(ls.TableError) as err:
+        read_sdtm(folder, estimate_birth_date=True, analytes={"SCR": "creatinine"})
+    (problem,) = err.value.problems
+    assert (problem.table, problem.row, problem.column) == ("LB", 0, "LBTESTCD")
+    (tmp_path / "lb.CSV").write_bytes(b"USUBJID,LBTESTCD\n\xff\xfe,\x80\n")
+    with pytest.raises(ls.InvalidValueError, match="UTF-8"):
+        read_sdtm(folder, estimate_birth_date=True)

@@ -215,7 +215,12 @@ def _read_json(path: Path, *, ndjson: bool) -> Domain:
 def _read_domain(path: Path) -> Domain:
     kind = _SUFFIXES[path.suffix.lower()]
     if kind == "csv":
-        return _read_csv(path)
+        try:
+            return _read_csv(path)
+        except (UnicodeDecodeError, csv.Error) as err:
+            raise InvalidValueError(
+                field=path.name, value=describe(str(err)), expected="UTF-8 CSV text"
+            ) from None
     if kind == "xpt":
         return _read_xpt(path)
     return _read_json(path, ndjson=kind == "ndjson")
@@ -526,7 +531,7 @@ def _lb(
     spec, cat, loinc_col = _col(lb, "LBSPEC"), _col(lb, "LBCAT"), _col(lb, "LBLOINC")
     stat, reason = _col(lb, "LBSTAT"), _col(lb, "LBREASND")
     keep: list[int] = []
-    names: list[str] = []
+    names: list[str | None] = []
     specimens: list[str | None] = []
     unmapped: Counter[str] = Counter()
     not_done: Counter[str] = Counter()
@@ -554,6 +559,11 @@ def _lb(
             analyte = study[lo.upper()]
         else:
             analyte = (loinc.get(lo) if lo else None) or shipped.get((code or "", side))
+        if analyte is None and code is None:
+            keep.append(i)  # from_columns reports the missing LBTESTCD
+            names.append(None)
+            specimens.append(None)
+            continue
         if analyte is None:
             label = str(code) if lbspec is None else f"{code} ({lbspec})"
             if code in study or (lo and lo.upper() in study):
