@@ -341,6 +341,10 @@ def test_vs_height_is_the_latest_on_or_before_day0(tmp_path: Path) -> None:
     assert cohort.height_cm[0] == pytest.approx(63 * 2.54)
     assert np.isnan(cohort.height_cm[1])
     assert any("1 HEIGHT row(s) after study day 0" in n for n in cohort.notes)
+    stranger = {**VS[0], "USUBJID": "P9"}
+    _write_csv(tmp_path, "vs.csv", [*VS, stranger])
+    cohort = read_sdtm(folder, estimate_birth_date=True, analytes={"scr": "creatinine"})
+    assert any("1 HEIGHT row(s) of participants without" in n for n in cohort.notes)
 
 
 def test_bad_rows_point_at_the_file_row(tmp_path: Path) -> None:

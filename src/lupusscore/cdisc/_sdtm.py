@@ -470,7 +470,7 @@ def _vs_height(
     spec = SDTM_MAPPING["vstestcd_height"]
     to_cm = {str(k).lower(): float(v) for k, v in spec["units_to_cm"].items()}
     best: dict[str, tuple[str, float, int]] = {}
-    after = 0
+    after = unknown = 0
     stat = _col(vs, "VSSTAT")
     for i, code in enumerate(vs["VSTESTCD"]):
         if _upper(code) != spec["code"] or _upper(stat[i]) == "NOT DONE":
@@ -478,7 +478,10 @@ def _vs_height(
         pid = _text(vs["USUBJID"][i])
         when = _text(vs["VSDTC"][i])
         raw, unit = vs[value_col][i], _text(vs[unit_col][i])
-        if pid is None or pid not in day0 or when is None or raw is None:
+        if pid is None or pid not in day0:
+            unknown += 1
+            continue
+        if when is None or raw is None:
             continue
         try:
             value = float(str(raw))
@@ -508,6 +511,11 @@ def _vs_height(
             )
     if after:
         notes.append(f"VS: {after} HEIGHT row(s) after study day 0 not used")
+    if unknown:
+        notes.append(
+            f"VS: {unknown} HEIGHT row(s) of participants without a DM row with "
+            "RFSTDTC not used"
+        )
     return {pid: v[1] for pid, v in best.items()}
 
 
@@ -787,9 +795,10 @@ def read_sdtm(
         The study folder. Domain files are found by name, case-insensitive:
         ``dm``, ``lb``, ``vs``, ``sv``, ``ds`` with suffix ``.csv``, ``.xpt``,
         ``.json`` or ``.ndjson``; DM is required, one file per domain.
-    analytes : mapping of str to Analyte or str, optional
+    analytes : mapping of str to Analyte, str or None, optional
         Study test codes (LBTESTCD or LBLOINC) -> analyte; they extend and take
-        precedence over the shipped CDISC mapping (any specimen).
+        precedence over the shipped CDISC mapping (any specimen). ``None``
+        leaves a code out (counted in the notes like an unmapped one).
     results : {"original", "standard"}
         Read LBORRES/LBORRESU (as collected) or LBSTRESN/LBSTRESU (the
         sponsor's standard units); VS likewise.
