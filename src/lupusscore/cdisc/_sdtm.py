@@ -124,7 +124,7 @@ def _read_csv(path: Path) -> Domain:
 
 def _read_xpt(path: Path) -> Domain:
     try:
-        import pyreadstat  # noqa: PLC0415
+        import pyreadstat  # type: ignore[import-untyped,unused-ignore]  # noqa: PLC0415
     except ImportError:
         raise MissingExtraError(
             package="pyreadstat", feature="read_sdtm of a SAS XPT file", extra="cdisc"
