@@ -24,7 +24,7 @@ from lupusscore.cdisc import SDTM_MAPPING, read_sdtm
 from lupusscore.cohort import visit_egfr
 
 PILOT = Path(__file__).parent / "data" / "cdisc_pilot01"
-SCHEMA = Path(__file__).parent / "data" / "dataset-json-1.1.schema.json"
+SCHEMA = Path(__file__).parent / "data" / "dataset_json_1_1.schema.json"
 MAPPED = {"ALB", "CREAT", "PLAT", "WBC", "HGB"}  # pilot codes in the CT mapping
 
 
