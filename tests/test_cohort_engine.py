@@ -49,6 +49,23 @@ DEFINITIONS = ["kdigo-2024", "eular-2012", "bliss-ln", "lunar", "alms", "aurora"
 POLICIES = ["non_responder", "observed_only", "locf"]
 
 
+def _nothing_evaluable(trial: Trial, definition: str) -> bool:
+    """Whether not one renal assessment of the trial is evaluable.
+
+    Then the engine reports renal response as not evaluable for everyone (a
+    cohort-level rule, ``endpoint_not_evaluable``) where the per-participant
+    rules would impute non-responders.
+    """
+    d = ls.get_definition(definition)
+    return not any(
+        a.status.value != "not_evaluable"
+        for p in trial.participants
+        for a in renal_response_assessments(
+            p, d, include_partial=d.complete is None, baseline_window_days=30
+        )
+    )
+
+
 def _close(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return (math.isnan(a) and math.isnan(b)) or math.isclose(
@@ -81,6 +98,16 @@ def test_outcome_table_equals_the_per_participant_table(
     }
     with_engine = ls.build_outcome_table(trial, **kw).model_dump(mode="json")
     reference = oracle.build_outcome_table(trial, **kw).model_dump(mode="json")
+    if _nothing_evaluable(trial, definition):
+        renal = ("primary", "renal response")
+        for row in with_engine["rows"]:
+            if row["section"] in renal:
+                assert row["n"] == 0
+                assert row["imputed"] == 0
+        for table in (with_engine, reference):
+            table["rows"] = [r for r in table["rows"] if r["section"] not in renal]
+        assert "is not evaluable in these data" in with_engine["notes"][-1]
+        with_engine["notes"] = with_engine["notes"][:-1]
     assert _close(with_engine, reference)
 
 
@@ -129,6 +156,9 @@ def test_adrs_equals_status_at_and_achieve_and_maintain(
             zip(adrs["USUBJID"], adrs["PARAMCD"], adrs["AVISIT"], strict=True)
         )
     }
+    if _nothing_evaluable(trial, "kdigo-2024"):
+        assert set(adrs["AVALC"].tolist()) == {"NE"}
+        return
     for p in people:
         assessments = renal_response_assessments(p, "kdigo-2024")
         events = participant_events(p)
@@ -368,3 +398,39 @@ def test_ttflare_equals_per_participant_flares(
         k = rows[p.patient.id]
         assert t["AVAL"][k] == max(want.day - origin, 0)
         assert t["CNSR"][k] == (0 if want.event else 1)
+
+
+def test_no_evaluable_assessment_is_not_evaluable_not_zero_percent() -> None:
+    """Data without kidney labs: renal response not evaluable for all, never 0%.
+
+    Non-responder imputation imputes a missing visit, not an endpoint the data
+    cannot measure: the primary row stays, with n = 0 and every participant
+    not evaluable, a note says why, and ADRS says NE with the reason.
+    """
+    from lupusscore.example import SYNTHETIC_ARMS, synthetic_schedule, synthetic_tables
+
+    tables = synthetic_tables(30, seed=3)
+    labs = tables["labs"]
+    keep = ~np.isin(labs["LBTESTCD"].astype(str), ["upcr", "creatinine"])
+    cohort = Cohort.from_columns(
+        {k: v[keep] for k, v in labs.items()},
+        tables["participants"],
+        visits=tables["visits"],
+        events=tables["events"],
+        schedule=synthetic_schedule(),
+        arms=SYNTHETIC_ARMS,
+        synthetic=True,
+    )
+    a = analyse(cohort)
+    table = a.outcome_table()
+    primary = [r for r in table.rows if r.section == "primary"]
+    assert len(primary) == len(SYNTHETIC_ARMS)
+    for row in primary:
+        assert row.n == 0
+        assert row.count == 0
+        assert row.imputed == 0
+        assert row.not_evaluable == {s.arm: s.n for s in table.arms}[row.arm]
+    assert any("is not evaluable in these data" in note for note in table.notes)
+    assert not any(r.section == "renal response" and r.n for r in table.rows)
+    assert set(a.adrs["AVALC"].tolist()) == {"NE"}
+    assert all("upcr_g_g" in str(x) for x in a.adrs["NEREAS"].tolist())

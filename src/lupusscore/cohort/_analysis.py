@@ -54,6 +54,7 @@ from lupusscore.cohort._outcomes import (
     Derived,
     check_plan,
     derive,
+    endpoint_not_evaluable,
     outcome_table_of,
 )
 from lupusscore.cohort._tte import first_event_times, first_met_times
@@ -565,7 +566,17 @@ class Analysis:
             labels[f"CRIT{i + 1}"] = f"Criterion {i + 1}: {cname}"
             labels[f"CRIT{i + 1}FL"] = f"Criterion {i + 1} Met (Y / N / blank: NE)"
         people = np.arange(n)
-        for code, label, tp, res in blocks:
+        for code, label, tp, given in blocks:
+            res = given
+            unusable = endpoint_not_evaluable(d)
+            if unusable is not None:
+                res = Result(
+                    status=np.full(n, NOT_EVALUABLE, dtype=np.int8),
+                    imputed=np.zeros(n, dtype=bool),
+                    day=np.full(n, -1, dtype=np.int64),
+                    end_day=res.end_day,
+                    reason=np.full(n, unusable, dtype=object),
+                )
             end = res.end_day
             found = np.searchsorted(a_key, people * span + end)
             found = np.minimum(found, max(len(a_key) - 1, 0))

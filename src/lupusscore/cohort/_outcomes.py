@@ -62,7 +62,13 @@ from lupusscore.outcomes._tte import DEFAULT_CENSORING, ESKD_EVENTS
 from lupusscore.response import RenalResponseDefinition
 from lupusscore.results import Status
 
-__all__ = ["Derived", "check_plan", "derive", "outcome_table_of"]
+__all__ = [
+    "Derived",
+    "check_plan",
+    "derive",
+    "endpoint_not_evaluable",
+    "outcome_table_of",
+]
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -156,6 +162,31 @@ def _arm_groups(c: Cohort) -> dict[str, Ints]:
     return groups
 
 
+def endpoint_not_evaluable(d: Derived) -> str | None:
+    """Say why renal response cannot be evaluated in these data at all (else None).
+
+    When not one assessment of the whole cohort is evaluable (the data lack
+    an input the definition needs, such as UPCR), non-responder imputation
+    would report 0% responders: a wrong result read from missing data. The
+    outcome table and ADRS then report every participant as not evaluable
+    with this reason instead.
+    """
+    status = d.renal.status
+    if len(status) and bool(np.any(status != NOT_EVALUABLE)):
+        return None
+    reasons = [r for r in d.renal.reason.tolist() if r]
+    if reasons:
+        values, counts = np.unique(np.array(reasons, dtype=str), return_counts=True)
+        why = f"{values[int(np.argmax(counts))]} (the most common reason)"
+    else:
+        why = "no visit after day 0"
+    return (
+        f"Renal response ({d.definition.id}) is not evaluable in these data: not one "
+        f"assessment could be evaluated ({why}); no participant is counted as a "
+        "responder or imputed as a non-responder for it."
+    )
+
+
 def check_plan(
     c: Cohort, achieve_by: object, maintain_through: object
 ) -> tuple[Timepoint, Timepoint]:
@@ -238,6 +269,7 @@ def outcome_table_of(
     rows += t.activity()
     rows += t.complement()
     rows += t.serology()
+    unusable = endpoint_not_evaluable(d)
     notes = table_notes(
         day0=c.day0_label,
         window=c.baseline_window_days,
@@ -245,6 +277,8 @@ def outcome_table_of(
         policy=policy,
         ci=ci_method,
     )
+    if unusable is not None:
+        notes += (unusable,)
     if differs_from_shipped(chosen):
         notes += (
             f"Renal response definition {chosen.id!r} version {chosen.version!r} "
@@ -316,6 +350,17 @@ class _Tabulator:
             imputed=n_imputed,
         )
 
+    def _endpoint(
+        self, status: Codes, imputed: npt.NDArray[np.bool_]
+    ) -> tuple[Codes, npt.NDArray[np.bool_]]:
+        """Return all not evaluable when the data cannot evaluate the endpoint."""
+        if endpoint_not_evaluable(self.d) is None:
+            return status, imputed
+        return (
+            np.full(len(status), NOT_EVALUABLE, dtype=np.int8),
+            np.zeros(len(status), dtype=bool),
+        )
+
     def _assessments(self) -> dict[str, Any]:
         r, c = self.d.renal, self.c
         return {
@@ -340,7 +385,7 @@ class _Tabulator:
         got = achieve_and_maintain_codes(
             **self._assessments(), by_day=by_day, through=end_tp
         )
-        status, imputed = got.status, got.imputed
+        status, imputed = self._endpoint(got.status, got.imputed)
         return [
             self._proportion_row(
                 "primary", outcome, arm, status[members], imputed[members], end_tp
@@ -352,7 +397,7 @@ class _Tabulator:
         rows = []
         for tp in self.c.schedule:
             got = status_at_codes(**self._assessments(), timepoint=tp)
-            status, imputed = got.status, got.imputed
+            status, imputed = self._endpoint(got.status, got.imputed)
             for arm, members in self.groups.items():
                 rows.append(
                     self._proportion_row(

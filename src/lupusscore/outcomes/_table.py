@@ -331,11 +331,13 @@ def table_notes(
 def drop_empty(rows: list[OutcomeRow]) -> list[OutcomeRow]:
     """Drop outcome/timepoint groups with no evaluable participant in any arm.
 
-    (ANA, for instance, is measured only at some timepoints.)
+    (ANA, for instance, is measured only at some timepoints.) The primary
+    outcome is always kept: when it is not evaluable for everyone, the table
+    says so (n = 0, all not evaluable) rather than leave it out.
     """
     has_data: set[tuple[str, str, str | None]] = {
         (r.section, r.outcome, r.timepoint)
         for r in rows
-        if r.n > 0 or r.statistic == "survival"
+        if r.n > 0 or r.statistic == "survival" or r.section == "primary"
     }
     return [r for r in rows if (r.section, r.outcome, r.timepoint) in has_data]
