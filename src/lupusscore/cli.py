@@ -31,11 +31,11 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from importlib import metadata, resources
-from typing import Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from pydantic import ValidationError
 
-from lupusscore.errors import DefinitionError, LupusScoreError
+from lupusscore.errors import DefinitionError, LupusScoreError, MissingExtraError
 from lupusscore.models import Participant, Trial
 from lupusscore.outcomes import CiMethod, MissingPolicy
 from lupusscore.report import (
@@ -46,6 +46,9 @@ from lupusscore.report import (
     build_outcome_table,
     render,
 )
+
+if TYPE_CHECKING:
+    from lupusscore.cohort import Analysis, Cohort
 
 __all__ = [
     "EXIT_CODES",
@@ -366,7 +369,91 @@ _OPTION_FIELDS: Final = frozenset(
 )
 
 
+def _schedule(path: pathlib.Path | None) -> list[Any]:
+    """Read ``--schedule``: a JSON list of timepoints (label, day, window_days)."""
+    if path is None:
+        _fail(
+            EXIT_USAGE,
+            "--sdtm needs --schedule FILE.json: a JSON list of timepoints such as "
+            '[{"label": "WEEK 24", "day": 168, "window_days": 14}] (SDTM has no '
+            "analysis windows; lupusscore never invents one)",
+        )
+    name = str(path)
+    data = _parse_json(_read_bytes(name), name)
+    if isinstance(data, dict):
+        data = data.get("schedule")
+    if not isinstance(data, list) or not data:
+        _fail(
+            EXIT_DATA,
+            f"{name}: expected a non-empty JSON list of timepoints (label, day, "
+            "window_days), or an object with one under 'schedule'",
+        )
+    return data
+
+
+def _sdtm_cohort(args: argparse.Namespace) -> Cohort:
+    """Read ``--sdtm DIR`` into a cohort (exit 66 if unreadable, 65 if bad)."""
+    from lupusscore.cdisc import read_sdtm  # noqa: PLC0415 - optional extra
+
+    folder = pathlib.Path(args.sdtm)
+    if not folder.is_dir():
+        _fail(EXIT_NO_INPUT, f"--sdtm: {folder}: not a folder")
+    schedule = _schedule(args.schedule)
+    try:
+        return read_sdtm(folder, schedule=schedule)
+    except LupusScoreError as exc:
+        _fail(EXIT_DATA, *_one_line(str(exc)).split(";  "))
+    except ValidationError as exc:
+        _fail(EXIT_DATA, *_validation_lines(exc, None, ()))
+
+
+def _analysis(args: argparse.Namespace) -> Analysis:
+    """Return the analysis of ``--sdtm DIR`` under the command's options."""
+    from lupusscore.cohort import analyse  # noqa: PLC0415 - the engine, a layer down
+
+    cohort = _sdtm_cohort(args)
+    try:
+        return analyse(
+            cohort,
+            definition=args.definition_file or args.definition,
+            achieve_by=args.achieve_by,
+            maintain_through=args.maintain_through,
+            policy=args.missing,
+            ci_method=args.ci,
+            use_unscheduled=args.use_unscheduled,
+        )
+    except LupusScoreError as exc:
+        option = isinstance(exc, DefinitionError) or (
+            getattr(exc, "field", None) in _OPTION_FIELDS
+        )
+        _fail(EXIT_USAGE if option else EXIT_DATA, _one_line(str(exc)))
+
+
+def _adam(args: argparse.Namespace) -> str:
+    """Write the ADaM datasets of ``--sdtm DIR`` into ``--out DIR``."""
+    from lupusscore.cdisc import write_adam  # noqa: PLC0415 - optional extra
+
+    analysis = _analysis(args)
+    try:
+        written = write_adam(analysis, args.out, format=args.format)
+    except MissingExtraError as exc:
+        _fail(EXIT_USAGE, _one_line(str(exc)))
+    except LupusScoreError as exc:
+        _fail(EXIT_DATA, _one_line(str(exc)))
+    except OSError as exc:
+        _fail(EXIT_IO, _one_line(f"--out {args.out}: {exc}"))
+    return "".join(f"wrote {path}\n" for path in written.values())
+
+
 def _report(args: argparse.Namespace) -> str:
+    if getattr(args, "sdtm", None) is not None:
+        if args.path is not None:
+            _fail(EXIT_USAGE, "give a trial file or --sdtm DIR, not both")
+        analysis = _analysis(args)
+        try:
+            return render(analysis.outcome_table(), args.format)
+        except LupusScoreError as exc:
+            _fail(EXIT_DATA, _one_line(str(exc)))
     trial = _read(args.path)
     if not trial.schedule:  # bad data in the file, not a bad option
         _fail(
@@ -472,20 +559,41 @@ def _parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"lupusscore {_version()}"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("report", "demo"):
+    for name in ("report", "demo", "adam"):
         cmd = sub.add_parser(
             name,
-            help="print the outcome table of a trial file"
-            + (" (alias of report)" if name == "demo" else ""),
+            help=(
+                "write the ADaM datasets (ADSL, ADLB, ADRS, ADTTE) of an SDTM folder"
+                if name == "adam"
+                else "print the outcome table of a trial file or an SDTM folder"
+                + (" (alias of report)" if name == "demo" else "")
+            ),
             epilog=_exit_help(),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        if name != "adam":
+            cmd.add_argument(
+                "path",
+                nargs="?",
+                help="a trial JSON file, or - for standard input "
+                "(default: the bundled synthetic example)",
+            )
         cmd.add_argument(
-            "path",
-            nargs="?",
-            help="a trial JSON file, or - for standard input "
-            "(default: the bundled synthetic example)",
+            "--sdtm",
+            metavar="DIR",
+            required=name == "adam",
+            help="a study folder of SDTM domains (DM, LB, SV, DS, VS as CSV, SAS "
+            "XPT v5 or Dataset-JSON 1.1; see docs/cdisc.md)",
         )
+        cmd.add_argument(
+            "--schedule",
+            metavar="FILE.json",
+            type=pathlib.Path,
+            help="with --sdtm: the analysis timepoints, a JSON list of "
+            '{"label", "day", "window_days"}',
+        )
+        if name == "adam":
+            cmd.add_argument("--out", metavar="DIR", required=True)
         which = cmd.add_mutually_exclusive_group()
         which.add_argument(
             "--definition",
@@ -500,11 +608,14 @@ def _parser() -> argparse.ArgumentParser:
             help="a protocol's own renal response definition (JSON; schema: "
             "RenalResponseDefinition.model_json_schema())",
         )
-        cmd.add_argument(
-            "--format",
-            choices=[f.value for f in ReportFormat],
-            default=ReportFormat.TEXT.value,
-        )
+        if name == "adam":
+            cmd.add_argument("--format", choices=["xpt", "json", "csv"], default="xpt")
+        else:
+            cmd.add_argument(
+                "--format",
+                choices=[f.value for f in ReportFormat],
+                default=ReportFormat.TEXT.value,
+            )
         cmd.add_argument(
             "--achieve-by",
             default=DEFAULT_ACHIEVE_BY,
@@ -561,6 +672,8 @@ def _output(args: argparse.Namespace) -> str:
         return json.dumps(Trial.model_json_schema(), indent=2) + "\n"
     if args.command == "definitions":
         return _definitions(args.format, args.show)
+    if args.command == "adam":
+        return _adam(args)
     return _report(args)
 
 

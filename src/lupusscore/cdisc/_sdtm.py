@@ -923,6 +923,7 @@ def read_sdtm(
     return dataclasses.replace(
         cohort,
         notes=tuple(notes) + cohort.notes,
+        day0_label="RFSTDTC (subject reference start date)",
         lab_source_row=source[cohort.lab_source_row]
         if len(source)
         else cohort.lab_source_row,

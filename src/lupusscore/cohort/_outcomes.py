@@ -67,6 +67,7 @@ __all__ = [
     "check_plan",
     "derive",
     "endpoint_not_evaluable",
+    "endpoint_note",
     "outcome_table_of",
 ]
 
@@ -163,13 +164,13 @@ def _arm_groups(c: Cohort) -> dict[str, Ints]:
 
 
 def endpoint_not_evaluable(d: Derived) -> str | None:
-    """Say why renal response cannot be evaluated in these data at all (else None).
+    """Say (briefly) why renal response cannot be evaluated in these data at all.
 
     When not one assessment of the whole cohort is evaluable (the data lack
     an input the definition needs, such as UPCR), non-responder imputation
     would report 0% responders: a wrong result read from missing data. The
     outcome table and ADRS then report every participant as not evaluable
-    with this reason instead.
+    with this reason instead. None when some assessment is evaluable.
     """
     status = d.renal.status
     if len(status) and bool(np.any(status != NOT_EVALUABLE)):
@@ -177,13 +178,20 @@ def endpoint_not_evaluable(d: Derived) -> str | None:
     reasons = [r for r in d.renal.reason.tolist() if r]
     if reasons:
         values, counts = np.unique(np.array(reasons, dtype=str), return_counts=True)
-        why = f"{values[int(np.argmax(counts))]} (the most common reason)"
+        why = str(values[int(np.argmax(counts))])
     else:
         why = "no visit after day 0"
+    return f"not evaluable in these data: no assessment is ({why})"
+
+
+def endpoint_note(d: Derived) -> str | None:
+    """Return the outcome table's note when the endpoint is not evaluable at all."""
+    why = endpoint_not_evaluable(d)
+    if why is None:
+        return None
     return (
-        f"Renal response ({d.definition.id}) is not evaluable in these data: not one "
-        f"assessment could be evaluated ({why}); no participant is counted as a "
-        "responder or imputed as a non-responder for it."
+        f"Renal response ({d.definition.id}) is {why}; no participant is counted "
+        "as a responder or imputed as a non-responder for it."
     )
 
 
@@ -269,7 +277,7 @@ def outcome_table_of(
     rows += t.activity()
     rows += t.complement()
     rows += t.serology()
-    unusable = endpoint_not_evaluable(d)
+    unusable = endpoint_note(d)
     notes = table_notes(
         day0=c.day0_label,
         window=c.baseline_window_days,
