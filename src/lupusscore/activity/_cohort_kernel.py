@@ -526,6 +526,11 @@ def sledai_2k_visits(
     rows = np.flatnonzero(used)
     lvisit, analyte, lday = lvisit_all[rows], analyte_all[rows], lday_all[rows]
     value, low, high = value_all[rows], low_all[rows], high_all[rows]
+    family = family_all[rows]
+    # the whole-column inputs are not needed any more: free them before the
+    # per-row temporaries (peak memory of a cohort run)
+    del lvisit_all, analyte_all, lday_all, value_all, low_all, high_all, family_all
+    del used, no_value
 
     # The run of sorted visits that see each lab row: its participant's visits
     # dated lab day .. lab day + window, from the lab's own visit on.
@@ -572,7 +577,7 @@ def sledai_2k_visits(
     uln = dsdna_increased_flags(value, high)
     if v.farr_binding:
         farr = FARR_PERCENT_BINDING_SLEDAI
-        applies = np.equal(family_all[rows], farr.family).astype(np.bool_)
+        applies = np.equal(family, farr.family).astype(np.bool_)
         # a cut-off that does not apply adds no judgement: repeat the ULN one
         other = np.where(applies, cutoff_flags(value, farr, applies=applies), uln)
     else:
