@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import lupusscore as ls
-from lupusscore import outcomes, results
+from lupusscore import kidney, outcomes, results
 from lupusscore.cli import load_example_participant, load_example_trial
 from lupusscore.errors import LupusScoreError
 
@@ -98,6 +98,12 @@ CASES: list[tuple[str, Callable[[], object]]] = [
             end_day=2,
             imputed=np.complex128(1 + 2j),
             explanation=(),
+        ),
+    ),
+    (
+        "confirmed_egfr_decline 0-d measurements",
+        lambda: kidney.confirmed_egfr_decline(
+            reference=np.array(1.0), measurements=np.array(1.0)
         ),
     ),
 ]

@@ -32,6 +32,7 @@ from lupusscore._checks import (
     as_count,
     as_floats,
     as_missing_mode,
+    as_sequence,
     as_tristate,
     broadcast,
     finite_result,
@@ -483,8 +484,13 @@ def _series(
             value=type(measurements).__name__,
             expected="a sequence of EgfrResult or (date, eGFR or None) pairs",
         )
+    items = as_sequence(
+        "measurements",
+        measurements,
+        expected="a sequence of EgfrResult or (date, eGFR or None) pairs",
+    )
     rows: list[tuple[dt.date, float | None]] = []
-    for i, m in enumerate(measurements):
+    for i, m in enumerate(items):
         if isinstance(m, EgfrResult):
             rows.append((m.date, m.value))
             continue
