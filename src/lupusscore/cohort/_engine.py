@@ -29,9 +29,10 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._checks import as_instance, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
-from lupusscore.errors import DefinitionError
+from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.kidney._model import egfr_columns
 from lupusscore.models import EventType, Sex, Timepoint
 from lupusscore.response import (
@@ -108,6 +109,7 @@ def latest_labs(c: Cohort) -> Ints:
 
     Returns an ``(n_visits, n_analytes)`` array; column ``CODE[analyte]``.
     """
+    c = as_instance("cohort", c, Cohort)
     na = len(ANALYTE_CODES)
     out = np.full(c.n_visits * na, -1, dtype=np.int64)
     if c.n_labs:
@@ -154,8 +156,22 @@ def visit_egfr(
     >>> [round(float(x), 1) for x in visit_egfr(cohort)[:3]]  # CKD-EPI 2021
     [86.9, 86.9, 86.8]
     """
+    c = as_instance("cohort", c, Cohort)
     if latest is None:
         latest = latest_labs(c)
+    else:
+        latest = as_instance("latest", latest, np.ndarray)
+        if latest.shape != (c.n_visits, len(ANALYTE_CODES)) or latest.dtype.kind != "i":
+            raise InvalidValueError(
+                field="latest",
+                value=f"an array of shape {latest.shape}",
+                expected="latest_labs(cohort): integer, one row per visit and one "
+                f"column per analyte {(c.n_visits, len(ANALYTE_CODES))}",
+            )
+    if not isinstance(equation, str):
+        raise InvalidValueError(
+            field="equation", value=describe(equation), expected="an eGFR equation id"
+        )
     if not c.n_visits:
         return np.zeros(0)
     who = c.visit_participant

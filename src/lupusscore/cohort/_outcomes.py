@@ -17,7 +17,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore._checks import describe
+from lupusscore._checks import as_choice, as_instance, describe
 from lupusscore.analytes import Analyte
 from lupusscore.cohort._cohort import Cohort
 from lupusscore.cohort._engine import (
@@ -47,6 +47,7 @@ from lupusscore.cohort._sledai import visit_sledai
 from lupusscore.cohort._tte import first_event_times
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
+from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion, summarize
 from lupusscore.outcomes._table import (
@@ -256,6 +257,15 @@ def outcome_table_of(
     derived: Derived | None = None,
 ) -> OutcomeTable:
     """Derive every outcome of *c* by arm (the rules of ``build_outcome_table``)."""
+    c = as_instance("cohort", c, Cohort)
+    how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
+    ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
+    if progress is not None:
+        check_callable("progress", progress)
+    if derived is not None:
+        derived = as_instance("derived", derived, Derived)
+    policy, ci_method = how, ci
     chosen = resolve_table_definition(definition)
     by_tp, end_tp = check_plan(c, achieve_by, maintain_through)
     complete_tier = chosen.complete is not None
