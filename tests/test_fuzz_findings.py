@@ -101,6 +101,20 @@ CASES: list[tuple[str, Callable[[], object]]] = [
         ),
     ),
     (
+        "summarize overflow",
+        lambda: outcomes.summarize(np.array([1e308, 1e308])),
+    ),
+    (
+        "summarize overflow in the quartiles",
+        lambda: outcomes.summarize(np.array([1e308, -1e308])),
+    ),
+    (
+        "clopper_pearson_interval beyond a million trials",
+        lambda: ls.clopper_pearson_interval(
+            successes=np.float64(2795750200789782.0), n=np.float64(2795750200789782.0)
+        ),
+    ),
+    (
         "confirmed_egfr_decline 0-d measurements",
         lambda: kidney.confirmed_egfr_decline(
             reference=np.array(1.0), measurements=np.array(1.0)

@@ -79,7 +79,11 @@ class SurvivalCi(StrEnum):
 
 
 #: Counts must be exact in a float (2**53), so proportions are exact.
+#: Largest n of a binomial count (exactly representable), and of the exact
+#: (Clopper-Pearson) interval, whose bisection sums O(sqrt(n)) terms per step:
+#: up to a million trials it takes about a second; use Wilson beyond.
 _MAX_EXACT_COUNT: Final = 2**53
+_MAX_CLOPPER_PEARSON_N: Final = 10**6
 
 
 def _check_counts(successes: object, n: object) -> tuple[int, int]:
@@ -171,11 +175,18 @@ def _binom_cdf(k: int, n: int, p: float) -> float:
         return 0.0
     lp, lq = math.log(p), math.log1p(-p)
     lgn = math.lgamma(n + 1)
+    # Terms more than 40 standard deviations from the mean are below
+    # exp(-800) of the largest term: they underflow to 0.0 in double
+    # precision, so summing only the terms within them gives the same sum, in
+    # O(sqrt(n)) terms.
+    spread = 40.0 * math.sqrt(n * p * (1.0 - p)) + 1.0
+    first = max(0, math.floor(n * p - spread))
+    last = min(k, math.ceil(n * p + spread))
     terms = [
         math.exp(
             lgn - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq
         )
-        for i in range(k + 1)
+        for i in range(first, last + 1)
     ]
     return min(1.0, math.fsum(terms))
 
@@ -206,7 +217,7 @@ def clopper_pearson_interval(
     Parameters
     ----------
     successes, n : int
-        Number of successes and of trials (``n >= 1``).
+        Number of successes and of trials (``1 <= n <= 1,000,000``).
     confidence : float
         Two-sided confidence level, default 0.95.
 
@@ -215,6 +226,12 @@ def clopper_pearson_interval(
     tuple of float
         ``(low, high)``; exactly 0 when ``successes == 0`` and 1 when
         ``successes == n``.
+
+    Raises
+    ------
+    InvalidValueError
+        Counts that are not whole numbers, ``successes > n``, ``n`` of 0 or
+        above a million (use :func:`wilson_interval`), or a bad level.
 
     References
     ----------
@@ -230,6 +247,14 @@ def clopper_pearson_interval(
     successes, n = _check_counts(successes, n)
     if n == 0:
         raise InvalidValueError(field="n", value=n, expected="at least 1 trial")
+    if n > _MAX_CLOPPER_PEARSON_N:
+        raise InvalidValueError(
+            field="n",
+            value=n,
+            expected=f"at most {_MAX_CLOPPER_PEARSON_N:,} trials for the exact "
+            "interval (its bisection sums about sqrt(n) binomial terms per step); "
+            "use the Wilson interval for larger n",
+        )
     _z(confidence)  # validates the level
     alpha = 1.0 - confidence
     low = (
@@ -545,11 +570,21 @@ def summarize(values: Sequence[float] | npt.ArrayLike) -> Summary:
         return Summary(
             n=0, mean=None, sd=None, median=None, q1=None, q3=None, min=None, max=None
         )
-    q1, med, q3 = (float(v) for v in np.percentile(x, _QUARTILES))
+    with np.errstate(over="ignore", invalid="ignore"):
+        q1, med, q3 = (float(v) for v in np.percentile(x, _QUARTILES))
+        mean = float(np.mean(x))
+        sd = float(np.std(x, ddof=1)) if x.size > 1 else None
+    if not all(math.isfinite(v) for v in (q1, med, q3, mean, sd or 0.0)):
+        raise InvalidValueError(
+            field="values",
+            value=describe(values),
+            expected="finite values whose mean and SD fit in double precision "
+            "(these overflow when summed)",
+        )
     return Summary(
         n=int(x.size),
-        mean=float(np.mean(x)),
-        sd=float(np.std(x, ddof=1)) if x.size > 1 else None,
+        mean=mean,
+        sd=sd,
         median=med,
         q1=q1,
         q3=q3,
