@@ -434,3 +434,15 @@ def test_no_evaluable_assessment_is_not_evaluable_not_zero_percent() -> None:
     assert not any(r.section == "renal response" and r.n for r in table.rows)
     assert set(a.adrs["AVALC"].tolist()) == {"NE"}
     assert all("upcr_g_g" in str(x) for x in a.adrs["NEREAS"].tolist())
+
+
+def test_analyse_reports_progress_up_to_the_participants() -> None:
+    """analyse(progress=) is called as the passes complete, ending at (n, n)."""
+    calls: list[tuple[int, int]] = []
+    trial = load_example_trial()
+    analyse(trial, progress=lambda d, t: calls.append((d, t)))
+    n = len(trial.participants)
+    assert calls[-1] == (n, n)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    with pytest.raises(ls.InvalidValueError, match="progress"):
+        analyse(trial, progress="x")  # type: ignore[arg-type]

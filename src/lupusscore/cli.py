@@ -421,6 +421,7 @@ def _analysis(args: argparse.Namespace) -> Analysis:
             policy=args.missing,
             ci_method=args.ci,
             use_unscheduled=args.use_unscheduled,
+            progress=_progress if sys.stderr.isatty() else None,
         )
     except LupusScoreError as exc:
         option = isinstance(exc, DefinitionError) or (

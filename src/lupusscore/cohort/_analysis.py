@@ -60,7 +60,7 @@ from lupusscore.cohort._outcomes import (
 from lupusscore.cohort._tte import first_event_times, first_met_times
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint, Trial
-from lupusscore.outcomes._args import check_switch
+from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._stats import CiMethod
 from lupusscore.outcomes._table import (
@@ -818,6 +818,7 @@ def analyse(
     use_unscheduled: bool = False,
     flare_definition: str | RenalFlareDefinition | None = None,
     flare_reference: str = "response",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Analysis:
     """Analyse a trial or cohort: ADaM-shaped tables and the outcome table.
 
@@ -844,6 +845,9 @@ def analyse(
         (KDIGO 2012's mild grade needs acanthocytes, which routine tables
         rarely carry), and such visits never extend follow-up, so the right
         definition depends on what the trial recorded.
+    progress : callable, optional
+        Called as ``progress(done, total)`` (out of the number of
+        participants) as the engine's passes complete.
     flare_reference : {"response", "baseline"}
         What a flare is measured against: ``"response"`` (default) the values
         at the first assessment meeting the renal response definition, time
@@ -891,7 +895,11 @@ def analyse(
     reference = cast(
         str, as_choice("flare_reference", flare_reference, FLARE_REFERENCES)
     )
-    derived = derive(cohort, chosen, include_partial=chosen.complete is None)
+    if progress is not None:
+        check_callable("progress", progress)
+    derived = derive(
+        cohort, chosen, include_partial=chosen.complete is None, progress=progress
+    )
     return Analysis(
         cohort=cohort,
         definition=chosen,
