@@ -194,3 +194,103 @@ def test_schema_rejects_a_trial_file_without_participants_or_schedule(
     data[field] = []
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+# --- review of the cohort engine and the CDISC work (issue 12/13) -------------
+
+
+def test_reference_range_of_another_unit_family_is_a_bad_row() -> None:
+    """An anti-dsDNA range in U/mL beside a result in IU/mL is refused, not read."""
+    import numpy as np
+
+    labs = {
+        "USUBJID": np.array(["P1", "P1"], dtype=object),
+        "LBTESTCD": np.array(["anti_dsdna", "anti_dsdna"], dtype=object),
+        "LBORRES": np.array([50.0, 60.0]),
+        "LBORRESU": np.array(["IU/mL", "IU/mL"], dtype=object),
+        "LBSTNRHI": np.array([100.0, 100.0]),
+        "LBSTRESU": np.array(["U/mL", "IU/mL"], dtype=object),
+        "LBDTC": np.array(["2020-01-01", "2020-02-01"], dtype=object),
+    }
+    people = {
+        "USUBJID": np.array(["P1"], dtype=object),
+        "SEX": np.array(["F"], dtype=object),
+        "BRTHDTC": np.array(["1980-01-01"], dtype=object),
+        "RFSTDTC": np.array(["2020-01-10"], dtype=object),
+    }
+    with pytest.raises(ls.TableError) as caught:
+        ls.Cohort.from_columns(labs, people)
+    rows = {(p.row, p.column) for p in caught.value.problems}
+    assert rows == {(0, "LBSTRESU")}
+
+
+def test_adsl_age_is_the_calendar_age() -> None:
+    """AGE is whole years by the calendar: 65 on the 65th birthday."""
+    import numpy as np
+
+    from lupusscore.cohort._analysis import _whole_years
+
+    born = np.array(["1950-03-01", "1950-03-01", "2000-12-31"], dtype="datetime64[D]")
+    on = np.array(["2015-03-01", "2015-02-28", "2001-12-30"], dtype="datetime64[D]")
+    assert _whole_years(born, on).tolist() == [65.0, 64.0, 0.0]
+
+
+def test_an_arm_without_an_evaluable_assessment_is_not_evaluable() -> None:
+    """One arm without UPCR (a site without it): that arm is NE, never 0%.
+
+    Only the assessments the rules use count: an unscheduled visit with UPCR
+    does not make the arm evaluable when unscheduled visits are not used.
+    """
+    import numpy as np
+
+    from lupusscore.example import SYNTHETIC_ARMS, synthetic_schedule, synthetic_tables
+
+    tables = synthetic_tables(40, seed=5)
+    labs, people = tables["labs"], tables["participants"]
+    arm_of = dict(zip(people["USUBJID"].tolist(), people["ARM"].tolist(), strict=True))
+    in_b = np.array([arm_of[u] == SYNTHETIC_ARMS[1] for u in labs["USUBJID"].tolist()])
+    kidney = np.isin(labs["LBTESTCD"].astype(str), ["upcr", "creatinine"])
+    keep = ~(in_b & kidney)
+    cohort = ls.Cohort.from_columns(
+        {k: v[keep] for k, v in labs.items()},
+        people,
+        visits=tables["visits"],
+        events=tables["events"],
+        schedule=synthetic_schedule(),
+        arms=SYNTHETIC_ARMS,
+        synthetic=True,
+    )
+    a = ls.analyse(cohort)
+    table = a.outcome_table()
+    primary = {r.arm: r for r in table.rows if r.section == "primary"}
+    assert primary[SYNTHETIC_ARMS[1]].n == 0
+    assert primary[SYNTHETIC_ARMS[1]].imputed == 0
+    assert primary[SYNTHETIC_ARMS[0]].n > 0
+    assert sum("in arm 'Prednisone' is not evaluable" in n for n in table.notes) == 1
+    adrs = a.adrs
+    b_rows = [k for k in range(len(adrs)) if adrs["TRT01P"][k] == SYNTHETIC_ARMS[1]]
+    assert {adrs["AVALC"][k] for k in b_rows} == {"NE"}
+
+
+def test_standard_result_given_only_as_text_is_a_bad_row(tmp_path: Path) -> None:
+    """LBSTRESN empty with LBSTRESC "<10": a bad row, never a missing result."""
+    import csv
+    import shutil
+
+    from lupusscore.cdisc import read_sdtm
+
+    pilot = Path(__file__).parent / "data" / "cdisc_pilot01"
+    study = tmp_path / "study"
+    shutil.copytree(pilot, study)
+    with (study / "lb.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    target = next(i for i, r in enumerate(rows) if r["LBTESTCD"] == "CREAT")
+    rows[target]["LBSTRESN"] = ""
+    rows[target]["LBSTRESC"] = "<10"
+    with (study / "lb.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(ls.TableError) as caught:
+        read_sdtm(study, results="standard", analytes={"HGB": None})
+    assert any(p.row == target for p in caught.value.problems)

@@ -519,6 +519,15 @@ def _vs_height(
     return {pid: v[1] for pid, v in best.items()}
 
 
+def _missing_cell(value: object) -> bool:
+    """Whether a cell holds no value (None, NaN or blank text)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return isinstance(value, str) and not value.strip()
+
+
 def _lb(
     lb: Domain,
     left_out: set[str],
@@ -610,10 +619,20 @@ def _lb(
         col = _col(lb, name)
         return _obj([col[i] for i in keep])
 
+    value = pick(value_col)
+    if standard and "LBSTRESC" in lb:
+        # LBSTRESN is empty for a result that is not a plain number ("<10",
+        # ">2000"): its text (LBSTRESC) goes on, so that such a row is a bad
+        # row naming its value, never a missing result
+        text = pick("LBSTRESC")
+        empty = np.array([_missing_cell(v) for v in value.tolist()], dtype=bool)
+        given = ~np.array([_missing_cell(v) for v in text.tolist()], dtype=bool)
+        value = value.copy()
+        value[empty & given] = text[empty & given]
     out: dict[str, np.ndarray[Any, Any]] = {
         "USUBJID": _obj([_text(ids[i]) for i in keep]),
         "LBTESTCD": _obj(names),
-        "LBORRES": pick(value_col),
+        "LBORRES": value,
         "LBORRESU": pick(unit_col),
         "LBDTC": _obj([_text(lb["LBDTC"][i]) for i in keep]),
         "LBSPEC": _obj(specimens),

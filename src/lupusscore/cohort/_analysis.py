@@ -54,8 +54,8 @@ from lupusscore.cohort._outcomes import (
     Derived,
     check_plan,
     derive,
-    endpoint_not_evaluable,
     outcome_table_of,
+    unmeasured_arms,
 )
 from lupusscore.cohort._tte import first_event_times, first_met_times
 from lupusscore.errors import InvalidValueError
@@ -331,8 +331,7 @@ class Analysis:
             out[has] = c.day0[has] + day[has].astype("timedelta64[D]")
             return out
 
-        age_days = (c.day0 - c.birth_date).astype("timedelta64[D]").astype(float)
-        age = np.floor(age_days / 365.25)
+        age = _whole_years(c.birth_date, c.day0)
         return Table(
             {
                 "STUDYID": np.full(n, c.name, dtype=object),
@@ -566,16 +565,21 @@ class Analysis:
             labels[f"CRIT{i + 1}"] = f"Criterion {i + 1}: {cname}"
             labels[f"CRIT{i + 1}FL"] = f"Criterion {i + 1} Met (Y / N / blank: NE)"
         people = np.arange(n)
+        unmeasured = unmeasured_arms(d, use_unscheduled=self.use_unscheduled)
         for code, label, tp, given in blocks:
             res = given
-            unusable = endpoint_not_evaluable(d)
-            if unusable is not None:
+            if unmeasured.reasons:
+                hit = unmeasured.participants
+                why = np.array(
+                    [unmeasured.reasons.get(a, "") for a in c.arm.tolist()],
+                    dtype=object,
+                )
                 res = Result(
-                    status=np.full(n, NOT_EVALUABLE, dtype=np.int8),
-                    imputed=np.zeros(n, dtype=bool),
-                    day=np.full(n, -1, dtype=np.int64),
-                    end_day=res.end_day,
-                    reason=np.full(n, unusable, dtype=object),
+                    status=np.where(hit, NOT_EVALUABLE, res.status).astype(np.int8),
+                    imputed=res.imputed & ~hit,
+                    day=np.where(hit, -1, res.day),
+                    end_day=np.where(hit, -1, res.end_day),
+                    reason=np.where(hit, why, res.reason).astype(object),
                 )
             end = res.end_day
             found = np.searchsorted(a_key, people * span + end)
@@ -791,6 +795,26 @@ class Analysis:
             reason,
             "ADLB",
         )
+
+
+def _whole_years(
+    born: npt.NDArray[np.datetime64], on: npt.NDArray[np.datetime64]
+) -> Floats:
+    """Calendar age in whole years on *on* (the birthday counts that day)."""
+    by, bm, bd = _ymd(born)
+    oy, om, od = _ymd(on)
+    before_birthday = (om < bm) | ((om == bm) & (od < bd))
+    years = (oy - by - before_birthday).astype(np.float64)
+    return np.where(np.isnat(born) | np.isnat(on), np.nan, years)
+
+
+def _ymd(days: npt.NDArray[np.datetime64]) -> tuple[Ints, Ints, Ints]:
+    """Year, month and day of each date (NaT gives 0s; callers mask it)."""
+    safe = np.where(np.isnat(days), np.datetime64("1970-01-01"), days)
+    year = safe.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = safe.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (safe - safe.astype("datetime64[M]")).astype(np.int64) + 1
+    return year, month, day
 
 
 def _family_codes(c: Cohort, rows: Ints | None = None) -> Ints:

@@ -1782,7 +1782,28 @@ def _read_labs(  # noqa: PLR0917
             "LBSTRESU",
         )
         r_scale, r_offset = r_pairs.scale, r_pairs.offset
-        ref_bad |= no_unit | r_pairs.rejected
+        # the range must be in the result's unit family: assay units, IU/mL,
+        # percent binding and titres never convert into each other, even
+        # where their factors happen to be equal
+        r_family = r_pairs.per_row(
+            [r.family.name for r in r_pairs.resolved], None, object
+        )
+        v_family = fam_names[family_code]
+        other_family = (
+            has_range
+            & (r_pairs.index >= 0)
+            & (family_code > 0)
+            & (r_family != v_family)
+        )
+        problems.add(
+            table,
+            other_family,
+            "LBSTRESU",
+            table["LBSTRESU"],
+            "a reference-range unit of the result's unit family (the range cannot "
+            "be compared with the result otherwise)",
+        )
+        ref_bad |= no_unit | r_pairs.rejected | other_family
         same = (r_scale == scale) & (r_offset == offset)
         low_c = np.where(same, low * scale + offset, low * r_scale + r_offset)
         high_c = np.where(same, high * scale + offset, high * r_scale + r_offset)

@@ -65,11 +65,12 @@ from lupusscore.results import Status
 
 __all__ = [
     "Derived",
+    "Unmeasured",
     "check_plan",
     "derive",
-    "endpoint_not_evaluable",
-    "endpoint_note",
     "outcome_table_of",
+    "unmeasured_arms",
+    "unmeasured_notes",
 ]
 
 Ints = npt.NDArray[np.int64]
@@ -164,35 +165,59 @@ def _arm_groups(c: Cohort) -> dict[str, Ints]:
     return groups
 
 
-def endpoint_not_evaluable(d: Derived) -> str | None:
-    """Say (briefly) why renal response cannot be evaluated in these data at all.
+@dataclass(frozen=True)
+class Unmeasured:
+    """Arms in which the data cannot evaluate renal response at all.
 
-    When not one assessment of the whole cohort is evaluable (the data lack
-    an input the definition needs, such as UPCR), non-responder imputation
-    would report 0% responders: a wrong result read from missing data. The
-    outcome table and ADRS then report every participant as not evaluable
-    with this reason instead. None when some assessment is evaluable.
+    ``participants`` marks the participants of those arms; ``reasons`` gives,
+    per arm, the most common reason its assessments are not evaluable.
     """
-    status = d.renal.status
-    if len(status) and bool(np.any(status != NOT_EVALUABLE)):
-        return None
-    reasons = [r for r in d.renal.reason.tolist() if r]
-    if reasons:
-        values, counts = np.unique(np.array(reasons, dtype=str), return_counts=True)
-        why = str(values[int(np.argmax(counts))])
-    else:
-        why = "no visit after day 0"
-    return f"not evaluable in these data: no assessment is ({why})"
+
+    participants: npt.NDArray[np.bool_]
+    reasons: dict[str, str]
 
 
-def endpoint_note(d: Derived) -> str | None:
-    """Return the outcome table's note when the endpoint is not evaluable at all."""
-    why = endpoint_not_evaluable(d)
-    if why is None:
-        return None
-    return (
-        f"Renal response ({d.definition.id}) is {why}; no participant is counted "
-        "as a responder or imputed as a non-responder for it."
+def unmeasured_arms(d: Derived, *, use_unscheduled: bool) -> Unmeasured:
+    """Find the arms where not one assessment the rules use is evaluable.
+
+    When not one assessment of an arm is evaluable (the data lack an input
+    the definition needs, such as UPCR, perhaps at one site only),
+    non-responder imputation would report 0% responders for that arm: a wrong
+    result read from missing data. The outcome table and ADRS then report the
+    arm's participants as not evaluable, with the reason, instead. Only the
+    assessments the rules use count: after day 0, and scheduled unless
+    *use_unscheduled*.
+    """
+    c, r = d.cohort, d.renal
+    used = use_unscheduled | ~c.visit_unscheduled[r.visit]
+    evaluable = np.zeros(c.n_participants, dtype=bool)
+    who = c.visit_participant[r.visit]
+    evaluable[who[used & (r.status != NOT_EVALUABLE)]] = True
+    mask = np.zeros(c.n_participants, dtype=bool)
+    reasons: dict[str, str] = {}
+    for arm in c.arms:
+        members = c.arm == arm
+        if not members.any() or evaluable[members].any():
+            continue
+        mask |= members
+        mine = used & members[who] & (r.status == NOT_EVALUABLE)
+        texts = [str(x) for x in r.reason[mine].tolist() if x]
+        if texts:
+            values, counts = np.unique(np.array(texts, dtype=str), return_counts=True)
+            why = str(values[int(np.argmax(counts))])
+        else:
+            why = "no assessment after day 0"
+        reasons[arm] = f"not evaluable in these data: no assessment is ({why})"
+    return Unmeasured(participants=mask, reasons=reasons)
+
+
+def unmeasured_notes(d: Derived, found: Unmeasured) -> tuple[str, ...]:
+    """Return the outcome table's notes on arms where the endpoint is unmeasured."""
+    return tuple(
+        f"Renal response ({d.definition.id}) in arm {arm!r} is {why}; no "
+        "participant of the arm is counted as a responder or imputed as a "
+        "non-responder for it."
+        for arm, why in found.reasons.items()
     )
 
 
@@ -287,7 +312,7 @@ def outcome_table_of(
     rows += t.activity()
     rows += t.complement()
     rows += t.serology()
-    unusable = endpoint_note(d)
+    unusable = unmeasured_notes(d, unmeasured_arms(d, use_unscheduled=use_unscheduled))
     notes = table_notes(
         day0=c.day0_label,
         window=c.baseline_window_days,
@@ -295,8 +320,7 @@ def outcome_table_of(
         policy=policy,
         ci=ci_method,
     )
-    if unusable is not None:
-        notes += (unusable,)
+    notes += unusable
     if differs_from_shipped(chosen):
         notes += (
             f"Renal response definition {chosen.id!r} version {chosen.version!r} "
@@ -371,13 +395,12 @@ class _Tabulator:
     def _endpoint(
         self, status: Codes, imputed: npt.NDArray[np.bool_]
     ) -> tuple[Codes, npt.NDArray[np.bool_]]:
-        """Return all not evaluable when the data cannot evaluate the endpoint."""
-        if endpoint_not_evaluable(self.d) is None:
+        """Return not evaluable where the data cannot evaluate the endpoint."""
+        found = unmeasured_arms(self.d, use_unscheduled=self.unscheduled)
+        if not found.reasons:
             return status, imputed
-        return (
-            np.full(len(status), NOT_EVALUABLE, dtype=np.int8),
-            np.zeros(len(status), dtype=bool),
-        )
+        status = np.where(found.participants, NOT_EVALUABLE, status).astype(np.int8)
+        return status, imputed & ~found.participants
 
     def _assessments(self) -> dict[str, Any]:
         r, c = self.d.renal, self.c
