@@ -191,6 +191,8 @@ def test_adrs_equals_status_at_and_achieve_and_maintain(
             want = status_at(assessments, tp, events=events, policy=policy)
             k = rows[p.patient.id, "CRR", tp.label]
             assert adrs["AVALC"][k] == yn[want.status.value]
+            by_event = any("intercurrent event" in e for e in want.explanation)
+            assert (adrs["ICEFL"][k] == "Y") == by_event
         end = trial.timepoint("month 24")
         want = achieve_and_maintain(
             assessments,

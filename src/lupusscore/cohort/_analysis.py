@@ -176,6 +176,7 @@ ADRS_LABELS: Final = {
     "AVALC": "Analysis Value (Y / N / NE)",
     "NEREAS": "Reason Not Evaluable",
     "IMPUTFL": "Imputed as Non-Responder Flag",
+    "ICEFL": "Non-Responder by Intercurrent Event Flag",
     "ONSETDY": "Study Day Response First Reached",
     "DEFID": "Response Definition",
     "DEFVER": "Response Definition Version",
@@ -580,6 +581,7 @@ class Analysis:
                     day=np.where(hit, -1, res.day),
                     end_day=np.where(hit, -1, res.end_day),
                     reason=np.where(hit, why, res.reason).astype(object),
+                    intercurrent=None,
                 )
             end = res.end_day
             found = np.searchsorted(a_key, people * span + end)
@@ -606,6 +608,12 @@ class Analysis:
             parts["IMPUTFL"].append(
                 np.where(res.imputed & (res.status == NOT_MET), "Y", "").astype(object)
             )
+            ice = (
+                np.zeros(n, dtype=bool)
+                if res.intercurrent is None
+                else res.intercurrent & (res.status == NOT_MET)
+            )
+            parts["ICEFL"].append(np.where(ice, "Y", "").astype(object))
             parts["ONSETDY"].append(np.where(res.day >= 0, res.day, np.nan))
             parts["DEFID"].append(np.full(n, self.definition.id, dtype=object))
             parts["DEFVER"].append(np.full(n, self.definition.version, dtype=object))

@@ -32,13 +32,19 @@ Ints = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Result:
-    """Per participant: status code, imputed, onset and decision day, reason."""
+    """Per participant: status, imputed, onset and decision day, reason.
+
+    ``intercurrent`` marks a non-responder by an intercurrent event (death,
+    dialysis, transplant, withdrawal, rescue therapy on or before the
+    timepoint), whatever the assessments say.
+    """
 
     status: npt.NDArray[np.int8]
     imputed: npt.NDArray[np.bool_]
     day: Ints
     end_day: Ints
     reason: npt.NDArray[np.object_]
+    intercurrent: npt.NDArray[np.bool_] | None = None
 
 
 #: The segment kernels' codes (1 met, 0 not met, -1 not evaluable).
@@ -75,6 +81,7 @@ def _result(out: SegmentOutcome, tp: Timepoint, by_day: int | None) -> Result:
         day=np.asarray(out.day, dtype=np.int64),
         end_day=np.asarray(out.end_day, dtype=np.int64),
         reason=_reasons(out, tp, by_day),
+        intercurrent=np.asarray(out.reason == Reason.INTERCURRENT, dtype=bool),
     )
 
 
