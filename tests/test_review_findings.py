@@ -294,3 +294,24 @@ def test_standard_result_given_only_as_text_is_a_bad_row(tmp_path: Path) -> None
     with pytest.raises(ls.TableError) as caught:
         read_sdtm(study, results="standard", analytes={"HGB": None})
     assert any(p.row == target for p in caught.value.problems)
+
+
+def test_height_with_a_partial_date_is_not_used(tmp_path: Path) -> None:
+    """A VS HEIGHT with VSDTC "2014" cannot be placed before day 0: not used, noted."""
+    import shutil
+
+    from lupusscore.cdisc import read_sdtm
+
+    pilot = Path(__file__).parent / "data" / "cdisc_pilot01"
+    study = tmp_path / "study"
+    shutil.copytree(pilot, study)
+    (study / "vs.csv").write_text(
+        "STUDYID,DOMAIN,USUBJID,VSTESTCD,VSORRES,VSORRESU,VSDTC\n"
+        "CDISCPILOT01,VS,01-701-1015,HEIGHT,170,cm,2013-12-26\n"
+        "CDISCPILOT01,VS,01-701-1015,HEIGHT,150,cm,2014\n",
+        encoding="utf-8",
+    )
+    cohort = read_sdtm(study)
+    k = cohort.participant_id.tolist().index("01-701-1015")
+    assert cohort.height_cm[k] == 170.0
+    assert any("partial date" in note for note in cohort.notes)

@@ -470,7 +470,7 @@ def _vs_height(
     spec = SDTM_MAPPING["vstestcd_height"]
     to_cm = {str(k).lower(): float(v) for k, v in spec["units_to_cm"].items()}
     best: dict[str, tuple[str, float, int]] = {}
-    after = unknown = 0
+    after = unknown = partial = 0
     stat = _col(vs, "VSSTAT")
     for i, code in enumerate(vs["VSTESTCD"]):
         if _upper(code) != spec["code"] or _upper(stat[i]) == "NOT DONE":
@@ -495,6 +495,9 @@ def _vs_height(
                 expected="a height as a number in " + ", ".join(sorted(to_cm)),
                 participant=pid,
             )
+        if not _FULL_DATE.match(when):
+            partial += 1  # "2014" or "2014-01": cannot be placed before day 0
+            continue
         if when[:10] > day0[pid][:10]:
             after += 1
             continue
@@ -511,6 +514,11 @@ def _vs_height(
             )
     if after:
         notes.append(f"VS: {after} HEIGHT row(s) after study day 0 not used")
+    if partial:
+        notes.append(
+            f"VS: {partial} HEIGHT row(s) with a partial date (VSDTC) not used: "
+            "they cannot be placed before or after study day 0"
+        )
     if unknown:
         notes.append(
             f"VS: {unknown} HEIGHT row(s) of participants without a DM row with "
