@@ -504,21 +504,6 @@ class Analysis:
         """Response analysis: one row per participant, parameter and timepoint."""
         return cast(Table, self._cached("adrs", self._adrs))
 
-    def _longitudinal_columns(self) -> dict[str, Any]:
-        c, d = self.cohort, self._derived
-        r = d.renal
-        return {
-            "participant": c.visit_participant[r.visit],
-            "day": c.visit_day[r.visit],
-            "status": r.status,
-            "unscheduled": c.visit_unscheduled[r.visit],
-            "n_participants": c.n_participants,
-            "event_participant": d.events.participant,
-            "event_day": d.events.day,
-            "policy": self.policy,
-            "use_unscheduled": self.use_unscheduled,
-        }
-
     def _adrs(self) -> Table:
         c, d = self.cohort, self._derived
         r = d.renal
@@ -535,14 +520,15 @@ class Analysis:
         a_day = c.visit_day[r.visit]
         span = np.int64(1 << 32)
         a_key = a_part * span + a_day
+        assessed = d.assessments(self.policy, use_unscheduled=self.use_unscheduled)
         blocks: list[tuple[str, str, Timepoint, Result]] = []
         for tp in c.schedule:
-            got = status_at_codes(**self._longitudinal_columns(), timepoint=tp)
+            got = status_at_codes(assessed, tp)
             blocks.append((what, name, tp, got))
         by_tp = c.timepoint(self.achieve_by)
         end_tp = c.timepoint(self.maintain_through)
         got = achieve_and_maintain_codes(
-            **self._longitudinal_columns(),
+            assessed,
             by_day=min(by_tp.last_day, end_tp.day),
             through=end_tp,
         )

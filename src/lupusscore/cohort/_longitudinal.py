@@ -10,7 +10,7 @@ per participant for the ADRS table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +25,7 @@ from lupusscore.outcomes._segments import (
 )
 from lupusscore.response._kernel import MET, NOT_EVALUABLE, NOT_MET
 
-__all__ = ["Result", "achieve_and_maintain_codes", "status_at_codes"]
+__all__ = ["Assessments", "Result", "achieve_and_maintain_codes", "status_at_codes"]
 
 Ints = npt.NDArray[np.int64]
 
@@ -85,56 +85,44 @@ def _result(out: SegmentOutcome, tp: Timepoint, by_day: int | None) -> Result:
     )
 
 
-def _columns(  # noqa: PLR0917 - the columns, by position
-    participant: Ints,
-    day: Ints,
-    status: npt.NDArray[np.int8],
-    unscheduled: npt.NDArray[np.bool_],
-    n_participants: int,
-    event_participant: Ints,
-    event_day: Ints,
-    policy: MissingPolicy,
-    use_unscheduled: bool,  # noqa: FBT001
-) -> dict[str, object]:
-    return {
-        "seg": participant,
-        "day": day,
-        "status": _TO_SEGMENT[status],
-        "unscheduled": unscheduled,
-        "n_segments": n_participants,
-        "event_seg": event_participant,
-        "event_day": event_day,
-        "policy": policy.value,
-        "use_unscheduled": use_unscheduled,
-    }
+@dataclass(frozen=True)
+class Assessments:
+    """The renal assessments of a cohort as the segment kernels read them.
+
+    One row per assessment (``participant`` indexes the participants; the
+    engine's status codes), the intercurrent events (every type counts), the
+    missing-visit policy and whether unscheduled visits count.
+    """
+
+    participant: Ints
+    day: Ints
+    status: npt.NDArray[np.int8]
+    unscheduled: npt.NDArray[np.bool_]
+    n_participants: int
+    event_participant: Ints
+    event_day: Ints
+    policy: MissingPolicy
+    use_unscheduled: bool
+
+    def kernel_args(self) -> dict[str, Any]:
+        """Return the keyword arguments every segment kernel takes."""
+        return {
+            "seg": self.participant,
+            "day": self.day,
+            "status": _TO_SEGMENT[self.status],
+            "unscheduled": self.unscheduled,
+            "n_segments": self.n_participants,
+            "event_seg": self.event_participant,
+            "event_day": self.event_day,
+            "policy": self.policy.value,
+            "use_unscheduled": self.use_unscheduled,
+        }
 
 
-def status_at_codes(
-    *,
-    timepoint: Timepoint,
-    participant: Ints,
-    day: Ints,
-    status: npt.NDArray[np.int8],
-    unscheduled: npt.NDArray[np.bool_],
-    n_participants: int,
-    event_participant: Ints,
-    event_day: Ints,
-    policy: MissingPolicy,
-    use_unscheduled: bool,
-) -> Result:
+def status_at_codes(a: Assessments, timepoint: Timepoint) -> Result:
     """Each participant's status at *timepoint* (every intercurrent event type)."""
     out = status_at_segments(
-        **_columns(
-            participant,
-            day,
-            status,
-            unscheduled,
-            n_participants,
-            event_participant,
-            event_day,
-            policy,
-            use_unscheduled,
-        ),
+        **a.kernel_args(),
         timepoint_day=timepoint.day,
         first_day=timepoint.first_day,
         last_day=timepoint.last_day,
@@ -143,32 +131,11 @@ def status_at_codes(
 
 
 def achieve_and_maintain_codes(
-    *,
-    by_day: int,
-    through: Timepoint,
-    participant: Ints,
-    day: Ints,
-    status: npt.NDArray[np.int8],
-    unscheduled: npt.NDArray[np.bool_],
-    n_participants: int,
-    event_participant: Ints,
-    event_day: Ints,
-    policy: MissingPolicy,
-    use_unscheduled: bool,
+    a: Assessments, *, by_day: int, through: Timepoint
 ) -> Result:
     """Each participant's achieve-and-maintain status (every event type)."""
     out = achieve_and_maintain_segments(
-        **_columns(
-            participant,
-            day,
-            status,
-            unscheduled,
-            n_participants,
-            event_participant,
-            event_day,
-            policy,
-            use_unscheduled,
-        ),
+        **a.kernel_args(),
         by_day=by_day,
         timepoint_day=through.day,
         first_day=through.first_day,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +40,7 @@ from lupusscore.cohort._engine import (
     visit_egfr,
 )
 from lupusscore.cohort._longitudinal import (
+    Assessments,
     achieve_and_maintain_codes,
     status_at_codes,
 )
@@ -101,6 +102,23 @@ class Derived:
     def value(self, analyte: Analyte) -> Floats:
         """Each visit's latest canonical *analyte* value (NaN if none)."""
         return lab_column(self.cohort, self.latest, analyte, self.cohort.lab_canonical)
+
+    def assessments(
+        self, policy: MissingPolicy, *, use_unscheduled: bool
+    ) -> Assessments:
+        """Return the renal assessments as the longitudinal kernels read them."""
+        c, r = self.cohort, self.renal
+        return Assessments(
+            participant=c.visit_participant[r.visit],
+            day=c.visit_day[r.visit],
+            status=r.status,
+            unscheduled=c.visit_unscheduled[r.visit],
+            n_participants=c.n_participants,
+            event_participant=self.events.participant,
+            event_day=self.events.day,
+            policy=policy,
+            use_unscheduled=use_unscheduled,
+        )
 
     def egfr_measure(self) -> Floats:
         """EGFR where the visit has a creatinine result (NaN otherwise)."""
@@ -303,7 +321,9 @@ def outcome_table_of(
         else f"renal response ({chosen.id}; the definition has no "
         "complete tier: any response)"
     )
-    t = _Tabulator(d, _arm_groups(c), policy, ci_method, use_unscheduled)
+    groups = _arm_groups(c)
+    unmeasured = unmeasured_arms(d, use_unscheduled=use_unscheduled)
+    t = _Tabulator(d, groups, policy, ci_method, use_unscheduled, unmeasured)
     rows: list[OutcomeRow] = []
     rows += t.primary(label, by_tp, end_tp)
     rows += t.renal_by_timepoint(label)
@@ -312,7 +332,7 @@ def outcome_table_of(
     rows += t.activity()
     rows += t.complement()
     rows += t.serology()
-    unusable = unmeasured_notes(d, unmeasured_arms(d, use_unscheduled=use_unscheduled))
+    unusable = unmeasured_notes(d, unmeasured)
     notes = table_notes(
         day0=c.day0_label,
         window=c.baseline_window_days,
@@ -327,7 +347,6 @@ def outcome_table_of(
             "is not the shipped definition of that id (a protocol's own file "
             "or object).",
         )
-    groups = _arm_groups(c)
     return OutcomeTable(
         trial=c.name,
         synthetic=c.synthetic,
@@ -352,14 +371,11 @@ class _Tabulator:
     policy: MissingPolicy
     ci: CiMethod
     unscheduled: bool
+    unmeasured: Unmeasured
 
     @property
     def c(self) -> Cohort:
         return self.d.cohort
-
-    def _intercurrent(self) -> tuple[Ints, Ints]:
-        ev = self.d.events
-        return ev.participant, ev.day
 
     def _proportion_row(  # noqa: PLR0917
         self,
@@ -396,25 +412,11 @@ class _Tabulator:
         self, status: Codes, imputed: npt.NDArray[np.bool_]
     ) -> tuple[Codes, npt.NDArray[np.bool_]]:
         """Return not evaluable where the data cannot evaluate the endpoint."""
-        found = unmeasured_arms(self.d, use_unscheduled=self.unscheduled)
+        found = self.unmeasured
         if not found.reasons:
             return status, imputed
         status = np.where(found.participants, NOT_EVALUABLE, status).astype(np.int8)
         return status, imputed & ~found.participants
-
-    def _assessments(self) -> dict[str, Any]:
-        r, c = self.d.renal, self.c
-        return {
-            "participant": c.visit_participant[r.visit],
-            "day": c.visit_day[r.visit],
-            "status": r.status,
-            "unscheduled": c.visit_unscheduled[r.visit],
-            "n_participants": c.n_participants,
-            "event_participant": self.d.events.participant,
-            "event_day": self.d.events.day,
-            "policy": self.policy,
-            "use_unscheduled": self.unscheduled,
-        }
 
     def primary(
         self, label: str, by_tp: Timepoint, end_tp: Timepoint
@@ -424,7 +426,9 @@ class _Tabulator:
         )
         by_day = min(by_tp.last_day, end_tp.day)
         got = achieve_and_maintain_codes(
-            **self._assessments(), by_day=by_day, through=end_tp
+            self.d.assessments(self.policy, use_unscheduled=self.unscheduled),
+            by_day=by_day,
+            through=end_tp,
         )
         status, imputed = self._endpoint(got.status, got.imputed)
         return [
@@ -437,7 +441,9 @@ class _Tabulator:
     def renal_by_timepoint(self, label: str) -> list[OutcomeRow]:
         rows = []
         for tp in self.c.schedule:
-            got = status_at_codes(**self._assessments(), timepoint=tp)
+            got = status_at_codes(
+                self.d.assessments(self.policy, use_unscheduled=self.unscheduled), tp
+            )
             status, imputed = self._endpoint(got.status, got.imputed)
             for arm, members in self.groups.items():
                 rows.append(
