@@ -424,10 +424,7 @@ def _analysis(args: argparse.Namespace) -> Analysis:
             progress=_progress if sys.stderr.isatty() else None,
         )
     except LupusScoreError as exc:
-        option = isinstance(exc, DefinitionError) or (
-            getattr(exc, "field", None) in _OPTION_FIELDS
-        )
-        _fail(EXIT_USAGE if option else EXIT_DATA, _one_line(str(exc)))
+        _fail_option_or_data(exc)
 
 
 def _adam(args: argparse.Namespace) -> str:
@@ -444,6 +441,14 @@ def _adam(args: argparse.Namespace) -> str:
     except OSError as exc:
         _fail(EXIT_IO, _one_line(f"--out {args.out}: {exc}"))
     return "".join(f"wrote {path}\n" for path in written.values())
+
+
+def _fail_option_or_data(exc: LupusScoreError) -> NoReturn:
+    """Exit 2 for an error about a command-line option, 65 for one in the data."""
+    option = isinstance(exc, DefinitionError) or (
+        getattr(exc, "field", None) in _OPTION_FIELDS
+    )
+    _fail(EXIT_USAGE if option else EXIT_DATA, _one_line(str(exc)))
 
 
 def _report(args: argparse.Namespace) -> str:
@@ -474,10 +479,7 @@ def _report(args: argparse.Namespace) -> str:
             progress=_progress if sys.stderr.isatty() else None,
         )
     except LupusScoreError as exc:
-        option = isinstance(exc, DefinitionError) or (
-            getattr(exc, "field", None) in _OPTION_FIELDS
-        )
-        _fail(EXIT_USAGE if option else EXIT_DATA, _one_line(str(exc)))
+        _fail_option_or_data(exc)
     except ValidationError as exc:  # a result built from the data failed
         _fail(EXIT_DATA, *_validation_lines(exc, None, ()))
     return render(table, args.format)

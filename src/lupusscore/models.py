@@ -30,7 +30,7 @@ import math
 import numbers
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from importlib import metadata as _metadata
 from typing import Any, ClassVar, Final, TypeVar
@@ -1680,12 +1680,23 @@ class Trial(_Model):
         InvalidValueError
             If the schedule has no such timepoint.
         """
-        for tp in self.schedule:
-            if tp.label == label:
-                return tp
-        raise InvalidValueError(
-            field="schedule",
-            value=label,
-            expected="a scheduled timepoint label: "
-            + (", ".join(repr(t.label) for t in self.schedule) or "(none scheduled)"),
-        )
+        return timepoint_of(self.schedule, label)
+
+
+def timepoint_of(schedule: Sequence[Timepoint], label: str) -> Timepoint:
+    """Return the timepoint of *schedule* called *label*.
+
+    Raises
+    ------
+    InvalidValueError
+        If the schedule has no such timepoint (the labels it has are named).
+    """
+    for tp in schedule:
+        if tp.label == label:
+            return tp
+    raise InvalidValueError(
+        field="schedule",
+        value=label,
+        expected="a scheduled timepoint label: "
+        + (", ".join(repr(t.label) for t in schedule) or "(none scheduled)"),
+    )

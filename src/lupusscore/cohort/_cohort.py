@@ -46,6 +46,7 @@ from lupusscore.models import (
     FrozenMap,
     Timepoint,
     Trial,
+    timepoint_of,
 )
 
 __all__ = ["ANALYTE_CODES", "NO_SPECIMEN", "Cohort"]
@@ -362,15 +363,7 @@ lab_assay, lab_family, lab_source_row
 
     def timepoint(self, label: str) -> Timepoint:
         """Return the scheduled timepoint called *label* (as ``Trial.timepoint``)."""
-        for tp in self.schedule:
-            if tp.label == label:
-                return tp
-        raise InvalidValueError(
-            field="schedule",
-            value=label,
-            expected="a scheduled timepoint label: "
-            + (", ".join(repr(t.label) for t in self.schedule) or "(none scheduled)"),
-        )
+        return timepoint_of(self.schedule, label)
 
 
 #: dtype kind of each array annotation, and the group (length) of each prefix.
