@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "descriptors": 1,
     "table": 1,
     "_frames": 1,
+    "_display": 1,
     "models": 2,
     "kidney": 3,
     "activity": 3,
@@ -28,6 +29,7 @@ LAYERS: dict[str, int] = {
     "response": 3,
     "outcomes": 4,
     "cohort": 4,
+    "stats": 4,
     "example": 5,
     "report": 5,
     "cli": 5,
@@ -35,6 +37,9 @@ LAYERS: dict[str, int] = {
     "interop": 5,
     "cdisc": 5,
     "data": 5,
+    "fhir": 5,
+    "plot": 5,
+    "dask": 5,
 }
 
 
