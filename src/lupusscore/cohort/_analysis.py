@@ -52,6 +52,7 @@ from lupusscore.cohort._longitudinal import (
 )
 from lupusscore.cohort._outcomes import (
     Derived,
+    Unmeasured,
     check_plan,
     derive,
     outcome_table_of,
@@ -246,6 +247,9 @@ class Analysis:
     flare_definition: RenalFlareDefinition | None = None
     flare_reference: str = "response"
     _tables: dict[str, Any] = field(default_factory=dict)
+    #: The arms whose renal endpoint is unmeasured (None: from this cohort).
+    #: A part of a larger cohort is given the whole cohort's.
+    _unmeasured: Unmeasured | None = None
 
     def __repr__(self) -> str:
         return (
@@ -552,7 +556,9 @@ class Analysis:
             labels[f"CRIT{i + 1}"] = f"Criterion {i + 1}: {cname}"
             labels[f"CRIT{i + 1}FL"] = f"Criterion {i + 1} Met (Y / N / blank: NE)"
         people = np.arange(n)
-        unmeasured = unmeasured_arms(d, use_unscheduled=self.use_unscheduled)
+        unmeasured = self._unmeasured or unmeasured_arms(
+            d, use_unscheduled=self.use_unscheduled
+        )
         for code, label, tp, given in blocks:
             res = given
             if unmeasured.reasons:

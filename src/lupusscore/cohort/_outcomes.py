@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -65,18 +65,28 @@ from lupusscore.response import RenalResponseDefinition
 from lupusscore.results import Status
 
 __all__ = [
+    "ArmEvidence",
     "Derived",
+    "OutcomeRecords",
+    "RowKey",
     "Unmeasured",
+    "arm_evidence",
+    "arm_rows",
     "check_plan",
     "derive",
+    "outcome_records",
+    "outcome_table_from_records",
     "outcome_table_of",
+    "pool_evidence",
     "unmeasured_arms",
     "unmeasured_notes",
+    "unmeasured_of",
 ]
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int8]
+Objects = npt.NDArray[np.object_]
 
 _STATUS = {
     MET: Status.MET,
@@ -206,33 +216,88 @@ def unmeasured_arms(d: Derived, *, use_unscheduled: bool) -> Unmeasured:
     assessments the rules use count: after day 0, and scheduled unless
     *use_unscheduled*.
     """
+    return unmeasured_of(arm_evidence(d, use_unscheduled=use_unscheduled), d.cohort.arm)
+
+
+@dataclass(frozen=True)
+class ArmEvidence:
+    """What decides whether an arm's renal endpoint is measured at all.
+
+    Per arm: the number of participants, whether any assessment the rules use
+    is evaluable, and how often each not-evaluable reason occurs. Counts and
+    "any" pool exactly over parts of a cohort (partitions by participant).
+    """
+
+    members: int
+    evaluable: bool
+    reasons: dict[str, int]
+
+
+def arm_evidence(d: Derived, *, use_unscheduled: bool) -> dict[str, ArmEvidence]:
+    """Return each arm's :class:`ArmEvidence` (arms of ``d.cohort.arms``)."""
     c, r = d.cohort, d.renal
     used = use_unscheduled | ~c.visit_unscheduled[r.visit]
     evaluable = np.zeros(c.n_participants, dtype=bool)
     who = c.visit_participant[r.visit]
     evaluable[who[used & (r.status != NOT_EVALUABLE)]] = True
-    mask = np.zeros(c.n_participants, dtype=bool)
-    reasons: dict[str, str] = {}
+    out: dict[str, ArmEvidence] = {}
     for arm in c.arms:
         members = c.arm == arm
-        if not members.any() or evaluable[members].any():
-            continue
-        mask |= members
         mine = used & members[who] & (r.status == NOT_EVALUABLE)
         texts = [str(x) for x in r.reason[mine].tolist() if x]
-        if texts:
-            values, counts = np.unique(np.array(texts, dtype=str), return_counts=True)
-            why = str(values[int(np.argmax(counts))])
+        values, counts = np.unique(np.array(texts, dtype=str), return_counts=True)
+        out[arm] = ArmEvidence(
+            members=int(np.count_nonzero(members)),
+            evaluable=bool(evaluable[members].any()),
+            reasons=dict(zip(values.tolist(), counts.tolist(), strict=True)),
+        )
+    return out
+
+
+def pool_evidence(parts: Sequence[dict[str, ArmEvidence]]) -> dict[str, ArmEvidence]:
+    """Pool the evidence of disjoint parts of a cohort (sums and "any")."""
+    out: dict[str, ArmEvidence] = {}
+    for part in parts:
+        for arm, ev in part.items():
+            got = out.get(arm, ArmEvidence(members=0, evaluable=False, reasons={}))
+            reasons = dict(got.reasons)
+            for text, k in ev.reasons.items():
+                reasons[text] = reasons.get(text, 0) + k
+            out[arm] = ArmEvidence(
+                members=got.members + ev.members,
+                evaluable=got.evaluable or ev.evaluable,
+                reasons=reasons,
+            )
+    return out
+
+
+def unmeasured_of(evidence: dict[str, ArmEvidence], arm: Objects) -> Unmeasured:
+    """Return the unmeasured arms by their evidence (*arm*: each participant's).
+
+    The reason shown is the most common one (ties: the first in sorted order).
+    """
+    mask = np.zeros(len(arm), dtype=bool)
+    reasons: dict[str, str] = {}
+    for name, ev in evidence.items():
+        if not ev.members or ev.evaluable:
+            continue
+        mask |= arm == name
+        if ev.reasons:
+            why = max(sorted(ev.reasons), key=lambda t: ev.reasons[t])
         else:
             why = "no assessment after day 0"
-        reasons[arm] = f"not evaluable in these data: no assessment is ({why})"
+        reasons[name] = f"not evaluable in these data: no assessment is ({why})"
     return Unmeasured(participants=mask, reasons=reasons)
 
 
 def unmeasured_notes(d: Derived, found: Unmeasured) -> tuple[str, ...]:
     """Return the outcome table's notes on arms where the endpoint is unmeasured."""
+    return _unmeasured_notes(d.definition.id, found)
+
+
+def _unmeasured_notes(definition_id: str, found: Unmeasured) -> tuple[str, ...]:
     return tuple(
-        f"Renal response ({d.definition.id}) in arm {arm!r} is {why}; no "
+        f"Renal response ({definition_id}) in arm {arm!r} is {why}; no "
         "participant of the arm is counted as a responder or imputed as a "
         "non-responder for it."
         for arm, why in found.reasons.items()
@@ -287,6 +352,116 @@ def check_plan(
     return by_tp, end_tp
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """The checked arguments of one outcome table and what its header says."""
+
+    definition: RenalResponseDefinition
+    achieve_by: str
+    maintain_through: str
+    by_tp: Timepoint
+    end_tp: Timepoint
+    policy: MissingPolicy
+    ci: CiMethod
+    use_unscheduled: bool
+    trial: str
+    synthetic: bool
+    arms: tuple[str, ...]
+    notes: tuple[str, ...]
+    own_note: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        chosen = self.definition
+        if chosen.complete is not None:
+            return f"complete renal response ({chosen.id})"
+        return (
+            f"renal response ({chosen.id}; the definition has no "
+            "complete tier: any response)"
+        )
+
+
+def _plan(
+    c: Cohort,
+    *,
+    definition: str | os.PathLike[str] | RenalResponseDefinition,
+    achieve_by: str,
+    maintain_through: str,
+    policy: MissingPolicy,
+    ci_method: CiMethod,
+    use_unscheduled: bool,
+    progress: Callable[[int, int], None] | None,
+    derived: Derived | None,
+) -> tuple[_Plan, Derived]:
+    """Check the arguments of :func:`outcome_table_of`; derive the columns."""
+    c = as_instance("cohort", c, Cohort)
+    how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
+    ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
+    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
+    if progress is not None:
+        check_callable("progress", progress)
+    if derived is not None:
+        derived = as_instance("derived", derived, Derived)
+    chosen = resolve_table_definition(definition)
+    by_tp, end_tp = check_plan(c, achieve_by, maintain_through)
+    complete_tier = chosen.complete is not None
+    d = derived or derive(
+        c, chosen, include_partial=not complete_tier, progress=progress
+    )
+    notes = table_notes(
+        day0=c.day0_label,
+        window=c.baseline_window_days,
+        use_unscheduled=use_unscheduled,
+        policy=how,
+        ci=ci,
+    )
+    own_note: tuple[str, ...] = ()
+    if differs_from_shipped(chosen):
+        own_note = (
+            f"Renal response definition {chosen.id!r} version {chosen.version!r} "
+            "is not the shipped definition of that id (a protocol's own file "
+            "or object).",
+        )
+    plan = _Plan(
+        definition=chosen,
+        achieve_by=achieve_by,
+        maintain_through=maintain_through,
+        by_tp=by_tp,
+        end_tp=end_tp,
+        policy=how,
+        ci=ci,
+        use_unscheduled=use_unscheduled,
+        trial=c.name,
+        synthetic=c.synthetic,
+        arms=tuple(_arm_groups(c)),
+        notes=notes,
+        own_note=own_note,
+    )
+    return plan, d
+
+
+def _assemble(
+    plan: _Plan, groups: dict[str, Ints], rows: list[OutcomeRow], found: Unmeasured
+) -> OutcomeTable:
+    """Build the OutcomeTable of *rows* (the notes: the plan's and *found*'s)."""
+    chosen = plan.definition
+    return OutcomeTable(
+        trial=plan.trial,
+        synthetic=plan.synthetic,
+        definition=chosen.id,
+        definition_version=chosen.version,
+        definition_citation=chosen.citation,
+        definition_provisional=chosen.provisional_reasons,
+        achieve_by=plan.achieve_by,
+        maintain_through=plan.maintain_through,
+        missing_policy=plan.policy,
+        ci_method=plan.ci,
+        arms=tuple(ArmSize(arm=a, n=len(m)) for a, m in groups.items()),
+        notes=plan.notes + _unmeasured_notes(chosen.id, found) + plan.own_note,
+        rows=tuple(drop_empty(rows)),
+    )
+
+
 def outcome_table_of(
     c: Cohort,
     *,
@@ -300,68 +475,246 @@ def outcome_table_of(
     derived: Derived | None = None,
 ) -> OutcomeTable:
     """Derive every outcome of *c* by arm (the rules of ``build_outcome_table``)."""
-    c = as_instance("cohort", c, Cohort)
-    how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
-    ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
-    use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
-    if progress is not None:
-        check_callable("progress", progress)
-    if derived is not None:
-        derived = as_instance("derived", derived, Derived)
-    policy, ci_method = how, ci
-    chosen = resolve_table_definition(definition)
-    by_tp, end_tp = check_plan(c, achieve_by, maintain_through)
-    complete_tier = chosen.complete is not None
-    d = derived or derive(
-        c, chosen, include_partial=not complete_tier, progress=progress
-    )
-    label = (
-        f"complete renal response ({chosen.id})"
-        if complete_tier
-        else f"renal response ({chosen.id}; the definition has no "
-        "complete tier: any response)"
-    )
-    groups = _arm_groups(c)
-    unmeasured = unmeasured_arms(d, use_unscheduled=use_unscheduled)
-    t = _Tabulator(d, groups, policy, ci_method, use_unscheduled, unmeasured)
-    rows: list[OutcomeRow] = []
-    rows += t.primary(label, by_tp, end_tp)
-    rows += t.renal_by_timepoint(label)
-    rows += t.survival((by_tp, end_tp))
-    rows += t.kidney()
-    rows += t.activity()
-    rows += t.complement()
-    rows += t.serology()
-    unusable = unmeasured_notes(d, unmeasured)
-    notes = table_notes(
-        day0=c.day0_label,
-        window=c.baseline_window_days,
-        use_unscheduled=use_unscheduled,
-        policy=policy,
-        ci=ci_method,
-    )
-    notes += unusable
-    if differs_from_shipped(chosen):
-        notes += (
-            f"Renal response definition {chosen.id!r} version {chosen.version!r} "
-            "is not the shipped definition of that id (a protocol's own file "
-            "or object).",
-        )
-    return OutcomeTable(
-        trial=c.name,
-        synthetic=c.synthetic,
-        definition=chosen.id,
-        definition_version=chosen.version,
-        definition_citation=chosen.citation,
-        definition_provisional=chosen.provisional_reasons,
+    plan, d = _plan(
+        c,
+        definition=definition,
         achieve_by=achieve_by,
         maintain_through=maintain_through,
-        missing_policy=policy,
+        policy=policy,
         ci_method=ci_method,
-        arms=tuple(ArmSize(arm=a, n=len(m)) for a, m in groups.items()),
-        notes=notes,
-        rows=tuple(drop_empty(rows)),
+        use_unscheduled=use_unscheduled,
+        progress=progress,
+        derived=derived,
     )
+    groups = _arm_groups(d.cohort)
+    unmeasured = unmeasured_arms(d, use_unscheduled=plan.use_unscheduled)
+    t = _Tabulator(d, groups, plan.policy, plan.ci, plan.use_unscheduled, unmeasured)
+    return _assemble(plan, groups, t.all_rows(plan), unmeasured)
+
+
+# --- the per-participant records of an outcome table (parts of a cohort) ------
+
+
+@dataclass(frozen=True)
+class RowKey:
+    """What one outcome's rows are, apart from the arm (see :func:`arm_rows`).
+
+    ``statistic`` says what the per-participant vectors are: ``"proportion"``
+    (status codes, imputed flags), ``"survival"`` (day, event) or
+    ``"change"`` (change from baseline, NaN where there is none).
+    ``endpoint`` marks the renal endpoint: participants of an arm where it is
+    not measured at all are not evaluable (:func:`unmeasured_arms`).
+    """
+
+    section: str
+    outcome: str
+    timepoint: Timepoint | None
+    statistic: str
+    unit: str | None = None
+    endpoint: bool = False
+
+
+@dataclass(frozen=True)
+class OutcomeRecords:
+    """A part of a cohort's outcome table as per-participant records.
+
+    Built by :func:`outcome_records` for a part of a cohort split by
+    participant (a Dask partition, a Spark group); pooled by
+    :func:`outcome_table_from_records`, the parts give the outcome table of
+    the whole cohort exactly: the rows of :func:`outcome_table_of`, by the
+    same tabulation (:func:`arm_rows`), from the participants' values
+    themselves (proportions from counts, Kaplan-Meier from the times and
+    events, medians and IQR from the values; nothing averaged).
+
+    ``values[i]`` holds the per-participant vectors of ``keys[i]``, in the
+    order of ``participant_id``.
+    """
+
+    participant_id: Objects
+    arm: Objects
+    keys: tuple[RowKey, ...]
+    values: tuple[tuple[npt.NDArray[Any], ...], ...]
+    evidence: dict[str, ArmEvidence]
+    plan: _Plan
+
+
+def outcome_records(
+    c: Cohort,
+    *,
+    definition: str | os.PathLike[str] | RenalResponseDefinition,
+    achieve_by: str,
+    maintain_through: str,
+    policy: MissingPolicy,
+    ci_method: CiMethod,
+    use_unscheduled: bool,
+    derived: Derived | None = None,
+) -> OutcomeRecords:
+    """Return the per-participant records of *c*'s outcome table.
+
+    The arguments are those of :func:`outcome_table_of`;
+    ``outcome_table_from_records([outcome_records(c, ...)])`` equals
+    ``outcome_table_of(c, ...)``.
+    """
+    plan, d = _plan(
+        c,
+        definition=definition,
+        achieve_by=achieve_by,
+        maintain_through=maintain_through,
+        policy=policy,
+        ci_method=ci_method,
+        use_unscheduled=use_unscheduled,
+        progress=None,
+        derived=derived,
+    )
+    c = d.cohort
+    groups = _arm_groups(c)
+    raw = Unmeasured(participants=np.zeros(c.n_participants, dtype=bool), reasons={})
+    sink: list[tuple[RowKey, tuple[npt.NDArray[Any], ...]]] = []
+    t = _Tabulator(d, groups, plan.policy, plan.ci, plan.use_unscheduled, raw, sink)
+    t.all_rows(plan)
+    return OutcomeRecords(
+        participant_id=c.participant_id,
+        arm=c.arm,
+        keys=tuple(k for k, _ in sink),
+        values=tuple(v for _, v in sink),
+        evidence=arm_evidence(d, use_unscheduled=plan.use_unscheduled),
+        plan=plan,
+    )
+
+
+def outcome_table_from_records(parts: Sequence[OutcomeRecords]) -> OutcomeTable:
+    """Pool the records of disjoint parts of one cohort into its outcome table.
+
+    Raises
+    ------
+    InvalidValueError
+        No part, parts of different analyses (definition, schedule, arms,
+        options), or a participant in more than one part.
+    """
+    if not parts:
+        raise InvalidValueError(
+            field="parts", value=[], expected="the records of at least one part"
+        )
+    first = parts[0]
+    for part in parts[1:]:
+        if part.plan != first.plan or part.keys != first.keys:
+            raise InvalidValueError(
+                field="parts",
+                value=f"records of {part.plan.trial!r}",
+                expected="parts of one analysis: the same definition, "
+                "schedule, arms and options",
+            )
+    ids = np.concatenate([p.participant_id for p in parts])
+    if len(parts) == 1:
+        order: Ints = np.arange(len(ids))
+    else:
+        order = np.argsort(ids, kind="stable")  # the cohort's order: by id
+        twice = ids[order][1:][ids[order][1:] == ids[order][:-1]]
+        if len(twice):
+            raise InvalidValueError(
+                field="parts",
+                value=f"participant {twice[0]!r} in more than one part",
+                expected="parts split by participant (each participant's "
+                "rows in one part)",
+            )
+    arm = np.concatenate([p.arm for p in parts])[order]
+    groups = {a: np.flatnonzero(arm == a) for a in first.plan.arms}
+    found = unmeasured_of(pool_evidence([p.evidence for p in parts]), arm)
+    rows: list[OutcomeRow] = []
+    for i, key in enumerate(first.keys):
+        vectors = tuple(
+            np.concatenate([p.values[i][j] for p in parts])[order]
+            for j in range(len(first.values[i]))
+        )
+        rows += arm_rows(key, vectors, groups, first.plan.ci, found.participants)
+    return _assemble(first.plan, groups, rows, found)
+
+
+def arm_rows(
+    key: RowKey,
+    vectors: tuple[npt.NDArray[Any], ...],
+    groups: dict[str, Ints],
+    ci: CiMethod,
+    unmeasured: npt.NDArray[np.bool_],
+) -> list[OutcomeRow]:
+    """Tabulate one outcome by arm from its per-participant vectors.
+
+    The one tabulation rule of the outcome table: proportions count met and
+    not met (not evaluable apart), survival is the Kaplan-Meier estimate at
+    the timepoint, a change is summarised over the participants who have one.
+    """
+    tp = key.timepoint
+    common = {
+        "section": key.section,
+        "timepoint": None if tp is None else tp.label,
+        "day": None if tp is None else tp.day,
+        "statistic": key.statistic,
+    }
+    rows: list[OutcomeRow] = []
+    if key.statistic == "proportion":
+        status, imputed = vectors
+        if key.endpoint and unmeasured.any():
+            status = np.where(unmeasured, NOT_EVALUABLE, status).astype(np.int8)
+            imputed = imputed & ~unmeasured
+        for arm, members in groups.items():
+            got = status[members]
+            met = int(np.count_nonzero(got == MET))
+            not_met = int(np.count_nonzero(got == NOT_MET))
+            prop = proportion(met, met + not_met, method=ci)
+            rows.append(
+                OutcomeRow(
+                    **common,
+                    outcome=key.outcome,
+                    arm=arm,
+                    n=prop.n,
+                    count=prop.successes,
+                    estimate=prop.estimate,
+                    ci_low=prop.low,
+                    ci_high=prop.high,
+                    not_evaluable=len(got) - met - not_met,
+                    imputed=int(np.sum(imputed[members] & (got == NOT_MET))),
+                )
+            )
+    elif key.statistic == "survival":
+        day, event = vectors
+        at = 0 if tp is None else tp.day
+        for arm, members in groups.items():
+            km = kaplan_meier(day[members].tolist(), event[members].tolist())
+            point = km.at(at)
+            rows.append(
+                OutcomeRow(
+                    **common,
+                    outcome=key.outcome,
+                    arm=arm,
+                    n=len(members),
+                    count=int(np.sum(event[members] & (day[members] <= at))),
+                    estimate=point.survival,
+                    ci_low=point.low,
+                    ci_high=point.high,
+                    n_at_risk=point.n_at_risk,
+                )
+            )
+    else:
+        (change,) = vectors
+        for arm, members in groups.items():
+            got = change[members]
+            s = summarize(got[~np.isnan(got)])
+            rows.append(
+                OutcomeRow(
+                    **common,
+                    outcome=key.outcome,
+                    arm=arm,
+                    n=s.n,
+                    estimate=s.mean,
+                    sd=s.sd,
+                    median=s.median,
+                    q1=s.q1,
+                    q3=s.q3,
+                    unit=key.unit,
+                    not_evaluable=len(members) - s.n,
+                )
+            )
+    return rows
 
 
 @dataclass
@@ -372,51 +725,48 @@ class _Tabulator:
     ci: CiMethod
     unscheduled: bool
     unmeasured: Unmeasured
+    #: When given, each outcome's per-participant vectors go here, not rows.
+    sink: list[tuple[RowKey, tuple[npt.NDArray[Any], ...]]] | None = None
 
     @property
     def c(self) -> Cohort:
         return self.d.cohort
 
-    def _proportion_row(  # noqa: PLR0917
+    def all_rows(self, plan: _Plan) -> list[OutcomeRow]:
+        """Every row of the table, in its order."""
+        label = plan.label
+        rows: list[OutcomeRow] = []
+        rows += self.primary(label, plan.by_tp, plan.end_tp)
+        rows += self.renal_by_timepoint(label)
+        rows += self.survival((plan.by_tp, plan.end_tp))
+        rows += self.kidney()
+        rows += self.activity()
+        rows += self.complement()
+        rows += self.serology()
+        return rows
+
+    def _emit(self, key: RowKey, *vectors: npt.NDArray[Any]) -> list[OutcomeRow]:
+        """Tabulate one outcome by arm (or record its vectors in the sink)."""
+        if self.sink is not None:
+            self.sink.append((key, vectors))
+            return []
+        return arm_rows(
+            key, vectors, self.groups, self.ci, self.unmeasured.participants
+        )
+
+    def _proportion_rows(
         self,
         section: str,
         outcome: str,
-        arm: str,
         status: Codes,
         imputed: npt.NDArray[np.bool_] | None = None,
         tp: Timepoint | None = None,
-    ) -> OutcomeRow:
-        # the counting of responder_proportion, on codes
-        met = int(np.count_nonzero(status == MET))
-        not_met = int(np.count_nonzero(status == NOT_MET))
-        prop = proportion(met, met + not_met, method=self.ci)
-        not_evaluable = len(status) - met - not_met
-        n_imputed = 0 if imputed is None else int(np.sum(imputed & (status == NOT_MET)))
-        return OutcomeRow(
-            section=section,
-            outcome=outcome,
-            timepoint=None if tp is None else tp.label,
-            day=None if tp is None else tp.day,
-            arm=arm,
-            statistic="proportion",
-            n=prop.n,
-            count=prop.successes,
-            estimate=prop.estimate,
-            ci_low=prop.low,
-            ci_high=prop.high,
-            not_evaluable=not_evaluable,
-            imputed=n_imputed,
-        )
-
-    def _endpoint(
-        self, status: Codes, imputed: npt.NDArray[np.bool_]
-    ) -> tuple[Codes, npt.NDArray[np.bool_]]:
-        """Return not evaluable where the data cannot evaluate the endpoint."""
-        found = self.unmeasured
-        if not found.reasons:
-            return status, imputed
-        status = np.where(found.participants, NOT_EVALUABLE, status).astype(np.int8)
-        return status, imputed & ~found.participants
+    ) -> list[OutcomeRow]:
+        # the counting of responder_proportion, on codes; *imputed* is given
+        # for the renal endpoint only (the missing-visit policy)
+        flags = np.zeros(len(status), dtype=bool) if imputed is None else imputed
+        key = RowKey(section, outcome, tp, "proportion", endpoint=imputed is not None)
+        return self._emit(key, status, flags)
 
     def primary(
         self, label: str, by_tp: Timepoint, end_tp: Timepoint
@@ -430,13 +780,9 @@ class _Tabulator:
             by_day=by_day,
             through=end_tp,
         )
-        status, imputed = self._endpoint(got.status, got.imputed)
-        return [
-            self._proportion_row(
-                "primary", outcome, arm, status[members], imputed[members], end_tp
-            )
-            for arm, members in self.groups.items()
-        ]
+        return self._proportion_rows(
+            "primary", outcome, got.status, got.imputed, end_tp
+        )
 
     def renal_by_timepoint(self, label: str) -> list[OutcomeRow]:
         rows = []
@@ -444,18 +790,9 @@ class _Tabulator:
             got = status_at_codes(
                 self.d.assessments(self.policy, use_unscheduled=self.unscheduled), tp
             )
-            status, imputed = self._endpoint(got.status, got.imputed)
-            for arm, members in self.groups.items():
-                rows.append(
-                    self._proportion_row(
-                        "renal response",
-                        label,
-                        arm,
-                        status[members],
-                        imputed[members],
-                        tp,
-                    )
-                )
+            rows += self._proportion_rows(
+                "renal response", label, got.status, got.imputed, tp
+            )
         return rows
 
     def survival(self, timepoints: Sequence[Timepoint]) -> list[OutcomeRow]:
@@ -477,27 +814,7 @@ class _Tabulator:
                 last_day=self.d.last_contact,
             )
             for tp in timepoints:
-                for arm, members in self.groups.items():
-                    km = kaplan_meier(day[members].tolist(), event[members].tolist())
-                    point = km.at(tp.day)
-                    rows.append(
-                        OutcomeRow(
-                            section="survival",
-                            outcome=name,
-                            timepoint=tp.label,
-                            day=tp.day,
-                            arm=arm,
-                            statistic="survival",
-                            n=len(members),
-                            count=int(
-                                np.sum(event[members] & (day[members] <= tp.day))
-                            ),
-                            estimate=point.survival,
-                            ci_low=point.low,
-                            ci_high=point.high,
-                            n_at_risk=point.n_at_risk,
-                        )
-                    )
+                rows += self._emit(RowKey("survival", name, tp, "survival"), day, event)
         return rows
 
     def _change_rows(
@@ -510,29 +827,10 @@ class _Tabulator:
         for tp in self.c.schedule:
             now_v = timepoint_visit(self.c, tp, has, use_unscheduled=self.unscheduled)
             now = take(measure, now_v)
-            change = now - base
-            for arm, members in self.groups.items():
-                got = change[members]
-                values = got[~np.isnan(got)]
-                s = summarize(values)
-                rows.append(
-                    OutcomeRow(
-                        section=section,
-                        outcome=f"{outcome}: change from baseline",
-                        timepoint=tp.label,
-                        day=tp.day,
-                        arm=arm,
-                        statistic="change",
-                        n=s.n,
-                        estimate=s.mean,
-                        sd=s.sd,
-                        median=s.median,
-                        q1=s.q1,
-                        q3=s.q3,
-                        unit=unit,
-                        not_evaluable=len(members) - s.n,
-                    )
-                )
+            key = RowKey(
+                section, f"{outcome}: change from baseline", tp, "change", unit
+            )
+            rows += self._emit(key, now - base)
         return rows
 
     def kidney(self) -> list[OutcomeRow]:
@@ -577,16 +875,12 @@ class _Tabulator:
                 status[has] = np.where(
                     known, np.where(low, MET, NOT_MET), NOT_EVALUABLE
                 )
-                for arm, members in self.groups.items():
-                    rows.append(
-                        self._proportion_row(
-                            "complement",
-                            f"low {label} (below the lab's lower limit)",
-                            arm,
-                            status[members],
-                            tp=tp,
-                        )
-                    )
+                rows += self._proportion_rows(
+                    "complement",
+                    f"low {label} (below the lab's lower limit)",
+                    status,
+                    tp=tp,
+                )
         return rows
 
     def _dsdna_measure(self) -> Floats:
@@ -628,17 +922,13 @@ class _Tabulator:
                     ),
                     NOT_EVALUABLE,
                 ).astype(np.int8)
-                for arm, members in self.groups.items():
-                    rows.append(
-                        self._proportion_row(
-                            "serology",
-                            f"{label}: seroconverted to negative, of those "
-                            "positive at baseline",
-                            arm,
-                            status[members],
-                            tp=tp,
-                        )
-                    )
+                rows += self._proportion_rows(
+                    "serology",
+                    f"{label}: seroconverted to negative, of those "
+                    "positive at baseline",
+                    status,
+                    tp=tp,
+                )
         return rows
 
 

@@ -1,0 +1,447 @@
+"""``lupusscore.dask.analyse``: the cohort engine on Dask DataFrames."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, cast
+
+from lupusscore._checks import as_choice, describe
+from lupusscore.analytes import Analyte
+from lupusscore.cohort._analysis import FLARE_REFERENCES
+from lupusscore.dask._partition import (
+    ROW,
+    TABLES,
+    Options,
+    PartResult,
+    analyse_partition,
+    finish_adrs,
+    finish_outcome_table,
+    unmeasured_arms_of,
+)
+from lupusscore.errors import InvalidValueError, MissingExtraError
+from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, Timepoint
+from lupusscore.outcomes._args import check_switch
+from lupusscore.outcomes._longitudinal import MissingPolicy
+from lupusscore.outcomes._stats import CiMethod
+from lupusscore.outcomes._table import (
+    DEFAULT_ACHIEVE_BY,
+    DEFAULT_DEFINITION,
+    DEFAULT_MAINTAIN_THROUGH,
+    OutcomeTable,
+    resolve_table_definition,
+)
+from lupusscore.response import RenalFlareDefinition, RenalResponseDefinition
+from lupusscore.response._shipped import resolve_flare_definition
+
+__all__ = ["DaskAnalysis", "analyse"]
+
+#: The payload column of the per-partition results.
+_PAYLOAD: Final = "result"
+
+
+def _require_dask() -> tuple[Any, Any]:
+    """Import dask and dask.dataframe, or say which extra to install."""
+    try:
+        import dask  # noqa: PLC0415 - the optional extra
+        import dask.dataframe as dd  # noqa: PLC0415
+    except ImportError:
+        raise MissingExtraError(
+            package="dask", feature="lupusscore.dask.analyse", extra="dask"
+        ) from None
+    return dask, dd
+
+
+@dataclass(frozen=True, eq=False)
+class DaskAnalysis:
+    """A cohort analysed on Dask: lazy ADaM tables and the outcome table.
+
+    Nothing runs until a result is computed. Each ``compute`` (or
+    :meth:`outcome_table`) runs the engine once per partition for what it
+    asks; ask for several results in one ``dask.compute(...)`` call, use
+    :meth:`to_parquet`, or :meth:`persist` first to run the engine only once.
+
+    Attributes
+    ----------
+    adsl, adlb, adrs, adtte : dask.dataframe.DataFrame
+        The tables of :func:`lupusscore.analyse`, one partition per
+        participant partition (participants in id order when the input was
+        shuffled here). ADRS partitions wait for the whole cohort: an arm's
+        renal endpoint is unmeasured only if it is in every partition.
+    records : list of dask.delayed.Delayed
+        Per partition, the outcome table's per-participant records.
+    npartitions : int
+        Number of participant partitions.
+    """
+
+    adsl: Any
+    adlb: Any
+    adrs: Any
+    adtte: Any
+    records: list[Any]
+    npartitions: int
+    _payload: Any
+    _meta: dict[str, Any]
+
+    def __repr__(self) -> str:
+        return (
+            f"<DaskAnalysis: {self.npartitions} participant partitions; "
+            "tables adsl, adlb, adrs, adtte; outcome_table()>"
+        )
+
+    def outcome_table(self) -> OutcomeTable:
+        """Compute the outcome table, pooled exactly over the partitions."""
+        dask, _ = _require_dask()
+        return _finish(dask.compute(*self.records))
+
+    def persist(self) -> DaskAnalysis:
+        """Run the engine once per partition now and keep the results.
+
+        The results stay in the workers' memory (the size of the ADaM tables);
+        the tables and the outcome table are then read from them.
+        """
+        return _build(self._payload.persist(), self.npartitions, self._meta)
+
+    def to_parquet(self, path: str | os.PathLike[str], **kwargs: Any) -> OutcomeTable:
+        """Write the four tables to ``path/<table>/`` and return the outcome table.
+
+        One pass: the engine runs once per partition. *kwargs* go to
+        ``dask.dataframe.to_parquet``.
+        """
+        dask, _ = _require_dask()
+        base = os.fspath(path)
+        writes = [
+            getattr(self, t).to_parquet(os.path.join(base, t), compute=False, **kwargs)
+            for t in TABLES
+        ]
+        got = dask.compute(*writes, *self.records)
+        return _finish(got[len(writes) :])
+
+
+def _finish(records: Sequence[Any]) -> OutcomeTable:
+    return finish_outcome_table(list(records))
+
+
+def _pick(payload: Any, what: str) -> Any:
+    """One part's result from the payload frame of its partition."""
+    result = cast(PartResult, payload[_PAYLOAD].iloc[0])
+    if what == "records":
+        return result.records
+    if what == "evidence":
+        return result.evidence
+    return result.tables[what]
+
+
+def _run(  # noqa: PLR0917 - the partitions of the four tables
+    labs: Any,
+    participants: Any,
+    visits: Any,
+    events: Any,
+    subject: str,
+    options: Options,
+    empty: Mapping[str, Any],
+) -> Any:
+    """Analyse one partition (the function mapped): a one-row payload frame."""
+    pd = importlib.import_module("pandas")
+
+    def whole(frame: Any) -> Any:
+        if frame is None:
+            return None
+        if subject not in frame.columns:  # the index after the shuffle
+            frame = frame.reset_index(names=subject)
+        return frame.reset_index(drop=True)
+
+    result = analyse_partition(
+        whole(labs),
+        whole(participants),
+        visits=whole(visits),
+        events=whole(events),
+        options=options,
+        empty=empty,
+    )
+    return pd.DataFrame({_PAYLOAD: pd.Series([result], dtype=object)})
+
+
+def _build(payload: Any, npartitions: int, meta: dict[str, Any]) -> DaskAnalysis:
+    """Return the lazy tables and records over a payload frame."""
+    dask, dd = _require_dask()
+    delayed = dask.delayed
+    parts = payload.to_delayed()
+    tables = {
+        t: dd.from_delayed(
+            [delayed(_pick)(p, t) for p in parts], meta=meta[t], verify_meta=False
+        )
+        for t in ("adsl", "adlb", "adtte")
+    }
+    evidence = [delayed(_pick)(p, "evidence") for p in parts]
+    unmeasured = delayed(unmeasured_arms_of)(evidence)
+    tables["adrs"] = dd.from_delayed(
+        [delayed(finish_adrs)(delayed(_pick)(p, "adrs"), unmeasured) for p in parts],
+        meta=meta["adrs"],
+        verify_meta=False,
+    )
+    return DaskAnalysis(
+        adsl=tables["adsl"],
+        adlb=tables["adlb"],
+        adrs=tables["adrs"],
+        adtte=tables["adtte"],
+        records=[delayed(_pick)(p, "records") for p in parts],
+        npartitions=npartitions,
+        _payload=payload,
+        _meta=meta,
+    )
+
+
+def _table_meta(options: Options) -> dict[str, Any]:
+    """Empty frames with the columns and types of each table (the Dask meta).
+
+    Taken from the engine's own output on a small synthetic cohort with the
+    same definition, schedule and options, so the declared meta is what the
+    partitions return (they are cast to it).
+    """
+    from lupusscore.cohort._analysis import analyse as analyse_cohort  # noqa: PLC0415
+    from lupusscore.cohort._cohort import Cohort  # noqa: PLC0415
+    from lupusscore.example import (  # noqa: PLC0415
+        synthetic_schedule,
+        synthetic_tables,
+    )
+
+    tables = synthetic_tables(4, seed=0)
+    schedule = synthetic_schedule() if options.schedule is None else options.schedule
+    cohort = Cohort.from_columns(
+        tables["labs"],
+        tables["participants"],
+        visits=tables["visits"],
+        events=tables["events"],
+        schedule=schedule,
+    )
+    analysis = analyse_cohort(
+        cohort,
+        definition=options.definition,
+        achieve_by=options.achieve_by,
+        maintain_through=options.maintain_through,
+        policy=options.policy,
+        ci_method=options.ci_method,
+        use_unscheduled=options.use_unscheduled,
+        flare_definition=options.flare_definition,
+        flare_reference=options.flare_reference,
+    )
+    return {t: getattr(analysis, t).to_pandas().iloc[:0] for t in TABLES}
+
+
+def _is_dask_frame(data: object, dd: Any) -> bool:
+    return isinstance(data, dd.DataFrame)
+
+
+def _ids(participants: Any, subject: str) -> list[str]:
+    """Return the participants' ids, sorted (one pass over that table)."""
+    got = participants[subject].dropna().unique().compute()
+    return sorted(set(got.tolist()))
+
+
+def _divisions(ids: list[str], npartitions: int) -> tuple[str, ...]:
+    """Division boundaries splitting *ids* into up to *npartitions* equal runs."""
+    k = max(1, min(npartitions, len(ids)))
+    cuts = sorted({round(i * len(ids) / k) for i in range(k)})
+    return (*(ids[c] for c in cuts), ids[-1])
+
+
+def analyse(
+    ddf_labs: Any,
+    ddf_participants: Any,
+    *,
+    subject: str = "USUBJID",
+    definition: str | os.PathLike[str] | RenalResponseDefinition = DEFAULT_DEFINITION,
+    visits: Any | None = None,
+    events: Any | None = None,
+    partitioned: bool = False,
+    npartitions: int | None = None,
+    achieve_by: str = DEFAULT_ACHIEVE_BY,
+    maintain_through: str = DEFAULT_MAINTAIN_THROUGH,
+    policy: MissingPolicy | str = MissingPolicy.NON_RESPONDER,
+    ci_method: CiMethod | str = CiMethod.WILSON,
+    use_unscheduled: bool = False,
+    flare_definition: str | RenalFlareDefinition | None = None,
+    flare_reference: str = "response",
+    columns: Mapping[str, str] | None = None,
+    analytes: Mapping[str, Analyte | str] | None = None,
+    schedule: Sequence[Timepoint | Mapping[str, Any]] | None = None,
+    arms: Sequence[str] | None = None,
+    name: str = "cohort",
+    synthetic: bool = False,
+    baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+) -> DaskAnalysis:
+    """Analyse a cohort held in Dask DataFrames, partition by partition.
+
+    The tables are those of :meth:`lupusscore.Cohort.from_frames` (lab rows,
+    participants, and optionally visits and events) as Dask DataFrames. They
+    are partitioned by participant so that each participant's rows meet in
+    one partition, the engine runs on each partition
+    (:func:`lupusscore.dask.analyse_partition`, through ``map_partitions``),
+    and the results are what :func:`lupusscore.analyse` gives for the whole
+    cohort: the same ADaM rows, and the outcome table pooled exactly
+    (proportions from summed counts, Kaplan-Meier from the pooled times and
+    events, medians and IQR from the pooled values). See ``docs/scale.md``.
+
+    Parameters
+    ----------
+    ddf_labs, ddf_participants : dask.dataframe.DataFrame
+        Lab rows and participants.
+    subject : str
+        The participant id column, in every table (default ``"USUBJID"``).
+    definition : str, os.PathLike or RenalResponseDefinition
+        Renal response definition (as :func:`lupusscore.analyse`).
+    visits, events : dask.dataframe.DataFrame, optional
+        Visit and event rows.
+    partitioned : bool
+        False (default): one shuffle puts each participant's rows of every
+        table in one partition (``set_index`` on *subject* with divisions
+        from the participant ids: participants in id order, about equal
+        numbers per partition). True: the caller promises the tables are
+        already partitioned by participant, partition *i* of every table
+        holding the rows of the same participants (as written by
+        ``docs/scale.md``'s recipes); no shuffle. The promise is checked as
+        the partitions run: a lab, visit or event row whose participant is
+        not in its partition's participants table is a
+        :class:`~lupusscore.errors.TableError`, and a participant in two
+        partitions an :class:`~lupusscore.errors.InvalidValueError` from the
+        outcome table.
+    npartitions : int, optional
+        Number of participant partitions after the shuffle (default: that of
+        *ddf_labs*); ignored with ``partitioned=True``.
+    achieve_by, maintain_through, policy, ci_method, use_unscheduled, \
+flare_definition, flare_reference
+        As :func:`lupusscore.analyse`.
+    columns, analytes, schedule, arms, name, synthetic, baseline_window_days
+        As :meth:`lupusscore.Cohort.from_frames`. Default *arms*: the
+        participants' arms, sorted (computed once over the participants).
+
+    Returns
+    -------
+    DaskAnalysis
+        Lazy ``adsl``, ``adlb``, ``adrs``, ``adtte`` and
+        :meth:`DaskAnalysis.outcome_table`.
+
+    Raises
+    ------
+    MissingExtraError
+        Dask is not installed (the extra ``dask``).
+    InvalidValueError
+        A table that is not a Dask DataFrame, a missing *subject* column,
+        partitions that differ in number with ``partitioned=True``, or an
+        option :func:`lupusscore.analyse` refuses.
+    """
+    _, dd = _require_dask()
+    frames = {
+        "ddf_labs": ddf_labs,
+        "ddf_participants": ddf_participants,
+        "visits": visits,
+        "events": events,
+    }
+    if not isinstance(subject, str) or not subject:
+        raise InvalidValueError(
+            field="subject", value=describe(subject), expected="a column name"
+        )
+    for what, frame in frames.items():
+        if frame is None:
+            continue
+        if not _is_dask_frame(frame, dd):
+            raise InvalidValueError(
+                field=what,
+                value=describe(frame),
+                expected="a dask.dataframe.DataFrame (dd.from_pandas, "
+                "dd.read_parquet ...)",
+            )
+        if subject not in frame.columns:
+            raise InvalidValueError(
+                field=what,
+                value=f"columns {list(frame.columns)}",
+                expected=f"the participant id column {subject!r}",
+            )
+    partitioned = check_switch("partitioned", partitioned)
+    # the options, checked here rather than in every worker
+    resolve_table_definition(definition)
+    as_choice("policy", policy, MissingPolicy)
+    as_choice("ci_method", ci_method, CiMethod)
+    check_switch("use_unscheduled", use_unscheduled)
+    as_choice("flare_reference", flare_reference, FLARE_REFERENCES)
+    if flare_definition is not None:
+        resolve_flare_definition(flare_definition)
+    names = dict(columns or {})
+    if subject != "USUBJID":
+        names.setdefault("USUBJID", subject)
+    if arms is None:
+        arm_column = names.get("ARM", "ARM")
+        if arm_column in ddf_participants.columns:
+            got = ddf_participants[arm_column].dropna().unique().compute()
+            arms = sorted({str(x) for x in got.tolist()})
+    options = Options(
+        definition=definition,
+        achieve_by=achieve_by,
+        maintain_through=maintain_through,
+        policy=policy,
+        ci_method=ci_method,
+        use_unscheduled=use_unscheduled,
+        flare_definition=flare_definition,
+        flare_reference=flare_reference,
+        columns=names or None,
+        analytes=analytes,
+        schedule=schedule,
+        arms=None if arms is None else tuple(arms),
+        name=name,
+        synthetic=synthetic,
+        baseline_window_days=baseline_window_days,
+    )
+    meta = _table_meta(options)
+    labs = ddf_labs.assign(**{ROW: 1})
+    labs = labs.assign(**{ROW: labs[ROW].cumsum() - 1})
+    tables = [labs, ddf_participants, visits, events]
+    if partitioned:
+        counts = {f.npartitions for f in tables if f is not None}
+        if len(counts) != 1:
+            raise InvalidValueError(
+                field="partitioned",
+                value=f"tables with {sorted(counts)} partitions",
+                expected="tables partitioned alike (partition i of each "
+                "holding the same participants) for partitioned=True",
+            )
+        k = ddf_labs.npartitions
+    else:
+        want = ddf_labs.npartitions if npartitions is None else npartitions
+        if isinstance(want, bool) or not isinstance(want, int) or want < 1:
+            raise InvalidValueError(
+                field="npartitions",
+                value=describe(npartitions),
+                expected="a whole number >= 1",
+            )
+        ids = _ids(ddf_participants, subject)
+        if not ids:
+            raise InvalidValueError(
+                field="ddf_participants",
+                value="no participant",
+                expected="at least one participant",
+            )
+        divisions = _divisions(ids, want)
+        tables = [
+            None if f is None else _by_subject(f, subject, divisions) for f in tables
+        ]
+        k = len(divisions) - 1
+    pd = importlib.import_module("pandas")
+    payload = dd.map_partitions(
+        _run,
+        *tables,
+        subject,
+        options,
+        meta,
+        meta=pd.DataFrame({_PAYLOAD: pd.Series([], dtype=object)}),
+        align_dataframes=False,
+        enforce_metadata=False,
+    )
+    return _build(payload, k, meta)
+
+
+def _by_subject(frame: Any, subject: str, divisions: tuple[str, ...]) -> Any:
+    """Shuffle *frame* so that partition i holds the ids of division i."""
+    return frame.set_index(subject, divisions=list(divisions))

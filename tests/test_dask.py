@@ -1,0 +1,314 @@
+"""lupusscore.dask: the cohort engine on Dask equals the in-memory engine.
+
+The equality tests run on one ``distributed.LocalCluster`` (two worker
+processes, one thread each) started once for the module. The tests of the
+per-partition function and of bad input need no cluster.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lupusscore as ls
+from lupusscore.cohort import Cohort
+from lupusscore.cohort._outcomes import outcome_records, outcome_table_from_records
+from lupusscore.errors import InvalidValueError, MissingExtraError, TableError
+from lupusscore.example import synthetic_schedule, synthetic_tables
+
+pd = pytest.importorskip("pandas")
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+OPTIONS: dict[str, Any] = {"schedule": synthetic_schedule(), "name": "SYN-dask"}
+#: Sort keys of each table (the Dask tables come in partition order).
+KEYS = {
+    "adsl": ["USUBJID"],
+    "adlb": ["USUBJID", "PARAMCD", "DAY", "SRCROW"],
+    "adrs": ["USUBJID", "PARAMCD", "AVISITN"],
+    "adtte": ["USUBJID", "PARAMCD"],
+}
+
+
+def _frame(columns: dict[str, np.ndarray]) -> Any:
+    """A pandas frame of synthetic columns; tri-state flags as nullable booleans.
+
+    (Dask turns object columns into text, so flags travel as ``boolean``.)
+    """
+    out = pd.DataFrame(columns)
+    for name in out.columns:
+        col = out[name]
+        if col.dtype == object and all(
+            isinstance(x, bool) or x is None for x in col.tolist()
+        ):
+            out[name] = col.astype("boolean")
+    return out
+
+
+def _tables(n: int, seed: int) -> dict[str, Any]:
+    return {k: _frame(v) for k, v in synthetic_tables(n, seed=seed).items()}
+
+
+def _in_memory(tables: dict[str, Any], **extra: Any) -> Any:
+    cohort = Cohort.from_frames(
+        tables["labs"],
+        tables["participants"],
+        visits=tables["visits"],
+        events=tables["events"],
+        **OPTIONS,
+    )
+    return ls.analyse(cohort, **extra)
+
+
+def _dask(tables: dict[str, Any], **kwargs: Any) -> Any:
+    from lupusscore import dask as ldask  # noqa: PLC0415
+
+    return ldask.analyse(
+        dd.from_pandas(tables["labs"], npartitions=4),
+        dd.from_pandas(tables["participants"], npartitions=2),
+        visits=dd.from_pandas(tables["visits"], npartitions=3),
+        events=dd.from_pandas(tables["events"], npartitions=2),
+        **OPTIONS,
+        **kwargs,
+    )
+
+
+def _plain(frame: Any, keys: list[str]) -> Any:
+    """Sort rows by *keys*; text as object with None (Dask makes it str)."""
+    out = frame.reset_index(drop=True).copy()
+    for name in out.columns:
+        if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
+            out[name] = [None if pd.isna(x) else x for x in out[name].tolist()]
+            out[name] = out[name].astype(object)
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _assert_same_tables(got: Any, want: Any) -> None:
+    for name, keys in KEYS.items():
+        left = _plain(getattr(got, name).compute(), keys)
+        right = _plain(getattr(want, name).to_pandas(), keys)
+        assert len(left) == len(right) > 0, name
+        pd.testing.assert_frame_equal(left, right, check_dtype=True, obj=name)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    """One local cluster for the module: 2 worker processes, 1 thread each."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit="2GiB",
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, Any]:
+    """A synthetic cohort of 240 participants as pandas frames."""
+    return _tables(240, seed=11)
+
+
+@pytest.fixture(scope="module")
+def expected(tables: dict[str, Any]) -> Any:
+    """The in-memory analysis of the synthetic cohort."""
+    return _in_memory(tables)
+
+
+@pytest.mark.parametrize("npartitions", [1, 3, 7])
+def test_local_cluster_equals_in_memory(
+    client: Any, tables: dict[str, Any], expected: Any, npartitions: int
+) -> None:
+    """On a LocalCluster the ADaM tables and outcome table equal the in-memory ones."""
+    got = _dask(tables, npartitions=npartitions).persist()
+    assert got.npartitions == npartitions
+    assert got.outcome_table() == expected.outcome_table()
+    _assert_same_tables(got, expected)
+
+
+def test_local_cluster_unmeasured_arm(client: Any) -> None:
+    """An arm without UPCR anywhere is not evaluable; one partition without it is not.
+
+    Arm "Standard of care" has no UPCR at all (its renal endpoint is not
+    measured: NE with the reason, in the outcome table and ADRS); in arm "MSC
+    infusion" only the first participants lack UPCR, so the first of seven
+    partitions has the arm unmeasured while the cohort does not.
+    """
+    tables = _tables(140, seed=5)
+    people = tables["participants"]
+    labs = tables["labs"]
+    soc = set(people.loc[people["ARM"] == "Standard of care", "USUBJID"])
+    msc = sorted(set(people["USUBJID"]) - soc)[:12]
+    drop = labs["LBTESTCD"].eq("upcr") & labs["USUBJID"].isin(soc | set(msc))
+    tables["labs"] = labs.loc[~drop].reset_index(drop=True)
+    want = _in_memory(tables)
+    table = want.outcome_table()
+    assert any("Standard of care" in note for note in table.notes)
+    got = _dask(tables, npartitions=7).persist()
+    assert got.outcome_table() == table
+    _assert_same_tables(got, want)
+
+
+def test_partitioned_input_needs_no_shuffle(
+    client: Any, tables: dict[str, Any], expected: Any
+) -> None:
+    """Tables already split by participant (partitioned=True) give the same result."""
+    from lupusscore import dask as ldask  # noqa: PLC0415
+
+    ids = sorted(tables["participants"]["USUBJID"])
+    groups = [set(ids[i::3]) for i in range(3)]  # not ranges: any split works
+
+    def split(frame: Any) -> Any:
+        return dd.from_map(
+            lambda g: frame.loc[frame["USUBJID"].isin(g)].reset_index(drop=True),
+            groups,
+        )
+
+    got = ldask.analyse(
+        split(tables["labs"]),
+        split(tables["participants"]),
+        visits=split(tables["visits"]),
+        events=split(tables["events"]),
+        partitioned=True,
+        **OPTIONS,
+    ).persist()
+    assert got.npartitions == 3
+    assert got.outcome_table() == expected.outcome_table()
+    for name in ("adsl", "adrs", "adtte"):  # SRCROW counts the split labs
+        keys = KEYS[name]
+        left = _plain(getattr(got, name).compute(), keys)
+        right = _plain(getattr(expected, name).to_pandas(), keys)
+        pd.testing.assert_frame_equal(left, right, obj=name)
+
+
+def test_to_parquet_writes_tables_and_returns_outcome_table(
+    client: Any, tables: dict[str, Any], expected: Any, tmp_path: Any
+) -> None:
+    """to_parquet writes the four tables in one pass and returns the outcome table."""
+    got = _dask(tables, npartitions=3)
+    table = got.to_parquet(tmp_path)
+    assert table == expected.outcome_table()
+    adsl = dd.read_parquet(tmp_path / "adsl").compute()
+    assert sorted(adsl["USUBJID"]) == expected.adsl["USUBJID"].tolist()
+
+
+# --- without a cluster ------------------------------------------------------------
+
+
+def test_records_of_parts_pool_to_the_whole_table(tables: dict[str, Any]) -> None:
+    """Outcome records of participant parts pool to the whole cohort's table exactly."""
+    from lupusscore.dask import (  # noqa: PLC0415
+        Options,
+        analyse_partition,
+        finish_outcome_table,
+    )
+
+    cohort = Cohort.from_frames(
+        tables["labs"],
+        tables["participants"],
+        visits=tables["visits"],
+        events=tables["events"],
+        **OPTIONS,
+    )
+    whole = ls.analyse(cohort).outcome_table()
+    args = {
+        "definition": "kdigo-2024",
+        "achieve_by": "week 52",
+        "maintain_through": "week 104",
+        "policy": "non-responder",
+        "ci_method": "wilson",
+        "use_unscheduled": False,
+    }
+    one = outcome_table_from_records([outcome_records(cohort, **args)])
+    assert one == whole
+    ids = sorted(tables["participants"]["USUBJID"])
+    parts = []
+    for k in range(4):
+        mine = set(ids[k::4])
+
+        def pick(frame: Any, mine: set[str] = mine) -> Any:
+            return frame.loc[frame["USUBJID"].isin(mine)].reset_index(drop=True)
+
+        parts.append(
+            analyse_partition(
+                pick(tables["labs"]),
+                pick(tables["participants"]),
+                visits=pick(tables["visits"]),
+                events=pick(tables["events"]),
+                options=Options(**OPTIONS),
+            ).records
+        )
+    assert finish_outcome_table(parts[::-1]) == whole
+
+
+def test_participant_in_two_parts_is_refused(tables: dict[str, Any]) -> None:
+    """Records with a participant in two parts are an error, not a double count."""
+    from lupusscore.dask import (  # noqa: PLC0415
+        Options,
+        analyse_partition,
+        finish_outcome_table,
+    )
+
+    part = analyse_partition(
+        tables["labs"],
+        tables["participants"],
+        visits=tables["visits"],
+        events=tables["events"],
+        options=Options(**OPTIONS),
+    )
+    with pytest.raises(InvalidValueError, match="more than one part"):
+        finish_outcome_table([part.records, part.records])
+
+
+def test_bad_input_gets_the_library_error(tables: dict[str, Any]) -> None:
+    """Not a Dask frame, no subject column, misaligned partitions: InvalidValueError."""
+    from lupusscore import dask as ldask  # noqa: PLC0415
+
+    labs = dd.from_pandas(tables["labs"], npartitions=2)
+    people = dd.from_pandas(tables["participants"], npartitions=1)
+    with pytest.raises(InvalidValueError, match="ddf_labs"):
+        ldask.analyse(tables["labs"], people, **OPTIONS)
+    with pytest.raises(InvalidValueError, match="'PID'"):
+        ldask.analyse(labs, people, subject="PID", **OPTIONS)
+    with pytest.raises(InvalidValueError, match="partitioned alike"):
+        ldask.analyse(labs, people, partitioned=True, **OPTIONS)
+    with pytest.raises(InvalidValueError, match="npartitions"):
+        ldask.analyse(labs, people, npartitions=0, **OPTIONS)
+    with pytest.raises(InvalidValueError, match="policy"):
+        ldask.analyse(labs, people, policy="guess", **OPTIONS)
+
+
+def test_broken_partitioning_promise_is_a_table_error(tables: dict[str, Any]) -> None:
+    """partitioned=True with a participant's labs in another partition: TableError."""
+    from lupusscore import dask as ldask  # noqa: PLC0415
+
+    labs = tables["labs"].sort_values("LBDTC").reset_index(drop=True)
+    people = tables["participants"]
+    got = ldask.analyse(
+        dd.from_pandas(labs, npartitions=2, sort=False),
+        dd.from_pandas(people, npartitions=2, sort=False),
+        partitioned=True,
+        **OPTIONS,
+    )
+    with pytest.raises(TableError, match="USUBJID"):
+        got.outcome_table()
+
+
+def test_without_dask_the_extra_is_named(
+    tables: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Dask installed, analyse raises MissingExtraError naming 'dask'."""
+    from lupusscore import dask as ldask  # noqa: PLC0415
+
+    monkeypatch.setitem(sys.modules, "dask", None)
+    monkeypatch.setitem(sys.modules, "dask.dataframe", None)
+    with pytest.raises(MissingExtraError, match=r"lupusscore\[dask\]"):
+        ldask.analyse(tables["labs"], tables["participants"])
