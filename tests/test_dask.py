@@ -18,7 +18,7 @@ import lupusscore as ls
 from lupusscore.cohort import Cohort
 from lupusscore.cohort._outcomes import outcome_records, outcome_table_from_records
 from lupusscore.errors import InvalidValueError, MissingExtraError, TableError
-from lupusscore.example import synthetic_schedule, synthetic_tables
+from lupusscore.example import SYNTHETIC_ARMS, synthetic_schedule, synthetic_tables
 
 pd = pytest.importorskip("pandas")
 dd = pytest.importorskip("dask.dataframe")
@@ -137,21 +137,22 @@ def test_local_cluster_equals_in_memory(
 def test_local_cluster_unmeasured_arm(client: Any) -> None:
     """An arm without UPCR anywhere is not evaluable; one partition without it is not.
 
-    Arm "Standard of care" has no UPCR at all (its renal endpoint is not
-    measured: NE with the reason, in the outcome table and ADRS); in arm "MSC
-    infusion" only the first participants lack UPCR, so the first of seven
-    partitions has the arm unmeasured while the cohort does not.
+    Arm "Prednisone" has no UPCR and creatinine at all (its renal endpoint is not measured:
+    NE with the reason, in the outcome table and ADRS); in arm "MSC infusion"
+    only the first participants lack them, so the first of seven partitions
+    has the arm unmeasured while the cohort does not.
     """
     tables = _tables(140, seed=5)
     people = tables["participants"]
     labs = tables["labs"]
-    soc = set(people.loc[people["ARM"] == "Standard of care", "USUBJID"])
-    msc = sorted(set(people["USUBJID"]) - soc)[:12]
-    drop = labs["LBTESTCD"].eq("upcr") & labs["USUBJID"].isin(soc | set(msc))
+    other = set(people.loc[people["ARM"] == SYNTHETIC_ARMS[1], "USUBJID"])
+    msc = sorted(set(people["USUBJID"]) - other)[:12]
+    renal = labs["LBTESTCD"].isin(["upcr", "creatinine"])
+    drop = renal & labs["USUBJID"].isin(other | set(msc))
     tables["labs"] = labs.loc[~drop].reset_index(drop=True)
     want = _in_memory(tables)
     table = want.outcome_table()
-    assert any("Standard of care" in note for note in table.notes)
+    assert any(SYNTHETIC_ARMS[1] in note for note in table.notes)
     got = _dask(tables, npartitions=7).persist()
     assert got.outcome_table() == table
     _assert_same_tables(got, want)
@@ -221,8 +222,8 @@ def test_records_of_parts_pool_to_the_whole_table(tables: dict[str, Any]) -> Non
     whole = ls.analyse(cohort).outcome_table()
     args = {
         "definition": "kdigo-2024",
-        "achieve_by": "week 52",
-        "maintain_through": "week 104",
+        "achieve_by": "month 12",
+        "maintain_through": "month 24",
         "policy": "non-responder",
         "ci_method": "wilson",
         "use_unscheduled": False,

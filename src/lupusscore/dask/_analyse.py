@@ -113,11 +113,24 @@ class DaskAnalysis:
         dask, _ = _require_dask()
         base = os.fspath(path)
         writes = [
-            getattr(self, t).to_parquet(os.path.join(base, t), compute=False, **kwargs)
+            _as_delayed(
+                getattr(self, t).to_parquet(
+                    os.path.join(base, t), compute=False, **kwargs
+                )
+            )
             for t in TABLES
         ]
         got = dask.compute(*writes, *self.records)
         return _finish(got[len(writes) :])
+
+
+def _as_delayed(value: Any) -> Any:
+    """Return a Dask collection as one Delayed (to compute with the records)."""
+    to_delayed = getattr(value, "to_delayed", None)
+    if to_delayed is None:
+        return value
+    got = to_delayed()
+    return got[0] if isinstance(got, list) and len(got) == 1 else got
 
 
 def _finish(records: Sequence[Any]) -> OutcomeTable:
