@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
@@ -214,6 +215,13 @@ def _table_meta(options: Options) -> dict[str, Any]:
     same definition, schedule and options, so the declared meta is what the
     partitions return (they are cast to it).
     """
+    with warnings.catch_warnings():  # a probe for the types: its warnings are not
+        warnings.simplefilter("ignore")  # about the caller's data
+        return _probe(options)
+
+
+def _probe(options: Options) -> dict[str, Any]:
+    """Analyse a small synthetic cohort with *options* (see _table_meta)."""
     from lupusscore.cohort._analysis import analyse as analyse_cohort  # noqa: PLC0415
     from lupusscore.cohort._cohort import Cohort  # noqa: PLC0415
     from lupusscore.example import (  # noqa: PLC0415
