@@ -15,8 +15,10 @@ import numpy as np
 import pytest
 
 import lupusscore as ls
+from lupusscore import dask as ldask
 from lupusscore.cohort import Cohort
 from lupusscore.cohort._outcomes import outcome_records, outcome_table_from_records
+from lupusscore.dask import Options, analyse_partition, finish_outcome_table
 from lupusscore.errors import InvalidValueError, MissingExtraError, TableError
 from lupusscore.example import SYNTHETIC_ARMS, synthetic_schedule, synthetic_tables
 
@@ -65,8 +67,6 @@ def _in_memory(tables: dict[str, Any], **extra: Any) -> Any:
 
 
 def _dask(tables: dict[str, Any], **kwargs: Any) -> Any:
-    from lupusscore import dask as ldask  # noqa: PLC0415
-
     return ldask.analyse(
         dd.from_pandas(tables["labs"], npartitions=4),
         dd.from_pandas(tables["participants"], npartitions=2),
@@ -137,10 +137,10 @@ def test_local_cluster_equals_in_memory(
 def test_local_cluster_unmeasured_arm(client: Any) -> None:
     """An arm without UPCR anywhere is not evaluable; one partition without it is not.
 
-    Arm "Prednisone" has no UPCR and creatinine at all (its renal endpoint is not measured:
-    NE with the reason, in the outcome table and ADRS); in arm "MSC infusion"
-    only the first participants lack them, so the first of seven partitions
-    has the arm unmeasured while the cohort does not.
+    Arm "Prednisone" has no UPCR and creatinine at all (its renal endpoint is
+    not measured: NE with the reason, in the outcome table and ADRS); in arm
+    "MSC infusion" only the first participants lack them, so the first of
+    seven partitions has the arm unmeasured while the cohort does not.
     """
     tables = _tables(140, seed=5)
     people = tables["participants"]
@@ -162,8 +162,6 @@ def test_partitioned_input_needs_no_shuffle(
     client: Any, tables: dict[str, Any], expected: Any
 ) -> None:
     """Tables already split by participant (partitioned=True) give the same result."""
-    from lupusscore import dask as ldask  # noqa: PLC0415
-
     ids = sorted(tables["participants"]["USUBJID"])
     groups = [set(ids[i::3]) for i in range(3)]  # not ranges: any split works
 
@@ -197,7 +195,7 @@ def test_to_parquet_writes_tables_and_returns_outcome_table(
     got = _dask(tables, npartitions=3)
     table = got.to_parquet(tmp_path)
     assert table == expected.outcome_table()
-    adsl = dd.read_parquet(tmp_path / "adsl").compute()
+    adsl = pd.read_parquet(tmp_path / "adsl")
     assert sorted(adsl["USUBJID"]) == expected.adsl["USUBJID"].tolist()
 
 
@@ -206,12 +204,6 @@ def test_to_parquet_writes_tables_and_returns_outcome_table(
 
 def test_records_of_parts_pool_to_the_whole_table(tables: dict[str, Any]) -> None:
     """Outcome records of participant parts pool to the whole cohort's table exactly."""
-    from lupusscore.dask import (  # noqa: PLC0415
-        Options,
-        analyse_partition,
-        finish_outcome_table,
-    )
-
     cohort = Cohort.from_frames(
         tables["labs"],
         tables["participants"],
@@ -224,7 +216,7 @@ def test_records_of_parts_pool_to_the_whole_table(tables: dict[str, Any]) -> Non
         "definition": "kdigo-2024",
         "achieve_by": "month 12",
         "maintain_through": "month 24",
-        "policy": "non-responder",
+        "policy": "non_responder",
         "ci_method": "wilson",
         "use_unscheduled": False,
     }
@@ -250,14 +242,28 @@ def test_records_of_parts_pool_to_the_whole_table(tables: dict[str, Any]) -> Non
     assert finish_outcome_table(parts[::-1]) == whole
 
 
+def test_unmeasured_arm_keeps_other_arms_intercurrent_flags() -> None:
+    """An arm without renal data does not erase ICEFL in the other arms' ADRS.
+
+    (Found by the Dask equality test: the in-memory ADRS dropped every
+    participant's intercurrent-event flag as soon as one arm was unmeasured.)
+    """
+    tables = _tables(140, seed=5)
+    people = tables["participants"]
+    other = set(people.loc[people["ARM"] == SYNTHETIC_ARMS[1], "USUBJID"])
+    labs = tables["labs"]
+    drop = labs["LBTESTCD"].isin(["upcr", "creatinine"]) & labs["USUBJID"].isin(other)
+    intact = _in_memory(tables).adrs.to_pandas()
+    tables["labs"] = labs.loc[~drop].reset_index(drop=True)
+    without = _in_memory(tables).adrs.to_pandas()
+    assert set(without.loc[without["TRT01P"] == SYNTHETIC_ARMS[1], "AVALC"]) == {"NE"}
+    mine = intact["TRT01P"] == SYNTHETIC_ARMS[0]
+    assert (intact.loc[mine, "ICEFL"] == "Y").any()
+    assert without.loc[mine, "ICEFL"].tolist() == intact.loc[mine, "ICEFL"].tolist()
+
+
 def test_participant_in_two_parts_is_refused(tables: dict[str, Any]) -> None:
     """Records with a participant in two parts are an error, not a double count."""
-    from lupusscore.dask import (  # noqa: PLC0415
-        Options,
-        analyse_partition,
-        finish_outcome_table,
-    )
-
     part = analyse_partition(
         tables["labs"],
         tables["participants"],
@@ -271,8 +277,6 @@ def test_participant_in_two_parts_is_refused(tables: dict[str, Any]) -> None:
 
 def test_bad_input_gets_the_library_error(tables: dict[str, Any]) -> None:
     """Not a Dask frame, no subject column, misaligned partitions: InvalidValueError."""
-    from lupusscore import dask as ldask  # noqa: PLC0415
-
     labs = dd.from_pandas(tables["labs"], npartitions=2)
     people = dd.from_pandas(tables["participants"], npartitions=1)
     with pytest.raises(InvalidValueError, match="ddf_labs"):
@@ -289,8 +293,6 @@ def test_bad_input_gets_the_library_error(tables: dict[str, Any]) -> None:
 
 def test_broken_partitioning_promise_is_a_table_error(tables: dict[str, Any]) -> None:
     """partitioned=True with a participant's labs in another partition: TableError."""
-    from lupusscore import dask as ldask  # noqa: PLC0415
-
     labs = tables["labs"].sort_values("LBDTC").reset_index(drop=True)
     people = tables["participants"]
     got = ldask.analyse(
@@ -307,8 +309,6 @@ def test_without_dask_the_extra_is_named(
     tables: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without Dask installed, analyse raises MissingExtraError naming 'dask'."""
-    from lupusscore import dask as ldask  # noqa: PLC0415
-
     monkeypatch.setitem(sys.modules, "dask", None)
     monkeypatch.setitem(sys.modules, "dask.dataframe", None)
     with pytest.raises(MissingExtraError, match=r"lupusscore\[dask\]"):

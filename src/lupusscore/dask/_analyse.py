@@ -215,6 +215,32 @@ def _table_meta(options: Options) -> dict[str, Any]:
     same definition, schedule and options, so the declared meta is what the
     partitions return (they are cast to it).
     """
+    key = (
+        resolve_table_definition(options.definition).model_dump_json(),
+        options.achieve_by,
+        options.maintain_through,
+        options.policy,
+        options.ci_method,
+        options.use_unscheduled,
+        options.flare_definition,
+        options.flare_reference,
+        None if options.schedule is None else tuple(options.schedule),
+    )
+    try:
+        hash(key)
+    except TypeError:  # dict timepoints, a flare definition object: no cache
+        return _quiet_probe(options)
+    got = _PROBED.get(key)
+    if got is None:
+        got = _PROBED.setdefault(key, _quiet_probe(options))
+    return {t: frame.copy() for t, frame in got.items()}
+
+
+#: Meta already probed, by the options that decide it.
+_PROBED: dict[object, dict[str, Any]] = {}
+
+
+def _quiet_probe(options: Options) -> dict[str, Any]:
     with warnings.catch_warnings():  # a probe for the types: its warnings are not
         warnings.simplefilter("ignore")  # about the caller's data
         return _probe(options)
