@@ -134,7 +134,7 @@ def test_local_cluster_equals_in_memory(
     _assert_same_tables(got, expected)
 
 
-def test_local_cluster_unmeasured_arm(client: Any) -> None:
+def test_local_cluster_unmeasured_arm(client: Any, tmp_path: Any) -> None:
     """An arm without UPCR anywhere is not evaluable; one partition without it is not.
 
     Arm "Prednisone" has no UPCR and creatinine at all (its renal endpoint is
@@ -156,6 +156,12 @@ def test_local_cluster_unmeasured_arm(client: Any) -> None:
     got = _dask(tables, npartitions=7).persist()
     assert got.outcome_table() == table
     _assert_same_tables(got, want)
+    assert got.to_parquet(tmp_path) == table  # ADRS files rewritten, one by one
+    pd.testing.assert_frame_equal(
+        _plain(pd.read_parquet(tmp_path / "adrs"), KEYS["adrs"]),
+        _plain(want.adrs.to_pandas(), KEYS["adrs"]),
+        check_dtype=False,  # Parquet stores dates in ms, not s
+    )
 
 
 def test_partitioned_input_needs_no_shuffle(

@@ -224,8 +224,10 @@ class ArmEvidence:
     """What decides whether an arm's renal endpoint is measured at all.
 
     Per arm: the number of participants, whether any assessment the rules use
-    is evaluable, and how often each not-evaluable reason occurs. Counts and
-    "any" pool exactly over parts of a cohort (partitions by participant).
+    is evaluable, and, where none is, how often each not-evaluable reason
+    occurs (an arm with an evaluable assessment in one part is measured in the
+    whole). Counts and "any" pool exactly over parts of a cohort split by
+    participant.
     """
 
     members: int
@@ -243,13 +245,15 @@ def arm_evidence(d: Derived, *, use_unscheduled: bool) -> dict[str, ArmEvidence]
     out: dict[str, ArmEvidence] = {}
     for arm in c.arms:
         members = c.arm == arm
-        mine = used & members[who] & (r.status == NOT_EVALUABLE)
-        texts = [str(x) for x in r.reason[mine].tolist() if x]
-        values, counts = np.unique(np.array(texts, dtype=str), return_counts=True)
+        measured = bool(evaluable[members].any())
+        reasons: dict[str, int] = {}
+        if not measured:  # the reasons matter only where nothing is evaluable
+            mine = used & members[who] & (r.status == NOT_EVALUABLE)
+            texts = [str(x) for x in r.reason[mine].tolist() if x]
+            values, counts = np.unique(np.array(texts, dtype=str), return_counts=True)
+            reasons = dict(zip(values.tolist(), counts.tolist(), strict=True))
         out[arm] = ArmEvidence(
-            members=int(np.count_nonzero(members)),
-            evaluable=bool(evaluable[members].any()),
-            reasons=dict(zip(values.tolist(), counts.tolist(), strict=True)),
+            members=int(np.count_nonzero(members)), evaluable=measured, reasons=reasons
         )
     return out
 

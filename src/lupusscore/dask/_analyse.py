@@ -69,8 +69,10 @@ class DaskAnalysis:
     adsl, adlb, adrs, adtte : dask.dataframe.DataFrame
         The tables of :func:`lupusscore.analyse`, one partition per
         participant partition (participants in id order when the input was
-        shuffled here). ADRS partitions wait for the whole cohort: an arm's
-        renal endpoint is unmeasured only if it is in every partition.
+        shuffled here). ADRS partitions wait for the whole cohort (an arm's
+        renal endpoint is unmeasured only if it is in every partition): they
+        are held until every partition has run, about 1.5 KB per
+        participant; :meth:`to_parquet` avoids that.
     records : list of dask.delayed.Delayed
         Per partition, the outcome table's per-participant records.
     npartitions : int
@@ -85,6 +87,8 @@ class DaskAnalysis:
     npartitions: int
     _payload: Any
     _meta: dict[str, Any]
+    _raw_adrs: Any
+    _evidence: list[Any]
 
     def __repr__(self) -> str:
         return (
@@ -108,21 +112,33 @@ class DaskAnalysis:
     def to_parquet(self, path: str | os.PathLike[str], **kwargs: Any) -> OutcomeTable:
         """Write the four tables to ``path/<table>/`` and return the outcome table.
 
-        One pass: the engine runs once per partition. *kwargs* go to
-        ``dask.dataframe.to_parquet``.
+        One pass: the engine runs once per partition, and each partition's
+        tables are written as soon as they are made, so memory stays that of
+        the partitions being analysed. ADRS is written unfinished; when an
+        arm's renal endpoint turns out unmeasured in the whole cohort, its
+        files are then rewritten one by one (:func:`finish_adrs`). *kwargs* go
+        to ``dask.dataframe.to_parquet``.
         """
         dask, _ = _require_dask()
         base = os.fspath(path)
+        frames = [self.adsl, self.adlb, self._raw_adrs, self.adtte]
         writes = [
             _as_delayed(
-                getattr(self, t).to_parquet(
-                    os.path.join(base, t), compute=False, **kwargs
-                )
+                frame.to_parquet(os.path.join(base, t), compute=False, **kwargs)
             )
-            for t in TABLES
+            for t, frame in zip(TABLES, frames, strict=True)
         ]
-        got = dask.compute(*writes, *self.records)
-        return _finish(got[len(writes) :])
+        got = dask.compute(*writes, *self.records, *self._evidence)
+        n = len(self.records)
+        records = got[len(writes) : len(writes) + n]
+        unmeasured = unmeasured_arms_of(got[len(writes) + n :])
+        if unmeasured:
+            pd = importlib.import_module("pandas")
+            for name in sorted(os.listdir(os.path.join(base, "adrs"))):
+                if name.endswith(".parquet"):
+                    file = os.path.join(base, "adrs", name)
+                    finish_adrs(pd.read_parquet(file), unmeasured).to_parquet(file)
+        return _finish(records)
 
 
 def _as_delayed(value: Any) -> Any:
@@ -191,11 +207,13 @@ def _build(payload: Any, npartitions: int, meta: dict[str, Any]) -> DaskAnalysis
     }
     evidence = [delayed(_pick)(p, "evidence") for p in parts]
     unmeasured = delayed(unmeasured_arms_of)(evidence)
+    raw = [delayed(_pick)(p, "adrs") for p in parts]
     tables["adrs"] = dd.from_delayed(
-        [delayed(finish_adrs)(delayed(_pick)(p, "adrs"), unmeasured) for p in parts],
+        [delayed(finish_adrs)(r, unmeasured) for r in raw],
         meta=meta["adrs"],
         verify_meta=False,
     )
+    raw_adrs = dd.from_delayed(raw, meta=meta["adrs"], verify_meta=False)
     return DaskAnalysis(
         adsl=tables["adsl"],
         adlb=tables["adlb"],
@@ -205,6 +223,8 @@ def _build(payload: Any, npartitions: int, meta: dict[str, Any]) -> DaskAnalysis
         npartitions=npartitions,
         _payload=payload,
         _meta=meta,
+        _raw_adrs=raw_adrs,
+        _evidence=evidence,
     )
 
 
