@@ -132,7 +132,7 @@ def run_dask(
             threads_per_worker=1,
             processes=True,
             memory_limit=memory_limit,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: others may hold 8787
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

@@ -103,7 +103,7 @@ def client() -> Iterator[Any]:
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: others may hold 8787
             memory_limit="2GiB",
         ) as cluster,
         distributed.Client(cluster) as c,
