@@ -78,9 +78,14 @@ def _dask(tables: dict[str, Any], **kwargs: Any) -> Any:
 
 
 def _plain(frame: Any, keys: list[str]) -> Any:
-    """Sort rows by *keys*; text as object with None (Dask makes it str)."""
+    """Sort rows by *keys*; text as object with None (Dask makes it str).
+
+    Dates as ``datetime64[s]`` (Parquet stores them in milliseconds).
+    """
     out = frame.reset_index(drop=True).copy()
     for name in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[name]):  # Parquet: ms
+            out[name] = out[name].astype("datetime64[s]")
         if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
             out[name] = [None if pd.isna(x) else x for x in out[name].tolist()]
             out[name] = out[name].astype(object)
@@ -160,7 +165,6 @@ def test_local_cluster_unmeasured_arm(client: Any, tmp_path: Any) -> None:
     pd.testing.assert_frame_equal(
         _plain(pd.read_parquet(tmp_path / "adrs"), KEYS["adrs"]),
         _plain(want.adrs.to_pandas(), KEYS["adrs"]),
-        check_dtype=False,  # Parquet stores dates in ms, not s
     )
 
 
