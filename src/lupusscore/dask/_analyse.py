@@ -9,8 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
-import numpy as np
-
 from lupusscore._checks import as_choice, describe
 from lupusscore.analytes import Analyte
 from lupusscore.cohort._analysis import FLARE_REFERENCES
@@ -464,13 +462,8 @@ flare_definition, flare_reference
         baseline_window_days=baseline_window_days,
     )
     meta = _table_meta(options)
-    # each lab row's position in the whole table (ADLB's SRCROW), from the
-    # partition lengths: no chain between partitions (a cumulative sum would
-    # hold them in memory)
-    lengths = ddf_labs[subject].map_partitions(len).compute().tolist()
-    offsets = tuple(int(x) for x in np.cumsum([0, *lengths[:-1]]))
-    row_meta = ddf_labs._meta.assign(**{ROW: np.zeros(0, dtype=np.int64)})
-    labs = ddf_labs.map_partitions(_number_rows, offsets, meta=row_meta)
+    labs = ddf_labs.assign(**{ROW: 1})
+    labs = labs.assign(**{ROW: labs[ROW].cumsum() - 1})
     tables = [labs, ddf_participants, visits, events]
     if partitioned:
         counts = {f.npartitions for f in tables if f is not None}
@@ -514,14 +507,6 @@ flare_definition, flare_reference
         enforce_metadata=False,
     )
     return _build(payload, k, meta)
-
-
-def _number_rows(
-    frame: Any, offsets: tuple[int, ...], partition_info: Any = None
-) -> Any:
-    """Add the lab rows' positions in the whole table (Dask passes the number)."""
-    start = 0 if partition_info is None else offsets[partition_info["number"]]
-    return frame.assign(**{ROW: np.arange(start, start + len(frame), dtype=np.int64)})
 
 
 def _by_subject(frame: Any, subject: str, divisions: tuple[str, ...]) -> Any:
