@@ -91,11 +91,13 @@ def api_page() -> str:
                 pointers.append(f"- ``{attr}``: see :py:obj:`{seen[key]}`")
                 continue
             seen[key] = path
+            if directive == "autodata":
+                # A constant: its type and a short value, not its type's docstring.
+                lines += [f".. py:data:: {path}", f"   :type: {type(obj).__name__}", ""]
+                continue
             lines.append(f".. {directive}:: {path}")
             if directive == "autoclass":
                 lines += ["   :members:", "   :show-inheritance:"]
-            elif directive == "autodata":
-                lines.append("   :annotation:")
             lines.append("")
         if pointers:
             lines += ["Also exported here:", "", *pointers, ""]
@@ -108,7 +110,10 @@ def _cell(text: object) -> str:
 
 def definitions_page() -> str:
     """Return the reST source of the shipped definitions table."""
-    from lupusscore.response import list_definitions, list_flare_definitions
+    from lupusscore.response import (  # noqa: PLC0415 - after Sphinx set up the path
+        list_definitions,
+        list_flare_definitions,
+    )
 
     lines = _title("Shipped definitions", "=")
     lines += [
