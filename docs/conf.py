@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE / "_ext"))
 
 project = "lupusscore"
 author = "lupusscore developers"
-copyright = "2026, lupusscore developers"  # noqa: A001 - Sphinx's name
+copyright = "2026, lupusscore developers"
 
 try:
     import lupusscore
