@@ -1348,12 +1348,35 @@ except LupusScoreError:
 """
 
 
+_STARTUP: list[float] = []
+
+
+def startup_seconds() -> float:
+    """Wall time of ``python -m lupusscore --version`` here, now (measured once).
+
+    The hang probes allow this on top of their own budget, so a loaded machine
+    (slow interpreter start and imports) is not mistaken for a hang.
+    """
+    if not _STARTUP:
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "lupusscore", "--version"],
+            capture_output=True,
+            check=False,
+            timeout=300,
+        )
+        _STARTUP.append(time.perf_counter() - start)
+    return _STARTUP[0]
+
+
 def hang_risk_violation(unit: str, timeout: float) -> str | None:
     """Parse *unit* in a subprocess; return what went wrong, or ``None``.
 
     A C-level computation such as ``10**10**8`` cannot be interrupted by a
     signal, so these strings are only ever tried in a child process.
+    *timeout* is the budget beyond the interpreter's start-up time.
     """
+    timeout += 2 * startup_seconds()
     try:
         done = subprocess.run(
             [sys.executable, "-c", _HANG_PROBE, unit],
@@ -1373,8 +1396,10 @@ def cli_hang_risk_violation(unit: str, timeout: float) -> str | None:
     """Run ``python -m lupusscore report`` on a trial whose first lab has *unit*.
 
     Returns what went wrong (a hang, a traceback), or ``None``. Runs in a
-    subprocess for the same reason as :func:`hang_risk_violation`.
+    subprocess for the same reason as :func:`hang_risk_violation`; *timeout*
+    is likewise the budget beyond the interpreter's start-up time.
     """
+    timeout += 2 * startup_seconds()
     trials = [t for t in seed_values("SmallTrial") if t is not None]
     if not trials:
         return "no example trial to mutate"
