@@ -47,7 +47,7 @@ from typing import Any, Final, Literal, NamedTuple
 import numpy as np
 from pydantic import ValidationError
 
-from lupusscore._checks import describe
+from lupusscore._checks import _shown, describe
 from lupusscore.analytes import Analyte
 from lupusscore.cohort import Cohort
 from lupusscore.errors import InvalidValueError, LupusScoreError, UnitError
@@ -85,6 +85,9 @@ EXCLUDED_STATUSES: Final = frozenset({"entered-in-error", "cancelled"})
 _LAB_CATEGORY: Final = "laboratory"
 _NORMAL_RANGE: Final = "normal"
 _FULL_DATE_RE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A time-zone offset at the end of a FHIR dateTime (dropped: the date and time
+#: are kept as written, as the models and the cohort columns keep them).
+_OFFSET_RE: Final = re.compile(r"(Z|[+-]\d{2}:\d{2})$")
 _MAX_NOTE_ITEMS: Final = 10
 _VALUE_KEYS: Final = (
     "valueQuantity",
@@ -595,7 +598,7 @@ def _lab_of(mapping: LoincMapping, result: _Result, counts: Counter[str]) -> Lab
         "analyte": mapping.analyte,
         "value": float(value),
         "unit": unit,
-        "date": result.when,
+        "date": _OFFSET_RE.sub("", result.when),
         "specimen": mapping.specimen,
     }
     try:
@@ -828,7 +831,7 @@ def _patient_model(entry: _PatientEntry) -> Patient:
     if gender not in ("female", "male"):
         raise InvalidValueError(
             field=f"{entry.path}.resource.gender",
-            value=describe(gender),
+            value=_shown(gender),
             expected="'female' or 'male': the kidney equations are sex-specific "
             "and lupusscore has no other value (the Patient is not scored)",
             participant=str(pid),
@@ -837,7 +840,7 @@ def _patient_model(entry: _PatientEntry) -> Patient:
     if not isinstance(birth, str) or not _FULL_DATE_RE.match(birth):
         raise InvalidValueError(
             field=f"{entry.path}.resource.birthDate",
-            value=describe(birth),
+            value=_shown(birth),
             expected="a full birth date (YYYY-MM-DD); ages are never guessed",
             participant=str(pid),
         )
