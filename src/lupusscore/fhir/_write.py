@@ -33,7 +33,13 @@ from lupusscore.activity import sledai_2k_visit
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.errors import InvalidValueError
 from lupusscore.fhir._input import as_bundle_dict
-from lupusscore.fhir._loinc import FHIR_LOINC, LOINC_SYSTEM, OUTPUT_CODES, UCUM_SYSTEM
+from lupusscore.fhir._loinc import (
+    FHIR_LOINC,
+    LOINC_SYSTEM,
+    OUTPUT_CODES,
+    UCUM_CODES,
+    UCUM_SYSTEM,
+)
 from lupusscore.fhir._read import PatientVisits
 from lupusscore.kidney import egfr
 from lupusscore.models import LabResult, Patient, Specimen, Visit
@@ -46,6 +52,13 @@ SCORES: Final = ("egfr", "upcr", "sledai", "renal_response")
 _CATEGORY_SYSTEM: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
 _NAMESPACE: Final = uuid.UUID("6f1c3b8e-5a0c-5e1b-9c59-0f3b6d1c2a40")
 _EGFR_UCUM: Final = "mL/min/{1.73_m2}"
+#: Canonical units of lupusscore.analytes spelled differently in UCUM.
+_CANONICAL_UCUM: Final = {
+    "10^9/L": "10*9/L",
+    "IU/mL": "[IU]/mL",
+    "/hpf": "/[HPF]",
+    "g/day": "g/d",
+}
 #: Analytes the SLEDAI-2K laboratory descriptors read (its derivedFrom).
 _SLEDAI_ANALYTES: Final = frozenset(
     {
@@ -131,6 +144,10 @@ class _Writer:
                 }
             ]
         unit = lab.canonical_unit
+        quantity: dict[str, Any] = {"value": lab.canonical_value, "unit": unit}
+        ucum = _CANONICAL_UCUM.get(unit, unit)
+        if ucum in UCUM_CODES:
+            quantity.update(system=UCUM_SYSTEM, code=ucum)
         resource: dict[str, Any] = {
             "resourceType": "Observation",
             "status": "final",
@@ -138,7 +155,7 @@ class _Writer:
             "code": code,
             "subject": {"reference": self.patient_url},
             "effectiveDateTime": lab.day.isoformat(),
-            "valueQuantity": {"value": lab.canonical_value, "unit": unit},
+            "valueQuantity": quantity,
             "note": [
                 {
                     "text": f"Written by lupusscore {self.version} from a lab result "
