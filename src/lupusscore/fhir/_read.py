@@ -226,8 +226,7 @@ class BundleReport:
         if self.unmapped:
             total = sum(u.count for u in self.unmapped)
             shown = ", ".join(
-                f"{u.code} ({u.display}) x{u.count}"
-                for u in self.unmapped[:_MAX_NOTE_ITEMS]
+                f"{_code_label(u)} x{u.count}" for u in self.unmapped[:_MAX_NOTE_ITEMS]
             )
             more = len(self.unmapped) - _MAX_NOTE_ITEMS
             tail = f" and {more} more code(s)" if more > 0 else ""
@@ -264,6 +263,12 @@ class BundleReport:
             )
             out.append(f"FHIR: other resources not read: {kinds}")
         return tuple(out)
+
+
+def _code_label(u: UnmappedCode) -> str:
+    if u.code is None:
+        return f"{u.display!r} (text only)"
+    return u.code if u.display is None else f"{u.code} ({u.display})"
 
 
 class PatientVisits(NamedTuple):
@@ -911,7 +916,7 @@ def patient_visits(
     ...     "Angela_Guzman_cffd2b80-3ae5-44b4-b4cf-b2e396c9615d.labs.json"
     ... )
     >>> pv.patient.sex.value, str(pv.patient.birth_date), len(pv.visits)
-    ('female', '1989-06-16', 6)
+    ('female', '1989-06-16', 4)
     """
     reading = _read(bundle, validate=validate)
     key = _choose_patient(reading, patient)
