@@ -19,6 +19,7 @@ import pytest
 
 from lupusscore import LabResult, Patient, Visit
 from lupusscore.analytes import ANALYTES, Analyte
+from lupusscore.cohort import visit_egfr
 from lupusscore.errors import InvalidValueError, LupusScoreError, MissingExtraError
 from lupusscore.fhir import (
     FHIR_LOINC,
@@ -620,3 +621,23 @@ def test_loinc_table_has_a_source_for_every_code_and_agrees_with_analytes() -> N
         "4485-9",
         "4498-2",
     } <= set(FHIR_LOINC)
+
+
+def test_patient_visits_do_not_depend_on_entry_order() -> None:
+    """Shuffled entries give equal visits (labs in one order) and sources."""
+    raw = _load(CRUICKSHANK)
+    shuffled = copy.deepcopy(raw)
+    random.Random(3).shuffle(shuffled["entry"])
+    a, b = patient_visits(raw), patient_visits(shuffled)
+    assert a.visits == b.visits
+    assert a.sources == b.sources
+
+
+def test_cohort_egfr_equals_model_egfr() -> None:
+    """visit_egfr on read_bundle's cohort equals egfr on patient_visits' models."""
+    cohort = read_bundle(CRUICKSHANK)
+    pv = patient_visits(CRUICKSHANK)
+    by_model = [egfr(pv.patient, v).value for v in pv.visits]
+    by_cohort = [None if math.isnan(x) else float(x) for x in visit_egfr(cohort)]
+    assert len(by_model) == len(by_cohort) == 10
+    assert by_cohort == pytest.approx(by_model, rel=1e-12)

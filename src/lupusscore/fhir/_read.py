@@ -344,7 +344,7 @@ def _codings(concept: object) -> list[Mapping[str, Any]]:
     )
 
 
-def _concept_text(concept: object) -> str:
+def _concept_text(concept: object, default: str = "no reason given") -> str:
     if isinstance(concept, Mapping):
         if isinstance(concept.get("text"), str):
             return str(concept["text"])
@@ -353,7 +353,7 @@ def _concept_text(concept: object) -> str:
                 return str(c["display"])
             if isinstance(c.get("code"), str):
                 return str(c["code"])
-    return "no reason given"
+    return default
 
 
 def _reference_of(located: Located) -> str:
@@ -682,7 +682,7 @@ def _read_observation(
             key: tuple[str | None, str | None, str | None] = (
                 (coding.get("system"), coding.get("code"), coding.get("display"))
                 if coding is not None
-                else (None, None, _concept_text(concept))
+                else (None, None, _concept_text(concept, "no code"))
             )
             reading.unmapped[key] += 1
             reading.per_patient_unmapped.setdefault(patient, Counter())[key] += 1
@@ -932,7 +932,7 @@ def patient_visits(
             by_day.setdefault(row.lab.day, []).append(row.lab)
         refs.append(row.reference)
     visits = tuple(
-        Visit(participant_id=model.id, date=day, labs=tuple(labs))
+        Visit(participant_id=model.id, date=day, labs=tuple(sorted(labs, key=_lab_key)))
         for day, labs in sorted(by_day.items())
     )
     return PatientVisits(
@@ -941,6 +941,16 @@ def patient_visits(
         report=_report(reading, key),
         sources=FrozenMap({lab: tuple(refs) for lab, refs in sources.items()}),
     )
+
+
+_ANALYTE_ORDER: Final = {a: i for i, a in enumerate(Analyte)}
+
+
+def _lab_key(lab: LabResult) -> tuple[object, ...]:
+    """Order of lab results within a visit, whatever the Bundle's order."""
+    when = lab.date
+    time = when.time() if isinstance(when, dt.datetime) else dt.time.min
+    return (_ANALYTE_ORDER[lab.analyte], lab.day, time, lab.value, lab.unit)
 
 
 def _choose_patient(reading: _Reading, patient: str | None) -> str:
