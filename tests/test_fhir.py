@@ -641,3 +641,34 @@ def test_cohort_egfr_equals_model_egfr() -> None:
     by_cohort = [None if math.isnan(x) else float(x) for x in visit_egfr(cohort)]
     assert len(by_model) == len(by_cohort) == 10
     assert by_cohort == pytest.approx(by_model, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"valueQuantity": {"value": 10**400, "unit": "mg/dL"}},
+        {"valueQuantity": {"value": float("nan"), "unit": "mg/dL"}},
+        {"valueQuantity": {"value": 1.0, "unit": "mg/dL", "code": ["x"]}},
+        {"code": {"coding": [{"system": LOINC, "code": ["2160-0"]}]}},
+        {"code": {"coding": [{"system": {"x": 1}, "code": "1-8", "display": [1]}]}},
+        {"code": "2160-0"},
+        {"effectiveDateTime": "2020-13-45"},
+        {"effectiveDateTime": 20200108},
+        {"referenceRange": [{"low": {"value": 10**400, "unit": "mg/dL"}}]},
+        {"subject": ["Patient/p1"]},
+        {"category": "laboratory"},
+    ],
+)
+def test_hostile_observations_are_reported_not_crashing(change: dict[str, Any]) -> None:
+    """Malformed JSON read without the R4B check never leaks a TypeError (fixture)."""
+    obs = _obs("c1", "2160-0", 1.0)
+    obs.update(change)
+    report = bundle_report(_collection(_patient(), obs), validate=False)
+    total = (
+        report.used
+        + sum(u.count for u in report.unmapped)
+        + len(report.unusable)
+        + len(report.missing)
+        + report.no_patient
+    )
+    assert total == 1

@@ -325,7 +325,6 @@ class _Reading:
     not_lab: Counter[str] = field(default_factory=Counter)
     no_patient: int = 0
     other: Counter[str] = field(default_factory=Counter)
-    ranges: Counter[str] = field(default_factory=Counter)
     per_patient_unmapped: dict[
         str, Counter[tuple[str | None, str | None, str | None]]
     ] = field(default_factory=dict)
@@ -354,6 +353,20 @@ def _concept_text(concept: object, default: str = "no reason given") -> str:
             if isinstance(c.get("code"), str):
                 return str(c["code"])
     return default
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _as_float(value: object) -> float | None:
+    """Return a JSON number as a float; None for anything else (bool, text, huge)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return None
 
 
 def _reference_of(located: Located) -> str:
@@ -438,7 +451,7 @@ def _mapped(concept: object) -> tuple[LoincMapping | None, Mapping[str, Any] | N
     hits = {
         FHIR_LOINC[c["code"]].analyte: FHIR_LOINC[c["code"]]
         for c in loinc
-        if c.get("code") in FHIR_LOINC
+        if isinstance(c.get("code"), str) and c["code"] in FHIR_LOINC
     }
     if len(hits) == 1:
         return next(iter(hits.values())), None
@@ -453,7 +466,6 @@ class _Result:
     part: Mapping[str, Any]
     reference: str
     when: str | None
-    specimen_from: Mapping[str, Any]
 
 
 class _Unusable(Exception):  # an internal signal: never escapes this module
@@ -526,8 +538,8 @@ def _range_in(
         if bound is None:
             out.append(None)
             continue
-        value = bound.get("value") if isinstance(bound, Mapping) else None
-        if not isinstance(value, int | float) or isinstance(value, bool):
+        value = _as_float(bound.get("value") if isinstance(bound, Mapping) else None)
+        if value is None:
             counts["a bound that is not a number"] += 1
             return None, None
         try:
@@ -537,9 +549,9 @@ def _range_in(
             return None, None
         try:
             converted = (
-                float(value)
+                value
                 if bound_unit == unit
-                else float(convert(float(value), bound_unit, unit, analyte=analyte))
+                else float(convert(value, bound_unit, unit, analyte=analyte))
             )
         except LupusScoreError:
             counts["a bound whose unit does not convert to the result's"] += 1
@@ -568,7 +580,8 @@ def _lab_of(mapping: LoincMapping, result: _Result, counts: Counter[str]) -> Lab
             unit=unit,
             expected="an exact value (a censored result such as '>60' is not used)",
         )
-    if not isinstance(value, int | float) or isinstance(value, bool):
+    number = _as_float(value)
+    if number is None:
         raise _Unusable(
             field="valueQuantity.value",
             value=describe(value),
@@ -601,7 +614,7 @@ def _lab_of(mapping: LoincMapping, result: _Result, counts: Counter[str]) -> Lab
     low, high = _range_in(part, unit, mapping.analyte, counts)
     fields: dict[str, Any] = {
         "analyte": mapping.analyte,
-        "value": float(value),
+        "value": number,
         "unit": unit,
         "date": _OFFSET_RE.sub("", result.when),
         "specimen": mapping.specimen,
@@ -637,13 +650,13 @@ def _results(
     components = obs.get("component")
     components = components if isinstance(components, list) else []
     if has_own or not components:
-        out.append((obs.get("code"), _Result(obs, reference, when, obs)))
+        out.append((obs.get("code"), _Result(obs, reference, when)))
     for i, comp in enumerate(components):
         if isinstance(comp, Mapping):
             out.append(
                 (
                     comp.get("code"),
-                    _Result(comp, f"{reference}#component[{i}]", when, obs),
+                    _Result(comp, f"{reference}#component[{i}]", when),
                 )
             )
     return out
@@ -680,7 +693,11 @@ def _read_observation(
         mapping, coding = _mapped(concept)
         if mapping is None:
             key: tuple[str | None, str | None, str | None] = (
-                (coding.get("system"), coding.get("code"), coding.get("display"))
+                (
+                    _text_or_none(coding.get("system")),
+                    _text_or_none(coding.get("code")),
+                    _text_or_none(coding.get("display")),
+                )
                 if coding is not None
                 else (None, None, _concept_text(concept, "no code"))
             )
