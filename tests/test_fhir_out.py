@@ -200,3 +200,22 @@ def test_source_lab_results_are_written_with_ucum_codes() -> None:
     ]
     assert [s["valueQuantity"]["code"] for s in sources] == ["mg/dL", "mg/dL"]
     assert "80 µmol/L" in sources[0]["note"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [["urn:uuid:1"], {"not a lab": ["urn:uuid:1"]}, "x"],
+)
+def test_bad_sources_are_refused(sources: object) -> None:
+    """sources must map LabResult to a sequence of reference strings."""
+    patient, visits = _typed()
+    with pytest.raises(InvalidValueError, match="sources"):
+        to_bundle(patient, visits, sources=sources)  # type: ignore[arg-type]
+
+
+def test_a_reference_string_is_not_split_into_characters() -> None:
+    """A str where a sequence of references is meant is refused, not iterated."""
+    patient, visits = _typed()
+    lab = visits[0].labs[0]
+    with pytest.raises(InvalidValueError, match="sources"):
+        to_bundle(patient, visits, sources={lab: "Observation/1"})  # type: ignore[dict-item]

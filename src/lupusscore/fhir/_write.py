@@ -22,6 +22,7 @@ the time-zone offset, and FHIR requires an offset with a time.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata as _metadata
 import json
 import uuid
@@ -369,6 +370,29 @@ def _patient_resource(patient: Patient) -> dict[str, Any]:
     }
 
 
+def _check_sources(sources: object) -> None:
+    if sources is None:
+        return
+    if not isinstance(sources, Mapping):
+        raise InvalidValueError(
+            field="sources",
+            value=describe(sources),
+            expected="a mapping of LabResult to a sequence of references",
+        )
+    for lab, refs in sources.items():
+        if (
+            not isinstance(lab, LabResult)
+            or isinstance(refs, str)
+            or not isinstance(refs, Sequence)
+            or not all(isinstance(r, str) and r for r in refs)
+        ):
+            raise InvalidValueError(
+                field="sources",
+                value=describe({lab: refs}),
+                expected="LabResult -> a sequence of non-empty reference strings",
+            )
+
+
 def to_bundle(
     patient: Patient | PatientVisits,
     visits: Sequence[Visit] | None = None,
@@ -377,7 +401,7 @@ def to_bundle(
     scores: Sequence[str] = SCORES,
     equation: str = "ckd-epi-2021",
     definition: str = "kdigo-2024",
-    baseline_date: str | None = None,
+    baseline_date: dt.date | str | None = None,
     validate: bool | None = None,
 ) -> dict[str, Any]:
     """Write derived values as FHIR R4 Observations in a transaction Bundle.
@@ -402,7 +426,7 @@ def to_bundle(
         eGFR equation (:func:`lupusscore.kidney.egfr`).
     definition : str, default "kdigo-2024"
         Renal response definition id.
-    baseline_date : str, optional
+    baseline_date : datetime.date or str, optional
         The reference visit's date (default: the first visit).
     validate : bool, optional
         Validate the Bundle with ``fhir.resources.R4B``: by default when the
@@ -451,6 +475,7 @@ def to_bundle(
         raise InvalidValueError(
             field="scores", value=describe(scores), expected=f"a subset of {SCORES}"
         )
+    _check_sources(sources)
     ordered = sorted(cast("Sequence[Visit]", given), key=lambda v: v.date)
     for v in ordered:
         if v.participant_id != patient.id:
