@@ -505,6 +505,7 @@ def test_conflicting_results_at_one_time_are_reported() -> None:
     )
     pv = patient_visits(bundle)
     assert pv.visits == ()
+    assert {u.code for u in pv.report.unusable} == {"2160-0"}
     assert {u.reference for u in pv.report.unusable} == {
         "Observation/c1",
         "Observation/c2",

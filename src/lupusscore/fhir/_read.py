@@ -309,6 +309,7 @@ class _Row:
     patient: str
     lab: LabResult
     reference: str
+    code: str
 
 
 @dataclass(slots=True)
@@ -737,7 +738,14 @@ def _read_observation(
                 )
             )
             continue
-        reading.rows.append(_Row(patient=patient, lab=lab, reference=result.reference))
+        reading.rows.append(
+            _Row(
+                patient=patient,
+                lab=lab,
+                reference=result.reference,
+                code=mapping.code,
+            )
+        )
 
 
 def _read(bundle: object, *, validate: bool | None) -> _Reading:
@@ -783,20 +791,19 @@ def _drop_conflicts(reading: _Reading) -> None:
         groups.setdefault(
             (row.patient, lab.analyte, lab.date, lab.specimen), []
         ).append(row)
-    kept: list[_Row] = []
+    dropped: set[int] = set()
     for rows in groups.values():
-        distinct = {r.lab for r in rows}
-        if len(distinct) == 1:
-            kept.extend(rows)
+        if len({r.lab for r in rows}) == 1:
             continue
         for r in rows:
+            dropped.add(id(r))
             reading.unusable.append(
                 (
                     r.patient,
                     UnusableResult(
                         reference=r.reference,
                         analyte=r.lab.analyte.value,
-                        code="",
+                        code=r.code,
                         field="effective[x]",
                         value=str(r.lab.date),
                         unit=r.lab.unit,
@@ -805,7 +812,7 @@ def _drop_conflicts(reading: _Reading) -> None:
                     ),
                 )
             )
-    reading.rows = kept
+    reading.rows = [r for r in reading.rows if id(r) not in dropped]
 
 
 def _report(reading: _Reading, patient: str | None) -> BundleReport:
