@@ -275,3 +275,89 @@ def test_pilot_ex_is_reported_as_not_a_glucocorticoid() -> None:
     for name, n in counts.items():
         assert f"{name} ({n})" in note
     assert np.all(np.isnan(cohort.visit_glucocorticoid_mg_day))
+
+
+# --- QS: SLEDAI-2K items by a study-supplied mapping ------------------------------
+
+QS = [
+    {"USUBJID": "P1", "QSTESTCD": "SLE01", "QSORRES": "Y", "QSSTAT": "",
+     "QSDTC": "2020-01-10"},
+    {"USUBJID": "P1", "QSTESTCD": "SLE02", "QSORRES": "N", "QSSTAT": "",
+     "QSDTC": "2020-01-10"},
+    {"USUBJID": "P1", "QSTESTCD": "SLE01", "QSORRES": "", "QSSTAT": "NOT DONE",
+     "QSDTC": "2020-02-07"},
+    {"USUBJID": "P1", "QSTESTCD": "SLE02", "QSORRES": "U", "QSSTAT": "",
+     "QSDTC": "2020-02-07"},
+    {"USUBJID": "P2", "QSTESTCD": "SLE01", "QSORRES": "N", "QSSTAT": "",
+     "QSDTC": "2020-02-01"},
+    {"USUBJID": "P2", "QSTESTCD": "OTHER", "QSORRES": "3", "QSSTAT": "",
+     "QSDTC": "2020-02-01"},
+    {"USUBJID": "P2", "QSTESTCD": "SLE02", "QSORRES": "Y", "QSSTAT": "",
+     "QSDTC": "2020-02-02"},
+]  # fmt: skip
+ITEMS = {"SLE01": "arthritis", "sle02": "Rash"}
+
+
+def _qs_folder(tmp_path: Path, qs: Sequence[Mapping[str, object]] = QS) -> Path:
+    for name, rows in (("dm.csv", DM), ("sv.csv", SV), ("lb.csv", LB)):
+        _write(tmp_path, name, rows)
+    _write(tmp_path, "qs.csv", qs)
+    return tmp_path
+
+
+def _descriptor(cohort: ls.Cohort, name: str) -> dict[tuple[str, str], int]:
+    ids = cohort.participant_id
+    return {
+        (str(ids[p]), str(label)): int(v)
+        for p, label, v in zip(
+            cohort.visit_participant.tolist(),
+            cohort.visit_label.tolist(),
+            cohort.visit_descriptors[name].tolist(),
+            strict=True,
+        )
+    }
+
+
+def test_qs_is_not_read_without_a_study_mapping(tmp_path: Path) -> None:
+    """No SLEDAI-2K QS codes ship: QS rows are counted, no descriptor is set."""
+    cohort = read_sdtm(_qs_folder(tmp_path))
+    (note,) = [n for n in cohort.notes if n.startswith("QS:")]
+    assert note.startswith(f"QS: {len(QS)} row(s) not read")
+    assert "sledai_items=" in note
+    for col in cohort.visit_descriptors.values():
+        assert set(col.tolist()) == {-1}
+
+
+def test_qs_items_go_to_the_visit_of_their_date(tmp_path: Path) -> None:
+    """Y present, N absent, U and NOT DONE not assessed; unmapped codes counted."""
+    cohort = read_sdtm(_qs_folder(tmp_path), sledai_items=ITEMS)
+    arthritis = _descriptor(cohort, "arthritis")
+    rash = _descriptor(cohort, "rash")
+    assert arthritis[("P1", "BASELINE")] == 1
+    assert rash[("P1", "BASELINE")] == 0
+    assert arthritis[("P1", "WEEK 4")] == -1  # NOT DONE
+    assert rash[("P1", "WEEK 4")] == -1  # U
+    assert arthritis[("P2", "BASELINE")] == 0
+    assert rash[("P2", "BASELINE")] == -1
+    notes = [n for n in cohort.notes if n.startswith("QS:")]
+    assert any(n.startswith("QS: 5 row(s) read as SLEDAI-2K") for n in notes)
+    assert any("OTHER (1)" in n for n in notes)
+    assert any(n.startswith("QS: 1 row(s) without an SV visit") for n in notes)
+
+
+def test_qs_result_outside_the_ny_codelist_is_a_bad_row(tmp_path: Path) -> None:
+    """A QS result that is not Y/N/U/NA is a bad row naming QS, row and variable."""
+    qs = [dict(r) for r in QS]
+    qs[1]["QSORRES"] = "MAYBE"
+    with pytest.raises(ls.TableError) as err:
+        read_sdtm(_qs_folder(tmp_path, qs), sledai_items=ITEMS)
+    (problem,) = err.value.problems
+    assert (problem.table, problem.row, problem.column) == ("QS", 1, "QSORRES")
+
+
+def test_sledai_items_must_name_descriptors() -> None:
+    """An unknown descriptor name is the library's error, naming the code."""
+    with pytest.raises(ls.InvalidValueError, match="SLE01"):
+        read_sdtm(PILOT, sledai_items={"SLE01": "joint pain"})
+    with pytest.raises(ls.InvalidValueError, match="sledai_items"):
+        read_sdtm(PILOT, sledai_items=["SLE01"])  # type: ignore[arg-type]

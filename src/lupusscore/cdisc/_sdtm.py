@@ -1,14 +1,15 @@
 """Read a study folder of CDISC SDTM domains into a :class:`~lupusscore.Cohort`.
 
-:func:`read_sdtm` finds the domains DM, LB, VS, SV and DS in a folder (file
-names case-insensitive: ``dm.csv``, ``LB.xpt``, ``lb.json``), reads each from
+:func:`read_sdtm` finds the domains DM, LB, VS, SV, DS, EX, CM and QS in a
+folder (file names case-insensitive: ``dm.csv``, ``LB.xpt``, ``lb.json``), reads
+each from
 CSV, SAS XPT v5 (through ``pyreadstat``, the optional extra ``cdisc``) or CDISC
 Dataset-JSON 1.1 (``.json`` or its NDJSON form ``.ndjson``), maps them to the
 tables of :meth:`Cohort.from_columns <lupusscore.Cohort.from_columns>` and
 builds the cohort there (every row check is that function's). What cannot be
 mapped is counted in ``Cohort.notes``; see ``docs/cdisc.md``.
 
-The test-code, specimen and disposition tables ship as data
+The test-code, specimen, disposition and glucocorticoid tables ship as data
 (``lupusscore/data/sdtm_mapping.json``) with their source: CDISC SDTM
 Controlled Terminology.
 """
@@ -32,6 +33,7 @@ import numpy as np
 from lupusscore._checks import as_choice, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort import Cohort
+from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
     InvalidValueError,
     MissingExtraError,
@@ -44,7 +46,7 @@ from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, Timepoint
 __all__ = ["DOMAINS", "SDTM_MAPPING", "read_sdtm"]
 
 #: The domains :func:`read_sdtm` reads (DM is required).
-DOMAINS: Final = ("DM", "LB", "VS", "SV", "DS", "EX", "CM")
+DOMAINS: Final = ("DM", "LB", "VS", "SV", "DS", "EX", "CM", "QS")
 _SUFFIXES: Final = {".csv": "csv", ".xpt": "xpt", ".json": "json", ".ndjson": "ndjson"}
 _MAPPING_FILE: Final = "data/sdtm_mapping.json"
 _MAX_LISTED: Final = 20
@@ -956,6 +958,136 @@ def _visit_doses(
     return out
 
 
+# --- QS: SLEDAI-2K items by a study's mapping -------------------------------------
+
+#: CDISC NY codelist (C66742): Y C49488, N C49487, U C17998, NA C48660.
+_NY: Final = {"Y": True, "N": False, "U": None, "NA": None}
+
+
+def _sledai_map(items: object) -> dict[str, str]:
+    if not isinstance(items, Mapping):
+        raise InvalidValueError(
+            field="sledai_items",
+            value=describe(items),
+            expected="a mapping of QSTESTCD to SLEDAI-2K descriptor name",
+        )
+    out: dict[str, str] = {}
+    for code, name in items.items():
+        if not isinstance(code, str) or not code.strip():
+            raise InvalidValueError(
+                field="sledai_items", value=describe(code), expected="QSTESTCD (str)"
+            )
+        key = name.strip().lower() if isinstance(name, str) else None
+        if key not in SLEDAI_2K_DESCRIPTOR_NAMES:
+            raise InvalidValueError(
+                field=f"sledai_items[{code!r}]",
+                value=describe(name),
+                expected="a SLEDAI-2K descriptor: "
+                + ", ".join(SLEDAI_2K_DESCRIPTOR_NAMES),
+            )
+        out[code.strip().upper()] = str(key)
+    return out
+
+
+def _qs(  # noqa: PLR0917 - the domain, its mapping and where it goes
+    qs: Domain,
+    items: Mapping[str, str] | None,
+    visits: dict[str, np.ndarray[Any, Any]] | None,
+    left_out: set[str],
+    notes: list[str],
+    problems: list[RowProblem],
+) -> None:
+    """Put QS rows mapped by *items* on the SV visit of their date (QSDTC)."""
+    n = _n_rows(qs)
+    if items is None:
+        notes.append(
+            f"QS: {n} row(s) not read: lupusscore ships no QS mapping (CDISC "
+            "Controlled Terminology has no SLEDAI-2K test codes); map QSTESTCD "
+            "to SLEDAI-2K descriptors with sledai_items="
+        )
+        return
+    _require(qs, "QS", ("USUBJID", "QSTESTCD", "QSDTC"))
+    if visits is None:
+        notes.append(f"QS: no SV domain: {n} row(s) not placed on visits")
+        return
+    where = {
+        (str(p), str(d)[:10]): k
+        for k, (p, d) in enumerate(
+            zip(visits["USUBJID"].tolist(), visits["SVSTDTC"].tolist(), strict=True)
+        )
+        if d is not None
+    }
+    result = _col(qs, "QSSTRESC") if "QSSTRESC" in qs else _col(qs, "QSORRES")
+    column = "QSSTRESC" if "QSSTRESC" in qs else "QSORRES"
+    stat = _col(qs, "QSSTAT")
+    found: dict[str, list[object]] = {}
+    seen: dict[tuple[str, int], tuple[object, int]] = {}
+    unmapped: Counter[str] = Counter()
+    no_visit = screened = read = 0
+    n_visits = len(visits["USUBJID"])
+    for i in range(n):
+        pid, code = _text(qs["USUBJID"][i]), _upper(qs["QSTESTCD"][i]) or ""
+        if pid in left_out:
+            screened += 1
+            continue
+        name = items.get(code)
+        if name is None:
+            unmapped[code or "no QSTESTCD"] += 1
+            continue
+        when = _text(qs["QSDTC"][i])
+        k = where.get((str(pid), (when or "")[:10]))
+        if k is None or when is None:
+            no_visit += 1
+            continue
+        value = None if _upper(stat[i]) == "NOT DONE" else _upper(result[i])
+        if value is not None and value not in _NY:
+            problems.append(
+                RowProblem(
+                    table="QS",
+                    row=i,
+                    participant=pid,
+                    column=column,
+                    value=result[i],
+                    expected="Y, N, U or NA (CDISC NY codelist C66742)",
+                )
+            )
+            continue
+        flag = None if value is None else _NY[value]
+        prev = seen.get((name, k))
+        if prev is not None and prev[0] != flag:
+            problems.append(
+                RowProblem(
+                    table="QS",
+                    row=i,
+                    participant=pid,
+                    column=column,
+                    value=result[i],
+                    expected=f"the same {name} result as QS row {prev[1]} of that "
+                    "visit",
+                )
+            )
+            continue
+        seen[(name, k)] = (flag, i)
+        found.setdefault(name, [None] * n_visits)[k] = flag
+        read += 1
+    for name, col in found.items():
+        visits[name] = _obj(col)
+    if read:
+        notes.append(
+            f"QS: {read} row(s) read as SLEDAI-2K descriptors (sledai_items=; "
+            "Y present, N absent, U/NA/NOT DONE not assessed)"
+        )
+    if unmapped:
+        notes.append(
+            f"QS: {sum(unmapped.values())} row(s) with a QSTESTCD not in "
+            f"sledai_items not used (QSTESTCD, rows): {_counts(unmapped)}"
+        )
+    if no_visit:
+        notes.append(f"QS: {no_visit} row(s) without an SV visit on QSDTC not used")
+    if screened:
+        notes.append(f"QS: {screened} row(s) of participants left out (DM) not used")
+
+
 # --- the reader -----------------------------------------------------------------
 
 
@@ -969,6 +1101,7 @@ def read_sdtm(
     name: str | None = None,
     estimate_birth_date: bool = False,
     baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+    sledai_items: Mapping[str, str] | None = None,
 ) -> Cohort:
     """Read a folder of SDTM domains (CSV, XPT v5, Dataset-JSON 1.1) as a Cohort.
 
@@ -976,8 +1109,9 @@ def read_sdtm(
     ----------
     path : str or Path
         The study folder. Domain files are found by name, case-insensitive:
-        ``dm``, ``lb``, ``vs``, ``sv``, ``ds`` with suffix ``.csv``, ``.xpt``,
-        ``.json`` or ``.ndjson``; DM is required, one file per domain.
+        ``dm``, ``lb``, ``vs``, ``sv``, ``ds``, ``ex``, ``cm``, ``qs`` with
+        suffix ``.csv``, ``.xpt``, ``.json`` or ``.ndjson``; DM is required,
+        one file per domain.
     analytes : mapping of str to Analyte, str or None, optional
         Study test codes (LBTESTCD or LBLOINC) -> analyte; they extend and take
         precedence over the shipped CDISC mapping (any specimen). ``None``
@@ -994,13 +1128,25 @@ def read_sdtm(
         middle of the birth dates that agree with it and with AGE (YEARS) at
         RFSTDTC; noted per participant. Off by default: then an incomplete
         BRTHDTC is an error (never a silent guess).
+    sledai_items : mapping of str to str, optional
+        The study's QS test codes (QSTESTCD) -> SLEDAI-2K descriptor name
+        (:data:`~lupusscore.descriptors.SLEDAI_2K_DESCRIPTOR_NAMES`). CDISC
+        Controlled Terminology has no SLEDAI-2K codes, so none ship: without
+        this QS is not read (noted). A mapped row (QSSTRESC, else QSORRES:
+        ``Y`` present, ``N`` absent, ``U``/``NA``/QSSTAT ``NOT DONE`` not
+        assessed) goes to the SV visit on its QSDTC date.
 
     Returns
     -------
     Cohort
-        With ``notes`` counting everything not used (unmapped test codes,
-        NOT DONE results with their reasons, DS terms, participants without a
-        study day 0). ``lab_source_row`` is the row's index in LB.
+        Every DM participant; one without RFSTDTC has no day 0 (NaT), no
+        visits, labs or events, and is outside the analysis population (see
+        :func:`lupusscore.cohort.analysis_population`). Visits carry the
+        prednisone dose read from EX/CM (``docs/cdisc.md``). ``notes`` count
+        everything not used (unmapped test codes, NOT DONE results with their
+        reasons, DS terms, glucocorticoid rows not mapped, other medications,
+        rows of participants without a day 0). ``lab_source_row`` is the row's
+        index in LB.
 
     Raises
     ------
@@ -1021,6 +1167,7 @@ def read_sdtm(
     ('CDISCPILOT01', 7)
     """
     mode = as_choice("results", results, ("original", "standard"))
+    items = None if sledai_items is None else _sledai_map(sledai_items)
     standard = mode == "standard"
     if not isinstance(path, str | Path):
         raise InvalidValueError(
@@ -1085,6 +1232,11 @@ def read_sdtm(
         visits["GLUCOCORTICOID_MG_DAY"] = _visit_doses(found, visits, notes)
     elif found.doses or found.blocked:
         notes.append("EX/CM: no SV domain: glucocorticoid doses not placed on visits")
+    qs_problems: list[RowProblem] = []
+    if "QS" in data:
+        _qs(data["QS"], items, visits, left_out, notes, qs_problems)
+    elif items is not None:
+        notes.append("QS: no QS domain in the folder; sledai_items= not used")
     events, ds_rows = _ds(data.get("DS"), dm, dm_rows, left_out, notes)
     if name is None:
         studies = {s for s in _col(dm, "STUDYID") if s is not None}
@@ -1099,6 +1251,7 @@ def read_sdtm(
         "events": (ds_rows, {}),
     }
     screened, bad = _without_day0(dm, sorted(set(range(_n_rows(dm))) - set(dm_rows)))
+    bad += qs_problems
     try:
         cohort = Cohort.from_columns(
             labs,
