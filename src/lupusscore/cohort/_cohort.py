@@ -36,7 +36,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore._checks import describe
+from lupusscore._checks import as_instance, describe
 from lupusscore.analytes import Analyte
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import InvalidValueError
@@ -532,6 +532,11 @@ def analysis_population(c: Cohort) -> tuple[Cohort, Cohort | None]:
         The participants with a day 0 (*c* itself when all have one), and the
         participants without one (None when there are none), in id order.
 
+    Raises
+    ------
+    InvalidValueError
+        *c* is not a Cohort.
+
     Examples
     --------
     >>> from lupusscore.cdisc import read_sdtm
@@ -539,6 +544,7 @@ def analysis_population(c: Cohort) -> tuple[Cohort, Cohort | None]:
     >>> analysed.n_participants, left_out.participant_id.tolist()
     (6, ['01-701-1057'])
     """
+    c = as_instance("cohort", c, Cohort)
     no_day0 = np.isnat(c.day0)
     if not np.any(no_day0):
         return c, None
