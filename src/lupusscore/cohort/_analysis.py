@@ -925,6 +925,10 @@ def analyse(
     -------
     Analysis
         With ``adsl``, ``adlb``, ``adrs``, ``adtte`` and :meth:`Analysis.outcome_table`.
+        Participants without a day 0 (SDTM screen failures) are split off
+        first (:func:`~lupusscore.cohort.analysis_population`): they are in
+        ``Analysis.not_analysed``, ADSL (``ITTFL`` ``N``) and a note of the
+        outcome table, and in nothing else.
 
     Raises
     ------
