@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from lupusscore._checks import as_choice, describe
 from lupusscore.analytes import ANALYTES, Analyte
-from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
+from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, analysis_population
 from lupusscore.cohort._engine import (
     CODE,
     MET,
@@ -137,6 +137,7 @@ ADSL_LABELS: Final = {
     "DTHDT": "Date of Death",
     "ESKDFL": "ESKD Flag (chronic dialysis/transplant)",
     "ESKDDT": "Date of End-Stage Kidney Disease",
+    "ITTFL": "Intent-To-Treat Population Flag",
 }
 ADLB_LABELS: Final = {
     "USUBJID": "Unique Subject Identifier",
@@ -233,6 +234,11 @@ class Analysis:
         The renal flare definition of ``adtte``'s ``TTFLARE``.
     flare_reference : {"response", "baseline"}
         What a flare is measured against (see :func:`analyse`).
+    not_analysed : Cohort or None
+        Participants without a study day 0 (SDTM screen failures), outside
+        the analysis population: in ADSL only (``ITTFL`` ``N``) and counted
+        in the outcome table's notes (see
+        :func:`~lupusscore.cohort.analysis_population`).
     """
 
     cohort: Cohort
@@ -245,6 +251,7 @@ class Analysis:
     _derived: Derived
     flare_definition: RenalFlareDefinition | None = None
     flare_reference: str = "response"
+    not_analysed: Cohort | None = None
     _tables: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -281,6 +288,7 @@ class Analysis:
                     ci_method=self.ci_method,
                     use_unscheduled=self.use_unscheduled,
                     derived=self._derived,
+                    not_analysed=self.not_analysed,
                 ),
             ),
         )
@@ -333,7 +341,7 @@ class Analysis:
             return out
 
         age = _whole_years(c.birth_date, c.day0)
-        return Table(
+        return _with_not_analysed(
             {
                 "STUDYID": np.full(n, c.name, dtype=object),
                 "USUBJID": c.participant_id,
@@ -351,9 +359,9 @@ class Analysis:
                 "DTHDT": date_of(death),
                 "ESKDFL": np.where(eskd != none, "Y", "").astype(object),
                 "ESKDDT": date_of(eskd),
+                "ITTFL": np.full(n, "Y", dtype=object),
             },
-            labels=ADSL_LABELS,
-            name="adsl",
+            self.not_analysed,
         )
 
     # --- ADLB -----------------------------------------------------------------
@@ -791,6 +799,46 @@ class Analysis:
         )
 
 
+def _with_not_analysed(columns: dict[str, Any], left_out: Cohort | None) -> Table:
+    """ADSL with a row (``ITTFL`` ``N``) per participant outside the population.
+
+    They have no day 0, so nothing after DM is derived for them: dates, age,
+    height, last contact day and end-of-study status are missing (as
+    admiral leaves ``EOSSTT`` of a screen failure missing). ``LSTCNTDY``
+    becomes a float column to hold them.
+    """
+    if left_out is None:
+        return Table(columns, labels=ADSL_LABELS, name="adsl")
+    m = left_out.n_participants
+    sex = np.array([{"female": "F", "male": "M"}.get(str(x)) for x in left_out.sex])
+    extra: dict[str, Any] = {
+        "USUBJID": left_out.participant_id,
+        "TRT01P": left_out.arm,
+        "SEX": sex.astype(object),
+        "BRTHDT": left_out.birth_date,
+        "AGEU": np.full(m, "YEARS", dtype=object),
+        "ITTFL": np.full(m, "N", dtype=object),
+    }
+    out: dict[str, Any] = {}
+    for name, given in columns.items():
+        col = np.asarray(given)
+        if name == "LSTCNTDY":
+            col = col.astype(np.float64)
+        if name in extra:
+            add = np.asarray(extra[name])
+        elif col.dtype.kind == "M":
+            add = np.full(m, np.datetime64("NaT"), dtype=col.dtype)
+        elif col.dtype.kind == "f":
+            add = np.full(m, np.nan)
+        elif name == "STUDYID":
+            add = np.full(m, col[0] if len(col) else left_out.name, dtype=object)
+        else:
+            add = np.full(m, "", dtype=object)
+        out[name] = np.concatenate([col.astype(add.dtype, copy=False), add])
+    order = np.argsort(out["USUBJID"].astype(str), kind="stable")
+    return Table({k: v[order] for k, v in out.items()}, labels=ADSL_LABELS, name="adsl")
+
+
 def _whole_years(
     born: npt.NDArray[np.datetime64], on: npt.NDArray[np.datetime64]
 ) -> Floats:
@@ -877,6 +925,10 @@ def analyse(
     -------
     Analysis
         With ``adsl``, ``adlb``, ``adrs``, ``adtte`` and :meth:`Analysis.outcome_table`.
+        Participants without a day 0 (SDTM screen failures) are split off
+        first (:func:`~lupusscore.cohort.analysis_population`): they are in
+        ``Analysis.not_analysed``, ADSL (``ITTFL`` ``N``) and a note of the
+        outcome table, and in nothing else.
 
     Raises
     ------
@@ -902,6 +954,7 @@ def analyse(
         raise InvalidValueError(
             field="data", value=describe(data), expected="a Trial or a Cohort"
         )
+    cohort, not_analysed = analysis_population(cohort)
     chosen = resolve_table_definition(definition)
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
@@ -929,4 +982,5 @@ def analyse(
         _derived=derived,
         flare_definition=flare,
         flare_reference=reference,
+        not_analysed=not_analysed,
     )

@@ -30,13 +30,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore._checks import describe
+from lupusscore._checks import as_instance, describe
 from lupusscore.analytes import Analyte
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import InvalidValueError
@@ -49,7 +49,7 @@ from lupusscore.models import (
     timepoint_of,
 )
 
-__all__ = ["ANALYTE_CODES", "NO_SPECIMEN", "Cohort"]
+__all__ = ["ANALYTE_CODES", "NO_SPECIMEN", "Cohort", "analysis_population"]
 
 #: Analyte of each ``lab_analyte`` code.
 ANALYTE_CODES: Final[tuple[Analyte, ...]] = tuple(Analyte)
@@ -108,7 +108,11 @@ class Cohort:
         Baseline look-back: the latest value on study days ``-window`` to 0.
     participant_id, sex, birth_date, arm, day0, height_cm, black
         One element per participant (``sex`` holds ``"female"``/``"male"``;
-        ``arm`` None when not given; ``day0`` NaT when not given).
+        ``arm`` None when not given; ``day0`` NaT when not given). A
+        participant without a day 0 (an SDTM screen failure) is not in the
+        analysis population: it has no visits, labs or events, and
+        :func:`lupusscore.analyse` leaves it out of every outcome and
+        denominator (see :func:`analysis_population`).
     visit_participant, visit_date, visit_label, visit_unscheduled, \
 visit_glucocorticoid_mg_day, visit_pga, visit_rescue_therapy
         One element per visit; ``visit_participant`` indexes the participants.
@@ -446,6 +450,16 @@ def _check_layout(c: Cohort) -> None:
             raise _bad(
                 name, f"indices {col.min()}..{col.max()}", f"indices 0..{limit - 1}"
             )
+    no_day0 = np.isnat(c.day0)
+    for name in ("visit_participant", "lab_participant", "event_participant"):
+        col = getattr(c, name)
+        if np.any(no_day0[col]):
+            raise _bad(
+                name,
+                f"rows of participant {c.participant_id[col[no_day0[col]][0]]!r}",
+                "no visits, labs or events for a participant without a day 0 "
+                "(day0 NaT: not in the analysis population)",
+            )
     ordered = (
         bool(np.all(np.diff(c.visit_participant) >= 0))
         and bool(np.all(np.diff(c.lab_visit) >= 0))
@@ -474,3 +488,64 @@ def as_datetime64_day(values: list[dt.date | None]) -> Days:
 
 
 DEFAULT_WINDOW: Final = DEFAULT_BASELINE_WINDOW_DAYS
+
+
+def _subset(c: Cohort, keep: Bools) -> Cohort:
+    """Return the participants where *keep* is True, with their rows."""
+    visits, labs = keep[c.visit_participant], keep[c.lab_participant]
+    events = keep[c.event_participant]
+    new_person = np.cumsum(keep) - 1
+    new_visit = np.cumsum(visits) - 1
+    changes: dict[str, Any] = {}
+    for f in fields(c):
+        value = getattr(c, f.name)
+        if not isinstance(value, np.ndarray):
+            continue
+        group = next((g for g in _GROUPS if f.name.startswith(g)), "participant")
+        mask = {"visit_": visits, "lab_": labs, "event_": events}.get(group, keep)
+        changes[f.name] = value[mask]
+    for name in ("visit_participant", "lab_participant", "event_participant"):
+        changes[name] = new_person[changes[name]].astype(np.int64)
+    changes["lab_visit"] = new_visit[changes["lab_visit"]].astype(np.int64)
+    changes["visit_descriptors"] = FrozenMap(
+        {k: v[visits] for k, v in c.visit_descriptors.items()}
+    )
+    # an arm only participants left out have is not an arm of the subset
+    gone = set(c.arm[~keep].tolist()) - set(changes["arm"].tolist())
+    changes["arms"] = tuple(a for a in c.arms if a not in gone)
+    return replace(c, **changes, _cache={})
+
+
+def analysis_population(c: Cohort) -> tuple[Cohort, Cohort | None]:
+    """Split *c* into its analysis population and the participants left out.
+
+    A participant without a study day 0 (``day0`` NaT: in SDTM a DM row
+    without RFSTDTC, a screen failure never randomised or treated) cannot be
+    placed on the study's time axis: no visit, baseline or timepoint exists
+    for them. They are **not** in the analysis population (the intention-to-
+    treat population is the randomised participants), so they are in no
+    outcome and no denominator, never imputed non-responders.
+
+    Returns
+    -------
+    tuple of (Cohort, Cohort or None)
+        The participants with a day 0 (*c* itself when all have one), and the
+        participants without one (None when there are none), in id order.
+
+    Raises
+    ------
+    InvalidValueError
+        *c* is not a Cohort.
+
+    Examples
+    --------
+    >>> from lupusscore.cdisc import read_sdtm
+    >>> analysed, left_out = analysis_population(read_sdtm("tests/data/cdisc_pilot01"))
+    >>> analysed.n_participants, left_out.participant_id.tolist()
+    (6, ['01-701-1057'])
+    """
+    c = as_instance("cohort", c, Cohort)
+    no_day0 = np.isnat(c.day0)
+    if not np.any(no_day0):
+        return c, None
+    return _subset(c, ~no_day0), _subset(c, no_day0)

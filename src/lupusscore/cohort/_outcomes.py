@@ -10,6 +10,7 @@ segment reductions, time to event, then the per-arm summaries.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -19,7 +20,7 @@ import numpy.typing as npt
 
 from lupusscore._checks import as_choice, as_instance, describe
 from lupusscore.analytes import Analyte
-from lupusscore.cohort._cohort import Cohort
+from lupusscore.cohort._cohort import Cohort, analysis_population
 from lupusscore.cohort._engine import (
     CODE,
     MET,
@@ -298,9 +299,18 @@ def outcome_table_of(
     use_unscheduled: bool,
     progress: Callable[[int, int], None] | None = None,
     derived: Derived | None = None,
+    not_analysed: Cohort | None = None,
 ) -> OutcomeTable:
-    """Derive every outcome of *c* by arm (the rules of ``build_outcome_table``)."""
+    """Derive every outcome of *c* by arm (the rules of ``build_outcome_table``).
+
+    Participants of *c* without a day 0, and those of *not_analysed* (the
+    ones :func:`lupusscore.analyse` split off), are outside the analysis
+    population: in no row, counted in a note.
+    """
     c = as_instance("cohort", c, Cohort)
+    c, left_out = analysis_population(c)
+    if not_analysed is not None:
+        left_out = as_instance("not_analysed", not_analysed, Cohort)
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
@@ -341,6 +351,8 @@ def outcome_table_of(
         ci=ci_method,
     )
     notes += unusable
+    if left_out is not None:
+        notes += (not_analysed_note(left_out, c.day0_label),)
     if differs_from_shipped(chosen):
         notes += (
             f"Renal response definition {chosen.id!r} version {chosen.version!r} "
@@ -361,6 +373,20 @@ def outcome_table_of(
         arms=tuple(ArmSize(arm=a, n=len(m)) for a, m in groups.items()),
         notes=notes,
         rows=tuple(drop_empty(rows)),
+    )
+
+
+def not_analysed_note(left_out: Cohort, day0_label: str) -> str:
+    """Return the outcome table's note on participants outside the population."""
+    arms = Counter(str(a) if a is not None else "no arm" for a in left_out.arm.tolist())
+    ids = left_out.participant_id.tolist()
+    shown = ", ".join(str(i) for i in ids[:20]) + (" ..." if len(ids) > 20 else "")  # noqa: PLR2004
+    return (
+        f"{left_out.n_participants} participant(s) without a study day 0 "
+        f"({day0_label}: not randomised or never treated) are not in the "
+        "analysis population and are in no row or denominator (arm "
+        + ", ".join(f"{a} ({n})" for a, n in sorted(arms.items()))
+        + f"): {shown}."
     )
 
 
