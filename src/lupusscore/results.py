@@ -22,6 +22,16 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from lupusscore._checks import as_choice, as_floats, as_sequence, broadcast, describe
+from lupusscore._display import (
+    Displayable,
+    View,
+    abbreviated,
+    criterion_line,
+    explain_text,
+    short,
+    status_word,
+    view_of_fields,
+)
 from lupusscore.errors import InvalidValueError, NotEvaluableError
 
 __all__ = [
@@ -294,15 +304,24 @@ _SET_EXTRA: Final = BaseModel.__dict__["__pydantic_extra__"].__set__
 _SET_PRIVATE: Final = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-class FrozenModel(BaseModel):
+class FrozenModel(Displayable, BaseModel):
     """Base of the library's frozen pydantic models (one configuration).
 
     A complex number is never a clinical value: one given for any field is a
     validation error (pydantic would otherwise drop the imaginary part with
     only a numpy warning).
+
+    Display: the ``repr`` is pydantic's, with long values abbreviated (a long
+    tuple as its length and type, a long text cut), so it stays a line or a
+    few; notebooks show ``_repr_html_`` / ``_repr_markdown_`` (see
+    ``lupusscore._display``). Equality, pickling and JSON are pydantic's.
     """
 
     model_config = FROZEN_CONFIG
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, abbreviated(value)
 
     @model_validator(mode="before")
     @classmethod
