@@ -44,9 +44,9 @@ from typing import Any, Final
 
 __all__ = [
     "Displayable",
-    "abbreviated",
     "Grid",
     "View",
+    "abbreviated",
     "criterion_line",
     "explain_text",
     "short",
@@ -127,7 +127,7 @@ def _type_name(items: Iterable[object]) -> str:
     return names[0] if len(names) == 1 else "item"
 
 
-def short(value: object, limit: int = MAX_VALUE_CHARS) -> str:  # noqa: PLR0911
+def short(value: object, limit: int = MAX_VALUE_CHARS) -> str:
     """Return *value* as one short line of text (for a display, not for data).
 
     Examples
@@ -221,12 +221,16 @@ def abbreviated(value: object) -> object:
         return value
     if hasattr(type(value), "model_fields"):
         text = repr(value)
-        return value if len(text) <= MAX_REPR_VALUE else _Shown(f"{type(value).__name__}(…)")
+        return (
+            value
+            if len(text) <= MAX_REPR_VALUE
+            else _Shown(f"{type(value).__name__}(…)")
+        )
     return value
 
 
 def _skip(value: object) -> bool:
-    """True for a field a display leaves out: unset or empty."""
+    """Return True for a field a display leaves out: unset or empty."""
     if value is None:
         return True
     if isinstance(value, str | tuple | list | Mapping | frozenset | set):
@@ -333,7 +337,9 @@ def to_html(view: View) -> str:
         )
         for row in grid.rows:
             cells = "".join(
-                f'<td class="num">{_h(c)}</td>' if _is_number(c) else f"<td>{_h(c)}</td>"
+                f'<td class="num">{_h(c)}</td>'
+                if _is_number(c)
+                else f"<td>{_h(c)}</td>"
                 for c in row
             )
             parts.append(f"<tr>{cells}</tr>")
@@ -392,11 +398,12 @@ def _with_unit(value: float, unit: str | None) -> str:
     return _number(value) + (f" {unit}" if unit else "")
 
 
-def criterion_line(criterion: Any) -> str:
+def criterion_line(criterion: Any, source: str = "") -> str:
     """One criterion in one line: status, observed vs threshold, reason, source.
 
     *criterion* is a :class:`lupusscore.results.Criterion` (read by its
-    attributes, so this module does not import it).
+    attributes, so this module does not import it). A criterion source that
+    repeats *source* (the result's own) is shortened to what it adds.
     """
     text = f"{criterion.name}: {status_word(criterion.status)}"
     facts: list[str] = []
@@ -404,11 +411,18 @@ def criterion_line(criterion: Any) -> str:
         facts.append("observed " + _with_unit(criterion.observed, criterion.unit))
     if criterion.threshold is not None:
         how = criterion.comparator.value + " " if criterion.comparator else ""
-        facts.append("threshold " + how + _with_unit(criterion.threshold, criterion.unit))
+        facts.append(
+            "threshold " + how + _with_unit(criterion.threshold, criterion.unit)
+        )
     if criterion.reason:
         facts.append(("why: " if criterion.met is None else "") + criterion.reason)
-    if criterion.source:
-        facts.append(f"source: {criterion.source}")
+    cited = criterion.source or ""
+    if source and cited.startswith(source):
+        cited = cited[len(source) :].lstrip(" :;,")
+        if cited:
+            cited = "as above: " + cited
+    if cited:
+        facts.append(f"source: {cited}")
     return text + ("; " + "; ".join(facts) if facts else "")
 
 
@@ -418,6 +432,7 @@ def explain_text(
     summary: Sequence[tuple[str, str]],
     sections: Sequence[tuple[str, Sequence[Any]]],
     lines: Sequence[str] = (),
+    source: str = "",
 ) -> str:
     """Render an explanation: a title, summary facts and criteria by section.
 
@@ -431,6 +446,8 @@ def explain_text(
         Criteria under a heading each (a heading may be empty).
     lines : sequence of str
         Further explanation lines shown as a list (a longitudinal result's).
+    source : str
+        The result's source: criteria citing it say only what they add.
     """
     out = [title]
     out += [f"  {name}: {value}" for name, value in summary if value]
@@ -439,7 +456,7 @@ def explain_text(
         if heading:
             out.append(f"  {heading}")
             indent = "    "
-        out += [f"{indent}- {criterion_line(c)}" for c in criteria]
+        out += [f"{indent}- {criterion_line(c, source)}" for c in criteria]
     out += [f"  - {line}" for line in lines]
     return "\n".join(out)
 

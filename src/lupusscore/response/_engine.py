@@ -198,7 +198,7 @@ class GradedResult(ExplainedResult):
         return f"{tier.label} {word}"
 
     @classmethod
-    def explain(cls, tiers: tuple[TierResult, ...]) -> str:
+    def reason_of(cls, tiers: tuple[TierResult, ...]) -> str:
         """Return the reason: each tier down to the first met or open one."""
         out: list[str] = []
         for k, t in enumerate(tiers):
@@ -386,7 +386,7 @@ class Run(Generic[R]):
         if self.coverage is not None and bool(self.coverage.outside[i]):
             reason = self.coverage.reason(i)
         else:
-            reason = self.result_type.explain(tiers)
+            reason = self.result_type.reason_of(tiers)
         # A provisional tier counts when it is the category's own tier or a
         # higher one (a provisional complete tier always counts).
         rank = [t.tier for t in tiers]
