@@ -259,7 +259,8 @@ def unmeasured_arms(d: Derived, *, use_unscheduled: bool) -> Unmeasured:
             # even definite failures (a fall in eGFR) would read as 0%.
             mask |= members
             reasons[arm] = (
-                "not evaluable in these data: no UPCR at any assessment after day 0"
+                "not evaluable in these data: no UPCR (input upcr_g_g) at any "
+                "assessment after day 0"
             )
             short[arm] = "no UPCR"
             continue

@@ -167,9 +167,15 @@ class OutcomeRow(FrozenModel):
 
         Examples
         --------
-        >>> row = OutcomeRow(section="primary", outcome="remission", arm="A",
-        ...                  statistic="proportion", n=0, not_evaluable=40,
-        ...                  reason="no UPCR")
+        >>> row = OutcomeRow(
+        ...     section="primary",
+        ...     outcome="remission",
+        ...     arm="A",
+        ...     statistic="proportion",
+        ...     n=0,
+        ...     not_evaluable=40,
+        ...     reason="no UPCR",
+        ... )
         >>> row.cell()
         'not evaluable: no UPCR (40 participants)'
         """
