@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Final, Literal, cast
 
 from lupusscore._checks import as_choice, describe
+from lupusscore._display import Grid, View
 from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.models import Trial
 from lupusscore.outcomes._args import check_callable, check_switch
@@ -234,6 +235,84 @@ class OutcomeTable(FrozenModel):
     arms: tuple[ArmSize, ...]
     notes: tuple[str, ...]
     rows: tuple[OutcomeRow, ...]
+
+    # -- display -----------------------------------------------------------------
+
+    def _primary_cells(self) -> str:
+        cells = [
+            f"{r.arm} {r.cell()}"
+            for r in self.rows
+            if r.section == "primary" and r.statistic == "proportion"
+        ]
+        return "; ".join(cells) or "no primary row"
+
+    def __repr__(self) -> str:
+        version = f" v{self.definition_version}" if self.definition_version else ""
+        arms = ", ".join(f"{a.arm} {a.n}" for a in self.arms)
+        flag = "; SYNTHETIC" if self.synthetic else ""
+        return (
+            f"<OutcomeTable {self.trial!r}: {self.definition}{version}; arms "
+            f"{arms}; {len(self.rows)} rows{flag}\n primary: {self._primary_cells()}>"
+        )
+
+    def _display_brief(self) -> str:
+        return f"OutcomeTable {self.trial!r} ({len(self.rows)} rows)"
+
+    def _display_view(self) -> View:
+        """Show the table: a row per outcome and timepoint, a column per arm."""
+        arms = tuple(a.arm for a in self.arms)
+        keyed: dict[tuple[str, str, str | None], dict[str, OutcomeRow]] = {}
+        for r in self.rows:
+            keyed.setdefault((r.section, r.outcome, r.timepoint), {})[r.arm] = r
+        body = []
+        for (section, outcome, tp), cells in keyed.items():
+            unit = next(iter(cells.values())).unit
+            body.append(
+                (
+                    section,
+                    outcome + (f" [{unit}]" if unit else ""),
+                    tp or "",
+                    *(cells[a].cell() if a in cells else "-" for a in arms),
+                )
+            )
+        version = (
+            f" version {self.definition_version}" if self.definition_version else ""
+        )
+        facts = [
+            (
+                "synthetic",
+                "yes: simulated data, not trial results" if self.synthetic else "no",
+            ),
+            ("arms", "; ".join(f"{a.arm} (n={a.n})" for a in self.arms)),
+            ("definition", f"{self.definition}{version}"),
+            ("source", self.definition_citation or "-"),
+            (
+                "primary",
+                f"achieved by {self.achieve_by}, maintained through "
+                f"{self.maintain_through}",
+            ),
+            ("missing-visit policy", str(self.missing_policy.value)),
+            ("confidence interval", str(self.ci_method.value)),
+        ]
+        grid = Grid(
+            header=("section", "outcome", "timepoint", *arms),
+            rows=tuple(body),
+            caption=(
+                "proportion = count/n % (95% CI) [imputed; ne = not evaluable]; "
+                "survival = KM estimate (95% CI); change = n mean (SD); "
+                "median [Q1, Q3]"
+            ),
+        )
+        notes = (
+            *(f"PROVISIONAL tier: {r}" for r in self.definition_provisional),
+            *self.notes,
+        )
+        return View(
+            title=f"Outcome table: {self.trial}",
+            facts=tuple(facts),
+            grid=grid,
+            notes=notes,
+        )
 
 
 def _pct(x: float | None) -> str:
