@@ -316,20 +316,23 @@ def _is_number(text: str) -> bool:
 def to_html(view: View) -> str:
     """Render *view* as static HTML with inline CSS (no JavaScript)."""
     parts = [f'<div class="lupusscore-display"><style>{_CSS}</style>']
-    parts.append(f"<table><caption>{_h(view.title)}</caption>")
+    grid = view.grid
     if view.facts:
-        parts.append("<tbody>")
+        parts.append(f"<table><caption>{_h(view.title)}</caption><tbody>")
         parts += [
             f'<tr><th scope="row">{_h(name)}</th><td>{_h(value)}</td></tr>'
             for name, value in view.facts
         ]
-        parts.append("</tbody>")
-    parts.append("</table>")
-    grid = view.grid
+        parts.append("</tbody></table>")
+    elif grid is None:
+        parts.append(f"<p><strong>{_h(view.title)}</strong></p>")
     if grid is not None:
+        caption = grid.caption
+        if not view.facts:  # the grid's caption carries the title
+            caption = view.title + (f" ({caption})" if caption else "")
         parts.append("<table>")
-        if grid.caption:
-            parts.append(f"<caption>{_h(grid.caption)}</caption>")
+        if caption:
+            parts.append(f"<caption>{_h(caption)}</caption>")
         parts.append(
             "<thead><tr>"
             + "".join(f'<th scope="col">{_h(h)}</th>' for h in grid.header)
