@@ -49,6 +49,9 @@ __all__ = [
     "abbreviated",
     "criterion_line",
     "explain_text",
+    "fields_repr",
+    "html_of",
+    "markdown_of",
     "short",
     "status_word",
     "to_html",
@@ -219,6 +222,11 @@ def abbreviated(value: object) -> object:
         if len(value) > MAX_REPR_ITEMS:
             return _Shown(f"<{len(value)} entries>")
         return value
+    size = getattr(value, "size", None)
+    if isinstance(size, int) and isinstance(getattr(value, "shape", None), tuple):
+        if size > MAX_REPR_ITEMS:  # a numpy array: its shape and type
+            return _Shown(f"<{short(value)}>")
+        return value
     if hasattr(type(value), "model_fields"):
         text = repr(value)
         return (
@@ -257,6 +265,39 @@ def view_of_fields(obj: object, title: str | None = None) -> View:
         if not _skip(getattr(obj, name, None))
     )
     return View(title=title or type(obj).__name__, facts=facts)
+
+
+def fields_repr(obj: Any) -> str:
+    """Return ``Type(field=value, ...)`` of a named tuple, values abbreviated.
+
+    Examples
+    --------
+    >>> from typing import NamedTuple
+    >>> class Pair(NamedTuple):
+    ...     a: tuple[int, ...]
+    ...     b: int
+    >>> fields_repr(Pair(tuple(range(100)), 2))
+    'Pair(a=<100 int>, b=2)'
+    """
+    args = ", ".join(
+        f"{name}={abbreviated(getattr(obj, name))!r}" for name in obj._fields
+    )
+    return f"{type(obj).__name__}({args})"
+
+
+def _view(obj: Any) -> View:
+    make = getattr(obj, "_display_view", None)
+    return make() if callable(make) else view_of_fields(obj)
+
+
+def html_of(obj: Any) -> str:
+    """Return the HTML display of *obj* (a named tuple's ``_repr_html_``)."""
+    return to_html(_view(obj))
+
+
+def markdown_of(obj: Any) -> str:
+    """Return the Markdown display of *obj* (a named tuple's ``_repr_markdown_``)."""
+    return to_markdown(_view(obj))
 
 
 # --- rendering ----------------------------------------------------------------

@@ -59,7 +59,7 @@ from lupusscore._checks import (
     describe,
     is_missing_scalar,
 )
-from lupusscore._display import Grid, View, short
+from lupusscore._display import Displayable, Grid, View, short
 from lupusscore.analytes import ANALYTES, Analyte, analyte_spec
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
@@ -154,7 +154,7 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
-class FrozenMap(Mapping[_K, _V]):
+class FrozenMap(Displayable, Mapping[_K, _V]):
     """A read-only, hashable, picklable mapping (a frozen model's dict field).
 
     It compares equal to any mapping with the same items (so
@@ -208,6 +208,12 @@ class FrozenMap(Mapping[_K, _V]):
 
     def __repr__(self) -> str:
         return f"FrozenMap({self._data!r})"
+
+    def _display_view(self) -> View:
+        return View(
+            title=f"FrozenMap ({len(self._data)} entries)",
+            facts=tuple((str(k), short(v)) for k, v in self._data.items()),
+        )
 
 
 def _show(value: object) -> object:
