@@ -549,7 +549,7 @@ class ExplainedResult(FrozenModel):
         if category is not None:
             parts.append(status_word(short(category)))
         verdict = status_word(self.status)
-        if parts:
+        if parts and parts != [verdict]:
             verdict = f"{', '.join(parts)} ({verdict})"
         return f"{type(self).__name__}: {verdict}"
 
