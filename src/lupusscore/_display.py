@@ -521,8 +521,8 @@ class Displayable:
         return view_of_fields(self)
 
     def _display_brief(self) -> str:
-        """One line for this object inside another's display."""
-        return self._display_view().title
+        """Return one line for this object inside another's display (its repr)."""
+        return repr(self)
 
     def _repr_html_(self) -> str:
         return to_html(self._display_view())

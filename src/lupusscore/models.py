@@ -1431,6 +1431,29 @@ class Participant(_Model):
         _raise_all("Participant", problems)
         return self
 
+    def _display_view(self) -> View:
+        """Show the patient, arm and day 0, then one grid row per visit."""
+        day0 = self.day0
+        rows = tuple(
+            (
+                v.date.isoformat(),
+                "-" if day0 is None else str((v.date - day0).days),
+                v.label or ("unscheduled" if v.unscheduled else "-"),
+                ", ".join(sorted({lab.analyte.value for lab in v.labs})) or "-",
+            )
+            for v in self.visits
+        )
+        events = "; ".join(f"{e.type.value} {e.date.isoformat()}" for e in self.events)
+        facts = (
+            ("patient", short(self.patient)),
+            ("arm", self.arm or "-"),
+            ("day 0", "-" if day0 is None else day0.isoformat()),
+            ("visits", str(len(self.visits))),
+            ("events", events or "none"),
+        )
+        grid = Grid(header=("date", "study day", "label", "labs"), rows=rows)
+        return View(title=f"Participant {self.patient.id}", facts=facts, grid=grid)
+
     def events_of(self, *types: EventType | str) -> tuple[Event, ...]:
         """Events of the given types (all events if none given), in date order.
 
