@@ -57,6 +57,7 @@ from lupusscore.outcomes._longitudinal import (
 )
 from lupusscore.outcomes._renal import renal_response_assessments, visit_egfrs
 from lupusscore.outcomes._stats import CiMethod, Summary, summarize
+from lupusscore.outcomes._table import primary_outcome
 from lupusscore.outcomes._trial import (
     baseline_observation,
     observation_at,
@@ -150,6 +151,7 @@ class OutcomeRow(FrozenModel):
     not_evaluable: int = 0
     imputed: int = 0
     n_at_risk: int | None = None
+    reason: str | None = None  # issue 15: why a whole cell is not evaluable
 
 
 class ArmSize(FrozenModel):
@@ -518,9 +520,12 @@ class _Context:
         )
 
     def primary(self, by_tp: Timepoint, end_tp: Timepoint) -> list[OutcomeRow]:
-        outcome = (
-            f"{self.response_label} achieved by {by_tp.label} "
-            f"and maintained through {end_tp.label}"
+        # issue 15: the primary row speaks the protocol's language
+        outcome = primary_outcome(
+            self.response_label,
+            by_tp.label,
+            end_tp.label,
+            complete=self.response_label.startswith("complete"),
         )
         by_day = min(by_tp.last_day, end_tp.day)
         return [
@@ -663,7 +668,7 @@ class _Context:
         rows = []
         for analyte, label, unit in (
             (Analyte.CREATININE, "serum creatinine", "mg/dL"),
-            (Analyte.UPCR, "UPCR", "g/g"),
+            (Analyte.UPCR, "proteinuria (UPCR)", "g/g"),  # issue 15 label
         ):
             rows += self._change_rows(
                 "kidney", label, unit, self._visit_measure(_lab_value(analyte))

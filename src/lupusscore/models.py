@@ -59,6 +59,7 @@ from lupusscore._checks import (
     describe,
     is_missing_scalar,
 )
+from lupusscore._display import Displayable, Grid, View, short
 from lupusscore.analytes import ANALYTES, Analyte, analyte_spec
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
@@ -153,7 +154,7 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
-class FrozenMap(Mapping[_K, _V]):
+class FrozenMap(Displayable, Mapping[_K, _V]):
     """A read-only, hashable, picklable mapping (a frozen model's dict field).
 
     It compares equal to any mapping with the same items (so
@@ -207,6 +208,12 @@ class FrozenMap(Mapping[_K, _V]):
 
     def __repr__(self) -> str:
         return f"FrozenMap({self._data!r})"
+
+    def _display_view(self) -> View:
+        return View(
+            title=f"FrozenMap ({len(self._data)} entries)",
+            facts=tuple((str(k), short(v)) for k, v in self._data.items()),
+        )
 
 
 def _show(value: object) -> object:
@@ -1424,6 +1431,29 @@ class Participant(_Model):
         _raise_all("Participant", problems)
         return self
 
+    def _display_view(self) -> View:
+        """Show the patient, arm and day 0, then one grid row per visit."""
+        day0 = self.day0
+        rows = tuple(
+            (
+                v.date.isoformat(),
+                "-" if day0 is None else str((v.date - day0).days),
+                v.label or ("unscheduled" if v.unscheduled else "-"),
+                ", ".join(sorted({lab.analyte.value for lab in v.labs})) or "-",
+            )
+            for v in self.visits
+        )
+        events = "; ".join(f"{e.type.value} {e.date.isoformat()}" for e in self.events)
+        facts = (
+            ("patient", short(self.patient)),
+            ("arm", self.arm or "-"),
+            ("day 0", "-" if day0 is None else day0.isoformat()),
+            ("visits", str(len(self.visits))),
+            ("events", events or "none"),
+        )
+        grid = Grid(header=("date", "study day", "label", "labs"), rows=rows)
+        return View(title=f"Participant {self.patient.id}", facts=facts, grid=grid)
+
     def events_of(self, *types: EventType | str) -> tuple[Event, ...]:
         """Events of the given types (all events if none given), in date order.
 
@@ -1681,6 +1711,103 @@ class Trial(_Model):
             If the schedule has no such timepoint.
         """
         return timepoint_of(self.schedule, label)
+
+    # -- display -----------------------------------------------------------------
+
+    def _by_arm(self) -> dict[str, list[Participant]]:
+        groups: dict[str, list[Participant]] = {a: [] for a in self.arm_names}
+        for p in self.participants:
+            groups.setdefault(p.arm or "(no arm)", []).append(p)
+        return groups
+
+    def _date_span(self) -> str:
+        dates = [v.date for p in self.participants for v in p.visits]
+        if not dates:
+            return "no visits"
+        return f"{min(dates).isoformat()} to {max(dates).isoformat()}"
+
+    def __repr__(self) -> str:
+        arms = ", ".join(f"{a} {len(ps)}" for a, ps in self._by_arm().items())
+        visits = sum(len(p.visits) for p in self.participants)
+        flag = "; SYNTHETIC" if self.synthetic else ""
+        return (
+            f"<Trial {self.name!r}: {len(self.participants)} participants "
+            f"({arms or 'no arms'}); {visits} visits, {self._date_span()}; "
+            f"{len(self.schedule)} scheduled timepoints{flag}>"
+        )
+
+    def _display_brief(self) -> str:
+        return f"Trial {self.name!r} ({len(self.participants)} participants)"
+
+    def _display_view(self) -> View:
+        """Participants and visits per arm, date span and what is missing."""
+        rows: list[tuple[str, ...]] = []
+        for arm, members in self._by_arm().items():
+            visits = [v for p in members for v in p.visits]
+            dates = [v.date for v in visits]
+            rows.append(
+                (
+                    arm,
+                    str(len(members)),
+                    str(len(visits)),
+                    min(dates).isoformat() if dates else "-",
+                    max(dates).isoformat() if dates else "-",
+                    *(str(n) for n in _missing_counts(members)),
+                )
+            )
+        schedule = ", ".join(f"{t.label} (day {t.day})" for t in self.schedule)
+        facts = [
+            ("synthetic", "yes: simulated data, not trial results")
+            if self.synthetic
+            else ("synthetic", "no"),
+            ("participants", str(len(self.participants))),
+            ("visits", str(sum(len(p.visits) for p in self.participants))),
+            ("date span", self._date_span()),
+            ("day 0", self.day0),
+            ("schedule", schedule or "none"),
+            ("baseline window", f"days -{self.baseline_window_days} to 0"),
+        ]
+        if self.description:
+            facts.insert(0, ("description", short(self.description, 200)))
+        grid = Grid(
+            header=(
+                "arm",
+                "participants",
+                "visits",
+                "first visit",
+                "last visit",
+                *(f"no {what}" for what in _MISSING_SHOWN),
+            ),
+            rows=tuple(rows),
+            caption="By arm (no X = participants with no X at any visit)",
+        )
+        return View(title=f"Trial: {self.name}", facts=tuple(facts), grid=grid)
+
+
+#: What a Trial's display counts as missing per participant: no visit at all,
+#: no baseline visit (on or before day 0), and no value of the key analytes.
+_MISSING_SHOWN: Final = ("visit", "baseline visit", "UPCR", "creatinine", "C3", "C4")
+_MISSING_ANALYTES: Final = (Analyte.UPCR, Analyte.CREATININE, Analyte.C3, Analyte.C4)
+
+
+def _missing_counts(members: Sequence[Participant]) -> list[int]:
+    """Participants of *members* missing each item of :data:`_MISSING_SHOWN`."""
+    no_visit = sum(1 for p in members if not p.visits)
+    no_base = sum(
+        1
+        for p in members
+        if p.day0 is None or not any(v.date <= p.day0 for v in p.visits)
+    )
+    counts = [no_visit, no_base]
+    for analyte in _MISSING_ANALYTES:
+        counts.append(
+            sum(
+                1
+                for p in members
+                if not any(lab.analyte is analyte for v in p.visits for lab in v.labs)
+            )
+        )
+    return counts
 
 
 def timepoint_of(schedule: Sequence[Timepoint], label: str) -> Timepoint:

@@ -48,38 +48,6 @@ class ReportFormat(StrEnum):
 # --- rendering ----------------------------------------------------------------
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
-
-
-def _num(x: float | None, digits: int = 2) -> str:
-    return "-" if x is None else f"{x:.{digits}f}"
-
-
-def _cell(row: OutcomeRow) -> str:
-    if row.statistic == "proportion":
-        if not row.n:
-            return f"0/0 (not evaluable {row.not_evaluable})"
-        text = (
-            f"{row.count}/{row.n} {_pct(row.estimate)} "
-            f"({_pct(row.ci_low)} to {_pct(row.ci_high)})"
-        )
-        if row.imputed:
-            text += f" [imputed {row.imputed}]"
-        return text + (f" [ne {row.not_evaluable}]" if row.not_evaluable else "")
-    if row.statistic == "survival":
-        return (
-            f"{_num(row.estimate, 3)} ({_num(row.ci_low, 3)} to "
-            f"{_num(row.ci_high, 3)}) at risk {row.n_at_risk}, events {row.count}"
-        )
-    if not row.n:
-        return "n=0"
-    return (
-        f"n={row.n} {_num(row.estimate)} ({_num(row.sd)}); "
-        f"{_num(row.median)} [{_num(row.q1)}, {_num(row.q3)}]"
-    )
-
-
 def _text(table: OutcomeTable) -> str:
     arms = [a.arm for a in table.arms]
     lines = []
@@ -87,9 +55,12 @@ def _text(table: OutcomeTable) -> str:
         lines.append("*** SYNTHETIC DATA: simulated example, not trial results ***")
     lines.append(f"Outcome table: {table.trial}")
     lines.append("Arms: " + "; ".join(f"{a.arm} (n={a.n})" for a in table.arms))
+    primary = next((r.outcome for r in table.rows if r.section == "primary"), "")
+    what = primary.split(": ", 1)[0] + " " if ": " in primary else ""
     lines.append(
-        f"Renal response definition: {table.definition}; primary: achieved by "
-        f"{table.achieve_by}, maintained through {table.maintain_through}"
+        f"Renal response definition: {table.definition}; primary: {what}"
+        f"(achieved by {table.achieve_by}, maintained through "
+        f"{table.maintain_through})"
     )
     if table.definition_version is not None:
         lines.append(
@@ -104,14 +75,15 @@ def _text(table: OutcomeTable) -> str:
     lines += [f"- {n}" for n in table.notes]
     lines.append(
         "Cells: proportion = count/n % (95% CI) [imputed = non-responders by "
-        "imputation, in n; ne = not evaluable, excluded]; "
+        "imputation, in n; ne = not evaluable, excluded], or 'not evaluable: "
+        "<why>' where the data cannot give a proportion; "
         "survival = KM estimate (95% CI); change = n mean (SD); median [Q1, Q3]."
     )
     if not table.rows:
         lines.append("")
         lines.append("(no outcome rows: no participant has an evaluable outcome)")
         return "\n".join(lines) + "\n"
-    width = max([44, *(len(_cell(r)) for r in table.rows)]) + 2
+    width = max([44, *(len(r.cell()) for r in table.rows)]) + 2
     label_w = 10
     keyed: dict[tuple[str, str, str | None], dict[str, OutcomeRow]] = {}
     for r in table.rows:
@@ -132,7 +104,7 @@ def _text(table: OutcomeTable) -> str:
         lines.append(
             f"{(tp or ''):<{label_w}}"
             + "".join(
-                f"{(_cell(cells[a]) if a in cells else '-'):<{width}}" for a in arms
+                f"{(cells[a].cell() if a in cells else '-'):<{width}}" for a in arms
             ).rstrip()
         )
     return "\n".join(lines) + "\n"

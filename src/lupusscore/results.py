@@ -22,6 +22,16 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from lupusscore._checks import as_choice, as_floats, as_sequence, broadcast, describe
+from lupusscore._display import (
+    Displayable,
+    View,
+    abbreviated,
+    criterion_line,
+    explain_text,
+    short,
+    status_word,
+    view_of_fields,
+)
 from lupusscore.errors import InvalidValueError, NotEvaluableError
 
 __all__ = [
@@ -294,15 +304,24 @@ _SET_EXTRA: Final = BaseModel.__dict__["__pydantic_extra__"].__set__
 _SET_PRIVATE: Final = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-class FrozenModel(BaseModel):
+class FrozenModel(Displayable, BaseModel):
     """Base of the library's frozen pydantic models (one configuration).
 
     A complex number is never a clinical value: one given for any field is a
     validation error (pydantic would otherwise drop the imaginary part with
     only a numpy warning).
+
+    Display: the ``repr`` is pydantic's, with long values abbreviated (a long
+    tuple as its length and type, a long text cut), so it stays a line or a
+    few; notebooks show ``_repr_html_`` / ``_repr_markdown_`` (see
+    ``lupusscore._display``). Equality, pickling and JSON are pydantic's.
     """
 
     model_config = FROZEN_CONFIG
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, abbreviated(value)
 
     @model_validator(mode="before")
     @classmethod
@@ -422,6 +441,12 @@ class Criterion(FrozenModel):
             return None
         return self.status is Status.MET
 
+    def _display_brief(self) -> str:
+        return criterion_line(self)
+
+    def _display_view(self) -> View:
+        return view_of_fields(self, title=f"Criterion {self.name}")
+
 
 def _statuses(items: Iterable[Criterion | Status]) -> list[Status]:
     given: object = items  # runtime guard for untyped callers
@@ -512,6 +537,95 @@ class ExplainedResult(FrozenModel):
     def evaluable(self) -> bool:
         """True unless the status is not evaluable."""
         return self.status is not Status.NOT_EVALUABLE
+
+    def _display_brief(self) -> str:
+        """``Type: verdict``: the value (value results), category and status."""
+        parts: list[str] = []
+        value = getattr(self, "value", None)
+        if isinstance(value, float):
+            unit = getattr(self, "unit", None)
+            parts.append(short(value) + (f" {unit}" if unit else ""))
+        category = getattr(self, "category", None)
+        if category is not None:
+            parts.append(status_word(short(category)))
+        verdict = status_word(self.status)
+        if parts and parts != [verdict]:
+            verdict = f"{', '.join(parts)} ({verdict})"
+        return f"{type(self).__name__}: {verdict}"
+
+    def _display_view(self) -> View:
+        shown = view_of_fields(self, title=self._display_brief())
+        return View(title=shown.title, facts=shown.facts[1:])  # status is the title
+
+    def _explain_sections(self) -> list[tuple[str, list[Criterion]]]:
+        """Return the criteria this result carries, by section (no rule re-run).
+
+        A field holding a :class:`Criterion` or a tuple of them is listed
+        as is; a field holding nested explained results (the tiers of a
+        renal response, the descriptors of a SLEDAI-2K) gives one section
+        per nested result, headed by its own verdict and reason.
+        """
+        sections: list[tuple[str, list[Criterion]]] = [("", self._own_criteria())]
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            items = value if isinstance(value, tuple) else (value,)
+            for item in items:
+                if isinstance(item, ExplainedResult):
+                    sections.append((item._explain_heading(), item._own_criteria()))
+        return [s for s in sections if s[0] or s[1]]
+
+    def _explain_heading(self) -> str:
+        """Return this result as a heading inside another's explanation."""
+        name = next(
+            (
+                str(getattr(self, key))
+                for key in ("label", "name", "tier")
+                if isinstance(getattr(self, key, None), str)
+            ),
+            type(self).__name__,
+        )
+        head = f"{name}: {status_word(self.status)}"
+        if self.reason and not self.reason.startswith(name):
+            head += f" ({self.reason})"
+        return head
+
+    def _own_criteria(self) -> list[Criterion]:
+        """Return the criteria held directly by this result's fields."""
+        out: list[Criterion] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            items = value if isinstance(value, tuple) else (value,)
+            out += [i for i in items if isinstance(i, Criterion)]
+        return out
+
+    def explain(self) -> str:
+        """Return a readable, criterion-by-criterion account of this result.
+
+        Each criterion the result carries is one line: met / not met / not
+        evaluable, the observed value, the comparator and threshold with
+        units, why it is not evaluable, and its source; above them the
+        verdict, the reason, the missing inputs, the source and the notes.
+        Nothing is recomputed: this renders what the result holds.
+
+        Examples
+        --------
+        >>> r = ExplainedResult(status="met", source="KDIGO 2024")
+        >>> print(r.explain())
+        ExplainedResult: met
+          source: KDIGO 2024
+        """
+        summary = [
+            ("reason", self.reason or ""),
+            ("missing", ", ".join(self.missing)),
+            ("source", self.source),
+            *(("note", note) for note in self.notes),
+        ]
+        return explain_text(
+            self._display_brief(),
+            summary=summary,
+            sections=self._explain_sections(),
+            source=self.source,
+        )
 
     def _not_evaluable(self, what: str) -> NotEvaluableError:
         why = self.reason or "not evaluable"

@@ -33,6 +33,7 @@ from lupusscore._checks import (
     broadcast,
     describe,
 )
+from lupusscore._display import Displayable
 from lupusscore.activity._sledai import (
     SledaiResult,
     assemble_sledai,
@@ -94,7 +95,7 @@ _UPCR_SOURCE: Final = (
 
 
 @dataclass(frozen=True, slots=True)
-class LabRule:
+class LabRule(Displayable):
     """How one numeric lab result decides one descriptor.
 
     Attributes

@@ -29,6 +29,7 @@ from lupusscore._checks import (
     as_tristate,
     describe,
 )
+from lupusscore._display import fields_repr, html_of, markdown_of
 from lupusscore.activity._variants import SledaiVariant, sledai_variant
 from lupusscore.descriptors import (
     SLEDAI_2K_DESCRIPTOR_INDEX,
@@ -221,6 +222,16 @@ class SledaiScores(NamedTuple):
     lower_bound: npt.NDArray[np.float64]
     upper_bound: npt.NDArray[np.float64]
     complete: npt.NDArray[np.bool_]
+
+    # display: abbreviated repr and notebook views (lupusscore._display)
+    def __repr__(self) -> str:
+        return fields_repr(self)
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
+    def _repr_markdown_(self) -> str:
+        return markdown_of(self)
 
 
 # ---------------------------------------------------------------------------

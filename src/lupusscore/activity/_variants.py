@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from lupusscore._display import Displayable
 from lupusscore.descriptors import (
     GLADMAN_2002,
     SLEDAI_2K_DESCRIPTOR_NAMES,
@@ -68,7 +69,7 @@ _SELENA_NEW_ONLY: Final = frozenset({"proteinuria"})
 
 
 @dataclass(frozen=True, slots=True)
-class SledaiVariant:
+class SledaiVariant(Displayable):
     """One named SLEDAI variant.
 
     Attributes

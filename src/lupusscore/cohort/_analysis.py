@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lupusscore._checks import as_choice, describe
+from lupusscore._display import Displayable, View
 from lupusscore.analytes import ANALYTES, Analyte
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, analysis_population
 from lupusscore.cohort._engine import (
@@ -209,7 +210,7 @@ def _cdisc_day(day: Ints) -> Ints:
 
 
 @dataclass(frozen=True, eq=False)
-class Analysis:
+class Analysis(Displayable):
     """A cohort analysed under one renal response definition and policy.
 
     Build one with :func:`lupusscore.analyse`. The tables are computed on
@@ -262,6 +263,31 @@ class Analysis:
             f"{self.maintain_through}; {self.policy.value}; tables adsl, adlb, "
             "adrs, adtte>"
         )
+
+    def _display_view(self) -> View:
+        """Show what was analysed and how (no table is computed to show it)."""
+        c = self.cohort
+        flare = self.flare_definition
+        facts = (
+            ("cohort", f"{c.name} ({c.n_participants} participants)"),
+            ("arms", ", ".join(c.arms)),
+            (
+                "definition",
+                f"{self.definition.id} version {self.definition.version}",
+            ),
+            ("source", self.definition.citation),
+            (
+                "primary",
+                f"achieved by {self.achieve_by}, maintained through "
+                f"{self.maintain_through}",
+            ),
+            ("missing-visit policy", str(self.policy.value)),
+            ("confidence interval", str(self.ci_method.value)),
+            ("unscheduled visits", "used" if self.use_unscheduled else "not used"),
+            ("flare definition", flare.id if flare is not None else "-"),
+            ("tables", "outcome_table(), adsl, adlb, adrs, adtte"),
+        )
+        return View(title=f"Analysis of {c.name}", facts=facts)
 
     def _cached(self, name: str, build: Callable[[], Any]) -> Any:
         got = self._tables.get(name)

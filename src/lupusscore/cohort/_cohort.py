@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lupusscore._checks import as_instance, describe
+from lupusscore._display import Displayable, Grid, View
 from lupusscore.analytes import Analyte
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import InvalidValueError
@@ -91,7 +92,7 @@ def adopt_cohort(**fields: Any) -> Cohort:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Cohort:
+class Cohort(Displayable):
     """A trial as typed columns, in canonical order (see the module docstring).
 
     Attributes
@@ -336,6 +337,61 @@ lab_assay, lab_family, lab_source_row
     def n_events(self) -> int:
         """Number of events."""
         return len(self.event_date)
+
+    def _display_view(self) -> View:
+        """Participants, visits and labs per arm, date span and what is missing."""
+        codes = {a: k for k, a in enumerate(ANALYTE_CODES)}
+        rows: list[tuple[str, ...]] = []
+        for arm in self.arms:
+            members = self.arm == arm
+            visits = members[self.visit_participant]
+            labs = members[self.lab_participant]
+            with_lab = np.zeros(self.n_participants, dtype=bool)
+            missing = []
+            for analyte in (Analyte.UPCR, Analyte.CREATININE):
+                with_lab[:] = False
+                with_lab[self.lab_participant[self.lab_analyte == codes[analyte]]] = (
+                    True
+                )
+                missing.append(str(int(np.count_nonzero(members & ~with_lab))))
+            rows.append(
+                (
+                    arm,
+                    str(int(members.sum())),
+                    str(int(visits.sum())),
+                    str(int(labs.sum())),
+                    *missing,
+                )
+            )
+        dates = self.visit_date[~np.isnat(self.visit_date)]
+        span = f"{dates.min()} to {dates.max()}" if len(dates) else "no visits"
+        facts = (
+            ("synthetic", "yes: simulated data" if self.synthetic else "no"),
+            ("participants", str(self.n_participants)),
+            ("visits", f"{self.n_visits} ({span})"),
+            ("lab rows", str(self.n_labs)),
+            ("events", str(self.n_events)),
+            ("day 0", self.day0_label),
+            (
+                "schedule",
+                ", ".join(f"{t.label} (day {t.day})" for t in self.schedule) or "none",
+            ),
+        )
+        grid = Grid(
+            header=(
+                "arm",
+                "participants",
+                "visits",
+                "lab rows",
+                "no UPCR",
+                "no creatinine",
+            ),
+            rows=tuple(rows),
+            caption="By arm (no X = participants with no X lab row)",
+        )
+        return View(
+            title=f"Cohort: {self.name}", facts=facts, grid=grid, notes=self.notes
+        )
 
     def __repr__(self) -> str:
         return (

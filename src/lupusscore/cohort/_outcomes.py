@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import cast
+from dataclasses import dataclass, field
+from typing import Final, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -53,16 +53,23 @@ from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion, summarize
 from lupusscore.outcomes._table import (
+    PROTEINURIA_LABEL,
     ArmSize,
     OutcomeRow,
     OutcomeTable,
     differs_from_shipped,
     drop_empty,
+    primary_outcome,
     resolve_table_definition,
     table_notes,
 )
 from lupusscore.outcomes._tte import DEFAULT_CENSORING, ESKD_EVENTS
-from lupusscore.response import RenalResponseDefinition
+from lupusscore.response import (
+    NephroticBaseline,
+    RenalResponseDefinition,
+    UpcrBelow,
+    UpcrReduction,
+)
 from lupusscore.results import Status
 
 __all__ = [
@@ -189,11 +196,36 @@ class Unmeasured:
     """Arms in which the data cannot evaluate renal response at all.
 
     ``participants`` marks the participants of those arms; ``reasons`` gives,
-    per arm, the most common reason its assessments are not evaluable.
+    per arm, the most common reason its assessments are not evaluable;
+    ``short`` gives it in a few words for a table cell (``"no UPCR"``).
     """
 
     participants: npt.NDArray[np.bool_]
     reasons: dict[str, str]
+    short: dict[str, str] = field(default_factory=dict)
+
+
+#: Response parts that read the visit's UPCR (``upcr_g_g``).
+_UPCR_PARTS: Final = (UpcrBelow, UpcrReduction, NephroticBaseline)
+
+
+def upcr_is_key(definition: RenalResponseDefinition) -> bool:
+    """Return True if no response under *definition* can be met without a UPCR.
+
+    The outcome table counts complete response (any response for a
+    definition without a complete tier); a tier is met only when every one of
+    its criteria is met, and a criterion with a missing input is never met.
+    So when every tier counted has a criterion that reads the UPCR, data
+    without any UPCR cannot show a single responder.
+    """
+    tiers = (
+        (definition.complete,)
+        if definition.complete is not None
+        else definition.tiers()
+    )
+    return bool(tiers) and all(
+        any(isinstance(p, _UPCR_PARTS) for p in tier.criteria) for tier in tiers
+    )
 
 
 def unmeasured_arms(d: Derived, *, use_unscheduled: bool) -> Unmeasured:
@@ -214,9 +246,26 @@ def unmeasured_arms(d: Derived, *, use_unscheduled: bool) -> Unmeasured:
     evaluable[who[used & (r.status != NOT_EVALUABLE)]] = True
     mask = np.zeros(c.n_participants, dtype=bool)
     reasons: dict[str, str] = {}
+    short: dict[str, str] = {}
+    upcr = r.inputs.get("upcr_g_g")
+    key_upcr = upcr is not None and upcr_is_key(d.definition)
     for arm in c.arms:
         members = c.arm == arm
-        if not members.any() or evaluable[members].any():
+        if not members.any():
+            continue
+        assessed = used & members[who]
+        no_upcr = key_upcr and upcr is not None and assessed.any()
+        if no_upcr and upcr is not None and np.isnan(upcr[assessed]).all():
+            # Not one UPCR in the arm: no participant can be a responder, so
+            # even definite failures (a fall in eGFR) would read as 0%.
+            mask |= members
+            reasons[arm] = (
+                "not evaluable in these data: no UPCR (input upcr_g_g) at any "
+                "assessment after day 0"
+            )
+            short[arm] = "no UPCR"
+            continue
+        if evaluable[members].any():
             continue
         mask |= members
         mine = used & members[who] & (r.status == NOT_EVALUABLE)
@@ -227,7 +276,8 @@ def unmeasured_arms(d: Derived, *, use_unscheduled: bool) -> Unmeasured:
         else:
             why = "no assessment after day 0"
         reasons[arm] = f"not evaluable in these data: no assessment is ({why})"
-    return Unmeasured(participants=mask, reasons=reasons)
+        short[arm] = f"no evaluable assessment ({why})"
+    return Unmeasured(participants=mask, reasons=reasons, short=short)
 
 
 def unmeasured_notes(d: Derived, found: Unmeasured) -> tuple[str, ...]:
@@ -335,7 +385,7 @@ def outcome_table_of(
     unmeasured = unmeasured_arms(d, use_unscheduled=use_unscheduled)
     t = _Tabulator(d, groups, policy, ci_method, use_unscheduled, unmeasured)
     rows: list[OutcomeRow] = []
-    rows += t.primary(label, by_tp, end_tp)
+    rows += t.primary(label, by_tp, end_tp, complete=complete_tier)
     rows += t.renal_by_timepoint(label)
     rows += t.survival((by_tp, end_tp))
     rows += t.kidney()
@@ -411,6 +461,7 @@ class _Tabulator:
         status: Codes,
         imputed: npt.NDArray[np.bool_] | None = None,
         tp: Timepoint | None = None,
+        reason: str | None = None,
     ) -> OutcomeRow:
         # the counting of responder_proportion, on codes
         met = int(np.count_nonzero(status == MET))
@@ -432,6 +483,7 @@ class _Tabulator:
             ci_high=prop.high,
             not_evaluable=not_evaluable,
             imputed=n_imputed,
+            reason=reason,
         )
 
     def _endpoint(
@@ -445,11 +497,9 @@ class _Tabulator:
         return status, imputed & ~found.participants
 
     def primary(
-        self, label: str, by_tp: Timepoint, end_tp: Timepoint
+        self, label: str, by_tp: Timepoint, end_tp: Timepoint, *, complete: bool
     ) -> list[OutcomeRow]:
-        outcome = (
-            f"{label} achieved by {by_tp.label} and maintained through {end_tp.label}"
-        )
+        outcome = primary_outcome(label, by_tp.label, end_tp.label, complete=complete)
         by_day = min(by_tp.last_day, end_tp.day)
         got = achieve_and_maintain_codes(
             self.d.assessments(self.policy, use_unscheduled=self.unscheduled),
@@ -459,7 +509,13 @@ class _Tabulator:
         status, imputed = self._endpoint(got.status, got.imputed)
         return [
             self._proportion_row(
-                "primary", outcome, arm, status[members], imputed[members], end_tp
+                "primary",
+                outcome,
+                arm,
+                status[members],
+                imputed[members],
+                end_tp,
+                self.unmeasured.short.get(arm),
             )
             for arm, members in self.groups.items()
         ]
@@ -480,6 +536,7 @@ class _Tabulator:
                         status[members],
                         imputed[members],
                         tp,
+                        self.unmeasured.short.get(arm),
                     )
                 )
         return rows
@@ -565,7 +622,7 @@ class _Tabulator:
         rows = []
         for analyte, label, unit in (
             (Analyte.CREATININE, "serum creatinine", "mg/dL"),
-            (Analyte.UPCR, "UPCR", "g/g"),
+            (Analyte.UPCR, PROTEINURIA_LABEL, "g/g"),
         ):
             rows += self._change_rows("kidney", label, unit, self.d.value(analyte))
         rows += self._change_rows(

@@ -41,6 +41,7 @@ import numpy as np
 from pydantic import Field
 
 from lupusscore._checks import as_choice
+from lupusscore._display import explain_text, status_word
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
 from lupusscore.outcomes._args import (
@@ -183,6 +184,36 @@ class LongitudinalResult(FrozenModel):
         if self.status is Status.NOT_EVALUABLE:
             return None
         return self.status is Status.MET
+
+    def _display_brief(self) -> str:
+        imputed = ", imputed" if self.imputed else ""
+        return f"LongitudinalResult: {status_word(self.status)}{imputed}"
+
+    def explain(self) -> str:
+        """Return the rule, the verdict and each step of the explanation.
+
+        Examples
+        --------
+        >>> r = LongitudinalResult(
+        ...     rule="first response",
+        ...     status="met",
+        ...     day=91,
+        ...     explanation=("met at day 91",),
+        ... )
+        >>> print(r.explain())
+        LongitudinalResult: met
+          rule: first response
+          day: 91
+          - met at day 91
+        """
+        summary = [
+            ("rule", self.rule),
+            ("day", "" if self.day is None else str(self.day)),
+            ("end day", "" if self.end_day is None else str(self.end_day)),
+        ]
+        return explain_text(
+            self._display_brief(), summary=summary, sections=(), lines=self.explanation
+        )
 
 
 def _policy(policy: object) -> MissingPolicy:

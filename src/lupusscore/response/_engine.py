@@ -29,6 +29,7 @@ import numpy.typing as npt
 from pydantic import model_validator
 
 from lupusscore._checks import describe
+from lupusscore._display import Displayable, View, status_word
 from lupusscore.errors import InvalidValueError
 from lupusscore.response._definition import Grade, GradedDefinition
 from lupusscore.response._kernel import (
@@ -198,7 +199,7 @@ class GradedResult(ExplainedResult):
         return f"{tier.label} {word}"
 
     @classmethod
-    def explain(cls, tiers: tuple[TierResult, ...]) -> str:
+    def reason_of(cls, tiers: tuple[TierResult, ...]) -> str:
         """Return the reason: each tier down to the first met or open one."""
         out: list[str] = []
         for k, t in enumerate(tiers):
@@ -386,7 +387,7 @@ class Run(Generic[R]):
         if self.coverage is not None and bool(self.coverage.outside[i]):
             reason = self.coverage.reason(i)
         else:
-            reason = self.result_type.explain(tiers)
+            reason = self.result_type.reason_of(tiers)
         # A provisional tier counts when it is the category's own tier or a
         # higher one (a provisional complete tier always counts).
         rank = [t.tier for t in tiers]
@@ -437,8 +438,8 @@ def _counts(k: int, own: int) -> bool:
 E = TypeVar("E", bound=StrEnum)
 
 
-@dataclass(frozen=True, eq=False)
-class GradedBatch(Generic[R]):
+@dataclass(frozen=True, eq=False, repr=False)
+class GradedBatch(Displayable, Generic[R]):
     """Per-element results of a definition on array inputs.
 
     ``category`` and ``status`` are NumPy arrays of strings with the broadcast
@@ -508,6 +509,35 @@ class GradedBatch(Generic[R]):
                 )
             )
             and list(self) == list(other)
+        )
+
+    def _category_text(self) -> str:
+        values, counts = np.unique(self.category.reshape(-1), return_counts=True)
+        return ", ".join(
+            f"{status_word(str(v))} {int(n)}"
+            for v, n in zip(values.tolist(), counts.tolist(), strict=True)
+        )
+
+    def __repr__(self) -> str:
+        """Short: the definition, the shape and how many of each category."""
+        return (
+            f"<{type(self).__name__} {self.definition_id} "
+            f"v{self.definition_version}: shape {self.shape}; "
+            f"{self._category_text() or 'empty'}>"
+        )
+
+    def _display_view(self) -> View:
+        return View(
+            title=f"{type(self).__name__}: {len(self)} results",
+            facts=(
+                (
+                    "definition",
+                    f"{self.definition_id} version {self.definition_version}",
+                ),
+                ("shape", str(self.shape)),
+                ("categories", self._category_text() or "none"),
+                ("one result", ".result(index) explains one element"),
+            ),
         )
 
     def __hash__(self) -> int:
