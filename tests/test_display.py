@@ -180,12 +180,67 @@ def _examples() -> dict[type, object]:
         ValueResult(value=1.0, unit="g/g"),
         FrozenModel(),
     ]
+    roots.append(_fhir_example())
     for name in _public_modules():
         module = importlib.import_module(name)
         roots += [getattr(module, attr) for attr in getattr(module, "__all__", ())]
     found: dict[type, object] = {}
     _walk([r for r in roots if r is not None], found)
     return found
+
+
+def _fhir_example() -> object:
+    """A project-written Bundle: used, missing, unmapped and unusable results."""
+    from lupusscore.fhir import patient_visits
+
+    def obs(oid: str, code: str, **value: object) -> dict[str, object]:
+        return {
+            "resourceType": "Observation",
+            "id": oid,
+            "status": "final",
+            "category": [{"coding": [{"code": "laboratory"}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+            "subject": {"reference": "Patient/<script>"},
+            "effectiveDateTime": "2020-01-08",
+            **value,
+        }
+
+    ucum = "http://unitsofmeasure.org"
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Patient",
+                    "id": "<script>",
+                    "gender": "female",
+                    "birthDate": "1980-03-01",
+                }
+            },
+            {
+                "resource": obs(
+                    "a",
+                    "2160-0",
+                    valueQuantity={"value": 0.9, "system": ucum, "code": "mg/dL"},
+                )
+            },
+            {"resource": obs("b", "2160-0", dataAbsentReason={"text": "haemolysed"})},
+            {
+                "resource": obs(
+                    "c", "1234-5", valueQuantity={"value": 1, "system": ucum}
+                )
+            },
+            {
+                "resource": obs(
+                    "d",
+                    "2160-0",
+                    valueQuantity={"value": 1, "system": ucum, "code": "furlong"},
+                )
+            },
+        ],
+    }
+    return patient_visits(bundle, validate=False)
 
 
 def _example(cls: type) -> object:

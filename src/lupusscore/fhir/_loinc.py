@@ -12,6 +12,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final
 
+from lupusscore._display import Displayable
 from lupusscore.analytes import Analyte
 from lupusscore.models import Specimen
 
@@ -32,7 +33,7 @@ UCUM_SYSTEM: Final = "http://unitsofmeasure.org"
 
 
 @dataclass(frozen=True, slots=True)
-class LoincMapping:
+class LoincMapping(Displayable):
     """One LOINC code that :func:`~lupusscore.fhir.read_bundle` maps to an analyte.
 
     Attributes

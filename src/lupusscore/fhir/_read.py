@@ -48,6 +48,13 @@ import numpy as np
 from pydantic import ValidationError
 
 from lupusscore._checks import _shown, describe
+from lupusscore._display import (
+    Displayable,
+    View,
+    fields_repr,
+    html_of,
+    markdown_of,
+)
 from lupusscore.analytes import Analyte
 from lupusscore.cohort import Cohort
 from lupusscore.errors import InvalidValueError, LupusScoreError, UnitError
@@ -108,7 +115,7 @@ _VALUE_KEYS: Final = (
 
 
 @dataclass(frozen=True, slots=True)
-class UnmappedCode:
+class UnmappedCode(Displayable):
     """A code of laboratory results that maps to no analyte, with its count.
 
     Attributes
@@ -126,7 +133,7 @@ class UnmappedCode:
 
 
 @dataclass(frozen=True, slots=True)
-class UnusableResult:
+class UnusableResult(Displayable):
     """A result of a mapped code that could not be used, and why.
 
     Attributes
@@ -159,7 +166,7 @@ class UnusableResult:
 
 
 @dataclass(frozen=True, slots=True)
-class MissingResult:
+class MissingResult(Displayable):
     """A result recorded as absent (``dataAbsentReason``), with that reason.
 
     Attributes
@@ -183,8 +190,8 @@ class MissingResult:
     date: str | None
 
 
-@dataclass(frozen=True)
-class BundleReport:
+@dataclass(frozen=True, repr=False)
+class BundleReport(Displayable):
     """What reading a Bundle used, and everything it did not use.
 
     Attributes
@@ -218,6 +225,24 @@ class BundleReport:
     no_patient: int
     other_resources: FrozenMap[str, int]
     ranges_not_used: FrozenMap[str, int]
+
+    def __repr__(self) -> str:
+        return (
+            f"BundleReport(used={self.used}, unmapped codes={len(self.unmapped)}, "
+            f"unusable={len(self.unusable)}, missing={len(self.missing)})"
+        )
+
+    def _display_view(self) -> View:
+        return View(
+            title="FHIR Bundle report",
+            facts=(
+                ("laboratory results used", str(self.used)),
+                ("codes mapped to no analyte", str(len(self.unmapped))),
+                ("unusable results", str(len(self.unusable))),
+                ("missing results", str(len(self.missing))),
+            ),
+            notes=self.notes[1:],
+        )
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -292,6 +317,16 @@ class PatientVisits(NamedTuple):
     visits: tuple[Visit, ...]
     report: BundleReport
     sources: FrozenMap[LabResult, tuple[str, ...]]
+
+    # display: abbreviated repr and notebook views (lupusscore._display)
+    def __repr__(self) -> str:
+        return fields_repr(self)
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
+    def _repr_markdown_(self) -> str:
+        return markdown_of(self)
 
 
 # --- reading ------------------------------------------------------------------------
