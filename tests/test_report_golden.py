@@ -3,7 +3,10 @@
 The files were written from the output before the outcomes/report split and
 stayed byte-identical through it; they were regenerated once, when the report
 started naming the definition's version and source (one added text line, three
-added JSON keys, four added CSV columns; nothing else changed).
+added JSON keys, four added CSV columns; nothing else changed), and once
+when the report started stating the primary outcome's estimand (ICH E9(R1);
+eleven added text lines, one added JSON key ``estimand``, one added CSV column
+``strategies``; nothing else changed).
 """
 
 from __future__ import annotations

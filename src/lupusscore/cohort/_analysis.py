@@ -25,7 +25,7 @@ date), the day every rule uses.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
@@ -46,6 +46,7 @@ from lupusscore.cohort._engine import (
     timepoint_visit,
 )
 from lupusscore.cohort._longitudinal import (
+    Assessments,
     Result,
     achieve_and_maintain_codes,
     status_at_codes,
@@ -61,8 +62,14 @@ from lupusscore.cohort._tte import first_event_times, first_met_times
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint, Trial
 from lupusscore.outcomes._args import check_callable, check_switch
+from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._stats import CiMethod
+from lupusscore.outcomes._strategies import (
+    DEFAULT_STRATEGIES,
+    Strategies,
+    resolve_strategies,
+)
 from lupusscore.outcomes._table import (
     DEFAULT_ACHIEVE_BY,
     DEFAULT_DEFINITION,
@@ -181,6 +188,7 @@ ADRS_LABELS: Final = {
     "DEFID": "Response Definition",
     "DEFVER": "Response Definition Version",
     "POLICY": "Missing-Visit Policy",
+    "ICESTRAT": "Intercurrent Event Strategies",
 }
 ADTTE_LABELS: Final = {
     "USUBJID": "Unique Subject Identifier",
@@ -233,6 +241,8 @@ class Analysis:
         The renal flare definition of ``adtte``'s ``TTFLARE``.
     flare_reference : {"response", "baseline"}
         What a flare is measured against (see :func:`analyse`).
+    strategies : Strategies
+        The intercurrent-event strategy of each event (see :func:`analyse`).
     """
 
     cohort: Cohort
@@ -246,6 +256,7 @@ class Analysis:
     flare_definition: RenalFlareDefinition | None = None
     flare_reference: str = "response"
     _tables: dict[str, Any] = field(default_factory=dict)
+    strategies: Strategies = DEFAULT_STRATEGIES
 
     def __repr__(self) -> str:
         return (
@@ -266,6 +277,20 @@ class Analysis:
     def _complete(self) -> bool:
         return self.definition.complete is not None
 
+    @property
+    def estimand(self) -> Estimand:
+        """The primary outcome's estimand (ICH E9(R1)); ``.describe()`` words it."""
+        got = self.outcome_table().estimand
+        assert got is not None
+        return got
+
+    def _assessed(self) -> Assessments:
+        return self._derived.assessments(
+            self.policy,
+            use_unscheduled=self.use_unscheduled,
+            strategies=self.strategies,
+        )
+
     def outcome_table(self) -> OutcomeTable:
         """Return the trial's outcome table (:func:`lupusscore.build_outcome_table`)."""
         return cast(
@@ -281,6 +306,7 @@ class Analysis:
                     ci_method=self.ci_method,
                     use_unscheduled=self.use_unscheduled,
                     derived=self._derived,
+                    strategies=self.strategies,
                 ),
             ),
         )
@@ -520,7 +546,7 @@ class Analysis:
         a_day = c.visit_day[r.visit]
         span = np.int64(1 << 32)
         a_key = a_part * span + a_day
-        assessed = d.assessments(self.policy, use_unscheduled=self.use_unscheduled)
+        assessed = self._assessed()
         blocks: list[tuple[str, str, Timepoint, Result]] = []
         for tp in c.schedule:
             got = status_at_codes(assessed, tp)
@@ -604,6 +630,9 @@ class Analysis:
             parts["DEFID"].append(np.full(n, self.definition.id, dtype=object))
             parts["DEFVER"].append(np.full(n, self.definition.version, dtype=object))
             parts["POLICY"].append(np.full(n, self.policy.value, dtype=object))
+            parts["ICESTRAT"].append(
+                np.full(n, self.strategies.compact(), dtype=object)
+            )
             for i, cname in enumerate(crit_names):
                 codes = r.criteria[cname]
                 flag = np.full(n, "", dtype=object)
@@ -837,6 +866,7 @@ def analyse(
     flare_definition: str | RenalFlareDefinition | None = None,
     flare_reference: str = "response",
     progress: Callable[[int, int], None] | None = None,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> Analysis:
     """Analyse a trial or cohort: ADaM-shaped tables and the outcome table.
 
@@ -872,6 +902,14 @@ def analyse(
         counted from it, responders only; ``"baseline"`` the baseline visit,
         time from day 0, everyone. A protocol choice the definitions leave
         open ("pre-flare or post-response value"), so it is named here.
+    strategies : mapping or Strategies, optional
+        The strategy (ICH E9(R1)) for each intercurrent event of the renal
+        response rows: keys ``rescue``, ``discontinuation``, ``eskd``,
+        ``death``, ``withdrawal``; values ``composite`` (default for every
+        event: the event on or before the timepoint is non-response),
+        ``treatment_policy``, ``while_on_treatment`` or ``hypothetical``.
+        Events left out stay composite; death under treatment policy or
+        hypothetical is refused. See ``docs/estimands.md``.
 
     Returns
     -------
@@ -881,8 +919,9 @@ def analyse(
     Raises
     ------
     InvalidValueError
-        Not a Trial or Cohort, an unknown definition, policy, CI method or
-        timepoint label, no schedule, or no participant.
+        Not a Trial or Cohort, an unknown definition, policy, CI method,
+        timepoint label, intercurrent event or strategy, a refused strategy,
+        no schedule, or no participant.
 
     Examples
     --------
@@ -893,6 +932,9 @@ def analyse(
     True
     >>> a.adsl["USUBJID"][:2].tolist(), a.adsl["TRT01P"][0]
     (['SYN-001', 'SYN-002'], 'MSC infusion')
+    >>> b = ls.analyse(load_example_trial(), strategies={"rescue": "hypothetical"})
+    >>> b.estimand.strategies.rescue
+    <Strategy.HYPOTHETICAL: 'hypothetical'>
     """
     if isinstance(data, Trial):
         cohort = Cohort.from_trial(data)
@@ -906,6 +948,7 @@ def analyse(
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
+    chosen_strategies = resolve_strategies(strategies)
     check_plan(cohort, achieve_by, maintain_through)
     flare = (
         None if flare_definition is None else resolve_flare_definition(flare_definition)
@@ -929,4 +972,5 @@ def analyse(
         _derived=derived,
         flare_definition=flare,
         flare_reference=reference,
+        strategies=chosen_strategies,
     )
