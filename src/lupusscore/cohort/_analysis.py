@@ -593,7 +593,9 @@ class Analysis:
                     day=np.where(hit, -1, res.day),
                     end_day=np.where(hit, -1, res.end_day),
                     reason=np.where(hit, why, res.reason).astype(object),
-                    intercurrent=None,
+                    intercurrent=None
+                    if res.intercurrent is None
+                    else res.intercurrent & ~hit,
                 )
             end = res.end_day
             found = np.searchsorted(a_key, people * span + end)
