@@ -1,7 +1,7 @@
 """Intercurrent-event strategies (ICH E9(R1)) chosen per event type.
 
 ICH E9(R1), *Addendum on estimands and sensitivity analysis in clinical
-trials* (2019), section A.3.1, names the strategies for intercurrent events;
+trials* (2019), section A.3.2, names the strategies for intercurrent events;
 lupusscore implements four of them for the longitudinal renal response rules
 (``docs/estimands.md`` has the full text and worked examples):
 
@@ -52,7 +52,7 @@ __all__ = [
 
 
 class Strategy(StrEnum):
-    """A strategy for an intercurrent event (ICH E9(R1), A.3.1)."""
+    """A strategy for an intercurrent event (ICH E9(R1), A.3.2)."""
 
     COMPOSITE = "composite"
     TREATMENT_POLICY = "treatment_policy"
