@@ -51,6 +51,7 @@ from lupusscore.kidney import EgfrResult
 from lupusscore.models import LabResult, Participant, Timepoint, Trial, Visit
 from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._cohort import by_arm, kaplan_meier_of, responder_proportion
+from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import (
     Assessment,
     DatedEvent,
@@ -59,7 +60,6 @@ from lupusscore.outcomes._longitudinal import (
     achieve_and_maintain,
     status_at,
 )
-from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._renal import renal_response_assessments, visit_egfrs
 from lupusscore.outcomes._stats import CiMethod, Summary, summarize
 from lupusscore.outcomes._strategies import Strategies, resolve_strategies

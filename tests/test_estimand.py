@@ -18,11 +18,11 @@ through month 24 (day 730 +/- 30).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from pydantic import ValidationError
 
@@ -273,7 +273,7 @@ def test_treatment_discontinuation_is_an_intercurrent_event() -> None:
     base = _trial_with([])
     pid = base.participants[1].patient.id
     day0 = base.participants[1].day0
-    when = (day0 + np.timedelta64(200, "D").astype(object)).isoformat()
+    when = (day0 + dt.timedelta(days=200)).isoformat()
     stopped = _trial_with([{"type": "treatment_discontinuation", "date": when}])
     a = analyse(stopped)
     adrs = a.adrs
@@ -369,3 +369,26 @@ def test_cli_adam_strategy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     text = (out / "adrs.csv").read_text(encoding="utf-8")
     assert "ICESTRAT" in text.splitlines()[0]
     assert "withdrawal=hypothetical" in text
+
+
+def test_icefl_kept_in_measured_arms_when_another_arm_is_unmeasured() -> None:
+    """An unmeasured arm no longer blanks ICEFL for the other arms' participants."""
+    data = json.loads(load_example_trial().model_dump_json())
+    people = data["participants"][:4]
+    for p in people:
+        if p["arm"] == "Prednisone":  # no UPCR: renal response not measurable
+            for v in p["visits"]:
+                v["labs"] = [lab for lab in v["labs"] if lab["analyte"] != "upcr"]
+    msc = next(p for p in people if p["arm"] == "MSC infusion")
+    when = dt.date.fromisoformat(msc["day0"]) + dt.timedelta(days=100)
+    msc["events"] = [{"type": "rescue_therapy", "date": when.isoformat()}]
+    data["participants"] = people
+    adrs = analyse(ls.Trial.model_validate(data)).adrs
+    mine = [
+        k
+        for k, (u, c) in enumerate(zip(adrs["USUBJID"], adrs["PARAMCD"], strict=True))
+        if u == msc["patient"]["id"] and c == "CRRSUS"
+    ]
+    assert [adrs["ICEFL"][k] for k in mine] == ["Y"]
+    other = [k for k, a in enumerate(adrs["TRT01P"]) if a == "Prednisone"]
+    assert {adrs["AVALC"][k] for k in other} == {"NE"}
