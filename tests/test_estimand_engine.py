@@ -174,9 +174,14 @@ def test_outcome_table_equals_the_oracle_under_strategies(
     reference = oracle.build_outcome_table(trial, **kw)
     got, want = engine.model_dump(mode="json"), reference.model_dump(mode="json")
     renal = ("primary", "renal response")
-    assert [r for r in got["rows"] if r["section"] in renal] == [
-        r for r in want["rows"] if r["section"] in renal
-    ]
+    mine = [r for r in got["rows"] if r["section"] in renal]
+    theirs = [r for r in want["rows"] if r["section"] in renal]
+    if not any(r["section"] == "primary" for r in theirs):
+        # the engine keeps a primary outcome no one is evaluable for (n = 0);
+        # the 0.1 table dropped it (drop_empty)
+        assert all(r["n"] == 0 for r in mine if r["section"] == "primary")
+        mine = [r for r in mine if r["section"] != "primary"]
+    assert mine == theirs
     assert got["estimand"] == want["estimand"]
     assert got["notes"] == want["notes"]
 

@@ -197,7 +197,7 @@ class Strategies(FrozenModel):
 DEFAULT_STRATEGIES: Final = Strategies()
 
 
-def resolve_strategies(value: object) -> Strategies:
+def resolve_strategies(value: object = None) -> Strategies:
     """Return *value* as :class:`Strategies` (library errors on anything else).
 
     Parameters
