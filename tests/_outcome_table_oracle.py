@@ -3,7 +3,11 @@
 A verbatim copy of ``src/lupusscore/outcomes/_table.py`` as of commit c22d53c (our
 own code), kept in the tests so that the engine-based ``build_outcome_table`` is
 compared with the per-participant implementation on random trials
-(``tests/test_cohort_engine.py``). Not used by the library.
+(``tests/test_cohort_engine.py``). Not used by the library. Since then it
+takes the estimand's ``strategies=`` (passed to ``status_at`` and
+``achieve_and_maintain``, the per-participant rules) and records the
+:class:`~lupusscore.Estimand`, so that the engine is compared under every
+intercurrent-event strategy (``tests/test_estimand_engine.py``).
 
 The trial outcome table: every outcome of a trial derived per participant, by arm.
 
@@ -35,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal, cast
 
@@ -47,6 +51,7 @@ from lupusscore.kidney import EgfrResult
 from lupusscore.models import LabResult, Participant, Timepoint, Trial, Visit
 from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._cohort import by_arm, kaplan_meier_of, responder_proportion
+from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import (
     Assessment,
     DatedEvent,
@@ -57,6 +62,7 @@ from lupusscore.outcomes._longitudinal import (
 )
 from lupusscore.outcomes._renal import renal_response_assessments, visit_egfrs
 from lupusscore.outcomes._stats import CiMethod, Summary, summarize
+from lupusscore.outcomes._strategies import Strategies, resolve_strategies
 from lupusscore.outcomes._table import primary_outcome
 from lupusscore.outcomes._trial import (
     baseline_observation,
@@ -206,6 +212,7 @@ class OutcomeTable(FrozenModel):
     arms: tuple[ArmSize, ...]
     notes: tuple[str, ...]
     rows: tuple[OutcomeRow, ...]
+    estimand: Estimand | None = None
 
 
 @dataclass
@@ -301,6 +308,7 @@ def build_outcome_table(
     ci_method: CiMethod | str = CiMethod.WILSON,
     use_unscheduled: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> OutcomeTable:
     """Derive every outcome of *trial* by arm.
 
@@ -350,6 +358,7 @@ def build_outcome_table(
             ),
         )
     chosen = resolve_table_definition(definition)
+    chosen_strategies = resolve_strategies(strategies)
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     if progress is not None:
         check_callable("progress", progress)
@@ -414,6 +423,7 @@ def build_outcome_table(
         policy=how,
         ci=ci,
         unscheduled=use_unscheduled,
+        strategies=chosen_strategies,
         response_label=(
             f"complete renal response ({chosen.id})"
             if complete_tier
@@ -436,8 +446,15 @@ def build_outcome_table(
         "Timepoint value = visit nearest the target day within its window "
         "(earlier visit on ties); unscheduled visits "
         + ("used." if use_unscheduled else "not used."),
-        f"Missing-visit policy: {how.value}; death, dialysis, transplant, "
-        "withdrawal and rescue therapy before a timepoint count as non-response.",
+        f"Missing-visit policy: {how.value}; "
+        + (
+            "death, dialysis, transplant, withdrawal and rescue therapy before a "
+            "timepoint count as non-response."
+            if chosen_strategies.is_default
+            else "intercurrent events: "
+            + "; ".join(f"{e.value} {s.value}" for e, s in chosen_strategies.items())
+            + " (see the estimand)."
+        ),
         f"Proportions: responders / evaluable, 95% {ci.value} CI; survival: "
         "Kaplan-Meier with Greenwood log(-log) 95% CI.",
     )
@@ -461,6 +478,19 @@ def build_outcome_table(
         arms=tuple(ArmSize(arm=a, n=len(m)) for a, m in groups.items()),
         notes=notes,
         rows=tuple(rows),
+        estimand=Estimand(
+            arms=tuple(groups),
+            definition=chosen.id,
+            definition_version=chosen.version,
+            response="complete renal response"
+            if complete_tier
+            else "renal response (any tier: the definition has no complete tier)",
+            achieve_by=achieve_by,
+            maintain_through=maintain_through,
+            strategies=chosen_strategies,
+            missing_policy=how,
+            ci_method=ci,
+        ),
     )
 
 
@@ -485,6 +515,7 @@ class _Context:
     ci: CiMethod
     unscheduled: bool
     response_label: str
+    strategies: Strategies
 
     def _proportion_row(
         self,
@@ -541,6 +572,7 @@ class _Context:
                         events=d.events,
                         policy=self.policy,
                         use_unscheduled=self.unscheduled,
+                        strategies=self.strategies,
                     )
                     for d in members
                 ],
@@ -560,6 +592,7 @@ class _Context:
                         events=d.events,
                         policy=self.policy,
                         use_unscheduled=self.unscheduled,
+                        strategies=self.strategies,
                     )
                     for d in members
                 ]

@@ -3,11 +3,14 @@
 The files were written from the output before the outcomes/report split and
 stayed byte-identical through it; they were regenerated once, when the report
 started naming the definition's version and source (one added text line, three
-added JSON keys, four added CSV columns; nothing else changed), and again for
+added JSON keys, four added CSV columns; nothing else changed), again for
 issue 15 (the report speaks the trial's language): the primary row is labelled
 "achieve and maintain remission: ...", the kidney row "proteinuria (UPCR)", the
 text header and cell legend say so, and each row has a ``reason`` (JSON key and
-last CSV column, empty here); no number changed.
+last CSV column, empty here); no number changed; and once when the report
+started stating the primary outcome's estimand (ICH E9(R1); eleven added text
+lines, one added JSON key ``estimand``, one added CSV column ``strategies``;
+nothing else changed).
 """
 
 from __future__ import annotations

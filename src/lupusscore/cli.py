@@ -37,7 +37,7 @@ from pydantic import ValidationError
 
 from lupusscore.errors import DefinitionError, LupusScoreError, MissingExtraError
 from lupusscore.models import Participant, Trial
-from lupusscore.outcomes import CiMethod, MissingPolicy
+from lupusscore.outcomes import CiMethod, IntercurrentEvent, MissingPolicy, Strategy
 from lupusscore.report import (
     DEFAULT_ACHIEVE_BY,
     DEFAULT_DEFINITION,
@@ -366,7 +366,31 @@ def _progress(done: int, total: int) -> None:
 #: Fields whose errors come from command-line options (usage errors).
 _OPTION_FIELDS: Final = frozenset(
     {"definition", "schedule", "achieve_by", "maintain_through", "policy", "ci_method"}
+    | {"strategies"}
+    | {f"strategies.{e.value}" for e in IntercurrentEvent}
 )
+
+
+def _strategies(text: str | None) -> dict[str, str] | None:
+    """Parse ``--strategy rescue=composite,death=composite`` (exit 2 if malformed)."""
+    if text is None:
+        return None
+    chosen: dict[str, str] = {}
+    for item in text.split(","):
+        event, sep, strategy = item.strip().partition("=")
+        if not sep or not event.strip() or not strategy.strip():
+            _fail(
+                EXIT_USAGE,
+                f"--strategy: got {item.strip()!r}; expected EVENT=STRATEGY pairs "
+                "joined by commas, EVENT one of "
+                + ", ".join(e.value for e in IntercurrentEvent)
+                + " and STRATEGY one of "
+                + ", ".join(s.value for s in Strategy),
+            )
+        if event.strip() in chosen:
+            _fail(EXIT_USAGE, f"--strategy: {event.strip()!r} given twice")
+        chosen[event.strip()] = strategy.strip()
+    return chosen
 
 
 def _schedule(path: pathlib.Path | None) -> list[Any]:
@@ -422,6 +446,7 @@ def _analysis(args: argparse.Namespace) -> Analysis:
             ci_method=args.ci,
             use_unscheduled=args.use_unscheduled,
             progress=_progress if sys.stderr.isatty() else None,
+            strategies=_strategies(args.strategy),
         )
     except LupusScoreError as exc:
         _fail_option_or_data(exc)
@@ -477,6 +502,7 @@ def _report(args: argparse.Namespace) -> str:
             ci_method=args.ci,
             use_unscheduled=args.use_unscheduled,
             progress=_progress if sys.stderr.isatty() else None,
+            strategies=_strategies(args.strategy),
         )
     except LupusScoreError as exc:
         _fail_option_or_data(exc)
@@ -645,6 +671,16 @@ def _parser() -> argparse.ArgumentParser:
             "--use-unscheduled",
             action="store_true",
             help="let unscheduled visits stand for a timepoint",
+        )
+        cmd.add_argument(
+            "--strategy",
+            metavar="EVENT=STRATEGY,...",
+            help="intercurrent-event strategies (ICH E9(R1)), e.g. "
+            "rescue=hypothetical,death=composite; EVENT: "
+            + ", ".join(e.value for e in IntercurrentEvent)
+            + "; STRATEGY: "
+            + ", ".join(s.value for s in Strategy)
+            + " (default composite for every event; docs/estimands.md)",
         )
     sub.add_parser("example", help="print the bundled synthetic trial file (JSON)")
     sub.add_parser("schema", help="print the JSON Schema of a trial file")

@@ -1107,6 +1107,10 @@ class EventType(StrEnum):
 
     ``dialysis`` means chronic (maintenance) dialysis; with ``transplant`` it
     defines end-stage kidney disease (ESKD) in :mod:`lupusscore.outcomes`.
+    ``withdrawal`` is withdrawal from the study (follow-up ends);
+    ``treatment_discontinuation`` is stopping the study treatment, the
+    participant possibly staying in follow-up (an intercurrent event, see
+    ``docs/estimands.md``; it neither ends follow-up nor censors).
     """
 
     DEATH = "death"
@@ -1114,6 +1118,7 @@ class EventType(StrEnum):
     TRANSPLANT = "transplant"
     WITHDRAWAL = "withdrawal"
     RESCUE_THERAPY = "rescue_therapy"
+    TREATMENT_DISCONTINUATION = "treatment_discontinuation"
 
 
 class Event(_Model):

@@ -73,6 +73,8 @@ def _text(table: OutcomeTable) -> str:
         for reason in table.definition_provisional
     ]
     lines += [f"- {n}" for n in table.notes]
+    if table.estimand is not None:
+        lines += table.estimand.describe().splitlines()
     lines.append(
         "Cells: proportion = count/n % (95% CI) [imputed = non-responders by "
         "imputation, in n; ne = not evaluable, excluded], or 'not evaluable: "
@@ -114,7 +116,8 @@ def _csv(table: OutcomeTable) -> str:
     buf = io.StringIO()
     # Every row carries the trial and its synthetic flag, so an exported CSV of
     # the bundled example stays labelled as simulated data, and the definition
-    # (id, version, source, provisional tiers) its rows were derived with.
+    # (id, version, source, provisional tiers) its rows were derived with, and
+    # the intercurrent-event strategies of its estimand (event=strategy).
     about = {
         "trial": table.trial,
         "synthetic": table.synthetic,
@@ -122,6 +125,9 @@ def _csv(table: OutcomeTable) -> str:
         "definition_version": table.definition_version or "",
         "definition_citation": table.definition_citation or "",
         "definition_provisional": "; ".join(table.definition_provisional),
+        "strategies": ""
+        if table.estimand is None
+        else table.estimand.strategies.compact(),
     }
     fields = [*about, *OutcomeRow.model_fields]
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")

@@ -340,6 +340,19 @@ def seeds() -> dict[str, list[Any]]:
             through=lupusscore.Timepoint(label="month 24", day=730, window_days=30),
         )
     )
+    _try(
+        lambda: out.Estimand(
+            arms=("A", "B"),
+            definition="kdigo-2024",
+            definition_version="1",
+            response="complete renal response",
+            achieve_by="month 12",
+            maintain_through="month 24",
+            strategies=out.Strategies(rescue="while_on_treatment"),
+            missing_policy="non_responder",
+            ci_method="wilson",
+        )
+    )
     _try(lambda: units.resolve_unit("mg/dL", "creatinine"))
     _try(lambda: units.conversion("mg/dL", "umol/L", analyte="creatinine"))
     _try(lambda: lupusscore.analyte_spec("upcr"))

@@ -25,7 +25,7 @@ date), the day every rule uses.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
@@ -47,6 +47,7 @@ from lupusscore.cohort._engine import (
     timepoint_visit,
 )
 from lupusscore.cohort._longitudinal import (
+    Assessments,
     Result,
     achieve_and_maintain_codes,
     status_at_codes,
@@ -62,8 +63,14 @@ from lupusscore.cohort._tte import first_event_times, first_met_times
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint, Trial
 from lupusscore.outcomes._args import check_callable, check_switch
+from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._stats import CiMethod
+from lupusscore.outcomes._strategies import (
+    DEFAULT_STRATEGIES,
+    Strategies,
+    resolve_strategies,
+)
 from lupusscore.outcomes._table import (
     DEFAULT_ACHIEVE_BY,
     DEFAULT_DEFINITION,
@@ -183,6 +190,7 @@ ADRS_LABELS: Final = {
     "DEFID": "Response Definition",
     "DEFVER": "Response Definition Version",
     "POLICY": "Missing-Visit Policy",
+    "ICESTRAT": "Intercurrent Event Strategies",
 }
 ADTTE_LABELS: Final = {
     "USUBJID": "Unique Subject Identifier",
@@ -240,6 +248,8 @@ class Analysis(Displayable):
         the analysis population: in ADSL only (``ITTFL`` ``N``) and counted
         in the outcome table's notes (see
         :func:`~lupusscore.cohort.analysis_population`).
+    strategies : Strategies
+        The intercurrent-event strategy of each event (see :func:`analyse`).
     """
 
     cohort: Cohort
@@ -254,6 +264,7 @@ class Analysis(Displayable):
     flare_reference: str = "response"
     not_analysed: Cohort | None = None
     _tables: dict[str, Any] = field(default_factory=dict)
+    strategies: Strategies = DEFAULT_STRATEGIES
 
     def __repr__(self) -> str:
         return (
@@ -299,6 +310,20 @@ class Analysis(Displayable):
     def _complete(self) -> bool:
         return self.definition.complete is not None
 
+    @property
+    def estimand(self) -> Estimand:
+        """The primary outcome's estimand (ICH E9(R1)); ``.describe()`` words it."""
+        got = self.outcome_table().estimand
+        assert got is not None
+        return got
+
+    def _assessed(self) -> Assessments:
+        return self._derived.assessments(
+            self.policy,
+            use_unscheduled=self.use_unscheduled,
+            strategies=self.strategies,
+        )
+
     def outcome_table(self) -> OutcomeTable:
         """Return the trial's outcome table (:func:`lupusscore.build_outcome_table`)."""
         return cast(
@@ -315,6 +340,7 @@ class Analysis(Displayable):
                     use_unscheduled=self.use_unscheduled,
                     derived=self._derived,
                     not_analysed=self.not_analysed,
+                    strategies=self.strategies,
                 ),
             ),
         )
@@ -554,7 +580,7 @@ class Analysis(Displayable):
         a_day = c.visit_day[r.visit]
         span = np.int64(1 << 32)
         a_key = a_part * span + a_day
-        assessed = d.assessments(self.policy, use_unscheduled=self.use_unscheduled)
+        assessed = self._assessed()
         blocks: list[tuple[str, str, Timepoint, Result]] = []
         for tp in c.schedule:
             got = status_at_codes(assessed, tp)
@@ -601,7 +627,9 @@ class Analysis(Displayable):
                     day=np.where(hit, -1, res.day),
                     end_day=np.where(hit, -1, res.end_day),
                     reason=np.where(hit, why, res.reason).astype(object),
-                    intercurrent=None,
+                    intercurrent=None
+                    if res.intercurrent is None
+                    else res.intercurrent & ~hit,
                 )
             end = res.end_day
             found = np.searchsorted(a_key, people * span + end)
@@ -638,6 +666,9 @@ class Analysis(Displayable):
             parts["DEFID"].append(np.full(n, self.definition.id, dtype=object))
             parts["DEFVER"].append(np.full(n, self.definition.version, dtype=object))
             parts["POLICY"].append(np.full(n, self.policy.value, dtype=object))
+            parts["ICESTRAT"].append(
+                np.full(n, self.strategies.compact(), dtype=object)
+            )
             for i, cname in enumerate(crit_names):
                 codes = r.criteria[cname]
                 flag = np.full(n, "", dtype=object)
@@ -911,6 +942,7 @@ def analyse(
     flare_definition: str | RenalFlareDefinition | None = None,
     flare_reference: str = "response",
     progress: Callable[[int, int], None] | None = None,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> Analysis:
     """Analyse a trial or cohort: ADaM-shaped tables and the outcome table.
 
@@ -946,6 +978,14 @@ def analyse(
         counted from it, responders only; ``"baseline"`` the baseline visit,
         time from day 0, everyone. A protocol choice the definitions leave
         open ("pre-flare or post-response value"), so it is named here.
+    strategies : mapping or Strategies, optional
+        The strategy (ICH E9(R1)) for each intercurrent event of the renal
+        response rows: keys ``rescue``, ``discontinuation``, ``eskd``,
+        ``death``, ``withdrawal``; values ``composite`` (default for every
+        event: the event on or before the timepoint is non-response),
+        ``treatment_policy``, ``while_on_treatment`` or ``hypothetical``.
+        Events left out stay composite; death under treatment policy or
+        hypothetical is refused. See ``docs/estimands.md``.
 
     Returns
     -------
@@ -959,8 +999,9 @@ def analyse(
     Raises
     ------
     InvalidValueError
-        Not a Trial or Cohort, an unknown definition, policy, CI method or
-        timepoint label, no schedule, or no participant.
+        Not a Trial or Cohort, an unknown definition, policy, CI method,
+        timepoint label, intercurrent event or strategy, a refused strategy,
+        no schedule, or no participant.
 
     Examples
     --------
@@ -971,6 +1012,9 @@ def analyse(
     True
     >>> a.adsl["USUBJID"][:2].tolist(), a.adsl["TRT01P"][0]
     (['SYN-001', 'SYN-002'], 'MSC infusion')
+    >>> b = ls.analyse(load_example_trial(), strategies={"rescue": "hypothetical"})
+    >>> b.estimand.strategies.rescue
+    <Strategy.HYPOTHETICAL: 'hypothetical'>
     """
     if isinstance(data, Trial):
         cohort = Cohort.from_trial(data)
@@ -985,6 +1029,7 @@ def analyse(
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
+    chosen_strategies = resolve_strategies(strategies)
     check_plan(cohort, achieve_by, maintain_through)
     flare = (
         None if flare_definition is None else resolve_flare_definition(flare_definition)
@@ -1009,4 +1054,5 @@ def analyse(
         flare_definition=flare,
         flare_reference=reference,
         not_analysed=not_analysed,
+        strategies=chosen_strategies,
     )

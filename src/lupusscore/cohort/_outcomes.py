@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, cast
 
@@ -50,8 +50,14 @@ from lupusscore.cohort._tte import first_event_times
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
 from lupusscore.outcomes._args import check_callable, check_switch
+from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion, summarize
+from lupusscore.outcomes._strategies import (
+    DEFAULT_STRATEGIES,
+    Strategies,
+    resolve_strategies,
+)
 from lupusscore.outcomes._table import (
     PROTEINURIA_LABEL,
     ArmSize,
@@ -112,9 +118,16 @@ class Derived:
         return lab_column(self.cohort, self.latest, analyte, self.cohort.lab_canonical)
 
     def assessments(
-        self, policy: MissingPolicy, *, use_unscheduled: bool
+        self,
+        policy: MissingPolicy,
+        *,
+        use_unscheduled: bool,
+        strategies: Strategies = DEFAULT_STRATEGIES,
     ) -> Assessments:
-        """Return the renal assessments as the longitudinal kernels read them."""
+        """Return the renal assessments as the longitudinal kernels read them.
+
+        Each event's strategy is the one *strategies* gives its type.
+        """
         c, r = self.cohort, self.renal
         return Assessments(
             participant=c.visit_participant[r.visit],
@@ -126,6 +139,7 @@ class Derived:
             event_day=self.events.day,
             policy=policy,
             use_unscheduled=use_unscheduled,
+            event_strategy=strategies.codes(self.events.type),
         )
 
     def egfr_measure(self) -> Floats:
@@ -350,17 +364,21 @@ def outcome_table_of(
     progress: Callable[[int, int], None] | None = None,
     derived: Derived | None = None,
     not_analysed: Cohort | None = None,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> OutcomeTable:
     """Derive every outcome of *c* by arm (the rules of ``build_outcome_table``).
 
     Participants of *c* without a day 0, and those of *not_analysed* (the
     ones :func:`lupusscore.analyse` split off), are outside the analysis
-    population: in no row, counted in a note.
+    population: in no row, counted in a note. *strategies* (ICH E9(R1), see
+    :func:`lupusscore.analyse`) apply to the renal response rows (the primary
+    outcome and each timepoint).
     """
     c = as_instance("cohort", c, Cohort)
     c, left_out = analysis_population(c)
     if not_analysed is not None:
         left_out = as_instance("not_analysed", not_analysed, Cohort)
+    chosen_strategies = resolve_strategies(strategies)
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
@@ -383,7 +401,9 @@ def outcome_table_of(
     )
     groups = _arm_groups(c)
     unmeasured = unmeasured_arms(d, use_unscheduled=use_unscheduled)
-    t = _Tabulator(d, groups, policy, ci_method, use_unscheduled, unmeasured)
+    t = _Tabulator(
+        d, groups, policy, ci_method, use_unscheduled, unmeasured, chosen_strategies
+    )
     rows: list[OutcomeRow] = []
     rows += t.primary(label, by_tp, end_tp, complete=complete_tier)
     rows += t.renal_by_timepoint(label)
@@ -399,6 +419,7 @@ def outcome_table_of(
         use_unscheduled=use_unscheduled,
         policy=policy,
         ci=ci_method,
+        strategies=chosen_strategies,
     )
     notes += unusable
     if left_out is not None:
@@ -423,6 +444,19 @@ def outcome_table_of(
         arms=tuple(ArmSize(arm=a, n=len(m)) for a, m in groups.items()),
         notes=notes,
         rows=tuple(drop_empty(rows)),
+        estimand=Estimand(
+            arms=tuple(groups),
+            definition=chosen.id,
+            definition_version=chosen.version,
+            response="complete renal response"
+            if complete_tier
+            else "renal response (any tier: the definition has no complete tier)",
+            achieve_by=achieve_by,
+            maintain_through=maintain_through,
+            strategies=chosen_strategies,
+            missing_policy=policy,
+            ci_method=ci_method,
+        ),
     )
 
 
@@ -448,6 +482,12 @@ class _Tabulator:
     ci: CiMethod
     unscheduled: bool
     unmeasured: Unmeasured
+    strategies: Strategies = DEFAULT_STRATEGIES
+
+    def _assessments(self) -> Assessments:
+        return self.d.assessments(
+            self.policy, use_unscheduled=self.unscheduled, strategies=self.strategies
+        )
 
     @property
     def c(self) -> Cohort:
@@ -502,7 +542,7 @@ class _Tabulator:
         outcome = primary_outcome(label, by_tp.label, end_tp.label, complete=complete)
         by_day = min(by_tp.last_day, end_tp.day)
         got = achieve_and_maintain_codes(
-            self.d.assessments(self.policy, use_unscheduled=self.unscheduled),
+            self._assessments(),
             by_day=by_day,
             through=end_tp,
         )
@@ -523,9 +563,7 @@ class _Tabulator:
     def renal_by_timepoint(self, label: str) -> list[OutcomeRow]:
         rows = []
         for tp in self.c.schedule:
-            got = status_at_codes(
-                self.d.assessments(self.policy, use_unscheduled=self.unscheduled), tp
-            )
+            got = status_at_codes(self._assessments(), tp)
             status, imputed = self._endpoint(got.status, got.imputed)
             for arm, members in self.groups.items():
                 rows.append(

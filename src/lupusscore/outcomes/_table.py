@@ -27,7 +27,7 @@ Outcomes (``docs/outcomes.md`` gives every rule):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final, Literal, cast
 
 from lupusscore._checks import as_choice, describe
@@ -35,10 +35,16 @@ from lupusscore._display import Grid, View
 from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.models import Trial
 from lupusscore.outcomes._args import check_callable, check_switch
+from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import (
     MissingPolicy,
 )
 from lupusscore.outcomes._stats import CiMethod
+from lupusscore.outcomes._strategies import (
+    DEFAULT_STRATEGIES,
+    Strategies,
+    resolve_strategies,
+)
 from lupusscore.response import (
     RenalResponseDefinition,
     get_definition,
@@ -220,6 +226,10 @@ class OutcomeTable(FrozenModel):
         Conventions the reader needs.
     rows : tuple of OutcomeRow
         The table body.
+    estimand : Estimand, optional
+        The primary outcome's estimand (ICH E9(R1)): population, variable,
+        intercurrent-event strategies, summary measure (None in tables saved
+        before it was recorded).
     """
 
     trial: str
@@ -235,6 +245,7 @@ class OutcomeTable(FrozenModel):
     arms: tuple[ArmSize, ...]
     notes: tuple[str, ...]
     rows: tuple[OutcomeRow, ...]
+    estimand: Estimand | None = None
 
     # -- display -----------------------------------------------------------------
 
@@ -415,6 +426,7 @@ def build_outcome_table(
     ci_method: CiMethod | str = CiMethod.WILSON,
     use_unscheduled: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> OutcomeTable:
     """Derive every outcome of *trial* by arm.
 
@@ -437,6 +449,9 @@ def build_outcome_table(
         Whether unscheduled visits may stand for a timepoint.
     progress : callable, optional
         Called as ``progress(done, total)`` after each participant.
+    strategies : Strategies or mapping, optional
+        Intercurrent-event strategy per event (ICH E9(R1); see
+        :func:`lupusscore.analyse`); default every event composite.
 
     Returns
     -------
@@ -460,6 +475,7 @@ def build_outcome_table(
         check_callable("progress", progress)
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
+    chosen_strategies = resolve_strategies(strategies)
     from lupusscore.cohort import (  # noqa: PLC0415 - the engine is a layer up
         Cohort,
         outcome_table_of,
@@ -474,6 +490,7 @@ def build_outcome_table(
         ci_method=ci,
         use_unscheduled=use_unscheduled,
         progress=progress,
+        strategies=chosen_strategies,
     )
 
 
@@ -484,15 +501,23 @@ def table_notes(
     use_unscheduled: bool,
     policy: MissingPolicy,
     ci: CiMethod,
+    strategies: Strategies = DEFAULT_STRATEGIES,
 ) -> tuple[str, ...]:
     """Return the conventions a reader of the outcome table needs."""
+    events = (
+        "death, dialysis, transplant, withdrawal and rescue therapy before a "
+        "timepoint count as non-response."
+        if strategies.is_default
+        else "intercurrent events: "
+        + "; ".join(f"{e.value} {s.value}" for e, s in strategies.items())
+        + " (see the estimand)."
+    )
     return (
         "Study day 0 = " + day0 + f"; baseline = latest value on days -{window} to 0.",
         "Timepoint value = visit nearest the target day within its window "
         "(earlier visit on ties); unscheduled visits "
         + ("used." if use_unscheduled else "not used."),
-        f"Missing-visit policy: {policy.value}; death, dialysis, transplant, "
-        "withdrawal and rescue therapy before a timepoint count as non-response.",
+        f"Missing-visit policy: {policy.value}; {events}",
         f"Proportions: responders / evaluable, 95% {ci.value} CI; survival: "
         "Kaplan-Meier with Greenwood log(-log) 95% CI.",
     )
