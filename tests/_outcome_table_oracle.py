@@ -204,6 +204,10 @@ class OutcomeTable(FrozenModel):
     arms: tuple[ArmSize, ...]
     notes: tuple[str, ...]
     rows: tuple[OutcomeRow, ...]
+    # Between-arm comparisons are not part of the per-participant oracle: the
+    # engine's table has none unless asked for (lupusscore.stats).
+    comparisons: tuple[Any, ...] = ()
+    comparisons_note: str | None = None
 
 
 @dataclass

@@ -51,6 +51,7 @@ __all__ = [
     "DEFAULT_DEFINITION",
     "DEFAULT_MAINTAIN_THROUGH",
     "ArmSize",
+    "ComparisonRow",
     "OutcomeRow",
     "OutcomeTable",
     "build_outcome_table",
@@ -126,6 +127,52 @@ class OutcomeRow(FrozenModel):
     n_at_risk: int | None = None
 
 
+class ComparisonRow(FrozenModel):
+    """One between-arm comparison of one outcome (``lupusscore.stats``).
+
+    Attributes
+    ----------
+    section, outcome, timepoint
+        The outcome compared (as in :class:`OutcomeRow`; ``section`` is
+        ``"time to event"`` for a time-to-event parameter).
+    arm, reference : str
+        The arm compared and the reference arm.
+    measure : str
+        ``difference`` (arm minus reference), ``odds ratio``, ``risk ratio``,
+        ``Mantel-Haenszel odds ratio``, ``CMH test``, ``Breslow-Day test``,
+        ``adjusted odds ratio``, ``log-rank test`` or ``hazard ratio``.
+    method : str
+        The interval or test (e.g. ``Newcombe hybrid score``).
+    n : int
+        Participants in the comparison (both arms).
+    estimate, ci_low, ci_high : float, optional
+        Estimate and confidence limits (None for a test, or not estimable).
+    statistic, p_value : float, optional
+        Test statistic and two-sided p-value, where the method has one.
+    strata : tuple of str
+        Stratification factors the method adjusts for.
+    note : str, optional
+        ``"not estimable: <reason>"``, or what the reader needs to know
+        (participants left out for a missing stratification level).
+    """
+
+    section: str
+    outcome: str
+    timepoint: str | None = None
+    arm: str
+    reference: str
+    measure: str
+    method: str
+    n: int
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    statistic: float | None = None
+    p_value: float | None = None
+    strata: tuple[str, ...] = ()
+    note: str | None = None
+
+
 class ArmSize(FrozenModel):
     """Number of participants randomised to an arm."""
 
@@ -163,6 +210,12 @@ class OutcomeTable(FrozenModel):
         Conventions the reader needs.
     rows : tuple of OutcomeRow
         The table body.
+    comparisons : tuple of ComparisonRow
+        Between-arm comparisons (``lupusscore.stats``; empty unless asked for,
+        e.g. by the ``report`` command).
+    comparisons_note : str, optional
+        How the comparisons were made, or why there are none (the optional
+        extra ``stats`` is not installed).
     """
 
     trial: str
@@ -178,6 +231,8 @@ class OutcomeTable(FrozenModel):
     arms: tuple[ArmSize, ...]
     notes: tuple[str, ...]
     rows: tuple[OutcomeRow, ...]
+    comparisons: tuple[ComparisonRow, ...] = ()
+    comparisons_note: str | None = None
 
 
 def _looks_like_path(text: str) -> bool:
