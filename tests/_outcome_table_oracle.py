@@ -37,7 +37,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal, cast
+from typing import Any, Final, Literal, cast
 
 from lupusscore._checks import as_choice, describe
 from lupusscore.activity import sledai_2k_visit
