@@ -43,7 +43,6 @@ from lupusscore.report import (
     DEFAULT_DEFINITION,
     DEFAULT_MAINTAIN_THROUGH,
     ReportFormat,
-    build_outcome_table,
     render,
 )
 
@@ -365,7 +364,15 @@ def _progress(done: int, total: int) -> None:
 
 #: Fields whose errors come from command-line options (usage errors).
 _OPTION_FIELDS: Final = frozenset(
-    {"definition", "schedule", "achieve_by", "maintain_through", "policy", "ci_method"}
+    {
+        "definition",
+        "schedule",
+        "achieve_by",
+        "maintain_through",
+        "policy",
+        "ci_method",
+        "reference",
+    }
 )
 
 
@@ -451,15 +458,33 @@ def _fail_option_or_data(exc: LupusScoreError) -> NoReturn:
     _fail(EXIT_USAGE if option else EXIT_DATA, _one_line(str(exc)))
 
 
+def _compared(args: argparse.Namespace, analysis: Analysis) -> str:
+    """Render the report of *analysis*: with comparisons, or the sensitivity table."""
+    from lupusscore.stats import (  # noqa: PLC0415 - statsmodels only if installed
+        render_sensitivity,
+        with_comparisons,
+    )
+
+    if args.sensitivity:
+        if args.format not in {"text", "json", "csv"}:
+            _fail(
+                EXIT_USAGE, f"--sensitivity: no {args.format} format (text, json, csv)"
+            )
+        return render_sensitivity(
+            analysis.sensitivity(reference=args.reference), args.format
+        )
+    return render(with_comparisons(analysis, args.reference), args.format)
+
+
 def _report(args: argparse.Namespace) -> str:
     if getattr(args, "sdtm", None) is not None:
         if args.path is not None:
             _fail(EXIT_USAGE, "give a trial file or --sdtm DIR, not both")
         analysis = _analysis(args)
         try:
-            return render(analysis.outcome_table(), args.format)
+            return _compared(args, analysis)
         except LupusScoreError as exc:
-            _fail(EXIT_DATA, _one_line(str(exc)))
+            _fail_option_or_data(exc)
     trial = _read(args.path)
     if not trial.schedule:  # bad data in the file, not a bad option
         _fail(
@@ -467,8 +492,10 @@ def _report(args: argparse.Namespace) -> str:
             "schedule: got []; expected at least one scheduled timepoint in the "
             "trial file",
         )
+    from lupusscore.cohort import analyse  # noqa: PLC0415 - the engine, a layer down
+
     try:
-        table = build_outcome_table(
+        analysis = analyse(
             trial,
             definition=args.definition_file or args.definition,
             achieve_by=args.achieve_by,
@@ -478,11 +505,11 @@ def _report(args: argparse.Namespace) -> str:
             use_unscheduled=args.use_unscheduled,
             progress=_progress if sys.stderr.isatty() else None,
         )
+        return _compared(args, analysis)
     except LupusScoreError as exc:
         _fail_option_or_data(exc)
     except ValidationError as exc:  # a result built from the data failed
         _fail(EXIT_DATA, *_validation_lines(exc, None, ()))
-    return render(table, args.format)
 
 
 def _definitions(fmt: str, show: str | None = None) -> str:
@@ -646,6 +673,20 @@ def _parser() -> argparse.ArgumentParser:
             action="store_true",
             help="let unscheduled visits stand for a timepoint",
         )
+        if name != "adam":
+            cmd.add_argument(
+                "--reference",
+                metavar="ARM",
+                help="reference arm of the between-arm comparisons (default: the "
+                "trial's control_arm, else the first arm in sorted order)",
+            )
+            cmd.add_argument(
+                "--sensitivity",
+                action="store_true",
+                help="print the primary outcome by arm and the difference under "
+                "every shipped definition (and --definition-file's) and every "
+                "missing-data policy, side by side, instead of the outcome table",
+            )
     sub.add_parser("example", help="print the bundled synthetic trial file (JSON)")
     sub.add_parser("schema", help="print the JSON Schema of a trial file")
     defs = sub.add_parser(
