@@ -168,8 +168,10 @@ def compare_proportions(
         The difference ``p - p_ref`` with the Newcombe hybrid score interval
         (Newcombe 1998, method 10) and the Miettinen-Nurminen score interval
         and test (Miettinen & Nurminen 1985); the odds ratio with the Woolf
-        logit interval; the risk ratio with the Katz log interval. All from
-        :func:`statsmodels.stats.proportion.confint_proportions_2indep`.
+        logit interval; the risk ratio with the Katz log interval. From
+        :func:`statsmodels.stats.proportion.confint_proportions_2indep`,
+        except the Miettinen-Nurminen interval (statsmodels issue #10269:
+        see :func:`_miettinen_nurminen`).
         A ratio with a zero cell (0 or infinite) and anything with an empty
         arm are *not estimable*, with the reason in ``note``.
 
@@ -187,7 +189,7 @@ def compare_proportions(
     >>> from lupusscore.stats import compare_proportions
     >>> rows = compare_proportions(7, 34, 1, 34)
     >>> [(r.method, round(r.ci_low, 3), round(r.ci_high, 3)) for r in rows[:2]]
-    [('Newcombe hybrid score', 0.019, 0.34), ('Miettinen-Nurminen score', 0.027, 0.343)]
+    [('Newcombe hybrid score', 0.019, 0.34), ('Miettinen-Nurminen score', 0.027, 0.345)]
     """
     x1 = as_count("count", count)
     n1 = as_count("n", n)
@@ -220,31 +222,17 @@ def compare_proportions(
             return float(low), float(high)
 
         try:
-            try:
-                low, high = _quietly(interval)
-            except _Failed:
-                if key != "score":
-                    raise
-                low, high = _score_inversion(prop, (x1, n1, x0, n0), level)
             statistic = p_value = None
             if key == "score":
-                test = _quietly(
-                    lambda: prop.test_proportions_2indep(
-                        x1, n1, x0, n0, method="score", compare="diff"
-                    )
+                low, high, statistic, p_value = _quietly(
+                    lambda: _miettinen_nurminen((x1, n1, x0, n0), level)
                 )
-                statistic, p_value = float(test.statistic), float(test.pvalue)
                 if not _finite(statistic, p_value):
                     statistic = p_value = None
+            else:
+                low, high = _quietly(interval)
         except _Failed as why:
-            edge = {x1, x0} & {0} or x1 == n1 or x0 == n0
-            reason = (
-                "statsmodels' score test has no finite value when an arm has no "
-                "responder or only responders (the Newcombe interval has one)"
-                if edge and key == "score"
-                else str(why)
-            )
-            out.append(_not("difference", method, total, reason))
+            out.append(_not("difference", method, total, str(why)))
             continue
         if not _finite(low, high):
             out.append(_not("difference", method, total, "the interval is not finite"))
@@ -294,39 +282,76 @@ def compare_proportions(
     return out
 
 
-def _score_inversion(
-    prop: ModuleType, counts: tuple[int, int, int, int], alpha: float
-) -> tuple[float, float]:
-    """Miettinen-Nurminen interval by inverting statsmodels' score test.
+def _mn_z(counts: tuple[int, int, int, int], delta: float) -> float:
+    """Miettinen-Nurminen score statistic for the null ``p1 - p0 = delta``.
 
-    statsmodels' own inversion brackets each limit from the Wald interval and
-    fails for some tables (5/38 against 2/32, for one); here the same
-    statsmodels score test (``test_proportions_2indep(method="score")``, with
-    the Miettinen-Nurminen variance correction) is inverted with scipy's
-    ``brentq`` between the estimate and the edge of the range: the upper
-    limit directly, the lower limit as minus the upper limit with the arms
-    swapped (the score statistic is symmetric in the arms).
+    The restricted maximum likelihood estimate solves the cubic of Miettinen &
+    Nurminen (1985; Farrington & Manning 1990, eq. 4) in ``p1``; it is the
+    root within ``[max(0, delta), min(1, 1 + delta)]``. The variance carries
+    the Miettinen-Nurminen factor ``N / (N - 1)``.
     """
-    optimize = _extra_module("scipy.optimize", "the score interval")
     x1, n1, x0, n0 = counts
+    p1, p0 = x1 / n1, x0 / n0
+    theta = n0 / n1
+    a = 1.0 + theta
+    b = -(1.0 + theta + p1 + theta * p0 + delta * (theta + 2.0))
+    c = delta * delta + delta * (2.0 * p1 + theta + 1.0) + p1 + theta * p0
+    d = -p1 * delta * (1.0 + delta)
+    lo, hi = max(0.0, delta), min(1.0, 1.0 + delta)
+    roots = np.roots([a, b, c, d])
+    real = roots.real[np.abs(roots.imag) <= 1e-9 * (1.0 + np.abs(roots.real))]
+    candidates = [lo, hi, *np.clip(real[(real > lo) & (real < hi)], lo, hi)]
 
-    def upper(a: int, m: int, b: int, k: int) -> float:
-        diff = a / m - b / k
-        top = 1.0 - 1e-9
+    def loglik(q1: float) -> float:
+        q0 = q1 - delta
+        total = 0.0
+        for k, m, q in ((x1, n1, q1), (x0, n0, q0)):
+            for count, prob in ((k, q), (m - k, 1.0 - q)):
+                if count:
+                    total += count * math.log(prob) if prob > 0 else -math.inf
+        return total
 
-        def gap(value: float) -> float:
-            test = prop.test_proportions_2indep(
-                a, m, b, k, value=value, method="score", compare="diff"
-            )
-            return float(test.pvalue) - alpha
+    q1 = float(max(candidates, key=loglik))
+    q0 = q1 - delta
+    total = n1 + n0
+    var = (q1 * (1.0 - q1) / n1 + q0 * (1.0 - q0) / n0) * total / (total - 1.0)
+    gap = p1 - p0 - delta
+    if abs(gap) <= 1e-15:
+        return 0.0
+    if var <= 0.0:
+        return math.copysign(math.inf, gap)
+    return gap / math.sqrt(var)
 
-        if diff >= top or gap(top) >= 0:
-            return 1.0
-        return float(optimize.brentq(gap, diff, top, xtol=1e-12))
 
-    low = -_quietly(lambda: upper(x0, n0, x1, n1))
-    high = _quietly(lambda: upper(x1, n1, x0, n0))
-    return low, high
+def _miettinen_nurminen(
+    counts: tuple[int, int, int, int], alpha: float
+) -> tuple[float, float, float, float]:
+    """Miettinen-Nurminen interval, score statistic and p-value (null: no difference).
+
+    Written here, not taken from statsmodels: statsmodels 0.14-0.15 computes
+    the restricted estimate with a wrong coefficient whenever the null
+    difference is not 0 (statsmodels issue #10269), so its ``method="score"``
+    interval differs from the published one (56/70 against 48/80: 0.0526 to
+    0.3440 instead of Newcombe 1998's 0.0528 to 0.3382). The limits are the
+    differences where ``|z| = z_(1 - alpha/2)``, found with scipy's ``brentq``.
+    """
+    optimize = _extra_module("scipy.optimize", "the Miettinen-Nurminen interval")
+    stats = _extra_module("scipy.stats", "the Miettinen-Nurminen interval")
+    x1, n1, x0, n0 = counts
+    crit = float(stats.norm.ppf(1.0 - alpha / 2.0))
+    diff = x1 / n1 - x0 / n0
+
+    def excess(delta: float) -> float:
+        return abs(_mn_z(counts, delta)) - crit
+
+    low = -1.0
+    if diff > -1.0 and excess(-1.0) > 0:
+        low = float(optimize.brentq(excess, -1.0, diff, xtol=1e-12))
+    high = 1.0
+    if diff < 1.0 and excess(1.0) > 0:
+        high = float(optimize.brentq(excess, diff, 1.0, xtol=1e-12))
+    z0 = _mn_z(counts, 0.0)
+    return low, high, z0, float(2.0 * stats.norm.sf(abs(z0)))
 
 
 def _ratio(
