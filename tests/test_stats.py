@@ -122,7 +122,7 @@ def test_miettinen_nurminen_matches_r_propcis_and_statsmodels_test() -> None:
 
 @pytest.mark.parametrize("counts", [(0, 10, 0, 12), (10, 10, 10, 10), (3, 3, 0, 5)])
 def test_miettinen_nurminen_at_the_edges(counts: tuple[int, int, int, int]) -> None:
-    """No responder or only responders in an arm: a finite interval around the estimate."""
+    """No responder or only responders in an arm: an interval around the estimate."""
     mn = _by(compare_proportions(*counts), "difference", "Miettinen-Nurminen score")
     assert mn.estimable
     assert -1.0 <= mn.ci_low <= mn.estimate <= mn.ci_high <= 1.0
@@ -201,7 +201,7 @@ def test_breslow_day_matches_desctools() -> None:
 
 
 def test_adjusted_odds_ratio_is_the_logistic_model() -> None:
-    """The adjusted OR equals exp(arm coefficient) of statsmodels' Logit with dummies."""
+    """The adjusted OR is exp(arm coefficient) of statsmodels' Logit with dummies."""
     import statsmodels.api as sm
 
     y, arm, stratum = _participants(DESCTOOLS)

@@ -33,6 +33,9 @@ __all__ = [
 
 _T = TypeVar("_T")
 
+#: A difference this small is the estimate itself (z = 0).
+_TINY: Final = 1e-15
+
 #: Significance level of every interval (95% confidence).
 DEFAULT_ALPHA: Final = 0.05
 
@@ -316,7 +319,7 @@ def _mn_z(counts: tuple[int, int, int, int], delta: float) -> float:
     total = n1 + n0
     var = (q1 * (1.0 - q1) / n1 + q0 * (1.0 - q0) / n0) * total / (total - 1.0)
     gap = p1 - p0 - delta
-    if abs(gap) <= 1e-15:
+    if abs(gap) <= _TINY:
         return 0.0
     if var <= 0.0:
         return math.copysign(math.inf, gap)
