@@ -3,7 +3,11 @@
 The files were written from the output before the outcomes/report split and
 stayed byte-identical through it; they were regenerated once, when the report
 started naming the definition's version and source (one added text line, three
-added JSON keys, four added CSV columns; nothing else changed).
+added JSON keys, four added CSV columns; nothing else changed), and once
+when the report gained the between-arm comparisons (lupusscore.stats): a
+text section after the tables, the JSON keys ``comparisons`` and
+``comparisons_note``, and CSV comparison rows after the outcome rows with
+seven added columns; the outcome rows are unchanged.
 """
 
 from __future__ import annotations
