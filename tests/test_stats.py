@@ -6,8 +6,8 @@ Published values, each to the digits printed in its source:
   Laake, Stat Methods Med Res 2015;24:224-54, Tables (difference: Newcombe
   hybrid score 0.019 to 0.34; risk ratio Katz log 0.91 to 54; odds ratio
   Woolf logit 0.99 to 74);
-- the Miettinen-Nurminen interval: Newcombe, Stat Med 1998;17:873-90, Table
-  II, method 6, and R PropCIs ``diffscoreci(7, 34, 1, 34)`` 0.0270416 to
+- the difference: Newcombe, Stat Med 1998;17:873-90, Table II, methods 10
+  (hybrid score) and 6 (Miettinen-Nurminen), and for the latter R PropCIs ``diffscoreci(7, 34, 1, 34)`` 0.0270416 to
   0.3452912 (as quoted in statsmodels' own tests);
 - stratified 2x2 tables: the penicillin-in-rabbits data of R's
   ``mantelhaen.test`` help page (Agresti, Categorical Data Analysis, 2002),
@@ -73,6 +73,28 @@ def test_two_proportions_match_fagerland_2015() -> None:
     assert risk.estimate == pytest.approx(7.0)
     assert _printed(risk.ci_low, 0.91, 2)
     assert _printed(risk.ci_high, 54, 0)
+
+
+#: Newcombe (Stat Med 1998;17:873-90), Table II, method 10 (hybrid score).
+NEWCOMBE_1998_HYBRID = [
+    ((56, 70, 48, 80), (0.0524, 0.3339)),
+    ((9, 10, 3, 10), (0.1705, 0.8090)),
+    ((5, 56, 0, 29), (-0.0381, 0.1926)),
+    ((0, 10, 0, 20), (-0.1611, 0.2775)),
+    ((0, 10, 0, 10), (-0.2775, 0.2775)),
+    ((10, 10, 0, 20), (0.6791, 1.0)),
+    ((10, 10, 0, 10), (0.6075, 1.0)),
+]
+
+
+@pytest.mark.parametrize(("counts", "printed"), NEWCOMBE_1998_HYBRID)
+def test_newcombe_matches_newcombe_1998(
+    counts: tuple[int, int, int, int], printed: tuple[float, float]
+) -> None:
+    """The Newcombe hybrid score interval to the four printed decimals."""
+    got = _by(compare_proportions(*counts), "difference", "Newcombe hybrid score")
+    assert round(got.ci_low, 4) == printed[0]
+    assert round(got.ci_high, 4) == printed[1]
 
 
 #: Newcombe (Stat Med 1998;17:873-90), Table II, method 6 (Miettinen-Nurminen).
