@@ -7,8 +7,9 @@ Published values, each to the digits printed in its source:
   hybrid score 0.019 to 0.34; risk ratio Katz log 0.91 to 54; odds ratio
   Woolf logit 0.99 to 74);
 - the difference: Newcombe, Stat Med 1998;17:873-90, Table II, methods 10
-  (hybrid score) and 6 (Miettinen-Nurminen), and for the latter R PropCIs ``diffscoreci(7, 34, 1, 34)`` 0.0270416 to
-  0.3452912 (as quoted in statsmodels' own tests);
+  (hybrid score) and 6 (Miettinen-Nurminen), and for the latter R PropCIs
+  ``diffscoreci(7, 34, 1, 34)`` 0.0270416 to 0.3452912 (as quoted in
+  statsmodels' own tests);
 - stratified 2x2 tables: the penicillin-in-rabbits data of R's
   ``mantelhaen.test`` help page (Agresti, Categorical Data Analysis, 2002),
   Mantel-Haenszel odds ratio 7 with 95% CI 1.026713 to 47.725133, and

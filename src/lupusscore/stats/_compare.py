@@ -238,7 +238,21 @@ def _stratified(  # noqa: PLR0917 - one outcome's two arms
         int(np.sum(~treated)),
     )
     if counts != (x1, n1, x0, n0):  # pragma: no cover - adrs and the table agree
-        return []
+        return [
+            _row(
+                where,
+                arm,
+                ref,
+                Estimate(
+                    measure="stratified analyses",
+                    method="-",
+                    n=n1 + n0,
+                    note="not estimable: the per-participant statuses (adrs) do "
+                    f"not give the table's counts {(x1, n1, x0, n0)}",
+                ),
+                factors,
+            )
+        ]
     levels = {
         name: np.asarray(cohort.stratification[name], dtype=object)[who]
         for name in factors
