@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from pydantic import ValidationError
 
+from lupusscore.cohort import analyse
 from lupusscore.errors import DefinitionError, LupusScoreError, MissingExtraError
 from lupusscore.models import Participant, Trial
 from lupusscore.outcomes import CiMethod, MissingPolicy
@@ -416,8 +417,6 @@ def _sdtm_cohort(args: argparse.Namespace) -> Cohort:
 
 def _analysis(args: argparse.Namespace) -> Analysis:
     """Return the analysis of ``--sdtm DIR`` under the command's options."""
-    from lupusscore.cohort import analyse  # noqa: PLC0415 - the engine, a layer down
-
     cohort = _sdtm_cohort(args)
     try:
         return analyse(
@@ -492,8 +491,6 @@ def _report(args: argparse.Namespace) -> str:
             "schedule: got []; expected at least one scheduled timepoint in the "
             "trial file",
         )
-    from lupusscore.cohort import analyse  # noqa: PLC0415 - the engine, a layer down
-
     try:
         analysis = analyse(
             trial,

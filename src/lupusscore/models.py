@@ -1672,15 +1672,15 @@ class Trial(_Model):
                     ),
                 )
             )
-        if self.control_arm is not None and self.control_arm not in self.arm_names:
+        known = self.arm_names  # none yet: a trial built empty in Python
+        if self.control_arm is not None and known and self.control_arm not in known:
             problems.append(
                 (
                     ("control_arm",),
                     InvalidValueError(
                         field="control_arm",
                         value=self.control_arm,
-                        expected="one of the trial's arms: "
-                        + (", ".join(self.arm_names) or "(none)"),
+                        expected="one of the trial's arms: " + ", ".join(known),
                     ),
                 )
             )

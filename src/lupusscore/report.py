@@ -19,11 +19,11 @@ from lupusscore.outcomes import (
     DEFAULT_DEFINITION,
     DEFAULT_MAINTAIN_THROUGH,
     ArmSize,
+    ComparisonRow,
     OutcomeRow,
     OutcomeTable,
     build_outcome_table,
 )
-from lupusscore.outcomes._table import ComparisonRow
 
 __all__ = [
     "DEFAULT_ACHIEVE_BY",

@@ -506,7 +506,7 @@ def _check_stratification_layout(c: Cohort, n_people: int) -> None:
             "a mapping of factor name to an object column over participants "
             "holding a non-empty level or None",
         )
-    if c.control_arm is not None and c.control_arm not in c.arms:
+    if c.control_arm is not None and c.arms and c.control_arm not in c.arms:
         raise _bad("control_arm", c.control_arm, "None or one of the arms")  # noqa: EM101
 
 
