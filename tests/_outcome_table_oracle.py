@@ -41,7 +41,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal, cast
+from typing import Any, Final, Literal, cast
 
 from lupusscore._checks import as_choice, describe
 from lupusscore.activity import sledai_2k_visit
@@ -213,6 +213,10 @@ class OutcomeTable(FrozenModel):
     notes: tuple[str, ...]
     rows: tuple[OutcomeRow, ...]
     estimand: Estimand | None = None
+    # Between-arm comparisons are not part of the per-participant oracle: the
+    # engine's table has none unless asked for (lupusscore.stats).
+    comparisons: tuple[Any, ...] = ()
+    comparisons_note: str | None = None
 
 
 @dataclass

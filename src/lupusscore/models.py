@@ -362,6 +362,39 @@ def _as_text(value: object) -> object:
     return None if is_missing_scalar(value) else value
 
 
+def check_stratification(name: str, value: object) -> FrozenMap[str, str]:
+    """Check a participant's stratification factors: factor name to level.
+
+    Names and levels are non-empty text (not only blanks), kept as given; a
+    missing level (None, NaN) means the factor is not recorded and is left
+    out. Anything else is an :class:`InvalidValueError` naming the factor.
+    """
+    if value is None:
+        return FrozenMap()
+    if not isinstance(value, Mapping):
+        raise InvalidValueError(
+            field=name,
+            value=describe(value),
+            expected='a mapping of factor name to level (text), e.g. {"region": "EU"}',
+        )
+    out: dict[str, str] = {}
+    for key, level in value.items():
+        if not isinstance(key, str) or not key.strip():
+            raise InvalidValueError(
+                field=name, value=describe(key), expected="a non-empty factor name"
+            )
+        if is_missing_scalar(level):
+            continue
+        if not isinstance(level, str) or not level.strip():
+            raise InvalidValueError(
+                field=f"{name}[{key!r}]",
+                value=describe(level),
+                expected="the factor's level as non-empty text (or None: not recorded)",
+            )
+        out[key] = level
+    return FrozenMap(out)
+
+
 def _error_detail(loc: tuple[str | int, ...], exc: Exception) -> InitErrorDetails:
     value = getattr(exc, "value", None)
     return {
@@ -1217,6 +1250,12 @@ class Participant(_Model):
     day0 : datetime.date, optional
         The participant's reference date (randomisation, first infusion):
         study day 0. Required inside a :class:`Trial`.
+    stratification : mapping of str to str
+        The participant's randomisation stratification factors, factor name to
+        level, e.g. ``{"upcr_category": ">= 3 g/g", "region": "EU"}``
+        (default none). Between-arm comparisons stratify by them
+        (``docs/statistics.md``). Names and levels are non-empty text; a
+        factor a participant lacks is not recorded for them.
 
     Examples
     --------
@@ -1234,11 +1273,21 @@ class Participant(_Model):
     visits: tuple[Visit, ...] = ()
     events: tuple[Event, ...] = ()
     day0: dt.date | None = None
+    stratification: Mapping[str, str] = Field(default_factory=FrozenMap)
 
     @field_validator("arm", mode="before")
     @classmethod
     def _check_arm(cls, value: object) -> object:
         return _as_text(value)
+
+    @field_validator("stratification", mode="before")
+    @classmethod
+    def _check_stratification(cls, value: object) -> FrozenMap[str, str]:
+        return check_stratification("stratification", value)
+
+    @field_serializer("stratification")
+    def _plain_stratification(self, value: Mapping[str, str]) -> dict[str, str]:
+        return dict(value)
 
     @field_validator("day0", mode="before")
     @classmethod
@@ -1539,6 +1588,10 @@ class Trial(_Model):
     arms : tuple of str
         The arms in display order; every participant's arm must be one of them.
         Empty means "the arms the participants carry, sorted".
+    control_arm : str, optional
+        The control (reference) arm of between-arm comparisons; one of the
+        arms. None (default): comparisons use the first arm in sorted order
+        (``docs/statistics.md``).
     schedule : tuple of Timepoint
         Scheduled timepoints after day 0, in increasing day order, with
         distinct labels and non-overlapping windows.
@@ -1573,6 +1626,7 @@ class Trial(_Model):
     synthetic: bool = False
     day0: StrictStr = Field(default="randomisation", min_length=1)
     arms: tuple[StrictStr, ...] = ()
+    control_arm: StrictStr | None = None
     schedule: tuple[Timepoint, ...] = ()
     baseline_window_days: int = Field(default=DEFAULT_BASELINE_WINDOW_DAYS, ge=0)
     participants: tuple[Participant, ...] = ()
@@ -1650,6 +1704,18 @@ class Trial(_Model):
                         field="arms",
                         value=list(self.arms),
                         expected="distinct arm names",
+                    ),
+                )
+            )
+        known = self.arm_names  # none yet: a trial built empty in Python
+        if self.control_arm is not None and known and self.control_arm not in known:
+            problems.append(
+                (
+                    ("control_arm",),
+                    InvalidValueError(
+                        field="control_arm",
+                        value=self.control_arm,
+                        expected="one of the trial's arms: " + ", ".join(known),
                     ),
                 )
             )

@@ -19,6 +19,7 @@ from lupusscore.outcomes import (
     DEFAULT_DEFINITION,
     DEFAULT_MAINTAIN_THROUGH,
     ArmSize,
+    ComparisonRow,
     OutcomeRow,
     OutcomeTable,
     build_outcome_table,
@@ -84,7 +85,7 @@ def _text(table: OutcomeTable) -> str:
     if not table.rows:
         lines.append("")
         lines.append("(no outcome rows: no participant has an evaluable outcome)")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _comparison_lines(table)) + "\n"
     width = max([44, *(len(r.cell()) for r in table.rows)]) + 2
     label_w = 10
     keyed: dict[tuple[str, str, str | None], dict[str, OutcomeRow]] = {}
@@ -109,7 +110,55 @@ def _text(table: OutcomeTable) -> str:
                 f"{(cells[a].cell() if a in cells else '-'):<{width}}" for a in arms
             ).rstrip()
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _comparison_lines(table)) + "\n"
+
+
+# --- between-arm comparisons (lupusscore.stats) ---------------------------------
+
+#: Measures shown as percentage points (the others as ratios or tests).
+_POINTS = frozenset({"difference"})
+
+
+def _comparison_value(c: ComparisonRow) -> str:
+    if c.estimate is not None:
+        if c.measure in _POINTS:
+            text = f"{100 * c.estimate:+.1f} points"
+            lo, hi = c.ci_low, c.ci_high
+            if lo is not None and hi is not None:
+                text += f" ({100 * lo:+.1f} to {100 * hi:+.1f})"
+        else:
+            text = f"{c.estimate:.2f}"
+            if c.ci_low is not None and c.ci_high is not None:
+                text += f" ({c.ci_low:.2f} to {c.ci_high:.2f})"
+        if c.p_value is not None:
+            text += f", p={c.p_value:.3g}"
+        return text
+    if c.statistic is not None and c.p_value is not None:
+        return f"statistic {c.statistic:.3f}, p={c.p_value:.3g}"
+    return ""
+
+
+def _comparison_lines(table: OutcomeTable) -> list[str]:
+    """Return the comparisons section of the text report (empty: none asked for)."""
+    if table.comparisons_note is None and not table.comparisons:
+        return []
+    lines = ["", "== BETWEEN-ARM COMPARISONS =="]
+    if table.comparisons_note:
+        lines.append(table.comparisons_note)
+    group = None
+    for c in table.comparisons:
+        key = (c.section, c.outcome, c.timepoint, c.arm, c.reference)
+        if key != group:
+            group = key
+            when = f" ({c.timepoint})" if c.timepoint else ""
+            lines.append(f"{c.section}: {c.outcome}{when}: {c.arm} vs {c.reference}")
+        adjusted = f" [adjusted for {', '.join(c.strata)}]" if c.strata else ""
+        value = _comparison_value(c)
+        text = f"  {c.measure}, {c.method}{adjusted}: {value or c.note}"
+        if value and c.note:
+            text += f" [{c.note}]"
+        lines.append(text)
+    return lines
 
 
 def _csv(table: OutcomeTable) -> str:
@@ -130,6 +179,8 @@ def _csv(table: OutcomeTable) -> str:
         else table.estimand.strategies.compact(),
     }
     fields = [*about, *OutcomeRow.model_fields]
+    if table.comparisons:  # comparison rows after the outcome rows, own columns
+        fields += [k for k in _COMPARISON_CSV if k not in fields]
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for r in table.rows:
@@ -137,7 +188,28 @@ def _csv(table: OutcomeTable) -> str:
             k: ("" if v is None else v) for k, v in r.model_dump(mode="json").items()
         }
         writer.writerow({**about, **row})
+    for c in table.comparisons:
+        dumped = c.model_dump(mode="json")
+        dumped["strata"] = "; ".join(c.strata)
+        dumped["statistic"] = "comparison"
+        dumped["test_statistic"] = c.statistic
+        writer.writerow(
+            {**about, **{k: ("" if v is None else v) for k, v in dumped.items()}}
+        )
     return buf.getvalue()
+
+
+#: CSV columns of a comparison row beyond the outcome row's (``statistic`` is
+#: ``comparison`` on those rows; the test statistic is ``test_statistic``).
+_COMPARISON_CSV = (
+    "reference",
+    "measure",
+    "method",
+    "test_statistic",
+    "p_value",
+    "strata",
+    "note",
+)
 
 
 def render(table: OutcomeTable, fmt: ReportFormat | str = ReportFormat.TEXT) -> str:
@@ -145,7 +217,12 @@ def render(table: OutcomeTable, fmt: ReportFormat | str = ReportFormat.TEXT) -> 
 
     JSON is ``table.model_dump_json(indent=2)``; CSV has one line per
     :class:`OutcomeRow` with its fields as columns; text is a table per section
-    with one column per arm.
+    with one column per arm. A table with between-arm comparisons
+    (:func:`lupusscore.stats.with_comparisons`) adds them: a section of the
+    text, one CSV line each after the outcome rows (with the columns
+    ``reference``, ``measure``, ``method``, ``test_statistic``, ``p_value``,
+    ``strata`` and ``note``; ``statistic`` is ``comparison``), and the
+    ``comparisons`` list of the JSON.
     """
     if not isinstance(table, OutcomeTable):
         raise InvalidValueError(

@@ -25,9 +25,9 @@ date), the day every rule uses.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -86,6 +86,9 @@ from lupusscore.outcomes._tte import (
 from lupusscore.response import RenalFlareDefinition, RenalResponseDefinition
 from lupusscore.response._shipped import resolve_flare_definition
 from lupusscore.table import Table
+
+if TYPE_CHECKING:
+    from lupusscore.stats import Variant
 
 __all__ = ["FLARE_REFERENCES", "Analysis", "analyse"]
 
@@ -344,6 +347,54 @@ class Analysis(Displayable):
                 ),
             ),
         )
+
+    def comparisons(
+        self, reference: str | None = None, *, alpha: float = 0.05
+    ) -> Table:
+        """Between-arm comparisons of every outcome (the optional extra ``stats``).
+
+        Each arm against the reference arm (default: the trial's control arm,
+        else the first arm in sorted order): for each proportion row the
+        difference (Newcombe and Miettinen-Nurminen CIs), odds ratio and risk
+        ratio; with stratification factors also the CMH test, Mantel-Haenszel
+        odds ratio, Breslow-Day test and an adjusted logistic odds ratio for
+        the primary and renal response rows; for each time-to-event parameter
+        the log-rank test and the Cox hazard ratio. Not estimable cells say
+        why in ``NOTE``. See :func:`lupusscore.stats.comparisons_of` and
+        ``docs/statistics.md``.
+
+        Raises
+        ------
+        MissingExtraError
+            statsmodels (``pip install 'lupusscore[stats]'``) is not installed.
+        InvalidValueError
+            An unknown reference arm, or fewer than two arms.
+        """
+        from lupusscore.stats import (  # noqa: PLC0415 - optional extra
+            comparisons_of,
+            comparisons_table,
+        )
+
+        return comparisons_table(comparisons_of(self, reference, alpha=alpha))
+
+    def sensitivity(
+        self,
+        variants: Sequence[Variant] | None = None,
+        *,
+        reference: str | None = None,
+        alpha: float = 0.05,
+    ) -> Table:
+        """Tabulate the primary outcome by arm under every variant, side by side.
+
+        Default variants: every shipped renal response definition, this
+        analysis' own definition when it is a protocol's, and every
+        missing-data policy (see :func:`lupusscore.stats.sensitivity_of`).
+        One row per variant and arm with the difference to the reference arm
+        (with its Newcombe CI when the extra ``stats`` is installed).
+        """
+        from lupusscore.stats import sensitivity_of  # noqa: PLC0415
+
+        return sensitivity_of(self, variants, reference=reference, alpha=alpha)
 
     # --- ADSL -----------------------------------------------------------------
 

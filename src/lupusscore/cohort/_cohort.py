@@ -133,6 +133,12 @@ lab_assay, lab_family, lab_source_row
         One element per event (``event_type`` an EventType value).
     day0_label : str
         What study day 0 is (``Trial.day0``: randomisation, first infusion).
+    stratification : FrozenMap of str to array
+        Stratification factor name -> one level (``str``, or None where not
+        recorded) per participant; empty when the trial names none.
+    control_arm : str, optional
+        The control arm of between-arm comparisons (``Trial.control_arm``);
+        None: the first arm in sorted order is the reference.
     notes : tuple of str
         What reading the input did that a reader should know (rows without a
         value left out, test codes not used ...).
@@ -180,6 +186,8 @@ lab_assay, lab_family, lab_source_row
     event_note: Objects
     notes: tuple[str, ...] = ()
     day0_label: str = "randomisation"
+    stratification: FrozenMap[str, Objects] = field(default_factory=FrozenMap)
+    control_arm: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -195,6 +203,13 @@ lab_assay, lab_family, lab_source_row
             for name in SLEDAI_2K_DESCRIPTOR_NAMES
         }
         object.__setattr__(self, "visit_descriptors", FrozenMap(descriptors))
+        object.__setattr__(
+            self,
+            "stratification",
+            FrozenMap(
+                {k: _frozen(np.asarray(v)) for k, v in self.stratification.items()}
+            ),
+        )
 
     # -- constructors ----------------------------------------------------------
 
@@ -228,6 +243,8 @@ lab_assay, lab_family, lab_source_row
         name: str = "cohort",
         synthetic: bool = False,
         baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+        stratification: Sequence[str] | None = None,
+        control_arm: str | None = None,
     ) -> Cohort:
         """Build a cohort from tables given as dicts of 1-d numpy arrays.
 
@@ -235,6 +252,9 @@ lab_assay, lab_family, lab_source_row
         row of every table is reported at once in a
         :class:`~lupusscore.errors.TableError`; see
         :mod:`lupusscore.cohort._columns` for the columns and the rules.
+        ``stratification`` names the participants columns holding
+        stratification factors, ``control_arm`` the reference arm of
+        between-arm comparisons.
         """
         from lupusscore.cohort._columns import cohort_from_columns  # noqa: PLC0415
 
@@ -250,6 +270,8 @@ lab_assay, lab_family, lab_source_row
             name=name,
             synthetic=synthetic,
             baseline_window_days=baseline_window_days,
+            stratification=stratification,
+            control_arm=control_arm,
         )
 
     @classmethod
@@ -267,6 +289,8 @@ lab_assay, lab_family, lab_source_row
         name: str = "cohort",
         synthetic: bool = False,
         baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+        stratification: Sequence[str] | None = None,
+        control_arm: str | None = None,
     ) -> Cohort:
         """Build a cohort from pandas, polars or pyarrow tables (or dicts of arrays).
 
@@ -314,6 +338,8 @@ lab_assay, lab_family, lab_source_row
             name=name,
             synthetic=synthetic,
             baseline_window_days=baseline_window_days,
+            stratification=stratification,
+            control_arm=control_arm,
         )
 
     # -- sizes -----------------------------------------------------------------
@@ -492,6 +518,7 @@ def _check_layout(c: Cohort) -> None:
             c.visit_descriptors,
             "a mapping of SLEDAI-2K descriptor name to an integer column over visits",
         )
+    _check_stratification_layout(c, lengths["participant"])
     n_people, n_visits = lengths["participant"], lengths["visit_"]
     for name, limit in (
         ("visit_participant", n_people),
@@ -528,6 +555,29 @@ def _check_layout(c: Cohort) -> None:
             "visits in participant order and lab rows in visit order, each lab row "
             "of its visit's participant",
         )
+
+
+def _check_stratification_layout(c: Cohort, n_people: int) -> None:
+    """Check ``stratification`` (factor -> text per participant) and ``control_arm``."""
+    strata = c.stratification
+    good = isinstance(strata, Mapping) and all(
+        isinstance(name, str)
+        and name
+        and isinstance(col, np.ndarray)
+        and col.shape == (n_people,)
+        and col.dtype.kind == "O"
+        and all(x is None or (isinstance(x, str) and x) for x in col.tolist())
+        for name, col in strata.items()
+    )
+    if not good:
+        raise _bad(
+            "stratification",  # noqa: EM101
+            strata,
+            "a mapping of factor name to an object column over participants "
+            "holding a non-empty level or None",
+        )
+    if c.control_arm is not None and c.arms and c.control_arm not in c.arms:
+        raise _bad("control_arm", c.control_arm, "None or one of the arms")  # noqa: EM101
 
 
 def empty_descriptors(n: int) -> Mapping[str, Codes]:

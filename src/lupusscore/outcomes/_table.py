@@ -58,6 +58,7 @@ __all__ = [
     "DEFAULT_DEFINITION",
     "DEFAULT_MAINTAIN_THROUGH",
     "ArmSize",
+    "ComparisonRow",
     "OutcomeRow",
     "OutcomeTable",
     "build_outcome_table",
@@ -189,6 +190,52 @@ class OutcomeRow(FrozenModel):
         return cell_text(self)
 
 
+class ComparisonRow(FrozenModel):
+    """One between-arm comparison of one outcome (``lupusscore.stats``).
+
+    Attributes
+    ----------
+    section, outcome, timepoint
+        The outcome compared (as in :class:`OutcomeRow`; ``section`` is
+        ``"time to event"`` for a time-to-event parameter).
+    arm, reference : str
+        The arm compared and the reference arm.
+    measure : str
+        ``difference`` (arm minus reference), ``odds ratio``, ``risk ratio``,
+        ``Mantel-Haenszel odds ratio``, ``CMH test``, ``Breslow-Day test``,
+        ``adjusted odds ratio``, ``log-rank test`` or ``hazard ratio``.
+    method : str
+        The interval or test (e.g. ``Newcombe hybrid score``).
+    n : int
+        Participants in the comparison (both arms).
+    estimate, ci_low, ci_high : float, optional
+        Estimate and confidence limits (None for a test, or not estimable).
+    statistic, p_value : float, optional
+        Test statistic and two-sided p-value, where the method has one.
+    strata : tuple of str
+        Stratification factors the method adjusts for.
+    note : str, optional
+        ``"not estimable: <reason>"``, or what the reader needs to know
+        (participants left out for a missing stratification level).
+    """
+
+    section: str
+    outcome: str
+    timepoint: str | None = None
+    arm: str
+    reference: str
+    measure: str
+    method: str
+    n: int
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    statistic: float | None = None
+    p_value: float | None = None
+    strata: tuple[str, ...] = ()
+    note: str | None = None
+
+
 class ArmSize(FrozenModel):
     """Number of participants randomised to an arm."""
 
@@ -230,6 +277,12 @@ class OutcomeTable(FrozenModel):
         The primary outcome's estimand (ICH E9(R1)): population, variable,
         intercurrent-event strategies, summary measure (None in tables saved
         before it was recorded).
+    comparisons : tuple of ComparisonRow
+        Between-arm comparisons (``lupusscore.stats``; empty unless asked for,
+        e.g. by the ``report`` command).
+    comparisons_note : str, optional
+        How the comparisons were made, or why there are none (the optional
+        extra ``stats`` is not installed).
     """
 
     trial: str
@@ -246,6 +299,8 @@ class OutcomeTable(FrozenModel):
     notes: tuple[str, ...]
     rows: tuple[OutcomeRow, ...]
     estimand: Estimand | None = None
+    comparisons: tuple[ComparisonRow, ...] = ()
+    comparisons_note: str | None = None
 
     # -- display -----------------------------------------------------------------
 
