@@ -181,12 +181,24 @@ def _examples() -> dict[type, object]:
         FrozenModel(),
     ]
     roots.append(_fhir_example())
+    roots += _stats_examples(analysis)
     for name in _public_modules():
         module = importlib.import_module(name)
         roots += [getattr(module, attr) for attr in getattr(module, "__all__", ())]
     found: dict[type, object] = {}
     _walk([r for r in roots if r is not None], found)
     return found
+
+
+def _stats_examples(analysis: ls.Analysis) -> list[object]:
+    """Comparisons, an estimate and sensitivity variants (the ``stats`` extra)."""
+    from lupusscore import stats
+
+    return [
+        stats.with_comparisons(analysis),
+        stats.compare_proportions(8, 40, 10, 40),
+        stats.default_variants(analysis),
+    ]
 
 
 def _fhir_example() -> object:

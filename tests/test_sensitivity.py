@@ -131,3 +131,37 @@ def test_render_rejects_an_unknown_format(analysis: ls.Analysis) -> None:
     assert render_sensitivity(table, "csv").startswith("VARIANT,KIND,")
     with pytest.raises(InvalidValueError):
         render_sensitivity(table, "xml")
+
+
+def test_estimand_strategies_are_variants(analysis: ls.Analysis) -> None:
+    """Each strategy is a variant over every event where it is meaningful.
+
+    Death keeps the analysis' own strategy under treatment policy and
+    hypothetical (refused for death); each row equals analyse() with the
+    variant's strategies.
+    """
+    variants = [v for v in default_variants(analysis) if v.kind == "estimand strategy"]
+    assert [v.name for v in variants] == [
+        "composite (every event)",
+        "treatment_policy (every event but death)",
+        "while_on_treatment (every event)",
+        "hypothetical (every event but death)",
+    ]
+    by_name = {v.name: v for v in variants}
+    kept = by_name["hypothetical (every event but death)"].options["strategies"]
+    assert kept["death"] == "composite"
+    assert kept["rescue"] == "hypothetical"
+    table = analysis.sensitivity()
+    for v in variants:
+        other = ls.analyse(analysis.cohort, strategies=v.options["strategies"])
+        primary = {
+            r.arm: r for r in other.outcome_table().rows if r.section == "primary"
+        }
+        rows = [r for r in table.to_dicts() if r["VARIANT"] == v.name]
+        assert len(rows) == len(analysis.cohort.arms)
+        for row in rows:
+            assert row["KIND"] == "estimand strategy"
+            assert (row["COUNT"], row["N"]) == (
+                primary[row["ARM"]].count,
+                primary[row["ARM"]].n,
+            )

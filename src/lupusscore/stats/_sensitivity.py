@@ -23,9 +23,16 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from lupusscore._checks import as_choice, describe
+from lupusscore._display import Displayable
 from lupusscore.errors import InvalidValueError, LupusScoreError, MissingExtraError
 from lupusscore.models import FrozenMap
 from lupusscore.outcomes._longitudinal import MissingPolicy
+from lupusscore.outcomes._strategies import (
+    REFUSED,
+    IntercurrentEvent,
+    Strategies,
+    Strategy,
+)
 from lupusscore.outcomes._table import differs_from_shipped
 from lupusscore.response import list_definitions
 from lupusscore.stats._compare import NEEDS_EXTRA, reference_arm
@@ -67,7 +74,7 @@ SENSITIVITY_LABELS: Final = {
 
 
 @dataclass(frozen=True)
-class Variant:
+class Variant(Displayable):
     """One variant of a sensitivity analysis.
 
     Attributes
@@ -106,8 +113,12 @@ class Variant:
 def default_variants(analysis: Analysis) -> list[Variant]:
     """Every shipped definition, the protocol's own, and every missing-data policy.
 
-    The definitions are compared under the analysis' missing-data policy, the
-    policies under the analysis' definition.
+    The definitions are compared under the analysis' missing-data policy and
+    estimand strategies; the policies under the analysis' definition and
+    strategies; and each intercurrent-event strategy (ICH E9(R1)) applied to
+    every event for which it is meaningful (death keeps the analysis' own
+    strategy where the strategy is refused for it), under the analysis'
+    definition and policy.
     """
     own = analysis.definition
     out = [
@@ -119,6 +130,25 @@ def default_variants(analysis: Analysis) -> list[Variant]:
         Variant(p.value, "missing policy", {"definition": own, "policy": p})
         for p in MissingPolicy
     ]
+    own_strategies = getattr(analysis, "strategies", Strategies())
+    for strategy in Strategy:
+        chosen = {
+            event.value: (
+                getattr(own_strategies, event.value)
+                if (event, strategy) in REFUSED
+                else strategy
+            )
+            for event in IntercurrentEvent
+        }
+        kept = [e.value for e in IntercurrentEvent if (e, strategy) in REFUSED]
+        name = f"{strategy.value} (every event" + (
+            f" but {', '.join(kept)})" if kept else ")"
+        )
+        out.append(
+            Variant(
+                name, "estimand strategy", {"definition": own, "strategies": chosen}
+            )
+        )
     return out
 
 
