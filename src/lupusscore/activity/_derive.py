@@ -13,6 +13,7 @@ range by :mod:`lupusscore.serology`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,6 +35,7 @@ from lupusscore._checks import (
     describe,
 )
 from lupusscore.activity._sledai import (
+    Evidence,
     SledaiResult,
     assemble_sledai,
     merge_findings,
@@ -50,6 +52,7 @@ from lupusscore.serology import (
     dsdna_increased,
     low_complement,
 )
+from lupusscore.serology._complement import low_complement_flags, lower_limit
 
 __all__ = [
     "FEVER_CELSIUS",
@@ -379,7 +382,7 @@ def lab_descriptors(
 # visit level
 # ---------------------------------------------------------------------------
 
-_Derived = dict[str, tuple[Status, tuple[Criterion, ...], str]]
+_Derived = dict[str, tuple[Status, Evidence, str]]
 
 
 def _window_labs(
@@ -416,18 +419,23 @@ def _span(labs: Sequence[LabResult]) -> str:
     return f"{len(labs)} result(s) dated {when}"
 
 
-def _rule_criterion(
+def _rule_flag(
     rule: LabRule, labs: Sequence[LabResult]
-) -> tuple[Criterion, npt.NDArray[np.float64]] | None:
-    """Return the rule's criterion on the worst of *labs* and its flag (1/0/NaN)."""
+) -> tuple[float, npt.NDArray[np.float64]] | None:
+    """Return the worst of *labs* under the rule and the rule's flag on it (1/0/NaN)."""
     if not labs:
         return None
     pick: Callable[[Iterable[float]], float] = max if rule.worst == "max" else min
     worst = pick(lab.canonical_value for lab in labs)
-    flags = rule_flags(np.asarray(worst, dtype=np.float64), rule)
-    flag = float(flags)
+    return worst, rule_flags(np.asarray(worst, dtype=np.float64), rule)
+
+
+def _rule_criterion(
+    rule: LabRule, labs: Sequence[LabResult], worst: float, flag: float
+) -> Criterion:
+    """Return the rule's criterion on the worst of *labs*, whose flag is *flag*."""
     # Checked values of the field types: built without re-validation.
-    crit = Criterion._trusted(
+    return Criterion._trusted(
         name=f"{rule.descriptor}_{rule.analyte.value}",
         status=Status.of(bool(flag == 1)),
         observed=float(worst),
@@ -437,15 +445,15 @@ def _rule_criterion(
         reason=f"{'highest' if rule.worst == 'max' else 'lowest'} of {_span(labs)}",
         source=rule.source,
     )
-    return crit, flags
 
 
 def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Derived:
     out: _Derived = {}
-    crits: dict[Analyte, Criterion] = {}
     # Each rule's flag on the worst value of the window (NaN: no result),
     # combined by the kernel lab_descriptors uses (the worst values are
-    # canonical values of checked labs, so its checks would pass).
+    # canonical values of checked labs, so its checks would pass). The
+    # criteria explaining them are built when the descriptors are read.
+    crits: dict[Analyte, Callable[[], Criterion]] = {}
     rule_flag: dict[Analyte, npt.NDArray[np.float64]] = {}
     by_analyte: dict[Analyte, list[tuple[LabResult, Visit]]] = {}
     for item in labs:
@@ -454,15 +462,19 @@ def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Der
         rule_flag[rule.analyte] = np.asarray(np.nan)
         if rule.analyte is Analyte.UPCR and not use_upcr:
             continue
-        found = _rule_criterion(
-            rule,
-            _usable(by_analyte.get(rule.analyte, ()), [rule.analyte], rule.descriptor),
+        used = _usable(
+            by_analyte.get(rule.analyte, ()), [rule.analyte], rule.descriptor
         )
+        found = _rule_flag(rule, used)
         if found is not None:
-            crits[rule.analyte], rule_flag[rule.analyte] = found
+            worst, rule_flag[rule.analyte] = found
+            crits[rule.analyte] = functools.partial(
+                _rule_criterion, rule, used, worst, float(found[1])
+            )
     flags = combine_rule_flags(rule_flag, use_upcr=use_upcr)
     for name, flag in flags.items():
-        evidence = tuple(c for a, c in crits.items() if _RULE[a].descriptor == name)
+        builders = tuple(b for a, b in crits.items() if _RULE[a].descriptor == name)
+        evidence = functools.partial(_built, builders)
         value = float(flag)
         if np.isnan(value):
             out[name] = (Status.NOT_EVALUABLE, evidence, "no result in the window")
@@ -479,6 +491,11 @@ def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Der
     return out
 
 
+def _built(builders: tuple[Callable[[], Criterion], ...]) -> tuple[Criterion, ...]:
+    """Build the criteria of one descriptor's evidence."""
+    return tuple(build() for build in builders)
+
+
 def _serology(
     labs: Sequence[tuple[LabResult, Visit]],
     variant: SledaiVariant,
@@ -486,32 +503,71 @@ def _serology(
     use_default_complement_limits: bool,
 ) -> _Derived:
     out: _Derived = {}
-    comp = [
-        low_complement(lab, use_default=use_default_complement_limits)
-        for lab in _usable(
-            labs, [Analyte.C3, Analyte.C4, Analyte.CH50], "low_complement"
+    comp_labs = _usable(labs, [Analyte.C3, Analyte.C4, Analyte.CH50], "low_complement")
+    if comp_labs:
+        # Each result judged as low_complement judges it (lower_limit, then
+        # the kernel low_complement_flags); the criteria explaining them are
+        # built when the descriptors are read.
+        judged = [
+            low_complement_flags(
+                np.asarray(lab.canonical_value, dtype=np.float64),
+                np.asarray(math.nan if limit is None else limit, dtype=np.float64),
+            )
+            for lab, (limit, _) in (
+                (lab, lower_limit(lab, use_default=use_default_complement_limits))
+                for lab in comp_labs
+            )
+        ]
+        status = any_of(
+            [
+                Status.NOT_EVALUABLE if math.isnan(f) else Status.of(f == 1)
+                for f in map(float, judged)
+            ]
         )
-    ]
+        out["low_complement"] = (
+            status,
+            functools.partial(
+                _complement_criteria,
+                comp_labs,
+                use_default=use_default_complement_limits,
+            ),
+            "no result could be judged against a laboratory range"
+            if status is Status.NOT_EVALUABLE
+            else f"any of {len(comp_labs)} judgement(s) in the window",
+        )
+    else:
+        out["low_complement"] = (
+            Status.NOT_EVALUABLE,
+            (),
+            "no C3, C4 or CH50 result in the window",
+        )
     dna: list[Criterion] = []
     for lab in _usable(labs, [Analyte.ANTI_DSDNA], "increased_dna_binding"):
         dna.append(dsdna_increased(lab))
         if variant.farr_binding and lab.family == FARR_PERCENT_BINDING_SLEDAI.family:
             dna.append(dsdna_increased(lab, cutoff=FARR_PERCENT_BINDING_SLEDAI))
-    for name, crits, what in (
-        ("low_complement", comp, "C3, C4 or CH50"),
-        ("increased_dna_binding", dna, "anti-dsDNA"),
-    ):
-        if not crits:
-            out[name] = (Status.NOT_EVALUABLE, (), f"no {what} result in the window")
-            continue
-        status = any_of(crits)
-        note = (
-            "no result could be judged against a laboratory range"
-            if status is Status.NOT_EVALUABLE
-            else f"any of {len(crits)} judgement(s) in the window"
+    if not dna:
+        out["increased_dna_binding"] = (
+            Status.NOT_EVALUABLE,
+            (),
+            "no anti-dsDNA result in the window",
         )
-        out[name] = (status, tuple(crits), note)
+        return out
+    status = any_of(dna)
+    note = (
+        "no result could be judged against a laboratory range"
+        if status is Status.NOT_EVALUABLE
+        else f"any of {len(dna)} judgement(s) in the window"
+    )
+    out["increased_dna_binding"] = (status, tuple(dna), note)
     return out
+
+
+def _complement_criteria(
+    comp_labs: Sequence[LabResult], *, use_default: bool
+) -> tuple[Criterion, ...]:
+    """Build each complement result's low-complement criterion."""
+    return tuple(low_complement(lab, use_default=use_default) for lab in comp_labs)
 
 
 def sledai_2k_visit(
