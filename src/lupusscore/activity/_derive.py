@@ -45,7 +45,7 @@ from lupusscore.activity._sledai import (
 from lupusscore.activity._variants import SledaiVariant
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
-from lupusscore.models import LabResult, Visit
+from lupusscore.models import FrozenMap, LabResult, Visit
 from lupusscore.results import Comparator, Criterion, Status, any_of, snap
 from lupusscore.serology import (
     FARR_PERCENT_BINDING_SLEDAI,
@@ -473,10 +473,10 @@ def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Der
             )
     flags = combine_rule_flags(rule_flag, use_upcr=use_upcr)
     for name, flag in flags.items():
-        builders = tuple(b for a, b in crits.items() if _RULE[a].descriptor == name)
+        builders = tuple(crits[a] for a in _RULE_ANALYTES[name] if a in crits)
         evidence = functools.partial(_built, builders)
         value = float(flag)
-        if np.isnan(value):
+        if math.isnan(value):
             out[name] = (Status.NOT_EVALUABLE, evidence, "no result in the window")
             continue
         note = ""
@@ -489,6 +489,13 @@ def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Der
             )
         out[name] = (Status.of(value == 1), evidence, note)
     return out
+
+
+#: Each lab-derived descriptor's analytes, in the order of LAB_RULES.
+_RULE_ANALYTES: Final = {
+    name: tuple(r.analyte for r in LAB_RULES if r.descriptor == name)
+    for name in dict.fromkeys(r.descriptor for r in LAB_RULES)
+}
 
 
 def _built(builders: tuple[Callable[[], Criterion], ...]) -> tuple[Criterion, ...]:
@@ -692,7 +699,14 @@ def sledai_2k_visit(
                 "scored)",
                 participant=visit.participant_id,
             )
-    clinician = read_findings(visit.descriptors, field="visit.descriptors")
+    given_findings = visit.descriptors
+    clinician = (
+        # A validated Visit holds descriptor names mapped to True/False/None
+        # (Visit._check_descriptor_map): what read_findings returns for it.
+        dict(given_findings)
+        if type(given_findings) is FrozenMap
+        else read_findings(given_findings, field="visit.descriptors")
+    )
     labs = _window_labs(visit, past_visits, window)
     derived = _numeric(labs, use_upcr=with_upcr) | _serology(
         labs, v, use_default_complement_limits=default_limits

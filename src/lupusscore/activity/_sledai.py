@@ -556,8 +556,12 @@ def assemble_sledai(
     present = np.array(
         [_to_float(findings[n].present) for n in SLEDAI_2K_DESCRIPTOR_NAMES]
     )
-    new = np.array(
-        [_to_float(new_or_recurrent.get(n)) for n in SLEDAI_2K_DESCRIPTOR_NAMES]
+    new = (
+        np.array(
+            [_to_float(new_or_recurrent.get(n)) for n in SLEDAI_2K_DESCRIPTOR_NAMES]
+        )
+        if variant.new_or_recurrent_only
+        else present  # not read: the variant has no new-or-recurrent rule
     )
     counts = _counts_kernel(present[np.newaxis], new[np.newaxis], variant)
     lower, upper = _bounds_kernel(counts, variant)
