@@ -193,3 +193,16 @@ def test_fields_read_in_any_order_match_the_validated_copy(
     validated = RenalResponseResult.model_validate(json.loads(again.model_dump_json()))
     assert reads == {name: getattr(validated, name) for name in order}
     assert r == validated
+
+
+def test_an_unvalidated_visit_s_descriptors_are_still_checked() -> None:
+    """A Visit built without validation has its descriptors read and checked."""
+    visit = ls.Visit.model_construct(
+        participant_id="P01",
+        date=ls.Visit(participant_id="P01", date="2024-03-01").date,
+        labs=(),
+        descriptors={"rash": "yes"},
+        exclusions={},
+    )
+    with pytest.raises(ls.errors.InvalidValueError, match="rash"):
+        ls.sledai_2k_visit(visit)

@@ -635,7 +635,7 @@ class DeferredFields:
     def __getattr__(self, name: str) -> Any:
         """Return a deferred field (built now), else look up as pydantic does."""
         if _DEFERRED in _FIELD_STORE.__get__(self):
-            fields = type(self).model_fields  # type: ignore[attr-defined]
+            fields = type(self).__pydantic_fields__  # type: ignore[attr-defined]
             if name in fields:
                 return self.__dict__[name]
         return _base_getattr(self, name)

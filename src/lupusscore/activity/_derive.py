@@ -52,7 +52,6 @@ from lupusscore.serology import (
     dsdna_increased,
     low_complement,
 )
-from lupusscore.serology._complement import low_complement_flags, lower_limit
 
 __all__ = [
     "FEVER_CELSIUS",
@@ -510,71 +509,32 @@ def _serology(
     use_default_complement_limits: bool,
 ) -> _Derived:
     out: _Derived = {}
-    comp_labs = _usable(labs, [Analyte.C3, Analyte.C4, Analyte.CH50], "low_complement")
-    if comp_labs:
-        # Each result judged as low_complement judges it (lower_limit, then
-        # the kernel low_complement_flags); the criteria explaining them are
-        # built when the descriptors are read.
-        judged = [
-            low_complement_flags(
-                np.asarray(lab.canonical_value, dtype=np.float64),
-                np.asarray(math.nan if limit is None else limit, dtype=np.float64),
-            )
-            for lab, (limit, _) in (
-                (lab, lower_limit(lab, use_default=use_default_complement_limits))
-                for lab in comp_labs
-            )
-        ]
-        status = any_of(
-            [
-                Status.NOT_EVALUABLE if math.isnan(f) else Status.of(f == 1)
-                for f in map(float, judged)
-            ]
+    comp = [
+        low_complement(lab, use_default=use_default_complement_limits)
+        for lab in _usable(
+            labs, [Analyte.C3, Analyte.C4, Analyte.CH50], "low_complement"
         )
-        out["low_complement"] = (
-            status,
-            functools.partial(
-                _complement_criteria,
-                comp_labs,
-                use_default=use_default_complement_limits,
-            ),
-            "no result could be judged against a laboratory range"
-            if status is Status.NOT_EVALUABLE
-            else f"any of {len(comp_labs)} judgement(s) in the window",
-        )
-    else:
-        out["low_complement"] = (
-            Status.NOT_EVALUABLE,
-            (),
-            "no C3, C4 or CH50 result in the window",
-        )
+    ]
     dna: list[Criterion] = []
     for lab in _usable(labs, [Analyte.ANTI_DSDNA], "increased_dna_binding"):
         dna.append(dsdna_increased(lab))
         if variant.farr_binding and lab.family == FARR_PERCENT_BINDING_SLEDAI.family:
             dna.append(dsdna_increased(lab, cutoff=FARR_PERCENT_BINDING_SLEDAI))
-    if not dna:
-        out["increased_dna_binding"] = (
-            Status.NOT_EVALUABLE,
-            (),
-            "no anti-dsDNA result in the window",
+    for name, crits, what in (
+        ("low_complement", comp, "C3, C4 or CH50"),
+        ("increased_dna_binding", dna, "anti-dsDNA"),
+    ):
+        if not crits:
+            out[name] = (Status.NOT_EVALUABLE, (), f"no {what} result in the window")
+            continue
+        status = any_of(crits)
+        note = (
+            "no result could be judged against a laboratory range"
+            if status is Status.NOT_EVALUABLE
+            else f"any of {len(crits)} judgement(s) in the window"
         )
-        return out
-    status = any_of(dna)
-    note = (
-        "no result could be judged against a laboratory range"
-        if status is Status.NOT_EVALUABLE
-        else f"any of {len(dna)} judgement(s) in the window"
-    )
-    out["increased_dna_binding"] = (status, tuple(dna), note)
+        out[name] = (status, tuple(crits), note)
     return out
-
-
-def _complement_criteria(
-    comp_labs: Sequence[LabResult], *, use_default: bool
-) -> tuple[Criterion, ...]:
-    """Build each complement result's low-complement criterion."""
-    return tuple(low_complement(lab, use_default=use_default) for lab in comp_labs)
 
 
 def sledai_2k_visit(

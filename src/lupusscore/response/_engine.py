@@ -70,6 +70,8 @@ __all__ = [
 ]
 
 _CAT_NONE: Final = -1
+#: Each result class's category annotation (its family's enum).
+_CATEGORY_TYPES: Final[dict[type, Any]] = {}
 #: The fields a graded result built by the engine records as given.
 _GRADED_FIELDS_SET: Final = frozenset(
     {
@@ -196,7 +198,9 @@ class GradedResult(DeferredFields, ExplainedResult):
 
     @classmethod
     def _category_enum(cls, fields: dict[str, Any]) -> dict[str, Any]:
-        kind = cls.model_fields["category"].annotation
+        kind = _CATEGORY_TYPES.get(cls)
+        if kind is None:  # read once per class (model_fields is slow to read)
+            kind = _CATEGORY_TYPES[cls] = cls.model_fields["category"].annotation
         if isinstance(kind, type) and not isinstance(fields["category"], kind):
             fields["category"] = kind(fields["category"])
         return fields
