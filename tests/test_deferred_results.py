@@ -95,6 +95,7 @@ _READS: dict[str, Any] = {
     "dump": lambda r, built: r.model_dump() == built.model_dump(),
     "json": lambda r, built: r.model_dump_json() == built.model_dump_json(),
     "iter": lambda r, built: dict(r) == dict(built),
+    "repr": lambda r, built: repr(r) == repr(built),
     "vars": lambda r, built: vars(r) == vars(built),
     "fields set": lambda r, built: r.model_fields_set == built.model_fields_set,
     "validated": lambda r, built: type(r).model_validate(r.model_dump()) == built,
