@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import math
 import operator
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any, Final, Self, cast, overload
 
@@ -454,7 +455,13 @@ def _statuses(items: Iterable[Criterion | Status]) -> list[Status]:
     if isinstance(given, Criterion):
         raise InvalidValueError(field="items", value=describe(given), expected=expected)
     return [
-        i.status if isinstance(i, Criterion) else Status(as_choice("items", i, Status))
+        i
+        if type(i) is Status
+        else (
+            i.status
+            if isinstance(i, Criterion)
+            else Status(as_choice("items", i, Status))
+        )
         for i in as_sequence("items", given, expected=expected)
     ]
 
@@ -689,3 +696,106 @@ class ValueResult(ExplainedResult):
         if self.value is None:
             raise self._not_evaluable(type(self).__name__)
         return self.value
+
+
+# --- fields built on first access (per-call cost of explained results) -------
+
+#: Key under which an instance's builder of its deferred fields waits in its
+#: field store; never a field name (it is not an identifier), and never seen
+#: by a caller: every read of the store goes through ``__dict__`` below.
+_DEFERRED: Final = "\x00deferred"
+#: One lock for completing deferred fields (two threads asking at once get
+#: the same, once-built values). Re-entrant: a builder may read another
+#: deferred result.
+_DEFERRED_LOCK: Final = threading.RLock()
+#: pydantic's own field store of an instance (the ``__dict__`` slot).
+_FIELD_STORE: Final = BaseModel.__dict__["__dict__"]
+_base_getattr: Final = BaseModel.__dict__["__getattr__"]
+
+
+class DeferredFields:
+    """Mixin for results whose explanation fields are built on first access.
+
+    Private machinery, for the hot per-call paths. A result made by
+    :meth:`_trusted_deferred` holds its cheap fields (status, category, score
+    ...) at once and a builder for the rest (criteria, reason texts); the
+    builder runs the first time anything reads the instance's fields: an
+    attribute, ``model_dump`` / ``model_dump_json`` (also of a model holding
+    the result), ``==``, ``hash``, ``repr``, ``copy``, pickling. Every public
+    value is the one the eager construction gives
+    (``tests/test_deferred_results.py`` compares them on random inputs).
+    The mixin goes first among the bases, so its ``__dict__`` comes before
+    pydantic's slot.
+    """
+
+    __slots__ = ()
+
+    @property
+    def __dict__(self) -> dict[str, Any]:
+        """Return the instance's fields, completing deferred ones first."""
+        store: dict[str, Any] = _FIELD_STORE.__get__(self)
+        if _DEFERRED in store:
+            with _DEFERRED_LOCK:
+                store = _FIELD_STORE.__get__(self)
+                if _DEFERRED in store:  # not completed by another thread
+                    store = _completed(type(self), store)
+                    _FIELD_STORE.__set__(self, store)
+        return store
+
+    @__dict__.setter
+    def __dict__(self, value: dict[str, Any]) -> None:
+        _FIELD_STORE.__set__(self, value)
+
+    def __getattr__(self, name: str) -> Any:
+        """Return a deferred field (built now), else look up as pydantic does."""
+        if _DEFERRED in _FIELD_STORE.__get__(self):
+            fields = type(self).__pydantic_fields__  # type: ignore[attr-defined]
+            if name in fields:
+                return self.__dict__[name]
+        return _base_getattr(self, name)
+
+    @classmethod
+    def _trusted_deferred(
+        cls,
+        build: Callable[[], dict[str, Any]],
+        fields_set: Iterable[str],
+        **fields: Any,
+    ) -> Self:
+        """:meth:`FrozenModel._trusted` with some fields built on first access.
+
+        Parameters
+        ----------
+        build : callable
+            Returns the deferred fields (checked values, in the form
+            validation leaves them); called at most once, under a lock.
+        fields_set : iterable of str
+            The fields given (``model_fields_set``), as the eager
+            construction would record them.
+        **fields
+            The fields known now.
+        """
+        model = cast("type[FrozenModel]", cls)
+        if _FIELD_DEFAULTS.get(model) is None:
+            _field_defaults(model)
+        out = _new(cls)
+        fields[_DEFERRED] = build
+        _FIELD_STORE.__set__(out, fields)
+        _SET_FIELDS_SET(out, set(fields_set))
+        _SET_EXTRA(out, None)
+        _SET_PRIVATE(out, None)
+        return out
+
+
+def _completed(cls: type, store: dict[str, Any]) -> dict[str, Any]:
+    """Return a new field store: defaults, known and built fields, in order."""
+    known = dict(store)
+    build = known.pop(_DEFERRED)
+    defaults = _FIELD_DEFAULTS[cls]
+    values = defaults.copy()  # declaration order; given fields replace
+    values.update(known)
+    values.update(build())
+    if len(values) != len(defaults):
+        unknown = sorted(set(values) - set(defaults))
+        msg = f"{cls.__name__}: deferred fields not of the model: {unknown}"
+        raise TypeError(msg)
+    return values

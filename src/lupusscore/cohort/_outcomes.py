@@ -37,6 +37,7 @@ from lupusscore.cohort._engine import (
     positive_codes,
     renal_assessments,
     take,
+    timepoint_order,
     timepoint_visit,
     visit_egfr,
 )
@@ -90,6 +91,7 @@ __all__ = [
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
 Codes = npt.NDArray[np.int8]
 
 _STATUS = {
@@ -489,9 +491,23 @@ class _Tabulator:
             self.policy, use_unscheduled=self.unscheduled, strategies=self.strategies
         )
 
+    #: Each timepoint's window visits, nearest first (timepoint_order), kept
+    #: for the table: every measure picks its visits from the same order.
+    orders: dict[Timepoint, Ints] = field(default_factory=dict)
+
     @property
     def c(self) -> Cohort:
         return self.d.cohort
+
+    def visit_at(self, tp: Timepoint, has: Bools) -> Ints:
+        """Each participant's visit for *tp* among those where *has* (-1 none)."""
+        order = self.orders.get(tp)
+        if order is None:
+            order = timepoint_order(self.c, tp, use_unscheduled=self.unscheduled)
+            self.orders[tp] = order
+        return timepoint_visit(
+            self.c, tp, has, use_unscheduled=self.unscheduled, order=order
+        )
 
     def _proportion_row(  # noqa: PLR0917
         self,
@@ -597,10 +613,14 @@ class _Tabulator:
                 censor_on=censor,
                 last_day=self.d.last_contact,
             )
+            # One estimate per arm, read at each timepoint.
+            kms = {
+                arm: kaplan_meier(day[members], event[members])
+                for arm, members in self.groups.items()
+            }
             for tp in timepoints:
                 for arm, members in self.groups.items():
-                    km = kaplan_meier(day[members].tolist(), event[members].tolist())
-                    point = km.at(tp.day)
+                    point = kms[arm].at(tp.day)
                     rows.append(
                         OutcomeRow(
                             section="survival",
@@ -629,7 +649,7 @@ class _Tabulator:
         base_v = baseline_visit(self.c, has)
         base = take(measure, base_v)
         for tp in self.c.schedule:
-            now_v = timepoint_visit(self.c, tp, has, use_unscheduled=self.unscheduled)
+            now_v = self.visit_at(tp, has)
             now = take(measure, now_v)
             change = now - base
             for arm, members in self.groups.items():
@@ -675,11 +695,7 @@ class _Tabulator:
         """Each participant's lab row of *analyte* at baseline / *tp* (-1 none)."""
         lab = self.d.latest[:, CODE[analyte]]
         has = lab >= 0
-        v = (
-            baseline_visit(self.c, has)
-            if tp is None
-            else timepoint_visit(self.c, tp, has, use_unscheduled=self.unscheduled)
-        )
+        v = baseline_visit(self.c, has) if tp is None else self.visit_at(tp, has)
         return take(lab, v, -1)
 
     def complement(self) -> list[OutcomeRow]:
