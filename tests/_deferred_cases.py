@@ -84,7 +84,7 @@ def renal_cases() -> Iterator[tuple[str, Callable[[], Any]]]:
         def call(d: str = definition, kw: dict[str, Any] = kw) -> Any:
             return ls.classify_renal_response(d, **kw)
 
-        yield f"renal/{definition}/{k}", call
+        yield f"renal/{definition.id}/{k}", call
 
 
 def flare_cases() -> Iterator[tuple[str, Callable[[], Any]]]:
@@ -97,7 +97,7 @@ def flare_cases() -> Iterator[tuple[str, Callable[[], Any]]]:
         def call(d: str = definition, kw: dict[str, Any] = kw) -> Any:
             return ls.classify_renal_flare(d, **kw)
 
-        yield f"flare/{definition}/{k}", call
+        yield f"flare/{definition.id}/{k}", call
 
 
 #: (analyte, unit, low, high) of the labs drawn for the SLEDAI-2K cases.
