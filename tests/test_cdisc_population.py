@@ -22,6 +22,7 @@ import lupusscore as ls
 from lupusscore.cdisc import read_sdtm
 from lupusscore.cli import load_example_trial
 from lupusscore.cohort import analysis_population
+from lupusscore.models import FrozenMap
 
 PILOT = Path(__file__).parent / "data" / "cdisc_pilot01"
 WEEK24 = [{"label": "WEEK 24", "day": 168, "window_days": 14}]
@@ -361,3 +362,32 @@ def test_sledai_items_must_name_descriptors() -> None:
         read_sdtm(PILOT, sledai_items={"SLE01": "joint pain"})
     with pytest.raises(ls.InvalidValueError, match="sledai_items"):
         read_sdtm(PILOT, sledai_items=["SLE01"])  # type: ignore[arg-type]
+
+
+def test_analysis_population_keeps_stratification_and_control_arm_aligned() -> None:
+    """The split subsets stratification columns with the participants.
+
+    A control arm that only left-out participants have is not kept (no error).
+    """
+    cohort = ls.Cohort.from_trial(load_example_trial())
+    n = cohort.n_participants
+    region = np.array([f"R{i % 3}" for i in range(n)] + ["R9"], dtype=object)
+    extra = dataclasses.replace(
+        _with_unrandomised(cohort, cohort.arms[0]),
+        stratification=FrozenMap({"region": region}),
+        _cache={},
+    )
+    split, left_out = analysis_population(extra)
+    assert left_out is not None
+    assert split.stratification["region"].tolist() == region[:n].tolist()
+    assert left_out.stratification["region"].tolist() == ["R9"]
+    assert split.control_arm == cohort.control_arm
+    only_out = dataclasses.replace(
+        _with_unrandomised(cohort, "Screen Failure"),
+        arms=(*cohort.arms, "Screen Failure"),
+        control_arm="Screen Failure",
+        _cache={},
+    )
+    kept, _ = analysis_population(only_out)
+    assert kept.control_arm is None
+    assert "Screen Failure" not in kept.arms

@@ -616,9 +616,14 @@ def _subset(c: Cohort, keep: Bools) -> Cohort:
     changes["visit_descriptors"] = FrozenMap(
         {k: v[visits] for k, v in c.visit_descriptors.items()}
     )
+    changes["stratification"] = FrozenMap(
+        {k: v[keep] for k, v in c.stratification.items()}
+    )
     # an arm only participants left out have is not an arm of the subset
     gone = set(c.arm[~keep].tolist()) - set(changes["arm"].tolist())
     changes["arms"] = tuple(a for a in c.arms if a not in gone)
+    if c.control_arm in gone:
+        changes["control_arm"] = None
     return replace(c, **changes, _cache={})
 
 
