@@ -307,6 +307,30 @@ def cases() -> list[tuple[str, Callable[[], object], Callable[[], object], float
             lambda: plain_sledai(all_labs, DESCRIPTORS, day, 10),
             100.0,
         ),
+        # The same calls with the explanation read (results build their
+        # criteria and descriptor results on first access).
+        (
+            "classify_renal_response + .tiers read",
+            lambda: (
+                ls.classify_renal_response(
+                    "bliss-ln",
+                    upcr_g_g=0.6,
+                    baseline_upcr_g_g=2.5,
+                    egfr=70.0,
+                    reference_egfr=80.0,
+                    glucocorticoid_mg_day=7.5,
+                    rescue_therapy=False,
+                ).tiers
+            ),
+            lambda: plain_bliss(0.6, 70.0, 80.0, 7.5, rescue=False),
+            nan,
+        ),
+        (
+            "sledai_2k_visit + .descriptors read",
+            lambda: ls.sledai_2k_visit(visit, history).descriptors,
+            lambda: plain_sledai(all_labs, DESCRIPTORS, day, 10),
+            nan,
+        ),
         (
             "Visit validation (10 labs, dicts)",
             lambda: ls.Visit(**visit_in),

@@ -329,6 +329,7 @@ def build_trial(seed: int = SEED) -> dict[str, Any]:
         "synthetic": True,
         "day0": "infusion (MSC arm) or start of prednisone (control arm)",
         "arms": list(ARMS),
+        "control_arm": ARMS[1],
         "schedule": [
             {"label": label, "day": day, "window_days": window}
             for label, day, window in SCHEDULE

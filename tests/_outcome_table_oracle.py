@@ -3,7 +3,11 @@
 A verbatim copy of ``src/lupusscore/outcomes/_table.py`` as of commit c22d53c (our
 own code), kept in the tests so that the engine-based ``build_outcome_table`` is
 compared with the per-participant implementation on random trials
-(``tests/test_cohort_engine.py``). Not used by the library.
+(``tests/test_cohort_engine.py``). Not used by the library. Since then it
+takes the estimand's ``strategies=`` (passed to ``status_at`` and
+``achieve_and_maintain``, the per-participant rules) and records the
+:class:`~lupusscore.Estimand`, so that the engine is compared under every
+intercurrent-event strategy (``tests/test_estimand_engine.py``).
 
 The trial outcome table: every outcome of a trial derived per participant, by arm.
 
@@ -35,9 +39,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal, cast
+from typing import Any, Final, Literal, cast
 
 from lupusscore._checks import as_choice, describe
 from lupusscore.activity import sledai_2k_visit
@@ -47,6 +51,7 @@ from lupusscore.kidney import EgfrResult
 from lupusscore.models import LabResult, Participant, Timepoint, Trial, Visit
 from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._cohort import by_arm, kaplan_meier_of, responder_proportion
+from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import (
     Assessment,
     DatedEvent,
@@ -57,6 +62,8 @@ from lupusscore.outcomes._longitudinal import (
 )
 from lupusscore.outcomes._renal import renal_response_assessments, visit_egfrs
 from lupusscore.outcomes._stats import CiMethod, Summary, summarize
+from lupusscore.outcomes._strategies import Strategies, resolve_strategies
+from lupusscore.outcomes._table import primary_outcome
 from lupusscore.outcomes._trial import (
     baseline_observation,
     observation_at,
@@ -150,6 +157,7 @@ class OutcomeRow(FrozenModel):
     not_evaluable: int = 0
     imputed: int = 0
     n_at_risk: int | None = None
+    reason: str | None = None  # issue 15: why a whole cell is not evaluable
 
 
 class ArmSize(FrozenModel):
@@ -204,6 +212,11 @@ class OutcomeTable(FrozenModel):
     arms: tuple[ArmSize, ...]
     notes: tuple[str, ...]
     rows: tuple[OutcomeRow, ...]
+    estimand: Estimand | None = None
+    # Between-arm comparisons are not part of the per-participant oracle: the
+    # engine's table has none unless asked for (lupusscore.stats).
+    comparisons: tuple[Any, ...] = ()
+    comparisons_note: str | None = None
 
 
 @dataclass
@@ -299,6 +312,7 @@ def build_outcome_table(
     ci_method: CiMethod | str = CiMethod.WILSON,
     use_unscheduled: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> OutcomeTable:
     """Derive every outcome of *trial* by arm.
 
@@ -348,6 +362,7 @@ def build_outcome_table(
             ),
         )
     chosen = resolve_table_definition(definition)
+    chosen_strategies = resolve_strategies(strategies)
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
     if progress is not None:
         check_callable("progress", progress)
@@ -412,6 +427,7 @@ def build_outcome_table(
         policy=how,
         ci=ci,
         unscheduled=use_unscheduled,
+        strategies=chosen_strategies,
         response_label=(
             f"complete renal response ({chosen.id})"
             if complete_tier
@@ -434,8 +450,15 @@ def build_outcome_table(
         "Timepoint value = visit nearest the target day within its window "
         "(earlier visit on ties); unscheduled visits "
         + ("used." if use_unscheduled else "not used."),
-        f"Missing-visit policy: {how.value}; death, dialysis, transplant, "
-        "withdrawal and rescue therapy before a timepoint count as non-response.",
+        f"Missing-visit policy: {how.value}; "
+        + (
+            "death, dialysis, transplant, withdrawal and rescue therapy before a "
+            "timepoint count as non-response."
+            if chosen_strategies.is_default
+            else "intercurrent events: "
+            + "; ".join(f"{e.value} {s.value}" for e, s in chosen_strategies.items())
+            + " (see the estimand)."
+        ),
         f"Proportions: responders / evaluable, 95% {ci.value} CI; survival: "
         "Kaplan-Meier with Greenwood log(-log) 95% CI.",
     )
@@ -459,6 +482,19 @@ def build_outcome_table(
         arms=tuple(ArmSize(arm=a, n=len(m)) for a, m in groups.items()),
         notes=notes,
         rows=tuple(rows),
+        estimand=Estimand(
+            arms=tuple(groups),
+            definition=chosen.id,
+            definition_version=chosen.version,
+            response="complete renal response"
+            if complete_tier
+            else "renal response (any tier: the definition has no complete tier)",
+            achieve_by=achieve_by,
+            maintain_through=maintain_through,
+            strategies=chosen_strategies,
+            missing_policy=how,
+            ci_method=ci,
+        ),
     )
 
 
@@ -483,6 +519,7 @@ class _Context:
     ci: CiMethod
     unscheduled: bool
     response_label: str
+    strategies: Strategies
 
     def _proportion_row(
         self,
@@ -518,9 +555,12 @@ class _Context:
         )
 
     def primary(self, by_tp: Timepoint, end_tp: Timepoint) -> list[OutcomeRow]:
-        outcome = (
-            f"{self.response_label} achieved by {by_tp.label} "
-            f"and maintained through {end_tp.label}"
+        # issue 15: the primary row speaks the protocol's language
+        outcome = primary_outcome(
+            self.response_label,
+            by_tp.label,
+            end_tp.label,
+            complete=self.response_label.startswith("complete"),
         )
         by_day = min(by_tp.last_day, end_tp.day)
         return [
@@ -536,6 +576,7 @@ class _Context:
                         events=d.events,
                         policy=self.policy,
                         use_unscheduled=self.unscheduled,
+                        strategies=self.strategies,
                     )
                     for d in members
                 ],
@@ -555,6 +596,7 @@ class _Context:
                         events=d.events,
                         policy=self.policy,
                         use_unscheduled=self.unscheduled,
+                        strategies=self.strategies,
                     )
                     for d in members
                 ]
@@ -663,7 +705,7 @@ class _Context:
         rows = []
         for analyte, label, unit in (
             (Analyte.CREATININE, "serum creatinine", "mg/dL"),
-            (Analyte.UPCR, "UPCR", "g/g"),
+            (Analyte.UPCR, "proteinuria (UPCR)", "g/g"),  # issue 15 label
         ):
             rows += self._change_rows(
                 "kidney", label, unit, self._visit_measure(_lab_value(analyte))

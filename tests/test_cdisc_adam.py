@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from tests.cohort_strategies import trials
 
 import lupusscore as ls
-from lupusscore.cdisc import ADAM_DATASETS, XPT_UNIT_SPELLINGS, write_adam
+from lupusscore.cdisc import ADAM_DATASETS, XPT_UNIT_SPELLINGS, read_sdtm, write_adam
 from lupusscore.cli import load_example_trial
 
 DATA = Path(__file__).parent / "data"
@@ -603,3 +603,23 @@ def test_random_trials_round_trip_exactly(trial: ls.Trial, flare: str | None) ->
         _check_xpt_round_trip(
             analysis, write_adam(analysis, Path(out) / "xpt", format="xpt")
         )
+
+
+def test_screen_failure_adsl_round_trips_and_validates(tmp_path: Path) -> None:
+    """The SDTM pilot with its screen failure (ITTFL N) writes exact XPT and JSON."""
+    cohort = read_sdtm(
+        DATA / "cdisc_pilot01",
+        schedule=[{"label": "WEEK 24", "day": 168, "window_days": 14}],
+    )
+    analysis = ls.analyse(cohort, achieve_by="WEEK 24", maintain_through="WEEK 24")
+    assert "N" in analysis.adsl["ITTFL"].tolist()
+    validator = jsonschema.Draft201909Validator(SCHEMA)
+    for fmt in ("json", "xpt"):
+        paths = write_adam(analysis, tmp_path / fmt, format=fmt)
+        if fmt == "json":
+            _check_json_round_trip(analysis, paths)
+            doc = json.loads(paths["ADSL"].read_text("utf-8"))
+            assert not [e.message for e in validator.iter_errors(doc)]
+        else:
+            _check_xpt_round_trip(analysis, paths)
+            _check_xpt_metadata(paths)

@@ -60,20 +60,35 @@ def _same(a: ls.Cohort, b: ls.Cohort) -> None:
 
 
 def test_every_dm_participant_reaches_the_cohort() -> None:
-    """Every DM row with a study day 0 is a participant; the others are noted."""
+    """Every DM row is a participant; those without RFSTDTC have no day 0 (noted)."""
     dm = _rows("dm")
     cohort = read_sdtm(PILOT)
-    with_day0 = sorted(r["USUBJID"] for r in dm if r["RFSTDTC"])
-    assert cohort.participant_id.tolist() == with_day0
-    assert len(with_day0) == len(dm) - 1
-    assert any("1 participant(s) without RFSTDTC" in n for n in cohort.notes)
+    everyone = sorted(r["USUBJID"] for r in dm)
+    assert cohort.participant_id.tolist() == everyone
+    no_day0 = sorted(r["USUBJID"] for r in dm if not r["RFSTDTC"])
+    assert len(no_day0) == 1  # the subset keeps one screen failure
+    assert [
+        p for p, d in zip(everyone, np.isnat(cohort.day0), strict=True) if d
+    ] == no_day0
+    assert any(
+        "1 participant(s) without RFSTDTC" in n
+        and "outside the analysis population" in n
+        for n in cohort.notes
+    )
     sexes = {r["USUBJID"]: r["SEX"] for r in dm}
-    assert [("female" if sexes[p] == "F" else "male") for p in with_day0] == (
+    assert [("female" if sexes[p] == "F" else "male") for p in everyone] == (
         cohort.sex.tolist()
     )
     arms = {r["USUBJID"]: r["ARM"] for r in dm}
-    assert cohort.arm.tolist() == [arms[p] for p in with_day0]
+    assert cohort.arm.tolist() == [arms[p] for p in everyone]
+    births = {r["USUBJID"]: r["BRTHDTC"] for r in dm}
+    assert [str(b) for b in cohort.birth_date.tolist()] == [births[p] for p in everyone]
+    assert "Screen Failure" not in cohort.arms
     assert cohort.name == "CDISCPILOT01"
+    # the screen failure's rows of LB and SV are not used
+    sf = cohort.participant_id.tolist().index(no_day0[0])
+    assert sf not in cohort.visit_participant.tolist()
+    assert sf not in cohort.lab_participant.tolist()
 
 
 def test_every_mappable_lab_row_reaches_the_cohort() -> None:
@@ -232,10 +247,10 @@ def test_csv_xpt_and_dataset_json_read_to_equal_cohorts(tmp_path: Path) -> None:
     xpt, js = tmp_path / "xpt", tmp_path / "json"
     xpt.mkdir()
     js.mkdir()
-    for domain in ("dm", "lb", "sv", "ds"):
+    for domain in ("dm", "lb", "sv", "ds", "ex"):
         rows = _rows(domain)
         frame = pd.DataFrame(rows)
-        for col in ("LBSTRESN", "LBSTNRLO", "LBSTNRHI", "AGE", "VISITNUM"):
+        for col in ("LBSTRESN", "LBSTNRLO", "LBSTNRHI", "AGE", "VISITNUM", "EXDOSE"):
             if col in frame:
                 frame[col] = pd.to_numeric(frame[col].replace("", None))
         pyreadstat.write_xport(
@@ -417,9 +432,9 @@ def test_cdisc_example_study_reads_in_every_format(fmt: str) -> None:
     base = read_sdtm(EXAMPLE / "json", estimate_birth_date=True)
     _same(base, read_sdtm(EXAMPLE / fmt, estimate_birth_date=True))
     dm = _example_rows("dm")
-    assert base.participant_id.tolist() == sorted(
-        str(r["USUBJID"]) for r in dm if r["RFSTDTC"]
-    )
+    assert base.participant_id.tolist() == sorted(str(r["USUBJID"]) for r in dm)
+    with_day0 = base.participant_id[~np.isnat(base.day0)].tolist()
+    assert with_day0 == sorted(str(r["USUBJID"]) for r in dm if r["RFSTDTC"])
 
 
 def test_cdisc_example_partial_birth_dates_need_the_option() -> None:
@@ -429,9 +444,10 @@ def test_cdisc_example_partial_birth_dates_need_the_option() -> None:
         read_sdtm(EXAMPLE / "json")
     assert len(err.value.value) == len(dm)
     cohort = read_sdtm(EXAMPLE / "json", estimate_birth_date=True)
+    has_day0 = ~np.isnat(cohort.day0)
     for pid, born in zip(
-        cohort.participant_id.tolist(),
-        cohort.birth_date.astype("datetime64[D]").tolist(),
+        cohort.participant_id[has_day0].tolist(),
+        cohort.birth_date[has_day0].astype("datetime64[D]").tolist(),
         strict=True,
     ):
         row = dm[pid]
@@ -489,7 +505,7 @@ def test_visits_of_one_day_are_merged_and_keep_their_labs() -> None:
 
 def test_row_order_does_not_matter(tmp_path: Path) -> None:
     """Reversed LB, SV and DS files read to the same cohort (source rows remapped)."""
-    for domain in ("dm", "lb", "sv", "ds"):
+    for domain in ("dm", "lb", "sv", "ds", "ex"):
         rows = _rows(domain)
         _write_csv(tmp_path, f"{domain}.csv", rows[::-1])
     base, flipped = read_sdtm(PILOT), read_sdtm(tmp_path)

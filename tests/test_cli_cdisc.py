@@ -33,7 +33,24 @@ def test_report_from_an_sdtm_folder(
     assert code == 0
     assert "Outcome table: CDISCPILOT01" in out
     assert "is not evaluable in these data" in out
-    assert "0/0 (not evaluable 3)" in out
+    # issue 15: the pilot has no UPCR at all, so the response cells say so
+    # (this was "0/0 (not evaluable 3)" before the cell named the reason)
+    assert "not evaluable: no UPCR (3 participants)" in out
+    assert "0/0" not in out.split("== SURVIVAL ==")[0]
+
+
+def test_report_says_who_is_outside_the_analysis_population(
+    schedule: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pilot's screen failure is named in the report, in no arm."""
+    code = main(["report", "--sdtm", str(PILOT), "--schedule", str(schedule), *PRIMARY])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "are not in the analysis population" in out
+    assert "(arm Screen Failure (1)): 01-701-1057." in out
+    (arms,) = [line for line in out.splitlines() if line.startswith("Arms:")]
+    assert "Screen Failure" not in arms
+    assert arms.count("(n=") == 3
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xpt"])

@@ -323,7 +323,7 @@ def test_unexpected_exception_is_internal_error_70(
         msg = "boom"
         raise KeyError(msg)
 
-    monkeypatch.setattr(cli, "build_outcome_table", broken)
+    monkeypatch.setattr(cli, "analyse", broken)
     assert main(["report"]) == EXIT_INTERNAL
     out, err = capsys.readouterr()
     assert out == ""
@@ -375,7 +375,7 @@ def test_data_error_while_scoring_is_65_not_internal(
         return _Probe.model_validate({"x": "not a number"})
 
     for fake in (duplicate, invalid):
-        monkeypatch.setattr(cli, "build_outcome_table", fake)
+        monkeypatch.setattr(cli, "analyse", fake)
         assert main(["report"]) == EXIT_DATA
         out, err = capsys.readouterr()
         assert out == ""

@@ -165,6 +165,7 @@ def from_tables(trial: Trial, tables: dict[str, Table], **kw: Any) -> Cohort:
         name=trial.name,
         synthetic=trial.synthetic,
         baseline_window_days=trial.baseline_window_days,
+        control_arm=trial.control_arm,
         **kw,
     )
 

@@ -30,6 +30,7 @@ from lupusscore import Trial
 from lupusscore.cli import load_example_trial
 from lupusscore.cohort import Cohort, analyse
 from lupusscore.cohort._engine import latest_labs, visit_egfr
+from lupusscore.cohort._outcomes import upcr_is_key
 from lupusscore.outcomes import (
     achieve_and_maintain,
     baseline_observation,
@@ -58,12 +59,22 @@ def _unmeasured_arms(trial: Trial, definition: str, *, unscheduled: bool) -> set
     """
     d = ls.get_definition(definition)
     arms = set(trial.arm_names)
+    with_upcr: set[str | None] = set()
+    assessed: set[str | None] = set()
     for p in trial.participants:
         for a in renal_response_assessments(
             p, d, include_partial=d.complete is None, baseline_window_days=30
         ):
             if a.status.value != "not_evaluable" and (unscheduled or not a.unscheduled):
                 arms.discard(p.arm)
+        for v in p.visits:
+            used = p.day0 is not None and v.date > p.day0
+            if used and (unscheduled or not v.unscheduled):
+                assessed.add(p.arm)
+                if v.latest("upcr") is not None:
+                    with_upcr.add(p.arm)
+    if upcr_is_key(d):  # issue 15: an arm without any UPCR is also unmeasured
+        arms |= {a for a in assessed if a is not None} - with_upcr
     return arms & {p.arm for p in trial.participants}
 
 

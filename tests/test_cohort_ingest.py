@@ -168,6 +168,7 @@ def _from_frames(trial: Trial, frames: dict[str, Any]) -> Cohort:
         name=trial.name,
         synthetic=trial.synthetic,
         baseline_window_days=trial.baseline_window_days,
+        control_arm=trial.control_arm,
     )
 
 

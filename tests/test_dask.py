@@ -7,6 +7,7 @@ per-partition function and of bad input need no cluster.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 import lupusscore as ls
 from lupusscore import dask as ldask
 from lupusscore.cohort import Cohort
+from lupusscore.cohort._cohort import _subset
 from lupusscore.cohort._outcomes import outcome_records, outcome_table_from_records
 from lupusscore.dask import Options, analyse_partition, finish_outcome_table
 from lupusscore.errors import InvalidValueError, MissingExtraError, TableError
@@ -323,3 +325,150 @@ def test_without_dask_the_extra_is_named(
     monkeypatch.setitem(sys.modules, "dask.dataframe", None)
     with pytest.raises(MissingExtraError, match=r"lupusscore\[dask\]"):
         ldask.analyse(tables["labs"], tables["participants"])
+
+
+# --- the merged engine: no-UPCR rule, strategies, analysis population -------------
+
+
+def _parts(tables: dict[str, Any], groups: list[set[str]], **options: Any) -> list[Any]:
+    """The outcome records of each group of participants (analyse_partition)."""
+    out = []
+    for mine in groups:
+
+        def pick(frame: Any, mine: set[str] = mine) -> Any:
+            return frame.loc[frame["USUBJID"].isin(mine)].reset_index(drop=True)
+
+        out.append(
+            analyse_partition(
+                pick(tables["labs"]),
+                pick(tables["participants"]),
+                visits=pick(tables["visits"]),
+                events=pick(tables["events"]),
+                options=Options(**OPTIONS, **options),
+            ).records
+        )
+    return out
+
+
+def test_parts_pool_the_no_upcr_rule() -> None:
+    """An arm with no UPCR anywhere is "no UPCR" in the pooled table, as in memory.
+
+    Arm "Prednisone" keeps its creatinine (eGFR falls are evaluable failures)
+    but has no UPCR: the whole cohort reads it "not evaluable: no UPCR". Arm
+    "MSC infusion" lacks UPCR only in the participants of the first part:
+    that part alone would call it "no UPCR", the cohort does not.
+    """
+    tables = _tables(120, seed=7)
+    people = tables["participants"]
+    labs = tables["labs"]
+    ids = sorted(people["USUBJID"])
+    groups = [set(ids[k::3]) for k in range(3)]
+    pred = set(people.loc[people["ARM"] == SYNTHETIC_ARMS[1], "USUBJID"])
+    drop = (labs["LBTESTCD"] == "upcr") & labs["USUBJID"].isin(pred | groups[0])
+    tables["labs"] = labs.loc[~drop].reset_index(drop=True)
+    whole = _in_memory(tables).outcome_table()
+    primary = {r.arm: r for r in whole.rows if r.section == "primary"}
+    assert primary[SYNTHETIC_ARMS[1]].reason == "no UPCR"
+    assert primary[SYNTHETIC_ARMS[0]].reason is None
+    assert primary[SYNTHETIC_ARMS[0]].n > 0
+    assert finish_outcome_table(_parts(tables, groups)) == whole
+
+
+def test_parts_carry_the_strategies_and_estimand(tables: dict[str, Any]) -> None:
+    """Options.strategies reach each part's analysis and the pooled estimand."""
+    strategies = {"rescue": "hypothetical", "discontinuation": "treatment_policy"}
+    whole = _in_memory(tables, strategies=strategies).outcome_table()
+    assert whole != _in_memory(tables).outcome_table()  # the strategies matter here
+    assert whole.estimand is not None
+    assert whole.estimand.strategies.rescue == "hypothetical"
+    ids = sorted(tables["participants"]["USUBJID"])
+    groups = [set(ids[k::4]) for k in range(4)]
+    assert finish_outcome_table(_parts(tables, groups, strategies=strategies)) == whole
+
+
+def _cohort_without_day0(tables: dict[str, Any], gone: set[str]) -> Cohort:
+    """The cohort of *tables* with participants *gone* never randomised.
+
+    (``from_frames`` requires a day 0; ``read_sdtm`` gives cohorts with
+    participants without one: DM rows without RFSTDTC, and no data.)
+    """
+    kept = {
+        name: frame.loc[~frame["USUBJID"].isin(gone)].reset_index(drop=True)
+        for name, frame in tables.items()
+        if name != "participants"
+    }
+    cohort = Cohort.from_frames(
+        kept["labs"],
+        tables["participants"],
+        visits=kept["visits"],
+        events=kept["events"],
+        **OPTIONS,
+    )
+    day0 = cohort.day0.copy()
+    day0[np.isin(cohort.participant_id, sorted(gone))] = np.datetime64("NaT")
+    return dataclasses.replace(cohort, day0=day0, _cache={})
+
+
+RECORD_ARGS: dict[str, Any] = {
+    "definition": "kdigo-2024",
+    "achieve_by": "month 12",
+    "maintain_through": "month 24",
+    "policy": "non_responder",
+    "ci_method": "wilson",
+    "use_unscheduled": False,
+}
+
+
+def test_parts_leave_out_participants_without_day0(tables: dict[str, Any]) -> None:
+    """Participants without a day 0 are in no row and in the note, pooled as in memory.
+
+    In the first part every "Prednisone" participant lacks a day 0, so that
+    part's population has no such arm, while the cohort's has; the last part
+    has no participant with a day 0 at all.
+    """
+    people = tables["participants"]
+    ids = sorted(people["USUBJID"])
+    pred = set(people.loc[people["ARM"] == SYNTHETIC_ARMS[1], "USUBJID"])
+    groups = [set(ids[0:60:2]), set(ids[1:60:2]), set(ids[60:-3]), set(ids[-3:])]
+    gone = (pred & groups[0]) | {ids[1], ids[5]} | groups[3]
+    cohort = _cohort_without_day0(tables, gone)
+    whole = ls.analyse(cohort).outcome_table()
+    assert [a.arm for a in whole.arms] == list(SYNTHETIC_ARMS)
+    assert sum(a.n for a in whole.arms) == len(ids) - len(gone)
+    note = f"{len(gone)} participant(s) without a study day 0"
+    assert any(note in n for n in whole.notes)
+    parts = [
+        outcome_records(
+            _subset(cohort, np.isin(cohort.participant_id, sorted(g))), **RECORD_ARGS
+        )
+        for g in groups
+    ]
+    assert SYNTHETIC_ARMS[1] not in parts[0].plan.arms
+    assert outcome_table_from_records(parts[::-1]) == whole
+
+
+def test_local_cluster_strategies(client: Any, tables: dict[str, Any]) -> None:
+    """On a LocalCluster the strategies reach every partition, as in memory."""
+    strategies = {"rescue": "while_on_treatment"}
+    want = _in_memory(tables, strategies=strategies)
+    assert want.outcome_table() != _in_memory(tables).outcome_table()
+    got = _dask(tables, npartitions=3, strategies=strategies).persist()
+    assert got.outcome_table() == want.outcome_table()
+    _assert_same_tables(got, want)
+
+
+def test_parts_without_anyone_analysed_are_refused(tables: dict[str, Any]) -> None:
+    """Parts whose participants all lack a day 0 pool to the in-memory error."""
+    ids = sorted(tables["participants"]["USUBJID"])
+    gone = set(ids[:4])
+    cohort = _cohort_without_day0(tables, gone)
+    only = _subset(cohort, np.isin(cohort.participant_id, sorted(gone)))
+    with pytest.raises(InvalidValueError, match="at least one participant") as whole:
+        ls.analyse(only)
+    parts = [
+        outcome_records(_subset(only, np.arange(4) == k), **RECORD_ARGS)
+        for k in range(2)
+    ]
+    with pytest.raises(InvalidValueError) as pooled:
+        outcome_table_from_records(parts)
+    assert str(pooled.value) == str(whole.value)

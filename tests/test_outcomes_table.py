@@ -214,6 +214,10 @@ _SRC = Path(ls.__file__).parent
 _MINE = sorted([*(_SRC / "outcomes").glob("*.py"), _SRC / "report.py", _SRC / "cli.py"])
 
 
+#: Private modules shared by design: boundary validation and display machinery.
+_SHARED = ("lupusscore._checks", "lupusscore._display")
+
+
 @pytest.mark.parametrize("path", _MINE, ids=lambda p: p.name)
 def test_no_module_imports_another_modules_private_names(path: Path) -> None:
     """Outcomes, report and CLI import only public names (no ``_private`` ones).
@@ -221,14 +225,15 @@ def test_no_module_imports_another_modules_private_names(path: Path) -> None:
     A module may import its own package's private modules (``outcomes._trial``
     from ``outcomes/_table.py``), never another package's, and never a name
     starting with an underscore. ``lupusscore._checks`` is the library's one
-    boundary-validation module, shared by design.
+    boundary-validation module and ``lupusscore._display`` its one display
+    machinery, shared by design.
     """
     own = path.relative_to(_SRC).parts[0].removesuffix(".py")
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if not isinstance(node, ast.ImportFrom) or not node.module:
             continue
         parts = node.module.split(".")
-        if parts[0] != "lupusscore" or node.module == "lupusscore._checks":
+        if parts[0] != "lupusscore" or node.module in _SHARED:
             continue
         assert not [a.name for a in node.names if a.name.startswith("_")], node.module
         private = [p for p in parts[1:] if p.startswith("_")]

@@ -46,7 +46,10 @@ from lupusscore.models import (
     Visit,
 )
 from lupusscore.outcomes import (
+    Estimand,
     MissingPolicy,
+    Strategies,
+    Strategy,
     achieve_and_maintain,
     clopper_pearson_interval,
     confirmed_response,
@@ -92,6 +95,7 @@ __all__ = [
     "DuplicateResultError",
     "DuplicateVisitError",
     "EgfrResult",
+    "Estimand",
     "Event",
     "EventType",
     "FlareCategory",
@@ -119,6 +123,8 @@ __all__ = [
     "SledaiResult",
     "Specimen",
     "Status",
+    "Strategies",
+    "Strategy",
     "Table",
     "TableError",
     "Timepoint",

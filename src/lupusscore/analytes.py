@@ -28,6 +28,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from lupusscore._display import Displayable
 from lupusscore.errors import UnitError, UnknownAnalyteError
 
 __all__ = [
@@ -74,7 +75,7 @@ class Analyte(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class LoincCode:
+class LoincCode(Displayable):
     """A LOINC code for an analyte, with its long name and evidence.
 
     Attributes
@@ -96,7 +97,7 @@ class LoincCode:
 
 
 @dataclass(frozen=True, slots=True)
-class UnitFamily:
+class UnitFamily(Displayable):
     """Units of one analyte that convert into each other.
 
     Attributes
@@ -129,7 +130,7 @@ class UnitFamily:
 
 
 @dataclass(frozen=True, slots=True)
-class AnalyteSpec:
+class AnalyteSpec(Displayable):
     """Everything lupusscore knows about one analyte.
 
     Attributes

@@ -35,6 +35,7 @@ from lupusscore._checks import (
     broadcast,
     finite_result,
 )
+from lupusscore._display import fields_repr, html_of, markdown_of
 
 __all__ = ["Change", "change"]
 
@@ -55,6 +56,16 @@ class Change(NamedTuple):
 
     absolute: float | FloatArray
     percent: float | FloatArray
+
+    # display: abbreviated repr and notebook views (lupusscore._display)
+    def __repr__(self) -> str:
+        return fields_repr(self)
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
+    def _repr_markdown_(self) -> str:
+        return markdown_of(self)
 
 
 def change(

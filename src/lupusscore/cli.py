@@ -35,15 +35,15 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from pydantic import ValidationError
 
+from lupusscore.cohort import analyse
 from lupusscore.errors import DefinitionError, LupusScoreError, MissingExtraError
 from lupusscore.models import Participant, Trial
-from lupusscore.outcomes import CiMethod, MissingPolicy
+from lupusscore.outcomes import CiMethod, IntercurrentEvent, MissingPolicy, Strategy
 from lupusscore.report import (
     DEFAULT_ACHIEVE_BY,
     DEFAULT_DEFINITION,
     DEFAULT_MAINTAIN_THROUGH,
     ReportFormat,
-    build_outcome_table,
     render,
 )
 
@@ -365,8 +365,40 @@ def _progress(done: int, total: int) -> None:
 
 #: Fields whose errors come from command-line options (usage errors).
 _OPTION_FIELDS: Final = frozenset(
-    {"definition", "schedule", "achieve_by", "maintain_through", "policy", "ci_method"}
+    {
+        "definition",
+        "schedule",
+        "achieve_by",
+        "maintain_through",
+        "policy",
+        "ci_method",
+        "reference",
+        "strategies",
+    }
+    | {f"strategies.{e.value}" for e in IntercurrentEvent}
 )
+
+
+def _strategies(text: str | None) -> dict[str, str] | None:
+    """Parse ``--strategy rescue=composite,death=composite`` (exit 2 if malformed)."""
+    if text is None:
+        return None
+    chosen: dict[str, str] = {}
+    for item in text.split(","):
+        event, sep, strategy = item.strip().partition("=")
+        if not sep or not event.strip() or not strategy.strip():
+            _fail(
+                EXIT_USAGE,
+                f"--strategy: got {item.strip()!r}; expected EVENT=STRATEGY pairs "
+                "joined by commas, EVENT one of "
+                + ", ".join(e.value for e in IntercurrentEvent)
+                + " and STRATEGY one of "
+                + ", ".join(s.value for s in Strategy),
+            )
+        if event.strip() in chosen:
+            _fail(EXIT_USAGE, f"--strategy: {event.strip()!r} given twice")
+        chosen[event.strip()] = strategy.strip()
+    return chosen
 
 
 def _schedule(path: pathlib.Path | None) -> list[Any]:
@@ -409,8 +441,6 @@ def _sdtm_cohort(args: argparse.Namespace) -> Cohort:
 
 def _analysis(args: argparse.Namespace) -> Analysis:
     """Return the analysis of ``--sdtm DIR`` under the command's options."""
-    from lupusscore.cohort import analyse  # noqa: PLC0415 - the engine, a layer down
-
     cohort = _sdtm_cohort(args)
     try:
         return analyse(
@@ -422,6 +452,7 @@ def _analysis(args: argparse.Namespace) -> Analysis:
             ci_method=args.ci,
             use_unscheduled=args.use_unscheduled,
             progress=_progress if sys.stderr.isatty() else None,
+            strategies=_strategies(args.strategy),
         )
     except LupusScoreError as exc:
         _fail_option_or_data(exc)
@@ -451,15 +482,33 @@ def _fail_option_or_data(exc: LupusScoreError) -> NoReturn:
     _fail(EXIT_USAGE if option else EXIT_DATA, _one_line(str(exc)))
 
 
+def _compared(args: argparse.Namespace, analysis: Analysis) -> str:
+    """Render the report of *analysis*: with comparisons, or the sensitivity table."""
+    from lupusscore.stats import (  # noqa: PLC0415 - statsmodels only if installed
+        render_sensitivity,
+        with_comparisons,
+    )
+
+    if args.sensitivity:
+        if args.format not in {"text", "json", "csv"}:
+            _fail(
+                EXIT_USAGE, f"--sensitivity: no {args.format} format (text, json, csv)"
+            )
+        return render_sensitivity(
+            analysis.sensitivity(reference=args.reference), args.format
+        )
+    return render(with_comparisons(analysis, args.reference), args.format)
+
+
 def _report(args: argparse.Namespace) -> str:
     if getattr(args, "sdtm", None) is not None:
         if args.path is not None:
             _fail(EXIT_USAGE, "give a trial file or --sdtm DIR, not both")
         analysis = _analysis(args)
         try:
-            return render(analysis.outcome_table(), args.format)
+            return _compared(args, analysis)
         except LupusScoreError as exc:
-            _fail(EXIT_DATA, _one_line(str(exc)))
+            _fail_option_or_data(exc)
     trial = _read(args.path)
     if not trial.schedule:  # bad data in the file, not a bad option
         _fail(
@@ -468,7 +517,7 @@ def _report(args: argparse.Namespace) -> str:
             "trial file",
         )
     try:
-        table = build_outcome_table(
+        analysis = analyse(
             trial,
             definition=args.definition_file or args.definition,
             achieve_by=args.achieve_by,
@@ -477,12 +526,13 @@ def _report(args: argparse.Namespace) -> str:
             ci_method=args.ci,
             use_unscheduled=args.use_unscheduled,
             progress=_progress if sys.stderr.isatty() else None,
+            strategies=_strategies(args.strategy),
         )
+        return _compared(args, analysis)
     except LupusScoreError as exc:
         _fail_option_or_data(exc)
     except ValidationError as exc:  # a result built from the data failed
         _fail(EXIT_DATA, *_validation_lines(exc, None, ()))
-    return render(table, args.format)
 
 
 def _definitions(fmt: str, show: str | None = None) -> str:
@@ -646,6 +696,30 @@ def _parser() -> argparse.ArgumentParser:
             action="store_true",
             help="let unscheduled visits stand for a timepoint",
         )
+        cmd.add_argument(
+            "--strategy",
+            metavar="EVENT=STRATEGY,...",
+            help="intercurrent-event strategies (ICH E9(R1)), e.g. "
+            "rescue=hypothetical,death=composite; EVENT: "
+            + ", ".join(e.value for e in IntercurrentEvent)
+            + "; STRATEGY: "
+            + ", ".join(s.value for s in Strategy)
+            + " (default composite for every event; docs/estimands.md)",
+        )
+        if name != "adam":
+            cmd.add_argument(
+                "--reference",
+                metavar="ARM",
+                help="reference arm of the between-arm comparisons (default: the "
+                "trial's control_arm, else the first arm in sorted order)",
+            )
+            cmd.add_argument(
+                "--sensitivity",
+                action="store_true",
+                help="print the primary outcome by arm and the difference under "
+                "every shipped definition (and --definition-file's) and every "
+                "missing-data policy, side by side, instead of the outcome table",
+            )
     sub.add_parser("example", help="print the bundled synthetic trial file (JSON)")
     sub.add_parser("schema", help="print the JSON Schema of a trial file")
     defs = sub.add_parser(

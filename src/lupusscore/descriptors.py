@@ -21,6 +21,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from lupusscore._display import Displayable
+
 __all__ = [
     "GLADMAN_2002",
     "SLEDAI_2K_DESCRIPTORS",
@@ -84,7 +86,7 @@ class OrganSystem(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class SledaiDescriptor:
+class SledaiDescriptor(Displayable):
     """One SLEDAI-2K descriptor.
 
     Attributes

@@ -30,6 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from lupusscore._display import Displayable
+
 __all__ = [
     "DefinitionError",
     "DuplicateResultError",
@@ -424,7 +426,7 @@ _MAX_PROBLEM_LINES = 20
 
 
 @dataclass(frozen=True, slots=True)
-class RowProblem:
+class RowProblem(Displayable):
     """One bad row of an input table (see :class:`TableError`).
 
     Attributes

@@ -59,6 +59,7 @@ from lupusscore._checks import (
     describe,
     is_missing_scalar,
 )
+from lupusscore._display import Displayable, Grid, View, short
 from lupusscore.analytes import ANALYTES, Analyte, analyte_spec
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
@@ -153,7 +154,7 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
-class FrozenMap(Mapping[_K, _V]):
+class FrozenMap(Displayable, Mapping[_K, _V]):
     """A read-only, hashable, picklable mapping (a frozen model's dict field).
 
     It compares equal to any mapping with the same items (so
@@ -207,6 +208,12 @@ class FrozenMap(Mapping[_K, _V]):
 
     def __repr__(self) -> str:
         return f"FrozenMap({self._data!r})"
+
+    def _display_view(self) -> View:
+        return View(
+            title=f"FrozenMap ({len(self._data)} entries)",
+            facts=tuple((str(k), short(v)) for k, v in self._data.items()),
+        )
 
 
 def _show(value: object) -> object:
@@ -353,6 +360,39 @@ def _as_flag(field: str, value: object, *, optional: bool) -> bool | None:
 def _as_text(value: object) -> object:
     """Missing markers become None; anything else goes on to strict str checks."""
     return None if is_missing_scalar(value) else value
+
+
+def check_stratification(name: str, value: object) -> FrozenMap[str, str]:
+    """Check a participant's stratification factors: factor name to level.
+
+    Names and levels are non-empty text (not only blanks), kept as given; a
+    missing level (None, NaN) means the factor is not recorded and is left
+    out. Anything else is an :class:`InvalidValueError` naming the factor.
+    """
+    if value is None:
+        return FrozenMap()
+    if not isinstance(value, Mapping):
+        raise InvalidValueError(
+            field=name,
+            value=describe(value),
+            expected='a mapping of factor name to level (text), e.g. {"region": "EU"}',
+        )
+    out: dict[str, str] = {}
+    for key, level in value.items():
+        if not isinstance(key, str) or not key.strip():
+            raise InvalidValueError(
+                field=name, value=describe(key), expected="a non-empty factor name"
+            )
+        if is_missing_scalar(level):
+            continue
+        if not isinstance(level, str) or not level.strip():
+            raise InvalidValueError(
+                field=f"{name}[{key!r}]",
+                value=describe(level),
+                expected="the factor's level as non-empty text (or None: not recorded)",
+            )
+        out[key] = level
+    return FrozenMap(out)
 
 
 def _error_detail(loc: tuple[str | int, ...], exc: Exception) -> InitErrorDetails:
@@ -1100,6 +1140,10 @@ class EventType(StrEnum):
 
     ``dialysis`` means chronic (maintenance) dialysis; with ``transplant`` it
     defines end-stage kidney disease (ESKD) in :mod:`lupusscore.outcomes`.
+    ``withdrawal`` is withdrawal from the study (follow-up ends);
+    ``treatment_discontinuation`` is stopping the study treatment, the
+    participant possibly staying in follow-up (an intercurrent event, see
+    ``docs/estimands.md``; it neither ends follow-up nor censors).
     """
 
     DEATH = "death"
@@ -1107,6 +1151,7 @@ class EventType(StrEnum):
     TRANSPLANT = "transplant"
     WITHDRAWAL = "withdrawal"
     RESCUE_THERAPY = "rescue_therapy"
+    TREATMENT_DISCONTINUATION = "treatment_discontinuation"
 
 
 class Event(_Model):
@@ -1205,6 +1250,12 @@ class Participant(_Model):
     day0 : datetime.date, optional
         The participant's reference date (randomisation, first infusion):
         study day 0. Required inside a :class:`Trial`.
+    stratification : mapping of str to str
+        The participant's randomisation stratification factors, factor name to
+        level, e.g. ``{"upcr_category": ">= 3 g/g", "region": "EU"}``
+        (default none). Between-arm comparisons stratify by them
+        (``docs/statistics.md``). Names and levels are non-empty text; a
+        factor a participant lacks is not recorded for them.
 
     Examples
     --------
@@ -1222,11 +1273,21 @@ class Participant(_Model):
     visits: tuple[Visit, ...] = ()
     events: tuple[Event, ...] = ()
     day0: dt.date | None = None
+    stratification: Mapping[str, str] = Field(default_factory=FrozenMap)
 
     @field_validator("arm", mode="before")
     @classmethod
     def _check_arm(cls, value: object) -> object:
         return _as_text(value)
+
+    @field_validator("stratification", mode="before")
+    @classmethod
+    def _check_stratification(cls, value: object) -> FrozenMap[str, str]:
+        return check_stratification("stratification", value)
+
+    @field_serializer("stratification")
+    def _plain_stratification(self, value: Mapping[str, str]) -> dict[str, str]:
+        return dict(value)
 
     @field_validator("day0", mode="before")
     @classmethod
@@ -1424,6 +1485,29 @@ class Participant(_Model):
         _raise_all("Participant", problems)
         return self
 
+    def _display_view(self) -> View:
+        """Show the patient, arm and day 0, then one grid row per visit."""
+        day0 = self.day0
+        rows = tuple(
+            (
+                v.date.isoformat(),
+                "-" if day0 is None else str((v.date - day0).days),
+                v.label or ("unscheduled" if v.unscheduled else "-"),
+                ", ".join(sorted({lab.analyte.value for lab in v.labs})) or "-",
+            )
+            for v in self.visits
+        )
+        events = "; ".join(f"{e.type.value} {e.date.isoformat()}" for e in self.events)
+        facts = (
+            ("patient", short(self.patient)),
+            ("arm", self.arm or "-"),
+            ("day 0", "-" if day0 is None else day0.isoformat()),
+            ("visits", str(len(self.visits))),
+            ("events", events or "none"),
+        )
+        grid = Grid(header=("date", "study day", "label", "labs"), rows=rows)
+        return View(title=f"Participant {self.patient.id}", facts=facts, grid=grid)
+
     def events_of(self, *types: EventType | str) -> tuple[Event, ...]:
         """Events of the given types (all events if none given), in date order.
 
@@ -1504,6 +1588,10 @@ class Trial(_Model):
     arms : tuple of str
         The arms in display order; every participant's arm must be one of them.
         Empty means "the arms the participants carry, sorted".
+    control_arm : str, optional
+        The control (reference) arm of between-arm comparisons; one of the
+        arms. None (default): comparisons use the first arm in sorted order
+        (``docs/statistics.md``).
     schedule : tuple of Timepoint
         Scheduled timepoints after day 0, in increasing day order, with
         distinct labels and non-overlapping windows.
@@ -1538,6 +1626,7 @@ class Trial(_Model):
     synthetic: bool = False
     day0: StrictStr = Field(default="randomisation", min_length=1)
     arms: tuple[StrictStr, ...] = ()
+    control_arm: StrictStr | None = None
     schedule: tuple[Timepoint, ...] = ()
     baseline_window_days: int = Field(default=DEFAULT_BASELINE_WINDOW_DAYS, ge=0)
     participants: tuple[Participant, ...] = ()
@@ -1618,6 +1707,18 @@ class Trial(_Model):
                     ),
                 )
             )
+        known = self.arm_names  # none yet: a trial built empty in Python
+        if self.control_arm is not None and known and self.control_arm not in known:
+            problems.append(
+                (
+                    ("control_arm",),
+                    InvalidValueError(
+                        field="control_arm",
+                        value=self.control_arm,
+                        expected="one of the trial's arms: " + ", ".join(known),
+                    ),
+                )
+            )
         seen: dict[str, int] = {}
         for i, part in enumerate(self.participants):
             pid = part.patient.id
@@ -1681,6 +1782,103 @@ class Trial(_Model):
             If the schedule has no such timepoint.
         """
         return timepoint_of(self.schedule, label)
+
+    # -- display -----------------------------------------------------------------
+
+    def _by_arm(self) -> dict[str, list[Participant]]:
+        groups: dict[str, list[Participant]] = {a: [] for a in self.arm_names}
+        for p in self.participants:
+            groups.setdefault(p.arm or "(no arm)", []).append(p)
+        return groups
+
+    def _date_span(self) -> str:
+        dates = [v.date for p in self.participants for v in p.visits]
+        if not dates:
+            return "no visits"
+        return f"{min(dates).isoformat()} to {max(dates).isoformat()}"
+
+    def __repr__(self) -> str:
+        arms = ", ".join(f"{a} {len(ps)}" for a, ps in self._by_arm().items())
+        visits = sum(len(p.visits) for p in self.participants)
+        flag = "; SYNTHETIC" if self.synthetic else ""
+        return (
+            f"<Trial {self.name!r}: {len(self.participants)} participants "
+            f"({arms or 'no arms'}); {visits} visits, {self._date_span()}; "
+            f"{len(self.schedule)} scheduled timepoints{flag}>"
+        )
+
+    def _display_brief(self) -> str:
+        return f"Trial {self.name!r} ({len(self.participants)} participants)"
+
+    def _display_view(self) -> View:
+        """Participants and visits per arm, date span and what is missing."""
+        rows: list[tuple[str, ...]] = []
+        for arm, members in self._by_arm().items():
+            visits = [v for p in members for v in p.visits]
+            dates = [v.date for v in visits]
+            rows.append(
+                (
+                    arm,
+                    str(len(members)),
+                    str(len(visits)),
+                    min(dates).isoformat() if dates else "-",
+                    max(dates).isoformat() if dates else "-",
+                    *(str(n) for n in _missing_counts(members)),
+                )
+            )
+        schedule = ", ".join(f"{t.label} (day {t.day})" for t in self.schedule)
+        facts = [
+            ("synthetic", "yes: simulated data, not trial results")
+            if self.synthetic
+            else ("synthetic", "no"),
+            ("participants", str(len(self.participants))),
+            ("visits", str(sum(len(p.visits) for p in self.participants))),
+            ("date span", self._date_span()),
+            ("day 0", self.day0),
+            ("schedule", schedule or "none"),
+            ("baseline window", f"days -{self.baseline_window_days} to 0"),
+        ]
+        if self.description:
+            facts.insert(0, ("description", short(self.description, 200)))
+        grid = Grid(
+            header=(
+                "arm",
+                "participants",
+                "visits",
+                "first visit",
+                "last visit",
+                *(f"no {what}" for what in _MISSING_SHOWN),
+            ),
+            rows=tuple(rows),
+            caption="By arm (no X = participants with no X at any visit)",
+        )
+        return View(title=f"Trial: {self.name}", facts=tuple(facts), grid=grid)
+
+
+#: What a Trial's display counts as missing per participant: no visit at all,
+#: no baseline visit (on or before day 0), and no value of the key analytes.
+_MISSING_SHOWN: Final = ("visit", "baseline visit", "UPCR", "creatinine", "C3", "C4")
+_MISSING_ANALYTES: Final = (Analyte.UPCR, Analyte.CREATININE, Analyte.C3, Analyte.C4)
+
+
+def _missing_counts(members: Sequence[Participant]) -> list[int]:
+    """Participants of *members* missing each item of :data:`_MISSING_SHOWN`."""
+    no_visit = sum(1 for p in members if not p.visits)
+    no_base = sum(
+        1
+        for p in members
+        if p.day0 is None or not any(v.date <= p.day0 for v in p.visits)
+    )
+    counts = [no_visit, no_base]
+    for analyte in _MISSING_ANALYTES:
+        counts.append(
+            sum(
+                1
+                for p in members
+                if not any(lab.analyte is analyte for v in p.visits for lab in v.labs)
+            )
+        )
+    return counts
 
 
 def timepoint_of(schedule: Sequence[Timepoint], label: str) -> Timepoint:

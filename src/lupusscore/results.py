@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import math
 import operator
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any, Final, Self, cast, overload
 
@@ -22,6 +23,16 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from lupusscore._checks import as_choice, as_floats, as_sequence, broadcast, describe
+from lupusscore._display import (
+    Displayable,
+    View,
+    abbreviated,
+    criterion_line,
+    explain_text,
+    short,
+    status_word,
+    view_of_fields,
+)
 from lupusscore.errors import InvalidValueError, NotEvaluableError
 
 __all__ = [
@@ -294,15 +305,24 @@ _SET_EXTRA: Final = BaseModel.__dict__["__pydantic_extra__"].__set__
 _SET_PRIVATE: Final = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-class FrozenModel(BaseModel):
+class FrozenModel(Displayable, BaseModel):
     """Base of the library's frozen pydantic models (one configuration).
 
     A complex number is never a clinical value: one given for any field is a
     validation error (pydantic would otherwise drop the imaginary part with
     only a numpy warning).
+
+    Display: the ``repr`` is pydantic's, with long values abbreviated (a long
+    tuple as its length and type, a long text cut), so it stays a line or a
+    few; notebooks show ``_repr_html_`` / ``_repr_markdown_`` (see
+    ``lupusscore._display``). Equality, pickling and JSON are pydantic's.
     """
 
     model_config = FROZEN_CONFIG
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, abbreviated(value)
 
     @model_validator(mode="before")
     @classmethod
@@ -422,6 +442,12 @@ class Criterion(FrozenModel):
             return None
         return self.status is Status.MET
 
+    def _display_brief(self) -> str:
+        return criterion_line(self)
+
+    def _display_view(self) -> View:
+        return view_of_fields(self, title=f"Criterion {self.name}")
+
 
 def _statuses(items: Iterable[Criterion | Status]) -> list[Status]:
     given: object = items  # runtime guard for untyped callers
@@ -429,7 +455,13 @@ def _statuses(items: Iterable[Criterion | Status]) -> list[Status]:
     if isinstance(given, Criterion):
         raise InvalidValueError(field="items", value=describe(given), expected=expected)
     return [
-        i.status if isinstance(i, Criterion) else Status(as_choice("items", i, Status))
+        i
+        if type(i) is Status
+        else (
+            i.status
+            if isinstance(i, Criterion)
+            else Status(as_choice("items", i, Status))
+        )
         for i in as_sequence("items", given, expected=expected)
     ]
 
@@ -513,6 +545,95 @@ class ExplainedResult(FrozenModel):
         """True unless the status is not evaluable."""
         return self.status is not Status.NOT_EVALUABLE
 
+    def _display_brief(self) -> str:
+        """``Type: verdict``: the value (value results), category and status."""
+        parts: list[str] = []
+        value = getattr(self, "value", None)
+        if isinstance(value, float):
+            unit = getattr(self, "unit", None)
+            parts.append(short(value) + (f" {unit}" if unit else ""))
+        category = getattr(self, "category", None)
+        if category is not None:
+            parts.append(status_word(short(category)))
+        verdict = status_word(self.status)
+        if parts and parts != [verdict]:
+            verdict = f"{', '.join(parts)} ({verdict})"
+        return f"{type(self).__name__}: {verdict}"
+
+    def _display_view(self) -> View:
+        shown = view_of_fields(self, title=self._display_brief())
+        return View(title=shown.title, facts=shown.facts[1:])  # status is the title
+
+    def _explain_sections(self) -> list[tuple[str, list[Criterion]]]:
+        """Return the criteria this result carries, by section (no rule re-run).
+
+        A field holding a :class:`Criterion` or a tuple of them is listed
+        as is; a field holding nested explained results (the tiers of a
+        renal response, the descriptors of a SLEDAI-2K) gives one section
+        per nested result, headed by its own verdict and reason.
+        """
+        sections: list[tuple[str, list[Criterion]]] = [("", self._own_criteria())]
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            items = value if isinstance(value, tuple) else (value,)
+            for item in items:
+                if isinstance(item, ExplainedResult):
+                    sections.append((item._explain_heading(), item._own_criteria()))
+        return [s for s in sections if s[0] or s[1]]
+
+    def _explain_heading(self) -> str:
+        """Return this result as a heading inside another's explanation."""
+        name = next(
+            (
+                str(getattr(self, key))
+                for key in ("label", "name", "tier")
+                if isinstance(getattr(self, key, None), str)
+            ),
+            type(self).__name__,
+        )
+        head = f"{name}: {status_word(self.status)}"
+        if self.reason and not self.reason.startswith(name):
+            head += f" ({self.reason})"
+        return head
+
+    def _own_criteria(self) -> list[Criterion]:
+        """Return the criteria held directly by this result's fields."""
+        out: list[Criterion] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            items = value if isinstance(value, tuple) else (value,)
+            out += [i for i in items if isinstance(i, Criterion)]
+        return out
+
+    def explain(self) -> str:
+        """Return a readable, criterion-by-criterion account of this result.
+
+        Each criterion the result carries is one line: met / not met / not
+        evaluable, the observed value, the comparator and threshold with
+        units, why it is not evaluable, and its source; above them the
+        verdict, the reason, the missing inputs, the source and the notes.
+        Nothing is recomputed: this renders what the result holds.
+
+        Examples
+        --------
+        >>> r = ExplainedResult(status="met", source="KDIGO 2024")
+        >>> print(r.explain())
+        ExplainedResult: met
+          source: KDIGO 2024
+        """
+        summary = [
+            ("reason", self.reason or ""),
+            ("missing", ", ".join(self.missing)),
+            ("source", self.source),
+            *(("note", note) for note in self.notes),
+        ]
+        return explain_text(
+            self._display_brief(),
+            summary=summary,
+            sections=self._explain_sections(),
+            source=self.source,
+        )
+
     def _not_evaluable(self, what: str) -> NotEvaluableError:
         why = self.reason or "not evaluable"
         missing = f" (missing: {', '.join(self.missing)})" if self.missing else ""
@@ -575,3 +696,106 @@ class ValueResult(ExplainedResult):
         if self.value is None:
             raise self._not_evaluable(type(self).__name__)
         return self.value
+
+
+# --- fields built on first access (per-call cost of explained results) -------
+
+#: Key under which an instance's builder of its deferred fields waits in its
+#: field store; never a field name (it is not an identifier), and never seen
+#: by a caller: every read of the store goes through ``__dict__`` below.
+_DEFERRED: Final = "\x00deferred"
+#: One lock for completing deferred fields (two threads asking at once get
+#: the same, once-built values). Re-entrant: a builder may read another
+#: deferred result.
+_DEFERRED_LOCK: Final = threading.RLock()
+#: pydantic's own field store of an instance (the ``__dict__`` slot).
+_FIELD_STORE: Final = BaseModel.__dict__["__dict__"]
+_base_getattr: Final = BaseModel.__dict__["__getattr__"]
+
+
+class DeferredFields:
+    """Mixin for results whose explanation fields are built on first access.
+
+    Private machinery, for the hot per-call paths. A result made by
+    :meth:`_trusted_deferred` holds its cheap fields (status, category, score
+    ...) at once and a builder for the rest (criteria, reason texts); the
+    builder runs the first time anything reads the instance's fields: an
+    attribute, ``model_dump`` / ``model_dump_json`` (also of a model holding
+    the result), ``==``, ``hash``, ``repr``, ``copy``, pickling. Every public
+    value is the one the eager construction gives
+    (``tests/test_deferred_results.py`` compares them on random inputs).
+    The mixin goes first among the bases, so its ``__dict__`` comes before
+    pydantic's slot.
+    """
+
+    __slots__ = ()
+
+    @property
+    def __dict__(self) -> dict[str, Any]:
+        """Return the instance's fields, completing deferred ones first."""
+        store: dict[str, Any] = _FIELD_STORE.__get__(self)
+        if _DEFERRED in store:
+            with _DEFERRED_LOCK:
+                store = _FIELD_STORE.__get__(self)
+                if _DEFERRED in store:  # not completed by another thread
+                    store = _completed(type(self), store)
+                    _FIELD_STORE.__set__(self, store)
+        return store
+
+    @__dict__.setter
+    def __dict__(self, value: dict[str, Any]) -> None:
+        _FIELD_STORE.__set__(self, value)
+
+    def __getattr__(self, name: str) -> Any:
+        """Return a deferred field (built now), else look up as pydantic does."""
+        if _DEFERRED in _FIELD_STORE.__get__(self):
+            fields = type(self).__pydantic_fields__  # type: ignore[attr-defined]
+            if name in fields:
+                return self.__dict__[name]
+        return _base_getattr(self, name)
+
+    @classmethod
+    def _trusted_deferred(
+        cls,
+        build: Callable[[], dict[str, Any]],
+        fields_set: Iterable[str],
+        **fields: Any,
+    ) -> Self:
+        """:meth:`FrozenModel._trusted` with some fields built on first access.
+
+        Parameters
+        ----------
+        build : callable
+            Returns the deferred fields (checked values, in the form
+            validation leaves them); called at most once, under a lock.
+        fields_set : iterable of str
+            The fields given (``model_fields_set``), as the eager
+            construction would record them.
+        **fields
+            The fields known now.
+        """
+        model = cast("type[FrozenModel]", cls)
+        if _FIELD_DEFAULTS.get(model) is None:
+            _field_defaults(model)
+        out = _new(cls)
+        fields[_DEFERRED] = build
+        _FIELD_STORE.__set__(out, fields)
+        _SET_FIELDS_SET(out, set(fields_set))
+        _SET_EXTRA(out, None)
+        _SET_PRIVATE(out, None)
+        return out
+
+
+def _completed(cls: type, store: dict[str, Any]) -> dict[str, Any]:
+    """Return a new field store: defaults, known and built fields, in order."""
+    known = dict(store)
+    build = known.pop(_DEFERRED)
+    defaults = _FIELD_DEFAULTS[cls]
+    values = defaults.copy()  # declaration order; given fields replace
+    values.update(known)
+    values.update(build())
+    if len(values) != len(defaults):
+        unknown = sorted(set(values) - set(defaults))
+        msg = f"{cls.__name__}: deferred fields not of the model: {unknown}"
+        raise TypeError(msg)
+    return values

@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import html
 import importlib
 import math
 import numbers
@@ -72,6 +71,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lupusscore._checks import _shown, as_flags, is_missing_scalar
+from lupusscore._display import Displayable, Grid, View
 from lupusscore.errors import InvalidValueError, MissingExtraError
 
 __all__ = ["Table"]
@@ -348,7 +348,7 @@ def _require(package: str, feature: str) -> Any:
         raise MissingExtraError(package=package, feature=feature) from None
 
 
-class Table:
+class Table(Displayable):
     """An immutable, ordered table of named, equally long numpy columns.
 
     Parameters
@@ -773,27 +773,18 @@ class Table:
             lines.append(f"... {more} more row{'s' if more != 1 else ''}")
         return "\n".join([head, *lines])
 
-    def _repr_html_(self) -> str:
-        """Return a small HTML table (first rows; text escaped) for notebooks."""
+    def _display_view(self) -> View:
+        """Show the first rows (text escaped by the renderer) and the labels."""
         shown = min(self._nrows, _REPR_ROWS)
-        esc = html.escape
-        head = "".join(
-            f'<th title="{esc(self._labels.get(k, ""))}">{esc(k)}</th>'
-            for k in self.columns
+        cells = [_display(v[:shown]) for v in self._columns.values()]
+        rows = tuple((str(r), *(column[r] for column in cells)) for r in range(shown))
+        grid = Grid(
+            header=("row", *self._columns),
+            rows=rows,
+            more=self._nrows - shown,
         )
-        rows = []
-        for r in range(shown):
-            cells = "".join(
-                f"<td>{esc(_display(v[r : r + 1])[0])}</td>"
-                for v in self._columns.values()
-            )
-            rows.append(f"<tr><th>{r}</th>{cells}</tr>")
-        more = self._nrows - shown
-        tail = f"<p>... {more} more rows</p>" if more else ""
-        return (
-            f"<p>{esc(self._header())}</p><table><thead><tr><th></th>{head}</tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody></table>{tail}"
-        )
+        notes = tuple(f"{k}: {label}" for k, label in self._labels.items() if label)
+        return View(title=self._header(), grid=grid, notes=notes)
 
 
 def _rebuild(

@@ -54,6 +54,7 @@ from pint.facets.plain import PlainQuantity
 from pint.util import string_preprocessor
 
 from lupusscore._checks import as_floats, describe
+from lupusscore._display import Displayable
 from lupusscore.analytes import ANALYTES, Analyte, AnalyteSpec, UnitFamily, analyte_spec
 from lupusscore.errors import InvalidValueError, UnitError
 
@@ -286,7 +287,7 @@ def _under_pint_lock(func: Callable[_P, _R]) -> Callable[_P, _R]:
 
 
 @dataclass(frozen=True, slots=True)
-class ParsedUnit:
+class ParsedUnit(Displayable):
     """A unit string read into the registry.
 
     Attributes
@@ -656,7 +657,7 @@ def parse_unit(unit: str) -> ParsedUnit:
 
 
 @dataclass(frozen=True, slots=True)
-class Conversion:
+class Conversion(Displayable):
     """An affine unit conversion ``y = x * scale + offset``.
 
     ``offset`` is zero except for temperatures.
@@ -695,7 +696,7 @@ def _conversion(src: ParsedUnit, dst: ParsedUnit, context: str | None) -> Conver
 
 
 @dataclass(frozen=True, slots=True)
-class ResolvedUnit:
+class ResolvedUnit(Displayable):
     """A unit resolved for one analyte: its family and how to reach canonical.
 
     Attributes

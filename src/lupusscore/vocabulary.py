@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Literal
 
+from lupusscore._display import Displayable
+
 __all__ = [
     "EGFR_UNIT",
     "INPUTS",
@@ -38,7 +40,7 @@ InputKind = Literal["number", "flag", "count"]
 
 
 @dataclass(frozen=True, slots=True)
-class InputName:
+class InputName(Displayable):
     """One declared kernel input.
 
     Attributes

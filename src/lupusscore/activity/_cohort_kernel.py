@@ -38,6 +38,7 @@ from lupusscore._checks import (
     as_tristate,
     describe,
 )
+from lupusscore._display import fields_repr, html_of, markdown_of
 from lupusscore.activity._derive import LAB_RULES, combine_rule_flags, rule_flags
 from lupusscore.activity._sledai import (
     DescriptorSource,
@@ -140,6 +141,16 @@ class SledaiVisitScores(NamedTuple):
     complete: npt.NDArray[np.bool_]
     present: Mapping[str, Codes]
     source: Mapping[str, Codes]
+
+    # display: abbreviated repr and notebook views (lupusscore._display)
+    def __repr__(self) -> str:
+        return fields_repr(self)
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
+    def _repr_markdown_(self) -> str:
+        return markdown_of(self)
 
 
 # ---------------------------------------------------------------------------

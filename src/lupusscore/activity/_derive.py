@@ -13,6 +13,7 @@ range by :mod:`lupusscore.serology`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,7 +34,9 @@ from lupusscore._checks import (
     broadcast,
     describe,
 )
+from lupusscore._display import Displayable
 from lupusscore.activity._sledai import (
+    Evidence,
     SledaiResult,
     assemble_sledai,
     merge_findings,
@@ -43,7 +46,7 @@ from lupusscore.activity._sledai import (
 from lupusscore.activity._variants import SledaiVariant
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
-from lupusscore.models import LabResult, Visit
+from lupusscore.models import FrozenMap, LabResult, Visit
 from lupusscore.results import Comparator, Criterion, Status, any_of, snap
 from lupusscore.serology import (
     FARR_PERCENT_BINDING_SLEDAI,
@@ -94,7 +97,7 @@ _UPCR_SOURCE: Final = (
 
 
 @dataclass(frozen=True, slots=True)
-class LabRule:
+class LabRule(Displayable):
     """How one numeric lab result decides one descriptor.
 
     Attributes
@@ -379,7 +382,7 @@ def lab_descriptors(
 # visit level
 # ---------------------------------------------------------------------------
 
-_Derived = dict[str, tuple[Status, tuple[Criterion, ...], str]]
+_Derived = dict[str, tuple[Status, Evidence, str]]
 
 
 def _window_labs(
@@ -416,18 +419,23 @@ def _span(labs: Sequence[LabResult]) -> str:
     return f"{len(labs)} result(s) dated {when}"
 
 
-def _rule_criterion(
+def _rule_flag(
     rule: LabRule, labs: Sequence[LabResult]
-) -> tuple[Criterion, npt.NDArray[np.float64]] | None:
-    """Return the rule's criterion on the worst of *labs* and its flag (1/0/NaN)."""
+) -> tuple[float, npt.NDArray[np.float64]] | None:
+    """Return the worst of *labs* under the rule and the rule's flag on it (1/0/NaN)."""
     if not labs:
         return None
     pick: Callable[[Iterable[float]], float] = max if rule.worst == "max" else min
     worst = pick(lab.canonical_value for lab in labs)
-    flags = rule_flags(np.asarray(worst, dtype=np.float64), rule)
-    flag = float(flags)
+    return worst, rule_flags(np.asarray(worst, dtype=np.float64), rule)
+
+
+def _rule_criterion(
+    rule: LabRule, labs: Sequence[LabResult], worst: float, flag: float
+) -> Criterion:
+    """Return the rule's criterion on the worst of *labs*, whose flag is *flag*."""
     # Checked values of the field types: built without re-validation.
-    crit = Criterion._trusted(
+    return Criterion._trusted(
         name=f"{rule.descriptor}_{rule.analyte.value}",
         status=Status.of(bool(flag == 1)),
         observed=float(worst),
@@ -437,15 +445,15 @@ def _rule_criterion(
         reason=f"{'highest' if rule.worst == 'max' else 'lowest'} of {_span(labs)}",
         source=rule.source,
     )
-    return crit, flags
 
 
 def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Derived:
     out: _Derived = {}
-    crits: dict[Analyte, Criterion] = {}
     # Each rule's flag on the worst value of the window (NaN: no result),
     # combined by the kernel lab_descriptors uses (the worst values are
-    # canonical values of checked labs, so its checks would pass).
+    # canonical values of checked labs, so its checks would pass). The
+    # criteria explaining them are built when the descriptors are read.
+    crits: dict[Analyte, Callable[[], Criterion]] = {}
     rule_flag: dict[Analyte, npt.NDArray[np.float64]] = {}
     by_analyte: dict[Analyte, list[tuple[LabResult, Visit]]] = {}
     for item in labs:
@@ -454,17 +462,21 @@ def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Der
         rule_flag[rule.analyte] = np.asarray(np.nan)
         if rule.analyte is Analyte.UPCR and not use_upcr:
             continue
-        found = _rule_criterion(
-            rule,
-            _usable(by_analyte.get(rule.analyte, ()), [rule.analyte], rule.descriptor),
+        used = _usable(
+            by_analyte.get(rule.analyte, ()), [rule.analyte], rule.descriptor
         )
+        found = _rule_flag(rule, used)
         if found is not None:
-            crits[rule.analyte], rule_flag[rule.analyte] = found
+            worst, rule_flag[rule.analyte] = found
+            crits[rule.analyte] = functools.partial(
+                _rule_criterion, rule, used, worst, float(found[1])
+            )
     flags = combine_rule_flags(rule_flag, use_upcr=use_upcr)
     for name, flag in flags.items():
-        evidence = tuple(c for a, c in crits.items() if _RULE[a].descriptor == name)
+        builders = tuple(crits[a] for a in _RULE_ANALYTES[name] if a in crits)
+        evidence = functools.partial(_built, builders)
         value = float(flag)
-        if np.isnan(value):
+        if math.isnan(value):
             out[name] = (Status.NOT_EVALUABLE, evidence, "no result in the window")
             continue
         note = ""
@@ -477,6 +489,18 @@ def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Der
             )
         out[name] = (Status.of(value == 1), evidence, note)
     return out
+
+
+#: Each lab-derived descriptor's analytes, in the order of LAB_RULES.
+_RULE_ANALYTES: Final = {
+    name: tuple(r.analyte for r in LAB_RULES if r.descriptor == name)
+    for name in dict.fromkeys(r.descriptor for r in LAB_RULES)
+}
+
+
+def _built(builders: tuple[Callable[[], Criterion], ...]) -> tuple[Criterion, ...]:
+    """Build the criteria of one descriptor's evidence."""
+    return tuple(build() for build in builders)
 
 
 def _serology(
@@ -636,7 +660,14 @@ def sledai_2k_visit(
                 "scored)",
                 participant=visit.participant_id,
             )
-    clinician = read_findings(visit.descriptors, field="visit.descriptors")
+    given_findings = visit.descriptors
+    clinician = (
+        # A validated Visit holds descriptor names mapped to True/False/None
+        # (Visit._check_descriptor_map): what read_findings returns for it.
+        dict(given_findings)
+        if type(given_findings) is FrozenMap
+        else read_findings(given_findings, field="visit.descriptors")
+    )
     labs = _window_labs(visit, past_visits, window)
     derived = _numeric(labs, use_upcr=with_upcr) | _serology(
         labs, v, use_default_complement_limits=default_limits

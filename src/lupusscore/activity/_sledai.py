@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Final, NamedTuple
 
@@ -29,6 +29,7 @@ from lupusscore._checks import (
     as_tristate,
     describe,
 )
+from lupusscore._display import fields_repr, html_of, markdown_of
 from lupusscore.activity._variants import SledaiVariant, sledai_variant
 from lupusscore.descriptors import (
     SLEDAI_2K_DESCRIPTOR_INDEX,
@@ -44,6 +45,7 @@ from lupusscore.models import Visit
 from lupusscore.results import (
     Comparator,
     Criterion,
+    DeferredFields,
     ExplainedResult,
     Status,
     ValueResult,
@@ -128,7 +130,7 @@ class DescriptorResult(ExplainedResult):
     evidence: tuple[Criterion, ...] = ()
 
 
-class SledaiResult(ValueResult):
+class SledaiResult(DeferredFields, ValueResult):
     """A scored SLEDAI, explained descriptor by descriptor.
 
     Attributes
@@ -221,6 +223,16 @@ class SledaiScores(NamedTuple):
     lower_bound: npt.NDArray[np.float64]
     upper_bound: npt.NDArray[np.float64]
     complete: npt.NDArray[np.bool_]
+
+    # display: abbreviated repr and notebook views (lupusscore._display)
+    def __repr__(self) -> str:
+        return fields_repr(self)
+
+    def _repr_html_(self) -> str:
+        return html_of(self)
+
+    def _repr_markdown_(self) -> str:
+        return markdown_of(self)
 
 
 # ---------------------------------------------------------------------------
@@ -441,6 +453,11 @@ def read_findings(values: object, *, field: str) -> dict[str, bool | None]:
     }
 
 
+#: The criteria behind a descriptor, or a builder of them (called when the
+#: result's descriptors are first read; see :func:`assemble_sledai`).
+Evidence = tuple[Criterion, ...] | Callable[[], tuple[Criterion, ...]]
+
+
 class _Finding(NamedTuple):
     """One descriptor's finding before the variant's counting rules.
 
@@ -450,7 +467,7 @@ class _Finding(NamedTuple):
     present: bool | None
     source: DescriptorSource
     reason: str | None = None
-    evidence: tuple[Criterion, ...] = ()
+    evidence: Evidence = ()
 
 
 def _to_float(value: bool | None) -> float:  # noqa: FBT001 - tri-state
@@ -489,7 +506,7 @@ def _arthritis_from_joints(
 def merge_findings(
     clinician: Mapping[str, bool | None],
     exclusions: Mapping[str, str],
-    derived: Mapping[str, tuple[Status, tuple[Criterion, ...], str]],
+    derived: Mapping[str, tuple[Status, Evidence, str]],
     *,
     inflamed_joints: int | None,
     arthritis_min_joints: int,
@@ -540,16 +557,64 @@ def assemble_sledai(
     window_days: int,
     new_or_recurrent: Mapping[str, bool | None],
 ) -> SledaiResult:
+    """Score the findings under the variant: the explained result.
+
+    The score, its bounds and the descriptors not assessed are computed at
+    once; the 24 descriptor results (reasons, evidence criteria) are built on
+    first access (:class:`lupusscore.results.DeferredFields`), with the values
+    an eager construction gives.
+    """
     present = np.array(
         [_to_float(findings[n].present) for n in SLEDAI_2K_DESCRIPTOR_NAMES]
     )
-    new = np.array(
-        [_to_float(new_or_recurrent.get(n)) for n in SLEDAI_2K_DESCRIPTOR_NAMES]
+    new = (
+        np.array(
+            [_to_float(new_or_recurrent.get(n)) for n in SLEDAI_2K_DESCRIPTOR_NAMES]
+        )
+        if variant.new_or_recurrent_only
+        else present  # not read: the variant has no new-or-recurrent rule
     )
     counts = _counts_kernel(present[np.newaxis], new[np.newaxis], variant)
     lower, upper = _bounds_kernel(counts, variant)
-    rows: list[DescriptorResult] = []
     row = counts[0].tolist()  # Python floats: the same values, read faster
+    not_assessed = tuple(
+        d.name
+        for d, c in zip(SLEDAI_2K_DESCRIPTORS, row, strict=True)
+        if d.name in variant.scored and math.isnan(c)
+    )
+
+    def descriptors() -> dict[str, object]:
+        return {"descriptors": _descriptor_results(findings, variant, row)}
+
+    # Status and value agree by construction (what ValueResult checks).
+    return SledaiResult._trusted_deferred(
+        descriptors,
+        _SLEDAI_FIELDS_SET,
+        status=Status.NOT_EVALUABLE if not_assessed else Status.MET,
+        value=None if not_assessed else float(lower[0]),
+        unit="points",
+        reason=("not assessed: " + ", ".join(not_assessed) if not_assessed else None),
+        missing=not_assessed,
+        source=variant.source,
+        variant=variant.id,
+        window_days=window_days,
+        score=int(lower[0]),
+        upper_bound=int(upper[0]),
+        complete=not not_assessed,
+        not_assessed=not_assessed,
+        max_score=variant.max_score,
+    )
+
+
+#: The fields a scored SLEDAI records as given (all but ``notes``).
+_SLEDAI_FIELDS_SET: Final = frozenset(SledaiResult.model_fields) - {"notes"}
+
+
+def _descriptor_results(
+    findings: Mapping[str, _Finding], variant: SledaiVariant, row: list[float]
+) -> tuple[DescriptorResult, ...]:
+    """Each descriptor's explained result, in form order."""
+    rows: list[DescriptorResult] = []
     for i, d in enumerate(SLEDAI_2K_DESCRIPTORS):
         f = findings[d.name]
         scored = d.name in variant.scored
@@ -564,6 +629,7 @@ def assemble_sledai(
         if not scored:
             reason = _join(reason, f"not part of {variant.label}")
         decided = c if scored else False
+        evidence = f.evidence if isinstance(f.evidence, tuple) else f.evidence()
         rows.append(  # checked values of the field types: no re-validation
             DescriptorResult._trusted(
                 status=Status.of(decided),
@@ -576,27 +642,10 @@ def assemble_sledai(
                 contribution=d.weight if scored and c else 0,
                 source=f.source,
                 reason=reason,
-                evidence=f.evidence,
+                evidence=evidence,
             )
         )
-    not_assessed = tuple(r.name for r in rows if r.scored and r.counts is None)
-    # Status and value agree by construction (what ValueResult checks).
-    return SledaiResult._trusted(
-        status=Status.NOT_EVALUABLE if not_assessed else Status.MET,
-        value=None if not_assessed else float(lower[0]),
-        unit="points",
-        reason=("not assessed: " + ", ".join(not_assessed) if not_assessed else None),
-        missing=not_assessed,
-        source=variant.source,
-        variant=variant.id,
-        window_days=window_days,
-        score=int(lower[0]),
-        upper_bound=int(upper[0]),
-        complete=not not_assessed,
-        not_assessed=not_assessed,
-        max_score=variant.max_score,
-        descriptors=tuple(rows),
-    )
+    return tuple(rows)
 
 
 def _join(first: str | None, second: str) -> str:

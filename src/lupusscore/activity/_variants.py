@@ -11,11 +11,13 @@ same in every variant (Gladman 2002).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from lupusscore._display import Displayable
 from lupusscore.descriptors import (
     GLADMAN_2002,
     SLEDAI_2K_DESCRIPTOR_NAMES,
@@ -68,7 +70,7 @@ _SELENA_NEW_ONLY: Final = frozenset({"proteinuria"})
 
 
 @dataclass(frozen=True, slots=True)
-class SledaiVariant:
+class SledaiVariant(Displayable):
     """One named SLEDAI variant.
 
     Attributes
@@ -105,12 +107,18 @@ class SledaiVariant:
     @property
     def max_score(self) -> int:
         """Highest possible score (105 for SLEDAI-2K, 101 for clinical SLEDAI)."""
-        return sum(d.weight for d in SLEDAI_2K_DESCRIPTORS if d.name in self.scored)
+        return _max_score(self.scored)
 
     @property
     def is_sledai_2k(self) -> bool:
         """True for the SLEDAI-2K family (2K, 2K 30-day, clinical SLEDAI-2K)."""
         return self.id in _SLEDAI_2K_FAMILY
+
+
+@functools.lru_cache(maxsize=64)
+def _max_score(scored: frozenset[str]) -> int:
+    """Sum of the weights of *scored* (cached: the weights are constant)."""
+    return sum(d.weight for d in SLEDAI_2K_DESCRIPTORS if d.name in scored)
 
 
 SLEDAI_2K: Final = SledaiVariant(

@@ -116,6 +116,7 @@ ADAM_IG_LABELS: Final = {
     "DCSREAS": "Reason for Discontinuation from Study",
     "DTHFL": "Subject Death Flag",
     "DTHDT": "Date of Death",
+    "ITTFL": "Intent-To-Treat Population Flag",
     "PARAMCD": "Parameter Code",
     "PARAM": "Parameter",
     "PARAMTYP": "Parameter Type",
@@ -354,6 +355,9 @@ def _derivations(analysis: Analysis) -> dict[str, dict[str, str]]:
             f"visit in the window of the last scheduled timepoint ({last}); "
             "else ONGOING.",
             "ESKDFL": "Y if chronic dialysis or kidney transplant was recorded.",
+            "ITTFL": "Y for a participant with a study day 0 (randomised); N for "
+            "one without (DM without RFSTDTC: a screen failure), who is in no "
+            "other dataset and in no outcome or denominator.",
         },
         "ADLB": {
             "AVAL": "The latest result of the visit in the parameter's canonical "

@@ -1,14 +1,15 @@
 """Read a study folder of CDISC SDTM domains into a :class:`~lupusscore.Cohort`.
 
-:func:`read_sdtm` finds the domains DM, LB, VS, SV and DS in a folder (file
-names case-insensitive: ``dm.csv``, ``LB.xpt``, ``lb.json``), reads each from
+:func:`read_sdtm` finds the domains DM, LB, VS, SV, DS, EX, CM and QS in a
+folder (file names case-insensitive: ``dm.csv``, ``LB.xpt``, ``lb.json``), reads
+each from
 CSV, SAS XPT v5 (through ``pyreadstat``, the optional extra ``cdisc``) or CDISC
 Dataset-JSON 1.1 (``.json`` or its NDJSON form ``.ndjson``), maps them to the
 tables of :meth:`Cohort.from_columns <lupusscore.Cohort.from_columns>` and
 builds the cohort there (every row check is that function's). What cannot be
 mapped is counted in ``Cohort.notes``; see ``docs/cdisc.md``.
 
-The test-code, specimen and disposition tables ship as data
+The test-code, specimen, disposition and glucocorticoid tables ship as data
 (``lupusscore/data/sdtm_mapping.json``) with their source: CDISC SDTM
 Controlled Terminology.
 """
@@ -32,6 +33,7 @@ import numpy as np
 from lupusscore._checks import as_choice, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort import Cohort
+from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
     InvalidValueError,
     MissingExtraError,
@@ -44,7 +46,7 @@ from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, Timepoint
 __all__ = ["DOMAINS", "SDTM_MAPPING", "read_sdtm"]
 
 #: The domains :func:`read_sdtm` reads (DM is required).
-DOMAINS: Final = ("DM", "LB", "VS", "SV", "DS")
+DOMAINS: Final = ("DM", "LB", "VS", "SV", "DS", "EX", "CM", "QS")
 _SUFFIXES: Final = {".csv": "csv", ".xpt": "xpt", ".json": "json", ".ndjson": "ndjson"}
 _MAPPING_FILE: Final = "data/sdtm_mapping.json"
 _MAX_LISTED: Final = 20
@@ -325,8 +327,9 @@ def _dm(
         arms = Counter(str(_text(_col(dm, "ARM")[i]) or "no ARM") for i in dropped)
         notes.append(
             f"DM: {len(dropped)} participant(s) without RFSTDTC (no study day 0: "
-            f"not randomised or never treated; ARM {_counts(arms)}) left out, "
-            "with their rows of the other domains"
+            f"not randomised or never treated; ARM {_counts(arms)}) kept as "
+            "participants outside the analysis population (no outcome, in no "
+            "denominator; ADSL ITTFL 'N'); their rows of the other domains not used"
         )
     estimated: list[str] = []
     no_birth: list[str] = []
@@ -800,6 +803,291 @@ def _ds(
     return out, [e[4] for e in events]
 
 
+# --- EX and CM: glucocorticoid dose ----------------------------------------------
+
+#: EX/CM variables per domain: treatment name(s), dose, unit, frequency, route,
+#: start, end, end relative to the reference period.
+_MEDICATION_VARS: Final = {
+    "EX": ("EXTRT", "EXDOSE", "EXDOSU", "EXDOSFRQ", "EXROUTE", "EXSTDTC", "EXENDTC"),
+    "CM": ("CMTRT", "CMDOSE", "CMDOSU", "CMDOSFRQ", "CMROUTE", "CMSTDTC", "CMENDTC"),
+}
+_OPEN_END: Final = ("CMENRF", "CMENRTPT", "EXENRF", "EXENRTPT")
+
+
+@dataclasses.dataclass
+class _Doses:
+    """Prednisone daily doses and blocked periods, per participant.
+
+    ``doses`` holds (first day, last day or None for ongoing, mg/day);
+    ``blocked`` the periods of glucocorticoid rows that cannot be read as a
+    prednisone dose ((None, None): the participant's whole follow-up).
+    """
+
+    doses: dict[str, list[tuple[str, str | None, float]]]
+    blocked: dict[str, list[tuple[str | None, str | None]]]
+
+
+def _medication_rows(  # noqa: PLR0917 - one reader of two domains
+    domain: str,
+    table: Domain,
+    found: _Doses,
+    known: set[str],
+    left_out: set[str],
+    notes: list[str],
+) -> None:
+    """Sort *domain*'s rows into prednisone doses, blocked periods and others."""
+    spec = SDTM_MAPPING["glucocorticoids"]
+    prednisone = set(spec["prednisone"])
+    other_gc = set(spec["not_mapped"])
+    per_day = {k: float(v["per_day"]) for k, v in spec["frequency_per_day"].items()}
+    routes = set(spec["routes"])
+    ongoing = set(spec["ongoing"])
+    trt, dose_v, unit_v, freq_v, route_v, start_v, end_v = _MEDICATION_VARS[domain]
+    _require(table, domain, ("USUBJID", trt, start_v))
+    name_col = _col(table, "CMDECOD") if domain == "CM" else _col(table, trt)
+    read = 0
+    others: Counter[str] = Counter()
+    unmapped: Counter[str] = Counter()
+    screened = unknown = 0
+    open_end = [_col(table, v) for v in _OPEN_END if v in table]
+    for i in range(_n_rows(table)):
+        pid = _text(table["USUBJID"][i])
+        if pid in left_out:
+            screened += 1
+            continue
+        if pid is None or pid not in known:
+            unknown += 1
+            continue
+        name = _upper(name_col[i]) or _upper(table[trt][i]) or "no name"
+        if name not in prednisone and name not in other_gc:
+            others[name] += 1
+            continue
+        start, end = _text(table[start_v][i]), _text(_col(table, end_v)[i])
+        first = start[:10] if start and _FULL_DATE.match(start) else None
+        last = end[:10] if end and _FULL_DATE.match(end) else None
+        is_open = end is None and any(_upper(c[i]) in ongoing for c in open_end)
+        dated = first is not None and (last is not None or is_open)
+        why = None
+        if name not in prednisone:
+            why = "no verified prednisone equivalent"
+        else:
+            dose = _number(_text(_col(table, dose_v)[i]))
+            unit = _text(_col(table, unit_v)[i])
+            freq = _upper(_col(table, freq_v)[i])
+            route = _upper(_col(table, route_v)[i])
+            if dose is None or dose < 0:
+                why = f"{dose_v} {describe(_col(table, dose_v)[i])}"
+            elif unit != spec["dose_unit"]:
+                why = f"{unit_v} {unit!r}"
+            elif freq not in per_day:
+                why = f"{freq_v} {freq!r}"
+            elif route is not None and route not in routes:
+                why = f"{route_v} {route!r}"
+            elif not dated:
+                why = f"{start_v}/{end_v} {start!r}/{end!r}"
+            else:
+                found.doses.setdefault(pid, []).append(
+                    (str(first), last, dose * per_day[freq])
+                )
+                read += 1
+                continue
+        unmapped[f"{name} ({why})"] += 1
+        period = (first, last) if dated else (None, None)
+        found.blocked.setdefault(pid, []).append(period)
+    if read:
+        notes.append(
+            f"{domain}: {read} prednisone row(s) read as an oral daily dose "
+            f"({dose_v} in mg x {freq_v}: QD 1, BID 2, TID 3, QID 4 per day)"
+        )
+    if unmapped:
+        notes.append(
+            f"{domain}: {sum(unmapped.values())} glucocorticoid row(s) not mapped to "
+            f"a prednisone dose (name (why), rows): {_counts(unmapped)}; a visit in "
+            "the period of such a row has no known glucocorticoid dose"
+        )
+    if others:
+        notes.append(
+            f"{domain}: {sum(others.values())} row(s) not a glucocorticoid known to "
+            f"lupusscore not used (name, rows): {_counts(others)}"
+        )
+    if screened:
+        notes.append(
+            f"{domain}: {screened} row(s) of participants left out (DM) not used"
+        )
+    if unknown:
+        notes.append(f"{domain}: {unknown} row(s) of participants not in DM not used")
+
+
+def _covers(first: str | None, last: str | None, day: str) -> bool:
+    if first is None:
+        return True
+    return first <= day and (last is None or day <= last)
+
+
+def _visit_doses(
+    found: _Doses, visits: dict[str, np.ndarray[Any, Any]], notes: list[str]
+) -> np.ndarray[Any, Any]:
+    """Each visit's prednisone dose in mg/day (NaN: none recorded or not known).
+
+    The dose on the visit date is the sum of the daily doses of the prednisone
+    rows whose period holds it; a visit in the period of a glucocorticoid row
+    not mapped is NaN, and so is a visit no row covers (no row is not 0).
+    """
+    out = np.full(len(visits["USUBJID"]), np.nan)
+    blocked = covered = 0
+    for k, (pid, when) in enumerate(
+        zip(visits["USUBJID"].tolist(), visits["SVSTDTC"].tolist(), strict=True)
+    ):
+        if when is None or not _FULL_DATE.match(str(when)):
+            continue
+        day = str(when)[:10]
+        if any(_covers(a, b, day) for a, b in found.blocked.get(str(pid), [])):
+            blocked += 1
+            continue
+        doses = [d for a, b, d in found.doses.get(str(pid), []) if _covers(a, b, day)]
+        if doses:
+            out[k] = sum(doses)
+            covered += 1
+    if found.doses or found.blocked:
+        notes.append(
+            f"EX/CM: {covered} visit(s) with a prednisone dose; {blocked} visit(s) "
+            "in the period of a glucocorticoid row not mapped and "
+            f"{len(out) - covered - blocked} visit(s) no prednisone row covers have "
+            "no known dose (not 0)"
+        )
+    return out
+
+
+# --- QS: SLEDAI-2K items by a study's mapping -------------------------------------
+
+#: CDISC NY codelist (C66742): Y C49488, N C49487, U C17998, NA C48660.
+_NY: Final = {"Y": True, "N": False, "U": None, "NA": None}
+
+
+def _sledai_map(items: object) -> dict[str, str]:
+    if not isinstance(items, Mapping):
+        raise InvalidValueError(
+            field="sledai_items",
+            value=describe(items),
+            expected="a mapping of QSTESTCD to SLEDAI-2K descriptor name",
+        )
+    out: dict[str, str] = {}
+    for code, name in items.items():
+        if not isinstance(code, str) or not code.strip():
+            raise InvalidValueError(
+                field="sledai_items", value=describe(code), expected="QSTESTCD (str)"
+            )
+        key = name.strip().lower() if isinstance(name, str) else None
+        if key not in SLEDAI_2K_DESCRIPTOR_NAMES:
+            raise InvalidValueError(
+                field=f"sledai_items[{code!r}]",
+                value=describe(name),
+                expected="a SLEDAI-2K descriptor: "
+                + ", ".join(SLEDAI_2K_DESCRIPTOR_NAMES),
+            )
+        out[code.strip().upper()] = str(key)
+    return out
+
+
+def _qs(  # noqa: PLR0917 - the domain, its mapping and where it goes
+    qs: Domain,
+    items: Mapping[str, str] | None,
+    visits: dict[str, np.ndarray[Any, Any]] | None,
+    left_out: set[str],
+    notes: list[str],
+    problems: list[RowProblem],
+) -> None:
+    """Put QS rows mapped by *items* on the SV visit of their date (QSDTC)."""
+    n = _n_rows(qs)
+    if items is None:
+        notes.append(
+            f"QS: {n} row(s) not read: lupusscore ships no QS mapping (CDISC "
+            "Controlled Terminology has no SLEDAI-2K test codes); map QSTESTCD "
+            "to SLEDAI-2K descriptors with sledai_items="
+        )
+        return
+    _require(qs, "QS", ("USUBJID", "QSTESTCD", "QSDTC"))
+    if visits is None:
+        notes.append(f"QS: no SV domain: {n} row(s) not placed on visits")
+        return
+    where = {
+        (str(p), str(d)[:10]): k
+        for k, (p, d) in enumerate(
+            zip(visits["USUBJID"].tolist(), visits["SVSTDTC"].tolist(), strict=True)
+        )
+        if d is not None
+    }
+    result = _col(qs, "QSSTRESC") if "QSSTRESC" in qs else _col(qs, "QSORRES")
+    column = "QSSTRESC" if "QSSTRESC" in qs else "QSORRES"
+    stat = _col(qs, "QSSTAT")
+    found: dict[str, list[object]] = {}
+    seen: dict[tuple[str, int], tuple[object, int]] = {}
+    unmapped: Counter[str] = Counter()
+    no_visit = screened = read = 0
+    n_visits = len(visits["USUBJID"])
+    for i in range(n):
+        pid, code = _text(qs["USUBJID"][i]), _upper(qs["QSTESTCD"][i]) or ""
+        if pid in left_out:
+            screened += 1
+            continue
+        name = items.get(code)
+        if name is None:
+            unmapped[code or "no QSTESTCD"] += 1
+            continue
+        when = _text(qs["QSDTC"][i])
+        k = where.get((str(pid), (when or "")[:10]))
+        if k is None or when is None:
+            no_visit += 1
+            continue
+        value = None if _upper(stat[i]) == "NOT DONE" else _upper(result[i])
+        if value is not None and value not in _NY:
+            problems.append(
+                RowProblem(
+                    table="QS",
+                    row=i,
+                    participant=pid,
+                    column=column,
+                    value=result[i],
+                    expected="Y, N, U or NA (CDISC NY codelist C66742)",
+                )
+            )
+            continue
+        flag = None if value is None else _NY[value]
+        prev = seen.get((name, k))
+        if prev is not None and prev[0] != flag:
+            problems.append(
+                RowProblem(
+                    table="QS",
+                    row=i,
+                    participant=pid,
+                    column=column,
+                    value=result[i],
+                    expected=f"the same {name} result as QS row {prev[1]} of that "
+                    "visit",
+                )
+            )
+            continue
+        seen[(name, k)] = (flag, i)
+        found.setdefault(name, [None] * n_visits)[k] = flag
+        read += 1
+    for name, col in found.items():
+        visits[name] = _obj(col)
+    if read:
+        notes.append(
+            f"QS: {read} row(s) read as SLEDAI-2K descriptors (sledai_items=; "
+            "Y present, N absent, U/NA/NOT DONE not assessed)"
+        )
+    if unmapped:
+        notes.append(
+            f"QS: {sum(unmapped.values())} row(s) with a QSTESTCD not in "
+            f"sledai_items not used (QSTESTCD, rows): {_counts(unmapped)}"
+        )
+    if no_visit:
+        notes.append(f"QS: {no_visit} row(s) without an SV visit on QSDTC not used")
+    if screened:
+        notes.append(f"QS: {screened} row(s) of participants left out (DM) not used")
+
+
 # --- the reader -----------------------------------------------------------------
 
 
@@ -813,6 +1101,7 @@ def read_sdtm(
     name: str | None = None,
     estimate_birth_date: bool = False,
     baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+    sledai_items: Mapping[str, str] | None = None,
 ) -> Cohort:
     """Read a folder of SDTM domains (CSV, XPT v5, Dataset-JSON 1.1) as a Cohort.
 
@@ -820,8 +1109,9 @@ def read_sdtm(
     ----------
     path : str or Path
         The study folder. Domain files are found by name, case-insensitive:
-        ``dm``, ``lb``, ``vs``, ``sv``, ``ds`` with suffix ``.csv``, ``.xpt``,
-        ``.json`` or ``.ndjson``; DM is required, one file per domain.
+        ``dm``, ``lb``, ``vs``, ``sv``, ``ds``, ``ex``, ``cm``, ``qs`` with
+        suffix ``.csv``, ``.xpt``, ``.json`` or ``.ndjson``; DM is required,
+        one file per domain.
     analytes : mapping of str to Analyte, str or None, optional
         Study test codes (LBTESTCD or LBLOINC) -> analyte; they extend and take
         precedence over the shipped CDISC mapping (any specimen). ``None``
@@ -838,13 +1128,25 @@ def read_sdtm(
         middle of the birth dates that agree with it and with AGE (YEARS) at
         RFSTDTC; noted per participant. Off by default: then an incomplete
         BRTHDTC is an error (never a silent guess).
+    sledai_items : mapping of str to str, optional
+        The study's QS test codes (QSTESTCD) -> SLEDAI-2K descriptor name
+        (:data:`~lupusscore.descriptors.SLEDAI_2K_DESCRIPTOR_NAMES`). CDISC
+        Controlled Terminology has no SLEDAI-2K codes, so none ship: without
+        this QS is not read (noted). A mapped row (QSSTRESC, else QSORRES:
+        ``Y`` present, ``N`` absent, ``U``/``NA``/QSSTAT ``NOT DONE`` not
+        assessed) goes to the SV visit on its QSDTC date.
 
     Returns
     -------
     Cohort
-        With ``notes`` counting everything not used (unmapped test codes,
-        NOT DONE results with their reasons, DS terms, participants without a
-        study day 0). ``lab_source_row`` is the row's index in LB.
+        Every DM participant; one without RFSTDTC has no day 0 (NaT), no
+        visits, labs or events, and is outside the analysis population (see
+        :func:`lupusscore.cohort.analysis_population`). Visits carry the
+        prednisone dose read from EX/CM (``docs/cdisc.md``). ``notes`` count
+        everything not used (unmapped test codes, NOT DONE results with their
+        reasons, DS terms, glucocorticoid rows not mapped, other medications,
+        rows of participants without a day 0). ``lab_source_row`` is the row's
+        index in LB.
 
     Raises
     ------
@@ -862,9 +1164,10 @@ def read_sdtm(
     >>> from lupusscore.cdisc import read_sdtm
     >>> cohort = read_sdtm("tests/data/cdisc_pilot01")
     >>> cohort.name, cohort.n_participants
-    ('CDISCPILOT01', 6)
+    ('CDISCPILOT01', 7)
     """
     mode = as_choice("results", results, ("original", "standard"))
+    items = None if sledai_items is None else _sledai_map(sledai_items)
     standard = mode == "standard"
     if not isinstance(path, str | Path):
         raise InvalidValueError(
@@ -920,6 +1223,20 @@ def read_sdtm(
                 for p, v in zip(labs["USUBJID"], labs["VISIT"], strict=True)
             ]
         )
+    found = _Doses({}, {})
+    known = {str(p) for p in participants["USUBJID"].tolist()}
+    for domain in ("EX", "CM"):
+        if domain in data:
+            _medication_rows(domain, data[domain], found, known, left_out, notes)
+    if visits is not None and (found.doses or found.blocked):
+        visits["GLUCOCORTICOID_MG_DAY"] = _visit_doses(found, visits, notes)
+    elif found.doses or found.blocked:
+        notes.append("EX/CM: no SV domain: glucocorticoid doses not placed on visits")
+    qs_problems: list[RowProblem] = []
+    if "QS" in data:
+        _qs(data["QS"], items, visits, left_out, notes, qs_problems)
+    elif items is not None:
+        notes.append("QS: no QS domain in the folder; sledai_items= not used")
     events, ds_rows = _ds(data.get("DS"), dm, dm_rows, left_out, notes)
     if name is None:
         studies = {s for s in _col(dm, "STUDYID") if s is not None}
@@ -933,6 +1250,8 @@ def read_sdtm(
         "visits": ([("SV", i) for i in sv_rows], {}),
         "events": (ds_rows, {}),
     }
+    screened, bad = _without_day0(dm, sorted(set(range(_n_rows(dm))) - set(dm_rows)))
+    bad += qs_problems
     try:
         cohort = Cohort.from_columns(
             labs,
@@ -945,7 +1264,13 @@ def read_sdtm(
             baseline_window_days=baseline_window_days,
         )
     except TableError as err:
-        raise TableError(problems=[_in_file(p, rows) for p in err.problems]) from None
+        raise TableError(
+            problems=bad + [_in_file(p, rows) for p in err.problems]
+        ) from None
+    if bad:
+        raise TableError(problems=bad)
+    if screened["id"]:
+        cohort = _add_without_day0(cohort, screened)
     source = np.asarray(lb_rows, dtype=np.int64)
     return dataclasses.replace(
         cohort,
@@ -954,6 +1279,89 @@ def read_sdtm(
         lab_source_row=source[cohort.lab_source_row]
         if len(source)
         else cohort.lab_source_row,
+        _cache={},
+    )
+
+
+_SEX_CODES: Final = {"F": "female", "FEMALE": "female", "M": "male", "MALE": "male"}
+
+
+def _without_day0(
+    dm: Domain, rows: list[int]
+) -> tuple[dict[str, list[Any]], list[RowProblem]]:
+    """Return the DM rows without RFSTDTC as participant columns, and bad rows.
+
+    Such a participant has no visit, so only the id and sex must be readable;
+    a missing or partial BRTHDTC is simply missing (no age is computed).
+    """
+    out: dict[str, list[Any]] = {"id": [], "sex": [], "birth": [], "arm": []}
+    problems: list[RowProblem] = []
+    arm = _col(dm, "ARM")
+    for i in rows:
+        pid = _text(dm["USUBJID"][i])
+        sex = _SEX_CODES.get(_upper(dm["SEX"][i]) or "")
+        if pid is None or sex is None:
+            column, value = ("USUBJID", None) if pid is None else ("SEX", dm["SEX"][i])
+            problems.append(
+                RowProblem(
+                    table="DM",
+                    row=i,
+                    participant=pid,
+                    column=column,
+                    value=value,
+                    expected="a participant id"
+                    if pid is None
+                    else "F, M, female or male",
+                )
+            )
+            continue
+        born = _text(_col(dm, "BRTHDTC")[i])
+        try:
+            birth = dt.date.fromisoformat(born[:10]) if born else None
+        except ValueError:
+            birth = None  # partial ("1950") or not a date: missing
+        out["id"].append(pid)
+        out["sex"].append(sex)
+        out["birth"].append(birth)
+        out["arm"].append(_text(arm[i]))
+    return out, problems
+
+
+def _add_without_day0(cohort: Cohort, extra: dict[str, list[Any]]) -> Cohort:
+    """*cohort* with participants without a day 0 added (id order kept)."""
+    n_old, n_new = cohort.n_participants, len(extra["id"])
+    ids = np.concatenate([cohort.participant_id, _obj(extra["id"])])
+    seen = Counter(str(i) for i in ids.tolist())
+    repeated = sorted(i for i, k in seen.items() if k > 1)
+    if repeated:
+        raise InvalidValueError(
+            field="DM.USUBJID",
+            value=repeated[:_MAX_LISTED],
+            expected="one DM row per participant",
+        )
+    order = np.argsort(ids.astype(str), kind="stable")
+    where = np.empty(n_old + n_new, dtype=np.int64)
+    where[order] = np.arange(n_old + n_new)
+    births = [
+        np.datetime64("NaT", "D") if b is None else np.datetime64(b, "D")
+        for b in extra["birth"]
+    ]
+
+    def grown(old: np.ndarray[Any, Any], new: np.ndarray[Any, Any]) -> Any:
+        return np.concatenate([old, new.astype(old.dtype)])[order]
+
+    return dataclasses.replace(
+        cohort,
+        participant_id=ids[order],
+        sex=grown(cohort.sex, _obj(extra["sex"])),
+        birth_date=grown(cohort.birth_date, np.array(births, dtype="datetime64[D]")),
+        arm=grown(cohort.arm, _obj(extra["arm"])),
+        day0=grown(cohort.day0, np.full(n_new, np.datetime64("NaT", "D"))),
+        height_cm=grown(cohort.height_cm, np.full(n_new, np.nan)),
+        black=grown(cohort.black, np.full(n_new, -1, dtype=np.int8)),
+        visit_participant=where[cohort.visit_participant],
+        lab_participant=where[cohort.lab_participant],
+        event_participant=where[cohort.event_participant],
         _cache={},
     )
 

@@ -4,7 +4,7 @@ See ``docs/cohort.md``.
 """
 
 from lupusscore.cohort._analysis import Analysis, analyse
-from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
+from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, analysis_population
 from lupusscore.cohort._engine import latest_labs, visit_egfr
 from lupusscore.cohort._outcomes import outcome_table_of
 
@@ -13,6 +13,7 @@ __all__ = [
     "Analysis",
     "Cohort",
     "analyse",
+    "analysis_population",
     "latest_labs",
     "outcome_table_of",
     "visit_egfr",

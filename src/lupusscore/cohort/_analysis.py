@@ -25,16 +25,17 @@ date), the day every rule uses.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from lupusscore._checks import as_choice, describe
+from lupusscore._display import Displayable, View
 from lupusscore.analytes import ANALYTES, Analyte
-from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
+from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, analysis_population
 from lupusscore.cohort._engine import (
     CODE,
     MET,
@@ -46,6 +47,7 @@ from lupusscore.cohort._engine import (
     timepoint_visit,
 )
 from lupusscore.cohort._longitudinal import (
+    Assessments,
     Result,
     achieve_and_maintain_codes,
     status_at_codes,
@@ -62,8 +64,14 @@ from lupusscore.cohort._tte import first_event_times, first_met_times
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint, Trial
 from lupusscore.outcomes._args import check_callable, check_switch
+from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._stats import CiMethod
+from lupusscore.outcomes._strategies import (
+    DEFAULT_STRATEGIES,
+    Strategies,
+    resolve_strategies,
+)
 from lupusscore.outcomes._table import (
     DEFAULT_ACHIEVE_BY,
     DEFAULT_DEFINITION,
@@ -79,6 +87,9 @@ from lupusscore.outcomes._tte import (
 from lupusscore.response import RenalFlareDefinition, RenalResponseDefinition
 from lupusscore.response._shipped import resolve_flare_definition
 from lupusscore.table import Table
+
+if TYPE_CHECKING:
+    from lupusscore.stats import Variant
 
 __all__ = ["FLARE_REFERENCES", "Analysis", "analyse"]
 
@@ -138,6 +149,7 @@ ADSL_LABELS: Final = {
     "DTHDT": "Date of Death",
     "ESKDFL": "ESKD Flag (chronic dialysis/transplant)",
     "ESKDDT": "Date of End-Stage Kidney Disease",
+    "ITTFL": "Intent-To-Treat Population Flag",
 }
 ADLB_LABELS: Final = {
     "USUBJID": "Unique Subject Identifier",
@@ -182,6 +194,7 @@ ADRS_LABELS: Final = {
     "DEFID": "Response Definition",
     "DEFVER": "Response Definition Version",
     "POLICY": "Missing-Visit Policy",
+    "ICESTRAT": "Intercurrent Event Strategies",
 }
 ADTTE_LABELS: Final = {
     "USUBJID": "Unique Subject Identifier",
@@ -209,7 +222,7 @@ def _cdisc_day(day: Ints) -> Ints:
 
 
 @dataclass(frozen=True, eq=False)
-class Analysis:
+class Analysis(Displayable):
     """A cohort analysed under one renal response definition and policy.
 
     Build one with :func:`lupusscore.analyse`. The tables are computed on
@@ -234,6 +247,13 @@ class Analysis:
         The renal flare definition of ``adtte``'s ``TTFLARE``.
     flare_reference : {"response", "baseline"}
         What a flare is measured against (see :func:`analyse`).
+    not_analysed : Cohort or None
+        Participants without a study day 0 (SDTM screen failures), outside
+        the analysis population: in ADSL only (``ITTFL`` ``N``) and counted
+        in the outcome table's notes (see
+        :func:`~lupusscore.cohort.analysis_population`).
+    strategies : Strategies
+        The intercurrent-event strategy of each event (see :func:`analyse`).
     """
 
     cohort: Cohort
@@ -246,7 +266,9 @@ class Analysis:
     _derived: Derived
     flare_definition: RenalFlareDefinition | None = None
     flare_reference: str = "response"
+    not_analysed: Cohort | None = None
     _tables: dict[str, Any] = field(default_factory=dict)
+    strategies: Strategies = DEFAULT_STRATEGIES
     #: The arms whose renal endpoint is unmeasured (None: from this cohort).
     #: A part of a larger cohort is given the whole cohort's.
     _unmeasured: Unmeasured | None = None
@@ -260,6 +282,31 @@ class Analysis:
             "adrs, adtte>"
         )
 
+    def _display_view(self) -> View:
+        """Show what was analysed and how (no table is computed to show it)."""
+        c = self.cohort
+        flare = self.flare_definition
+        facts = (
+            ("cohort", f"{c.name} ({c.n_participants} participants)"),
+            ("arms", ", ".join(c.arms)),
+            (
+                "definition",
+                f"{self.definition.id} version {self.definition.version}",
+            ),
+            ("source", self.definition.citation),
+            (
+                "primary",
+                f"achieved by {self.achieve_by}, maintained through "
+                f"{self.maintain_through}",
+            ),
+            ("missing-visit policy", str(self.policy.value)),
+            ("confidence interval", str(self.ci_method.value)),
+            ("unscheduled visits", "used" if self.use_unscheduled else "not used"),
+            ("flare definition", flare.id if flare is not None else "-"),
+            ("tables", "outcome_table(), adsl, adlb, adrs, adtte"),
+        )
+        return View(title=f"Analysis of {c.name}", facts=facts)
+
     def _cached(self, name: str, build: Callable[[], Any]) -> Any:
         got = self._tables.get(name)
         if got is None:
@@ -269,6 +316,20 @@ class Analysis:
     @property
     def _complete(self) -> bool:
         return self.definition.complete is not None
+
+    @property
+    def estimand(self) -> Estimand:
+        """The primary outcome's estimand (ICH E9(R1)); ``.describe()`` words it."""
+        got = self.outcome_table().estimand
+        assert got is not None
+        return got
+
+    def _assessed(self) -> Assessments:
+        return self._derived.assessments(
+            self.policy,
+            use_unscheduled=self.use_unscheduled,
+            strategies=self.strategies,
+        )
 
     def outcome_table(self) -> OutcomeTable:
         """Return the trial's outcome table (:func:`lupusscore.build_outcome_table`)."""
@@ -285,9 +346,59 @@ class Analysis:
                     ci_method=self.ci_method,
                     use_unscheduled=self.use_unscheduled,
                     derived=self._derived,
+                    not_analysed=self.not_analysed,
+                    strategies=self.strategies,
                 ),
             ),
         )
+
+    def comparisons(
+        self, reference: str | None = None, *, alpha: float = 0.05
+    ) -> Table:
+        """Between-arm comparisons of every outcome (the optional extra ``stats``).
+
+        Each arm against the reference arm (default: the trial's control arm,
+        else the first arm in sorted order): for each proportion row the
+        difference (Newcombe and Miettinen-Nurminen CIs), odds ratio and risk
+        ratio; with stratification factors also the CMH test, Mantel-Haenszel
+        odds ratio, Breslow-Day test and an adjusted logistic odds ratio for
+        the primary and renal response rows; for each time-to-event parameter
+        the log-rank test and the Cox hazard ratio. Not estimable cells say
+        why in ``NOTE``. See :func:`lupusscore.stats.comparisons_of` and
+        ``docs/statistics.md``.
+
+        Raises
+        ------
+        MissingExtraError
+            statsmodels (``pip install 'lupusscore[stats]'``) is not installed.
+        InvalidValueError
+            An unknown reference arm, or fewer than two arms.
+        """
+        from lupusscore.stats import (  # noqa: PLC0415 - optional extra
+            comparisons_of,
+            comparisons_table,
+        )
+
+        return comparisons_table(comparisons_of(self, reference, alpha=alpha))
+
+    def sensitivity(
+        self,
+        variants: Sequence[Variant] | None = None,
+        *,
+        reference: str | None = None,
+        alpha: float = 0.05,
+    ) -> Table:
+        """Tabulate the primary outcome by arm under every variant, side by side.
+
+        Default variants: every shipped renal response definition, this
+        analysis' own definition when it is a protocol's, and every
+        missing-data policy (see :func:`lupusscore.stats.sensitivity_of`).
+        One row per variant and arm with the difference to the reference arm
+        (with its Newcombe CI when the extra ``stats`` is installed).
+        """
+        from lupusscore.stats import sensitivity_of  # noqa: PLC0415
+
+        return sensitivity_of(self, variants, reference=reference, alpha=alpha)
 
     # --- ADSL -----------------------------------------------------------------
 
@@ -337,7 +448,7 @@ class Analysis:
             return out
 
         age = _whole_years(c.birth_date, c.day0)
-        return Table(
+        return _with_not_analysed(
             {
                 "STUDYID": np.full(n, c.name, dtype=object),
                 "USUBJID": c.participant_id,
@@ -355,9 +466,9 @@ class Analysis:
                 "DTHDT": date_of(death),
                 "ESKDFL": np.where(eskd != none, "Y", "").astype(object),
                 "ESKDDT": date_of(eskd),
+                "ITTFL": np.full(n, "Y", dtype=object),
             },
-            labels=ADSL_LABELS,
-            name="adsl",
+            self.not_analysed,
         )
 
     # --- ADLB -----------------------------------------------------------------
@@ -524,7 +635,7 @@ class Analysis:
         a_day = c.visit_day[r.visit]
         span = np.int64(1 << 32)
         a_key = a_part * span + a_day
-        assessed = d.assessments(self.policy, use_unscheduled=self.use_unscheduled)
+        assessed = self._assessed()
         blocks: list[tuple[str, str, Timepoint, Result]] = []
         for tp in c.schedule:
             got = status_at_codes(assessed, tp)
@@ -612,6 +723,9 @@ class Analysis:
             parts["DEFID"].append(np.full(n, self.definition.id, dtype=object))
             parts["DEFVER"].append(np.full(n, self.definition.version, dtype=object))
             parts["POLICY"].append(np.full(n, self.policy.value, dtype=object))
+            parts["ICESTRAT"].append(
+                np.full(n, self.strategies.compact(), dtype=object)
+            )
             for i, cname in enumerate(crit_names):
                 codes = r.criteria[cname]
                 flag = np.full(n, "", dtype=object)
@@ -799,6 +913,46 @@ class Analysis:
         )
 
 
+def _with_not_analysed(columns: dict[str, Any], left_out: Cohort | None) -> Table:
+    """ADSL with a row (``ITTFL`` ``N``) per participant outside the population.
+
+    They have no day 0, so nothing after DM is derived for them: dates, age,
+    height, last contact day and end-of-study status are missing (as
+    admiral leaves ``EOSSTT`` of a screen failure missing). ``LSTCNTDY``
+    becomes a float column to hold them.
+    """
+    if left_out is None:
+        return Table(columns, labels=ADSL_LABELS, name="adsl")
+    m = left_out.n_participants
+    sex = np.array([{"female": "F", "male": "M"}.get(str(x)) for x in left_out.sex])
+    extra: dict[str, Any] = {
+        "USUBJID": left_out.participant_id,
+        "TRT01P": left_out.arm,
+        "SEX": sex.astype(object),
+        "BRTHDT": left_out.birth_date,
+        "AGEU": np.full(m, "YEARS", dtype=object),
+        "ITTFL": np.full(m, "N", dtype=object),
+    }
+    out: dict[str, Any] = {}
+    for name, given in columns.items():
+        col = np.asarray(given)
+        if name == "LSTCNTDY":
+            col = col.astype(np.float64)
+        if name in extra:
+            add = np.asarray(extra[name])
+        elif col.dtype.kind == "M":
+            add = np.full(m, np.datetime64("NaT"), dtype=col.dtype)
+        elif col.dtype.kind == "f":
+            add = np.full(m, np.nan)
+        elif name == "STUDYID":
+            add = np.full(m, col[0] if len(col) else left_out.name, dtype=object)
+        else:
+            add = np.full(m, "", dtype=object)
+        out[name] = np.concatenate([col.astype(add.dtype, copy=False), add])
+    order = np.argsort(out["USUBJID"].astype(str), kind="stable")
+    return Table({k: v[order] for k, v in out.items()}, labels=ADSL_LABELS, name="adsl")
+
+
 def _whole_years(
     born: npt.NDArray[np.datetime64], on: npt.NDArray[np.datetime64]
 ) -> Floats:
@@ -845,6 +999,7 @@ def analyse(
     flare_definition: str | RenalFlareDefinition | None = None,
     flare_reference: str = "response",
     progress: Callable[[int, int], None] | None = None,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> Analysis:
     """Analyse a trial or cohort: ADaM-shaped tables and the outcome table.
 
@@ -880,17 +1035,30 @@ def analyse(
         counted from it, responders only; ``"baseline"`` the baseline visit,
         time from day 0, everyone. A protocol choice the definitions leave
         open ("pre-flare or post-response value"), so it is named here.
+    strategies : mapping or Strategies, optional
+        The strategy (ICH E9(R1)) for each intercurrent event of the renal
+        response rows: keys ``rescue``, ``discontinuation``, ``eskd``,
+        ``death``, ``withdrawal``; values ``composite`` (default for every
+        event: the event on or before the timepoint is non-response),
+        ``treatment_policy``, ``while_on_treatment`` or ``hypothetical``.
+        Events left out stay composite; death under treatment policy or
+        hypothetical is refused. See ``docs/estimands.md``.
 
     Returns
     -------
     Analysis
         With ``adsl``, ``adlb``, ``adrs``, ``adtte`` and :meth:`Analysis.outcome_table`.
+        Participants without a day 0 (SDTM screen failures) are split off
+        first (:func:`~lupusscore.cohort.analysis_population`): they are in
+        ``Analysis.not_analysed``, ADSL (``ITTFL`` ``N``) and a note of the
+        outcome table, and in nothing else.
 
     Raises
     ------
     InvalidValueError
-        Not a Trial or Cohort, an unknown definition, policy, CI method or
-        timepoint label, no schedule, or no participant.
+        Not a Trial or Cohort, an unknown definition, policy, CI method,
+        timepoint label, intercurrent event or strategy, a refused strategy,
+        no schedule, or no participant.
 
     Examples
     --------
@@ -901,6 +1069,9 @@ def analyse(
     True
     >>> a.adsl["USUBJID"][:2].tolist(), a.adsl["TRT01P"][0]
     (['SYN-001', 'SYN-002'], 'MSC infusion')
+    >>> b = ls.analyse(load_example_trial(), strategies={"rescue": "hypothetical"})
+    >>> b.estimand.strategies.rescue
+    <Strategy.HYPOTHETICAL: 'hypothetical'>
     """
     if isinstance(data, Trial):
         cohort = Cohort.from_trial(data)
@@ -910,10 +1081,12 @@ def analyse(
         raise InvalidValueError(
             field="data", value=describe(data), expected="a Trial or a Cohort"
         )
+    cohort, not_analysed = analysis_population(cohort)
     chosen = resolve_table_definition(definition)
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
+    chosen_strategies = resolve_strategies(strategies)
     check_plan(cohort, achieve_by, maintain_through)
     flare = (
         None if flare_definition is None else resolve_flare_definition(flare_definition)
@@ -937,4 +1110,6 @@ def analyse(
         _derived=derived,
         flare_definition=flare,
         flare_reference=reference,
+        not_analysed=not_analysed,
+        strategies=chosen_strategies,
     )

@@ -30,13 +30,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from lupusscore._checks import describe
+from lupusscore._checks import as_instance, describe
+from lupusscore._display import Displayable, Grid, View
 from lupusscore.analytes import Analyte
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import InvalidValueError
@@ -49,7 +50,7 @@ from lupusscore.models import (
     timepoint_of,
 )
 
-__all__ = ["ANALYTE_CODES", "NO_SPECIMEN", "Cohort"]
+__all__ = ["ANALYTE_CODES", "NO_SPECIMEN", "Cohort", "analysis_population"]
 
 #: Analyte of each ``lab_analyte`` code.
 ANALYTE_CODES: Final[tuple[Analyte, ...]] = tuple(Analyte)
@@ -91,7 +92,7 @@ def adopt_cohort(**fields: Any) -> Cohort:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Cohort:
+class Cohort(Displayable):
     """A trial as typed columns, in canonical order (see the module docstring).
 
     Attributes
@@ -108,7 +109,11 @@ class Cohort:
         Baseline look-back: the latest value on study days ``-window`` to 0.
     participant_id, sex, birth_date, arm, day0, height_cm, black
         One element per participant (``sex`` holds ``"female"``/``"male"``;
-        ``arm`` None when not given; ``day0`` NaT when not given).
+        ``arm`` None when not given; ``day0`` NaT when not given). A
+        participant without a day 0 (an SDTM screen failure) is not in the
+        analysis population: it has no visits, labs or events, and
+        :func:`lupusscore.analyse` leaves it out of every outcome and
+        denominator (see :func:`analysis_population`).
     visit_participant, visit_date, visit_label, visit_unscheduled, \
 visit_glucocorticoid_mg_day, visit_pga, visit_rescue_therapy
         One element per visit; ``visit_participant`` indexes the participants.
@@ -128,6 +133,12 @@ lab_assay, lab_family, lab_source_row
         One element per event (``event_type`` an EventType value).
     day0_label : str
         What study day 0 is (``Trial.day0``: randomisation, first infusion).
+    stratification : FrozenMap of str to array
+        Stratification factor name -> one level (``str``, or None where not
+        recorded) per participant; empty when the trial names none.
+    control_arm : str, optional
+        The control arm of between-arm comparisons (``Trial.control_arm``);
+        None: the first arm in sorted order is the reference.
     notes : tuple of str
         What reading the input did that a reader should know (rows without a
         value left out, test codes not used ...).
@@ -175,6 +186,8 @@ lab_assay, lab_family, lab_source_row
     event_note: Objects
     notes: tuple[str, ...] = ()
     day0_label: str = "randomisation"
+    stratification: FrozenMap[str, Objects] = field(default_factory=FrozenMap)
+    control_arm: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -190,6 +203,13 @@ lab_assay, lab_family, lab_source_row
             for name in SLEDAI_2K_DESCRIPTOR_NAMES
         }
         object.__setattr__(self, "visit_descriptors", FrozenMap(descriptors))
+        object.__setattr__(
+            self,
+            "stratification",
+            FrozenMap(
+                {k: _frozen(np.asarray(v)) for k, v in self.stratification.items()}
+            ),
+        )
 
     # -- constructors ----------------------------------------------------------
 
@@ -223,6 +243,8 @@ lab_assay, lab_family, lab_source_row
         name: str = "cohort",
         synthetic: bool = False,
         baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+        stratification: Sequence[str] | None = None,
+        control_arm: str | None = None,
     ) -> Cohort:
         """Build a cohort from tables given as dicts of 1-d numpy arrays.
 
@@ -230,6 +252,9 @@ lab_assay, lab_family, lab_source_row
         row of every table is reported at once in a
         :class:`~lupusscore.errors.TableError`; see
         :mod:`lupusscore.cohort._columns` for the columns and the rules.
+        ``stratification`` names the participants columns holding
+        stratification factors, ``control_arm`` the reference arm of
+        between-arm comparisons.
         """
         from lupusscore.cohort._columns import cohort_from_columns  # noqa: PLC0415
 
@@ -245,6 +270,8 @@ lab_assay, lab_family, lab_source_row
             name=name,
             synthetic=synthetic,
             baseline_window_days=baseline_window_days,
+            stratification=stratification,
+            control_arm=control_arm,
         )
 
     @classmethod
@@ -262,6 +289,8 @@ lab_assay, lab_family, lab_source_row
         name: str = "cohort",
         synthetic: bool = False,
         baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
+        stratification: Sequence[str] | None = None,
+        control_arm: str | None = None,
     ) -> Cohort:
         """Build a cohort from pandas, polars or pyarrow tables (or dicts of arrays).
 
@@ -309,6 +338,8 @@ lab_assay, lab_family, lab_source_row
             name=name,
             synthetic=synthetic,
             baseline_window_days=baseline_window_days,
+            stratification=stratification,
+            control_arm=control_arm,
         )
 
     # -- sizes -----------------------------------------------------------------
@@ -332,6 +363,61 @@ lab_assay, lab_family, lab_source_row
     def n_events(self) -> int:
         """Number of events."""
         return len(self.event_date)
+
+    def _display_view(self) -> View:
+        """Participants, visits and labs per arm, date span and what is missing."""
+        codes = {a: k for k, a in enumerate(ANALYTE_CODES)}
+        rows: list[tuple[str, ...]] = []
+        for arm in self.arms:
+            members = self.arm == arm
+            visits = members[self.visit_participant]
+            labs = members[self.lab_participant]
+            with_lab = np.zeros(self.n_participants, dtype=bool)
+            missing = []
+            for analyte in (Analyte.UPCR, Analyte.CREATININE):
+                with_lab[:] = False
+                with_lab[self.lab_participant[self.lab_analyte == codes[analyte]]] = (
+                    True
+                )
+                missing.append(str(int(np.count_nonzero(members & ~with_lab))))
+            rows.append(
+                (
+                    arm,
+                    str(int(members.sum())),
+                    str(int(visits.sum())),
+                    str(int(labs.sum())),
+                    *missing,
+                )
+            )
+        dates = self.visit_date[~np.isnat(self.visit_date)]
+        span = f"{dates.min()} to {dates.max()}" if len(dates) else "no visits"
+        facts = (
+            ("synthetic", "yes: simulated data" if self.synthetic else "no"),
+            ("participants", str(self.n_participants)),
+            ("visits", f"{self.n_visits} ({span})"),
+            ("lab rows", str(self.n_labs)),
+            ("events", str(self.n_events)),
+            ("day 0", self.day0_label),
+            (
+                "schedule",
+                ", ".join(f"{t.label} (day {t.day})" for t in self.schedule) or "none",
+            ),
+        )
+        grid = Grid(
+            header=(
+                "arm",
+                "participants",
+                "visits",
+                "lab rows",
+                "no UPCR",
+                "no creatinine",
+            ),
+            rows=tuple(rows),
+            caption="By arm (no X = participants with no X lab row)",
+        )
+        return View(
+            title=f"Cohort: {self.name}", facts=facts, grid=grid, notes=self.notes
+        )
 
     def __repr__(self) -> str:
         return (
@@ -432,6 +518,7 @@ def _check_layout(c: Cohort) -> None:
             c.visit_descriptors,
             "a mapping of SLEDAI-2K descriptor name to an integer column over visits",
         )
+    _check_stratification_layout(c, lengths["participant"])
     n_people, n_visits = lengths["participant"], lengths["visit_"]
     for name, limit in (
         ("visit_participant", n_people),
@@ -446,6 +533,16 @@ def _check_layout(c: Cohort) -> None:
             raise _bad(
                 name, f"indices {col.min()}..{col.max()}", f"indices 0..{limit - 1}"
             )
+    no_day0 = np.isnat(c.day0)
+    for name in ("visit_participant", "lab_participant", "event_participant"):
+        col = getattr(c, name)
+        if np.any(no_day0[col]):
+            raise _bad(
+                name,
+                f"rows of participant {c.participant_id[col[no_day0[col]][0]]!r}",
+                "no visits, labs or events for a participant without a day 0 "
+                "(day0 NaT: not in the analysis population)",
+            )
     ordered = (
         bool(np.all(np.diff(c.visit_participant) >= 0))
         and bool(np.all(np.diff(c.lab_visit) >= 0))
@@ -458,6 +555,29 @@ def _check_layout(c: Cohort) -> None:
             "visits in participant order and lab rows in visit order, each lab row "
             "of its visit's participant",
         )
+
+
+def _check_stratification_layout(c: Cohort, n_people: int) -> None:
+    """Check ``stratification`` (factor -> text per participant) and ``control_arm``."""
+    strata = c.stratification
+    good = isinstance(strata, Mapping) and all(
+        isinstance(name, str)
+        and name
+        and isinstance(col, np.ndarray)
+        and col.shape == (n_people,)
+        and col.dtype.kind == "O"
+        and all(x is None or (isinstance(x, str) and x) for x in col.tolist())
+        for name, col in strata.items()
+    )
+    if not good:
+        raise _bad(
+            "stratification",  # noqa: EM101
+            strata,
+            "a mapping of factor name to an object column over participants "
+            "holding a non-empty level or None",
+        )
+    if c.control_arm is not None and c.arms and c.control_arm not in c.arms:
+        raise _bad("control_arm", c.control_arm, "None or one of the arms")  # noqa: EM101
 
 
 def empty_descriptors(n: int) -> Mapping[str, Codes]:
@@ -474,3 +594,69 @@ def as_datetime64_day(values: list[dt.date | None]) -> Days:
 
 
 DEFAULT_WINDOW: Final = DEFAULT_BASELINE_WINDOW_DAYS
+
+
+def _subset(c: Cohort, keep: Bools) -> Cohort:
+    """Return the participants where *keep* is True, with their rows."""
+    visits, labs = keep[c.visit_participant], keep[c.lab_participant]
+    events = keep[c.event_participant]
+    new_person = np.cumsum(keep) - 1
+    new_visit = np.cumsum(visits) - 1
+    changes: dict[str, Any] = {}
+    for f in fields(c):
+        value = getattr(c, f.name)
+        if not isinstance(value, np.ndarray):
+            continue
+        group = next((g for g in _GROUPS if f.name.startswith(g)), "participant")
+        mask = {"visit_": visits, "lab_": labs, "event_": events}.get(group, keep)
+        changes[f.name] = value[mask]
+    for name in ("visit_participant", "lab_participant", "event_participant"):
+        changes[name] = new_person[changes[name]].astype(np.int64)
+    changes["lab_visit"] = new_visit[changes["lab_visit"]].astype(np.int64)
+    changes["visit_descriptors"] = FrozenMap(
+        {k: v[visits] for k, v in c.visit_descriptors.items()}
+    )
+    changes["stratification"] = FrozenMap(
+        {k: v[keep] for k, v in c.stratification.items()}
+    )
+    # an arm only participants left out have is not an arm of the subset
+    gone = set(c.arm[~keep].tolist()) - set(changes["arm"].tolist())
+    changes["arms"] = tuple(a for a in c.arms if a not in gone)
+    if c.control_arm in gone:
+        changes["control_arm"] = None
+    return replace(c, **changes, _cache={})
+
+
+def analysis_population(c: Cohort) -> tuple[Cohort, Cohort | None]:
+    """Split *c* into its analysis population and the participants left out.
+
+    A participant without a study day 0 (``day0`` NaT: in SDTM a DM row
+    without RFSTDTC, a screen failure never randomised or treated) cannot be
+    placed on the study's time axis: no visit, baseline or timepoint exists
+    for them. They are **not** in the analysis population (the intention-to-
+    treat population is the randomised participants), so they are in no
+    outcome and no denominator, never imputed non-responders.
+
+    Returns
+    -------
+    tuple of (Cohort, Cohort or None)
+        The participants with a day 0 (*c* itself when all have one), and the
+        participants without one (None when there are none), in id order.
+
+    Raises
+    ------
+    InvalidValueError
+        *c* is not a Cohort.
+
+    Examples
+    --------
+    >>> from lupusscore.cdisc import read_sdtm
+    >>> analysed, left_out = analysis_population(read_sdtm("tests/data/cdisc_pilot01"))
+    >>> analysed.n_participants, left_out.participant_id.tolist()
+    (6, ['01-701-1057'])
+    """
+    c = as_instance("cohort", c, Cohort)
+    no_day0 = np.isnat(c.day0)
+    if not np.any(no_day0):
+        return c, None
+    return _subset(c, ~no_day0), _subset(c, no_day0)

@@ -23,7 +23,9 @@ Default column names follow SDTM where it has one; ``columns={default: yours}``
 renames (one mapping for all tables).
 
 - **participants** (one row each): ``USUBJID``, ``SEX``, ``BRTHDTC``,
-  ``RFSTDTC`` (day 0); optional ``ARM``, ``HEIGHT_CM``, ``BLACK``.
+  ``RFSTDTC`` (day 0); optional ``ARM``, ``HEIGHT_CM``, ``BLACK``, and the
+  stratification factor columns named by ``stratification=`` (text; missing
+  = not recorded for that participant).
 - **labs** (one row per result): ``USUBJID``, ``LBTESTCD``, ``LBORRES``,
   ``LBORRESU``, ``LBDTC``; optional ``LBSTNRLO``/``LBSTNRHI`` (reference
   range), ``LBSTRESU`` (the reference range's unit), ``LBSPEC`` (specimen),
@@ -1003,6 +1005,7 @@ class _People:
     day0: npt.NDArray[np.datetime64]
     height: Floats
     black: npt.NDArray[np.int8]
+    strata: dict[str, Objects] = field(default_factory=dict)
     death: npt.NDArray[np.datetime64] = field(
         default_factory=lambda: np.array([], dtype="datetime64[D]")
     )
@@ -1121,6 +1124,17 @@ def _read_people(
     if "BLACK" in table:
         black, _, k_bad = table.tristate("BLACK")
         problems.add(table, k_bad, "BLACK", table["BLACK"], "True, False or None")
+    strata: dict[str, Objects] = {}
+    for column in [c for c in table.columns if c.startswith(_STRATUM)]:
+        text = table.text(column)
+        problems.add(
+            table,
+            text.bad,
+            column.removeprefix(_STRATUM),
+            table[column],
+            "a stratification level (text), or missing when not recorded",
+        )
+        strata[column] = text.values
     ids = table.ids
     assert ids is not None
     keep = np.flatnonzero(ok)
@@ -1133,8 +1147,54 @@ def _read_people(
         day0=day0_d[order],
         height=height[order],
         black=black[order],
+        strata={k: v[order] for k, v in strata.items()},
     )
     return people, np.unique(ids_text(ids[dup])).astype(object)
+
+
+#: Prefix of a stratification column inside the participants table.
+_STRATUM: Final = "STRATUM:"
+
+
+def _stratification_columns(
+    stratification: object, data: Mapping[str, Any], table: _Table
+) -> list[str]:
+    """Check ``stratification=`` and add its columns to the participants table."""
+    if stratification is None:
+        return []
+    if isinstance(stratification, str | bytes) or not isinstance(
+        stratification, Iterable
+    ):
+        raise InvalidValueError(
+            field="stratification",
+            value=describe(stratification),
+            expected="a list of participants column names",
+        )
+    names = list(stratification)
+    for name in names:
+        if not isinstance(name, str) or not name or name not in data:
+            raise InvalidValueError(
+                field="stratification",
+                value=describe(name),
+                expected="a column of the participants table: "
+                + ", ".join(sorted(str(k) for k in data)[:20]),
+            )
+    if len(set(names)) != len(names):
+        raise InvalidValueError(
+            field="stratification",
+            value=describe(names),
+            expected="distinct column names",
+        )
+    for name in names:
+        arr = np.asarray(data[name], dtype=object)
+        if arr.ndim != 1 or len(arr) != len(table.rows):
+            raise InvalidValueError(
+                field=f"participants[{name!r}]",
+                value=describe(data[name]),
+                expected=f"a 1-d column of length {len(table.rows)}",
+            )
+        table.columns[_STRATUM + name] = arr
+    return names
 
 
 def _link(
@@ -2135,6 +2195,8 @@ def cohort_from_columns(
     synthetic: bool = False,
     baseline_window_days: int = DEFAULT_BASELINE_WINDOW_DAYS,
     factors: Mapping[str, Factors] | None = None,
+    stratification: Sequence[str] | None = None,
+    control_arm: str | None = None,
 ) -> Cohort:
     """Build a :class:`Cohort` from tables of columns (see the module docstring).
 
@@ -2162,6 +2224,12 @@ def cohort_from_columns(
         Per table (``"labs"``, ...), text columns already factorized by
         :func:`lupusscore._frames.read_columns_factorized` from these very
         columns; they are not factorized again.
+    stratification : sequence of str, optional
+        Columns of *participants* holding stratification factors (one level
+        of text per participant; missing = not recorded). Each becomes a
+        factor of :attr:`Cohort.stratification` under its column name.
+    control_arm : str, optional
+        The control arm of between-arm comparisons (one of the arms).
 
     Returns
     -------
@@ -2225,6 +2293,7 @@ def cohort_from_columns(
     )
     notes: list[str] = []
 
+    strata_names = _stratification_columns(stratification, participants, p_table)
     people, repeated = _read_people(problems, p_table, arm_names)
     ev, death = _read_events(problems, e_table, people, repeated)
     lab = _read_labs(problems, l_table, people, repeated, amap, notes)
@@ -2270,6 +2339,12 @@ def cohort_from_columns(
     arms_out = arm_names
     if arms_out is None:
         arms_out = tuple(sorted({a for a in people.arm.tolist() if a is not None}))
+    if control_arm is not None and control_arm not in arms_out:
+        raise InvalidValueError(
+            field="control_arm",
+            value=describe(control_arm),
+            expected="one of the arms: " + (", ".join(arms_out) or "(none)"),
+        )
     n_v = len(vis.day)
     return adopt_cohort(
         name=trial_name,
@@ -2299,6 +2374,10 @@ def cohort_from_columns(
         event_date=ev.day[e_order],
         event_note=ev.note[e_order],
         notes=tuple(notes),
+        stratification=FrozenMap(
+            {name: people.strata[_STRATUM + name] for name in strata_names}
+        ),
+        control_arm=control_arm,
     )
 
 

@@ -61,6 +61,7 @@ __all__ = [
     "latest_labs",
     "renal_assessments",
     "take",
+    "timepoint_order",
     "timepoint_visit",
     "visit_ages",
     "visit_egfr",
@@ -217,23 +218,43 @@ def baseline_visit(c: Cohort, has: Bools | None = None) -> Ints:
     return out
 
 
-def timepoint_visit(
-    c: Cohort, tp: Timepoint, has: Bools | None = None, *, use_unscheduled: bool
-) -> Ints:
-    """Return each participant's visit for *tp* (-1 none).
+def timepoint_order(c: Cohort, tp: Timepoint, *, use_unscheduled: bool) -> Ints:
+    """Return the visits in *tp*'s window, each participant's nearest first.
 
-    The nearest visit in the window, the earlier on ties.
+    Sorted by (participant, distance from the target day, day), stably: the
+    order :func:`timepoint_visit` picks from. Computed once per timepoint and
+    reused for every measure (a visit subset keeps this order).
     """
     day = c.visit_day
     mask = (day >= tp.first_day) & (day <= tp.last_day)
     if not use_unscheduled:
         mask &= ~c.visit_unscheduled
-    if has is not None:
-        mask &= has
     idx = np.flatnonzero(mask)
     d = day[idx]
     order = np.lexsort((d, np.abs(d - tp.day), c.visit_participant[idx]))
-    idx = idx[order]
+    return idx[order]
+
+
+def timepoint_visit(
+    c: Cohort,
+    tp: Timepoint,
+    has: Bools | None = None,
+    *,
+    use_unscheduled: bool,
+    order: Ints | None = None,
+) -> Ints:
+    """Return each participant's visit for *tp* (-1 none).
+
+    The nearest visit in the window, the earlier on ties. *order* is
+    :func:`timepoint_order` of the same timepoint, when the caller keeps it.
+    """
+    idx = (
+        timepoint_order(c, tp, use_unscheduled=use_unscheduled)
+        if order is None
+        else order
+    )
+    if has is not None:
+        idx = idx[has[idx]]  # a subset of a stably sorted list stays sorted
     g = c.visit_participant[idx]
     keep = _first_of_groups(g)
     out = np.full(c.n_participants, -1, dtype=np.int64)

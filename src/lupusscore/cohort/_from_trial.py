@@ -256,4 +256,11 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         event_type=obj(e_type)[e_order],
         event_date=as_datetime64_day(e_date)[e_order],
         event_note=obj(e_note)[e_order],
+        stratification=FrozenMap(
+            {
+                name: obj([p.stratification.get(name) for p in people])
+                for name in sorted({k for p in people for k in p.stratification})
+            }
+        ),
+        control_arm=trial.control_arm,
     )

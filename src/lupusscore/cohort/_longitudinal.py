@@ -34,9 +34,9 @@ Ints = npt.NDArray[np.int64]
 class Result:
     """Per participant: status, imputed, onset and decision day, reason.
 
-    ``intercurrent`` marks a non-responder by an intercurrent event (death,
-    dialysis, transplant, withdrawal, rescue therapy on or before the
-    timepoint), whatever the assessments say.
+    ``intercurrent`` marks a non-responder by an intercurrent event under the
+    composite strategy (on or before the timepoint), whatever the assessments
+    say.
     """
 
     status: npt.NDArray[np.int8]
@@ -68,7 +68,15 @@ def _reasons(
     table = np.full(max(int(r) for r in Reason) + 1, None, dtype=object)
     for code, words in text.items():
         table[int(code)] = words
-    return table[out.reason.astype(np.int64)]
+    reason = table[out.reason.astype(np.int64)]
+    hidden = (out.cut_event >= 0) & ~out.on_treatment & (out.status == -1)
+    if np.any(hidden):
+        reason[hidden] = [
+            f"{r} (assessments from an intercurrent event on treated as missing: "
+            "hypothetical strategy)"
+            for r in reason[hidden].tolist()
+        ]
+    return reason
 
 
 def _result(out: SegmentOutcome, tp: Timepoint, by_day: int | None) -> Result:
@@ -90,8 +98,10 @@ class Assessments:
     """The renal assessments of a cohort as the segment kernels read them.
 
     One row per assessment (``participant`` indexes the participants; the
-    engine's status codes), the intercurrent events (every type counts), the
-    missing-visit policy and whether unscheduled visits count.
+    engine's status codes), the intercurrent events (every type counts) with
+    each event's strategy (a code of
+    :data:`lupusscore.outcomes._segments.STRATEGIES`; None: all composite),
+    the missing-visit policy and whether unscheduled visits count.
     """
 
     participant: Ints
@@ -103,6 +113,7 @@ class Assessments:
     event_day: Ints
     policy: MissingPolicy
     use_unscheduled: bool
+    event_strategy: npt.NDArray[np.int8] | None = None
 
     def kernel_args(self) -> dict[str, Any]:
         """Return the keyword arguments every segment kernel takes."""
@@ -116,6 +127,7 @@ class Assessments:
             "event_day": self.event_day,
             "policy": self.policy.value,
             "use_unscheduled": self.use_unscheduled,
+            "event_strategy": self.event_strategy,
         }
 
 

@@ -10,16 +10,17 @@ segment reductions, time to event, then the per-arm summaries.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, cast
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from lupusscore._checks import as_choice, as_instance, describe
 from lupusscore.analytes import Analyte
-from lupusscore.cohort._cohort import Cohort
+from lupusscore.cohort._cohort import Cohort, analysis_population
 from lupusscore.cohort._engine import (
     CODE,
     MET,
@@ -36,6 +37,7 @@ from lupusscore.cohort._engine import (
     positive_codes,
     renal_assessments,
     take,
+    timepoint_order,
     timepoint_visit,
     visit_egfr,
 )
@@ -49,19 +51,32 @@ from lupusscore.cohort._tte import first_event_times
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
 from lupusscore.outcomes._args import check_callable, check_switch
+from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion, summarize
+from lupusscore.outcomes._strategies import (
+    DEFAULT_STRATEGIES,
+    Strategies,
+    resolve_strategies,
+)
 from lupusscore.outcomes._table import (
+    PROTEINURIA_LABEL,
     ArmSize,
     OutcomeRow,
     OutcomeTable,
     differs_from_shipped,
     drop_empty,
+    primary_outcome,
     resolve_table_definition,
     table_notes,
 )
 from lupusscore.outcomes._tte import DEFAULT_CENSORING, ESKD_EVENTS
-from lupusscore.response import RenalResponseDefinition
+from lupusscore.response import (
+    NephroticBaseline,
+    RenalResponseDefinition,
+    UpcrBelow,
+    UpcrReduction,
+)
 from lupusscore.results import Status
 
 __all__ = [
@@ -85,6 +100,7 @@ __all__ = [
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
 Codes = npt.NDArray[np.int8]
 Objects = npt.NDArray[np.object_]
 
@@ -114,9 +130,16 @@ class Derived:
         return lab_column(self.cohort, self.latest, analyte, self.cohort.lab_canonical)
 
     def assessments(
-        self, policy: MissingPolicy, *, use_unscheduled: bool
+        self,
+        policy: MissingPolicy,
+        *,
+        use_unscheduled: bool,
+        strategies: Strategies = DEFAULT_STRATEGIES,
     ) -> Assessments:
-        """Return the renal assessments as the longitudinal kernels read them."""
+        """Return the renal assessments as the longitudinal kernels read them.
+
+        Each event's strategy is the one *strategies* gives its type.
+        """
         c, r = self.cohort, self.renal
         return Assessments(
             participant=c.visit_participant[r.visit],
@@ -128,6 +151,7 @@ class Derived:
             event_day=self.events.day,
             policy=policy,
             use_unscheduled=use_unscheduled,
+            event_strategy=strategies.codes(self.events.type),
         )
 
     def egfr_measure(self) -> Floats:
@@ -198,11 +222,36 @@ class Unmeasured:
     """Arms in which the data cannot evaluate renal response at all.
 
     ``participants`` marks the participants of those arms; ``reasons`` gives,
-    per arm, the most common reason its assessments are not evaluable.
+    per arm, the most common reason its assessments are not evaluable;
+    ``short`` gives it in a few words for a table cell (``"no UPCR"``).
     """
 
     participants: npt.NDArray[np.bool_]
     reasons: dict[str, str]
+    short: dict[str, str] = field(default_factory=dict)
+
+
+#: Response parts that read the visit's UPCR (``upcr_g_g``).
+_UPCR_PARTS: Final = (UpcrBelow, UpcrReduction, NephroticBaseline)
+
+
+def upcr_is_key(definition: RenalResponseDefinition) -> bool:
+    """Return True if no response under *definition* can be met without a UPCR.
+
+    The outcome table counts complete response (any response for a
+    definition without a complete tier); a tier is met only when every one of
+    its criteria is met, and a criterion with a missing input is never met.
+    So when every tier counted has a criterion that reads the UPCR, data
+    without any UPCR cannot show a single responder.
+    """
+    tiers = (
+        (definition.complete,)
+        if definition.complete is not None
+        else definition.tiers()
+    )
+    return bool(tiers) and all(
+        any(isinstance(p, _UPCR_PARTS) for p in tier.criteria) for tier in tiers
+    )
 
 
 def unmeasured_arms(d: Derived, *, use_unscheduled: bool) -> Unmeasured:
@@ -233,6 +282,11 @@ class ArmEvidence:
     members: int
     evaluable: bool
     reasons: dict[str, int]
+    #: Whether any assessment the rules use exists in the arm.
+    assessed: bool = False
+    #: Whether every such assessment lacks a UPCR where the definition cannot
+    #: be met without one (:func:`upcr_is_key`); True when there is none.
+    upcr_missing: bool = True
 
 
 def arm_evidence(d: Derived, *, use_unscheduled: bool) -> dict[str, ArmEvidence]:
@@ -242,24 +296,33 @@ def arm_evidence(d: Derived, *, use_unscheduled: bool) -> dict[str, ArmEvidence]
     evaluable = np.zeros(c.n_participants, dtype=bool)
     who = c.visit_participant[r.visit]
     evaluable[who[used & (r.status != NOT_EVALUABLE)]] = True
+    upcr = r.inputs.get("upcr_g_g")
+    key_upcr = upcr is not None and upcr_is_key(d.definition)
     out: dict[str, ArmEvidence] = {}
     for arm in c.arms:
         members = c.arm == arm
         measured = bool(evaluable[members].any())
+        assessed = used & members[who]
         reasons: dict[str, int] = {}
         if not measured:  # the reasons matter only where nothing is evaluable
-            mine = used & members[who] & (r.status == NOT_EVALUABLE)
+            mine = assessed & (r.status == NOT_EVALUABLE)
             texts = [str(x) for x in r.reason[mine].tolist() if x]
             values, counts = np.unique(np.array(texts, dtype=str), return_counts=True)
             reasons = dict(zip(values.tolist(), counts.tolist(), strict=True))
         out[arm] = ArmEvidence(
-            members=int(np.count_nonzero(members)), evaluable=measured, reasons=reasons
+            members=int(np.count_nonzero(members)),
+            evaluable=measured,
+            reasons=reasons,
+            assessed=bool(assessed.any()),
+            upcr_missing=bool(
+                key_upcr and upcr is not None and np.isnan(upcr[assessed]).all()
+            ),
         )
     return out
 
 
 def pool_evidence(parts: Sequence[dict[str, ArmEvidence]]) -> dict[str, ArmEvidence]:
-    """Pool the evidence of disjoint parts of a cohort (sums and "any")."""
+    """Pool the evidence of disjoint parts of a cohort (sums, "any" and "all")."""
     out: dict[str, ArmEvidence] = {}
     for part in parts:
         for arm, ev in part.items():
@@ -271,6 +334,8 @@ def pool_evidence(parts: Sequence[dict[str, ArmEvidence]]) -> dict[str, ArmEvide
                 members=got.members + ev.members,
                 evaluable=got.evaluable or ev.evaluable,
                 reasons=reasons,
+                assessed=got.assessed or ev.assessed,
+                upcr_missing=got.upcr_missing and ev.upcr_missing,
             )
     return out
 
@@ -278,12 +343,28 @@ def pool_evidence(parts: Sequence[dict[str, ArmEvidence]]) -> dict[str, ArmEvide
 def unmeasured_of(evidence: dict[str, ArmEvidence], arm: Objects) -> Unmeasured:
     """Return the unmeasured arms by their evidence (*arm*: each participant's).
 
-    The reason shown is the most common one (ties: the first in sorted order).
+    An arm with assessments but not one UPCR at any of them, where the
+    definition cannot be met without one (:func:`upcr_is_key`), is "no UPCR";
+    otherwise an arm without an evaluable assessment is not evaluable for the
+    most common reason (ties: the first in sorted order).
     """
     mask = np.zeros(len(arm), dtype=bool)
     reasons: dict[str, str] = {}
+    short: dict[str, str] = {}
     for name, ev in evidence.items():
-        if not ev.members or ev.evaluable:
+        if not ev.members:
+            continue
+        if ev.assessed and ev.upcr_missing:
+            # Not one UPCR in the arm: no participant can be a responder, so
+            # even definite failures (a fall in eGFR) would read as 0%.
+            mask |= arm == name
+            reasons[name] = (
+                "not evaluable in these data: no UPCR (input upcr_g_g) at any "
+                "assessment after day 0"
+            )
+            short[name] = "no UPCR"
+            continue
+        if ev.evaluable:
             continue
         mask |= arm == name
         if ev.reasons:
@@ -291,7 +372,8 @@ def unmeasured_of(evidence: dict[str, ArmEvidence], arm: Objects) -> Unmeasured:
         else:
             why = "no assessment after day 0"
         reasons[name] = f"not evaluable in these data: no assessment is ({why})"
-    return Unmeasured(participants=mask, reasons=reasons)
+        short[name] = f"no evaluable assessment ({why})"
+    return Unmeasured(participants=mask, reasons=reasons, short=short)
 
 
 def unmeasured_notes(d: Derived, found: Unmeasured) -> tuple[str, ...]:
@@ -308,6 +390,17 @@ def _unmeasured_notes(definition_id: str, found: Unmeasured) -> tuple[str, ...]:
     )
 
 
+def _no_participant() -> InvalidValueError:
+    return InvalidValueError(
+        field="participants",
+        value=[],
+        expected=(
+            "at least one participant: the trial has none, so there is no "
+            "outcome to tabulate"
+        ),
+    )
+
+
 def check_plan(
     c: Cohort, achieve_by: object, maintain_through: object
 ) -> tuple[Timepoint, Timepoint]:
@@ -320,14 +413,7 @@ def check_plan(
         schedule, or *achieve_by* after *maintain_through*.
     """
     if not c.n_participants:
-        raise InvalidValueError(
-            field="participants",
-            value=[],
-            expected=(
-                "at least one participant: the trial has none, so there is no "
-                "outcome to tabulate"
-            ),
-        )
+        raise _no_participant()
     if not c.schedule:
         raise InvalidValueError(
             field="schedule",
@@ -370,9 +456,19 @@ class _Plan:
     use_unscheduled: bool
     trial: str
     synthetic: bool
+    #: The arms of the analysis population (an arm only participants left
+    #: out have is none), and of the cohort given.
     arms: tuple[str, ...]
+    all_arms: tuple[str, ...]
     notes: tuple[str, ...]
     own_note: tuple[str, ...]
+    strategies: Strategies
+    day0_label: str
+
+    @property
+    def complete(self) -> bool:
+        """Whether the definition has a complete tier (the one counted)."""
+        return self.definition.complete is not None
 
     @property
     def label(self) -> str:
@@ -396,9 +492,24 @@ def _plan(
     use_unscheduled: bool,
     progress: Callable[[int, int], None] | None,
     derived: Derived | None,
-) -> tuple[_Plan, Derived]:
-    """Check the arguments of :func:`outcome_table_of`; derive the columns."""
+    not_analysed: Cohort | None,
+    strategies: Strategies | Mapping[str, str] | None,
+    part: bool = False,
+) -> tuple[_Plan, Derived, Cohort | None]:
+    """Check the arguments of :func:`outcome_table_of`; derive the columns.
+
+    Returns the plan, the derived columns of the analysis population and the
+    participants left out of it (None: none). A *part* of a cohort may have
+    no participant in the analysis population (the whole must have one:
+    :func:`outcome_table_from_records`).
+    """
     c = as_instance("cohort", c, Cohort)
+    all_arms = c.arms
+    given = c
+    c, left_out = analysis_population(c)
+    if not_analysed is not None:
+        left_out = as_instance("not_analysed", not_analysed, Cohort)
+    chosen_strategies = resolve_strategies(strategies)
     how = cast(MissingPolicy, as_choice("policy", policy, MissingPolicy))
     ci = cast(CiMethod, as_choice("ci_method", ci_method, CiMethod))
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
@@ -407,7 +518,9 @@ def _plan(
     if derived is not None:
         derived = as_instance("derived", derived, Derived)
     chosen = resolve_table_definition(definition)
-    by_tp, end_tp = check_plan(c, achieve_by, maintain_through)
+    by_tp, end_tp = check_plan(
+        given if part and not c.n_participants else c, achieve_by, maintain_through
+    )
     complete_tier = chosen.complete is not None
     d = derived or derive(
         c, chosen, include_partial=not complete_tier, progress=progress
@@ -418,6 +531,7 @@ def _plan(
         use_unscheduled=use_unscheduled,
         policy=how,
         ci=ci,
+        strategies=chosen_strategies,
     )
     own_note: tuple[str, ...] = ()
     if differs_from_shipped(chosen):
@@ -438,17 +552,31 @@ def _plan(
         trial=c.name,
         synthetic=c.synthetic,
         arms=tuple(_arm_groups(c)),
+        all_arms=all_arms,
         notes=notes,
         own_note=own_note,
+        strategies=chosen_strategies,
+        day0_label=c.day0_label,
     )
-    return plan, d
+    return plan, d, left_out
 
 
 def _assemble(
-    plan: _Plan, groups: dict[str, Ints], rows: list[OutcomeRow], found: Unmeasured
+    plan: _Plan,
+    groups: dict[str, Ints],
+    rows: list[OutcomeRow],
+    found: Unmeasured,
+    left_out: tuple[Objects, Objects],
 ) -> OutcomeTable:
-    """Build the OutcomeTable of *rows* (the notes: the plan's and *found*'s)."""
+    """Build the OutcomeTable of *rows*.
+
+    The notes: the plan's, *found*'s and that of the participants *left_out*
+    of the analysis population (their ids and arms).
+    """
     chosen = plan.definition
+    notes = plan.notes + _unmeasured_notes(chosen.id, found)
+    if len(left_out[0]):
+        notes += (_left_out_note(*left_out, plan.day0_label),)
     return OutcomeTable(
         trial=plan.trial,
         synthetic=plan.synthetic,
@@ -461,8 +589,50 @@ def _assemble(
         missing_policy=plan.policy,
         ci_method=plan.ci,
         arms=tuple(ArmSize(arm=a, n=len(m)) for a, m in groups.items()),
-        notes=plan.notes + _unmeasured_notes(chosen.id, found) + plan.own_note,
+        notes=notes + plan.own_note,
         rows=tuple(drop_empty(rows)),
+        estimand=Estimand(
+            arms=tuple(groups),
+            definition=chosen.id,
+            definition_version=chosen.version,
+            response="complete renal response"
+            if plan.complete
+            else "renal response (any tier: the definition has no complete tier)",
+            achieve_by=plan.achieve_by,
+            maintain_through=plan.maintain_through,
+            strategies=plan.strategies,
+            missing_policy=plan.policy,
+            ci_method=plan.ci,
+        ),
+    )
+
+
+def _left_out(c: Cohort | None) -> tuple[Objects, Objects]:
+    """Return the ids and arms of the participants of *c* (none if None)."""
+    if c is None:
+        none = np.array([], dtype=object)
+        return none, none
+    return c.participant_id.astype(object), c.arm.astype(object)
+
+
+def not_analysed_note(left_out: Cohort, day0_label: str) -> str:
+    """Return the outcome table's note on participants outside the population."""
+    return _left_out_note(*_left_out(left_out), day0_label)
+
+
+def _left_out_note(ids: Objects, arm: Objects, day0_label: str) -> str:
+    arms = Counter(str(a) if a is not None else "no arm" for a in arm.tolist())
+    shown = ", ".join(str(i) for i in ids.tolist()[:20]) + (
+        " ..."
+        if len(ids) > 20  # noqa: PLR2004
+        else ""
+    )
+    return (
+        f"{len(ids)} participant(s) without a study day 0 "
+        f"({day0_label}: not randomised or never treated) are not in the "
+        "analysis population and are in no row or denominator (arm "
+        + ", ".join(f"{a} ({n})" for a, n in sorted(arms.items()))
+        + f"): {shown}."
     )
 
 
@@ -477,9 +647,18 @@ def outcome_table_of(
     use_unscheduled: bool,
     progress: Callable[[int, int], None] | None = None,
     derived: Derived | None = None,
+    not_analysed: Cohort | None = None,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> OutcomeTable:
-    """Derive every outcome of *c* by arm (the rules of ``build_outcome_table``)."""
-    plan, d = _plan(
+    """Derive every outcome of *c* by arm (the rules of ``build_outcome_table``).
+
+    Participants of *c* without a day 0, and those of *not_analysed* (the
+    ones :func:`lupusscore.analyse` split off), are outside the analysis
+    population: in no row, counted in a note. *strategies* (ICH E9(R1), see
+    :func:`lupusscore.analyse`) apply to the renal response rows (the primary
+    outcome and each timepoint).
+    """
+    plan, d, left_out = _plan(
         c,
         definition=definition,
         achieve_by=achieve_by,
@@ -489,11 +668,21 @@ def outcome_table_of(
         use_unscheduled=use_unscheduled,
         progress=progress,
         derived=derived,
+        not_analysed=not_analysed,
+        strategies=strategies,
     )
     groups = _arm_groups(d.cohort)
     unmeasured = unmeasured_arms(d, use_unscheduled=plan.use_unscheduled)
-    t = _Tabulator(d, groups, plan.policy, plan.ci, plan.use_unscheduled, unmeasured)
-    return _assemble(plan, groups, t.all_rows(plan), unmeasured)
+    t = _Tabulator(
+        d,
+        groups,
+        plan.policy,
+        plan.ci,
+        plan.use_unscheduled,
+        unmeasured,
+        plan.strategies,
+    )
+    return _assemble(plan, groups, t.all_rows(plan), unmeasured, _left_out(left_out))
 
 
 # --- the per-participant records of an outcome table (parts of a cohort) ------
@@ -516,6 +705,8 @@ class RowKey:
     statistic: str
     unit: str | None = None
     endpoint: bool = False
+    #: The timepoints a survival outcome is read at (its rows, in order).
+    timepoints: tuple[Timepoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -540,6 +731,10 @@ class OutcomeRecords:
     values: tuple[tuple[npt.NDArray[Any], ...], ...]
     evidence: dict[str, ArmEvidence]
     plan: _Plan
+    #: The ids and arms of the part's participants outside the analysis
+    #: population (no day 0): in no row, counted in the table's note.
+    left_out_id: Objects = field(default_factory=lambda: np.array([], dtype=object))
+    left_out_arm: Objects = field(default_factory=lambda: np.array([], dtype=object))
 
 
 def outcome_records(
@@ -552,6 +747,8 @@ def outcome_records(
     ci_method: CiMethod,
     use_unscheduled: bool,
     derived: Derived | None = None,
+    not_analysed: Cohort | None = None,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> OutcomeRecords:
     """Return the per-participant records of *c*'s outcome table.
 
@@ -559,7 +756,7 @@ def outcome_records(
     ``outcome_table_from_records([outcome_records(c, ...)])`` equals
     ``outcome_table_of(c, ...)``.
     """
-    plan, d = _plan(
+    plan, d, left_out = _plan(
         c,
         definition=definition,
         achieve_by=achieve_by,
@@ -569,13 +766,26 @@ def outcome_records(
         use_unscheduled=use_unscheduled,
         progress=None,
         derived=derived,
+        not_analysed=not_analysed,
+        strategies=strategies,
+        part=True,
     )
     c = d.cohort
     groups = _arm_groups(c)
     raw = Unmeasured(participants=np.zeros(c.n_participants, dtype=bool), reasons={})
     sink: list[tuple[RowKey, tuple[npt.NDArray[Any], ...]]] = []
-    t = _Tabulator(d, groups, plan.policy, plan.ci, plan.use_unscheduled, raw, sink)
+    t = _Tabulator(
+        d,
+        groups,
+        plan.policy,
+        plan.ci,
+        plan.use_unscheduled,
+        raw,
+        plan.strategies,
+        sink,
+    )
     t.all_rows(plan)
+    left_id, left_arm = _left_out(left_out)
     return OutcomeRecords(
         participant_id=c.participant_id,
         arm=c.arm,
@@ -583,6 +793,8 @@ def outcome_records(
         values=tuple(v for _, v in sink),
         evidence=arm_evidence(d, use_unscheduled=plan.use_unscheduled),
         plan=plan,
+        left_out_id=left_id,
+        left_out_arm=left_arm,
     )
 
 
@@ -601,7 +813,10 @@ def outcome_table_from_records(parts: Sequence[OutcomeRecords]) -> OutcomeTable:
         )
     first = parts[0]
     for part in parts[1:]:
-        if part.plan != first.plan or part.keys != first.keys:
+        # a part's population may lack an arm only its left-out participants
+        # have in that part (the arms are pooled below)
+        same = replace(part.plan, arms=first.plan.arms) == first.plan
+        if not same or part.keys != first.keys:
             raise InvalidValueError(
                 field="parts",
                 value=f"records of {part.plan.trial!r}",
@@ -621,17 +836,32 @@ def outcome_table_from_records(parts: Sequence[OutcomeRecords]) -> OutcomeTable:
                 expected="parts split by participant (each participant's "
                 "rows in one part)",
             )
+    if not len(ids):  # every part's participants are outside the population
+        raise _no_participant()
     arm = np.concatenate([p.arm for p in parts])[order]
-    groups = {a: np.flatnonzero(arm == a) for a in first.plan.arms}
-    found = unmeasured_of(pool_evidence([p.evidence for p in parts]), arm)
+    # An arm is left out of the whole population only if some part left it
+    # out and no part has a participant of it in its population.
+    present = set(arm.tolist())
+    arms = tuple(
+        a
+        for a in first.plan.all_arms
+        if a in present or all(a in p.plan.arms for p in parts)
+    )
+    groups = {a: np.flatnonzero(arm == a) for a in arms}
+    evidence = pool_evidence([p.evidence for p in parts])
+    found = unmeasured_of({a: evidence[a] for a in arms if a in evidence}, arm)
     rows: list[OutcomeRow] = []
     for i, key in enumerate(first.keys):
         vectors = tuple(
             np.concatenate([p.values[i][j] for p in parts])[order]
             for j in range(len(first.values[i]))
         )
-        rows += arm_rows(key, vectors, groups, first.plan.ci, found.participants)
-    return _assemble(first.plan, groups, rows, found)
+        rows += arm_rows(key, vectors, groups, first.plan.ci, found)
+    left_id = np.concatenate([p.left_out_id for p in parts])
+    left_arm = np.concatenate([p.left_out_arm for p in parts])
+    by_id = np.argsort(left_id, kind="stable")
+    plan = replace(first.plan, arms=arms)
+    return _assemble(plan, groups, rows, found, (left_id[by_id], left_arm[by_id]))
 
 
 def arm_rows(
@@ -639,13 +869,15 @@ def arm_rows(
     vectors: tuple[npt.NDArray[Any], ...],
     groups: dict[str, Ints],
     ci: CiMethod,
-    unmeasured: npt.NDArray[np.bool_],
+    unmeasured: Unmeasured,
 ) -> list[OutcomeRow]:
     """Tabulate one outcome by arm from its per-participant vectors.
 
     The one tabulation rule of the outcome table: proportions count met and
-    not met (not evaluable apart), survival is the Kaplan-Meier estimate at
-    the timepoint, a change is summarised over the participants who have one.
+    not met (not evaluable apart; the renal endpoint not evaluable in the
+    *unmeasured* arms, with the reason), survival is the Kaplan-Meier
+    estimate (one per arm) at each timepoint, a change is summarised over the
+    participants who have one.
     """
     tp = key.timepoint
     common = {
@@ -657,9 +889,10 @@ def arm_rows(
     rows: list[OutcomeRow] = []
     if key.statistic == "proportion":
         status, imputed = vectors
-        if key.endpoint and unmeasured.any():
-            status = np.where(unmeasured, NOT_EVALUABLE, status).astype(np.int8)
-            imputed = imputed & ~unmeasured
+        hit = unmeasured.participants
+        if key.endpoint and unmeasured.reasons:
+            status = np.where(hit, NOT_EVALUABLE, status).astype(np.int8)
+            imputed = imputed & ~hit
         for arm, members in groups.items():
             got = status[members]
             met = int(np.count_nonzero(got == MET))
@@ -677,27 +910,35 @@ def arm_rows(
                     ci_high=prop.high,
                     not_evaluable=len(got) - met - not_met,
                     imputed=int(np.sum(imputed[members] & (got == NOT_MET))),
+                    reason=unmeasured.short.get(arm) if key.endpoint else None,
                 )
             )
     elif key.statistic == "survival":
         day, event = vectors
-        at = 0 if tp is None else tp.day
-        for arm, members in groups.items():
-            km = kaplan_meier(day[members].tolist(), event[members].tolist())
-            point = km.at(at)
-            rows.append(
-                OutcomeRow(
-                    **common,
-                    outcome=key.outcome,
-                    arm=arm,
-                    n=len(members),
-                    count=int(np.sum(event[members] & (day[members] <= at))),
-                    estimate=point.survival,
-                    ci_low=point.low,
-                    ci_high=point.high,
-                    n_at_risk=point.n_at_risk,
+        # One estimate per arm, read at each timepoint.
+        kms = {
+            arm: kaplan_meier(day[members], event[members])
+            for arm, members in groups.items()
+        }
+        for at in key.timepoints:
+            for arm, members in groups.items():
+                point = kms[arm].at(at.day)
+                rows.append(
+                    OutcomeRow(
+                        section=key.section,
+                        timepoint=at.label,
+                        day=at.day,
+                        statistic=key.statistic,
+                        outcome=key.outcome,
+                        arm=arm,
+                        n=len(members),
+                        count=int(np.sum(event[members] & (day[members] <= at.day))),
+                        estimate=point.survival,
+                        ci_low=point.low,
+                        ci_high=point.high,
+                        n_at_risk=point.n_at_risk,
+                    )
                 )
-            )
     else:
         (change,) = vectors
         for arm, members in groups.items():
@@ -729,18 +970,37 @@ class _Tabulator:
     ci: CiMethod
     unscheduled: bool
     unmeasured: Unmeasured
+    strategies: Strategies = DEFAULT_STRATEGIES
     #: When given, each outcome's per-participant vectors go here, not rows.
     sink: list[tuple[RowKey, tuple[npt.NDArray[Any], ...]]] | None = None
+    #: Each timepoint's window visits, nearest first (timepoint_order), kept
+    #: for the table: every measure picks its visits from the same order.
+    orders: dict[Timepoint, Ints] = field(default_factory=dict)
+
+    def _assessments(self) -> Assessments:
+        return self.d.assessments(
+            self.policy, use_unscheduled=self.unscheduled, strategies=self.strategies
+        )
 
     @property
     def c(self) -> Cohort:
         return self.d.cohort
 
+    def visit_at(self, tp: Timepoint, has: Bools) -> Ints:
+        """Each participant's visit for *tp* among those where *has* (-1 none)."""
+        order = self.orders.get(tp)
+        if order is None:
+            order = timepoint_order(self.c, tp, use_unscheduled=self.unscheduled)
+            self.orders[tp] = order
+        return timepoint_visit(
+            self.c, tp, has, use_unscheduled=self.unscheduled, order=order
+        )
+
     def all_rows(self, plan: _Plan) -> list[OutcomeRow]:
         """Every row of the table, in its order."""
         label = plan.label
         rows: list[OutcomeRow] = []
-        rows += self.primary(label, plan.by_tp, plan.end_tp)
+        rows += self.primary(label, plan.by_tp, plan.end_tp, complete=plan.complete)
         rows += self.renal_by_timepoint(label)
         rows += self.survival((plan.by_tp, plan.end_tp))
         rows += self.kidney()
@@ -754,9 +1014,7 @@ class _Tabulator:
         if self.sink is not None:
             self.sink.append((key, vectors))
             return []
-        return arm_rows(
-            key, vectors, self.groups, self.ci, self.unmeasured.participants
-        )
+        return arm_rows(key, vectors, self.groups, self.ci, self.unmeasured)
 
     def _proportion_rows(
         self,
@@ -773,14 +1031,12 @@ class _Tabulator:
         return self._emit(key, status, flags)
 
     def primary(
-        self, label: str, by_tp: Timepoint, end_tp: Timepoint
+        self, label: str, by_tp: Timepoint, end_tp: Timepoint, *, complete: bool
     ) -> list[OutcomeRow]:
-        outcome = (
-            f"{label} achieved by {by_tp.label} and maintained through {end_tp.label}"
-        )
+        outcome = primary_outcome(label, by_tp.label, end_tp.label, complete=complete)
         by_day = min(by_tp.last_day, end_tp.day)
         got = achieve_and_maintain_codes(
-            self.d.assessments(self.policy, use_unscheduled=self.unscheduled),
+            self._assessments(),
             by_day=by_day,
             through=end_tp,
         )
@@ -791,9 +1047,7 @@ class _Tabulator:
     def renal_by_timepoint(self, label: str) -> list[OutcomeRow]:
         rows = []
         for tp in self.c.schedule:
-            got = status_at_codes(
-                self.d.assessments(self.policy, use_unscheduled=self.unscheduled), tp
-            )
+            got = status_at_codes(self._assessments(), tp)
             rows += self._proportion_rows(
                 "renal response", label, got.status, got.imputed, tp
             )
@@ -817,8 +1071,10 @@ class _Tabulator:
                 censor_on=censor,
                 last_day=self.d.last_contact,
             )
-            for tp in timepoints:
-                rows += self._emit(RowKey("survival", name, tp, "survival"), day, event)
+            key = RowKey(
+                "survival", name, None, "survival", timepoints=tuple(timepoints)
+            )
+            rows += self._emit(key, day, event)
         return rows
 
     def _change_rows(
@@ -829,7 +1085,7 @@ class _Tabulator:
         base_v = baseline_visit(self.c, has)
         base = take(measure, base_v)
         for tp in self.c.schedule:
-            now_v = timepoint_visit(self.c, tp, has, use_unscheduled=self.unscheduled)
+            now_v = self.visit_at(tp, has)
             now = take(measure, now_v)
             key = RowKey(
                 section, f"{outcome}: change from baseline", tp, "change", unit
@@ -841,7 +1097,7 @@ class _Tabulator:
         rows = []
         for analyte, label, unit in (
             (Analyte.CREATININE, "serum creatinine", "mg/dL"),
-            (Analyte.UPCR, "UPCR", "g/g"),
+            (Analyte.UPCR, PROTEINURIA_LABEL, "g/g"),
         ):
             rows += self._change_rows("kidney", label, unit, self.d.value(analyte))
         rows += self._change_rows(
@@ -856,11 +1112,7 @@ class _Tabulator:
         """Each participant's lab row of *analyte* at baseline / *tp* (-1 none)."""
         lab = self.d.latest[:, CODE[analyte]]
         has = lab >= 0
-        v = (
-            baseline_visit(self.c, has)
-            if tp is None
-            else timepoint_visit(self.c, tp, has, use_unscheduled=self.unscheduled)
-        )
+        v = baseline_visit(self.c, has) if tp is None else self.visit_at(tp, has)
         return take(lab, v, -1)
 
     def complement(self) -> list[OutcomeRow]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final, cast
 
 from lupusscore._checks import as_choice, describe
+from lupusscore._display import Displayable, View
 from lupusscore.analytes import Analyte
 from lupusscore.cohort._analysis import FLARE_REFERENCES
 from lupusscore.dask._partition import (
@@ -27,6 +28,7 @@ from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, Timepoint
 from lupusscore.outcomes._args import check_switch
 from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._stats import CiMethod
+from lupusscore.outcomes._strategies import Strategies, resolve_strategies
 from lupusscore.outcomes._table import (
     DEFAULT_ACHIEVE_BY,
     DEFAULT_DEFINITION,
@@ -56,7 +58,7 @@ def _require_dask() -> tuple[Any, Any]:
 
 
 @dataclass(frozen=True, eq=False)
-class DaskAnalysis:
+class DaskAnalysis(Displayable):
     """A cohort analysed on Dask: lazy ADaM tables and the outcome table.
 
     Nothing runs until a result is computed. Each ``compute`` (or
@@ -94,6 +96,17 @@ class DaskAnalysis:
         return (
             f"<DaskAnalysis: {self.npartitions} participant partitions; "
             "tables adsl, adlb, adrs, adtte; outcome_table()>"
+        )
+
+    def _display_view(self) -> View:
+        # nothing is computed to show it
+        return View(
+            title="DaskAnalysis (lazy)",
+            facts=(
+                ("participant partitions", str(self.npartitions)),
+                ("tables", ", ".join(TABLES)),
+                ("results", "outcome_table(), to_parquet(), persist()"),
+            ),
         )
 
     def outcome_table(self) -> OutcomeTable:
@@ -244,6 +257,7 @@ def _table_meta(options: Options) -> dict[str, Any]:
         options.use_unscheduled,
         options.flare_definition,
         options.flare_reference,
+        resolve_strategies(options.strategies).model_dump_json(),
         None if options.schedule is None else tuple(options.schedule),
     )
     try:
@@ -294,6 +308,7 @@ def _probe(options: Options) -> dict[str, Any]:
         use_unscheduled=options.use_unscheduled,
         flare_definition=options.flare_definition,
         flare_reference=options.flare_reference,
+        strategies=options.strategies,
     )
     return {t: getattr(analysis, t).to_pandas().iloc[:0] for t in TABLES}
 
@@ -332,6 +347,7 @@ def analyse(
     use_unscheduled: bool = False,
     flare_definition: str | RenalFlareDefinition | None = None,
     flare_reference: str = "response",
+    strategies: Strategies | Mapping[str, str] | None = None,
     columns: Mapping[str, str] | None = None,
     analytes: Mapping[str, Analyte | str] | None = None,
     schedule: Sequence[Timepoint | Mapping[str, Any]] | None = None,
@@ -379,7 +395,7 @@ def analyse(
         Number of participant partitions after the shuffle (default: that of
         *ddf_labs*); ignored with ``partitioned=True``.
     achieve_by, maintain_through, policy, ci_method, use_unscheduled, \
-flare_definition, flare_reference
+flare_definition, flare_reference, strategies
         As :func:`lupusscore.analyse`.
     columns, analytes, schedule, arms, name, synthetic, baseline_window_days
         As :meth:`lupusscore.Cohort.from_frames`. Default *arms*: the
@@ -436,6 +452,7 @@ flare_definition, flare_reference
     as_choice("flare_reference", flare_reference, FLARE_REFERENCES)
     if flare_definition is not None:
         resolve_flare_definition(flare_definition)
+    chosen_strategies = resolve_strategies(strategies)
     names = dict(columns or {})
     if subject != "USUBJID":
         names.setdefault("USUBJID", subject)
@@ -453,6 +470,7 @@ flare_definition, flare_reference
         use_unscheduled=use_unscheduled,
         flare_definition=flare_definition,
         flare_reference=flare_reference,
+        strategies=chosen_strategies,
         columns=names or None,
         analytes=analytes,
         schedule=schedule,

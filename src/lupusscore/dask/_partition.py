@@ -21,6 +21,7 @@ from typing import Any, Final
 import numpy as np
 
 from lupusscore._checks import describe
+from lupusscore._display import Displayable, View
 from lupusscore.analytes import Analyte
 from lupusscore.cohort._analysis import analyse as analyse_cohort
 from lupusscore.cohort._cohort import Cohort
@@ -38,6 +39,7 @@ from lupusscore.errors import InvalidValueError, MissingExtraError
 from lupusscore.models import DEFAULT_BASELINE_WINDOW_DAYS, Timepoint
 from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._stats import CiMethod
+from lupusscore.outcomes._strategies import Strategies
 from lupusscore.outcomes._table import (
     DEFAULT_ACHIEVE_BY,
     DEFAULT_DEFINITION,
@@ -76,7 +78,7 @@ def _pandas() -> Any:
 
 
 @dataclass(frozen=True)
-class Options:
+class Options(Displayable):
     """The options of one cohort analysis, the same for every part.
 
     The cohort-building ones are those of :meth:`Cohort.from_frames`, the
@@ -91,6 +93,7 @@ class Options:
     use_unscheduled: bool = False
     flare_definition: str | RenalFlareDefinition | None = None
     flare_reference: str = "response"
+    strategies: Strategies | Mapping[str, str] | None = None
     columns: Mapping[str, str] | None = None
     analytes: Mapping[str, Analyte | str] | None = None
     schedule: Sequence[Timepoint | Mapping[str, Any]] | None = None
@@ -101,7 +104,7 @@ class Options:
 
 
 @dataclass(frozen=True)
-class PartResult:
+class PartResult(Displayable):
     """What one part of a cohort gives.
 
     Attributes
@@ -119,6 +122,22 @@ class PartResult:
     tables: dict[str, Any]
     records: OutcomeRecords | None
     evidence: dict[str, ArmEvidence]
+
+    def __repr__(self) -> str:
+        n = 0 if self.records is None else len(self.records.participant_id)
+        rows = ", ".join(f"{t} {len(f)}" for t, f in self.tables.items())
+        return f"<PartResult: {n} participant(s) analysed; rows: {rows}>"
+
+    def _display_view(self) -> View:
+        n = 0 if self.records is None else len(self.records.participant_id)
+        return View(
+            title="PartResult (one part of a cohort)",
+            facts=(
+                ("participants analysed", str(n)),
+                *((f"{t} rows", str(len(f))) for t, f in self.tables.items()),
+                ("arms", ", ".join(self.evidence) or "none"),
+            ),
+        )
 
 
 def _frame(data: object, name: str) -> Any:
@@ -218,6 +237,7 @@ def analyse_partition(
         use_unscheduled=opts.use_unscheduled,
         flare_definition=opts.flare_definition,
         flare_reference=opts.flare_reference,
+        strategies=opts.strategies,
     )
     derived = analysis._derived
     raw = Unmeasured(
@@ -240,6 +260,7 @@ def analyse_partition(
         ci_method=analysis.ci_method,
         use_unscheduled=analysis.use_unscheduled,
         derived=derived,
+        strategies=analysis.strategies,
     )
     evidence = arm_evidence(derived, use_unscheduled=analysis.use_unscheduled)
     return PartResult(tables=frames, records=records, evidence=evidence)

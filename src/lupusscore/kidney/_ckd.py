@@ -22,6 +22,7 @@ from lupusscore._checks import (
     as_floats,
     as_missing_mode,
 )
+from lupusscore._display import Displayable
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.errors import InvalidValueError
 from lupusscore.units import convert, parse_unit
@@ -70,7 +71,7 @@ GFR_CATEGORY_LOWER_BOUNDS: Final = (
 
 
 @dataclass(frozen=True, slots=True)
-class AlbuminuriaThresholds:
+class AlbuminuriaThresholds(Displayable):
     """A1 below ``a2_from``; A2 from ``a2_from`` to ``a2_to`` inclusive; A3 above.
 
     Attributes

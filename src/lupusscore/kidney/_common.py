@@ -32,6 +32,7 @@ from lupusscore._checks import (
     finite_result,
     plain_float,
 )
+from lupusscore._display import Displayable
 from lupusscore.errors import InvalidValueError, OutsideValidatedRangeWarning
 
 __all__ = [
@@ -61,7 +62,7 @@ _STACKLEVEL: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
-class AgeRange:
+class AgeRange(Displayable):
     """The ages (in completed years) an equation was developed and validated in.
 
     ``min_years`` is compared with the exact age (``age >= min_years``);

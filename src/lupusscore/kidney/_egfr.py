@@ -19,6 +19,7 @@ from typing import Final, overload
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._display import Displayable
 from lupusscore.kidney._common import (
     AGE,
     AGE_POSITIVE,
@@ -102,7 +103,7 @@ _HEIGHT_M: Final = Quantity(
 
 
 @dataclass(frozen=True, slots=True)
-class CkdEpiCreatinine:
+class CkdEpiCreatinine(Displayable):
     """Coefficients of a CKD-EPI creatinine equation.
 
     eGFR = scale × min(Scr/κ, 1)^α × max(Scr/κ, 1)^upper × age_base^age
@@ -121,7 +122,7 @@ class CkdEpiCreatinine:
 
 
 @dataclass(frozen=True, slots=True)
-class CkdEpiCystatin:
+class CkdEpiCystatin(Displayable):
     """Coefficients of the CKD-EPI 2012 cystatin C equation.
 
     eGFR = scale × min(Scys/κ, 1)^lower × max(Scys/κ, 1)^upper × age_base^age
@@ -137,7 +138,7 @@ class CkdEpiCystatin:
 
 
 @dataclass(frozen=True, slots=True)
-class CkdEpiCreatinineCystatin:
+class CkdEpiCreatinineCystatin(Displayable):
     """Coefficients of a CKD-EPI creatinine-cystatin C equation."""
 
     scale: float
@@ -155,7 +156,7 @@ class CkdEpiCreatinineCystatin:
 
 
 @dataclass(frozen=True, slots=True)
-class MdrdCoefficients:
+class MdrdCoefficients(Displayable):
     """Coefficients of the 4-variable MDRD Study equation."""
 
     scale_idms: float
@@ -167,7 +168,7 @@ class MdrdCoefficients:
 
 
 @dataclass(frozen=True, slots=True)
-class EkfcCoefficients:
+class EkfcCoefficients(Displayable):
     """Shared form of the EKFC equations (creatinine and cystatin C).
 
     eGFR = scale × (S/Q)^lower if S/Q < 1 else scale × (S/Q)^upper, times
@@ -182,7 +183,7 @@ class EkfcCoefficients:
 
 
 @dataclass(frozen=True, slots=True)
-class EkfcCystatinQ:
+class EkfcCystatinQ(Displayable):
     """EKFC cystatin C Q: ``base`` mg/L up to ``knot`` years, then + slope/year."""
 
     base_mg_l: float
@@ -191,7 +192,7 @@ class EkfcCystatinQ:
 
 
 @dataclass(frozen=True, slots=True)
-class CkidU25Constant:
+class CkidU25Constant(Displayable):
     """Age-dependent K of a CKiD U25 equation for one sex.
 
     K = k_young × young_base^(age − young_pivot) for age < young_to;

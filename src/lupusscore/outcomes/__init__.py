@@ -20,6 +20,8 @@ confidence intervals. See ``docs/outcomes.md`` for every convention.
   :func:`observation_at` return an :class:`Observation` (value, unit, date,
   study day, visit and lab); :func:`visit_egfrs`,
   :func:`renal_response_assessments`.
+- Estimands (ICH E9(R1)): :class:`Estimand`, :class:`Strategies` (a
+  :class:`Strategy` per :class:`IntercurrentEvent`), :func:`resolve_strategies`.
 - The trial table: :func:`build_outcome_table` derives an
   :class:`OutcomeTable` (rendered by :func:`lupusscore.render`).
 """
@@ -31,6 +33,7 @@ from lupusscore.outcomes._cohort import (
     kaplan_meier_of,
     responder_proportion,
 )
+from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import (
     DEFAULT_INTERCURRENT,
     Assessment,
@@ -60,11 +63,18 @@ from lupusscore.outcomes._stats import (
     summarize,
     wilson_interval,
 )
+from lupusscore.outcomes._strategies import (
+    IntercurrentEvent,
+    Strategies,
+    Strategy,
+    resolve_strategies,
+)
 from lupusscore.outcomes._table import (
     DEFAULT_ACHIEVE_BY,
     DEFAULT_DEFINITION,
     DEFAULT_MAINTAIN_THROUGH,
     ArmSize,
+    ComparisonRow,
     OutcomeRow,
     OutcomeTable,
     build_outcome_table,
@@ -107,7 +117,10 @@ __all__ = [
     "ArmSize",
     "Assessment",
     "CiMethod",
+    "ComparisonRow",
     "DatedEvent",
+    "Estimand",
+    "IntercurrentEvent",
     "KaplanMeier",
     "LongitudinalResult",
     "Measure",
@@ -117,6 +130,8 @@ __all__ = [
     "OutcomeTable",
     "Proportion",
     "ResponderCount",
+    "Strategies",
+    "Strategy",
     "Summary",
     "SurvivalCi",
     "SurvivalPoint",
@@ -140,6 +155,7 @@ __all__ = [
     "participant_events",
     "proportion",
     "renal_response_assessments",
+    "resolve_strategies",
     "resolve_table_definition",
     "responder_proportion",
     "select_nearest",

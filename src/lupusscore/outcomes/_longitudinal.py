@@ -19,6 +19,9 @@ Conventions (``docs/outcomes.md`` has the full text and a vignette per rule):
   death, dialysis, transplant, withdrawal, rescue therapy) on or before the
   timepoint make the participant a non-responder (composite strategy). Pass
   ``intercurrent=frozenset()`` to ignore them (treatment-policy strategy).
+  :func:`status_at` and :func:`achieve_and_maintain` also take
+  ``strategies=`` (ICH E9(R1): composite, treatment policy, while on
+  treatment or hypothetical per intercurrent event; ``docs/estimands.md``).
 - **Missing and not-evaluable assessments** follow a :class:`MissingPolicy`:
   ``non_responder`` (default) counts them as non-response; ``observed_only``
   passes over them and makes the outcome not evaluable when the timepoint
@@ -33,7 +36,7 @@ of one participant, calls the kernel and words the kernel's output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Final, cast
 
@@ -41,6 +44,7 @@ import numpy as np
 from pydantic import Field
 
 from lupusscore._checks import as_choice
+from lupusscore._display import explain_text, status_word
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
 from lupusscore.outcomes._args import (
@@ -58,6 +62,8 @@ from lupusscore.outcomes._segments import (
     NOT_MET,
     POLICIES,
     STATUS_BITS,
+    STRATEGIES,
+    Cut,
     IntArray,
     Reason,
     SegmentOutcome,
@@ -68,8 +74,10 @@ from lupusscore.outcomes._segments import (
     first_events,
     first_response_kernel,
     in_use_kernel,
+    intercurrent_events,
     status_at_kernel,
 )
+from lupusscore.outcomes._strategies import Strategies, Strategy, resolve_strategies
 from lupusscore.results import FrozenModel, Status
 
 __all__ = [
@@ -184,6 +192,36 @@ class LongitudinalResult(FrozenModel):
             return None
         return self.status is Status.MET
 
+    def _display_brief(self) -> str:
+        imputed = ", imputed" if self.imputed else ""
+        return f"LongitudinalResult: {status_word(self.status)}{imputed}"
+
+    def explain(self) -> str:
+        """Return the rule, the verdict and each step of the explanation.
+
+        Examples
+        --------
+        >>> r = LongitudinalResult(
+        ...     rule="first response",
+        ...     status="met",
+        ...     day=91,
+        ...     explanation=("met at day 91",),
+        ... )
+        >>> print(r.explain())
+        LongitudinalResult: met
+          rule: first response
+          day: 91
+          - met at day 91
+        """
+        summary = [
+            ("rule", self.rule),
+            ("day", "" if self.day is None else str(self.day)),
+            ("end day", "" if self.end_day is None else str(self.end_day)),
+        ]
+        return explain_text(
+            self._display_brief(), summary=summary, sections=(), lines=self.explanation
+        )
+
 
 def _policy(policy: object) -> MissingPolicy:
     """Check a ``policy=`` argument (library error on anything else)."""
@@ -262,12 +300,37 @@ def _events(
     events: Sequence[DatedEvent], types: frozenset[EventType]
 ) -> tuple[list[DatedEvent], tuple[IntArray, IntArray]]:
     """Return the intercurrent events and the kernel's first one after day 0."""
+    hits, day, rank = _event_arrays(events, types)
+    return hits, first_events(np.zeros(len(hits), dtype=np.int64), day, rank, 1)
+
+
+def _event_arrays(
+    events: Sequence[DatedEvent], types: frozenset[EventType]
+) -> tuple[list[DatedEvent], IntArray, IntArray]:
+    """Return the events of *types*, their days and ranks (by type name)."""
     hits = [e for e in events if e.type in types]
     n = len(hits)
     day = np.fromiter((e.day for e in hits), dtype=np.int64, count=n)
     dense = {v: i for i, v in enumerate(sorted({e.type.value for e in hits}))}
     rank = np.fromiter((dense[e.type.value] for e in hits), dtype=np.int64, count=n)
-    return hits, first_events(np.zeros(n, dtype=np.int64), day, rank, 1)
+    return hits, day, rank
+
+
+def _strategy_events(
+    events: Sequence[DatedEvent],
+    types: frozenset[EventType],
+    strategies: Strategies,
+) -> tuple[list[DatedEvent], tuple[IntArray, IntArray], Cut]:
+    """Return the events, the first composite one and the kernel's :class:`Cut`."""
+    hits, day, rank = _event_arrays(events, types)
+    n = len(hits)
+    code = np.fromiter(
+        (STRATEGIES.index(strategies.of(e.type).value) for e in hits),
+        dtype=np.int8,
+        count=n,
+    )
+    first, cut = intercurrent_events(np.zeros(n, dtype=np.int64), day, rank, code, 1)
+    return hits, first, cut
 
 
 def _result(
@@ -303,11 +366,37 @@ def _window(tp: Timepoint) -> dict[str, int]:
     }
 
 
+def _cut_step(
+    out: SegmentOutcome, hits: Sequence[DatedEvent], strategies: Strategies
+) -> list[str]:
+    """Say which assessments a while-on-treatment or hypothetical event left out."""
+    cut = int(out.cut_event[0])
+    if cut < 0:
+        return []
+    event = hits[cut]
+    how = strategies.of(event.type)
+    if how is Strategy.WHILE_ON_TREATMENT:
+        return [
+            f"intercurrent event {event.type.value} on day {event.day} (while on "
+            f"treatment): assessments from day {event.day} not used"
+        ]
+    return [
+        f"intercurrent event {event.type.value} on day {event.day} (hypothetical): "
+        f"assessments from day {event.day} treated as missing"
+    ]
+
+
 def _visit_why(rows: Sequence[Assessment], out: SegmentOutcome, tp: Timepoint) -> str:
     """Explain which assessment stands for *tp* (or why none does)."""
     visit, carried = int(out.visit[0]), bool(out.carried[0])
     if visit >= 0 and not carried:
         return f"{_tp(tp)}: assessed on {_where(rows[visit])}"
+    if visit >= 0 and out.on_treatment[0]:
+        return (
+            f"{_tp(tp)}: no evaluable visit in window before the intercurrent "
+            f"event; the last one before it, {_where(rows[visit])}, stands for "
+            "the timepoint (while on treatment)"
+        )
     in_window = rows[int(out.window_start[0]) : int(out.window_stop[0])]
     why = (
         f"{_tp(tp)}: visit(s) in window not evaluable ("
@@ -353,6 +442,7 @@ def status_at(
     intercurrent: frozenset[EventType] = DEFAULT_INTERCURRENT,
     policy: MissingPolicy | str = MissingPolicy.NON_RESPONDER,
     use_unscheduled: bool = False,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> LongitudinalResult:
     """Responder status at one timepoint (nearest evaluable visit in window).
 
@@ -367,12 +457,21 @@ def status_at(
         timepoint (the later of its target day and the visit used) make the
         participant a non-responder.
     intercurrent : frozenset of EventType
-        Event types treated as non-response (default: all).
+        Event types that are intercurrent events (default: all); events of
+        other types are ignored.
     policy : MissingPolicy
         What a timepoint without an evaluable visit gives (default:
         non-responder).
     use_unscheduled : bool
         Whether unscheduled visits count.
+    strategies : Strategies or mapping, optional
+        The strategy for each intercurrent event (ICH E9(R1); see
+        :func:`lupusscore.outcomes.resolve_strategies`); default every event
+        composite (non-response). ``while_on_treatment``: assessments from
+        the event on are not used and the last evaluable one before it stands
+        for the timepoint when the event reaches the window;
+        ``hypothetical``: assessments from the event on are missing (*policy*
+        decides); ``treatment_policy``: the event is ignored.
 
     Returns
     -------
@@ -394,22 +493,35 @@ def status_at(
     timepoint = check_timepoint("timepoint", timepoint)
     intercurrent = check_event_types("intercurrent", intercurrent)
     use_unscheduled = check_switch("use_unscheduled", use_unscheduled)
-    rule = f"status at {timepoint.label} ({how.value})"
+    chosen = resolve_strategies(strategies)
+    rule = f"status at {timepoint.label} ({how.value})" + _rule_tail(chosen)
     items = checked(assessments, Assessment, "assessments")
     used = _used(items, use_unscheduled=use_unscheduled)
-    hits, first = _events(checked(events, DatedEvent, "events"), intercurrent)
-    out = status_at_kernel(
-        used, first, 1, **_window(timepoint), policy=_POLICY_CODE[how]
+    hits, first, cut = _strategy_events(
+        checked(events, DatedEvent, "events"), intercurrent, chosen
     )
-    rows = _rows(items, used)
+    out = status_at_kernel(
+        used, first, 1, **_window(timepoint), policy=_POLICY_CODE[how], cut=cut
+    )
+    rows = _rows(items, out.used)
     reason = out.reason[0]
     if reason == Reason.INTERCURRENT:
         event = hits[int(out.event[0])]
         return _result(rule, out, (_event_step(event, _horizon(rows, out, timepoint)),))
+    cut_steps = _cut_step(out, hits, chosen)
     why = _visit_why(rows, out, timepoint)
     if reason in {Reason.MISSING_IMPUTED, Reason.MISSING_NOT_EVALUABLE}:
-        return _result(rule, out, (why, _missing_step(out, how)))
-    return _result(rule, out, (why, f"status {rows[int(out.visit[0])].status.value}"))
+        return _result(rule, out, (*cut_steps, why, _missing_step(out, how)))
+    return _result(
+        rule,
+        out,
+        (*cut_steps, why, f"status {rows[int(out.visit[0])].status.value}"),
+    )
+
+
+def _rule_tail(strategies: Strategies) -> str:
+    """Name the strategies in a rule's text unless all are composite."""
+    return "" if strategies.is_default else f" [{strategies.compact()}]"
 
 
 def achieve_and_maintain(
@@ -421,6 +533,7 @@ def achieve_and_maintain(
     intercurrent: frozenset[EventType] = DEFAULT_INTERCURRENT,
     policy: MissingPolicy | str = MissingPolicy.NON_RESPONDER,
     use_unscheduled: bool = False,
+    strategies: Strategies | Mapping[str, str] | None = None,
 ) -> LongitudinalResult:
     """Response reached by *by_day* and held at every assessed visit through *through*.
 
@@ -440,6 +553,15 @@ def achieve_and_maintain(
        ``non_responder`` and is passed over otherwise. Days with no visit are
        not assessments and are never imputed.
 
+    Under *strategies* (ICH E9(R1); default every event composite, as in
+    step 2): a ``treatment_policy`` event is ignored; from a ``hypothetical``
+    event on the assessments are missing (step 1's *policy* decides); from a
+    ``while_on_treatment`` event on they are not used, and when the event
+    reaches the *through* window with no evaluable visit in it before the
+    event, the last evaluable visit before the event stands for *through*: the
+    response must then be reached by the earlier of *by_day* and that visit
+    and held through it (the response while on treatment).
+
     Parameters
     ----------
     assessments : iterable of Assessment
@@ -450,7 +572,7 @@ def achieve_and_maintain(
         allows one.
     through : Timepoint
         The timepoint the response must be maintained through.
-    events, intercurrent, policy, use_unscheduled
+    events, intercurrent, policy, use_unscheduled, strategies
         As in :func:`status_at`.
 
     Returns
@@ -485,19 +607,30 @@ def achieve_and_maintain(
             value=by_day,
             expected=f"a study day from 1 to through.day ({through.day})",
         )
+    chosen = resolve_strategies(strategies)
     rule = (
         f"achieved by day {by_day} and maintained through {through.label} ({how.value})"
-    )
+    ) + _rule_tail(chosen)
     items = checked(assessments, Assessment, "assessments")
     used = _used(items, use_unscheduled=use_unscheduled)
-    hits, first = _events(checked(events, DatedEvent, "events"), intercurrent)
-    out = achieve_and_maintain_kernel(
-        used, first, 1, by_day=by_day, **_window(through), policy=_POLICY_CODE[how]
+    hits, first, cut = _strategy_events(
+        checked(events, DatedEvent, "events"), intercurrent, chosen
     )
-    rows = _rows(items, used)
+    out = achieve_and_maintain_kernel(
+        used,
+        first,
+        1,
+        by_day=by_day,
+        **_window(through),
+        policy=_POLICY_CODE[how],
+        cut=cut,
+    )
+    rows = _rows(items, out.used)
     steps = _maintain_steps(
         rows=rows, out=out, through=through, how=how, by_day=by_day, hits=hits
     )
+    if out.reason[0] != Reason.INTERCURRENT:
+        steps = [*_cut_step(out, hits, chosen), *steps]
     return _result(rule, out, steps)
 
 

@@ -24,7 +24,9 @@ Inputs (any order; the kernels sort):
   in input order). **Filtering events by type is the caller's job**: pass only
   the events that count as intercurrent (by default every
   :class:`~lupusscore.EventType`); events on or before day 0 are history and
-  are ignored here;
+  are ignored here; optionally ``event_strategy``, each event's
+  intercurrent-event strategy as a code of :data:`STRATEGIES` (default
+  composite; see :func:`intercurrent_events`);
 - the rule's parameters as scalars shared by every segment (study days are
   relative to each participant's own day 0).
 
@@ -64,6 +66,8 @@ __all__ = [
     "NOT_MET",
     "POLICIES",
     "STATUS_BITS",
+    "STRATEGIES",
+    "Cut",
     "Reason",
     "SegmentOutcome",
     "UsedRows",
@@ -77,6 +81,7 @@ __all__ = [
     "first_response_segments",
     "in_use_kernel",
     "in_use_segments",
+    "intercurrent_events",
     "status_at_kernel",
     "status_at_segments",
 ]
@@ -102,6 +107,23 @@ _PARAM_LIMIT: Final = 10**6
 POLICIES: Final = ("non_responder", "observed_only", "locf")
 _NON_RESPONDER: Final = 0
 _LOCF: Final = 2
+
+#: Intercurrent-event strategies, by code (the values of ``Strategy``, ICH
+#: E9(R1)): ``composite`` (the event on or before the timepoint is
+#: non-response), ``treatment_policy`` (the event is ignored),
+#: ``while_on_treatment`` (assessments from the event on are not used; the
+#: last evaluable one before it stands for a timepoint whose window it cuts),
+#: ``hypothetical`` (assessments from the event on are missing: the
+#: missing-visit policy decides).
+STRATEGIES: Final = (
+    "composite",
+    "treatment_policy",
+    "while_on_treatment",
+    "hypothetical",
+)
+_COMPOSITE: Final = 0
+_ON_TREATMENT: Final = 2
+_HYPOTHETICAL: Final = 3
 
 MET: Final = 1
 NOT_MET: Final = 0
@@ -154,9 +176,14 @@ class Reason(IntEnum):
         first_response, confirmed_response: no evaluable visit: not evaluable.
     ``CONFIRMED``
         confirmed_response: met at ``onset``, confirmed at ``visit``.
-    ``NOT_CONFIRMED``
+    NOT_CONFIRMED
         confirmed_response: no confirmed response: not met (``event`` says
         whether visits from an intercurrent event on were left out).
+    ``ON_TREATMENT``
+        status_at: a while-on-treatment event (``cut_event``) on or before the
+        end of the window, and no evaluable visit in the window before it: the
+        last evaluable visit before the event (``visit``, before the window)
+        stands for the timepoint (not imputed: the estimand's own value).
     """
 
     ASSESSED = 0
@@ -173,6 +200,7 @@ class Reason(IntEnum):
     NO_EVALUABLE = 11
     CONFIRMED = 12
     NOT_CONFIRMED = 13
+    ON_TREATMENT = 14
 
 
 _A = TypeVar("_A", bound="np.ndarray[Any, Any]")
@@ -261,7 +289,16 @@ class SegmentOutcome:
         confirming it, or a row breaking the chain), ``-1`` when no later row
         does.
     used : UsedRows
-        The assessments in use the rows refer to.
+        The assessments in use the rows refer to (without those a
+        while-on-treatment or hypothetical event left out).
+    cut_event : ndarray of int64
+        status_at, achieve_and_maintain: index into the event columns of the
+        while-on-treatment or hypothetical event, on or before the end of the
+        timepoint's window, from which assessments were not used; ``-1`` for
+        none.
+    on_treatment : ndarray of bool
+        True when ``visit`` is the last evaluable visit before a
+        while-on-treatment event (``cut_event``) standing for the timepoint.
     """
 
     status: Int8Array
@@ -279,6 +316,8 @@ class SegmentOutcome:
     window_stop: IntArray
     settled_by: IntArray
     used: UsedRows
+    cut_event: IntArray
+    on_treatment: BoolArray
 
 
 # ------------------------------------------------------------------ helpers
@@ -409,6 +448,102 @@ def first_events(
 
 
 @dataclass(frozen=True, slots=True)
+class Cut:
+    """Per segment the first event from which assessments are not used.
+
+    The first while-on-treatment or hypothetical event after day 0 (on one
+    day a while-on-treatment event comes first, then lowest rank, then input
+    order).
+
+    Attributes
+    ----------
+    which : ndarray of int64
+        Index into the event columns, ``-1`` for none.
+    when : ndarray of int64
+        Its study day (beyond every clamped parameter for none).
+    on_treatment : ndarray of bool
+        True when its strategy is while on treatment.
+    """
+
+    which: IntArray
+    when: IntArray
+    on_treatment: BoolArray
+
+
+def intercurrent_events(
+    event_seg: IntArray,
+    event_day: IntArray,
+    event_rank: IntArray | None,
+    event_strategy: npt.NDArray[np.int8] | None,
+    n_segments: int,
+) -> tuple[tuple[IntArray, IntArray], Cut]:
+    """Return the first composite event per segment and the :class:`Cut`.
+
+    *event_strategy* holds each event's code of :data:`STRATEGIES` (None: all
+    composite). Treatment-policy events are ignored. Indices refer to the
+    given event columns.
+    """
+    if event_strategy is None:
+        event_strategy = np.zeros(event_seg.shape[0], dtype=np.int8)
+    code = event_strategy.astype(np.int64)
+    composite = first_events(
+        event_seg, np.where(code == _COMPOSITE, event_day, 0), event_rank, n_segments
+    )
+    cutting = (code == _ON_TREATMENT) | (code == _HYPOTHETICAL)
+    rank = (
+        np.zeros(event_seg.shape[0], dtype=np.int64)
+        if event_rank is None
+        else event_rank
+    )
+    # on one day: while on treatment first (ranks are within +/-2**52)
+    order = np.where(code == _ON_TREATMENT, 0, 1) * (2**54) + rank
+    which, when = first_events(
+        event_seg, np.where(cutting, event_day, 0), order, n_segments
+    )
+    on_treatment = _pick(code, which, which >= 0, -1) == _ON_TREATMENT
+    return composite, Cut(which=which, when=when, on_treatment=on_treatment)
+
+
+def _keep_rows(used: UsedRows, keep: BoolArray, n_segments: int) -> UsedRows:
+    """Return *used* with only the rows where *keep* (members follow)."""
+    lengths = np.diff(used.member_start)
+    members = used.members[np.repeat(keep, lengths)]
+    member_start = np.zeros(int(np.count_nonzero(keep)) + 1, dtype=np.int64)
+    np.cumsum(lengths[keep], out=member_start[1:])
+    seg = used.seg[keep]
+    seg_start = np.searchsorted(
+        seg, np.arange(n_segments + 1, dtype=np.int64), side="left"
+    ).astype(np.int64)
+    return UsedRows(
+        seg=_frozen(seg),
+        day=_frozen(used.day[keep]),
+        status=_frozen(used.status[keep]),
+        conflict=_frozen(used.conflict[keep]),
+        statuses=_frozen(used.statuses[keep]),
+        all_unscheduled=_frozen(used.all_unscheduled[keep]),
+        source=_frozen(used.source[keep]),
+        members=_frozen(members),
+        member_start=_frozen(member_start),
+        seg_start=_frozen(seg_start),
+    )
+
+
+def _cut_rows(used: UsedRows, cut: Cut | None, n_segments: int) -> UsedRows:
+    """Leave out the assessments on or after each segment's cut event."""
+    if cut is None:
+        return used
+    keep = used.day < cut.when[used.seg]
+    return used if bool(np.all(keep)) else _keep_rows(used, keep, n_segments)
+
+
+def _cut_event(cut: Cut | None, n_segments: int, last_day: int) -> IntArray:
+    """Return the cut event per segment when on or before *last_day*, else -1."""
+    if cut is None:
+        return np.full(n_segments, -1, dtype=np.int64)
+    return np.where((cut.which >= 0) & (cut.when <= last_day), cut.which, -1)
+
+
+@dataclass(frozen=True, slots=True)
 class _Visit:
     """The visit standing for a timepoint, per segment (rows of UsedRows)."""
 
@@ -417,6 +552,7 @@ class _Visit:
     window_start: IntArray
     window_stop: IntArray
     horizon: IntArray
+    on_treatment: BoolArray
 
 
 def _timepoint_visit(
@@ -428,8 +564,15 @@ def _timepoint_visit(
     first_day: int,
     last_day: int,
     locf: bool,
+    on_treatment: BoolArray | None = None,
 ) -> _Visit:
-    """Nearest evaluable visit in window, earlier on ties; else maybe carried."""
+    """Nearest evaluable visit in window, earlier on ties; else maybe carried.
+
+    Carried (the last evaluable visit before the window) under ``locf`` and
+    for the segments in *on_treatment* (a while-on-treatment event cut the
+    window: the last evaluable visit before the event, always before the
+    window as the rows from the event on are left out).
+    """
     segs = np.arange(n_segments, dtype=np.int64)
     evaluable = np.flatnonzero(used.status != NOT_EVALUABLE).astype(np.int64)
     ekeys = keys[evaluable]
@@ -448,11 +591,16 @@ def _timepoint_visit(
     take_a = a_ok & (~b_ok | (target - a_day <= b_day - target))
     visit = np.where(take_a, a, np.where(b_ok, b, -1))
     carried = np.zeros(n_segments, dtype=np.bool_)
-    if locf:
+    kept = np.zeros(n_segments, dtype=np.bool_)
+    if locf or (on_treatment is not None and bool(np.any(on_treatment))):
         before = np.searchsorted(ekeys, _key(segs, first_day), side="left")
         c = _pick(evaluable, before - 1, before >= 1, -1)
         c_ok = (visit < 0) & (c >= 0)
         c_ok &= _pick(used.seg, c, c_ok, -1) == segs
+        if on_treatment is not None:
+            kept = c_ok & on_treatment
+        if not locf:
+            c_ok = kept
         visit = np.where(c_ok, c, visit)
         carried = c_ok
     window_start = np.searchsorted(keys, _key(segs, first_day), side="left")
@@ -465,6 +613,7 @@ def _timepoint_visit(
         window_start=window_start.astype(np.int64),
         window_stop=window_stop.astype(np.int64),
         horizon=horizon.astype(np.int64),
+        on_treatment=kept,
     )
 
 
@@ -485,6 +634,8 @@ def _blank(n_segments: int) -> dict[str, npt.NDArray[np.generic]]:
         "window_start": none.copy(),
         "window_stop": none.copy(),
         "settled_by": np.zeros(0, dtype=np.int64),
+        "cut_event": none.copy(),
+        "on_treatment": np.zeros(n_segments, dtype=np.bool_),
     }
 
 
@@ -520,11 +671,16 @@ def status_at_kernel(
     first_day: int,
     last_day: int,
     policy: int,
+    cut: Cut | None = None,
 ) -> SegmentOutcome:
     """Return the status at one timepoint per segment (trusted input).
 
-    *events* is the pair returned by :func:`first_events`.
+    *events* is the pair returned by :func:`first_events` (the composite
+    events), *cut* the while-on-treatment and hypothetical events
+    (:func:`intercurrent_events`).
     """
+    used = _cut_rows(used, cut, n_segments)
+    cut_event = _cut_event(cut, n_segments, last_day)
     keys = _key(used.seg, used.day)
     tp = _timepoint_visit(
         used,
@@ -534,6 +690,7 @@ def status_at_kernel(
         first_day=first_day,
         last_day=last_day,
         locf=policy == _LOCF,
+        on_treatment=None if cut is None else cut.on_treatment & (cut_event >= 0),
     )
     which, when = events
     hit = (which >= 0) & (when <= tp.horizon)
@@ -549,10 +706,14 @@ def status_at_kernel(
     out["end_day"][found] = vday[found]
     met = found & (status == MET)
     out["day"][met] = vday[met]
-    out["imputed"][found] = tp.carried[found]
+    out["imputed"][found] = (tp.carried & ~tp.on_treatment)[found]
     out["reason"][found] = np.where(
-        tp.carried[found], Reason.CARRIED_FORWARD, Reason.ASSESSED
+        tp.on_treatment[found],
+        Reason.ON_TREATMENT,
+        np.where(tp.carried[found], Reason.CARRIED_FORWARD, Reason.ASSESSED),
     )
+    out["cut_event"] = cut_event
+    out["on_treatment"] = tp.on_treatment & ~hit
     _apply_missing(out, (tp.visit < 0) & ~hit, policy)
     out["status"][hit] = NOT_MET
     out["reason"][hit] = Reason.INTERCURRENT
@@ -570,11 +731,19 @@ def achieve_and_maintain_kernel(
     first_day: int,
     last_day: int,
     policy: int,
+    cut: Cut | None = None,
 ) -> SegmentOutcome:
     """Return achieve-by / maintain-through per segment (trusted input).
 
-    *events* is the pair returned by :func:`first_events`.
+    *events* is the pair returned by :func:`first_events` (the composite
+    events), *cut* the while-on-treatment and hypothetical events
+    (:func:`intercurrent_events`). Under while on treatment the visit standing
+    for the timepoint may be the last evaluable one before the event: the
+    response must then be reached by the earlier of *by_day* and that visit,
+    and held through it.
     """
+    used = _cut_rows(used, cut, n_segments)
+    cut_event = _cut_event(cut, n_segments, last_day)
     keys = _key(used.seg, used.day)
     segs = np.arange(n_segments, dtype=np.int64)
     tp = _timepoint_visit(
@@ -585,6 +754,7 @@ def achieve_and_maintain_kernel(
         first_day=first_day,
         last_day=last_day,
         locf=policy == _LOCF,
+        on_treatment=None if cut is None else cut.on_treatment & (cut_event >= 0),
     )
     which, when = events
     hit = (which >= 0) & (when <= tp.horizon)
@@ -593,6 +763,8 @@ def achieve_and_maintain_kernel(
     out["visit"] = tp.visit
     out["window_start"] = tp.window_start
     out["window_stop"] = tp.window_stop
+    out["cut_event"] = cut_event
+    out["on_treatment"] = tp.on_treatment & ~hit
     out["status"][hit] = NOT_MET
     out["reason"][hit] = Reason.INTERCURRENT
     out["event"][hit] = which[hit]
@@ -646,7 +818,7 @@ def achieve_and_maintain_kernel(
     out["status"][kept] = MET
     out["day"][kept] = _pick(used.day, held, kept, -1)[kept]
     out["end_day"][kept] = limit[kept]
-    out["imputed"][kept] = tp.carried[kept]
+    out["imputed"][kept] = (tp.carried & ~tp.on_treatment)[kept]
     out["reason"][kept] = Reason.MAINTAINED
     out["onset"][kept] = onset[kept]
     again = kept & (held != onset)
@@ -847,8 +1019,12 @@ def _assessment_columns(
 
 
 def _event_columns(
-    event_seg: object, event_day: object, event_rank: object, n_segments: int
-) -> tuple[IntArray, IntArray]:
+    event_seg: object,
+    event_day: object,
+    event_rank: object,
+    n_segments: int,
+    event_strategy: object = None,
+) -> tuple[tuple[IntArray, IntArray], Cut | None]:
     segs = _int_column(
         "event_seg",
         event_seg,
@@ -874,7 +1050,19 @@ def _event_columns(
         )
         _same_length(event_seg=segs, event_rank=ranks)
     _same_length(event_seg=segs, event_day=days)
-    return first_events(segs, days, ranks, n_segments)
+    if event_strategy is None:
+        return first_events(segs, days, ranks, n_segments), None
+    codes = _int_column(
+        "event_strategy",
+        event_strategy,
+        low=0,
+        high=len(STRATEGIES) - 1,
+        expected="a strategy code 0..3 ("
+        + ", ".join(f"{i} {name}" for i, name in enumerate(STRATEGIES))
+        + ")",
+    )
+    _same_length(event_seg=segs, event_strategy=codes)
+    return intercurrent_events(segs, days, ranks, codes.astype(np.int8), n_segments)
 
 
 def _policy_code(policy: object) -> int:
@@ -961,7 +1149,8 @@ def _prepare(
     event_day: object,
     event_rank: object,
     use_unscheduled: object,
-) -> tuple[UsedRows, tuple[IntArray, IntArray], int]:
+    event_strategy: object = None,
+) -> tuple[UsedRows, tuple[IntArray, IntArray], Cut | None, int]:
     cols = _assessment_columns(
         seg=seg,
         day=day,
@@ -971,7 +1160,9 @@ def _prepare(
         rank=rank,
     )
     switch = check_switch("use_unscheduled", use_unscheduled)
-    events = _event_columns(event_seg, event_day, event_rank, cols.n_segments)
+    events, cut = _event_columns(
+        event_seg, event_day, event_rank, cols.n_segments, event_strategy
+    )
     used = in_use_kernel(
         seg=cols.seg,
         day=cols.day,
@@ -981,7 +1172,7 @@ def _prepare(
         n_segments=cols.n_segments,
         use_unscheduled=switch,
     )
-    return used, events, cols.n_segments
+    return used, events, cut, cols.n_segments
 
 
 _EMPTY: Final = np.zeros(0, dtype=np.int64)
@@ -1003,6 +1194,7 @@ def status_at_segments(
     policy: object = "non_responder",
     use_unscheduled: object = False,
     rank: object = None,
+    event_strategy: object = None,
 ) -> SegmentOutcome:
     """Responder status at one timepoint, for every segment at once.
 
@@ -1022,6 +1214,9 @@ def status_at_segments(
         The timepoint's target day and window.
     event_seg, event_day, event_rank : array_like
         Intercurrent events, already filtered by type.
+    event_strategy : array_like of int, optional
+        Each event's strategy, a code of :data:`STRATEGIES` (default: every
+        event composite).
     policy : str
         ``"non_responder"``, ``"observed_only"`` or ``"locf"``.
     use_unscheduled : bool
@@ -1053,7 +1248,7 @@ def status_at_segments(
     """
     code = _policy_code(policy)
     target, first, last = _window(timepoint_day, first_day, last_day)
-    used, events, n = _prepare(
+    used, events, cut, n = _prepare(
         seg=seg,
         day=day,
         status=status,
@@ -1064,9 +1259,17 @@ def status_at_segments(
         event_day=event_day,
         event_rank=event_rank,
         use_unscheduled=use_unscheduled,
+        event_strategy=event_strategy,
     )
     return status_at_kernel(
-        used, events, n, target=target, first_day=first, last_day=last, policy=code
+        used,
+        events,
+        n,
+        target=target,
+        first_day=first,
+        last_day=last,
+        policy=code,
+        cut=cut,
     )
 
 
@@ -1087,6 +1290,7 @@ def achieve_and_maintain_segments(
     policy: object = "non_responder",
     use_unscheduled: object = False,
     rank: object = None,
+    event_strategy: object = None,
 ) -> SegmentOutcome:
     """Response reached by *by_day* and held through a timepoint, per segment.
 
@@ -1128,7 +1332,7 @@ def achieve_and_maintain_segments(
             value=by,
             expected=f"a study day from 1 to timepoint_day ({target})",
         )
-    used, events, n = _prepare(
+    used, events, cut, n = _prepare(
         seg=seg,
         day=day,
         status=status,
@@ -1139,6 +1343,7 @@ def achieve_and_maintain_segments(
         event_day=event_day,
         event_rank=event_rank,
         use_unscheduled=use_unscheduled,
+        event_strategy=event_strategy,
     )
     return achieve_and_maintain_kernel(
         used,
@@ -1149,6 +1354,7 @@ def achieve_and_maintain_segments(
         first_day=first,
         last_day=last,
         policy=code,
+        cut=cut,
     )
 
 
@@ -1189,7 +1395,7 @@ def first_response_segments(
         if until_day is None
         else _param("until_day", until_day, minimum=-_PARAM_LIMIT)
     )
-    used, events, n = _prepare(
+    used, events, _cut, n = _prepare(
         seg=seg,
         day=day,
         status=status,
@@ -1251,7 +1457,7 @@ def confirmed_response_segments(
         if until_day is None
         else _param("until_day", until_day, minimum=-_PARAM_LIMIT)
     )
-    used, events, n = _prepare(
+    used, events, _cut, n = _prepare(
         seg=seg,
         day=day,
         status=status,

@@ -18,7 +18,8 @@ from __future__ import annotations
 import functools
 import json
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -29,8 +30,9 @@ import numpy.typing as npt
 from pydantic import model_validator
 
 from lupusscore._checks import describe
+from lupusscore._display import Displayable, View, status_word
 from lupusscore.errors import InvalidValueError
-from lupusscore.response._definition import Grade, GradedDefinition
+from lupusscore.response._definition import Evaluable, Grade, GradedDefinition
 from lupusscore.response._kernel import (
     MET,
     NOT_EVALUABLE,
@@ -49,7 +51,13 @@ from lupusscore.response._kernel import (
     ndim,
     status_of,
 )
-from lupusscore.results import Criterion, ExplainedResult, Status, any_of
+from lupusscore.results import (
+    Criterion,
+    DeferredFields,
+    ExplainedResult,
+    Status,
+    any_of,
+)
 from lupusscore.vocabulary import INPUTS
 
 __all__ = [
@@ -63,6 +71,23 @@ __all__ = [
 ]
 
 _CAT_NONE: Final = -1
+#: Each result class's category annotation (its family's enum).
+_CATEGORY_TYPES: Final[dict[type, Any]] = {}
+#: The fields a graded result built by the engine records as given.
+_GRADED_FIELDS_SET: Final = frozenset(
+    {
+        "status",
+        "reason",
+        "missing",
+        "source",
+        "category",
+        "definition_id",
+        "definition_version",
+        "tiers",
+        "provisional",
+        "provisional_reasons",
+    }
+)
 _CAT_NE: Final = -2
 
 
@@ -108,7 +133,7 @@ class TierResult(ExplainedResult):
         return _renamed(cls, data, {"grade": "tier"})
 
 
-class GradedResult(ExplainedResult):
+class GradedResult(DeferredFields, ExplainedResult):
     """Fields every response and flare result has (one result shape).
 
     Attributes
@@ -159,10 +184,27 @@ class GradedResult(ExplainedResult):
     @classmethod
     def _trusted(cls, **fields: Any) -> Self:
         """:meth:`FrozenModel._trusted`, with the category as the family's enum."""
-        kind = cls.model_fields["category"].annotation
+        return super()._trusted(**cls._category_enum(fields))
+
+    @classmethod
+    def _trusted_deferred(
+        cls,
+        build: Callable[[], dict[str, Any]],
+        fields_set: Iterable[str],
+        **fields: Any,
+    ) -> Self:
+        """:meth:`DeferredFields._trusted_deferred`, the category as the enum."""
+        fields = cls._category_enum(fields)
+        return super()._trusted_deferred(build, fields_set, **fields)
+
+    @classmethod
+    def _category_enum(cls, fields: dict[str, Any]) -> dict[str, Any]:
+        kind = _CATEGORY_TYPES.get(cls)
+        if kind is None:  # read once per class (model_fields is slow to read)
+            kind = _CATEGORY_TYPES[cls] = cls.model_fields["category"].annotation
         if isinstance(kind, type) and not isinstance(fields["category"], kind):
             fields["category"] = kind(fields["category"])
-        return super()._trusted(**fields)
+        return fields
 
     #: Reason style: name the met criteria of a met tier ("mild met (casts)").
     NAME_MET: ClassVar[bool] = False
@@ -198,7 +240,7 @@ class GradedResult(ExplainedResult):
         return f"{tier.label} {word}"
 
     @classmethod
-    def explain(cls, tiers: tuple[TierResult, ...]) -> str:
+    def reason_of(cls, tiers: tuple[TierResult, ...]) -> str:
         """Return the reason: each tier down to the first met or open one."""
         out: list[str] = []
         for k, t in enumerate(tiers):
@@ -304,9 +346,9 @@ class Run(Generic[R]):
     ) -> None:
         self.definition, self.inp, self.result_type = definition, inp, result_type
         self.grades: list[tuple[Grade, Codes, list[tuple[str, PartEval]]]] = []
-        for grade in definition.grades():
-            anys = [(p.name or p.kind, p.evaluate(inp)) for p in grade.any_of]
-            alls = [(p.name or p.kind, p.evaluate(inp)) for p in grade.all_of]
+        for grade, any_parts, all_parts in _grade_plan(definition):
+            anys = [(name, p.evaluate(inp)) for name, p in any_parts]
+            alls = [(name, p.evaluate(inp)) for name, p in all_parts]
             codes = [e.status for _, e in alls]
             if anys:
                 codes.insert(0, any_codes(*(e.status for _, e in anys)))
@@ -379,33 +421,50 @@ class Run(Generic[R]):
         return self.grades[k][0].name
 
     def build(self, i: Index) -> R:
-        """Return the explained result of element *i*."""
+        """Return the explained result of element *i*.
+
+        The category, status and provisional flags are set at once; the
+        tiers' criteria, the reason and the missing inputs are built on first
+        access (:class:`lupusscore.results.DeferredFields`), with the values
+        an eager construction gives.
+        """
         d = self.definition
-        tiers = tuple(self._tier(g, s, e, i) for g, s, e in self.grades)
         category = self.category(i)
-        if self.coverage is not None and bool(self.coverage.outside[i]):
-            reason = self.coverage.reason(i)
-        else:
-            reason = self.result_type.explain(tiers)
         # A provisional tier counts when it is the category's own tier or a
         # higher one (a provisional complete tier always counts).
-        rank = [t.tier for t in tiers]
+        rank = [g.name for g, _, _ in self.grades]
         own = rank.index(category) if category in rank else len(rank)
-        prov = [t for k, t in enumerate(tiers) if t.provisional and _counts(k, own)]
-        return self.result_type._trusted(
+        prov = [
+            g
+            for k, (g, _, _) in enumerate(self.grades)
+            if g.provisional and _counts(k, own)
+        ]
+        return self.result_type._trusted_deferred(
+            functools.partial(self._explained, i),
+            _GRADED_FIELDS_SET,
             status=status_of(self.status[i]),
-            reason=reason,
-            missing=tuple(sorted({m for t in tiers for m in t.missing})),
             source=d.citation,
             category=category,
             definition_id=d.id,
             definition_version=d.version,
-            tiers=tiers,
             provisional=bool(prov),
             provisional_reasons=tuple(
-                f"{t.label}: {t.provisional_reason}" for t in prov
+                f"{g.label}: {g.provisional_reason}" for g in prov
             ),
         )
+
+    def _explained(self, i: Index) -> dict[str, Any]:
+        """Build the explanation of element *i*: tiers, reason, missing inputs."""
+        tiers = tuple(self._tier(g, s, e, i) for g, s, e in self.grades)
+        if self.coverage is not None and bool(self.coverage.outside[i]):
+            reason = self.coverage.reason(i)
+        else:
+            reason = self.result_type.reason_of(tiers)
+        return {
+            "reason": reason,
+            "missing": tuple(sorted({m for t in tiers for m in t.missing})),
+            "tiers": tiers,
+        }
 
     def labels(self) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.str_]]:
         """Return the category and status strings of every element."""
@@ -416,6 +475,32 @@ class Run(Generic[R]):
         idx = np.where(self.cat >= 0, self.cat, np.where(self.cat == _CAT_NE, n, n + 1))
         statuses = np.array([status_of(c).value for c in (NOT_MET, NOT_EVALUABLE, MET)])
         return names[idx], statuses[self.status]
+
+
+_Named = tuple[tuple[str, Evaluable], ...]
+_Plan = tuple[tuple[Grade, _Named, _Named], ...]
+#: Per definition object (by id, dropped with it): its grades and each
+#: grade's parts with their criterion names (definitions are immutable).
+_GRADE_PLANS: Final[dict[int, tuple[weakref.ref[GradedDefinition], _Plan]]] = {}
+
+
+def _grade_plan(definition: GradedDefinition) -> _Plan:
+    """Return the grades with their named parts (built once per definition)."""
+    key = id(definition)
+    found = _GRADE_PLANS.get(key)
+    if found is not None and found[0]() is definition:
+        return found[1]
+    plan = tuple(
+        (
+            grade,
+            tuple((p.name or p.kind, p) for p in grade.any_of),
+            tuple((p.name or p.kind, p) for p in grade.all_of),
+        )
+        for grade in definition.grades()
+    )
+    _GRADE_PLANS[key] = (weakref.ref(definition), plan)
+    weakref.finalize(definition, _GRADE_PLANS.pop, key, None)
+    return plan
 
 
 def _shaped(codes: Codes, shape: tuple[int, ...]) -> Codes:
@@ -437,8 +522,8 @@ def _counts(k: int, own: int) -> bool:
 E = TypeVar("E", bound=StrEnum)
 
 
-@dataclass(frozen=True, eq=False)
-class GradedBatch(Generic[R]):
+@dataclass(frozen=True, eq=False, repr=False)
+class GradedBatch(Displayable, Generic[R]):
     """Per-element results of a definition on array inputs.
 
     ``category`` and ``status`` are NumPy arrays of strings with the broadcast
@@ -508,6 +593,35 @@ class GradedBatch(Generic[R]):
                 )
             )
             and list(self) == list(other)
+        )
+
+    def _category_text(self) -> str:
+        values, counts = np.unique(self.category.reshape(-1), return_counts=True)
+        return ", ".join(
+            f"{status_word(str(v))} {int(n)}"
+            for v, n in zip(values.tolist(), counts.tolist(), strict=True)
+        )
+
+    def __repr__(self) -> str:
+        """Short: the definition, the shape and how many of each category."""
+        return (
+            f"<{type(self).__name__} {self.definition_id} "
+            f"v{self.definition_version}: shape {self.shape}; "
+            f"{self._category_text() or 'empty'}>"
+        )
+
+    def _display_view(self) -> View:
+        return View(
+            title=f"{type(self).__name__}: {len(self)} results",
+            facts=(
+                (
+                    "definition",
+                    f"{self.definition_id} version {self.definition_version}",
+                ),
+                ("shape", str(self.shape)),
+                ("categories", self._category_text() or "none"),
+                ("one result", ".result(index) explains one element"),
+            ),
         )
 
     def __hash__(self) -> int:

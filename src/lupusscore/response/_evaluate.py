@@ -357,8 +357,24 @@ def classify_renal_response(
     [('partial.upcr_below', 'met', 0.6, 0.7), ('partial.egfr', 'met', 70.0, 60.0)]
     """
     # The keyword inputs by their vocabulary names (the parameters, nothing else).
-    values = {
-        k: v for k, v in locals().items() if k not in ("definition", "deprecated")
+    values: dict[str, object] = {
+        "upcr_g_g": upcr_g_g,
+        "baseline_upcr_g_g": baseline_upcr_g_g,
+        "egfr": egfr,
+        "reference_egfr": reference_egfr,
+        "glucocorticoid_mg_day": glucocorticoid_mg_day,
+        "rescue_therapy": rescue_therapy,
+        "creatinine_mg_dl": creatinine_mg_dl,
+        "reference_creatinine_mg_dl": reference_creatinine_mg_dl,
+        "creatinine_uln_mg_dl": creatinine_uln_mg_dl,
+        "urine_rbc_hpf": urine_rbc_hpf,
+        "rbc_casts": rbc_casts,
+        "egfr_decline_confirmed": egfr_decline_confirmed,
+        "glucocorticoid_days_above_ceiling": glucocorticoid_days_above_ceiling,
+        "glucocorticoid_consecutive_days_above_ceiling": (
+            glucocorticoid_consecutive_days_above_ceiling
+        ),
+        "withdrawn": withdrawn,
     }
     if deprecated:
         values = renamed_keywords(

@@ -13,7 +13,7 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -105,10 +105,15 @@ def status_of(code: np.integer | int) -> Status:
     return _STATUS[int(code)]
 
 
+#: The status codes by value, for one-element results (numpy int8 scalars:
+#: index ``[()]``, compare and broadcast like a 0-d code array).
+_CODES: Final = (NOT_MET, NOT_EVALUABLE, MET)
+
+
 def all_codes(*codes: Codes) -> Codes:
     """Kleene AND of status-code arrays (broadcast)."""
     if not any(map(ndim, codes)):  # one element: no ufuncs
-        return np.array(np.int8(min(int(c) for c in codes)))
+        return cast("Codes", _CODES[min(int(c) for c in codes)])
     out = codes[0]
     for c in codes[1:]:
         out = np.minimum(out, c)
@@ -118,7 +123,7 @@ def all_codes(*codes: Codes) -> Codes:
 def any_codes(*codes: Codes) -> Codes:
     """Kleene OR of status-code arrays (broadcast)."""
     if not any(map(ndim, codes)):  # one element: no ufuncs
-        return np.array(np.int8(max(int(c) for c in codes)))
+        return cast("Codes", _CODES[max(int(c) for c in codes)])
     out = codes[0]
     for c in codes[1:]:
         out = np.maximum(out, c)
@@ -129,7 +134,7 @@ def decide(missing: npt.NDArray[np.bool_], met: npt.NDArray[np.bool_]) -> Codes:
     """Status codes: not evaluable where *missing*, else met / not met."""
     if not ndim(missing) and not ndim(met):  # one element: no masks
         code = NOT_EVALUABLE if missing else (MET if met else NOT_MET)
-        return np.array(code)  # int8, like the codes
+        return cast("Codes", code)  # an int8 scalar, like the codes
     return np.where(missing, NOT_EVALUABLE, np.where(met, MET, NOT_MET)).astype(np.int8)
 
 
@@ -328,6 +333,11 @@ def load_batch_json(text: object, kind: str) -> dict[str, Any]:
     return doc
 
 
+#: A missing (not given) scalar input: NaN, shared and read-only.
+_MISSING: Final = np.array(np.nan)
+_MISSING.flags.writeable = False
+
+
 def coerce_inputs(
     numeric: Mapping[str, object],
     flags: Mapping[str, object],
@@ -368,7 +378,7 @@ def coerce_inputs(
     batch = False
     for name, value in numeric.items():
         if value is None:  # not given: what as_floats gives for None, faster
-            arrays[name] = np.array(np.nan)
+            arrays[name] = _MISSING
             continue
         arr = as_floats(
             name,
@@ -384,6 +394,8 @@ def coerce_inputs(
         arr = as_tristate(name, elementwise(value))
         batch = batch or arr.ndim > 0
         arrays[name] = arr
+    if not batch:  # every input one float64 element: nothing to broadcast
+        return Inputs(shape=(), values=arrays), False
     names = list(arrays)
     scalar = not any(arr.ndim for arr in arrays.values())
     shaped = list(arrays.values()) if scalar else broadcast(**arrays)

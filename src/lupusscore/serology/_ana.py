@@ -29,6 +29,7 @@ from lupusscore._checks import (
     as_missing_mode,
     describe,
 )
+from lupusscore._display import Displayable
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
@@ -83,7 +84,7 @@ class Censoring(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class AnaTiter:
+class AnaTiter(Displayable):
     """A parsed ANA titre.
 
     Attributes

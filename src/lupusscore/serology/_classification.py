@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Final
 
 from lupusscore._checks import as_optional_flag, describe
+from lupusscore._display import Displayable
 from lupusscore.errors import InvalidValueError
 from lupusscore.results import Comparator, Criterion, ExplainedResult, Status
 
@@ -83,7 +84,7 @@ _IMMUNOLOGIC: Final = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
-class ClassificationCriterion:
+class ClassificationCriterion(Displayable):
     """One weighted criterion of the 2019 EULAR/ACR classification.
 
     Attributes

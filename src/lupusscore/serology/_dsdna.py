@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lupusscore._checks import FloatArray, as_choice, as_floats, as_instance, describe
+from lupusscore._display import Displayable
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
@@ -50,7 +51,7 @@ INCREASED_DSDNA_SOURCE: Final = (
 
 
 @dataclass(frozen=True, slots=True)
-class AssayCutoff:
+class AssayCutoff(Displayable):
     """A documented, assay-specific anti-dsDNA cut-off.
 
     Attributes

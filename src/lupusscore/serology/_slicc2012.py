@@ -41,6 +41,7 @@ from types import MappingProxyType
 from typing import Final
 
 from lupusscore._checks import as_sequence, as_tristate, describe
+from lupusscore._display import Displayable
 from lupusscore.analytes import Analyte
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import LabResult
@@ -102,7 +103,7 @@ class SliccKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class SliccCriterion:
+class SliccCriterion(Displayable):
     """One of the 17 SLICC 2012 criteria.
 
     Attributes
