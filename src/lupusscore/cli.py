@@ -457,7 +457,8 @@ def _report(args: argparse.Namespace) -> str:
             _fail(EXIT_USAGE, "give a trial file or --sdtm DIR, not both")
         analysis = _analysis(args)
         try:
-            return render(analysis.outcome_table(), args.format)
+            html = args.format == ReportFormat.HTML
+            return render(analysis if html else analysis.outcome_table(), args.format)
         except LupusScoreError as exc:
             _fail(EXIT_DATA, _one_line(str(exc)))
     trial = _read(args.path)
@@ -467,8 +468,13 @@ def _report(args: argparse.Namespace) -> str:
             "schedule: got []; expected at least one scheduled timepoint in the "
             "trial file",
         )
+    # The HTML report draws its figures and appendix from the analysis (the
+    # outcome table is the same: Analysis.outcome_table == build_outcome_table).
+    build: Any = (
+        _analyse_trial if args.format == ReportFormat.HTML else build_outcome_table
+    )
     try:
-        table = build_outcome_table(
+        table = build(
             trial,
             definition=args.definition_file or args.definition,
             achieve_by=args.achieve_by,
@@ -483,6 +489,13 @@ def _report(args: argparse.Namespace) -> str:
     except ValidationError as exc:  # a result built from the data failed
         _fail(EXIT_DATA, *_validation_lines(exc, None, ()))
     return render(table, args.format)
+
+
+def _analyse_trial(trial: Trial, **options: Any) -> Analysis:
+    """Return :func:`lupusscore.analyse` of *trial* (the HTML report's input)."""
+    from lupusscore.cohort import analyse  # noqa: PLC0415 - the engine, a layer down
+
+    return analyse(trial, **options)
 
 
 def _definitions(fmt: str, show: str | None = None) -> str:
