@@ -115,9 +115,8 @@ _METADATA: Final = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 def svg_text(fig: Figure) -> str:
     """Return the figure as an ``<svg>`` element to inline in HTML.
 
-    Text is drawn as paths (no font is needed to show it), the output carries
-    no date and no RDF metadata (so it names no URL), and ids are salted
-    constantly, so the same figure gives the same text.
+    Text is drawn as paths (no font is needed to show it); the output carries
+    no date and no RDF metadata (so it names no URL).
     """
     mpl = importlib.import_module("matplotlib")
     buf = io.StringIO()
