@@ -110,17 +110,19 @@ def analysis_of(data: object, feature: str) -> Analysis:
 
 _XML_HEAD: Final = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
 _METADATA: Final = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+#: matplotlib's comments repeat each text (escaped); the paths draw it.
+_COMMENT: Final = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def svg_text(fig: Figure) -> str:
     """Return the figure as an ``<svg>`` element to inline in HTML.
 
     Text is drawn as paths (no font is needed to show it); the output carries
-    no date and no RDF metadata (so it names no URL).
+    no date, no RDF metadata (so it names no URL) and no comments.
     """
     mpl = importlib.import_module("matplotlib")
     buf = io.StringIO()
     with mpl.rc_context({"svg.fonttype": "path", "svg.hashsalt": "lupusscore"}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
     text = _XML_HEAD.sub("", buf.getvalue(), count=1)
-    return _METADATA.sub("", text).strip()
+    return _COMMENT.sub("", _METADATA.sub("", text)).strip()
