@@ -177,24 +177,29 @@ def _policy(table: OutcomeTable) -> list[str]:
 
 
 def _plots(analysis: Analysis) -> Iterable[tuple[str, Callable[[], Axes]]]:
-    from lupusscore import plot  # noqa: PLC0415 - optional extra, layer 5
+    from lupusscore.plot import (  # noqa: PLC0415 - optional extra, layer 5
+        forest,
+        km,
+        swimmer,
+        trajectory,
+    )
 
     yield (
         "Kaplan-Meier estimate of the time to the first response by arm, "
         "with censoring marks and the numbers at risk",
-        lambda: plot.km(analysis),
+        lambda: km(analysis),
     )
     yield (
         "Response state of each participant at each timepoint, and events",
-        lambda: plot.swimmer(analysis),
+        lambda: swimmer(analysis),
     )
     yield (
         "Urine protein/creatinine ratio (UPCR) by arm: median and interquartile range",
-        lambda: plot.trajectory(analysis, "UPCR"),
+        lambda: trajectory(analysis, "UPCR"),
     )
     yield (
         "Primary outcome by arm under every shipped renal response definition",
-        lambda: plot.forest(analysis),
+        lambda: forest(analysis),
     )
 
 
