@@ -18,10 +18,10 @@ mpl.use("Agg")
 import pytest
 
 import lupusscore as ls
-from lupusscore._html_report import html_report
 from lupusscore.cli import _example_text, load_example_trial, main
 from lupusscore.cohort import Analysis
 from lupusscore.errors import InvalidValueError
+from lupusscore.html_report import html_report
 from lupusscore.models import Trial
 from lupusscore.report import ReportFormat, render
 

@@ -36,6 +36,7 @@ __all__ = [
     "OutcomeTable",
     "ReportFormat",
     "build_outcome_table",
+    "cell_text",
     "render",
 ]
 
@@ -82,6 +83,11 @@ def _cell(row: OutcomeRow) -> str:
         f"n={row.n} {_num(row.estimate)} ({_num(row.sd)}); "
         f"{_num(row.median)} [{_num(row.q1)}, {_num(row.q3)}]"
     )
+
+
+def cell_text(row: OutcomeRow) -> str:
+    """Return one outcome cell as the text report prints it (also the HTML's)."""
+    return _cell(row)
 
 
 def _text(table: OutcomeTable) -> str:
@@ -192,7 +198,7 @@ def render(
         )
     how = cast(ReportFormat, as_choice("fmt", fmt, ReportFormat))
     if how is ReportFormat.HTML:
-        from lupusscore._html_report import html_report  # noqa: PLC0415
+        from lupusscore.html_report import html_report  # noqa: PLC0415
 
         return html_report(analysis if analysis is not None else table)
     if how is ReportFormat.JSON:

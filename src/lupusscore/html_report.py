@@ -33,6 +33,7 @@ from lupusscore._checks import describe
 from lupusscore.cohort import Analysis
 from lupusscore.errors import InvalidValueError, LupusScoreError, MissingExtraError
 from lupusscore.outcomes import OutcomeRow, OutcomeTable
+from lupusscore.report import cell_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -90,12 +91,6 @@ def _version() -> str:
         return "0+unknown"
 
 
-def _cell_text(row: OutcomeRow) -> str:
-    from lupusscore.report import _cell  # noqa: PLC0415 - the text report's cells
-
-    return _cell(row)
-
-
 def _outcome_tables(table: OutcomeTable) -> list[str]:
     arms = [a.arm for a in table.arms]
     out: list[str] = []
@@ -126,7 +121,7 @@ def _outcome_tables(table: OutcomeTable) -> list[str]:
                     f'colspan="{len(arms) + 1}">{_e(label)}</th></tr>'
                 )
             tds = "".join(
-                f"<td>{_e(_cell_text(cells[a]) if a in cells else '-')}</td>"
+                f"<td>{_e(cell_text(cells[a]) if a in cells else '-')}</td>"
                 for a in arms
             )
             out.append(f'<tr><th scope="row">{_e(tp or "")}</th>{tds}</tr>')
