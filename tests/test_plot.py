@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 from typing import Any
 
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 
 import lupusscore as ls
 from lupusscore import plot
-from lupusscore.cli import load_example_trial
+from lupusscore.cli import _example_text, load_example_trial
 from lupusscore.cohort import Analysis, Cohort
 from lupusscore.errors import InvalidValueError, LupusScoreError, MissingExtraError
 from lupusscore.models import Trial
@@ -401,3 +402,26 @@ def test_bad_options_are_library_errors(analysis: Analysis) -> None:
     for case in cases:
         with pytest.raises(InvalidValueError):
             case()
+
+
+def test_forest_says_not_evaluable_instead_of_a_point() -> None:
+    """An arm with no evaluable participant gets a 'not evaluable' note, no 0%."""
+    data = json.loads(_example_text())
+    for p in data["participants"]:
+        p["events"] = []
+        for v in p["visits"]:
+            v["labs"] = [lab for lab in v.get("labs", []) if lab["analyte"] != "upcr"]
+            v["rescue_therapy"] = False
+    analysis = ls.analyse(Trial.model_validate(data), policy="observed_only")
+    rows = {r.arm: r for r in analysis.outcome_table().rows if r.section == "primary"}
+    ax = plot.forest(analysis, definitions=["kdigo-2024"])
+    for j, arm in enumerate(analysis.cohort.arms):
+        notes = [t for t in ax.texts if t.get_gid() == f"forest-ne-{j}-0"]
+        drawn = [c for c in ax.containers if c.get_label() == arm]
+        if rows[arm].n == 0:
+            assert [t.get_text() for t in notes] == [f"{arm}: not evaluable"]
+            assert drawn == []
+        else:
+            assert notes == []
+            assert len(drawn) == 1
+    assert any(r.n == 0 for r in rows.values())

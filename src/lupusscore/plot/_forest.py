@@ -10,7 +10,7 @@ import numpy as np
 from lupusscore._checks import as_sequence
 from lupusscore.cohort import Analysis, analyse
 from lupusscore.errors import InvalidValueError
-from lupusscore.outcomes import OutcomeRow, OutcomeTable
+from lupusscore.outcomes import OutcomeRow
 from lupusscore.plot._common import analysis_of, arm_styles, new_axes
 from lupusscore.response import list_definitions
 
@@ -28,7 +28,7 @@ _PRIMARY: Final = "primary"
 
 def primary_rows(
     data: Analysis | Trial | Cohort, *, definitions: Sequence[str] | None = None
-) -> list[tuple[OutcomeTable, list[OutcomeRow]]]:
+) -> list[tuple[Analysis, list[OutcomeRow]]]:
     """Return the primary outcome rows of one analysis per definition.
 
     Each definition (default: every shipped one, in the registry's order) is
@@ -38,8 +38,9 @@ def primary_rows(
 
     Returns
     -------
-    list of (OutcomeTable, list of OutcomeRow)
-        Per definition its outcome table and its primary rows (one per arm).
+    list of (Analysis, list of OutcomeRow)
+        Per definition its analysis and the primary rows of its outcome
+        table (one per arm).
     """
     base = analysis_of(data, _FEATURE)
     if definitions is None:
@@ -69,8 +70,8 @@ def primary_rows(
             ci_method=base.ci_method,
             use_unscheduled=base.use_unscheduled,
         )
-        table = a.outcome_table()
-        out.append((table, [r for r in table.rows if r.section == _PRIMARY]))
+        rows = [r for r in a.outcome_table().rows if r.section == _PRIMARY]
+        out.append((a, rows))
     return out
 
 
@@ -113,8 +114,8 @@ def forest(
     InvalidValueError
         Not an analysis, trial or cohort; an unknown definition id.
     """
-    results = primary_rows(data, definitions=definitions)
     base = analysis_of(data, _FEATURE)
+    results = primary_rows(base, definitions=definitions)
     arms = list(base.cohort.arms)
     styles = arm_styles(arms)
     axes = new_axes(ax, _FEATURE, (7.5, 1.5 + 0.25 * len(results) * max(len(arms), 1)))
@@ -154,11 +155,11 @@ def forest(
             label=arm,
         )
     labels = []
-    for table, _ in results:
-        text = f"{table.definition} v{table.definition_version or '?'}"
-        if any("no complete tier" in r.outcome for r in _):
+    for a, _ in results:
+        text = f"{a.definition.id} v{a.definition.version}"
+        if a.definition.complete is None:
             text += "\n(any response)"
-        if table.definition_provisional:
+        if a.outcome_table().definition_provisional:
             text += " *"
         labels.append(text)
     axes.set_yticks(range(len(results)), labels, fontsize="small")
@@ -174,7 +175,7 @@ def forest(
         "Primary outcome under each renal response definition"
         + (
             "\n* a tier of the definition is provisional"
-            if any(t.definition_provisional for t, _ in results)
+            if any(a.outcome_table().definition_provisional for a, _ in results)
             else ""
         ),
         fontsize="medium",
