@@ -123,6 +123,6 @@ def svg_text(fig: Figure) -> str:
     mpl = importlib.import_module("matplotlib")
     buf = io.StringIO()
     with mpl.rc_context({"svg.fonttype": "path", "svg.hashsalt": "lupusscore"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     text = _XML_HEAD.sub("", buf.getvalue(), count=1)
     return _COMMENT.sub("", _METADATA.sub("", text)).strip()
