@@ -313,3 +313,12 @@ def test_the_page_renders_in_headless_chromium(page: str, tmp_path: Path) -> Non
         assert _console(log) == []
         assert "Failed to load resource" not in log
         assert "net::ERR" not in log
+
+
+@pytest.mark.parametrize("bad", [True, None, {}, "row"])
+def test_cell_text_refuses_what_is_not_a_row(bad: object) -> None:
+    """report.cell_text(True) raised AttributeError; now InvalidValueError."""
+    from lupusscore.report import cell_text
+
+    with pytest.raises(InvalidValueError, match="row"):
+        cell_text(bad)  # type: ignore[arg-type]

@@ -86,7 +86,17 @@ def _cell(row: OutcomeRow) -> str:
 
 
 def cell_text(row: OutcomeRow) -> str:
-    """Return one outcome cell as the text report prints it (also the HTML's)."""
+    """Return one outcome cell as the text report prints it (also the HTML's).
+
+    Raises
+    ------
+    InvalidValueError
+        *row* is not an :class:`OutcomeRow`.
+    """
+    if not isinstance(row, OutcomeRow):
+        raise InvalidValueError(
+            field="row", value=describe(row), expected="an OutcomeRow"
+        )
     return _cell(row)
 
 
