@@ -180,5 +180,6 @@ def forest(
         ),
         fontsize="medium",
     )
-    axes.legend(loc="best", fontsize="small")
+    if axes.get_legend_handles_labels()[0]:  # no legend when no arm is drawn
+        axes.legend(loc="best", fontsize="small")
     return axes
