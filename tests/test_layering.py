@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "table": 1,
     "_frames": 1,
     "_display": 1,
+    "html_report": 5,
     "models": 2,
     "kidney": 3,
     "activity": 3,

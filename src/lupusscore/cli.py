@@ -497,6 +497,9 @@ def _compared(args: argparse.Namespace, analysis: Analysis) -> str:
         return render_sensitivity(
             analysis.sensitivity(reference=args.reference), args.format
         )
+    if args.format == ReportFormat.HTML:
+        # The HTML page draws its figures and appendix from the analysis itself.
+        return render(analysis, args.format)
     return render(with_comparisons(analysis, args.reference), args.format)
 
 

@@ -1,4 +1,4 @@
-"""Render the trial outcome table as text, JSON or CSV.
+"""Render the trial outcome table as text, JSON, CSV or HTML.
 
 :func:`lupusscore.outcomes.build_outcome_table` derives the table (re-exported
 here); :func:`render` prints it. The JSON form is
@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from enum import StrEnum
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from lupusscore._checks import as_choice, describe
 from lupusscore.errors import InvalidValueError
@@ -25,6 +25,9 @@ from lupusscore.outcomes import (
     build_outcome_table,
 )
 
+if TYPE_CHECKING:
+    from lupusscore.cohort import Analysis
+
 __all__ = [
     "DEFAULT_ACHIEVE_BY",
     "DEFAULT_DEFINITION",
@@ -34,6 +37,7 @@ __all__ = [
     "OutcomeTable",
     "ReportFormat",
     "build_outcome_table",
+    "cell_text",
     "render",
 ]
 
@@ -44,9 +48,25 @@ class ReportFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     CSV = "csv"
+    HTML = "html"
 
 
 # --- rendering ----------------------------------------------------------------
+
+
+def cell_text(row: OutcomeRow) -> str:
+    """Return one outcome cell as the text report prints it (also the HTML's).
+
+    Raises
+    ------
+    InvalidValueError
+        *row* is not an :class:`OutcomeRow`.
+    """
+    if not isinstance(row, OutcomeRow):
+        raise InvalidValueError(
+            field="row", value=describe(row), expected="an OutcomeRow"
+        )
+    return row.cell()
 
 
 def _text(table: OutcomeTable) -> str:
@@ -212,23 +232,40 @@ _COMPARISON_CSV = (
 )
 
 
-def render(table: OutcomeTable, fmt: ReportFormat | str = ReportFormat.TEXT) -> str:
-    """Render *table* as ``"text"``, ``"json"`` or ``"csv"``.
+def render(
+    table: OutcomeTable | Analysis, fmt: ReportFormat | str = ReportFormat.TEXT
+) -> str:
+    """Render *table* as ``"text"``, ``"json"``, ``"csv"`` or ``"html"``.
 
     JSON is ``table.model_dump_json(indent=2)``; CSV has one line per
     :class:`OutcomeRow` with its fields as columns; text is a table per section
-    with one column per arm. A table with between-arm comparisons
-    (:func:`lupusscore.stats.with_comparisons`) adds them: a section of the
-    text, one CSV line each after the outcome rows (with the columns
-    ``reference``, ``measure``, ``method``, ``test_statistic``, ``p_value``,
-    ``strata`` and ``note``; ``statistic`` is ``comparison``), and the
-    ``comparisons`` list of the JSON.
+    with one column per arm; HTML is one self-contained page (inline CSS and
+    SVG figures, no scripts, no network; see ``docs/cli.md``). An
+    :class:`~lupusscore.cohort.Analysis` (:func:`lupusscore.analyse`) may stand
+    for its outcome table; the HTML page then also has the figures (with the
+    ``plot`` extra) and the per-participant appendix. A table with between-arm
+    comparisons (:func:`lupusscore.stats.with_comparisons`) adds them: a
+    section of the text, one CSV line each after the outcome rows (with the
+    columns ``reference``, ``measure``, ``method``, ``test_statistic``,
+    ``p_value``, ``strata`` and ``note``; ``statistic`` is ``comparison``), and
+    the ``comparisons`` list of the JSON.
     """
+    from lupusscore.cohort import Analysis  # noqa: PLC0415 - the engine
+
+    analysis = table if isinstance(table, Analysis) else None
+    if analysis is not None:
+        table = analysis.outcome_table()
     if not isinstance(table, OutcomeTable):
         raise InvalidValueError(
-            field="table", value=describe(table), expected="an OutcomeTable"
+            field="table",
+            value=describe(table),
+            expected="an OutcomeTable or an Analysis",
         )
     how = cast(ReportFormat, as_choice("fmt", fmt, ReportFormat))
+    if how is ReportFormat.HTML:
+        from lupusscore.html_report import html_report  # noqa: PLC0415
+
+        return html_report(analysis if analysis is not None else table)
     if how is ReportFormat.JSON:
         return table.model_dump_json(indent=2) + "\n"
     if how is ReportFormat.CSV:
