@@ -27,8 +27,13 @@ lint: $(VENV)/.test-installed
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy --strict src
 
+# pytest runs on every core (pytest-xdist, `PYTEST_WORKERS=0` runs in-process);
+# each test file stays on one worker (--dist loadfile), so a module's fixtures,
+# such as the Dask cluster, start once.
+PYTEST_WORKERS ?= auto
+
 test: lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # Fuzz every public entry point (100,000+ hypothesis examples, 2 processes,
 # under ~20 min); prints a table per entry point, exits non-zero on any call

@@ -158,7 +158,22 @@ def test_hostile_input_via_main(
     _check_stderr(err, needle)
 
 
-@pytest.mark.parametrize("name", HOSTILE)
+#: The cases where the process itself matters, run again through ``python -m``:
+#: interpreter limits (recursion, integer-string digits, exponent towers), bytes
+#: that are not text, and the operating system's errors. Every case runs
+#: in-process above; a subprocess costs an interpreter start (~1-2 s), so the
+#: rest are not repeated here.
+PROCESS_LEVEL = [
+    "deeply nested",
+    "400-digit number",
+    "unit 10**10**8 mg/dL",
+    "non-UTF-8",
+    "a directory",
+    "a missing file",
+]
+
+
+@pytest.mark.parametrize("name", PROCESS_LEVEL)
 def test_hostile_input_via_subprocess(name: str, tmp_path: Path) -> None:
     """python -m lupusscore report FILE: same status, no traceback, empty stdout."""
     path, status, needle = _hostile_files(tmp_path)[name]
