@@ -501,7 +501,7 @@ def _numeric(groups: Mapping[str, list[_Row]], *, use_upcr: bool) -> _Derived:
     rule_flag: dict[Analyte, float] = {}
     for rule in LAB_RULES:
         flag = math.nan
-        rows = groups.get(rule.analyte.value)
+        rows = groups.get(_GROUP[rule.analyte])
         if rows and (use_upcr or rule.analyte is not Analyte.UPCR):
             used = _usable(rows, rule.descriptor)
             if used:
