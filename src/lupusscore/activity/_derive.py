@@ -18,7 +18,7 @@ import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -49,9 +49,14 @@ from lupusscore.errors import InvalidValueError
 from lupusscore.models import FrozenMap, LabResult, Visit
 from lupusscore.results import Comparator, Criterion, Status, any_of, snap
 from lupusscore.serology import (
+    COMPLEMENT_ANALYTES,
     FARR_PERCENT_BINDING_SLEDAI,
     dsdna_increased,
     low_complement,
+)
+from lupusscore.serology._complement import (
+    complement_lower_limits,
+    low_complement_flags,
 )
 
 __all__ = [
@@ -190,45 +195,67 @@ LAB_RULES: Final[tuple[LabRule, ...]] = (
 )
 _RULE: Final[dict[Analyte, LabRule]] = {r.analyte: r for r in LAB_RULES}
 
+#: A rule flag: one visit's (a float) or a column's (an array).
+_Flag = TypeVar("_Flag", float, npt.NDArray[np.float64])
+
 
 # ---------------------------------------------------------------------------
 # kernel
 # ---------------------------------------------------------------------------
 
 
+@overload
+def rule_flags(values: float, rule: LabRule) -> float: ...
+@overload
 def rule_flags(
     values: npt.NDArray[np.float64], rule: LabRule
-) -> npt.NDArray[np.float64]:
+) -> npt.NDArray[np.float64]: ...
+def rule_flags(
+    values: float | npt.NDArray[np.float64], rule: LabRule
+) -> float | npt.NDArray[np.float64]:
     """1.0 where the rule is met, 0.0 where not, NaN where the value is missing.
 
     The one place a :class:`LabRule` is applied: to the worst value of a
     window (:func:`lab_descriptors`, :func:`sledai_2k_visit`) and to every lab
     row (the cohort kernel :func:`sledai_2k_visits`). Both agree because the
     rules are monotone: the worst value meets a rule exactly when some value
-    does.
+    does. A Python float (a visit's worst result) gives a float, a 0-d array
+    a 0-d array, with the element the array form gives.
     """
-    if not values.ndim:  # one value (a visit's worst result): no masks needed
+    one = type(values) is float
+    if one or not values.ndim:  # type: ignore[union-attr]
+        # one value: the same rule, no masks needed
         value = float(values)
         if math.isnan(value):
-            return np.asarray(np.nan)
-        met = rule.comparator.apply(snap(value), snap(rule.threshold))
-        return np.asarray(1.0 if met else 0.0)
-    missing = np.isnan(values)
-    filled = np.where(missing, rule.threshold, values)
+            flag = math.nan
+        else:
+            met = rule.comparator.apply(snap(value), snap(rule.threshold))
+            flag = 1.0 if met else 0.0
+        return flag if one else np.asarray(flag)
+    arr = cast("npt.NDArray[np.float64]", values)
+    missing = np.isnan(arr)
+    filled = np.where(missing, rule.threshold, arr)
     hit = rule.comparator.apply(snap(filled), snap(rule.threshold))
     return np.where(missing, np.nan, hit.astype(np.float64))
 
 
 def combine_rule_flags(
-    flags: Mapping[Analyte, npt.NDArray[np.float64]], *, use_upcr: bool
-) -> dict[str, npt.NDArray[np.float64]]:
+    flags: Mapping[Analyte, _Flag], *, use_upcr: bool
+) -> dict[str, _Flag]:
     """Descriptor flags from per-analyte rule flags (1/0/NaN, one shape).
 
     Proteinuria is decided by the 24-h protein when there is one, else (with
-    *use_upcr*) by the UPCR; every other descriptor has one analyte.
+    *use_upcr*) by the UPCR; every other descriptor has one analyte. Python
+    floats (one visit's flags) give floats, arrays give arrays.
     """
     p24, upcr = flags[Analyte.PROTEIN_24H], flags[Analyte.UPCR]
-    proteinuria = np.where(np.isnan(p24), upcr, p24) if use_upcr else p24
+    proteinuria: _Flag
+    if not use_upcr:
+        proteinuria = p24
+    elif type(p24) is float:  # one visit: the same choice without a ufunc
+        proteinuria = upcr if math.isnan(p24) else p24
+    else:
+        proteinuria = cast("_Flag", np.where(np.isnan(p24), upcr, p24))
     return {
         "proteinuria": proteinuria,
         "hematuria": flags[Analyte.URINE_RBC],
@@ -384,50 +411,66 @@ def lab_descriptors(
 
 _Derived = dict[str, tuple[Status, Evidence, str]]
 
+#: A window lab and the exclusions of the visit it was recorded at.
+_Row = tuple[LabResult, Mapping[str, str]]
+
+#: The group a window lab is read into, for each analyte SLEDAI reads: each
+#: numeric rule's analyte its own; C3, C4 and CH50 one group (their judgements
+#: keep the window's order); anti-dsDNA. Other analytes are not read.
+_COMPLEMENT_GROUP: Final = "complement"
+_GROUP: Final[dict[Analyte, str]] = (
+    {r.analyte: r.analyte.value for r in LAB_RULES}
+    | dict.fromkeys(sorted(COMPLEMENT_ANALYTES), _COMPLEMENT_GROUP)
+    | {Analyte.ANTI_DSDNA: Analyte.ANTI_DSDNA.value}
+)
+#: Analyte codes (positions in ``tuple(Analyte)``), as the cohort columns hold.
+_CODE: Final[dict[Analyte, int]] = {a: i for i, a in enumerate(Analyte)}
+
 
 def _window_labs(
     visit: Visit, history: Sequence[Visit], window_days: int
-) -> list[tuple[LabResult, Visit]]:
+) -> dict[str, list[_Row]]:
+    """Read the window's labs once, grouped as :data:`_GROUP` says.
+
+    Labs dated from ``visit.date - window_days`` to ``visit.date`` of the
+    visit and its history, in that order, each with its visit's exclusions.
+    """
     # A window reaching before the first representable date takes every lab.
-    reach = (visit.date - dt.date.min).days
+    end = visit.date
+    reach = (end - dt.date.min).days
     start = (
-        dt.date.min
-        if window_days >= reach
-        else visit.date - dt.timedelta(days=window_days)
+        dt.date.min if window_days >= reach else end - dt.timedelta(days=window_days)
     )
-    out: list[tuple[LabResult, Visit]] = []
+    group_of = _GROUP
+    datetime = dt.datetime
+    out: dict[str, list[_Row]] = {}
     for source in (visit, *history):
+        excluded = source.exclusions
         for lab in source.labs:
-            if start <= lab.day <= visit.date:
-                out.append((lab, source))
+            group = group_of.get(lab.analyte)
+            if group is None:
+                continue
+            day = lab.date  # LabResult.day, read inline (30 labs a call)
+            if isinstance(day, datetime):
+                day = day.date()
+            if start <= day <= end:
+                rows = out.get(group)
+                if rows is None:
+                    out[group] = [(lab, excluded)]
+                else:
+                    rows.append((lab, excluded))
     return out
 
 
-def _usable(
-    labs: Iterable[tuple[LabResult, Visit]], analytes: Iterable[Analyte], name: str
-) -> list[LabResult]:
-    """Labs of *analytes*, leaving out those from visits that excluded *name*."""
-    wanted = set(analytes)
-    return [
-        lab for lab, src in labs if lab.analyte in wanted and name not in src.exclusions
-    ]
+def _usable(rows: Iterable[_Row], name: str) -> list[LabResult]:
+    """Return the labs of *rows*, except those of visits that excluded *name*."""
+    return [lab for lab, excluded in rows if name not in excluded]
 
 
 def _span(labs: Sequence[LabResult]) -> str:
     days = sorted(lab.day for lab in labs)
     when = str(days[0]) if days[0] == days[-1] else f"{days[0]} to {days[-1]}"
     return f"{len(labs)} result(s) dated {when}"
-
-
-def _rule_flag(
-    rule: LabRule, labs: Sequence[LabResult]
-) -> tuple[float, npt.NDArray[np.float64]] | None:
-    """Return the worst of *labs* under the rule and the rule's flag on it (1/0/NaN)."""
-    if not labs:
-        return None
-    pick: Callable[[Iterable[float]], float] = max if rule.worst == "max" else min
-    worst = pick(lab.canonical_value for lab in labs)
-    return worst, rule_flags(np.asarray(worst, dtype=np.float64), rule)
 
 
 def _rule_criterion(
@@ -447,35 +490,32 @@ def _rule_criterion(
     )
 
 
-def _numeric(labs: Sequence[tuple[LabResult, Visit]], *, use_upcr: bool) -> _Derived:
+def _numeric(groups: Mapping[str, list[_Row]], *, use_upcr: bool) -> _Derived:
     out: _Derived = {}
-    # Each rule's flag on the worst value of the window (NaN: no result),
-    # combined by the kernel lab_descriptors uses (the worst values are
-    # canonical values of checked labs, so its checks would pass). The
-    # criteria explaining them are built when the descriptors are read.
+    # Each rule's flag (rule_flags) on the worst value of the window (NaN: no
+    # result), combined by the kernel lab_descriptors and the cohort kernel
+    # use (the worst values are canonical values of checked labs, so their
+    # checks would pass). The criteria explaining them are built when the
+    # descriptors are read.
     crits: dict[Analyte, Callable[[], Criterion]] = {}
-    rule_flag: dict[Analyte, npt.NDArray[np.float64]] = {}
-    by_analyte: dict[Analyte, list[tuple[LabResult, Visit]]] = {}
-    for item in labs:
-        by_analyte.setdefault(item[0].analyte, []).append(item)
+    rule_flag: dict[Analyte, float] = {}
     for rule in LAB_RULES:
-        rule_flag[rule.analyte] = np.asarray(np.nan)
-        if rule.analyte is Analyte.UPCR and not use_upcr:
-            continue
-        used = _usable(
-            by_analyte.get(rule.analyte, ()), [rule.analyte], rule.descriptor
-        )
-        found = _rule_flag(rule, used)
-        if found is not None:
-            worst, rule_flag[rule.analyte] = found
-            crits[rule.analyte] = functools.partial(
-                _rule_criterion, rule, used, worst, float(found[1])
-            )
+        flag = math.nan
+        rows = groups.get(_GROUP[rule.analyte])
+        if rows and (use_upcr or rule.analyte is not Analyte.UPCR):
+            used = _usable(rows, rule.descriptor)
+            if used:
+                values = [lab.canonical_value for lab in used]
+                worst = max(values) if rule.worst == "max" else min(values)
+                flag = rule_flags(worst, rule)
+                crits[rule.analyte] = functools.partial(
+                    _rule_criterion, rule, used, worst, flag
+                )
+        rule_flag[rule.analyte] = flag
     flags = combine_rule_flags(rule_flag, use_upcr=use_upcr)
-    for name, flag in flags.items():
+    for name, value in flags.items():
         builders = tuple(crits[a] for a in _RULE_ANALYTES[name] if a in crits)
         evidence = functools.partial(_built, builders)
-        value = float(flag)
         if math.isnan(value):
             out[name] = (Status.NOT_EVALUABLE, evidence, "no result in the window")
             continue
@@ -503,39 +543,84 @@ def _built(builders: tuple[Callable[[], Criterion], ...]) -> tuple[Criterion, ..
     return tuple(build() for build in builders)
 
 
+def _low_complement_status(labs: Sequence[LabResult], *, use_default: bool) -> Status:
+    """Three-valued OR of :func:`low_complement` over *labs*, from the kernels.
+
+    Each result's limit and flag come from the kernels the cohort path runs
+    (``complement_lower_limits``, ``low_complement_flags``), which
+    :func:`low_complement` decides with too; the criteria themselves are built
+    only when the descriptors are read. The first low result decides.
+    """
+    undecided = False
+    for lab in labs:
+        own = lab.reference_low_canonical
+        limit = complement_lower_limits(
+            np.asarray(_CODE[lab.analyte]),
+            np.asarray(math.nan if own is None else own),
+            use_default=use_default,
+        )
+        flag = float(low_complement_flags(np.asarray(lab.canonical_value), limit))
+        if flag == 1.0:
+            return Status.MET
+        undecided = undecided or math.isnan(flag)
+    return Status.NOT_EVALUABLE if undecided else Status.NOT_MET
+
+
+def _complement_criteria(
+    labs: Sequence[LabResult],
+    use_default: bool,  # noqa: FBT001 - a partial's argument
+) -> tuple[Criterion, ...]:
+    """Return the low-complement judgements of *labs*, in window order."""
+    return tuple(low_complement(lab, use_default=use_default) for lab in labs)
+
+
 def _serology(
-    labs: Sequence[tuple[LabResult, Visit]],
+    groups: Mapping[str, list[_Row]],
     variant: SledaiVariant,
     *,
     use_default_complement_limits: bool,
 ) -> _Derived:
     out: _Derived = {}
-    comp = [
-        low_complement(lab, use_default=use_default_complement_limits)
-        for lab in _usable(
-            labs, [Analyte.C3, Analyte.C4, Analyte.CH50], "low_complement"
+    comp = _usable(groups.get(_COMPLEMENT_GROUP, ()), "low_complement")
+    if comp:
+        status = _low_complement_status(comp, use_default=use_default_complement_limits)
+        out["low_complement"] = (
+            status,
+            functools.partial(
+                _complement_criteria, tuple(comp), use_default_complement_limits
+            ),
+            _any_note(status, len(comp)),
         )
-    ]
+    else:
+        out["low_complement"] = (
+            Status.NOT_EVALUABLE,
+            (),
+            "no C3, C4 or CH50 result in the window",
+        )
     dna: list[Criterion] = []
-    for lab in _usable(labs, [Analyte.ANTI_DSDNA], "increased_dna_binding"):
+    for lab in _usable(
+        groups.get(Analyte.ANTI_DSDNA.value, ()), "increased_dna_binding"
+    ):
         dna.append(dsdna_increased(lab))
         if variant.farr_binding and lab.family == FARR_PERCENT_BINDING_SLEDAI.family:
             dna.append(dsdna_increased(lab, cutoff=FARR_PERCENT_BINDING_SLEDAI))
-    for name, crits, what in (
-        ("low_complement", comp, "C3, C4 or CH50"),
-        ("increased_dna_binding", dna, "anti-dsDNA"),
-    ):
-        if not crits:
-            out[name] = (Status.NOT_EVALUABLE, (), f"no {what} result in the window")
-            continue
-        status = any_of(crits)
-        note = (
-            "no result could be judged against a laboratory range"
-            if status is Status.NOT_EVALUABLE
-            else f"any of {len(crits)} judgement(s) in the window"
+    if dna:
+        status = any_of(dna)
+        out["increased_dna_binding"] = (status, tuple(dna), _any_note(status, len(dna)))
+    else:
+        out["increased_dna_binding"] = (
+            Status.NOT_EVALUABLE,
+            (),
+            "no anti-dsDNA result in the window",
         )
-        out[name] = (status, tuple(crits), note)
     return out
+
+
+def _any_note(status: Status, count: int) -> str:
+    """Return the note of a serology descriptor decided by *count* judgements."""
+    if status is Status.NOT_EVALUABLE:
+        return "no result could be judged against a laboratory range"
+    return f"any of {count} judgement(s) in the window"
 
 
 def sledai_2k_visit(
@@ -668,9 +753,9 @@ def sledai_2k_visit(
         if type(given_findings) is FrozenMap
         else read_findings(given_findings, field="visit.descriptors")
     )
-    labs = _window_labs(visit, past_visits, window)
-    derived = _numeric(labs, use_upcr=with_upcr) | _serology(
-        labs, v, use_default_complement_limits=default_limits
+    groups = _window_labs(visit, past_visits, window)  # the labs, read once
+    derived = _numeric(groups, use_upcr=with_upcr) | _serology(
+        groups, v, use_default_complement_limits=default_limits
     )
     findings = merge_findings(
         clinician,

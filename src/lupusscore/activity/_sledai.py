@@ -262,6 +262,20 @@ def _needs_new(variant: SledaiVariant) -> npt.NDArray[np.bool_]:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _new_only_columns(variant: SledaiVariant) -> npt.NDArray[np.intp]:
+    """Columns where :func:`_needs_new` is True (cached, read-only)."""
+    out = np.flatnonzero(_needs_new(variant))
+    out.flags.writeable = False
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _scored(variant: SledaiVariant) -> tuple[bool, ...]:
+    """Whether the variant scores each descriptor, in form order (cached)."""
+    return tuple(n in variant.scored for n in SLEDAI_2K_DESCRIPTOR_NAMES)
+
+
 def _kleene_and(
     a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
@@ -276,7 +290,7 @@ def _counts_kernel(
     variant: SledaiVariant,
 ) -> npt.NDArray[np.float64]:
     """Whether each descriptor counts (1/0/NaN), applying new-or-recurrent rules."""
-    cols = np.flatnonzero(_needs_new(variant))
+    cols = _new_only_columns(variant)
     if cols.size == 0:
         return present
     out = np.array(present, dtype=np.float64, copy=True)
@@ -287,10 +301,16 @@ def _counts_kernel(
 def _bounds_kernel(
     counts: npt.NDArray[np.float64], variant: SledaiVariant
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Lower and upper score bounds over the last axis (the one SLEDAI formula)."""
+    """Lower and upper score bounds over the last axis (the one SLEDAI formula).
+
+    The lower bound sums the weights of descriptors that count (1), the upper
+    one adds those undecided (NaN). The weights are whole numbers, so the sums
+    are exact whatever the order of addition (a matrix product here).
+    """
     w = _weights(variant)
-    lower = np.sum(np.where(counts == 1, w, 0.0), axis=-1)
-    upper = np.sum(np.where((counts == 1) | np.isnan(counts), w, 0.0), axis=-1)
+    counted = counts == 1
+    lower: npt.NDArray[np.float64] = counted @ w
+    upper: npt.NDArray[np.float64] = (counted | np.isnan(counts)) @ w
     return lower, upper
 
 
@@ -474,6 +494,10 @@ def _to_float(value: bool | None) -> float:  # noqa: FBT001 - tri-state
     return np.nan if value is None else float(value)
 
 
+#: A finding as the kernel's float: 1 present, 0 absent, NaN not assessed.
+_AS_FLOAT: Final[dict[bool | None, float]] = {True: 1.0, False: 0.0, None: math.nan}
+
+
 def _from_float(value: float) -> bool | None:
     return None if math.isnan(value) else bool(value == 1)
 
@@ -503,6 +527,14 @@ def _arthritis_from_joints(
     return _Finding(met, DescriptorSource.CLINICIAN, note, (crit,))
 
 
+#: The finding of a descriptor neither entered, derivable nor excluded.
+_UNASSESSED: Final = _Finding(
+    None,
+    DescriptorSource.NOT_ASSESSED,
+    "neither clinician-entered nor derivable from labs",
+)
+
+
 def merge_findings(
     clinician: Mapping[str, bool | None],
     exclusions: Mapping[str, str],
@@ -512,11 +544,21 @@ def merge_findings(
     arthritis_min_joints: int,
 ) -> dict[str, _Finding]:
     out: dict[str, _Finding] = {}
+    any_excluded = bool(exclusions)
     for name in SLEDAI_2K_DESCRIPTOR_NAMES:
         entered = clinician.get(name)
         lab = derived.get(name)
+        excluded = any_excluded and name in exclusions
+        if (
+            lab is None
+            and entered is None
+            and not excluded
+            and (name != "arthritis" or inflamed_joints is None)
+        ):
+            out[name] = _UNASSESSED  # nothing entered, derived or excluded
+            continue
         evidence = lab[1] if lab is not None else ()
-        if name in exclusions:
+        if excluded:
             out[name] = _Finding(
                 present=False,
                 source=DescriptorSource.EXCLUDED,
@@ -565,7 +607,7 @@ def assemble_sledai(
     an eager construction gives.
     """
     present = np.array(
-        [_to_float(findings[n].present) for n in SLEDAI_2K_DESCRIPTOR_NAMES]
+        [_AS_FLOAT[findings[n].present] for n in SLEDAI_2K_DESCRIPTOR_NAMES]
     )
     new = (
         np.array(
@@ -578,9 +620,11 @@ def assemble_sledai(
     lower, upper = _bounds_kernel(counts, variant)
     row = counts[0].tolist()  # Python floats: the same values, read faster
     not_assessed = tuple(
-        d.name
-        for d, c in zip(SLEDAI_2K_DESCRIPTORS, row, strict=True)
-        if d.name in variant.scored and math.isnan(c)
+        name
+        for name, scored, c in zip(
+            SLEDAI_2K_DESCRIPTOR_NAMES, _scored(variant), row, strict=True
+        )
+        if scored and math.isnan(c)
     )
 
     def descriptors() -> dict[str, object]:
