@@ -305,7 +305,10 @@ def _read_flags_via_arrow(
 
     Returns the column (``bool``, or ``object`` True/False/None with missing
     values: the Arrow nulls, which include NaN and NA in pandas) and the codes
-    1/0/-1; None when the column does not convert to Arrow booleans.
+    1/0/-1; None when the column does not convert to Arrow booleans. An
+    ``object`` column of nothing but missing values (Arrow's null type) is
+    None in every row, as :func:`_read_series` reads it, with the codes -1:
+    read as flags it is all missing.
     """
     if dtype not in (nw.Boolean, nw.Object):
         return None
@@ -314,6 +317,9 @@ def _read_flags_via_arrow(
         pc = importlib.import_module("pyarrow.compute")
 
         arrow = series.to_arrow()
+        if pa.types.is_null(arrow.type) and len(arrow):  # nothing but missing
+            codes = np.full(len(arrow), -1, dtype=np.int8)
+            return _fresh(np.full(len(arrow), None, dtype=object)), (codes, None)
         if not pa.types.is_boolean(arrow.type):
             return None
         nulls = arrow.null_count

@@ -1054,11 +1054,18 @@ class _Tabulator:
     #: Each timepoint's window visits, nearest first (timepoint_order), kept
     #: for the table: every measure picks its visits from the same order.
     orders: dict[Timepoint, Ints] = field(default_factory=dict)
+    #: The renal assessments, built once (see _assessments).
+    assessed: dict[str, Assessments] = field(default_factory=dict)
 
     def _assessments(self) -> Assessments:
-        return self.d.assessments(
-            self.policy, use_unscheduled=self.unscheduled, strategies=self.strategies
-        )
+        got = self.assessed.get("a")
+        if got is None:  # once per table: its checked rows serve every timepoint
+            got = self.assessed["a"] = self.d.assessments(
+                self.policy,
+                use_unscheduled=self.unscheduled,
+                strategies=self.strategies,
+            )
+        return got
 
     @property
     def c(self) -> Cohort:
