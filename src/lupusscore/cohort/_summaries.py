@@ -100,22 +100,22 @@ def summaries(values: Floats, sample: Ints, n_samples: int) -> list[SampleSummar
     full = np.flatnonzero(n)
     if not len(full):
         return [_EMPTY] * n_samples
-    # one stable sort: by sample, then value (the quartiles' order statistics)
-    ordered = values[np.lexsort((values, sample))]
-    start, size = starts[full], n[full]
-    q1 = _quantile(ordered, start, size, _Q1)
-    median = _quantile(ordered, start, size, _MEDIAN)
-    q3 = _quantile(ordered, start, size, _Q3)
-    # numpy's pairwise sums, one sample at a time (a segmented sum would round
-    # differently)
-    add = np.add.reduce
-    bounds = list(zip(starts[full].tolist(), ends[full].tolist(), strict=True))
-    total = np.array([add(values[s:e]) for s, e in bounds])
-    mean = total / size
-    deviation = values - np.repeat(mean, size)
-    squares = deviation * deviation
-    spread = np.array([add(squares[s:e]) for s, e in bounds])
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        # one stable sort: by sample, then value (the quartiles' order statistics)
+        ordered = values[np.lexsort((values, sample))]
+        start, size = starts[full], n[full]
+        q1 = _quantile(ordered, start, size, _Q1)
+        median = _quantile(ordered, start, size, _MEDIAN)
+        q3 = _quantile(ordered, start, size, _Q3)
+        # numpy's pairwise sums, one sample at a time (a segmented sum would round
+        # differently)
+        add = np.add.reduce
+        bounds = list(zip(starts[full].tolist(), ends[full].tolist(), strict=True))
+        total = np.array([add(values[s:e]) for s, e in bounds])
+        mean = total / size
+        deviation = values - np.repeat(mean, size)
+        squares = deviation * deviation
+        spread = np.array([add(squares[s:e]) for s, e in bounds])
         sd = np.sqrt(spread / (size - 1))
     # a sample with a value or a result that is not finite: summarize's error
     ok = np.isfinite(q1) & np.isfinite(median) & np.isfinite(q3)
