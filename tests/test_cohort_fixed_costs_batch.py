@@ -302,3 +302,50 @@ def test_an_all_missing_object_column_is_read_as_missing_flags() -> None:
     codes, names = factors["cva"]
     assert codes.tolist() == [-1, -1, -1]
     assert names is None
+
+
+# --- duplicate checks read only the rows that share a group ----------------------
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 2), st.integers(0, 2)),
+        max_size=40,
+    )
+)
+def test_differs_in_group_equals_the_rule_row_by_row(
+    rows: list[tuple[int, int, int]],
+) -> None:
+    """A row is flagged when any key differs within its group; alone: never."""
+    from lupusscore.cohort._columns import _differs_in_group
+
+    group = np.array([g for g, _, _ in rows], dtype=np.int64)
+    keys = [
+        np.array([a for _, a, _ in rows], dtype=np.int64),
+        np.array([b for _, _, b in rows], dtype=np.int64),
+    ]
+    got = _differs_in_group(group, keys)
+    want = [len({(a, b) for h, a, b in rows if h == g}) > 1 for g, _, _ in rows]
+    assert got.tolist() == want
+
+
+def test_duplicate_lab_rows_are_checked_only_where_rows_share_a_group(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lab rows alone in their group are not read for the conflict check."""
+    from lupusscore.cohort import _columns
+
+    seen: list[int] = []
+    real = _columns._float_key
+
+    def counted(values: np.ndarray) -> np.ndarray:
+        seen.append(len(values))
+        return real(values)
+
+    monkeypatch.setattr(_columns, "_float_key", counted)
+    c = _quiet_cohort(20)
+    assert c.n_labs > 0
+    # the synthetic labs have no two rows of one analyte, specimen and time in
+    # a visit: nothing to compare
+    assert sum(seen) < c.n_labs
