@@ -349,3 +349,31 @@ def test_duplicate_lab_rows_are_checked_only_where_rows_share_a_group(
     # the synthetic labs have no two rows of one analyte, specimen and time in
     # a visit: nothing to compare
     assert sum(seen) < c.n_labs
+
+
+# --- the canonical lab order by stable sorts ------------------------------------
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.one_of(st.none(), st.integers(-3, 3), st.integers(-(2**40), 2**40)),
+        ),
+        max_size=40,
+    )
+)
+def test_order_by_head_then_time_equals_lexsort(
+    rows: list[tuple[int, int | None]],
+) -> None:
+    """The stable-sort order is lexsort's, with ties, NaT and wide times."""
+    from lupusscore.cohort._from_trial import _by_head_then_time
+
+    head = np.array([h for h, _ in rows], dtype=np.int64)
+    when = np.array(
+        [np.datetime64("NaT") if t is None else np.datetime64(t, "s") for _, t in rows],
+        dtype="datetime64[s]",
+    )
+    got = _by_head_then_time(head, when)
+    assert got.tolist() == np.lexsort((when, head)).tolist()
