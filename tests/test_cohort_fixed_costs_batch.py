@@ -368,12 +368,14 @@ def test_order_by_head_then_time_equals_lexsort(
     rows: list[tuple[int, int | None]],
 ) -> None:
     """The stable-sort order is lexsort's, with ties, NaT and wide times."""
-    from lupusscore.cohort._from_trial import _by_head_then_time
+    from lupusscore.cohort._from_trial import by_head_then_time
 
     head = np.array([h for h, _ in rows], dtype=np.int64)
     when = np.array(
         [np.datetime64("NaT") if t is None else np.datetime64(t, "s") for _, t in rows],
         dtype="datetime64[s]",
     )
-    got = _by_head_then_time(head, when)
+    got = by_head_then_time(head, when)
     assert got.tolist() == np.lexsort((when, head)).tolist()
+    ints = when.astype(np.int64)  # NaT: the smallest int64
+    assert by_head_then_time(head, ints).tolist() == np.lexsort((ints, head)).tolist()

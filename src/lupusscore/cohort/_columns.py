@@ -131,7 +131,7 @@ from pydantic import ValidationError
 from lupusscore._checks import as_count, as_flag, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
-from lupusscore.cohort._from_trial import lab_order, obj
+from lupusscore.cohort._from_trial import by_head_then_time, lab_order, obj
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
     InvalidValueError,
@@ -2149,7 +2149,7 @@ def _duplicate_labs(
         + labs.specimen[idx].astype(np.int64)
     )
     when = labs.when[idx].astype(np.int64)
-    order = np.lexsort((when, where))  # stable: input order within a group
+    order = by_head_then_time(where, when)  # lexsort's: input order within a group
     where, when = where[order], when[order]
     new = np.r_[True, (where[1:] != where[:-1]) | (when[1:] != when[:-1])]
     del where, when
