@@ -429,7 +429,7 @@ lab_assay, lab_family, lab_source_row
 
     # -- derived columns shared by the engine ----------------------------------
 
-    def derived(self, name: str, build: Callable[[], Any]) -> Any:
+    def _derived(self, name: str, build: Callable[[], Any]) -> Any:
         """Return the derived value *name*, built by *build* once per cohort.
 
         For values that depend on the cohort's columns only (they never

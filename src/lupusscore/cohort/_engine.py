@@ -681,7 +681,7 @@ def _assay_keys(c: Cohort, rows: Ints) -> tuple[Bools, Bools, Objects]:
 
     The key is the serology module's (``_assay_key``); two rows compare as
     the same assay when both have one and the keys are equal. Computed once
-    per cohort and analyte over all its lab rows (:meth:`Cohort.derived`),
+    per cohort and analyte over all its lab rows (``Cohort._derived``),
     then looked up.
     """
     across = np.zeros(len(rows), dtype=bool)
@@ -689,7 +689,7 @@ def _assay_keys(c: Cohort, rows: Ints) -> tuple[Bools, Bools, Objects]:
     key = np.full(len(rows), None, dtype=object)
     analyte = c.lab_analyte[rows]
     for code in np.unique(analyte).tolist():
-        table: tuple[Ints, Bools, Bools, Objects] = c.derived(
+        table: tuple[Ints, Bools, Bools, Objects] = c._derived(
             f"assay keys of analyte {code}", partial(_assay_table, c, code)
         )
         mine = analyte == code
