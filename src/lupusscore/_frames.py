@@ -215,6 +215,7 @@ def _read_frame(
         raise InvalidValueError(
             field=name, value=_shown(data), expected=_ACCEPTED
         ) from None
+    dtypes = _schema(frame)
     out: dict[str, Column] = {}
     for key in names:
         if not isinstance(key, str) or not key:
@@ -230,13 +231,16 @@ def _read_frame(
         field = f"{name}[{key!r}]"
         try:
             series = frame.get_column(key)
-            coded = _read_text_via_arrow(nw, series) or _read_flags_via_arrow(
-                nw, series
+            dtype = dtypes.get(key)
+            if dtype is None:  # no schema: ask the column
+                dtype = series.dtype
+            coded = _read_text_via_arrow(nw, series, dtype) or _read_flags_via_arrow(
+                nw, series, dtype
             )
             if coded is not None:
                 out[key], factors[key] = coded
                 continue
-            out[key] = _read_series(nw, series, field)
+            out[key] = _read_series(nw, series, field, dtype)
         except LupusScoreError:
             raise
         except Exception as exc:  # a library internal: report it as ours
@@ -249,16 +253,30 @@ def _read_frame(
     return out
 
 
+def _schema(frame: Any) -> dict[str, Any]:
+    """Each column's narwhals dtype, read once for the whole frame.
+
+    Reading a column's dtype is not free: for a pandas ``object`` column
+    narwhals infers it from the values each time it is asked. The frame's
+    schema is read once here and each column's dtype passed along (empty when
+    the schema cannot be read; the columns are then asked one by one).
+    """
+    try:
+        return dict(frame.schema)
+    except Exception:  # e.g. duplicate column names: reported column by column
+        return {}
+
+
 def _read_text_via_arrow(
-    nw: Any, series: Any
+    nw: Any, series: Any, dtype: Any
 ) -> tuple[Column, tuple[npt.NDArray[np.int32], list[str]]] | None:
     """Read a text column through Arrow's dictionary encoding, if it is one.
 
     Returns the object array of str (None where missing: the Arrow nulls) and
     (codes, distinct strings); None when the column is not text or pyarrow is
-    not installed (the caller then reads it element by element).
+    not installed (the caller then reads it element by element). *dtype* is
+    the column's narwhals dtype (:func:`_schema`).
     """
-    dtype = series.dtype
     if dtype not in (nw.String, nw.Categorical, nw.Enum):
         return None
     try:
@@ -277,25 +295,31 @@ def _read_text_via_arrow(
         return None
     table = np.empty(len(names) + 1, dtype=object)  # the last slot: missing
     table[: len(names)] = names
-    return table[codes], (codes, names)
+    return _fresh(table[codes]), (codes, names)
 
 
 def _read_flags_via_arrow(
-    nw: Any, series: Any
+    nw: Any, series: Any, dtype: Any
 ) -> tuple[Column, tuple[npt.NDArray[np.int8], None]] | None:
     """Read a flag column (or an object column of flags) through Arrow.
 
     Returns the column (``bool``, or ``object`` True/False/None with missing
     values: the Arrow nulls, which include NaN and NA in pandas) and the codes
-    1/0/-1; None when the column does not convert to Arrow booleans.
+    1/0/-1; None when the column does not convert to Arrow booleans. An
+    ``object`` column of nothing but missing values (Arrow's null type) is
+    None in every row, as :func:`_read_series` reads it, with the codes -1:
+    read as flags it is all missing.
     """
-    if series.dtype not in (nw.Boolean, nw.Object):
+    if dtype not in (nw.Boolean, nw.Object):
         return None
     try:
         pa = importlib.import_module("pyarrow")  # optional, as narwhals' own
         pc = importlib.import_module("pyarrow.compute")
 
         arrow = series.to_arrow()
+        if pa.types.is_null(arrow.type) and len(arrow):  # nothing but missing
+            codes = np.full(len(arrow), -1, dtype=np.int8)
+            return _fresh(np.full(len(arrow), None, dtype=object)), (codes, None)
         if not pa.types.is_boolean(arrow.type):
             return None
         nulls = arrow.null_count
@@ -305,14 +329,19 @@ def _read_flags_via_arrow(
     except Exception:
         return None
     if not nulls:
-        return codes.astype(np.bool_), (codes, None)
+        return _fresh(codes.astype(np.bool_)), (codes, None)
     table = np.array([False, True, None], dtype=object)  # -1: the last slot
-    return table[codes], (codes, None)
+    return _fresh(table[codes]), (codes, None)
 
 
-def _read_series(nw: Any, series: Any, field: str) -> Column:
-    """Convert one narwhals Series by the rules of the module docstring."""
-    dtype = series.dtype
+def _fresh(column: Column) -> Column:
+    """Mark a column made here (no caller's data) read-only: not copied again."""
+    column.setflags(write=False)
+    return column
+
+
+def _read_series(nw: Any, series: Any, field: str, dtype: Any) -> Column:
+    """Convert one narwhals Series (of narwhals *dtype*) by the module's rules."""
     missing = np.asarray(series.is_null().to_numpy(), dtype=np.bool_)
     n = len(missing)
     if dtype.is_numeric():

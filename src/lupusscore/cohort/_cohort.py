@@ -28,7 +28,7 @@ of arrays) or :meth:`Cohort.from_frames`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Final
@@ -428,6 +428,18 @@ lab_assay, lab_family, lab_source_row
         )
 
     # -- derived columns shared by the engine ----------------------------------
+
+    def _derived(self, name: str, build: Callable[[], Any]) -> Any:
+        """Return the derived value *name*, built by *build* once per cohort.
+
+        For values that depend on the cohort's columns only (they never
+        change: the arrays are read-only). *build* returns an immutable value
+        (read-only arrays, tuples); two threads at worst both build it.
+        """
+        got = self._cache.get(name)
+        if got is None:
+            got = self._cache[name] = build()
+        return got
 
     @property
     def visit_day(self) -> Ints:

@@ -131,7 +131,7 @@ from pydantic import ValidationError
 from lupusscore._checks import as_count, as_flag, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
-from lupusscore.cohort._from_trial import lab_order, obj
+from lupusscore.cohort._from_trial import by_head_then_time, lab_order, obj
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
     InvalidValueError,
@@ -871,8 +871,15 @@ def _differs_in_group(group: Ints, keys: Sequence[Ints]) -> Bools:
         return out
     order = np.argsort(group, kind="stable")
     g = group[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    per_row_group = np.cumsum(np.r_[True, g[1:] != g[:-1]]) - 1
+    new = np.r_[True, g[1:] != g[:-1]]
+    # a group of one row cannot vary: only the rows of larger groups are read
+    shared = ~(new & np.r_[new[1:], True])
+    if not np.any(shared):
+        return out
+    order, g = order[shared], g[shared]
+    new = np.r_[True, g[1:] != g[:-1]]
+    starts = np.flatnonzero(new)
+    per_row_group = np.cumsum(new) - 1
     varies = np.zeros(len(starts), dtype=bool)
     for key in keys:
         k = key[order]
@@ -2142,7 +2149,7 @@ def _duplicate_labs(
         + labs.specimen[idx].astype(np.int64)
     )
     when = labs.when[idx].astype(np.int64)
-    order = np.lexsort((when, where))  # stable: input order within a group
+    order = by_head_then_time(where, when)  # lexsort's: input order within a group
     where, when = where[order], when[order]
     new = np.r_[True, (where[1:] != where[:-1]) | (when[1:] != when[:-1])]
     del where, when
@@ -2150,16 +2157,27 @@ def _duplicate_labs(
     group = np.cumsum(new) - 1  # of each row in sort order
     del new
     varies = np.zeros(len(starts), dtype=bool)
-    for key in (
-        lambda: _float_key(labs.value[idx]),
-        lambda: labs.unit.codes[idx],
-        lambda: _float_key(labs.ref_low[idx]),
-        lambda: _float_key(labs.ref_high[idx]),
-        lambda: labs.assay.codes[idx],
-        lambda: labs.ref_unit.codes[idx],
-    ):
-        k = key()[order]
-        varies |= np.minimum.reduceat(k, starts) != np.maximum.reduceat(k, starts)
+    # a group of one row cannot vary: only the rows of larger groups are read
+    alone = np.diff(np.r_[starts, len(order)]) == 1
+    shared = ~alone[group]
+    if np.any(shared):
+        rows = idx[order[shared]]  # lab rows of the larger groups, sorted
+        of = group[shared]
+        first_of = np.flatnonzero(np.r_[True, of[1:] != of[:-1]])
+        differs = np.zeros(len(first_of), dtype=bool)
+        for key in (
+            lambda r: _float_key(labs.value[r]),
+            lambda r: labs.unit.codes[r],
+            lambda r: _float_key(labs.ref_low[r]),
+            lambda r: _float_key(labs.ref_high[r]),
+            lambda r: labs.assay.codes[r],
+            lambda r: labs.ref_unit.codes[r],
+        ):
+            k = key(rows)
+            differs |= np.minimum.reduceat(k, first_of) != np.maximum.reduceat(
+                k, first_of
+            )
+        varies[of[first_of]] = differs
     conflict = np.zeros(len(idx), dtype=bool)
     conflict[order] = varies[group]
     problems.add(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final
 
 import numpy as np
@@ -71,6 +72,7 @@ Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int8]
 Bools = npt.NDArray[np.bool_]
+Objects = npt.NDArray[np.object_]
 
 #: Status codes of the engine: those of :mod:`lupusscore.response._kernel`
 #: (Kleene AND is min, OR is max).
@@ -665,36 +667,52 @@ def comparable(c: Cohort, first: Ints, second: Ints) -> Bools:
         return out
     f, s = first[idx], second[idx]
     same = c.lab_family[f] == c.lab_family[s]
-    across = _across_assays(c, f)
+    across, has_f, key_f = _assay_keys(c, f)
     if across.all():
         out[idx] = same
         return out
-    codes = _assay_codes(c, np.r_[f, s])
-    kf, ks = codes[: len(f)], codes[len(f) :]
-    out[idx] = same & (across | ((kf >= 0) & (kf == ks)))
+    _, has_s, key_s = _assay_keys(c, s)
+    out[idx] = same & (across | (has_f & has_s & (key_f == key_s)))
     return out
 
 
-def _assay_codes(c: Cohort, rows: Ints) -> Ints:
-    """Return the assay key of lab rows *rows* as codes (-1: no usable assay).
+def _assay_keys(c: Cohort, rows: Ints) -> tuple[Bools, Bools, Objects]:
+    """Return, per lab row in *rows*: comparable across assays, has an assay, its key.
 
-    Two rows compare as the same assay when their codes are equal and >= 0;
-    the key is the serology module's (``_assay_key``), computed once per
-    distinct assay text.
+    The key is the serology module's (``_assay_key``); two rows compare as
+    the same assay when both have one and the keys are equal. Computed once
+    per cohort and analyte over all its lab rows (``Cohort._derived``),
+    then looked up.
     """
+    across = np.zeros(len(rows), dtype=bool)
+    has = np.zeros(len(rows), dtype=bool)
+    key = np.full(len(rows), None, dtype=object)
+    analyte = c.lab_analyte[rows]
+    for code in np.unique(analyte).tolist():
+        table: tuple[Ints, Bools, Bools, Objects] = c._derived(
+            f"assay keys of analyte {code}", partial(_assay_table, c, code)
+        )
+        mine = analyte == code
+        at = np.searchsorted(table[0], rows[mine])
+        across[mine], has[mine], key[mine] = table[1][at], table[2][at], table[3][at]
+    return across, has, key
+
+
+def _assay_table(c: Cohort, code: int) -> tuple[Ints, Bools, Bools, Objects]:
+    """Return the lab rows of analyte *code* (sorted) and their _assay_keys."""
+    rows = np.flatnonzero(c.lab_analyte == code)
     texts = c.lab_assay[rows]
     present = np.array([a is not None for a in texts.tolist()], dtype=bool)
-    out = np.full(len(rows), -1, dtype=np.int64)
-    if not present.any():
-        return out
-    names, inverse = np.unique(texts[present].astype(str), return_inverse=True)
-    keys = [_assay_key(str(n)) for n in names]
-    distinct = sorted({k for k in keys if k is not None})
-    code = np.array(
-        [-1 if k is None else distinct.index(k) for k in keys], dtype=np.int64
-    )
-    out[present] = code[inverse.reshape(-1)]
-    return out
+    key = np.full(len(rows), None, dtype=object)
+    if present.any():
+        names, inverse = np.unique(texts[present].astype(str), return_inverse=True)
+        keys = np.array([_assay_key(str(n)) for n in names], dtype=object)
+        key[present] = keys[inverse.reshape(-1)]
+    has = np.array([k is not None for k in key.tolist()], dtype=bool)
+    across = _across_assays(c, rows)
+    for column in (rows, across, has, key):
+        column.setflags(write=False)
+    return rows, across, has, key
 
 
 def _across_assays(c: Cohort, rows: Ints) -> Bools:

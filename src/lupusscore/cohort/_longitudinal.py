@@ -9,7 +9,7 @@ per participant for the ADRS table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
@@ -20,8 +20,11 @@ from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._segments import (
     Reason,
     SegmentOutcome,
+    _policy_code,
+    _prepare,
+    _window,
     achieve_and_maintain_segments,
-    status_at_segments,
+    status_at_kernel,
 )
 from lupusscore.response._kernel import MET, NOT_EVALUABLE, NOT_MET
 
@@ -114,6 +117,23 @@ class Assessments:
     policy: MissingPolicy
     use_unscheduled: bool
     event_strategy: npt.NDArray[np.int8] | None = None
+    #: The checked assessment rows of the segment kernels (``_prepare``),
+    #: made once for every timepoint read from these assessments.
+    _prepared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def prepared(self) -> Any:
+        """Return the rows in use, events, cut and size the kernels read.
+
+        What :func:`~lupusscore.outcomes._segments.status_at_segments`
+        checks and prepares first, done once for these assessments (the
+        same for each timepoint; a second thread at worst repeats it).
+        """
+        got = self._prepared.get("rows")
+        if got is None:
+            args = self.kernel_args()
+            del args["policy"]
+            got = self._prepared["rows"] = _prepare(**args, rank=None, event_rank=None)
+        return got
 
     def kernel_args(self) -> dict[str, Any]:
         """Return the keyword arguments every segment kernel takes."""
@@ -132,12 +152,24 @@ class Assessments:
 
 
 def status_at_codes(a: Assessments, timepoint: Timepoint) -> Result:
-    """Each participant's status at *timepoint* (every intercurrent event type)."""
-    out = status_at_segments(
-        **a.kernel_args(),
-        timepoint_day=timepoint.day,
-        first_day=timepoint.first_day,
-        last_day=timepoint.last_day,
+    """Each participant's status at *timepoint* (every intercurrent event type).
+
+    :func:`~lupusscore.outcomes._segments.status_at_segments` on *a*, its
+    checked rows prepared once for all timepoints (:meth:`Assessments.prepared`).
+    """
+    target, first, last = _window(
+        timepoint.day, timepoint.first_day, timepoint.last_day
+    )
+    used, events, cut, n = a.prepared()
+    out = status_at_kernel(
+        used,
+        events,
+        n,
+        target=target,
+        first_day=first,
+        last_day=last,
+        policy=_policy_code(a.policy.value),
+        cut=cut,
     )
     return _result(out, timepoint, None)
 

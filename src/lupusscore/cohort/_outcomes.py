@@ -47,13 +47,14 @@ from lupusscore.cohort._longitudinal import (
     status_at_codes,
 )
 from lupusscore.cohort._sledai import visit_sledai
+from lupusscore.cohort._summaries import SampleSummary, summaries
 from lupusscore.cohort._tte import first_event_times
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
 from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import MissingPolicy
-from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion, summarize
+from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion
 from lupusscore.outcomes._strategies import (
     DEFAULT_STRATEGIES,
     Strategies,
@@ -93,6 +94,7 @@ __all__ = [
     "outcome_table_from_records",
     "outcome_table_of",
     "pool_evidence",
+    "table_rows",
     "unmeasured_arms",
     "unmeasured_notes",
     "unmeasured_of",
@@ -850,18 +852,26 @@ def outcome_table_from_records(parts: Sequence[OutcomeRecords]) -> OutcomeTable:
     groups = {a: np.flatnonzero(arm == a) for a in arms}
     evidence = pool_evidence([p.evidence for p in parts])
     found = unmeasured_of({a: evidence[a] for a in arms if a in evidence}, arm)
-    rows: list[OutcomeRow] = []
-    for i, key in enumerate(first.keys):
-        vectors = tuple(
-            np.concatenate([p.values[i][j] for p in parts])[order]
-            for j in range(len(first.values[i]))
+    items = [
+        (
+            key,
+            tuple(
+                np.concatenate([p.values[i][j] for p in parts])[order]
+                for j in range(len(first.values[i]))
+            ),
         )
-        rows += arm_rows(key, vectors, groups, first.plan.ci, found)
+        for i, key in enumerate(first.keys)
+    ]
+    rows = table_rows(items, groups, first.plan.ci, found)
     left_id = np.concatenate([p.left_out_id for p in parts])
     left_arm = np.concatenate([p.left_out_arm for p in parts])
     by_id = np.argsort(left_id, kind="stable")
     plan = replace(first.plan, arms=arms)
     return _assemble(plan, groups, rows, found, (left_id[by_id], left_arm[by_id]))
+
+
+#: An outcome's key and its per-participant vectors (see :class:`RowKey`).
+Item = tuple[RowKey, tuple[npt.NDArray[Any], ...]]
 
 
 def arm_rows(
@@ -877,8 +887,78 @@ def arm_rows(
     not met (not evaluable apart; the renal endpoint not evaluable in the
     *unmeasured* arms, with the reason), survival is the Kaplan-Meier
     estimate (one per arm) at each timepoint, a change is summarised over the
-    participants who have one.
+    participants who have one. :func:`table_rows` of the one outcome.
     """
+    return table_rows([(key, vectors)], groups, ci, unmeasured)
+
+
+def table_rows(
+    items: Sequence[Item],
+    groups: dict[str, Ints],
+    ci: CiMethod,
+    unmeasured: Unmeasured,
+) -> list[OutcomeRow]:
+    """Tabulate outcomes by arm (the rule of :func:`arm_rows`), in order.
+
+    The changes of one measure (consecutive change outcomes of one name: its
+    timepoints) are summarised over all their timepoints and arms in one
+    pass (:func:`lupusscore.cohort._summaries.summaries`, the numbers of
+    ``summarize`` to the last bit), not one call per cell.
+    """
+    rows: list[OutcomeRow] = []
+    i = 0
+    while i < len(items):
+        key = items[i][0]
+        if key.statistic != "change":
+            rows += _rows_of(key, items[i][1], groups, ci, unmeasured, None)
+            i += 1
+            continue
+        j = i + 1
+        while (
+            j < len(items)
+            and items[j][0].statistic == "change"
+            and (items[j][0].section, items[j][0].outcome) == (key.section, key.outcome)
+        ):
+            j += 1
+        batch = items[i:j]
+        cells = _change_cells([v[0] for _, v in batch], groups)
+        for (k, vectors), per_arm in zip(batch, cells, strict=True):
+            rows += _rows_of(k, vectors, groups, ci, unmeasured, per_arm)
+        i = j
+    return rows
+
+
+def _change_cells(
+    changes: Sequence[Floats], groups: dict[str, Ints]
+) -> list[list[SampleSummary]]:
+    """Summaries of each change vector's non-missing values in each arm.
+
+    One pass over all of them: sample ``k * n_arms + a`` is change *k* in arm
+    *a*, its values in the arm's participant order (``change[members]``
+    without NaN, what :func:`arm_rows` summarised one cell at a time).
+    """
+    members = list(groups.values())
+    n_arms = len(members)
+    if not changes or not n_arms:
+        return [[] for _ in changes]
+    who = np.concatenate(members)
+    arm_of = np.repeat(np.arange(n_arms), [len(m) for m in members])
+    values = np.stack([np.asarray(c, dtype=np.float64) for c in changes])[:, who]
+    sample = np.arange(len(changes))[:, None] * n_arms + arm_of[None, :]
+    keep = ~np.isnan(values)
+    got = summaries(values[keep], sample[keep], len(changes) * n_arms)
+    return [got[k * n_arms : (k + 1) * n_arms] for k in range(len(changes))]
+
+
+def _rows_of(  # noqa: PLR0917 - the arguments of arm_rows, and the cells
+    key: RowKey,
+    vectors: tuple[npt.NDArray[Any], ...],
+    groups: dict[str, Ints],
+    ci: CiMethod,
+    unmeasured: Unmeasured,
+    cells: list[SampleSummary] | None,
+) -> list[OutcomeRow]:
+    """One outcome's rows by arm; a change's summaries per arm are *cells*."""
     tp = key.timepoint
     common = {
         "section": key.section,
@@ -940,10 +1020,8 @@ def arm_rows(
                     )
                 )
     else:
-        (change,) = vectors
-        for arm, members in groups.items():
-            got = change[members]
-            s = summarize(got[~np.isnan(got)])
+        assert cells is not None  # table_rows gives a change its cells
+        for (arm, members), s in zip(groups.items(), cells, strict=True):
             rows.append(
                 OutcomeRow(
                     **common,
@@ -976,11 +1054,18 @@ class _Tabulator:
     #: Each timepoint's window visits, nearest first (timepoint_order), kept
     #: for the table: every measure picks its visits from the same order.
     orders: dict[Timepoint, Ints] = field(default_factory=dict)
+    #: The renal assessments, built once (see _assessments).
+    assessed: dict[str, Assessments] = field(default_factory=dict)
 
     def _assessments(self) -> Assessments:
-        return self.d.assessments(
-            self.policy, use_unscheduled=self.unscheduled, strategies=self.strategies
-        )
+        got = self.assessed.get("a")
+        if got is None:  # once per table: its checked rows serve every timepoint
+            got = self.assessed["a"] = self.d.assessments(
+                self.policy,
+                use_unscheduled=self.unscheduled,
+                strategies=self.strategies,
+            )
+        return got
 
     @property
     def c(self) -> Cohort:
@@ -1011,10 +1096,14 @@ class _Tabulator:
 
     def _emit(self, key: RowKey, *vectors: npt.NDArray[Any]) -> list[OutcomeRow]:
         """Tabulate one outcome by arm (or record its vectors in the sink)."""
+        return self._emit_all([(key, vectors)])
+
+    def _emit_all(self, items: list[Item]) -> list[OutcomeRow]:
+        """Tabulate outcomes by arm in one go (or record them in the sink)."""
         if self.sink is not None:
-            self.sink.append((key, vectors))
+            self.sink.extend(items)
             return []
-        return arm_rows(key, vectors, self.groups, self.ci, self.unmeasured)
+        return table_rows(items, self.groups, self.ci, self.unmeasured)
 
     def _proportion_rows(
         self,
@@ -1080,7 +1169,7 @@ class _Tabulator:
     def _change_rows(
         self, section: str, outcome: str, unit: str, measure: Floats
     ) -> list[OutcomeRow]:
-        rows = []
+        items: list[Item] = []
         has = ~np.isnan(measure)
         base_v = baseline_visit(self.c, has)
         base = take(measure, base_v)
@@ -1090,8 +1179,8 @@ class _Tabulator:
             key = RowKey(
                 section, f"{outcome}: change from baseline", tp, "change", unit
             )
-            rows += self._emit(key, now - base)
-        return rows
+            items.append((key, (now - base,)))
+        return self._emit_all(items)  # one pass over the measure's timepoints
 
     def kidney(self) -> list[OutcomeRow]:
         rows = []
