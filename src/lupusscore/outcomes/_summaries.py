@@ -30,6 +30,8 @@ Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat
 
 from __future__ import annotations
 
+import functools
+import math
 from typing import Final, NamedTuple
 
 import numpy as np
@@ -99,22 +101,29 @@ def overflow_error(values: object) -> InvalidValueError:
     )
 
 
-def _order_positions(n: int) -> tuple[Ints, Ints, Ints]:
+@functools.lru_cache(maxsize=4096)
+def _order_positions(
+    n: int,
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     """Return numpy's partition points and neighbours of the quartiles of *n* values.
 
     As ``numpy.percentile`` (``linear``) places them: the virtual index
     ``v = (n - 1) q``, its neighbours ``floor(v)`` and ``floor(v) + 1`` (both
     ``-1``, the last value, when ``v >= n - 1``), and the points it partitions
-    the sample at (the first, the last and the neighbours).
+    the sample at (the first, the last and the neighbours, sorted).
     """
-    virtual = (n - 1) * _QUARTILES
-    below = np.floor(virtual).astype(np.int64)
-    above = below + 1
-    last = virtual >= n - 1
-    below[last] = -1
-    above[last] = -1
-    kth = np.unique(np.concatenate(([0, -1], below, above)))
-    return kth, below, above
+    below: list[int] = []
+    above: list[int] = []
+    for q in _QUARTILES.tolist():
+        virtual = (n - 1) * q
+        if virtual >= n - 1:
+            below.append(-1)
+            above.append(-1)
+        else:
+            below.append(math.floor(virtual))
+            above.append(math.floor(virtual) + 1)
+    kth = tuple(sorted({0, -1, *below, *above}))
+    return kth, tuple(below), tuple(above)
 
 
 def _lerp(a: Floats, b: Floats, t: Floats) -> Floats:
@@ -152,12 +161,8 @@ def sample_statistics(values: Floats, start: Ints, size: Ints) -> SampleStatisti
         ordered = values.copy()
         below = np.empty((len(bounds), 3), dtype=np.int64)
         above = np.empty((len(bounds), 3), dtype=np.int64)
-        positions: dict[int, tuple[Ints, Ints, Ints]] = {}
         for j, (s, e) in enumerate(bounds):
-            n = e - s
-            if n not in positions:
-                positions[n] = _order_positions(n)
-            kth, below[j], above[j] = positions[n]
+            kth, below[j], above[j] = _order_positions(e - s)
             ordered[s:e].partition(kth)
         virtual = (size[:, None] - 1) * _QUARTILES
         gamma = virtual - below
