@@ -133,6 +133,20 @@ def test_grouped_summaries_of_long_samples_equal_numpy() -> None:
         start += n
 
 
+def test_signed_zeros_land_where_numpy_puts_them() -> None:
+    """Ties of 0.0 and -0.0: each quartile has numpy's sign (sorting did not)."""
+    rng = np.random.default_rng(3)
+    samples = [
+        rng.choice([0.0, -0.0, 0.0, -0.0, 1.0, -1.0], size=int(n))
+        for n in rng.integers(1, 30, size=400)
+    ]
+    values, sample = _layout(samples)
+    got = kernel.summaries(values, sample, len(samples))
+    for one, s in zip(got, samples, strict=True):
+        assert _bits_of(one) == _numpy_oracle(s)[:6]
+        assert _bits_of(summarize(s)) == _numpy_oracle(s)
+
+
 def test_grouped_summaries_raise_summarize_error_on_overflow() -> None:
     """A sample whose mean overflows raises summarize's error, not inf."""
     values = np.array([1.0, 2.0, 1e308, 1e308])

@@ -579,6 +579,6 @@ def summarize(values: Sequence[float] | npt.ArrayLike) -> Summary:
         median=float(got.median[0]),
         q1=float(got.q1[0]),
         q3=float(got.q3[0]),
-        min=float(got.min[0]),
-        max=float(got.max[0]),
+        min=float(np.min(x)),
+        max=float(np.max(x)),
     )

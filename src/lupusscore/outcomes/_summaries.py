@@ -14,7 +14,13 @@ floating-point operations in the same order:
   Fan type 7): for the sorted sample ``s`` and ``v = (n - 1) q``, with
   ``i = floor(v)`` and ``t = v - i``, ``s[i] + (s[i+1] - s[i]) t``, or
   ``s[i+1] - (s[i+1] - s[i]) (1 - t)`` when ``t >= 0.5``, and ``s[n-1]`` when
-  ``v >= n - 1`` (numpy's ``_lerp``).
+  ``v >= n - 1`` (numpy's ``_lerp``), the order statistics read where
+  ``numpy.percentile`` partitions the sample (equal values are the same
+  bits except ``0.0`` and ``-0.0``, so only a sample with a ``-0.0`` needs
+  numpy's partition; any other is sorted).
+
+(The minimum and maximum of :class:`~lupusscore.outcomes.Summary` are
+``numpy.min`` and ``numpy.max``; the table does not read them.)
 
 A sort and two sums per sample and a few whole-array operations for all
 samples, instead of numpy's and the checks' overhead once per sample.
@@ -72,8 +78,6 @@ class SampleStatistics(NamedTuple):
     median: Floats
     q1: Floats
     q3: Floats
-    min: Floats
-    max: Floats
     finite: Flags
 
 
@@ -104,7 +108,7 @@ def overflow_error(values: object) -> InvalidValueError:
 @functools.lru_cache(maxsize=4096)
 def _order_positions(
     n: int,
-) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+) -> tuple[npt.NDArray[np.intp], tuple[int, ...], tuple[int, ...]]:
     """Return numpy's partition points and neighbours of the quartiles of *n* values.
 
     As ``numpy.percentile`` (``linear``) places them: the virtual index
@@ -122,7 +126,8 @@ def _order_positions(
         else:
             below.append(math.floor(virtual))
             above.append(math.floor(virtual) + 1)
-    kth = tuple(sorted({0, -1, *below, *above}))
+    kth = np.array(sorted({0, -1, *below, *above}), dtype=np.intp)
+    kth.setflags(write=False)
     return kth, tuple(below), tuple(above)
 
 
@@ -155,40 +160,49 @@ def sample_statistics(values: Floats, start: Ints, size: Ints) -> SampleStatisti
     start = np.asarray(start, dtype=np.int64)
     size = np.asarray(size, dtype=np.int64)
     bounds = list(zip(start.tolist(), (start + size).tolist(), strict=True))
+    ordered = values.copy()
+    below_at: list[tuple[int, ...]] = []
+    above_at: list[tuple[int, ...]] = []
+    totals: list[float] = []
+    add = np.add.reduce
+    # Equal floats are the same bits except 0.0 and -0.0: a sample with a
+    # -0.0 is partitioned at numpy's points, as numpy.percentile does (the
+    # zeros then land where numpy's land); any other is sorted, which puts
+    # the very same values at those points, faster.
+    negative_zero = (values == 0) & np.signbit(values)
+    exact = (
+        np.logical_or.reduceat(negative_zero, start).tolist()
+        if bounds and negative_zero.any()
+        else [False] * len(bounds)
+    )
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        # each sample partitioned in place (its slice) at numpy's points: the
-        # order statistics, the same values as numpy's (the sign of a zero too)
-        ordered = values.copy()
-        below = np.empty((len(bounds), 3), dtype=np.int64)
-        above = np.empty((len(bounds), 3), dtype=np.int64)
-        for j, (s, e) in enumerate(bounds):
-            kth, below[j], above[j] = _order_positions(e - s)
-            ordered[s:e].partition(kth)
-        virtual = (size[:, None] - 1) * _QUARTILES
-        gamma = virtual - below
+        for (s, e), as_numpy in zip(bounds, exact, strict=True):
+            kth, below, above = _order_positions(e - s)
+            if as_numpy:
+                ordered[s:e].partition(kth)
+            else:
+                ordered[s:e].sort()
+            below_at.append(below)
+            above_at.append(above)
+            # numpy's pairwise sum of the sample (a segmented sum would round
+            # differently)
+            totals.append(add(values[s:e]))
+        lower = np.array(below_at, dtype=np.int64).reshape(-1, 3)
+        upper = np.array(above_at, dtype=np.int64).reshape(-1, 3)
+        gamma = (size[:, None] - 1) * _QUARTILES - lower
         end = (start + size)[:, None]
         first = start[:, None]
-        a = ordered[np.where(below < 0, end + below, first + below)]
-        b = ordered[np.where(above < 0, end + above, first + above)]
+        a = ordered[np.where(lower < 0, end + lower, first + lower)]
+        b = ordered[np.where(upper < 0, end + upper, first + upper)]
         q1, median, q3 = _lerp(a, b, gamma).T
-        # numpy's pairwise sums, one sample at a time (a segmented sum would
-        # round differently)
-        add = np.add.reduce
-        total = np.array([add(values[s:e]) for s, e in bounds], dtype=np.float64)
-        mean = total / size
+        mean = np.array(totals, dtype=np.float64) / size
         deviation = values - np.repeat(mean, size)
         squares = deviation * deviation
         spread = np.array([add(squares[s:e]) for s, e in bounds], dtype=np.float64)
         sd = np.sqrt(spread / (size - 1))
-    if bounds:
-        low = np.minimum.reduceat(values, start)
-        high = np.maximum.reduceat(values, start)
-        all_finite = np.logical_and.reduceat(np.isfinite(values), start)
-    else:
-        low = high = np.zeros(0, dtype=np.float64)
-        all_finite = np.zeros(0, dtype=np.bool_)
+    # a value that is not finite makes its sample's sum, so its mean, not finite
     finite = np.isfinite(q1) & np.isfinite(median) & np.isfinite(q3)
-    finite &= np.isfinite(mean) & (np.isfinite(sd) | (size == 1)) & all_finite
+    finite &= np.isfinite(mean) & (np.isfinite(sd) | (size == 1))
     return SampleStatistics(
         n=size,
         mean=mean,
@@ -196,8 +210,6 @@ def sample_statistics(values: Floats, start: Ints, size: Ints) -> SampleStatisti
         median=median,
         q1=q1,
         q3=q3,
-        min=low,
-        max=high,
         finite=finite,
     )
 
