@@ -1,8 +1,9 @@
 """Fixed costs of the outcome table removed, every answer unchanged.
 
 - The changes from baseline of a measure are summarised for all its
-  timepoints and arms in one pass (``cohort._summaries.summaries``), with
-  the numbers of ``summarize`` to the last bit.
+  timepoints and arms in one pass by the summary kernel
+  (``outcomes._summaries``), of which ``summarize`` is the one-sample case;
+  both give numpy's numbers to the last bit.
 - The segment kernels' checked assessment rows are prepared once per table,
   not once per timepoint.
 - The assay keys of serology comparisons are computed once per cohort and
@@ -14,7 +15,9 @@
 from __future__ import annotations
 
 import math
+import struct
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.cohort_strategies import trials
 
+import lupusscore.cohort as cohort_package
 from lupusscore import Trial
 from lupusscore.cohort import Cohort, _engine, _longitudinal, _outcomes, analyse
 from lupusscore.cohort._analysis import (
@@ -35,7 +39,12 @@ from lupusscore.errors import InvalidValueError
 from lupusscore.example import synthetic_cohort
 from lupusscore.outcomes import CiMethod, MissingPolicy, summarize
 from lupusscore.outcomes import _segments as segments
+from lupusscore.outcomes import _stats as stats
+from lupusscore.outcomes import _summaries as kernel
 from lupusscore.serology._dsdna import _assay_key
+
+Floats = np.ndarray
+Ints = np.ndarray
 
 _SAMPLES = st.lists(
     st.lists(
@@ -50,41 +59,92 @@ _SAMPLES = st.lists(
 )
 
 
-def _summaries() -> Any:
-    from lupusscore.cohort import _summaries
+def _bits(x: float | None) -> int | None:
+    """The bit pattern of a float (the sign of a zero included)."""
+    return None if x is None else struct.unpack("<q", struct.pack("<d", x))[0]
 
-    return _summaries
+
+def _numpy_oracle(sample: Sequence[float]) -> tuple[Any, ...]:
+    """numpy's own statistics of one sample (what the kernel must give)."""
+    x = np.asarray(sample, dtype=np.float64)
+    if not x.size:
+        return (0, None, None, None, None, None, None, None)
+    with np.errstate(over="ignore", invalid="ignore"):
+        q1, median, q3 = (float(v) for v in np.percentile(x, (25.0, 50.0, 75.0)))
+        mean = float(np.mean(x))
+        sd = float(np.std(x, ddof=1)) if x.size > 1 else None
+    return (
+        int(x.size),
+        *(_bits(v) for v in (mean, sd, median, q1, q3)),
+        _bits(float(np.min(x))),
+        _bits(float(np.max(x))),
+    )
+
+
+def _bits_of(s: Any) -> tuple[Any, ...]:
+    """A summary's fields as bit patterns (min and max where it has them)."""
+    ends = (s.min, s.max) if hasattr(s, "min") else ()
+    return (s.n, *(_bits(v) for v in (s.mean, s.sd, s.median, s.q1, s.q3, *ends)))
 
 
 def _fields(s: Any) -> tuple[Any, ...]:
     return (s.n, s.mean, s.sd, s.median, s.q1, s.q3)
 
 
-@settings(max_examples=300)
-@given(_SAMPLES)
-def test_grouped_summaries_equal_summarize_to_the_last_bit(
-    samples: list[list[float]],
-) -> None:
-    """Many samples summarised at once give summarize's numbers exactly."""
+def _layout(samples: Sequence[Sequence[float]]) -> tuple[Floats, Ints]:
+    """All samples' values in one array, and each value's sample."""
     values = np.array([x for s in samples for x in s], dtype=np.float64)
     sample = np.repeat(np.arange(len(samples)), [len(s) for s in samples])
-    got = _summaries().summaries(values, sample, len(samples))
+    return values, sample
+
+
+@settings(max_examples=300)
+@given(_SAMPLES)
+def test_grouped_summaries_equal_numpy_to_the_last_bit(
+    samples: list[list[float]],
+) -> None:
+    """Many samples at once: numpy's percentile, mean and std, bit for bit."""
+    values, sample = _layout(samples)
+    got = kernel.summaries(values, sample, len(samples))
     assert len(got) == len(samples)
     for one, s in zip(got, samples, strict=True):
-        assert _fields(one) == _fields(summarize(s))
+        assert _bits_of(one) == _numpy_oracle(s)[:6]
 
 
-def test_grouped_summaries_of_long_samples_equal_summarize() -> None:
+@settings(max_examples=300)
+@given(_SAMPLES.map(lambda s: [x for one in s for x in one]))
+def test_summarize_equals_numpy_to_the_last_bit(sample: list[float]) -> None:
+    """summarize, the kernel's one-sample case: numpy's numbers, bit for bit."""
+    assert _bits_of(summarize(sample)) == _numpy_oracle(sample)
+
+
+def test_grouped_summaries_of_long_samples_equal_numpy() -> None:
     """Samples longer than numpy's pairwise-sum blocks: still the same bits."""
     rng = np.random.default_rng(12)
     sizes = [0, 1, 2, 7, 8, 9, 127, 128, 129, 1000, 9000]
     values = rng.normal(size=sum(sizes)) * 1e3
     sample = np.repeat(np.arange(len(sizes)), sizes)
-    got = _summaries().summaries(values, sample, len(sizes))
+    got = kernel.summaries(values, sample, len(sizes))
     start = 0
     for one, n in zip(got, sizes, strict=True):
-        assert _fields(one) == _fields(summarize(values[start : start + n]))
+        part = values[start : start + n]
+        assert _bits_of(one) == _numpy_oracle(part)[:6]
+        assert _bits_of(summarize(part)) == _numpy_oracle(part)
         start += n
+
+
+def test_signed_zeros_land_where_numpy_puts_them() -> None:
+    """Ties of 0.0 and -0.0: each quartile has numpy's sign (sorting did not)."""
+    rng = np.random.default_rng(3)
+    samples = [
+        rng.choice([0.0, -0.0, 0.0, -0.0, 1.0, -1.0], size=int(n))
+        for n in rng.integers(1, 30, size=400)
+    ]
+    values, sample = _layout(samples)
+    got = kernel.summaries(values, sample, len(samples))
+    for one, s in zip(got, samples, strict=True):
+        assert _bits_of(one) == _numpy_oracle(s)[:6]
+        assert _bits_of(summarize(s)) == _numpy_oracle(s)
 
 
 def test_grouped_summaries_raise_summarize_error_on_overflow() -> None:
@@ -92,10 +152,24 @@ def test_grouped_summaries_raise_summarize_error_on_overflow() -> None:
     values = np.array([1.0, 2.0, 1e308, 1e308])
     sample = np.array([0, 0, 1, 1])
     with pytest.raises(InvalidValueError) as ours:
-        _summaries().summaries(values, sample, 2)
+        kernel.summaries(values, sample, 2)
     with pytest.raises(InvalidValueError) as theirs:
         summarize(np.array([1e308, 1e308]))  # arm_rows passed an array
     assert str(ours.value) == str(theirs.value)
+
+
+def test_summarize_is_the_kernel_one_sample_case(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """summarize and the outcome table share one kernel (no second formula)."""
+    calls = _counting(monkeypatch, stats, "sample_statistics")
+    assert summarize([3.0, 1.0, 2.0]).median == 2.0
+    assert len(calls) == 1
+    assert _outcomes.summaries is kernel.summaries
+    assert not hasattr(cohort_package, "_summaries")
+    for name in ("_quantile", "_Q1", "_QUARTILES"):
+        assert not hasattr(stats, name)
+        assert not hasattr(_outcomes, name)
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int]:

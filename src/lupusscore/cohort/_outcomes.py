@@ -47,7 +47,6 @@ from lupusscore.cohort._longitudinal import (
     status_at_codes,
 )
 from lupusscore.cohort._sledai import visit_sledai
-from lupusscore.cohort._summaries import SampleSummary, summaries
 from lupusscore.cohort._tte import first_event_times
 from lupusscore.errors import InvalidValueError
 from lupusscore.models import EventType, Timepoint
@@ -60,6 +59,7 @@ from lupusscore.outcomes._strategies import (
     Strategies,
     resolve_strategies,
 )
+from lupusscore.outcomes._summaries import SampleSummary, summaries
 from lupusscore.outcomes._table import (
     PROTEINURIA_LABEL,
     ArmSize,
@@ -902,8 +902,9 @@ def table_rows(
 
     The changes of one measure (consecutive change outcomes of one name: its
     timepoints) are summarised over all their timepoints and arms in one
-    pass (:func:`lupusscore.cohort._summaries.summaries`, the numbers of
-    ``summarize`` to the last bit), not one call per cell.
+    pass (:func:`lupusscore.outcomes._summaries.summaries`: the summary
+    kernel, of which ``summarize`` is the one-sample case), not one call per
+    cell.
     """
     rows: list[OutcomeRow] = []
     i = 0

@@ -41,6 +41,7 @@ from lupusscore._checks import (
     elementwise,
 )
 from lupusscore.errors import InvalidValueError
+from lupusscore.outcomes._summaries import overflow_error, sample_statistics
 from lupusscore.results import FrozenModel
 
 __all__ = [
@@ -551,9 +552,6 @@ class Summary(FrozenModel):
     max: float | None
 
 
-_QUARTILES: Final = (25.0, 50.0, 75.0)
-
-
 def summarize(values: Sequence[float] | npt.ArrayLike) -> Summary:
     """Mean, SD, median and IQR of finite values (None where undefined).
 
@@ -570,24 +568,17 @@ def summarize(values: Sequence[float] | npt.ArrayLike) -> Summary:
         return Summary(
             n=0, mean=None, sd=None, median=None, q1=None, q3=None, min=None, max=None
         )
-    with np.errstate(over="ignore", invalid="ignore"):
-        q1, med, q3 = (float(v) for v in np.percentile(x, _QUARTILES))
-        mean = float(np.mean(x))
-        sd = float(np.std(x, ddof=1)) if x.size > 1 else None
-    if not all(math.isfinite(v) for v in (q1, med, q3, mean, sd or 0.0)):
-        raise InvalidValueError(
-            field="values",
-            value=describe(values),
-            expected="finite values whose mean and SD fit in double precision "
-            "(these overflow when summed)",
-        )
+    # the one-sample case of the summary kernel (the outcome table's too)
+    got = sample_statistics(x, np.zeros(1, dtype=np.int64), np.array([x.size]))
+    if not got.finite[0]:
+        raise overflow_error(values)
     return Summary(
         n=int(x.size),
-        mean=mean,
-        sd=sd,
-        median=med,
-        q1=q1,
-        q3=q3,
+        mean=float(got.mean[0]),
+        sd=float(got.sd[0]) if x.size > 1 else None,
+        median=float(got.median[0]),
+        q1=float(got.q1[0]),
+        q3=float(got.q3[0]),
         min=float(np.min(x)),
         max=float(np.max(x)),
     )
