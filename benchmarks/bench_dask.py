@@ -270,7 +270,8 @@ def main() -> None:
             speed = labs / got["wall"]
             print(
                 f"{labs:>12,} {participants:>12,} {what:<22} "
-                f"{got['wall']:>8.1f} {speed:>10,.0f} {peaks:>18}"
+                f"{got['wall']:>8.1f} {speed:>10,.0f} {peaks:>18}  "
+                f"(load {os.getloadavg()[0]:.1f})"
             )
             tables.append(got["table"])
             shutil.rmtree(out, ignore_errors=True)

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
+import numpy as np
+
 from lupusscore._checks import as_choice, describe
 from lupusscore._display import Displayable, View
 from lupusscore.analytes import Analyte
@@ -480,8 +482,7 @@ flare_definition, flare_reference, strategies
         baseline_window_days=baseline_window_days,
     )
     meta = _table_meta(options)
-    labs = ddf_labs.assign(**{ROW: 1})
-    labs = labs.assign(**{ROW: labs[ROW].cumsum() - 1})
+    labs = _numbered(ddf_labs)
     tables = [labs, ddf_participants, visits, events]
     if partitioned:
         counts = {f.npartitions for f in tables if f is not None}
@@ -525,6 +526,59 @@ flare_definition, flare_reference, strategies
         enforce_metadata=False,
     )
     return _build(payload, k, meta)
+
+
+def _numbered(labs: Any) -> Any:
+    """Return *labs* with :data:`ROW`, each row's position in the whole table.
+
+    Positions count the rows in the order the frame gives them (partitions
+    in order), as the in-memory engine counts the rows of its labs table
+    (ADLB's ``SRCROW``). The rows of each partition are counted first, in a
+    pass of their own (``map_partitions(len)``: one number per partition,
+    nothing held); each partition is then numbered on its own from the
+    counts before it. A cumulative sum over the partitions
+    (``cumsum``) would give the same numbers but link every partition to
+    the ones before it, keeping read partitions in the workers' memory while
+    the engine works through the earlier ones: memory per worker then grows
+    with the number of partitions.
+
+    Both passes wrap the same frame in an opaque ``map_partitions``, which
+    keeps Dask from reading fewer columns for one of them (a column
+    projection can merge Parquet files into fewer partitions); a partition
+    whose rows or number differ from the count is refused all the same
+    (:func:`_number_rows`).
+    """
+    lengths = labs.map_partitions(len).compute()
+    counts = tuple(int(n) for n in lengths.tolist())
+    starts = tuple(int(x) for x in np.cumsum((0, *counts[:-1])))
+    meta = labs._meta.assign(**{ROW: np.zeros(0, dtype=np.int64)})
+    return labs.map_partitions(
+        _number_rows, starts, counts, meta=meta, enforce_metadata=False
+    )
+
+
+def _number_rows(
+    frame: Any,
+    starts: tuple[int, ...],
+    counts: tuple[int, ...],
+    partition_info: Mapping[str, Any] | None = None,
+) -> Any:
+    """Add :data:`ROW` to one labs partition: its first row is ``starts[i]``."""
+    i = -1 if partition_info is None else int(partition_info["number"])
+    if not 0 <= i < len(counts) or len(frame) != counts[i]:
+        counted = f"{len(counts)} partitions counted"
+        if 0 <= i < len(counts):
+            counted += f", partition {i} with {counts[i]} rows"
+        raise InvalidValueError(
+            field="ddf_labs",
+            value=f"partition {i} with {len(frame)} rows",
+            expected=f"the partitions counted for SRCROW ({counted}): a labs "
+            "frame that gives the same partitions each time it is computed "
+            "(persist it first)",
+        )
+    return frame.assign(
+        **{ROW: np.arange(starts[i], starts[i] + counts[i], dtype=np.int64)}
+    )
 
 
 def _by_subject(frame: Any, subject: str, divisions: tuple[str, ...]) -> Any:
