@@ -373,7 +373,10 @@ def analyse(
     Parameters
     ----------
     ddf_labs, ddf_participants : dask.dataframe.DataFrame
-        Lab rows and participants.
+        Lab rows and participants. *ddf_labs* is computed twice: first, at
+        once, to count its rows per partition (ADLB's ``SRCROW`` is a row's
+        position in the whole labs table, partitions in order), then for the
+        analysis; persist a labs frame that is costly to compute.
     subject : str
         The participant id column, in every table (default ``"USUBJID"``).
     definition : str, os.PathLike or RenalResponseDefinition
@@ -415,8 +418,10 @@ flare_definition, flare_reference, strategies
         Dask is not installed (the extra ``dask``).
     InvalidValueError
         A table that is not a Dask DataFrame, a missing *subject* column,
-        partitions that differ in number with ``partitioned=True``, or an
-        option :func:`lupusscore.analyse` refuses.
+        partitions that differ in number with ``partitioned=True``, an
+        option :func:`lupusscore.analyse` refuses, or (as the partitions run)
+        a labs partition unlike the one counted for ``SRCROW`` (a labs frame
+        that changes between computations).
     """
     _, dd = _require_dask()
     frames = {
