@@ -97,16 +97,29 @@ class _Sampler:
         self.client = client
         self.peak: dict[str, int] = {}
         self.managed: dict[str, int] = {}
+        #: per worker, at its peak RSS: results held and tasks running, by kind
+        self.at_peak: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         import psutil  # noqa: PLC0415 - a distributed dependency
 
-        def rss(dask_worker: Any) -> tuple[int, int]:
+        def rss(dask_worker: Any) -> tuple[int, int, Any, Any]:
+            from collections import Counter  # noqa: PLC0415
+
+            from dask.utils import key_split  # noqa: PLC0415
+
+            state = dask_worker.state
+            held = Counter(
+                key_split(t.key) for t in state.tasks.values() if t.state == "memory"
+            )
+            running = Counter(key_split(t.key) for t in state.executing)
             return (
                 int(psutil.Process().memory_info().rss),
-                int(dask_worker.state.nbytes),
+                int(state.nbytes),
+                dict(held),
+                dict(running),
             )
 
         while not self._stop.is_set():
@@ -114,7 +127,9 @@ class _Sampler:
                 got = self.client.run(rss)
             except Exception:  # a worker restarting: sample again
                 got = {}
-            for worker, (value, managed) in got.items():
+            for worker, (value, managed, held, running) in got.items():
+                if value > self.peak.get(worker, 0):
+                    self.at_peak[worker] = (held, running)
                 self.peak[worker] = max(self.peak.get(worker, 0), value)
                 self.managed[worker] = max(self.managed.get(worker, 0), managed)
             self._stop.wait(0.2)
@@ -169,6 +184,9 @@ def run_dask(
             "partitions": analysis.npartitions,
             "peaks": sorted(sampler.peak.values()),
             "managed": sorted(sampler.managed.values()),
+            "at_peak": [
+                (sampler.peak[w], *sampler.at_peak[w]) for w in sorted(sampler.peak)
+            ],
             "table": table.model_dump_json(),
         }
 
@@ -287,6 +305,11 @@ def main() -> None:
             )
             managed = "/".join(_mib(p) for p in got["managed"])
             print(f"{'':>12} peak Dask-managed memory per worker: {managed} MiB")
+            for peak, held, running in got["at_peak"]:
+                print(
+                    f"{'':>12} at {_mib(peak)} MiB: results held {held}, "
+                    f"running {running}"
+                )
             tables.append(got["table"])
             shutil.rmtree(out, ignore_errors=True)
         if labs <= args.in_memory_rows:
