@@ -571,3 +571,39 @@ def test_labs_partitions_that_change_are_refused() -> None:
         _number_rows(part, (0, 4), (4, 4), partition_info={"number": 1})
     with pytest.raises(InvalidValueError, match="partition 2 with 3 rows"):
         _number_rows(part, (0, 3), (3, 3), partition_info={"number": 2})
+
+
+class _Recorded(Exception):
+    """Raised by the recording dask.compute once it has the graph."""
+
+
+def test_to_parquet_writes_each_partition_right_after_analysing_it(
+    tables: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In to_parquet's task order each partition's result is let go at once.
+
+    Four ``dask.dataframe.to_parquet`` graphs (the former writing) made
+    Dask's ordering run the engine on every partition before the last
+    table's writes, holding every partition's tables in memory.
+    """
+    dask = pytest.importorskip("dask")
+    seen: list[Any] = []
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        seen.extend(args)
+        raise _Recorded
+
+    got = _dask(tables, npartitions=4)
+    monkeypatch.setattr(dask, "compute", record)
+    with pytest.raises(_Recorded):
+        got.to_parquet(tmp_path)
+    monkeypatch.undo()
+    expr = dask.base.collections_to_expr(seen, optimize_graph=True)
+    graph = dict(expr.__dask_graph__())
+    rank = dask.order.order(graph)
+    _, dependents = dask_core.get_deps(graph)
+    payloads = got._payload.optimize().__dask_keys__()
+    assert len(payloads) == 4
+    assert all(k in graph for k in payloads)
+    gaps = [max(rank[d] for d in dependents[k]) - rank[k] for k in payloads]
+    assert gaps == [1] * 4, f"tables written only {gaps} tasks after the engine"

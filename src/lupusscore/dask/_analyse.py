@@ -91,8 +91,6 @@ class DaskAnalysis(Displayable):
     npartitions: int
     _payload: Any
     _meta: dict[str, Any]
-    _raw_adrs: Any
-    _evidence: list[Any]
 
     def __repr__(self) -> str:
         return (
@@ -127,42 +125,60 @@ class DaskAnalysis(Displayable):
     def to_parquet(self, path: str | os.PathLike[str], **kwargs: Any) -> OutcomeTable:
         """Write the four tables to ``path/<table>/`` and return the outcome table.
 
-        One pass: the engine runs once per partition, and each partition's
-        tables are written as soon as they are made, so memory stays that of
-        the partitions being analysed. ADRS is written unfinished; when an
-        arm's renal endpoint turns out unmeasured in the whole cohort, its
-        files are then rewritten one by one (:func:`finish_adrs`). *kwargs* go
-        to ``dask.dataframe.to_parquet``.
+        One pass: the engine runs once per partition, and the task that
+        follows it writes the partition's four tables at once
+        (``path/<table>/part.<i>.parquet``) and keeps only its outcome
+        records, so memory per worker stays that of the partitions being
+        analysed however many partitions there are. ADRS is written
+        unfinished; when an arm's renal endpoint turns out unmeasured in the
+        whole cohort, its files are then rewritten one by one
+        (:func:`finish_adrs`). *path* is a directory every worker can write
+        to (local or shared); *kwargs* go to ``pandas.DataFrame.to_parquet``
+        (default ``index=False``).
         """
         dask, _ = _require_dask()
         base = os.fspath(path)
-        frames = [self.adsl, self.adlb, self._raw_adrs, self.adtte]
-        writes = [
-            _as_delayed(
-                frame.to_parquet(os.path.join(base, t), compute=False, **kwargs)
-            )
-            for t, frame in zip(TABLES, frames, strict=True)
-        ]
-        got = dask.compute(*writes, *self.records, *self._evidence)
-        n = len(self.records)
-        records = got[len(writes) : len(writes) + n]
-        unmeasured = unmeasured_arms_of(got[len(writes) + n :])
+        for table in TABLES:
+            os.makedirs(os.path.join(base, table), exist_ok=True)
+        options = {"index": False, **kwargs}
+        got = dask.compute(*self._writes(base, options))
+        records = [r for r, _ in got]
+        unmeasured = unmeasured_arms_of([e for _, e in got])
         if unmeasured:
             pd = importlib.import_module("pandas")
             for name in sorted(os.listdir(os.path.join(base, "adrs"))):
                 if name.endswith(".parquet"):
                     file = os.path.join(base, "adrs", name)
-                    finish_adrs(pd.read_parquet(file), unmeasured).to_parquet(file)
+                    finish_adrs(pd.read_parquet(file), unmeasured).to_parquet(
+                        file, **options
+                    )
         return _finish(records)
 
+    def _writes(self, base: str, options: Mapping[str, Any]) -> list[Any]:
+        """Per partition, the task writing its tables (see :func:`_write_part`)."""
+        dask, _ = _require_dask()
+        write = dask.delayed(_write_part, pure=False)
+        return [
+            write(part, base, i, options)
+            for i, part in enumerate(self._payload.to_delayed())
+        ]
 
-def _as_delayed(value: Any) -> Any:
-    """Return a Dask collection as one Delayed (to compute with the records)."""
-    to_delayed = getattr(value, "to_delayed", None)
-    if to_delayed is None:
-        return value
-    got = to_delayed()
-    return got[0] if isinstance(got, list) and len(got) == 1 else got
+
+def _write_part(
+    payload: Any, base: str, index: int, options: Mapping[str, Any]
+) -> tuple[Any, Any]:
+    """Write one partition's tables; return its outcome records and evidence.
+
+    One task per partition, right after the engine's: the partition's tables
+    are written and let go before the scheduler need start another partition
+    (four ``dask.dataframe.to_parquet`` graphs, one per table, made the
+    scheduler keep every partition's result until the last table's writes).
+    """
+    result = cast(PartResult, payload[_PAYLOAD].iloc[0])
+    for table in TABLES:
+        file = os.path.join(base, table, f"part.{index}.parquet")
+        result.tables[table].to_parquet(file, **options)
+    return result.records, result.evidence
 
 
 def _finish(records: Sequence[Any]) -> OutcomeTable:
@@ -228,7 +244,6 @@ def _build(payload: Any, npartitions: int, meta: dict[str, Any]) -> DaskAnalysis
         meta=meta["adrs"],
         verify_meta=False,
     )
-    raw_adrs = dd.from_delayed(raw, meta=meta["adrs"], verify_meta=False)
     return DaskAnalysis(
         adsl=tables["adsl"],
         adlb=tables["adlb"],
@@ -238,8 +253,6 @@ def _build(payload: Any, npartitions: int, meta: dict[str, Any]) -> DaskAnalysis
         npartitions=npartitions,
         _payload=payload,
         _meta=meta,
-        _raw_adrs=raw_adrs,
-        _evidence=evidence,
     )
 
 
