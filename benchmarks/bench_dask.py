@@ -17,7 +17,8 @@ For each size:
    ``--shuffle`` adds a run with the shuffle), writing ADSL/ADLB/ADRS/ADTTE to
    Parquet and returning the outcome table (``DaskAnalysis.to_parquet``: one
    pass). Peak memory per worker: each worker process's resident set size
-   (RSS), sampled every 0.2 s.
+   (RSS), sampled every 0.2 s, and the peak of the task results each worker
+   holds (Dask's managed memory).
 3. **in memory** (sizes up to ``--in-memory-rows``): a fresh process reads the
    same files with pandas, runs ``Cohort.from_frames`` -> ``analyse``, builds
    the four tables as pandas and the outcome table; its peak RSS
@@ -85,27 +86,52 @@ def generate(root: Path, rows: int, chunk: int) -> tuple[int, int]:
 
 
 class _Sampler:
-    """Peak RSS of each worker process, sampled in a thread."""
+    """Peak RSS and peak Dask-managed memory of each worker, sampled in a thread.
+
+    Managed memory: the bytes of task results the worker holds
+    (``WorkerState.nbytes``); the rest of the RSS is the engine's working
+    memory, the libraries and what the allocator keeps.
+    """
 
     def __init__(self, client: Any) -> None:
         self.client = client
         self.peak: dict[str, int] = {}
+        self.managed: dict[str, int] = {}
+        #: per worker, at its peak RSS: results held and tasks running, by kind
+        self.at_peak: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         import psutil  # noqa: PLC0415 - a distributed dependency
 
-        def rss() -> int:
-            return int(psutil.Process().memory_info().rss)
+        def rss(dask_worker: Any) -> tuple[int, int, Any, Any]:
+            from collections import Counter  # noqa: PLC0415
+
+            from dask.utils import key_split  # noqa: PLC0415
+
+            state = dask_worker.state
+            held = Counter(
+                key_split(t.key) for t in state.tasks.values() if t.state == "memory"
+            )
+            running = Counter(key_split(t.key) for t in state.executing)
+            return (
+                int(psutil.Process().memory_info().rss),
+                int(state.nbytes),
+                dict(held),
+                dict(running),
+            )
 
         while not self._stop.is_set():
             try:
                 got = self.client.run(rss)
             except Exception:  # a worker restarting: sample again
                 got = {}
-            for worker, value in got.items():
+            for worker, (value, managed, held, running) in got.items():
+                if value > self.peak.get(worker, 0):
+                    self.at_peak[worker] = (held, running)
                 self.peak[worker] = max(self.peak.get(worker, 0), value)
+                self.managed[worker] = max(self.managed.get(worker, 0), managed)
             self._stop.wait(0.2)
 
     def __enter__(self) -> _Sampler:
@@ -157,6 +183,10 @@ def run_dask(
             "wall": wall,
             "partitions": analysis.npartitions,
             "peaks": sorted(sampler.peak.values()),
+            "managed": sorted(sampler.managed.values()),
+            "at_peak": [
+                (sampler.peak[w], *sampler.at_peak[w]) for w in sorted(sampler.peak)
+            ],
             "table": table.model_dump_json(),
         }
 
@@ -270,8 +300,16 @@ def main() -> None:
             speed = labs / got["wall"]
             print(
                 f"{labs:>12,} {participants:>12,} {what:<22} "
-                f"{got['wall']:>8.1f} {speed:>10,.0f} {peaks:>18}"
+                f"{got['wall']:>8.1f} {speed:>10,.0f} {peaks:>18}  "
+                f"(load {os.getloadavg()[0]:.1f})"
             )
+            managed = "/".join(_mib(p) for p in got["managed"])
+            print(f"{'':>12} peak Dask-managed memory per worker: {managed} MiB")
+            for peak, held, running in got["at_peak"]:
+                print(
+                    f"{'':>12} at {_mib(peak)} MiB: results held {held}, "
+                    f"running {running}"
+                )
             tables.append(got["table"])
             shutil.rmtree(out, ignore_errors=True)
         if labs <= args.in_memory_rows:

@@ -8,6 +8,7 @@ per-partition function and of bad input need no cluster.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -21,12 +22,15 @@ from lupusscore.cohort import Cohort
 from lupusscore.cohort._cohort import _subset
 from lupusscore.cohort._outcomes import outcome_records, outcome_table_from_records
 from lupusscore.dask import Options, analyse_partition, finish_outcome_table
+from lupusscore.dask._analyse import _number_rows
+from lupusscore.dask._partition import ROW
 from lupusscore.errors import InvalidValueError, MissingExtraError, TableError
 from lupusscore.example import SYNTHETIC_ARMS, synthetic_schedule, synthetic_tables
 
 pd = pytest.importorskip("pandas")
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
+dask_core = pytest.importorskip("dask.core")
 
 OPTIONS: dict[str, Any] = {"schedule": synthetic_schedule(), "name": "SYN-dask"}
 #: Sort keys of each table (the Dask tables come in partition order).
@@ -209,6 +213,51 @@ def test_to_parquet_writes_tables_and_returns_outcome_table(
     assert table == expected.outcome_table()
     adsl = pd.read_parquet(tmp_path / "adsl")
     assert sorted(adsl["USUBJID"]) == expected.adsl["USUBJID"].tolist()
+
+
+def _labs_files(labs: Any, root: Any, files: int) -> Any:
+    """Write *labs* as *files* Parquet files of consecutive rows; read them back."""
+    root.mkdir()
+    bounds = np.linspace(0, len(labs), files + 1).astype(int)
+    for i, (a, b) in enumerate(itertools.pairwise(bounds)):
+        labs.iloc[a:b].to_parquet(root / f"part-{i:02d}.parquet", index=False)
+    return dd.read_parquet(root)
+
+
+def test_srcrow_holds_when_a_projection_merges_parquet_files(
+    client: Any, tables: dict[str, Any], expected: Any, tmp_path: Any
+) -> None:
+    """SRCROW counts the rows of the frame read, even where Dask merges files.
+
+    Dask reads several small Parquet files as one partition when it reads
+    only some of their columns: partition lengths counted on a projected
+    frame (the withdrawn numbering) do not fit the partitions of the frame
+    read whole, and are refused. The numbering counts the frame read whole,
+    so ADLB (SRCROW included) equals the in-memory table.
+    """
+    labs = _labs_files(tables["labs"], tmp_path / "labs", 8)
+    whole = labs.map_partitions(len).compute().tolist()
+    projected = labs[["USUBJID"]].map_partitions(len).compute().tolist()
+    assert len(whole) == 8
+    assert len(projected) < len(whole)
+    assert sum(projected) == sum(whole) == len(tables["labs"])
+    starts = tuple(np.cumsum([0, *projected[:-1]]).tolist())
+    numbered = labs.map_partitions(
+        _number_rows, starts, tuple(projected), meta=labs._meta
+    )
+    with pytest.raises(InvalidValueError, match="partitions counted for SRCROW"):
+        numbered.compute()
+    got = ldask.analyse(
+        labs,
+        dd.from_pandas(tables["participants"], npartitions=2),
+        visits=dd.from_pandas(tables["visits"], npartitions=3),
+        events=dd.from_pandas(tables["events"], npartitions=2),
+        npartitions=3,
+        **OPTIONS,
+    )
+    left = _plain(got.adlb.compute(), KEYS["adlb"])
+    right = _plain(expected.adlb.to_pandas(), KEYS["adlb"])
+    pd.testing.assert_frame_equal(left, right, check_dtype=True, obj="adlb")
 
 
 # --- without a cluster ------------------------------------------------------------
@@ -472,3 +521,89 @@ def test_parts_without_anyone_analysed_are_refused(tables: dict[str, Any]) -> No
     with pytest.raises(InvalidValueError) as pooled:
         outcome_table_from_records(parts)
     assert str(pooled.value) == str(whole.value)
+
+
+def test_labs_partitions_are_numbered_on_their_own(
+    tables: dict[str, Any], tmp_path: Any
+) -> None:
+    """No partition's task waits for another's (memory per worker stays flat).
+
+    A cumulative sum over the partitions (the former SRCROW numbering) made
+    partition k depend on the reads of partitions 0..k, so read partitions
+    stayed in memory while the engine worked through the earlier ones.
+    """
+    labs = _labs_files(tables["labs"], tmp_path / "labs", 6)
+    ids = sorted(tables["participants"]["USUBJID"])
+    groups = [set(ids[i::6]) for i in range(6)]
+    people = dd.from_map(
+        lambda g: (
+            tables["participants"]
+            .loc[tables["participants"]["USUBJID"].isin(g)]
+            .reset_index(drop=True)
+        ),
+        groups,
+    )
+    got = ldask.analyse(labs, people, partitioned=True, **OPTIONS)
+    payload = got._payload.optimize()
+    deps, _ = dask_core.get_deps(dict(payload.__dask_graph__()))
+
+    def upstream(key: Any) -> set[Any]:
+        seen: set[Any] = set()
+        stack = [key]
+        while stack:
+            for dep in deps.get(stack.pop(), ()):
+                if dep not in seen:
+                    seen.add(dep)
+                    stack.append(dep)
+        return seen
+
+    sizes = [len(upstream(k)) for k in payload.__dask_keys__()]
+    assert len(sizes) == 6
+    assert sizes == [sizes[0]] * 6, f"partition k waits for partitions 0..k-1: {sizes}"
+
+
+def test_labs_partitions_that_change_are_refused() -> None:
+    """A labs partition unlike the one counted is refused, not misnumbered."""
+    part = pd.DataFrame({"USUBJID": ["a", "b", "c"]})
+    got = _number_rows(part, (0, 3), (3, 3), partition_info={"number": 1})
+    assert got[ROW].tolist() == [3, 4, 5]
+    with pytest.raises(InvalidValueError, match="partition 1 with 3 rows"):
+        _number_rows(part, (0, 4), (4, 4), partition_info={"number": 1})
+    with pytest.raises(InvalidValueError, match="partition 2 with 3 rows"):
+        _number_rows(part, (0, 3), (3, 3), partition_info={"number": 2})
+
+
+class _Recorded(Exception):
+    """Raised by the recording dask.compute once it has the graph."""
+
+
+def test_to_parquet_writes_each_partition_right_after_analysing_it(
+    tables: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In to_parquet's task order each partition's result is let go at once.
+
+    Four ``dask.dataframe.to_parquet`` graphs (the former writing) made
+    Dask's ordering run the engine on every partition before the last
+    table's writes, holding every partition's tables in memory.
+    """
+    dask = pytest.importorskip("dask")
+    seen: list[Any] = []
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        seen.extend(args)
+        raise _Recorded
+
+    got = _dask(tables, npartitions=4)
+    monkeypatch.setattr(dask, "compute", record)
+    with pytest.raises(_Recorded):
+        got.to_parquet(tmp_path)
+    monkeypatch.undo()
+    expr = dask.base.collections_to_expr(seen, optimize_graph=True)
+    graph = dict(expr.__dask_graph__())
+    rank = dask.order.order(graph)
+    _, dependents = dask_core.get_deps(graph)
+    payloads = got._payload.optimize().__dask_keys__()
+    assert len(payloads) == 4
+    assert all(k in graph for k in payloads)
+    gaps = [max(rank[d] for d in dependents[k]) - rank[k] for k in payloads]
+    assert gaps == [1] * 4, f"tables written only {gaps} tasks after the engine"

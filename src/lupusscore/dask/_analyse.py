@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, cast
 
+import numpy as np
+
 from lupusscore._checks import as_choice, describe
 from lupusscore._display import Displayable, View
 from lupusscore.analytes import Analyte
@@ -89,8 +91,6 @@ class DaskAnalysis(Displayable):
     npartitions: int
     _payload: Any
     _meta: dict[str, Any]
-    _raw_adrs: Any
-    _evidence: list[Any]
 
     def __repr__(self) -> str:
         return (
@@ -125,42 +125,60 @@ class DaskAnalysis(Displayable):
     def to_parquet(self, path: str | os.PathLike[str], **kwargs: Any) -> OutcomeTable:
         """Write the four tables to ``path/<table>/`` and return the outcome table.
 
-        One pass: the engine runs once per partition, and each partition's
-        tables are written as soon as they are made, so memory stays that of
-        the partitions being analysed. ADRS is written unfinished; when an
-        arm's renal endpoint turns out unmeasured in the whole cohort, its
-        files are then rewritten one by one (:func:`finish_adrs`). *kwargs* go
-        to ``dask.dataframe.to_parquet``.
+        One pass: the engine runs once per partition, and the task that
+        follows it writes the partition's four tables at once
+        (``path/<table>/part.<i>.parquet``) and keeps only its outcome
+        records, so memory per worker stays that of the partitions being
+        analysed however many partitions there are. ADRS is written
+        unfinished; when an arm's renal endpoint turns out unmeasured in the
+        whole cohort, its files are then rewritten one by one
+        (:func:`finish_adrs`). *path* is a directory every worker can write
+        to (local or shared); *kwargs* go to ``pandas.DataFrame.to_parquet``
+        (default ``index=False``).
         """
         dask, _ = _require_dask()
         base = os.fspath(path)
-        frames = [self.adsl, self.adlb, self._raw_adrs, self.adtte]
-        writes = [
-            _as_delayed(
-                frame.to_parquet(os.path.join(base, t), compute=False, **kwargs)
-            )
-            for t, frame in zip(TABLES, frames, strict=True)
-        ]
-        got = dask.compute(*writes, *self.records, *self._evidence)
-        n = len(self.records)
-        records = got[len(writes) : len(writes) + n]
-        unmeasured = unmeasured_arms_of(got[len(writes) + n :])
+        for table in TABLES:
+            os.makedirs(os.path.join(base, table), exist_ok=True)
+        options = {"index": False, **kwargs}
+        got = dask.compute(*self._writes(base, options))
+        records = [r for r, _ in got]
+        unmeasured = unmeasured_arms_of([e for _, e in got])
         if unmeasured:
             pd = importlib.import_module("pandas")
             for name in sorted(os.listdir(os.path.join(base, "adrs"))):
                 if name.endswith(".parquet"):
                     file = os.path.join(base, "adrs", name)
-                    finish_adrs(pd.read_parquet(file), unmeasured).to_parquet(file)
+                    finish_adrs(pd.read_parquet(file), unmeasured).to_parquet(
+                        file, **options
+                    )
         return _finish(records)
 
+    def _writes(self, base: str, options: Mapping[str, Any]) -> list[Any]:
+        """Per partition, the task writing its tables (see :func:`_write_part`)."""
+        dask, _ = _require_dask()
+        write = dask.delayed(_write_part, pure=False)
+        return [
+            write(part, base, i, options)
+            for i, part in enumerate(self._payload.to_delayed())
+        ]
 
-def _as_delayed(value: Any) -> Any:
-    """Return a Dask collection as one Delayed (to compute with the records)."""
-    to_delayed = getattr(value, "to_delayed", None)
-    if to_delayed is None:
-        return value
-    got = to_delayed()
-    return got[0] if isinstance(got, list) and len(got) == 1 else got
+
+def _write_part(
+    payload: Any, base: str, index: int, options: Mapping[str, Any]
+) -> tuple[Any, Any]:
+    """Write one partition's tables; return its outcome records and evidence.
+
+    One task per partition, right after the engine's: the partition's tables
+    are written and let go before the scheduler need start another partition
+    (four ``dask.dataframe.to_parquet`` graphs, one per table, made the
+    scheduler keep every partition's result until the last table's writes).
+    """
+    result = cast(PartResult, payload[_PAYLOAD].iloc[0])
+    for table in TABLES:
+        file = os.path.join(base, table, f"part.{index}.parquet")
+        result.tables[table].to_parquet(file, **options)
+    return result.records, result.evidence
 
 
 def _finish(records: Sequence[Any]) -> OutcomeTable:
@@ -226,7 +244,6 @@ def _build(payload: Any, npartitions: int, meta: dict[str, Any]) -> DaskAnalysis
         meta=meta["adrs"],
         verify_meta=False,
     )
-    raw_adrs = dd.from_delayed(raw, meta=meta["adrs"], verify_meta=False)
     return DaskAnalysis(
         adsl=tables["adsl"],
         adlb=tables["adlb"],
@@ -236,8 +253,6 @@ def _build(payload: Any, npartitions: int, meta: dict[str, Any]) -> DaskAnalysis
         npartitions=npartitions,
         _payload=payload,
         _meta=meta,
-        _raw_adrs=raw_adrs,
-        _evidence=evidence,
     )
 
 
@@ -371,7 +386,10 @@ def analyse(
     Parameters
     ----------
     ddf_labs, ddf_participants : dask.dataframe.DataFrame
-        Lab rows and participants.
+        Lab rows and participants. *ddf_labs* is computed twice: first, at
+        once, to count its rows per partition (ADLB's ``SRCROW`` is a row's
+        position in the whole labs table, partitions in order), then for the
+        analysis; persist a labs frame that is costly to compute.
     subject : str
         The participant id column, in every table (default ``"USUBJID"``).
     definition : str, os.PathLike or RenalResponseDefinition
@@ -413,8 +431,10 @@ flare_definition, flare_reference, strategies
         Dask is not installed (the extra ``dask``).
     InvalidValueError
         A table that is not a Dask DataFrame, a missing *subject* column,
-        partitions that differ in number with ``partitioned=True``, or an
-        option :func:`lupusscore.analyse` refuses.
+        partitions that differ in number with ``partitioned=True``, an
+        option :func:`lupusscore.analyse` refuses, or (as the partitions run)
+        a labs partition unlike the one counted for ``SRCROW`` (a labs frame
+        that changes between computations).
     """
     _, dd = _require_dask()
     frames = {
@@ -480,8 +500,7 @@ flare_definition, flare_reference, strategies
         baseline_window_days=baseline_window_days,
     )
     meta = _table_meta(options)
-    labs = ddf_labs.assign(**{ROW: 1})
-    labs = labs.assign(**{ROW: labs[ROW].cumsum() - 1})
+    labs = _numbered(ddf_labs)
     tables = [labs, ddf_participants, visits, events]
     if partitioned:
         counts = {f.npartitions for f in tables if f is not None}
@@ -525,6 +544,59 @@ flare_definition, flare_reference, strategies
         enforce_metadata=False,
     )
     return _build(payload, k, meta)
+
+
+def _numbered(labs: Any) -> Any:
+    """Return *labs* with :data:`ROW`, each row's position in the whole table.
+
+    Positions count the rows in the order the frame gives them (partitions
+    in order), as the in-memory engine counts the rows of its labs table
+    (ADLB's ``SRCROW``). The rows of each partition are counted first, in a
+    pass of their own (``map_partitions(len)``: one number per partition,
+    nothing held); each partition is then numbered on its own from the
+    counts before it. A cumulative sum over the partitions
+    (``cumsum``) would give the same numbers but link every partition to
+    the ones before it, keeping read partitions in the workers' memory while
+    the engine works through the earlier ones: memory per worker then grows
+    with the number of partitions.
+
+    Both passes wrap the same frame in an opaque ``map_partitions``, which
+    keeps Dask from reading fewer columns for one of them (a column
+    projection can merge Parquet files into fewer partitions); a partition
+    whose rows or number differ from the count is refused all the same
+    (:func:`_number_rows`).
+    """
+    lengths = labs.map_partitions(len).compute()
+    counts = tuple(int(n) for n in lengths.tolist())
+    starts = tuple(int(x) for x in np.cumsum((0, *counts[:-1])))
+    meta = labs._meta.assign(**{ROW: np.zeros(0, dtype=np.int64)})
+    return labs.map_partitions(
+        _number_rows, starts, counts, meta=meta, enforce_metadata=False
+    )
+
+
+def _number_rows(
+    frame: Any,
+    starts: tuple[int, ...],
+    counts: tuple[int, ...],
+    partition_info: Mapping[str, Any] | None = None,
+) -> Any:
+    """Add :data:`ROW` to one labs partition: its first row is ``starts[i]``."""
+    i = -1 if partition_info is None else int(partition_info["number"])
+    if not 0 <= i < len(counts) or len(frame) != counts[i]:
+        counted = f"{len(counts)} partitions counted"
+        if 0 <= i < len(counts):
+            counted += f", partition {i} with {counts[i]} rows"
+        raise InvalidValueError(
+            field="ddf_labs",
+            value=f"partition {i} with {len(frame)} rows",
+            expected=f"the partitions counted for SRCROW ({counted}): a labs "
+            "frame that gives the same partitions each time it is computed "
+            "(persist it first)",
+        )
+    return frame.assign(
+        **{ROW: np.arange(starts[i], starts[i] + counts[i], dtype=np.int64)}
+    )
 
 
 def _by_subject(frame: Any, subject: str, divisions: tuple[str, ...]) -> Any:
