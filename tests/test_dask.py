@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ from lupusscore import dask as ldask
 from lupusscore.cohort import Cohort
 from lupusscore.cohort._cohort import _subset
 from lupusscore.cohort._outcomes import outcome_records, outcome_table_from_records
-from lupusscore.dask import Options, analyse_partition, finish_outcome_table
+from lupusscore.dask import Options, _analyse, analyse_partition, finish_outcome_table
 from lupusscore.dask._analyse import _number_rows
 from lupusscore.dask._partition import ROW
 from lupusscore.errors import InvalidValueError, MissingExtraError, TableError
@@ -594,7 +595,7 @@ def test_to_parquet_writes_each_partition_right_after_analysing_it(
         raise _Recorded
 
     got = _dask(tables, npartitions=4)
-    monkeypatch.setattr(dask, "compute", record)
+    monkeypatch.setattr(_analyse, "_compute_parts", lambda parts: record(*parts))
     with pytest.raises(_Recorded):
         got.to_parquet(tmp_path)
     monkeypatch.undo()
@@ -607,3 +608,105 @@ def test_to_parquet_writes_each_partition_right_after_analysing_it(
     assert all(k in graph for k in payloads)
     gaps = [max(rank[d] for d in dependents[k]) - rank[k] for k in payloads]
     assert gaps == [1] * 4, f"tables written only {gaps} tasks after the engine"
+
+
+class _HeldResults(distributed.diagnostics.plugin.SchedulerPlugin):
+    """A scheduler plugin counting the chosen results held in the cluster at once."""
+
+    name = "lupusscore-held-results"
+
+    def __init__(self, chosen: Any) -> None:
+        self.chosen = chosen  # key -> bool
+        self.held: set[Any] = set()
+        self.peak = 0
+        self.done = 0
+
+    def transition(
+        self, key: Any, start: str, finish: str, *args: Any, **kw: Any
+    ) -> None:
+        """Follow the chosen keys into and out of the workers' memory."""
+        if not self.chosen(key):
+            return
+        if finish == "memory":
+            self.held.add(key)
+            self.done += 1
+            self.peak = max(self.peak, len(self.held))
+        elif start == "memory":
+            self.held.discard(key)
+
+
+def _held_while(client: Any, chosen: Any, run: Any) -> tuple[Any, _HeldResults]:
+    """Run *run()* with a _HeldResults plugin on the (in-process) scheduler."""
+    scheduler = client.cluster.scheduler
+    plugin = _HeldResults(chosen)
+    scheduler.add_plugin(plugin, name=plugin.name)
+    try:
+        got = run()
+        deadline = time.monotonic() + 30  # the last release reaches the
+        while plugin.held and time.monotonic() < deadline:  # scheduler later
+            time.sleep(0.05)
+    finally:
+        scheduler.remove_plugin(name=plugin.name)
+    return got, plugin
+
+
+def test_local_cluster_lets_each_partitions_records_go_once_done(
+    client: Any, tmp_path: Any
+) -> None:
+    """Records leave the workers as partitions finish, not all at the end.
+
+    ``dask.compute`` (the former gathering) kept every partition's outcome
+    records (and evidence) in the workers until the last partition ended:
+    memory per worker grew with the number of partitions. Now each
+    partition's result is gathered to the client as soon as it is done and
+    released, in ``to_parquet`` and ``outcome_table`` alike; the pooled
+    tables stay those of the in-memory engine.
+    """
+    tables = _tables(84, seed=3)
+    want = _in_memory(tables).outcome_table()
+    k = 10  # all 10 held at the end before; now usually 1 or 2 (a loose bound:
+    bound = k // 2  # gathering races the workers on a loaded machine)
+    table, writes = _held_while(
+        client,
+        lambda key: isinstance(key, str) and key.startswith("_write_part-"),
+        lambda: _dask(tables, npartitions=k).to_parquet(tmp_path),
+    )
+    assert table == want
+    assert writes.done == k
+    assert writes.peak <= bound, f"{writes.peak} of {k} partitions' results held"
+    assert not writes.held
+    lazy = _dask(tables, npartitions=k)
+    keys = {r.key for r in lazy.records}
+    table, records = _held_while(client, keys.__contains__, lazy.outcome_table)
+    assert table == want
+    assert records.done == k
+    assert records.peak <= bound, f"{records.peak} of {k} partitions' results held"
+    assert not records.held
+
+
+def test_local_cluster_partition_error_is_the_library_error(
+    client: Any, tables: dict[str, Any]
+) -> None:
+    """A partition failing on the cluster raises its own error when gathered."""
+    labs = tables["labs"].sort_values("LBDTC").reset_index(drop=True)
+    got = ldask.analyse(
+        dd.from_pandas(labs, npartitions=3, sort=False),
+        dd.from_pandas(tables["participants"], npartitions=3, sort=False),
+        partitioned=True,
+        **OPTIONS,
+    )
+    assert _analyse._client_of(pytest.importorskip("dask"), got.records) is client
+    with pytest.raises(TableError, match="USUBJID"):
+        got.outcome_table()
+
+
+def test_local_scheduler_still_gathers_with_dask_compute(
+    client: Any, tables: dict[str, Any], expected: Any
+) -> None:
+    """A local scheduler chosen in Dask's config is used even beside a client."""
+    dask = pytest.importorskip("dask")
+    local = {"scheduler": "synchronous", "dataframe.shuffle.method": "tasks"}
+    with dask.config.set(local):  # (a client makes Dask shuffle with p2p)
+        got = _dask(tables, npartitions=2)
+        assert _analyse._client_of(dask, got.records) is None
+        assert got.outcome_table() == expected.outcome_table()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -110,9 +111,13 @@ class DaskAnalysis(Displayable):
         )
 
     def outcome_table(self) -> OutcomeTable:
-        """Compute the outcome table, pooled exactly over the partitions."""
-        dask, _ = _require_dask()
-        return _finish(dask.compute(*self.records))
+        """Compute the outcome table, pooled exactly over the partitions.
+
+        With a ``distributed`` client, each partition's records leave the
+        workers as soon as that partition is done (:func:`_compute_parts`);
+        the client holds the pooled records (about 0.5 KB per participant).
+        """
+        return _finish(_compute_parts(self.records))
 
     def persist(self) -> DaskAnalysis:
         """Run the engine once per partition now and keep the results.
@@ -128,20 +133,23 @@ class DaskAnalysis(Displayable):
         One pass: the engine runs once per partition, and the task that
         follows it writes the partition's four tables at once
         (``path/<table>/part.<i>.parquet``) and keeps only its outcome
-        records, so memory per worker stays that of the partitions being
-        analysed however many partitions there are. ADRS is written
+        records. With a ``distributed`` client those records are gathered
+        to the client as each partition finishes and let go in the workers
+        (:func:`_compute_parts`), so memory per worker stays that of the
+        partitions being analysed however many partitions there are; the
+        client holds the pooled records (about 0.5 KB per participant).
+        ADRS is written
         unfinished; when an arm's renal endpoint turns out unmeasured in the
         whole cohort, its files are then rewritten one by one
         (:func:`finish_adrs`). *path* is a directory every worker can write
         to (local or shared); *kwargs* go to ``pandas.DataFrame.to_parquet``
         (default ``index=False``).
         """
-        dask, _ = _require_dask()
         base = os.fspath(path)
         for table in TABLES:
             os.makedirs(os.path.join(base, table), exist_ok=True)
         options = {"index": False, **kwargs}
-        got = dask.compute(*self._writes(base, options))
+        got = _compute_parts(self._writes(base, options))
         records = [r for r, _ in got]
         unmeasured = unmeasured_arms_of([e for _, e in got])
         if unmeasured:
@@ -179,6 +187,48 @@ def _write_part(
         file = os.path.join(base, table, f"part.{index}.parquet")
         result.tables[table].to_parquet(file, **options)
     return result.records, result.evidence
+
+
+def _compute_parts(parts: Sequence[Any]) -> list[Any]:
+    """Compute one small result per partition, in partition order.
+
+    Without a ``distributed`` client (Dask's local schedulers), as
+    ``dask.compute``. With one (the scheduler ``dask.compute`` would use),
+    the parts are submitted as one graph (``Client.compute``: the same
+    graph and task order as ``dask.compute``) and each part's result is
+    gathered to the client as soon as it is done and its future released
+    (``distributed.as_completed``), so the workers do not keep every
+    partition's result until the last one ends: what a worker holds does
+    not grow with the number of partitions. A failing part raises its
+    error, and the parts not yet done are released (cancelled).
+    """
+    dask, _ = _require_dask()
+    client = _client_of(dask, parts)
+    if client is None:
+        return list(dask.compute(*parts))
+    distributed = importlib.import_module("distributed")
+    futures = client.compute(list(parts))
+    where = {future.key: i for i, future in enumerate(futures)}
+    pending = distributed.as_completed(futures, with_results=True)
+    del futures  # only *pending* holds them: each is let go once gathered
+    got: list[Any] = [None] * len(where)
+    try:
+        for future, result in pending:
+            got[where[future.key]] = result
+            future.release()
+    finally:
+        pending.clear()  # after an error: release the parts still running
+    return got
+
+
+def _client_of(dask: Any, parts: Sequence[Any]) -> Any | None:
+    """Return the ``distributed.Client`` ``dask.compute(*parts)`` would use, if any."""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:  # no client can exist without the module
+        return None
+    scheduler = dask.base.get_scheduler(collections=list(parts))
+    scheduler = getattr(scheduler, "__self__", scheduler)  # client.get
+    return scheduler if isinstance(scheduler, distributed.Client) else None
 
 
 def _finish(records: Sequence[Any]) -> OutcomeTable:
