@@ -209,15 +209,19 @@ def _compute_parts(parts: Sequence[Any]) -> list[Any]:
     distributed = importlib.import_module("distributed")
     futures = client.compute(list(parts))
     where = {future.key: i for i, future in enumerate(futures)}
-    pending = distributed.as_completed(futures, with_results=True)
-    del futures  # only *pending* holds them: each is let go once gathered
+    running = {future.key: future for future in futures}
+    done = distributed.as_completed(futures, with_results=True)
+    del futures  # a part's future is let go as soon as its result is here
     got: list[Any] = [None] * len(where)
     try:
-        for future, result in pending:
+        for future, result in done:
             got[where[future.key]] = result
+            running.pop(future.key)
             future.release()
     finally:
-        pending.clear()  # after an error: release the parts still running
+        if running:  # after an error: cancel the parts not yet done
+            done.clear()
+            client.cancel(list(running.values()))
     return got
 
 
