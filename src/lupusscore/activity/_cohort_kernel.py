@@ -560,7 +560,8 @@ def sledai_2k_visits(
     def per_visit(flags: npt.NDArray[np.bool_]) -> Ints:
         return _window_sum(start, stop, flags, n)[position]
 
-    lab_status = np.full((n, _N), np.nan)
+    # per lab-derived descriptor (its index): 1 / 0 / NaN per visit
+    lab_status: dict[int, FloatArray] = {}
     # numeric descriptors: one LabRule per analyte, judged on every row
     by_analyte: dict[Analyte, FloatArray] = {}
     for rule in LAB_RULES:
@@ -572,13 +573,13 @@ def sledai_2k_visits(
             total > 0, (per_visit(mine & hit) > 0).astype(np.float64), np.nan
         )
     for name, flag in combine_rule_flags(by_analyte, use_upcr=with_upcr).items():
-        lab_status[:, SLEDAI_2K_DESCRIPTOR_INDEX[name]] = flag
+        lab_status[SLEDAI_2K_DESCRIPTOR_INDEX[name]] = flag
     # low complement: against each row's lower limit (or the default)
     mine = usable(np.isin(analyte, _COMPLEMENT_CODES), "low_complement")
     low_flag = low_complement_flags(
         value, complement_lower_limits(analyte, low, use_default=default_limits)
     )
-    lab_status[:, SLEDAI_2K_DESCRIPTOR_INDEX["low_complement"]] = _any_of(
+    lab_status[SLEDAI_2K_DESCRIPTOR_INDEX["low_complement"]] = _any_of(
         per_visit(mine & (low_flag == 1)),
         per_visit(mine & np.isnan(low_flag)),
         per_visit(mine),
@@ -594,21 +595,25 @@ def sledai_2k_visits(
     else:
         other = uln
     met = (uln == 1) | (other == 1)
-    lab_status[:, SLEDAI_2K_DESCRIPTOR_INDEX["increased_dna_binding"]] = _any_of(
+    lab_status[SLEDAI_2K_DESCRIPTOR_INDEX["increased_dna_binding"]] = _any_of(
         per_visit(mine & met),
         per_visit(mine & ~met & (np.isnan(uln) | np.isnan(other))),
         per_visit(mine),
     )
 
     # -- merge, as merge_findings: excluded, else clinician, else lab -----------
-    entered = ~np.isnan(clinician)
-    derived = ~np.isnan(lab_status)
-    present = np.where(excluded, 0.0, np.where(entered, clinician, lab_status))
-    source = np.where(
-        excluded,
-        _EXCLUDED,
-        np.where(entered, _CLINICIAN, np.where(derived, _LAB, _NOT_ASSESSED)),
-    ).astype(np.int8)
+    # (in place over the clinician matrix, which this call made; only the
+    # lab-derived descriptors' columns are visited for the lab findings)
+    present = clinician
+    source = np.full((n, _N), _NOT_ASSESSED, dtype=np.int8)
+    source[~np.isnan(present)] = _CLINICIAN
+    for j, flag in lab_status.items():
+        column = present[:, j]
+        derived = np.isnan(column) & ~np.isnan(flag)
+        column[derived] = flag[derived]
+        source[derived, j] = _LAB
+    present[excluded] = 0.0
+    source[excluded] = _EXCLUDED
     scores = sledai_2k_cohort(
         present, variant=v, new_or_recurrent=new, missing="propagate"
     )
