@@ -547,22 +547,17 @@ def _sorted_text(
     distinct: Sequence[str], classes: npt.NDArray[np.int8], dcodes: Ints
 ) -> _Text:
     """Build a _Text from distinct values (their class) and each row's index."""
-    texts = sorted(
-        {str(d) for d, c in zip(distinct, classes.tolist(), strict=True) if c == _TEXT}
-    )
-    rank = {t: i + 1 for i, t in enumerate(texts)}
-    code_of = np.array(
-        [
-            rank[str(d)] if c == _TEXT else 0
-            for d, c in zip(distinct, classes.tolist(), strict=True)
-        ],
-        dtype=np.int32,
-    )
+    kinds = classes.tolist()
+    at = [i for i, c in enumerate(kinds) if c == _TEXT]
+    strings = [str(distinct[i]) for i in at]
+    texts = sorted(set(strings))
+    rank = dict(zip(texts, range(1, len(texts) + 1), strict=True))
+    code_of = np.zeros(len(kinds), dtype=np.int32)
+    code_of[at] = list(map(rank.__getitem__, strings))
     names = np.empty(len(texts) + 1, dtype=object)
     names[1:] = texts
-    return _Text(
-        code_of[dcodes], names, (classes == _MISSING)[dcodes], (classes == _BAD)[dcodes]
-    )
+    row_class = classes[dcodes]
+    return _Text(code_of[dcodes], names, row_class == _MISSING, row_class == _BAD)
 
 
 def _factorize(values: npt.NDArray[Any]) -> _Text:
@@ -603,8 +598,8 @@ def _from_dictionary(codes: npt.NDArray[Any], distinct: list[str]) -> _Text:
         [*(_MISSING if not d.strip() else _TEXT for d in distinct), _MISSING],
         dtype=np.int8,
     )
-    slot = np.where(codes < 0, len(distinct), codes)
-    return _sorted_text([*distinct, ""], classes, slot)
+    # a missing row's code -1 indexes the last slot, the "" appended
+    return _sorted_text([*distinct, ""], classes, codes)
 
 
 def _parse_numeric_strings(strings: Objects) -> tuple[Floats, Bools, Bools]:
