@@ -562,16 +562,21 @@ def _missing_reasons(run: Any, rows: Ints) -> list[str]:
     ``"missing <inputs>"`` from the not-evaluable criteria's missing inputs
     (what ``RenalResponseResult.missing_inputs`` holds); only a row without a
     missing input (outside the definition's coverage) builds its explained
-    result for the reason.
+    result for the reason. Which criteria are not evaluable at which rows is
+    found for all rows at once; only those criteria name their inputs.
     """
+    evals = [e for _, _, parts in run.grades for _, e in parts]
+    shape = (len(rows), len(evals))
+    gaps = np.zeros(shape, dtype=bool)
+    for k, e in enumerate(evals):
+        status = np.broadcast_to(e.status, run.inp.shape)
+        gaps[:, k] = status[rows] == NOT_EVALUABLE
     out = []
-    for i in rows.tolist():
+    for i, flags in zip(rows.tolist(), gaps.tolist(), strict=True):
         names: set[str] = set()
-        for _, _, evals in run.grades:
-            for _, e in evals:
-                code = e.status if np.ndim(e.status) == 0 else e.status[i]
-                if int(code) == NOT_EVALUABLE:
-                    names.update(e.missing((i,)))
+        for e, gap in zip(evals, flags, strict=True):
+            if gap:
+                names.update(e.missing((i,)))
         if names:
             out.append("missing " + ", ".join(sorted(names)))
         else:
