@@ -339,6 +339,22 @@ def _rank(
     return out
 
 
+def _visit_order(vp: Ints, vday: Ints) -> Ints:
+    """Visits sorted by (participant, day), stably: ``np.lexsort((vday, vp))``.
+
+    One stable sort of a combined (participant, day) key (fast on visits
+    already in that order, as a cohort's are); where that key could
+    overflow, lexsort itself.
+    """
+    if len(vp) == 0:
+        return np.zeros(0, dtype=np.int64)
+    p0, d0 = int(vp.min()), int(vday.min())
+    span = int(vday.max()) - d0 + 1
+    if (int(vp.max()) - p0 + 1) * span >= 2**62:
+        return np.lexsort((vday, vp)).astype(np.int64)
+    return np.argsort((vp - p0) * span + (vday - d0), kind="stable").astype(np.int64)
+
+
 def _window_sum(start: Ints, stop: Ints, rows: npt.NDArray[np.bool_], n: int) -> Ints:
     """Per sorted visit, how many *rows* have it in their run ``[start, stop)``."""
     delta = np.bincount(start[rows], minlength=n + 1) - np.bincount(
@@ -486,7 +502,7 @@ def sledai_2k_visits(
         if new_or_recurrent is None
         else _tristate_columns("new_or_recurrent", new_or_recurrent, n)
     )
-    order = np.lexsort((np.arange(n), vday, vp))
+    order = _visit_order(vp, vday)
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n)
 
@@ -617,7 +633,8 @@ def sledai_2k_visits(
     scores = sledai_2k_cohort(
         present, variant=v, new_or_recurrent=new, missing="propagate"
     )
-    codes = np.where(np.isnan(present), -1, present).astype(np.int8)
+    codes = np.full((n, _N), -1, dtype=np.int8)  # -1 where not assessed
+    np.copyto(codes, present, casting="unsafe", where=~np.isnan(present))
     return SledaiVisitScores(
         score=scores.score,
         lower_bound=scores.lower_bound,
