@@ -590,10 +590,15 @@ def sledai_2k_visits(
         )
     for name, flag in combine_rule_flags(by_analyte, use_upcr=with_upcr).items():
         lab_status[SLEDAI_2K_DESCRIPTOR_INDEX[name]] = flag
-    # low complement: against each row's lower limit (or the default)
-    mine = usable(np.isin(analyte, _COMPLEMENT_CODES), "low_complement")
-    low_flag = low_complement_flags(
-        value, complement_lower_limits(analyte, low, use_default=default_limits)
+    # low complement: against each row's lower limit (or the default); each
+    # rule judges its own analyte's rows only (NaN elsewhere: never used)
+    is_c = np.isin(analyte, _COMPLEMENT_CODES)
+    mine = usable(is_c, "low_complement")
+    sub = np.flatnonzero(is_c)
+    low_flag = np.full(len(value), np.nan)
+    low_flag[sub] = low_complement_flags(
+        value[sub],
+        complement_lower_limits(analyte[sub], low[sub], use_default=default_limits),
     )
     lab_status[SLEDAI_2K_DESCRIPTOR_INDEX["low_complement"]] = _any_of(
         per_visit(mine & (low_flag == 1)),
@@ -601,15 +606,20 @@ def sledai_2k_visits(
         per_visit(mine),
     )
     # increased DNA binding: against the row's upper limit; Farr > 25 % too
-    mine = usable(analyte == _CODE[Analyte.ANTI_DSDNA], "increased_dna_binding")
-    uln = dsdna_increased_flags(value, high)
+    is_d = analyte == _CODE[Analyte.ANTI_DSDNA]
+    mine = usable(is_d, "increased_dna_binding")
+    sub = np.flatnonzero(is_d)
+    uln = np.full(len(value), np.nan)
+    uln[sub] = dsdna_increased_flags(value[sub], high[sub])
+    other = uln
     if v.farr_binding:
         farr = FARR_PERCENT_BINDING_SLEDAI
-        applies = np.equal(family, farr.family).astype(np.bool_)
+        applies = np.equal(family[sub], farr.family).astype(np.bool_)
         # a cut-off that does not apply adds no judgement: repeat the ULN one
-        other = np.where(applies, cutoff_flags(value, farr, applies=applies), uln)
-    else:
-        other = uln
+        other = uln.copy()
+        other[sub] = np.where(
+            applies, cutoff_flags(value[sub], farr, applies=applies), uln[sub]
+        )
     met = (uln == 1) | (other == 1)
     lab_status[SLEDAI_2K_DESCRIPTOR_INDEX["increased_dna_binding"]] = _any_of(
         per_visit(mine & met),
