@@ -150,3 +150,47 @@ def test_time_to_first_makes_event_texts_only_for_events(
     assert out.reason[3] == "event: death on day 10"
     assert out.reason[0] == "censored: end of follow-up"
     assert int(np.count_nonzero(out.event)) == 2
+
+
+# --- matching lab rows to visits ----------------------------------------------------
+
+
+@settings(max_examples=80)
+@given(
+    st.lists(st.integers(-5, 5), max_size=12).map(sorted),
+    st.lists(st.integers(-7, 7), max_size=30),
+    st.sampled_from(["left", "right"]),
+)
+def test_searchsorted_runs_is_numpys(
+    table: list[int], queries: list[int], side: Any
+) -> None:
+    """Runs looked up once give np.searchsorted's positions, in any order."""
+    from lupusscore.activity._cohort_kernel import searchsorted_runs
+
+    a = np.array(table, dtype=np.int64)
+    v = np.array(queries, dtype=np.int64)
+    got = searchsorted_runs(a, v, side=side)
+    assert got.dtype == np.int64
+    assert got.tolist() == np.searchsorted(a, v, side=side).tolist()
+
+
+def test_lab_rows_are_matched_to_visits_once_per_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lab rows of one visit and date (a run of keys) are looked up once."""
+    from lupusscore.cohort._columns import _match
+
+    visits = np.array([10, 20, 30], dtype=np.int64)
+    labs = np.array([10, 10, 10, 20, 20, 25, 30, 30, 10], dtype=np.int64)
+    searched: list[int] = []
+    real = np.searchsorted
+
+    def counted(a: Any, v: Any, *args: Any, **kwargs: Any) -> Any:
+        searched.append(int(np.size(v)))
+        return real(a, v, *args, **kwargs)
+
+    monkeypatch.setattr(np, "searchsorted", counted)
+    pos, found = _match(labs, visits)
+    assert searched == [5]  # 10, 20, 25, 30, 10: one look-up per run
+    assert pos.tolist() == [0, 0, 0, 1, 1, 2, 2, 2, 0]
+    assert found.tolist() == [True] * 5 + [False] + [True] * 3

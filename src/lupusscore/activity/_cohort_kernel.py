@@ -294,6 +294,23 @@ def _exclusions(value: object, n: int) -> npt.NDArray[np.bool_]:
 # ---------------------------------------------------------------------------
 
 
+def searchsorted_runs(
+    a: Ints, v: Ints, *, side: Literal["left", "right"] = "left"
+) -> Ints:
+    """``np.searchsorted(a, v, side=side)`` (int64), each run looked up once.
+
+    A run is equal neighbouring integers of *v*. A cohort's queries come in
+    runs (the lab rows of one visit share a participant and a day), so only
+    the first of each run is searched and its position repeated.
+    """
+    n = len(v)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    head = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
+    found = np.searchsorted(a, v[head], side=side).astype(np.int64)
+    return np.repeat(found, np.diff(np.r_[head, n]))
+
+
 def _rank(
     visit_participant: Ints,
     visit_day: Ints,
@@ -321,7 +338,7 @@ def _rank(
         keys = (visit_participant - p0) * span + (visit_day - shift)
         q = (participant - p0) * span + (np.clip(day, d0 - 1, d1 + 1) - shift)
         side: Literal["left", "right"] = "right" if inclusive else "left"
-        return np.searchsorted(keys, q, side=side).astype(np.int64)
+        return searchsorted_runs(keys, q, side=side)
     tie = np.concatenate(
         (np.full(n, 0 if inclusive else 1), np.full(len(day), 1 if inclusive else 0))
     )

@@ -129,6 +129,7 @@ import numpy.typing as npt
 from pydantic import ValidationError
 
 from lupusscore._checks import as_count, as_flag, describe
+from lupusscore.activity._cohort_kernel import searchsorted_runs
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
 from lupusscore.cohort._from_trial import by_head_then_time, lab_order, obj
@@ -1958,8 +1959,8 @@ def _match(keys: Ints, table_keys: Ints) -> tuple[Ints, Bools]:
     """Position of each key in the sorted unique *table_keys*; found mask."""
     if len(table_keys) == 0:
         return np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
-    pos = np.minimum(np.searchsorted(table_keys, keys), len(table_keys) - 1)
-    return pos.astype(np.int64), table_keys[pos] == keys
+    pos = np.minimum(searchsorted_runs(table_keys, keys), len(table_keys) - 1)
+    return pos, table_keys[pos] == keys
 
 
 def _assign(labs: _Labs, visits: _Visits, *, by_label: bool) -> tuple[Ints, Bools]:
