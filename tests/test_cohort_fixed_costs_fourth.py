@@ -18,6 +18,7 @@ spreads participant ids across int64).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -194,3 +195,54 @@ def test_lab_rows_are_matched_to_visits_once_per_run(
     assert searched == [5]  # 10, 20, 25, 30, 10: one look-up per run
     assert pos.tolist() == [0, 0, 0, 1, 1, 2, 2, 2, 0]
     assert found.tolist() == [True] * 5 + [False] + [True] * 3
+
+
+# --- duplicate visits --------------------------------------------------------------
+
+
+def test_visit_numbers_are_coded_only_where_visits_share_a_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Visits alone on their date: the dose and PGA columns are not coded."""
+    from lupusscore.cohort import _columns
+
+    seen: list[int] = []
+    real = _columns._float_codes
+
+    def counted(values: np.ndarray) -> np.ndarray:
+        seen.append(len(values))
+        return real(values)
+
+    monkeypatch.setattr(_columns, "_float_codes", counted)
+    c = _cohort(20)
+    assert c.n_visits > 0
+    assert seen == []
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.sampled_from([math.nan, 0.0, -0.0, 1.0, 2.5]),
+            st.integers(-1, 1),
+        ),
+        max_size=30,
+    )
+)
+def test_float_keys_vary_as_values_with_nan_equal(
+    rows: list[tuple[int, float, int]],
+) -> None:
+    """A float key varies in a group when its values differ (NaN equals NaN)."""
+    from lupusscore.cohort._columns import _differs_in_group
+
+    group = np.array([g for g, _, _ in rows], dtype=np.int64)
+    floats = np.array([x for _, x, _ in rows], dtype=np.float64)
+    ints = np.array([k for _, _, k in rows], dtype=np.int64)
+    got = _differs_in_group(group, [floats, ints])
+
+    def norm(x: float) -> object:
+        return "nan" if math.isnan(x) else x + 0.0  # -0.0 and 0.0 are equal
+
+    want = [len({(norm(x), k) for h, x, k in rows if h == g}) > 1 for g, _, _ in rows]
+    assert got.tolist() == want

@@ -859,8 +859,12 @@ def _float_codes(values: Floats) -> Ints:
     return np.unique(values, return_inverse=True, equal_nan=True)[1].astype(np.int64)
 
 
-def _differs_in_group(group: Ints, keys: Sequence[Ints]) -> Bools:
-    """Tell, per row, whether any key varies within the row's group."""
+def _differs_in_group(group: Ints, keys: Sequence[Ints | Floats]) -> Bools:
+    """Tell, per row, whether any key varies within the row's group.
+
+    A float key varies when its values differ (NaN equal to NaN): it is coded
+    (:func:`_float_codes`) over the rows of shared groups only.
+    """
     n = len(group)
     out = np.zeros(n, dtype=bool)
     if n == 0:
@@ -879,6 +883,8 @@ def _differs_in_group(group: Ints, keys: Sequence[Ints]) -> Bools:
     varies = np.zeros(len(starts), dtype=bool)
     for key in keys:
         k = key[order]
+        if k.dtype.kind == "f":
+            k = _float_codes(k)
         varies |= np.minimum.reduceat(k, starts) != np.maximum.reduceat(k, starts)
     out[order] = varies[per_row_group]
     return out
@@ -1487,8 +1493,8 @@ def _read_visits(
     fields = [
         label_code.astype(np.int64),
         unscheduled.astype(np.int64),
-        _float_codes(gc),
-        _float_codes(pga),
+        gc,
+        pga,
         rescue.astype(np.int64),
         *(c.astype(np.int64) for c in descriptors.values()),
     ]
