@@ -246,3 +246,26 @@ def test_float_keys_vary_as_values_with_nan_equal(
 
     want = [len({(norm(x), k) for h, x, k in rows if h == g}) > 1 for g, _, _ in rows]
     assert got.tolist() == want
+
+
+# --- timepoint windows -------------------------------------------------------------
+
+
+def test_timepoint_order_is_lexsorts_without_lexsort(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each window's visits, nearest first, by one stable sort of a combined key."""
+    from lupusscore.cohort._engine import timepoint_order
+
+    c = _cohort(30)
+    want = {}
+    for tp in c.schedule:
+        mask = (c.visit_day >= tp.first_day) & (c.visit_day <= tp.last_day)
+        idx = np.flatnonzero(mask)
+        d = c.visit_day[idx]
+        order = np.lexsort((d, np.abs(d - tp.day), c.visit_participant[idx]))
+        want[tp] = idx[order].tolist()
+    calls = _counting(monkeypatch, np, "lexsort")
+    for tp in c.schedule:
+        assert timepoint_order(c, tp, use_unscheduled=True).tolist() == want[tp]
+    assert calls == []

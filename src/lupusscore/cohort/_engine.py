@@ -233,9 +233,20 @@ def timepoint_order(c: Cohort, tp: Timepoint, *, use_unscheduled: bool) -> Ints:
     if not use_unscheduled:
         mask &= ~c.visit_unscheduled
     idx = np.flatnonzero(mask)
+    if not len(idx):
+        return idx
     d = day[idx]
-    order = np.lexsort((d, np.abs(d - tp.day), c.visit_participant[idx]))
-    return idx[order]
+    dist = np.abs(d - tp.day)
+    p = c.visit_participant[idx]
+    # one stable sort of a combined key (participant, distance, day); the
+    # window bounds every distance and day (lexsort where it could overflow)
+    width = int(d.max()) - int(d.min()) + 1
+    span = int(dist.max()) + 1
+    p0 = int(p.min())
+    if (int(p.max()) - p0 + 1) * span * width >= 2**62:
+        return idx[np.lexsort((d, dist, p))]
+    key = ((p - p0) * span + dist) * width + (d - int(d.min()))
+    return idx[np.argsort(key, kind="stable")]
 
 
 def timepoint_visit(
