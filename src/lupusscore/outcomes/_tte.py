@@ -236,12 +236,12 @@ def _first(
 
 
 def _hit_text(kind: object, day: int) -> str:
-    """The reason of an event of a type."""
+    """Return the reason of an event of a type."""
     return f"event: {kind} on day {day}"
 
 
 def _met_text(day: int) -> str:
-    """The reason of a met assessment."""
+    """Return the reason of a met assessment."""
     return f"event: met on day {day}"
 
 
