@@ -294,6 +294,23 @@ def _exclusions(value: object, n: int) -> npt.NDArray[np.bool_]:
 # ---------------------------------------------------------------------------
 
 
+def searchsorted_runs(
+    a: Ints, v: Ints, *, side: Literal["left", "right"] = "left"
+) -> Ints:
+    """``np.searchsorted(a, v, side=side)`` (int64), each run looked up once.
+
+    A run is equal neighbouring integers of *v*. A cohort's queries come in
+    runs (the lab rows of one visit share a participant and a day), so only
+    the first of each run is searched and its position repeated.
+    """
+    n = len(v)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    head = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
+    found = np.searchsorted(a, v[head], side=side).astype(np.int64)
+    return np.repeat(found, np.diff(np.r_[head, n]))
+
+
 def _rank(
     visit_participant: Ints,
     visit_day: Ints,
@@ -321,7 +338,7 @@ def _rank(
         keys = (visit_participant - p0) * span + (visit_day - shift)
         q = (participant - p0) * span + (np.clip(day, d0 - 1, d1 + 1) - shift)
         side: Literal["left", "right"] = "right" if inclusive else "left"
-        return np.searchsorted(keys, q, side=side).astype(np.int64)
+        return searchsorted_runs(keys, q, side=side)
     tie = np.concatenate(
         (np.full(n, 0 if inclusive else 1), np.full(len(day), 1 if inclusive else 0))
     )
@@ -337,6 +354,22 @@ def _rank(
     out = np.empty(len(day), dtype=np.int64)
     out[order[~is_visit] - n] = before[~is_visit]
     return out
+
+
+def _visit_order(vp: Ints, vday: Ints) -> Ints:
+    """Visits sorted by (participant, day), stably: ``np.lexsort((vday, vp))``.
+
+    One stable sort of a combined (participant, day) key (fast on visits
+    already in that order, as a cohort's are); where that key could
+    overflow, lexsort itself.
+    """
+    if len(vp) == 0:
+        return np.zeros(0, dtype=np.int64)
+    p0, d0 = int(vp.min()), int(vday.min())
+    span = int(vday.max()) - d0 + 1
+    if (int(vp.max()) - p0 + 1) * span >= 2**62:
+        return np.lexsort((vday, vp)).astype(np.int64)
+    return np.argsort((vp - p0) * span + (vday - d0), kind="stable").astype(np.int64)
 
 
 def _window_sum(start: Ints, stop: Ints, rows: npt.NDArray[np.bool_], n: int) -> Ints:
@@ -486,7 +519,7 @@ def sledai_2k_visits(
         if new_or_recurrent is None
         else _tristate_columns("new_or_recurrent", new_or_recurrent, n)
     )
-    order = np.lexsort((np.arange(n), vday, vp))
+    order = _visit_order(vp, vday)
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n)
 
@@ -560,7 +593,8 @@ def sledai_2k_visits(
     def per_visit(flags: npt.NDArray[np.bool_]) -> Ints:
         return _window_sum(start, stop, flags, n)[position]
 
-    lab_status = np.full((n, _N), np.nan)
+    # per lab-derived descriptor (its index): 1 / 0 / NaN per visit
+    lab_status: dict[int, FloatArray] = {}
     # numeric descriptors: one LabRule per analyte, judged on every row
     by_analyte: dict[Analyte, FloatArray] = {}
     for rule in LAB_RULES:
@@ -572,47 +606,62 @@ def sledai_2k_visits(
             total > 0, (per_visit(mine & hit) > 0).astype(np.float64), np.nan
         )
     for name, flag in combine_rule_flags(by_analyte, use_upcr=with_upcr).items():
-        lab_status[:, SLEDAI_2K_DESCRIPTOR_INDEX[name]] = flag
-    # low complement: against each row's lower limit (or the default)
-    mine = usable(np.isin(analyte, _COMPLEMENT_CODES), "low_complement")
-    low_flag = low_complement_flags(
-        value, complement_lower_limits(analyte, low, use_default=default_limits)
+        lab_status[SLEDAI_2K_DESCRIPTOR_INDEX[name]] = flag
+    # low complement: against each row's lower limit (or the default); each
+    # rule judges its own analyte's rows only (NaN elsewhere: never used)
+    is_c = np.isin(analyte, _COMPLEMENT_CODES)
+    mine = usable(is_c, "low_complement")
+    sub = np.flatnonzero(is_c)
+    low_flag = np.full(len(value), np.nan)
+    low_flag[sub] = low_complement_flags(
+        value[sub],
+        complement_lower_limits(analyte[sub], low[sub], use_default=default_limits),
     )
-    lab_status[:, SLEDAI_2K_DESCRIPTOR_INDEX["low_complement"]] = _any_of(
+    lab_status[SLEDAI_2K_DESCRIPTOR_INDEX["low_complement"]] = _any_of(
         per_visit(mine & (low_flag == 1)),
         per_visit(mine & np.isnan(low_flag)),
         per_visit(mine),
     )
     # increased DNA binding: against the row's upper limit; Farr > 25 % too
-    mine = usable(analyte == _CODE[Analyte.ANTI_DSDNA], "increased_dna_binding")
-    uln = dsdna_increased_flags(value, high)
+    is_d = analyte == _CODE[Analyte.ANTI_DSDNA]
+    mine = usable(is_d, "increased_dna_binding")
+    sub = np.flatnonzero(is_d)
+    uln = np.full(len(value), np.nan)
+    uln[sub] = dsdna_increased_flags(value[sub], high[sub])
+    other = uln
     if v.farr_binding:
         farr = FARR_PERCENT_BINDING_SLEDAI
-        applies = np.equal(family, farr.family).astype(np.bool_)
+        applies = np.equal(family[sub], farr.family).astype(np.bool_)
         # a cut-off that does not apply adds no judgement: repeat the ULN one
-        other = np.where(applies, cutoff_flags(value, farr, applies=applies), uln)
-    else:
-        other = uln
+        other = uln.copy()
+        other[sub] = np.where(
+            applies, cutoff_flags(value[sub], farr, applies=applies), uln[sub]
+        )
     met = (uln == 1) | (other == 1)
-    lab_status[:, SLEDAI_2K_DESCRIPTOR_INDEX["increased_dna_binding"]] = _any_of(
+    lab_status[SLEDAI_2K_DESCRIPTOR_INDEX["increased_dna_binding"]] = _any_of(
         per_visit(mine & met),
         per_visit(mine & ~met & (np.isnan(uln) | np.isnan(other))),
         per_visit(mine),
     )
 
     # -- merge, as merge_findings: excluded, else clinician, else lab -----------
-    entered = ~np.isnan(clinician)
-    derived = ~np.isnan(lab_status)
-    present = np.where(excluded, 0.0, np.where(entered, clinician, lab_status))
-    source = np.where(
-        excluded,
-        _EXCLUDED,
-        np.where(entered, _CLINICIAN, np.where(derived, _LAB, _NOT_ASSESSED)),
-    ).astype(np.int8)
+    # (in place over the clinician matrix, which this call made; only the
+    # lab-derived descriptors' columns are visited for the lab findings)
+    present = clinician
+    source = np.full((n, _N), _NOT_ASSESSED, dtype=np.int8)
+    source[~np.isnan(present)] = _CLINICIAN
+    for j, flag in lab_status.items():
+        column = present[:, j]
+        derived = np.isnan(column) & ~np.isnan(flag)
+        column[derived] = flag[derived]
+        source[derived, j] = _LAB
+    present[excluded] = 0.0
+    source[excluded] = _EXCLUDED
     scores = sledai_2k_cohort(
         present, variant=v, new_or_recurrent=new, missing="propagate"
     )
-    codes = np.where(np.isnan(present), -1, present).astype(np.int8)
+    codes = np.full((n, _N), -1, dtype=np.int8)  # -1 where not assessed
+    np.copyto(codes, present, casting="unsafe", where=~np.isnan(present))
     return SledaiVisitScores(
         score=scores.score,
         lower_bound=scores.lower_bound,

@@ -129,6 +129,7 @@ import numpy.typing as npt
 from pydantic import ValidationError
 
 from lupusscore._checks import as_count, as_flag, describe
+from lupusscore.activity._cohort_kernel import searchsorted_runs
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
 from lupusscore.cohort._from_trial import by_head_then_time, lab_order, obj
@@ -547,22 +548,17 @@ def _sorted_text(
     distinct: Sequence[str], classes: npt.NDArray[np.int8], dcodes: Ints
 ) -> _Text:
     """Build a _Text from distinct values (their class) and each row's index."""
-    texts = sorted(
-        {str(d) for d, c in zip(distinct, classes.tolist(), strict=True) if c == _TEXT}
-    )
-    rank = {t: i + 1 for i, t in enumerate(texts)}
-    code_of = np.array(
-        [
-            rank[str(d)] if c == _TEXT else 0
-            for d, c in zip(distinct, classes.tolist(), strict=True)
-        ],
-        dtype=np.int32,
-    )
+    kinds = classes.tolist()
+    at = [i for i, c in enumerate(kinds) if c == _TEXT]
+    strings = [str(distinct[i]) for i in at]
+    texts = sorted(set(strings))
+    rank = dict(zip(texts, range(1, len(texts) + 1), strict=True))
+    code_of = np.zeros(len(kinds), dtype=np.int32)
+    code_of[at] = list(map(rank.__getitem__, strings))
     names = np.empty(len(texts) + 1, dtype=object)
     names[1:] = texts
-    return _Text(
-        code_of[dcodes], names, (classes == _MISSING)[dcodes], (classes == _BAD)[dcodes]
-    )
+    row_class = classes[dcodes]
+    return _Text(code_of[dcodes], names, row_class == _MISSING, row_class == _BAD)
 
 
 def _factorize(values: npt.NDArray[Any]) -> _Text:
@@ -603,8 +599,8 @@ def _from_dictionary(codes: npt.NDArray[Any], distinct: list[str]) -> _Text:
         [*(_MISSING if not d.strip() else _TEXT for d in distinct), _MISSING],
         dtype=np.int8,
     )
-    slot = np.where(codes < 0, len(distinct), codes)
-    return _sorted_text([*distinct, ""], classes, slot)
+    # a missing row's code -1 indexes the last slot, the "" appended
+    return _sorted_text([*distinct, ""], classes, codes)
 
 
 def _parse_numeric_strings(strings: Objects) -> tuple[Floats, Bools, Bools]:
@@ -863,8 +859,12 @@ def _float_codes(values: Floats) -> Ints:
     return np.unique(values, return_inverse=True, equal_nan=True)[1].astype(np.int64)
 
 
-def _differs_in_group(group: Ints, keys: Sequence[Ints]) -> Bools:
-    """Tell, per row, whether any key varies within the row's group."""
+def _differs_in_group(group: Ints, keys: Sequence[Ints | Floats]) -> Bools:
+    """Tell, per row, whether any key varies within the row's group.
+
+    A float key varies when its values differ (NaN equal to NaN): it is coded
+    (:func:`_float_codes`) over the rows of shared groups only.
+    """
     n = len(group)
     out = np.zeros(n, dtype=bool)
     if n == 0:
@@ -883,6 +883,8 @@ def _differs_in_group(group: Ints, keys: Sequence[Ints]) -> Bools:
     varies = np.zeros(len(starts), dtype=bool)
     for key in keys:
         k = key[order]
+        if k.dtype.kind == "f":
+            k = _float_codes(k)
         varies |= np.minimum.reduceat(k, starts) != np.maximum.reduceat(k, starts)
     out[order] = varies[per_row_group]
     return out
@@ -1491,8 +1493,8 @@ def _read_visits(
     fields = [
         label_code.astype(np.int64),
         unscheduled.astype(np.int64),
-        _float_codes(gc),
-        _float_codes(pga),
+        gc,
+        pga,
         rescue.astype(np.int64),
         *(c.astype(np.int64) for c in descriptors.values()),
     ]
@@ -1963,8 +1965,8 @@ def _match(keys: Ints, table_keys: Ints) -> tuple[Ints, Bools]:
     """Position of each key in the sorted unique *table_keys*; found mask."""
     if len(table_keys) == 0:
         return np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
-    pos = np.minimum(np.searchsorted(table_keys, keys), len(table_keys) - 1)
-    return pos.astype(np.int64), table_keys[pos] == keys
+    pos = np.minimum(searchsorted_runs(table_keys, keys), len(table_keys) - 1)
+    return pos, table_keys[pos] == keys
 
 
 def _assign(labs: _Labs, visits: _Visits, *, by_label: bool) -> tuple[Ints, Bools]:

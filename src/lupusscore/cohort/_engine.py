@@ -33,6 +33,7 @@ import numpy.typing as npt
 from lupusscore._checks import as_instance, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
+from lupusscore.cohort._columns import _codes
 from lupusscore.errors import DefinitionError, InvalidValueError
 from lupusscore.kidney._model import egfr_columns
 from lupusscore.models import EventType, Sex, Timepoint
@@ -232,9 +233,20 @@ def timepoint_order(c: Cohort, tp: Timepoint, *, use_unscheduled: bool) -> Ints:
     if not use_unscheduled:
         mask &= ~c.visit_unscheduled
     idx = np.flatnonzero(mask)
+    if not len(idx):
+        return idx
     d = day[idx]
-    order = np.lexsort((d, np.abs(d - tp.day), c.visit_participant[idx]))
-    return idx[order]
+    dist = np.abs(d - tp.day)
+    p = c.visit_participant[idx]
+    # one stable sort of a combined key (participant, distance, day); the
+    # window bounds every distance and day (lexsort where it could overflow)
+    width = int(d.max()) - int(d.min()) + 1
+    span = int(dist.max()) + 1
+    p0 = int(p.min())
+    if (int(p.max()) - p0 + 1) * span * width >= 2**62:
+        return idx[np.lexsort((d, dist, p))]
+    key = ((p - p0) * span + dist) * width + (d - int(d.min()))
+    return idx[np.argsort(key, kind="stable")]
 
 
 def timepoint_visit(
@@ -561,16 +573,21 @@ def _missing_reasons(run: Any, rows: Ints) -> list[str]:
     ``"missing <inputs>"`` from the not-evaluable criteria's missing inputs
     (what ``RenalResponseResult.missing_inputs`` holds); only a row without a
     missing input (outside the definition's coverage) builds its explained
-    result for the reason.
+    result for the reason. Which criteria are not evaluable at which rows is
+    found for all rows at once; only those criteria name their inputs.
     """
+    evals = [e for _, _, parts in run.grades for _, e in parts]
+    shape = (len(rows), len(evals))
+    gaps = np.zeros(shape, dtype=bool)
+    for k, e in enumerate(evals):
+        status = np.broadcast_to(e.status, run.inp.shape)
+        gaps[:, k] = status[rows] == NOT_EVALUABLE
     out = []
-    for i in rows.tolist():
+    for i, flags in zip(rows.tolist(), gaps.tolist(), strict=True):
         names: set[str] = set()
-        for _, _, evals in run.grades:
-            for _, e in evals:
-                code = e.status if np.ndim(e.status) == 0 else e.status[i]
-                if int(code) == NOT_EVALUABLE:
-                    names.update(e.missing((i,)))
+        for e, gap in zip(evals, flags, strict=True):
+            if gap:
+                names.update(e.missing((i,)))
         if names:
             out.append("missing " + ", ".join(sorted(names)))
         else:
@@ -699,16 +716,17 @@ def _assay_keys(c: Cohort, rows: Ints) -> tuple[Bools, Bools, Objects]:
 
 
 def _assay_table(c: Cohort, code: int) -> tuple[Ints, Bools, Bools, Objects]:
-    """Return the lab rows of analyte *code* (sorted) and their _assay_keys."""
+    """Return the lab rows of analyte *code* (sorted) and their _assay_keys.
+
+    The key and the family rule are worked out once per distinct assay text
+    and unit family (a dictionary look-up per row), then spread to the rows.
+    """
     rows = np.flatnonzero(c.lab_analyte == code)
-    texts = c.lab_assay[rows]
-    present = np.array([a is not None for a in texts.tolist()], dtype=bool)
-    key = np.full(len(rows), None, dtype=object)
-    if present.any():
-        names, inverse = np.unique(texts[present].astype(str), return_inverse=True)
-        keys = np.array([_assay_key(str(n)) for n in names], dtype=object)
-        key[present] = keys[inverse.reshape(-1)]
-    has = np.array([k is not None for k in key.tolist()], dtype=bool)
+    codes, texts = _codes(c.lab_assay[rows])
+    keys = np.empty(len(texts), dtype=object)
+    keys[:] = [None if t is None else _assay_key(str(t)) for t in texts]
+    key = keys[codes]
+    has = np.array([k is not None for k in keys.tolist()], dtype=bool)[codes]
     across = _across_assays(c, rows)
     for column in (rows, across, has, key):
         column.setflags(write=False)
@@ -717,14 +735,15 @@ def _assay_table(c: Cohort, code: int) -> tuple[Ints, Bools, Bools, Objects]:
 
 def _across_assays(c: Cohort, rows: Ints) -> Bools:
     """Whether each row's unit family is comparable across assays."""
-    names, inverse = np.unique(c.lab_family[rows].astype(str), return_inverse=True)
-    table = np.zeros((len(ANALYTE_CODES), max(len(names), 1)), dtype=bool)
+    inverse, names = _codes(c.lab_family[rows])
+    position = {name: i for i, name in enumerate(names)}
+    table = np.zeros((len(ANALYTE_CODES), len(names)), dtype=bool)
     for code, a in enumerate(ANALYTE_CODES):
         for fam in analyte_spec(a).families:
-            hit = np.flatnonzero(names == fam.name)
-            if len(hit):
-                table[code, hit[0]] = fam.comparable_across_assays
-    return table[c.lab_analyte[rows].astype(np.int64), inverse.reshape(-1)]
+            hit = position.get(fam.name)
+            if hit is not None:
+                table[code, hit] = fam.comparable_across_assays
+    return table[c.lab_analyte[rows].astype(np.int64), inverse]
 
 
 def nan_if(flag: Bools, values: Floats) -> Floats:

@@ -491,9 +491,12 @@ def kaplan_meier(
             value=f"{e.size} values",
             expected=f"one event flag per duration ({t.size})",
         )
-    times = np.unique(t[e])
-    at_risk = np.array([int(np.sum(t >= u)) for u in times], dtype=np.int64)
-    deaths = np.array([int(np.sum((t == u) & e)) for u in times], dtype=np.int64)
+    # per distinct event time: the events there, and those still at risk
+    # (time >= it: all but those before it in sorted order)
+    times, counts = np.unique(t[e], return_counts=True)
+    follow_up = np.sort(t)
+    at_risk = (t.size - np.searchsorted(follow_up, times, side="left")).astype(np.int64)
+    deaths = counts.astype(np.int64)
     surv = np.cumprod(1.0 - deaths / at_risk) if times.size else np.array([])
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(
@@ -511,15 +514,15 @@ def kaplan_meier(
             low = np.where(inside, surv ** np.exp(z * sigma), surv)
             high = np.where(inside, surv ** np.exp(-z * sigma), surv)
     return KaplanMeier(
-        time=tuple(float(x) for x in times),
-        n_at_risk=tuple(int(x) for x in at_risk),
-        n_events=tuple(int(x) for x in deaths),
-        survival=tuple(float(x) for x in surv),
-        std_err=tuple(float(x) for x in se),
-        low=tuple(float(x) for x in low),
-        high=tuple(float(x) for x in high),
+        time=tuple(times.tolist()),
+        n_at_risk=tuple(at_risk.tolist()),
+        n_events=tuple(deaths.tolist()),
+        survival=tuple(np.asarray(surv, dtype=np.float64).tolist()),
+        std_err=tuple(np.asarray(se, dtype=np.float64).tolist()),
+        low=tuple(np.asarray(low, dtype=np.float64).tolist()),
+        high=tuple(np.asarray(high, dtype=np.float64).tolist()),
         n=int(t.size),
-        follow_up=tuple(float(x) for x in np.sort(t)),
+        follow_up=tuple(follow_up.tolist()),
         last_time=float(t.max()) if t.size else 0.0,
         confidence=confidence,
         ci=how,

@@ -235,6 +235,25 @@ def _first(
     return first, name
 
 
+def _hit_text(kind: object, day: int) -> str:
+    """Return the reason of an event of a type."""
+    return f"event: {kind} on day {day}"
+
+
+def _met_text(day: int) -> str:
+    """Return the reason of a met assessment."""
+    return f"event: met on day {day}"
+
+
+def _fill(
+    out: npt.NDArray[np.object_], at: npt.NDArray[np.intp], texts: list[str]
+) -> None:
+    """Put *texts* at positions *at* of an object array (strings kept whole)."""
+    column = np.empty(len(texts), dtype=object)
+    column[:] = texts
+    out[at] = column
+
+
 def time_to_first_segments(
     n: int,
     *,
@@ -266,31 +285,34 @@ def time_to_first_segments(
     stop, stop_name = _first(
         n, event_seg, event_day, event_type, censor_on - event_types, min_day=0
     )
-    met_text = np.array([f"event: met on day {d}" for d in met.tolist()], dtype=object)
-    pairs = zip(hit_name.tolist(), hit.tolist(), strict=True)
-    hit_text = np.array([f"event: {k} on day {d}" for k, d in pairs], dtype=object)
-    # the earlier event; on one day the smaller reason text (tuple order)
-    use_hit = (hit < met) | ((hit == met) & (hit_text < met_text))
-    event_day_ = np.where(use_hit, hit, met)
-    event_text = np.where(use_hit, hit_text, met_text)
     cut = _NEVER if end_day is None else end_day
+    # the earlier event; on one day the smaller reason text (tuple order):
+    # the texts are compared only where the tie decides an event's reason
+    use_hit = hit < met
+    tie = np.flatnonzero(
+        (hit == met) & (met <= stop) & (met <= last_day) & (met <= cut)
+    )
+    if len(tie):
+        use_hit[tie] = [
+            _hit_text(k, d) < _met_text(d)
+            for k, d in zip(hit_name[tie].tolist(), hit[tie].tolist(), strict=True)
+        ]
+    event_day_ = np.where(use_hit, hit, met)
     is_event = (event_day_ <= stop) & (event_day_ <= last_day) & (event_day_ <= cut)
-    censor_text = np.array([f"censored: {k}" for k in stop_name.tolist()], dtype=object)
     by_stop = ~is_event & (stop <= last_day) & (stop <= cut)
     by_follow = ~is_event & ~by_stop & (last_day <= cut)
     ended = np.where(by_follow, last_day, cut)
     day = np.where(is_event, event_day_, np.where(by_stop, stop, ended))
-    reason = np.where(
-        is_event,
-        event_text,
-        np.where(
-            by_stop,
-            censor_text,
-            np.where(
-                by_follow, "censored: end of follow-up", f"censored: cut-off day {cut}"
-            ),
-        ),
-    ).astype(object)
+    # each reason text made only for the participants it describes
+    reason = np.full(n, f"censored: cut-off day {cut}", dtype=object)
+    reason[by_follow] = "censored: end of follow-up"
+    at = np.flatnonzero(by_stop)
+    _fill(reason, at, [f"censored: {k}" for k in stop_name[at].tolist()])
+    at = np.flatnonzero(is_event & use_hit)
+    pairs = zip(hit_name[at].tolist(), hit[at].tolist(), strict=True)
+    _fill(reason, at, [_hit_text(k, d) for k, d in pairs])
+    at = np.flatnonzero(is_event & ~use_hit)
+    _fill(reason, at, [_met_text(d) for d in met[at].tolist()])
     return TimesToEvent(day=np.maximum(day, 0), event=is_event, reason=reason)
 
 
