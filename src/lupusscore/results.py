@@ -177,16 +177,24 @@ def snap(x: float | npt.NDArray[np.float64]) -> float | npt.NDArray[np.float64]:
         raise InvalidValueError(
             field="x", value=describe(given), expected="numbers"
         ) from None
-    mag = np.abs(arr)
     # Zero and non-finite values (an overflowed ratio) pass through unchanged.
-    mag = np.where(np.isfinite(arr), mag, 0.0)
-    safe = np.where(mag > 0, mag, 1.0)
-    # Clamp so 10**exponent stays finite for subnormal-sized values (< 1e-288).
-    exponent = np.minimum(
-        COMPARISON_SIGNIFICANT_DIGITS - 1 - np.floor(np.log10(safe)), _MAX_EXPONENT
-    )
-    factor = np.power(10.0, exponent)
-    out = np.where(mag > 0, np.round(arr * factor) / factor, arr)
+    shape, arr = arr.shape, arr.reshape(-1)  # 1-d: np.abs of 0-d is a scalar
+    rounded = np.isfinite(arr)
+    rounded &= arr != 0
+    # One scratch buffer, worked in place: |x| (1 where passed through), then
+    # the exponent, clamped so 10**exponent stays finite for subnormal-sized
+    # values (< 1e-288), then the factor 10**exponent.
+    factor = np.abs(arr)
+    factor[~rounded] = 1.0
+    np.log10(factor, out=factor)
+    np.floor(factor, out=factor)
+    np.subtract(COMPARISON_SIGNIFICANT_DIGITS - 1, factor, out=factor)
+    np.minimum(factor, _MAX_EXPONENT, out=factor)
+    np.power(10.0, factor, out=factor)
+    scaled = arr * factor
+    np.round(scaled, out=scaled)
+    scaled /= factor
+    out = np.where(rounded, scaled, arr).reshape(shape)
     if np.ndim(x) == 0:
         return float(out)
     return np.asarray(out, dtype=np.float64)

@@ -98,6 +98,11 @@ SLEDAI_VISITS_COLUMNS: Final[tuple[str, ...]] = (
 _ANALYTES: Final[tuple[Analyte, ...]] = tuple(Analyte)
 _CODE: Final[dict[Analyte, int]] = {a: i for i, a in enumerate(_ANALYTES)}
 _N: Final = len(SLEDAI_2K_DESCRIPTOR_NAMES)
+
+#: A flag code -1 / 0 / 1 (not recorded / no / yes), shifted by one, to its
+#: tri-state value NaN / 0.0 / 1.0 (the values :func:`as_tristate` gives).
+_CODE_FLAGS: Final = np.array([np.nan, 0.0, 1.0])
+_CODE_FLAGS.setflags(write=False)
 _COMPLEMENT_CODES: Final = np.array(
     sorted(_CODE[a] for a in COMPLEMENT_ANALYTES), dtype=np.int64
 )
@@ -246,7 +251,11 @@ def _tristate_columns(name: str, columns: object, n: int) -> npt.NDArray[np.floa
         field = f"{name}[{key!r}]"
         arr = _one_d(field, column, n)
         if arr.dtype.kind in "iu":  # the cohort's int8 codes: -1 is "not recorded"
-            arr = np.where(arr == -1, np.nan, arr.astype(np.float64))
+            if not np.any(np.less(arr, -1) | np.greater(arr, 1)):  # one look-up
+                shifted = arr.astype(np.int64) + 1  # -1 / 0 / 1 -> 0 / 1 / 2
+                out[:, SLEDAI_2K_DESCRIPTOR_INDEX[key]] = _CODE_FLAGS[shifted]
+                continue
+            arr = np.where(arr == -1, np.nan, arr.astype(np.float64))  # reported
         out[:, SLEDAI_2K_DESCRIPTOR_INDEX[key]] = as_tristate(field, arr)
     return out
 
