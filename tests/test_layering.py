@@ -15,6 +15,7 @@ LAYERS: dict[str, int] = {
     "analytes": 1,
     "units": 1,
     "results": 1,
+    "_arrays": 1,
     "_checks": 1,
     "vocabulary": 1,
     "change": 1,

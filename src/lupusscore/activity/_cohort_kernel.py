@@ -31,6 +31,7 @@ from typing import Final, Literal, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._arrays import lexsort_stable, searchsorted_runs
 from lupusscore._checks import (
     FloatArray,
     as_flag,
@@ -303,23 +304,6 @@ def _exclusions(value: object, n: int) -> npt.NDArray[np.bool_]:
 # ---------------------------------------------------------------------------
 
 
-def searchsorted_runs(
-    a: Ints, v: Ints, *, side: Literal["left", "right"] = "left"
-) -> Ints:
-    """``np.searchsorted(a, v, side=side)`` (int64), each run looked up once.
-
-    A run is equal neighbouring integers of *v*. A cohort's queries come in
-    runs (the lab rows of one visit share a participant and a day), so only
-    the first of each run is searched and its position repeated.
-    """
-    n = len(v)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    head = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
-    found = np.searchsorted(a, v[head], side=side).astype(np.int64)
-    return np.repeat(found, np.diff(np.r_[head, n]))
-
-
 def _rank(
     visit_participant: Ints,
     visit_day: Ints,
@@ -366,19 +350,8 @@ def _rank(
 
 
 def _visit_order(vp: Ints, vday: Ints) -> Ints:
-    """Visits sorted by (participant, day), stably: ``np.lexsort((vday, vp))``.
-
-    One stable sort of a combined (participant, day) key (fast on visits
-    already in that order, as a cohort's are); where that key could
-    overflow, lexsort itself.
-    """
-    if len(vp) == 0:
-        return np.zeros(0, dtype=np.int64)
-    p0, d0 = int(vp.min()), int(vday.min())
-    span = int(vday.max()) - d0 + 1
-    if (int(vp.max()) - p0 + 1) * span >= 2**62:
-        return np.lexsort((vday, vp)).astype(np.int64)
-    return np.argsort((vp - p0) * span + (vday - d0), kind="stable").astype(np.int64)
+    """Visits sorted by (participant, day), stably: ``np.lexsort((vday, vp))``."""
+    return lexsort_stable((vday, vp)).astype(np.int64)
 
 
 def _window_sum(start: Ints, stop: Ints, rows: npt.NDArray[np.bool_], n: int) -> Ints:

@@ -128,8 +128,8 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import ValidationError
 
+from lupusscore._arrays import searchsorted_runs
 from lupusscore._checks import as_count, as_flag, describe
-from lupusscore.activity._cohort_kernel import searchsorted_runs
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
 from lupusscore.cohort._from_trial import by_head_then_time, lab_order, obj

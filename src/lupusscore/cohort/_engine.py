@@ -30,6 +30,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._arrays import lexsort_stable
 from lupusscore._checks import as_instance, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort
@@ -238,15 +239,8 @@ def timepoint_order(c: Cohort, tp: Timepoint, *, use_unscheduled: bool) -> Ints:
     d = day[idx]
     dist = np.abs(d - tp.day)
     p = c.visit_participant[idx]
-    # one stable sort of a combined key (participant, distance, day); the
-    # window bounds every distance and day (lexsort where it could overflow)
-    width = int(d.max()) - int(d.min()) + 1
-    span = int(dist.max()) + 1
-    p0 = int(p.min())
-    if (int(p.max()) - p0 + 1) * span * width >= 2**62:
-        return idx[np.lexsort((d, dist, p))]
-    key = ((p - p0) * span + dist) * width + (d - int(d.min()))
-    return idx[np.argsort(key, kind="stable")]
+    # by participant, distance, day: one stable sort of a combined key
+    return idx[lexsort_stable((d, dist, p))]
 
 
 def timepoint_visit(

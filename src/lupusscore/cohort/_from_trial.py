@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from lupusscore._arrays import lexsort_stable
 from lupusscore._checks import describe
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, as_datetime64_day
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
@@ -135,12 +136,7 @@ def by_head_then_time(
     by_head = np.argsort(head, kind="stable")
     h = head[by_head]
     rank = np.cumsum(np.r_[0, h[1:] != h[:-1]])
-    t = when[by_head].astype(np.int64)
-    first = int(t.min())
-    span = int(t.max()) - first + 1
-    if n * span >= 2**62:
-        return np.lexsort((when, head))
-    return by_head[np.argsort(rank * span + (t - first), kind="stable")]
+    return by_head[lexsort_stable((when[by_head].astype(np.int64), rank))]
 
 
 def cohort_from_trial(trial: Trial) -> Cohort:
