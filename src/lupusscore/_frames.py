@@ -61,6 +61,7 @@ array([ 1., nan])
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -215,7 +216,8 @@ def _read_frame(
         raise InvalidValueError(
             field=name, value=_shown(data), expected=_ACCEPTED
         ) from None
-    dtypes = _schema(frame)
+    native = _pandas_frame(nw, frame, names)
+    dtypes = {} if native is not None else _schema(frame)
     out: dict[str, Column] = {}
     for key in names:
         if not isinstance(key, str) or not key:
@@ -230,6 +232,12 @@ def _read_frame(
             )
         field = f"{name}[{key!r}]"
         try:
+            read = None if native is None else _read_pandas_column(native[key], field)
+            if read is not None:
+                out[key], codes = read
+                if codes is not None:
+                    factors[key] = codes
+                continue
             series = frame.get_column(key)
             dtype = dtypes.get(key)
             if dtype is None:  # no schema: ask the column
@@ -251,6 +259,100 @@ def _read_frame(
                 expected="numbers, flags, text, dates or date-times",
             ) from None
     return out
+
+
+def _pandas_frame(nw: Any, frame: Any, names: list[Any]) -> Any:
+    """Return the pandas DataFrame behind *frame* for its columns' fast path.
+
+    None unless *frame* is pandas with unique, non-empty string column names
+    (anything else is read, and reported, column by column through narwhals).
+    """
+    try:
+        native = frame.to_native()
+        if not nw.dependencies.is_pandas_dataframe(native):
+            return None
+    except Exception:  # pragma: no cover - narwhals' own frames always answer
+        return None
+    unique = len(set(names)) == len(names)
+    if unique and all(isinstance(key, str) and key for key in names):
+        return native
+    return None
+
+
+def _read_pandas_column(
+    column: Any, field: str
+) -> tuple[Column, tuple[npt.NDArray[Any], list[str] | None] | None] | None:
+    """Read a pandas column of a common type without narwhals' wrappers.
+
+    The same rules, and the same numpy, pandas and Arrow calls, as the path
+    through narwhals (:func:`_read_series`, :func:`_read_text_via_arrow`,
+    :func:`_read_flags_via_arrow`), without its per-column cost (for an
+    ``object`` column, narwhals infers its type from the values, then Arrow
+    infers it again): numpy floats, integers, flags and naive date-times,
+    pandas ``str``/``string`` text, and ``object`` columns holding nothing but
+    ``True``, ``False`` and ``None``. Returns the column and its codes (None
+    for a column without codes), or None for any other column (and for text
+    Arrow cannot read): the caller then reads it through narwhals.
+    """
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype):
+        values = column.to_numpy()
+        kind = dtype.kind
+        if kind == "O":
+            return _flags_from_singletons(values)
+        if kind in "fiu":  # numbers: float64, NaN where pandas sees missing
+            out = values.astype(np.float64)
+            if kind == "f":
+                out[np.asarray(column.isna().to_numpy(), dtype=np.bool_)] = np.nan
+            return _fresh(out), None
+        if kind == "b":
+            return _fresh(values.copy()), None
+        if kind == "M":  # naive date-times: missing is NaT already
+            return _fresh(_datetimes(field, values)), None
+        return None
+    if isinstance(dtype, importlib.import_module("pandas").StringDtype):  # text
+        try:
+            pa = importlib.import_module("pyarrow")  # optional, as narwhals' own
+            return _text_from_arrow(pa, pa.Array.from_pandas(column))
+        except Exception:  # not pyarrow, or not text Arrow reads: through narwhals
+            return None
+    return None
+
+
+#: The objects a flag column of plain Python values holds, by address.
+_SINGLETONS: Final = (id(True), id(False), id(None))  # noqa: FBT003
+
+
+def _flags_from_singletons(
+    values: npt.NDArray[Any],
+) -> tuple[Column, tuple[npt.NDArray[np.int8], None]] | None:
+    """Read an object array of ``True``, ``False`` and ``None`` as flags, by address.
+
+    An object array holds the address of each element, and ``True``,
+    ``False`` and ``None`` are single objects in CPython: comparing the
+    addresses with theirs tells every element apart without visiting it in
+    Python. The result is what Arrow makes of such a column
+    (:func:`_read_flags_via_arrow`): flags, ``None`` missing; all ``None`` is
+    all missing. None for an empty array or any other element (``numpy.bool_``,
+    NaN, text...): the caller reads the column through Arrow then.
+    """
+    if sys.implementation.name != "cpython" or values.ndim != 1 or not len(values):
+        return None
+    try:
+        addresses = np.frombuffer(values, dtype=np.intp)
+    except Exception:  # e.g. not contiguous
+        return None
+    true, false, none = (addresses == a for a in _SINGLETONS)
+    missing = int(np.count_nonzero(none))
+    if int(np.count_nonzero(true)) + int(np.count_nonzero(false)) + missing != len(
+        values
+    ):
+        return None
+    if missing == len(values):  # nothing but missing: as _read_flags_via_arrow
+        codes = _fresh(np.full(len(values), -1, dtype=np.int8))
+        return _fresh(np.full(len(values), None, dtype=object)), (codes, None)
+    codes = _fresh(true.view(np.int8) - none.view(np.int8))
+    return _flags_from_codes(codes, missing=bool(missing))
 
 
 def _schema(frame: Any) -> dict[str, Any]:
@@ -285,14 +387,23 @@ def _read_text_via_arrow(
         return None
     try:
         text = series if dtype == nw.String else series.cast(nw.String)
-        arrow = text.to_arrow()
-        if isinstance(arrow, pa.ChunkedArray):
-            arrow = arrow.combine_chunks()
-        encoded = arrow.dictionary_encode()
-        names = [str(x) for x in encoded.dictionary.to_pylist()]
-        codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(), dtype=np.int32)
+        return _text_from_arrow(pa, text.to_arrow())
     except Exception:
         return None
+
+
+def _text_from_arrow(
+    pa: Any, arrow: Any
+) -> tuple[Column, tuple[npt.NDArray[np.int32], list[str]]]:
+    """Code an Arrow text array by its dictionary encoding (see above)."""
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    encoded = arrow.dictionary_encode()
+    names = [str(x) for x in encoded.dictionary.to_pylist()]
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    codes = np.asarray(indices.to_numpy(), dtype=np.int32)
     table = np.empty(len(names) + 1, dtype=object)  # the last slot: missing
     table[: len(names)] = names
     return _fresh(table[codes]), (codes, names)
@@ -328,7 +439,14 @@ def _read_flags_via_arrow(
         )
     except Exception:
         return None
-    if not nulls:
+    return _flags_from_codes(codes, missing=bool(nulls))
+
+
+def _flags_from_codes(
+    codes: npt.NDArray[np.int8], *, missing: bool
+) -> tuple[Column, tuple[npt.NDArray[np.int8], None]]:
+    """Return a flag column from its codes 1/0/-1 (*missing*: any -1)."""
+    if not missing:
         return _fresh(codes.astype(np.bool_)), (codes, None)
     table = np.array([False, True, None], dtype=object)  # -1: the last slot
     return _fresh(table[codes]), (codes, None)

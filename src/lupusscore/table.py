@@ -103,12 +103,15 @@ def _bad(
 
 
 def _check_years(field: str, arr: Column) -> None:
-    """Reject dates outside years 1-9999 (Python's date range)."""
-    present = ~np.isnat(arr)
-    if not np.any(present):
-        return
-    years = arr.astype("datetime64[Y]").astype(np.int64) + 1970
-    bad = present & ((years < _MIN_YEAR) | (years > _MAX_YEAR))
+    """Reject dates outside years 1-9999 (Python's date range).
+
+    *arr* is ``datetime64[D]`` or ``datetime64[s]`` (what :func:`_datetimes`
+    makes): it is compared with the first instant of year 1 and of year 10000
+    in its own unit (no conversion of the column; NaT compares False).
+    """
+    first_day = np.datetime64(_MIN_YEAR - 1970, "Y").astype(arr.dtype)
+    past_last = np.datetime64(_MAX_YEAR + 1 - 1970, "Y").astype(arr.dtype)
+    bad = (arr < first_day) | (arr >= past_last)
     if np.any(bad):
         first = int(np.flatnonzero(bad)[0])
         raise _bad(
