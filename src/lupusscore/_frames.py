@@ -44,6 +44,11 @@ all missing (a polars ``Null`` column)          ``object``: None
   read through Arrow when pyarrow is installed: text by its dictionary
   encoding, so each distinct string is one ``str`` object shared by its rows
   (8 bytes a row, not a string per row), and no cell is visited in Python.
+- A pandas ``object`` column of nothing but ``True``, ``False`` and ``None``
+  is read as flags by the addresses of its elements (no cell visited in
+  Python, no type inferred); pandas columns of numpy numbers, flags and naive
+  date-times and pandas text (``str``, ``string``) are read straight from
+  pandas, with the same calls and results as through narwhals.
 - Any other pandas ``object`` column is read element by element with the rules
   of :class:`lupusscore.Table` (text, numbers, flags, dates; one kind per
   column).
@@ -305,8 +310,8 @@ def _read_pandas_column(
             if kind == "f":
                 out[np.asarray(column.isna().to_numpy(), dtype=np.bool_)] = np.nan
             return _fresh(out), None
-        if kind == "b":
-            return _fresh(values.copy()), None
+        if kind == "b":  # flags, coded as Arrow's booleans are
+            return _flags_from_codes(_fresh(values.astype(np.int8)), missing=False)
         if kind == "M":  # naive date-times: missing is NaT already
             return _fresh(_datetimes(field, values)), None
         return None
