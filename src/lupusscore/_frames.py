@@ -353,11 +353,11 @@ def _flags_from_singletons(
         values
     ):
         return None
-    if missing == len(values):  # nothing but missing: as _read_flags_via_arrow
-        codes = _fresh(np.full(len(values), -1, dtype=np.int8))
-        return _fresh(np.full(len(values), None, dtype=object)), (codes, None)
     codes = _fresh(true.view(np.int8) - none.view(np.int8))
-    return _flags_from_codes(codes, missing=bool(missing))
+    # The column holds these very objects: a copy of it is the object column
+    # (also when all missing, as _read_flags_via_arrow); without None, the
+    # mask of True is the bool column.
+    return _fresh(values.copy() if missing else true), (codes, None)
 
 
 def _schema(frame: Any) -> dict[str, Any]:
