@@ -201,6 +201,7 @@ def test_pandas_shortcut_equals_the_path_through_narwhals(frame: Any) -> None:
         pd.Series([1.5, math.nan], dtype=np.float64),
         pd.Series([-math.nan, math.inf], dtype=np.float64),
         pd.Series([1.5, math.nan], dtype=np.float16),
+        pd.Series(np.array([1.5, math.nan], dtype=np.longdouble)),
         pd.Series([2**63 + 5, 1], dtype=np.uint64),
         pd.Series(["x", None, "z"], dtype="str"),
         pd.Series(["x", None, "z"], dtype="string[python]"),

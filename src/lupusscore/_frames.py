@@ -305,7 +305,7 @@ def _read_pandas_column(
         kind = dtype.kind
         if kind == "O":
             return _flags_from_singletons(values)
-        if kind in "fiu":  # numbers: float64, NaN where pandas sees missing
+        if kind in "fiu" and dtype.itemsize <= _WIDEST:  # numbers: float64 (NaN)
             out = values.astype(np.float64)
             if kind == "f":
                 out[np.asarray(column.isna().to_numpy(), dtype=np.bool_)] = np.nan
@@ -323,6 +323,9 @@ def _read_pandas_column(
             return None
     return None
 
+
+#: The widest numpy number the pandas shortcut reads (bytes: float64, int64).
+_WIDEST: Final = 8
 
 #: The objects a flag column of plain Python values holds, by address.
 _SINGLETONS: Final = (id(True), id(False), id(None))  # noqa: FBT003
