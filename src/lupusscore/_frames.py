@@ -46,9 +46,10 @@ all missing (a polars ``Null`` column)          ``object``: None
   (8 bytes a row, not a string per row), and no cell is visited in Python.
 - A pandas ``object`` column of nothing but ``True``, ``False`` and ``None``
   is read as flags by the addresses of its elements (no cell visited in
-  Python, no type inferred); pandas columns of numpy numbers, flags and naive
-  date-times and pandas text (``str``, ``string``) are read straight from
-  pandas, with the same calls and results as through narwhals.
+  Python, no type inferred, pyarrow not needed), giving what Arrow gives;
+  pandas columns of numpy numbers, flags and naive date-times and pandas
+  text (``str``, ``string``) are read straight from pandas, with the same
+  calls and results as through narwhals.
 - Any other pandas ``object`` column is read element by element with the rules
   of :class:`lupusscore.Table` (text, numbers, flags, dates; one kind per
   column).
