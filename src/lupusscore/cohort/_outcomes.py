@@ -53,7 +53,7 @@ from lupusscore.models import EventType, Timepoint
 from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import MissingPolicy
-from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion
+from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion_cells
 from lupusscore.outcomes._strategies import (
     DEFAULT_STRATEGIES,
     Strategies,
@@ -904,14 +904,23 @@ def table_rows(
     timepoints) are summarised over all their timepoints and arms in one
     pass (:func:`lupusscore.outcomes._summaries.summaries`: the summary
     kernel, of which ``summarize`` is the one-sample case), not one call per
-    cell.
+    cell; the proportions of every outcome are counted by arm in one pass
+    (:func:`_proportion_counts`) and their intervals come from the interval
+    kernel of :func:`lupusscore.outcomes.proportion`
+    (:func:`lupusscore.outcomes._stats.proportion_cells`).
     """
+    props = [k for k, (key, _) in enumerate(items) if key.statistic == "proportion"]
+    counts = _proportion_counts([items[k] for k in props], groups, ci, unmeasured)
+    counted = dict(zip(props, counts, strict=True))
+    trusted = all(type(arm) is str for arm in groups)
     rows: list[OutcomeRow] = []
     i = 0
     while i < len(items):
         key = items[i][0]
         if key.statistic != "change":
-            rows += _rows_of(key, items[i][1], groups, ci, unmeasured, None)
+            rows += _rows_of(
+                key, items[i][1], groups, unmeasured, counted.get(i), trusted=trusted
+            )
             i += 1
             continue
         j = i + 1
@@ -924,9 +933,97 @@ def table_rows(
         batch = items[i:j]
         cells = _change_cells([v[0] for _, v in batch], groups)
         for (k, vectors), per_arm in zip(batch, cells, strict=True):
-            rows += _rows_of(k, vectors, groups, ci, unmeasured, per_arm)
+            rows += _rows_of(k, vectors, groups, unmeasured, per_arm, trusted=trusted)
         i = j
     return rows
+
+
+#: One proportion cell: met, not met, not evaluable, imputed non-responders,
+#: and the (estimate, low, high) of met / (met + not met).
+_Count = tuple[int, int, int, int, tuple[float | None, float | None, float | None]]
+
+
+def _proportion_counts(
+    items: Sequence[Item],
+    groups: dict[str, Ints],
+    ci: CiMethod,
+    unmeasured: Unmeasured,
+) -> list[list[_Count]]:
+    """Count every proportion outcome of *items* in every arm, in one pass.
+
+    Per outcome and arm: the participants met and not met (the renal
+    endpoint not evaluable in the *unmeasured* arms), the rest not
+    evaluable, the imputed non-responders among those not met; and the
+    proportion's estimate and interval (:func:`proportion_cells`, the kernel
+    of :func:`lupusscore.outcomes.proportion`).
+    """
+    if not items or not groups:
+        return [[] for _ in items]
+    statuses = []
+    imputeds = []
+    hit = unmeasured.participants
+    for key, (status, imputed) in items:
+        if key.endpoint and unmeasured.reasons:
+            statuses.append(np.where(hit, NOT_EVALUABLE, status).astype(np.int8))
+            imputeds.append(imputed & ~hit)
+        else:
+            statuses.append(status)
+            imputeds.append(imputed)
+    s = np.stack(statuses)  # one row per outcome
+    flags = np.stack(imputeds)
+    met = np.empty((len(items), len(groups)), dtype=np.int64)
+    not_met = np.empty_like(met)
+    imputed_ = np.empty_like(met)
+    size = []
+    for a, members in enumerate(groups.values()):
+        got = s[:, members]
+        no = got == NOT_MET
+        met[:, a] = np.count_nonzero(got == MET, axis=1)
+        not_met[:, a] = np.count_nonzero(no, axis=1)
+        imputed_[:, a] = np.count_nonzero(flags[:, members] & no, axis=1)
+        size.append(len(members))
+    met_list = met.ravel().tolist()
+    not_met_list = not_met.ravel().tolist()
+    cis = proportion_cells(
+        met_list, [m + n for m, n in zip(met_list, not_met_list, strict=True)], ci
+    )
+    n_arms = len(groups)
+    out: list[list[_Count]] = []
+    cells = zip(met_list, not_met_list, imputed_.ravel().tolist(), cis, strict=True)
+    row: list[_Count] = []
+    for k, (m, nm, imp, interval) in enumerate(cells):
+        row.append((m, nm, size[k % n_arms] - m - nm, imp, interval))
+        if len(row) == n_arms:
+            out.append(row)
+            row = []
+    return out
+
+
+def _outcome_row(trusted: bool, **fields: Any) -> OutcomeRow:  # noqa: FBT001
+    """Build the OutcomeRow of *fields*, without validation when *trusted*.
+
+    *trusted* (the engine's own values: Python ``str``, ``int`` and
+    ``float`` of the field types, the arm names ``str``) gives the row
+    validation would give (``tests/test_tabulate_fast_paths.py``); anything
+    else is validated.
+    """
+    return OutcomeRow._trusted(**fields) if trusted else OutcomeRow(**fields)
+
+
+def _key_trusted(key: RowKey) -> bool:
+    """Whether *key*'s texts and timepoint are of the row's exact field types."""
+    tps = key.timepoints if key.timepoint is None else (key.timepoint,)
+    return (
+        type(key.section) is str
+        and type(key.outcome) is str
+        and (key.unit is None or type(key.unit) is str)
+        and key.statistic in _STATISTICS
+        and all(type(tp.label) is str and type(tp.day) is int for tp in tps)
+    )
+
+
+#: The statistics of an OutcomeRow.
+_STATISTICS: Final = frozenset({"proportion", "survival", "change"})
 
 
 def _change_cells(
@@ -951,15 +1048,20 @@ def _change_cells(
     return [got[k * n_arms : (k + 1) * n_arms] for k in range(len(changes))]
 
 
-def _rows_of(  # noqa: PLR0917 - the arguments of arm_rows, and the cells
+def _rows_of(
     key: RowKey,
     vectors: tuple[npt.NDArray[Any], ...],
     groups: dict[str, Ints],
-    ci: CiMethod,
     unmeasured: Unmeasured,
-    cells: list[SampleSummary] | None,
+    cells: list[SampleSummary] | list[_Count] | None,
+    *,
+    trusted: bool,
 ) -> list[OutcomeRow]:
-    """One outcome's rows by arm; a change's summaries per arm are *cells*."""
+    """One outcome's rows by arm.
+
+    A change's summaries per arm, or a proportion's counts per arm, are
+    *cells*; *trusted* says the arm names are ``str`` (:func:`_outcome_row`).
+    """
     tp = key.timepoint
     common = {
         "section": key.section,
@@ -967,30 +1069,27 @@ def _rows_of(  # noqa: PLR0917 - the arguments of arm_rows, and the cells
         "day": None if tp is None else tp.day,
         "statistic": key.statistic,
     }
+    trusted = trusted and _key_trusted(key)
     rows: list[OutcomeRow] = []
     if key.statistic == "proportion":
-        status, imputed = vectors
-        hit = unmeasured.participants
-        if key.endpoint and unmeasured.reasons:
-            status = np.where(hit, NOT_EVALUABLE, status).astype(np.int8)
-            imputed = imputed & ~hit
-        for arm, members in groups.items():
-            got = status[members]
-            met = int(np.count_nonzero(got == MET))
-            not_met = int(np.count_nonzero(got == NOT_MET))
-            prop = proportion(met, met + not_met, method=ci)
+        assert cells is not None  # table_rows gives a proportion its counts
+        counts = cast("list[_Count]", cells)
+        for arm, (met, not_met, not_evaluable, imputed, ci) in zip(
+            groups, counts, strict=True
+        ):
             rows.append(
-                OutcomeRow(
+                _outcome_row(
+                    trusted,
                     **common,
                     outcome=key.outcome,
                     arm=arm,
-                    n=prop.n,
-                    count=prop.successes,
-                    estimate=prop.estimate,
-                    ci_low=prop.low,
-                    ci_high=prop.high,
-                    not_evaluable=len(got) - met - not_met,
-                    imputed=int(np.sum(imputed[members] & (got == NOT_MET))),
+                    n=met + not_met,
+                    count=met,
+                    estimate=ci[0],
+                    ci_low=ci[1],
+                    ci_high=ci[2],
+                    not_evaluable=not_evaluable,
+                    imputed=imputed,
                     reason=unmeasured.short.get(arm) if key.endpoint else None,
                 )
             )
@@ -1005,7 +1104,8 @@ def _rows_of(  # noqa: PLR0917 - the arguments of arm_rows, and the cells
             for arm, members in groups.items():
                 point = kms[arm].at(at.day)
                 rows.append(
-                    OutcomeRow(
+                    _outcome_row(
+                        trusted,
                         section=key.section,
                         timepoint=at.label,
                         day=at.day,
@@ -1022,9 +1122,11 @@ def _rows_of(  # noqa: PLR0917 - the arguments of arm_rows, and the cells
                 )
     else:
         assert cells is not None  # table_rows gives a change its cells
-        for (arm, members), s in zip(groups.items(), cells, strict=True):
+        summaries_ = cast("list[SampleSummary]", cells)
+        for (arm, members), s in zip(groups.items(), summaries_, strict=True):
             rows.append(
-                OutcomeRow(
+                _outcome_row(
+                    trusted,
                     **common,
                     outcome=key.outcome,
                     arm=arm,
@@ -1057,6 +1159,8 @@ class _Tabulator:
     orders: dict[Timepoint, Ints] = field(default_factory=dict)
     #: The renal assessments, built once (see _assessments).
     assessed: dict[str, Assessments] = field(default_factory=dict)
+    #: The outcomes recorded so far, in the table's order (see all_rows).
+    items: list[Item] = field(default_factory=list)
 
     def _assessments(self) -> Assessments:
         got = self.assessed.get("a")
@@ -1083,28 +1187,32 @@ class _Tabulator:
         )
 
     def all_rows(self, plan: _Plan) -> list[OutcomeRow]:
-        """Every row of the table, in its order."""
+        """Every row of the table, in its order (none when there is a sink).
+
+        Each section records its outcomes' per-participant vectors; they are
+        then tabulated in one :func:`table_rows` call (or go to the sink).
+        """
         label = plan.label
-        rows: list[OutcomeRow] = []
-        rows += self.primary(label, plan.by_tp, plan.end_tp, complete=plan.complete)
-        rows += self.renal_by_timepoint(label)
-        rows += self.survival((plan.by_tp, plan.end_tp))
-        rows += self.kidney()
-        rows += self.activity()
-        rows += self.complement()
-        rows += self.serology()
-        return rows
-
-    def _emit(self, key: RowKey, *vectors: npt.NDArray[Any]) -> list[OutcomeRow]:
-        """Tabulate one outcome by arm (or record its vectors in the sink)."""
-        return self._emit_all([(key, vectors)])
-
-    def _emit_all(self, items: list[Item]) -> list[OutcomeRow]:
-        """Tabulate outcomes by arm in one go (or record them in the sink)."""
+        self.primary(label, plan.by_tp, plan.end_tp, complete=plan.complete)
+        self.renal_by_timepoint(label)
+        self.survival((plan.by_tp, plan.end_tp))
+        self.kidney()
+        self.activity()
+        self.complement()
+        self.serology()
+        items, self.items = self.items, []
         if self.sink is not None:
             self.sink.extend(items)
             return []
         return table_rows(items, self.groups, self.ci, self.unmeasured)
+
+    def _emit(self, key: RowKey, *vectors: npt.NDArray[Any]) -> None:
+        """Record one outcome's per-participant vectors (tabulated by all_rows)."""
+        self.items.append((key, vectors))
+
+    def _emit_all(self, items: list[Item]) -> None:
+        """Record several outcomes' vectors (tabulated by all_rows)."""
+        self.items.extend(items)
 
     def _proportion_rows(
         self,
@@ -1113,16 +1221,16 @@ class _Tabulator:
         status: Codes,
         imputed: npt.NDArray[np.bool_] | None = None,
         tp: Timepoint | None = None,
-    ) -> list[OutcomeRow]:
+    ) -> None:
         # the counting of responder_proportion, on codes; *imputed* is given
         # for the renal endpoint only (the missing-visit policy)
         flags = np.zeros(len(status), dtype=bool) if imputed is None else imputed
         key = RowKey(section, outcome, tp, "proportion", endpoint=imputed is not None)
-        return self._emit(key, status, flags)
+        self._emit(key, status, flags)
 
     def primary(
         self, label: str, by_tp: Timepoint, end_tp: Timepoint, *, complete: bool
-    ) -> list[OutcomeRow]:
+    ) -> None:
         outcome = primary_outcome(label, by_tp.label, end_tp.label, complete=complete)
         by_day = min(by_tp.last_day, end_tp.day)
         got = achieve_and_maintain_codes(
@@ -1130,21 +1238,14 @@ class _Tabulator:
             by_day=by_day,
             through=end_tp,
         )
-        return self._proportion_rows(
-            "primary", outcome, got.status, got.imputed, end_tp
-        )
+        self._proportion_rows("primary", outcome, got.status, got.imputed, end_tp)
 
-    def renal_by_timepoint(self, label: str) -> list[OutcomeRow]:
-        rows = []
+    def renal_by_timepoint(self, label: str) -> None:
         for tp in self.c.schedule:
             got = status_at_codes(self._assessments(), tp)
-            rows += self._proportion_rows(
-                "renal response", label, got.status, got.imputed, tp
-            )
-        return rows
+            self._proportion_rows("renal response", label, got.status, got.imputed, tp)
 
-    def survival(self, timepoints: Sequence[Timepoint]) -> list[OutcomeRow]:
-        rows = []
+    def survival(self, timepoints: Sequence[Timepoint]) -> None:
         ev = self.d.events
         for name, hits, censor in (
             ("overall survival", frozenset({EventType.DEATH}), frozenset()),
@@ -1164,12 +1265,11 @@ class _Tabulator:
             key = RowKey(
                 "survival", name, None, "survival", timepoints=tuple(timepoints)
             )
-            rows += self._emit(key, day, event)
-        return rows
+            self._emit(key, day, event)
 
     def _change_rows(
         self, section: str, outcome: str, unit: str, measure: Floats
-    ) -> list[OutcomeRow]:
+    ) -> None:
         items: list[Item] = []
         has = ~np.isnan(measure)
         base_v = baseline_visit(self.c, has)
@@ -1181,22 +1281,20 @@ class _Tabulator:
                 section, f"{outcome}: change from baseline", tp, "change", unit
             )
             items.append((key, (now - base,)))
-        return self._emit_all(items)  # one pass over the measure's timepoints
+        self._emit_all(items)  # one pass over the measure's timepoints
 
-    def kidney(self) -> list[OutcomeRow]:
-        rows = []
+    def kidney(self) -> None:
         for analyte, label, unit in (
             (Analyte.CREATININE, "serum creatinine", "mg/dL"),
             (Analyte.UPCR, PROTEINURIA_LABEL, "g/g"),
         ):
-            rows += self._change_rows("kidney", label, unit, self.d.value(analyte))
-        rows += self._change_rows(
+            self._change_rows("kidney", label, unit, self.d.value(analyte))
+        self._change_rows(
             "kidney", "eGFR (CKD-EPI 2021)", "mL/min/1.73 m²", self.d.egfr_measure()
         )
-        return rows
 
-    def activity(self) -> list[OutcomeRow]:
-        return self._change_rows("activity", "SLEDAI-2K", "points", self.d.sledai)
+    def activity(self) -> None:
+        self._change_rows("activity", "SLEDAI-2K", "points", self.d.sledai)
 
     def _lab_rows(self, analyte: Analyte, tp: Timepoint | None) -> Ints:
         """Each participant's lab row of *analyte* at baseline / *tp* (-1 none)."""
@@ -1205,29 +1303,38 @@ class _Tabulator:
         v = baseline_visit(self.c, has) if tp is None else self.visit_at(tp, has)
         return take(lab, v, -1)
 
-    def complement(self) -> list[OutcomeRow]:
-        rows = []
+    def _lab_rows_at(self, analyte: Analyte) -> Ints:
+        """Each participant's lab row of *analyte* at each timepoint (-1 none).
+
+        One row per timepoint of the schedule (:meth:`_lab_rows` of each), so
+        that the per-row rules can judge every timepoint in one call.
+        """
+        schedule = self.c.schedule
+        out = np.empty((len(schedule), self.c.n_participants), dtype=np.int64)
+        for k, tp in enumerate(schedule):
+            out[k] = self._lab_rows(analyte, tp)
+        return out
+
+    def complement(self) -> None:
         c = self.c
         for analyte, label in ((Analyte.C3, "C3"), (Analyte.C4, "C4")):
-            rows += self._change_rows("complement", label, "g/L", self.d.value(analyte))
-            for tp in c.schedule:
-                lab = self._lab_rows(analyte, tp)
-                status = np.full(c.n_participants, NOT_EVALUABLE, dtype=np.int8)
-                has = lab >= 0
-                limit = c.lab_reference_low_canonical[lab[has]]
-                value = c.lab_canonical[lab[has]]
-                known = ~np.isnan(limit)
-                low = value < np.where(known, limit, 0.0)
-                status[has] = np.where(
-                    known, np.where(low, MET, NOT_MET), NOT_EVALUABLE
-                )
-                rows += self._proportion_rows(
+            self._change_rows("complement", label, "g/L", self.d.value(analyte))
+            # every timepoint at once: the same rule on each row
+            lab = self._lab_rows_at(analyte)
+            status = np.full(lab.shape, NOT_EVALUABLE, dtype=np.int8)
+            has = lab >= 0
+            limit = c.lab_reference_low_canonical[lab[has]]
+            value = c.lab_canonical[lab[has]]
+            known = ~np.isnan(limit)
+            low = value < np.where(known, limit, 0.0)
+            status[has] = np.where(known, np.where(low, MET, NOT_MET), NOT_EVALUABLE)
+            for k, tp in enumerate(c.schedule):
+                self._proportion_rows(
                     "complement",
                     f"low {label} (below the lab's lower limit)",
-                    status,
+                    status[k],
                     tp=tp,
                 )
-        return rows
 
     def _dsdna_measure(self) -> Floats:
         c = self.c
@@ -1241,41 +1348,43 @@ class _Tabulator:
         out[ok] = c.lab_canonical[lab[ok]]
         return out
 
-    def serology(self) -> list[OutcomeRow]:
-        rows = self._change_rows(
+    def serology(self) -> None:
+        self._change_rows(
             "serology",
             "anti-dsDNA (same assay as baseline)",
             "IU/mL",
             self._dsdna_measure(),
         )
         c = self.c
+        n_tp = len(c.schedule)
         for analyte, label in (
             (Analyte.ANA, "ANA (>= 1:80)"),
             (Analyte.ANTI_DSDNA, "anti-dsDNA (above the lab's upper limit)"),
         ):
             base = self._lab_rows(analyte, None)
             first = positive_codes(c, base, analyte)
-            for tp in c.schedule:
-                now = self._lab_rows(analyte, tp)
-                second = positive_codes(c, now, analyte)
-                same = comparable(c, base, now)
-                status = np.where(
-                    same & (first == MET),
-                    np.where(
-                        second == MET,
-                        NOT_MET,
-                        np.where(second == NOT_MET, MET, NOT_EVALUABLE),
-                    ),
-                    NOT_EVALUABLE,
-                ).astype(np.int8)
-                rows += self._proportion_rows(
+            # every timepoint at once (row k: timepoint k): the same rules on
+            # each pair of lab rows
+            now = self._lab_rows_at(analyte)
+            second = positive_codes(c, now.ravel(), analyte).reshape(now.shape)
+            same = comparable(c, np.tile(base, n_tp), now.ravel()).reshape(now.shape)
+            status = np.where(
+                same & (first == MET),
+                np.where(
+                    second == MET,
+                    NOT_MET,
+                    np.where(second == NOT_MET, MET, NOT_EVALUABLE),
+                ),
+                NOT_EVALUABLE,
+            ).astype(np.int8)
+            for k, tp in enumerate(c.schedule):
+                self._proportion_rows(
                     "serology",
                     f"{label}: seroconverted to negative, of those "
                     "positive at baseline",
-                    status,
+                    status[k],
                     tp=tp,
                 )
-        return rows
 
 
 def as_status_list(codes: Codes) -> list[Status]:

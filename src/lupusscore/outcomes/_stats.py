@@ -154,7 +154,15 @@ def wilson_interval(
     successes, n = _check_counts(successes, n)
     if n == 0:
         raise InvalidValueError(field="n", value=n, expected="at least 1 trial")
-    z = _z(confidence)
+    return _wilson_limits(successes, n, _z(confidence))
+
+
+def _wilson_limits(successes: int, n: int, z: float) -> tuple[float, float]:
+    """Return the Wilson score limits of checked counts (``1 <= n``) at *z*.
+
+    The one Wilson formula: :func:`wilson_interval` after its checks, and
+    :func:`proportion_cells` for the outcome table's counts.
+    """
     p = successes / n
     z2n = z * z / n
     centre = (p + z2n / 2.0) / (1.0 + z2n)
@@ -334,6 +342,32 @@ def proportion(
         method=how,
         confidence=confidence,
     )
+
+
+def proportion_cells(
+    successes: Sequence[int], n: Sequence[int], method: CiMethod
+) -> list[tuple[float | None, float | None, float | None]]:
+    """Estimate and limits of many proportions, as :func:`proportion` gives them.
+
+    For counts the library made itself (Python ``int``, ``0 <= successes <=
+    n``, checked by construction), at the default confidence level: per pair
+    ``(successes / n, low, high)``, or ``(None, None, None)`` when ``n`` is 0,
+    the values of ``proportion(successes, n, method=method)``, without its
+    argument checks and its model (the outcome table's cells; the formula is
+    :func:`wilson_interval`'s, or the exact interval itself).
+    """
+    z = _z(DEFAULT_CONFIDENCE)
+    out: list[tuple[float | None, float | None, float | None]] = []
+    for k, trials in zip(successes, n, strict=True):
+        if trials == 0:
+            out.append((None, None, None))
+            continue
+        if method is CiMethod.WILSON:
+            low, high = _wilson_limits(k, trials, z)
+        else:
+            low, high = clopper_pearson_interval(k, trials)
+        out.append((k / trials, low, high))
+    return out
 
 
 class KaplanMeier(FrozenModel):

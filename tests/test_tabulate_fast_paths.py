@@ -1,0 +1,191 @@
+"""The sixth pass over the outcome table's tabulation: same rows, fewer calls.
+
+Each shortcut is checked against the path it replaces:
+
+- the outcome rows the engine builds from its own values skip pydantic's
+  validation (``FrozenModel._trusted``); every row of the bundled example's
+  and of synthetic cohorts' tables equals its validated copy, field types
+  and the set of fields given included, and a row whose arm or texts are
+  not plain ``str`` is still validated;
+- the proportions of every outcome are counted by arm in one pass, and
+  their intervals come from ``proportion_cells``, which gives what the
+  checked ``proportion`` gives, bit for bit;
+- the per-row rules of the complement and serology sections judge every
+  timepoint in one call each (not one call per timepoint).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import lupusscore as ls
+from lupusscore.cli import load_example_trial
+from lupusscore.cohort import Cohort, _outcomes
+from lupusscore.example import synthetic_cohort
+from lupusscore.outcomes import _stats
+from lupusscore.outcomes._stats import CiMethod, proportion, proportion_cells
+from lupusscore.outcomes._table import OutcomeRow, OutcomeTable
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int]:
+    """Count the calls of ``owner.name`` (still calling it) while the test runs."""
+    calls: list[int] = []
+    original: Callable[..., Any] = getattr(owner, name)
+
+    @functools.wraps(original)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+@functools.cache
+def _cohorts() -> tuple[tuple[str, Cohort], ...]:
+    return (
+        ("example", Cohort.from_trial(load_example_trial())),
+        ("synthetic 40", synthetic_cohort(40, seed=5)),
+        ("synthetic 300", synthetic_cohort(300, seed=8)),
+    )
+
+
+_OPTIONS: list[dict[str, Any]] = [
+    {},
+    {"policy": "locf", "ci_method": "exact"},
+    {"policy": "observed_only", "use_unscheduled": True},
+    {"definition": "eular-2012", "strategies": {"rescue": "hypothetical"}},
+]
+
+
+def _tables() -> list[OutcomeTable]:
+    return [
+        ls.analyse(c, **options).outcome_table()
+        for _, c in _cohorts()
+        for options in _OPTIONS
+    ]
+
+
+def _same_row(row: OutcomeRow, validated: OutcomeRow) -> None:
+    assert validated == row
+    assert list(validated.__dict__) == list(row.__dict__)
+    for name, value in row.__dict__.items():
+        assert type(value) is type(validated.__dict__[name]), name
+
+
+def test_every_row_equals_its_validated_copy() -> None:
+    """Rows built without validation are the rows validation would build."""
+    n_rows = 0
+    for table in _tables():
+        for row in table.rows:
+            _same_row(row, OutcomeRow.model_validate(row.model_dump()))
+            given_only = OutcomeRow(
+                **{k: row.__dict__[k] for k in row.model_fields_set}
+            )
+            _same_row(row, given_only)
+            assert given_only.model_fields_set == row.model_fields_set
+            n_rows += 1
+    assert n_rows > 1000
+
+
+def test_the_table_validates_no_row_it_builds_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The engine's rows are not re-validated one by one (pydantic's validator)."""
+    cohort = synthetic_cohort(60, seed=3)
+    validated = _counting(monkeypatch, OutcomeRow, "__init__")
+    table = ls.analyse(cohort).outcome_table()
+    assert len(table.rows) > 100
+    assert validated == []
+
+
+def test_rows_with_other_text_types_are_validated() -> None:
+    """An arm name that is a str subclass is validated into a plain str."""
+
+    class Name(str):
+        __slots__ = ()
+
+    cohort = synthetic_cohort(30, seed=2)
+    analysis = ls.analyse(cohort)
+    records = _outcomes.outcome_records(
+        cohort,
+        definition=analysis.definition,
+        achieve_by=analysis.achieve_by,
+        maintain_through=analysis.maintain_through,
+        policy=analysis.policy,
+        ci_method=analysis.ci_method,
+        use_unscheduled=analysis.use_unscheduled,
+    )
+    groups = {Name(a): np.flatnonzero(records.arm == a) for a in records.plan.arms}
+    found = _outcomes.Unmeasured(
+        participants=np.zeros(len(records.arm), dtype=bool), reasons={}
+    )
+    items = list(zip(records.keys, records.values, strict=True))
+    rows = _outcomes.table_rows(items, groups, records.plan.ci, found)
+    plain = {a: np.flatnonzero(records.arm == a) for a in records.plan.arms}
+    expected = _outcomes.table_rows(items, plain, records.plan.ci, found)
+    assert rows == expected
+    assert all(type(r.arm) is str for r in rows)
+
+
+def test_table_counts_all_proportions_without_the_checked_proportion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No call of the checked ``proportion`` (its model) per cell of the table."""
+    cohort = synthetic_cohort(60, seed=4)
+    calls = _counting(monkeypatch, _stats, "Proportion")
+    ls.analyse(cohort).outcome_table()
+    assert calls == []
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5000), st.integers(0, 5000)),
+        min_size=1,
+        max_size=20,
+    ),
+)
+def test_proportion_cells_are_proportions_wilson(pairs: list[tuple[int, int]]) -> None:
+    """The table's Wilson cells equal ``proportion``'s, to the last bit."""
+    successes = [min(a, b) for a, b in pairs]
+    n = [max(a, b) for a, b in pairs]
+    got = proportion_cells(successes, n, CiMethod.WILSON)
+    for k, trials, cell in zip(successes, n, got, strict=True):
+        p = proportion(k, trials)
+        assert cell == (p.estimate, p.low, p.high)
+        assert [type(x) for x in cell] == [type(p.estimate), type(p.low), type(p.high)]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=5),
+)
+def test_proportion_cells_are_proportions_exact(pairs: list[tuple[int, int]]) -> None:
+    """The table's exact cells equal ``proportion``'s (Clopper-Pearson)."""
+    successes = [min(a, b) for a, b in pairs]
+    n = [max(a, b) for a, b in pairs]
+    got = proportion_cells(successes, n, CiMethod.EXACT)
+    for k, trials, cell in zip(successes, n, got, strict=True):
+        p = proportion(k, trials, method="exact")
+        assert cell == (p.estimate, p.low, p.high)
+
+
+def test_serology_and_complement_judge_all_timepoints_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One call of each per-row rule per analyte, not one per timepoint."""
+    cohort = synthetic_cohort(60, seed=6)
+    comparable = _counting(monkeypatch, _outcomes, "comparable")
+    positive = _counting(monkeypatch, _outcomes, "positive_codes")
+    ls.analyse(cohort).outcome_table()
+    # anti-dsDNA's measure (1), then per analyte (ANA, anti-dsDNA) one call
+    assert len(comparable) == 1 + 2
+    # per analyte: baseline and all timepoints
+    assert len(positive) == 2 * 2
+    assert len(cohort.schedule) > 2
