@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 import lupusscore as ls
 from lupusscore.cli import load_example_trial
 from lupusscore.cohort import Cohort, _outcomes
+from lupusscore.cohort._engine import timepoint_order, timepoint_visit
 from lupusscore.example import synthetic_cohort
 from lupusscore.outcomes import _stats
 from lupusscore.outcomes._stats import CiMethod, proportion, proportion_cells
@@ -189,3 +190,39 @@ def test_serology_and_complement_judge_all_timepoints_at_once(
     # per analyte: baseline and all timepoints
     assert len(positive) == 2 * 2
     assert len(cohort.schedule) > 2
+
+
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_visits_at_every_timepoint_are_timepoint_visits(
+    seed: int, use_unscheduled: bool
+) -> None:
+    """All timepoints in one pass pick the visits ``timepoint_visit`` picks."""
+    cohort = _cohorts()[1][1]
+    rng = np.random.default_rng(seed)
+    has = rng.random(cohort.n_visits) < rng.random()
+    orders = [
+        timepoint_order(cohort, tp, use_unscheduled=use_unscheduled)
+        for tp in cohort.schedule
+    ]
+    got = _outcomes.visits_in_orders(
+        _outcomes.window_orders(cohort, orders),
+        has,
+        len(cohort.schedule),
+        cohort.n_participants,
+    )
+    for k, tp in enumerate(cohort.schedule):
+        expected = timepoint_visit(cohort, tp, has, use_unscheduled=use_unscheduled)
+        np.testing.assert_array_equal(got[k], expected)
+
+
+def test_change_rows_pick_all_timepoints_in_one_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No per-timepoint visit search: one pass per measure over all windows."""
+    cohort = synthetic_cohort(60, seed=6)
+    calls = _counting(monkeypatch, _outcomes, "visits_in_orders")
+    orders = _counting(monkeypatch, _outcomes, "timepoint_order")
+    ls.analyse(cohort).outcome_table()
+    # 7 measures, and the lab rows of C3, C4, ANA and anti-dsDNA
+    assert len(calls) == 7 + 4
+    assert len(orders) == len(cohort.schedule)

@@ -38,7 +38,6 @@ from lupusscore.cohort._engine import (
     renal_assessments,
     take,
     timepoint_order,
-    timepoint_visit,
     visit_egfr,
 )
 from lupusscore.cohort._longitudinal import (
@@ -870,6 +869,37 @@ def outcome_table_from_records(parts: Sequence[OutcomeRecords]) -> OutcomeTable:
     return _assemble(plan, groups, rows, found, (left_id[by_id], left_arm[by_id]))
 
 
+def window_orders(c: Cohort, orders: Sequence[Ints]) -> tuple[Ints, Ints]:
+    """Join the timepoints' window orders (:func:`timepoint_order`, in order).
+
+    Returns the visits of every window one after the other and, per visit,
+    its group ``k * n_participants + participant`` (timepoint *k*):
+    non-decreasing, as each order is sorted by participant first.
+    """
+    joined = np.concatenate([np.asarray(o, dtype=np.int64) for o in orders])
+    which = np.repeat(np.arange(len(orders), dtype=np.int64), [len(o) for o in orders])
+    return joined, which * c.n_participants + c.visit_participant[joined]
+
+
+def visits_in_orders(
+    windows: tuple[Ints, Ints], has: Bools, n_timepoints: int, n: int
+) -> Ints:
+    """Each participant's visit at each timepoint (-1 none), ``(timepoints, n)``.
+
+    :func:`timepoint_visit`'s rule on every timepoint at once: the first
+    visit where *has* of each (timepoint, participant) group of
+    :func:`window_orders` (a subset of a stably sorted list stays sorted).
+    """
+    joined, group = windows
+    mine = has[joined]
+    idx, g = joined[mine], group[mine]
+    keep = np.ones(len(g), dtype=bool)
+    keep[1:] = g[1:] != g[:-1]
+    out = np.full(n_timepoints * n, -1, dtype=np.int64)
+    out[g[keep]] = idx[keep]
+    return out.reshape(n_timepoints, n)
+
+
 #: An outcome's key and its per-participant vectors (see :class:`RowKey`).
 Item = tuple[RowKey, tuple[npt.NDArray[Any], ...]]
 
@@ -1154,9 +1184,10 @@ class _Tabulator:
     strategies: Strategies = DEFAULT_STRATEGIES
     #: When given, each outcome's per-participant vectors go here, not rows.
     sink: list[tuple[RowKey, tuple[npt.NDArray[Any], ...]]] | None = None
-    #: Each timepoint's window visits, nearest first (timepoint_order), kept
-    #: for the table: every measure picks its visits from the same order.
-    orders: dict[Timepoint, Ints] = field(default_factory=dict)
+    #: Every timepoint's window visits, nearest first (timepoint_order), kept
+    #: for the table: every measure picks its visits from the same orders
+    #: (see window_orders).
+    windows: dict[str, tuple[Ints, Ints]] = field(default_factory=dict)
     #: The renal assessments, built once (see _assessments).
     assessed: dict[str, Assessments] = field(default_factory=dict)
     #: The outcomes recorded so far, in the table's order (see all_rows).
@@ -1176,15 +1207,20 @@ class _Tabulator:
     def c(self) -> Cohort:
         return self.d.cohort
 
-    def visit_at(self, tp: Timepoint, has: Bools) -> Ints:
-        """Each participant's visit for *tp* among those where *has* (-1 none)."""
-        order = self.orders.get(tp)
-        if order is None:
-            order = timepoint_order(self.c, tp, use_unscheduled=self.unscheduled)
-            self.orders[tp] = order
-        return timepoint_visit(
-            self.c, tp, has, use_unscheduled=self.unscheduled, order=order
-        )
+    def visits_at(self, has: Bools) -> Ints:
+        """Each participant's visit at each timepoint among those where *has*.
+
+        Row *k* is :func:`timepoint_visit` of the schedule's timepoint *k*
+        (-1 none), all timepoints in one pass (:func:`visits_in_orders`).
+        """
+        got = self.windows.get("all")
+        if got is None:
+            orders = [
+                timepoint_order(self.c, tp, use_unscheduled=self.unscheduled)
+                for tp in self.c.schedule
+            ]
+            got = self.windows["all"] = window_orders(self.c, orders)
+        return visits_in_orders(got, has, len(self.c.schedule), self.c.n_participants)
 
     def all_rows(self, plan: _Plan) -> list[OutcomeRow]:
         """Every row of the table, in its order (none when there is a sink).
@@ -1274,13 +1310,13 @@ class _Tabulator:
         has = ~np.isnan(measure)
         base_v = baseline_visit(self.c, has)
         base = take(measure, base_v)
-        for tp in self.c.schedule:
-            now_v = self.visit_at(tp, has)
-            now = take(measure, now_v)
+        now_v = self.visits_at(has)  # one row per timepoint
+        change = take(measure, now_v.ravel()).reshape(now_v.shape) - base
+        for k, tp in enumerate(self.c.schedule):
             key = RowKey(
                 section, f"{outcome}: change from baseline", tp, "change", unit
             )
-            items.append((key, (now - base,)))
+            items.append((key, (change[k],)))
         self._emit_all(items)  # one pass over the measure's timepoints
 
     def kidney(self) -> None:
@@ -1296,24 +1332,20 @@ class _Tabulator:
     def activity(self) -> None:
         self._change_rows("activity", "SLEDAI-2K", "points", self.d.sledai)
 
-    def _lab_rows(self, analyte: Analyte, tp: Timepoint | None) -> Ints:
-        """Each participant's lab row of *analyte* at baseline / *tp* (-1 none)."""
+    def _lab_rows(self, analyte: Analyte) -> Ints:
+        """Each participant's lab row of *analyte* at baseline (-1 none)."""
         lab = self.d.latest[:, CODE[analyte]]
-        has = lab >= 0
-        v = baseline_visit(self.c, has) if tp is None else self.visit_at(tp, has)
-        return take(lab, v, -1)
+        return take(lab, baseline_visit(self.c, lab >= 0), -1)
 
     def _lab_rows_at(self, analyte: Analyte) -> Ints:
         """Each participant's lab row of *analyte* at each timepoint (-1 none).
 
-        One row per timepoint of the schedule (:meth:`_lab_rows` of each), so
-        that the per-row rules can judge every timepoint in one call.
+        One row per timepoint of the schedule (:meth:`visits_at`), so that
+        the per-row rules can judge every timepoint in one call.
         """
-        schedule = self.c.schedule
-        out = np.empty((len(schedule), self.c.n_participants), dtype=np.int64)
-        for k, tp in enumerate(schedule):
-            out[k] = self._lab_rows(analyte, tp)
-        return out
+        lab = self.d.latest[:, CODE[analyte]]
+        v = self.visits_at(lab >= 0)
+        return take(lab, v.ravel(), -1).reshape(v.shape)
 
     def complement(self) -> None:
         c = self.c
@@ -1339,7 +1371,7 @@ class _Tabulator:
     def _dsdna_measure(self) -> Floats:
         c = self.c
         lab = self.d.latest[:, CODE[Analyte.ANTI_DSDNA]]
-        base_lab = self._lab_rows(Analyte.ANTI_DSDNA, None)[c.visit_participant]
+        base_lab = self._lab_rows(Analyte.ANTI_DSDNA)[c.visit_participant]
         iu = np.zeros(c.n_visits, dtype=bool)
         has = lab >= 0
         iu[has] = c.lab_family[lab[has]] == "international_units"
@@ -1361,7 +1393,7 @@ class _Tabulator:
             (Analyte.ANA, "ANA (>= 1:80)"),
             (Analyte.ANTI_DSDNA, "anti-dsDNA (above the lab's upper limit)"),
         ):
-            base = self._lab_rows(analyte, None)
+            base = self._lab_rows(analyte)
             first = positive_codes(c, base, analyte)
             # every timepoint at once (row k: timepoint k): the same rules on
             # each pair of lab rows
