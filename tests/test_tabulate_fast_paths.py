@@ -24,13 +24,15 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.cohort_strategies import trials
 
 import lupusscore as ls
 from lupusscore.cli import load_example_trial
 from lupusscore.cohort import Cohort, _outcomes
 from lupusscore.cohort._engine import timepoint_order, timepoint_visit
+from lupusscore.cohort._longitudinal import status_at_codes, status_at_every
 from lupusscore.example import synthetic_cohort
-from lupusscore.outcomes import _stats
+from lupusscore.outcomes import _segments, _stats
 from lupusscore.outcomes._stats import CiMethod, proportion, proportion_cells
 from lupusscore.outcomes._table import OutcomeRow, OutcomeTable
 
@@ -158,8 +160,8 @@ def test_proportion_cells_are_proportions_wilson(pairs: list[tuple[int, int]]) -
     successes = [min(a, b) for a, b in pairs]
     n = [max(a, b) for a, b in pairs]
     got = proportion_cells(successes, n, CiMethod.WILSON)
-    for k, trials, cell in zip(successes, n, got, strict=True):
-        p = proportion(k, trials)
+    for k, size, cell in zip(successes, n, got, strict=True):
+        p = proportion(k, size)
         assert cell == (p.estimate, p.low, p.high)
         assert [type(x) for x in cell] == [type(p.estimate), type(p.low), type(p.high)]
 
@@ -172,8 +174,8 @@ def test_proportion_cells_are_proportions_exact(pairs: list[tuple[int, int]]) ->
     successes = [min(a, b) for a, b in pairs]
     n = [max(a, b) for a, b in pairs]
     got = proportion_cells(successes, n, CiMethod.EXACT)
-    for k, trials, cell in zip(successes, n, got, strict=True):
-        p = proportion(k, trials, method="exact")
+    for k, size, cell in zip(successes, n, got, strict=True):
+        p = proportion(k, size, method="exact")
         assert cell == (p.estimate, p.low, p.high)
 
 
@@ -226,3 +228,71 @@ def test_change_rows_pick_all_timepoints_in_one_pass(
     # 7 measures, and the lab rows of C3, C4, ANA and anti-dsDNA
     assert len(calls) == 7 + 4
     assert len(orders) == len(cohort.schedule)
+
+
+def _assert_results_equal(got: Any, expected: Any) -> None:
+    for name in ("status", "imputed", "day", "end_day", "reason", "intercurrent"):
+        a, b = getattr(got, name), getattr(expected, name)
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+_STRATEGY_CASES: list[dict[str, str] | None] = [
+    None,
+    {"rescue": "hypothetical", "discontinuation": "while_on_treatment"},
+    {"rescue": "while_on_treatment", "death": "while_on_treatment"},
+    {"rescue": "treatment_policy", "withdrawal": "hypothetical"},
+]
+
+
+@pytest.mark.parametrize("policy", ["non_responder", "observed_only", "locf"])
+@pytest.mark.parametrize("strategies", _STRATEGY_CASES)
+@pytest.mark.parametrize("use_unscheduled", [False, True])
+def test_status_at_every_timepoint_is_status_at_each(
+    policy: str, strategies: dict[str, str] | None, use_unscheduled: bool
+) -> None:
+    """One kernel pass over all timepoints gives each timepoint's own result."""
+    for _, cohort in _cohorts():
+        analysis = ls.analyse(
+            cohort,
+            policy=policy,
+            strategies=strategies,
+            use_unscheduled=use_unscheduled,
+        )
+        assessed = analysis._derived.assessments(
+            analysis.policy,
+            use_unscheduled=use_unscheduled,
+            strategies=analysis.strategies,
+        )
+        every = status_at_every(assessed, cohort.schedule)
+        assert len(every) == len(cohort.schedule)
+        for tp, got in zip(cohort.schedule, every, strict=True):
+            _assert_results_equal(got, status_at_codes(assessed, tp))
+
+
+@given(trials(max_participants=6), st.sampled_from(_STRATEGY_CASES))
+def test_status_at_every_timepoint_on_random_trials(
+    trial: Any, strategies: dict[str, str] | None
+) -> None:
+    """The same on random trials (events, missing and unscheduled visits)."""
+    cohort = Cohort.from_trial(trial)
+    if not cohort.schedule:
+        return
+    for policy in ("non_responder", "locf"):
+        analysis = ls.analyse(cohort, policy=policy, strategies=strategies)
+        assessed = analysis._derived.assessments(
+            analysis.policy, use_unscheduled=False, strategies=analysis.strategies
+        )
+        every = status_at_every(assessed, cohort.schedule)
+        for tp, got in zip(cohort.schedule, every, strict=True):
+            _assert_results_equal(got, status_at_codes(assessed, tp))
+
+
+def test_renal_response_reads_every_timepoint_in_one_kernel_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The renal response rows make one status_at pass, not one per timepoint."""
+    cohort = synthetic_cohort(60, seed=6)
+    calls = _counting(monkeypatch, _segments, "_status_at")
+    ls.analyse(cohort).outcome_table()
+    assert len(calls) == 1

@@ -9,6 +9,7 @@ per participant for the ADRS table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -25,10 +26,17 @@ from lupusscore.outcomes._segments import (
     _window,
     achieve_and_maintain_segments,
     status_at_kernel,
+    status_at_timepoints,
 )
 from lupusscore.response._kernel import MET, NOT_EVALUABLE, NOT_MET
 
-__all__ = ["Assessments", "Result", "achieve_and_maintain_codes", "status_at_codes"]
+__all__ = [
+    "Assessments",
+    "Result",
+    "achieve_and_maintain_codes",
+    "status_at_codes",
+    "status_at_every",
+]
 
 Ints = npt.NDArray[np.int64]
 
@@ -172,6 +180,28 @@ def status_at_codes(a: Assessments, timepoint: Timepoint) -> Result:
         cut=cut,
     )
     return _result(out, timepoint, None)
+
+
+def status_at_every(a: Assessments, timepoints: Sequence[Timepoint]) -> list[Result]:
+    """:func:`status_at_codes` at each of *timepoints*, in one kernel pass.
+
+    :func:`~lupusscore.outcomes._segments.status_at_timepoints` (the rule of
+    ``status_at_kernel`` on every timepoint and participant at once); entry
+    *k* equals ``status_at_codes(a, timepoints[k])``.
+    """
+    if not timepoints:
+        return []
+    windows = [_window(tp.day, tp.first_day, tp.last_day) for tp in timepoints]
+    used, events, cut, n = a.prepared()
+    outs = status_at_timepoints(
+        used,
+        events,
+        n,
+        windows=windows,
+        policy=_policy_code(a.policy.value),
+        cut=cut,
+    )
+    return [_result(out, tp, None) for out, tp in zip(outs, timepoints, strict=True)]
 
 
 def achieve_and_maintain_codes(

@@ -43,7 +43,7 @@ from lupusscore.cohort._engine import (
 from lupusscore.cohort._longitudinal import (
     Assessments,
     achieve_and_maintain_codes,
-    status_at_codes,
+    status_at_every,
 )
 from lupusscore.cohort._sledai import visit_sledai
 from lupusscore.cohort._tte import first_event_times
@@ -1277,8 +1277,9 @@ class _Tabulator:
         self._proportion_rows("primary", outcome, got.status, got.imputed, end_tp)
 
     def renal_by_timepoint(self, label: str) -> None:
-        for tp in self.c.schedule:
-            got = status_at_codes(self._assessments(), tp)
+        # every timepoint in one pass of the status_at kernel
+        at = status_at_every(self._assessments(), self.c.schedule)
+        for tp, got in zip(self.c.schedule, at, strict=True):
             self._proportion_rows("renal response", label, got.status, got.imputed, tp)
 
     def survival(self, timepoints: Sequence[Timepoint]) -> None:
