@@ -30,11 +30,22 @@ import lupusscore as ls
 from lupusscore.cli import load_example_trial
 from lupusscore.cohort import Cohort, _outcomes
 from lupusscore.cohort._engine import timepoint_order, timepoint_visit
-from lupusscore.cohort._longitudinal import status_at_codes, status_at_every
+from lupusscore.cohort._longitudinal import (
+    achieve_and_maintain_codes,
+    status_at_codes,
+    status_at_every,
+)
+from lupusscore.errors import InvalidValueError
 from lupusscore.example import synthetic_cohort
 from lupusscore.outcomes import _segments, _stats
+from lupusscore.outcomes._segments import achieve_and_maintain_segments
 from lupusscore.outcomes._stats import CiMethod, proportion, proportion_cells
 from lupusscore.outcomes._table import OutcomeRow, OutcomeTable
+
+#: Engine status codes of the segment kernels' codes (index: code + 1).
+_FROM_SEGMENT_CODES = np.array(
+    [_outcomes.NOT_EVALUABLE, _outcomes.NOT_MET, _outcomes.MET], dtype=np.int8
+)
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int]:
@@ -294,5 +305,57 @@ def test_renal_response_reads_every_timepoint_in_one_kernel_pass(
     """The renal response rows make one status_at pass, not one per timepoint."""
     cohort = synthetic_cohort(60, seed=6)
     calls = _counting(monkeypatch, _segments, "_status_at")
+    ls.analyse(cohort).outcome_table()
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("policy", ["non_responder", "observed_only", "locf"])
+@pytest.mark.parametrize("strategies", _STRATEGY_CASES)
+def test_achieve_and_maintain_on_prepared_rows_is_the_checked_kernel(
+    policy: str, strategies: dict[str, str] | None
+) -> None:
+    """The primary outcome on the prepared rows equals the checked entry point."""
+    for _, cohort in _cohorts():
+        analysis = ls.analyse(cohort, policy=policy, strategies=strategies)
+        assessed = analysis._derived.assessments(
+            analysis.policy, use_unscheduled=False, strategies=analysis.strategies
+        )
+        for by_tp, end_tp in zip(cohort.schedule, cohort.schedule[1:], strict=False):
+            by_day = min(by_tp.last_day, end_tp.day)
+            got = achieve_and_maintain_codes(assessed, by_day=by_day, through=end_tp)
+            out = achieve_and_maintain_segments(
+                **assessed.kernel_args(),
+                by_day=by_day,
+                timepoint_day=end_tp.day,
+                first_day=end_tp.first_day,
+                last_day=end_tp.last_day,
+            )
+            np.testing.assert_array_equal(
+                got.status, _FROM_SEGMENT_CODES[out.status.astype(np.int64) + 1]
+            )
+            np.testing.assert_array_equal(got.imputed, out.imputed)
+            np.testing.assert_array_equal(got.day, out.day)
+            np.testing.assert_array_equal(got.end_day, out.end_day)
+
+
+def test_achieve_and_maintain_still_checks_its_days() -> None:
+    """A by-day after the timepoint is still our error, naming ``by_day``."""
+    cohort = _cohorts()[1][1]
+    analysis = ls.analyse(cohort)
+    assessed = analysis._derived.assessments(
+        analysis.policy, use_unscheduled=False, strategies=analysis.strategies
+    )
+    tp = cohort.schedule[2]
+    with pytest.raises(InvalidValueError) as info:
+        achieve_and_maintain_codes(assessed, by_day=tp.day + 1, through=tp)
+    assert info.value.fields["field"] == "by_day"
+
+
+def test_the_table_prepares_the_assessments_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The primary outcome and the timepoints share one preparation of the rows."""
+    cohort = synthetic_cohort(60, seed=6)
+    calls = _counting(monkeypatch, _segments, "in_use_kernel")
     ls.analyse(cohort).outcome_table()
     assert len(calls) == 1

@@ -21,10 +21,11 @@ from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._segments import (
     Reason,
     SegmentOutcome,
+    _achieve_window,
     _policy_code,
     _prepare,
     _window,
-    achieve_and_maintain_segments,
+    achieve_and_maintain_kernel,
     status_at_kernel,
     status_at_timepoints,
 )
@@ -207,12 +208,25 @@ def status_at_every(a: Assessments, timepoints: Sequence[Timepoint]) -> list[Res
 def achieve_and_maintain_codes(
     a: Assessments, *, by_day: int, through: Timepoint
 ) -> Result:
-    """Each participant's achieve-and-maintain status (every event type)."""
-    out = achieve_and_maintain_segments(
-        **a.kernel_args(),
-        by_day=by_day,
-        timepoint_day=through.day,
-        first_day=through.first_day,
-        last_day=through.last_day,
+    """Each participant's achieve-and-maintain status (every event type).
+
+    :func:`~lupusscore.outcomes._segments.achieve_and_maintain_segments` on
+    *a*: its days checked the same way, the kernel on the checked rows
+    prepared once (:meth:`Assessments.prepared`).
+    """
+    by, target, first, last = _achieve_window(
+        by_day, through.day, through.first_day, through.last_day
+    )
+    used, events, cut, n = a.prepared()
+    out = achieve_and_maintain_kernel(
+        used,
+        events,
+        n,
+        by_day=by,
+        target=target,
+        first_day=first,
+        last_day=last,
+        policy=_policy_code(a.policy.value),
+        cut=cut,
     )
     return _result(out, through, by_day)

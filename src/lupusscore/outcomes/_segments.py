@@ -1425,14 +1425,9 @@ def achieve_and_maintain_segments(
     ([1, 0], [365, 365], [735, 735])
     """
     code = _policy_code(policy)
-    target, first, last = _window(timepoint_day, first_day, last_day)
-    by = _param("by_day", by_day, minimum=1)
-    if by > target:
-        raise InvalidValueError(
-            field="by_day",
-            value=by,
-            expected=f"a study day from 1 to timepoint_day ({target})",
-        )
+    by, target, first, last = _achieve_window(
+        by_day, timepoint_day, first_day, last_day
+    )
     used, events, cut, n = _prepare(
         seg=seg,
         day=day,
@@ -1457,6 +1452,21 @@ def achieve_and_maintain_segments(
         policy=code,
         cut=cut,
     )
+
+
+def _achieve_window(
+    by_day: object, timepoint_day: object, first_day: object, last_day: object
+) -> tuple[int, int, int, int]:
+    """Check achieve-and-maintain's days: ``(by, target, first, last)``."""
+    target, first, last = _window(timepoint_day, first_day, last_day)
+    by = _param("by_day", by_day, minimum=1)
+    if by > target:
+        raise InvalidValueError(
+            field="by_day",
+            value=by,
+            expected=f"a study day from 1 to timepoint_day ({target})",
+        )
+    return by, target, first, last
 
 
 def first_response_segments(
