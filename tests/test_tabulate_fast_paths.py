@@ -198,8 +198,8 @@ def test_serology_and_complement_judge_all_timepoints_at_once(
     comparable = _counting(monkeypatch, _outcomes, "comparable")
     positive = _counting(monkeypatch, _outcomes, "positive_codes")
     ls.analyse(cohort).outcome_table()
-    # anti-dsDNA's measure (1), then per analyte (ANA, anti-dsDNA) one call
-    assert len(comparable) == 1 + 2
+    # anti-dsDNA per visit (its measure and its seroconversion), then ANA
+    assert len(comparable) == 1 + 1
     # per analyte: baseline and all timepoints
     assert len(positive) == 2 * 2
     assert len(cohort.schedule) > 2
@@ -359,3 +359,30 @@ def test_the_table_prepares_the_assessments_once(
     calls = _counting(monkeypatch, _segments, "in_use_kernel")
     ls.analyse(cohort).outcome_table()
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("use_unscheduled", [False, True])
+def test_dsdna_comparisons_per_visit_are_those_per_timepoint(
+    use_unscheduled: bool,
+) -> None:
+    """Reading the per-visit comparison at each timepoint's visit is comparable's."""
+    for _, cohort in _cohorts():
+        analysis = ls.analyse(cohort, use_unscheduled=use_unscheduled)
+        d = analysis._derived
+        t = _outcomes._Tabulator(
+            d,
+            _outcomes._arm_groups(d.cohort),
+            analysis.policy,
+            analysis.ci_method,
+            use_unscheduled,
+            _outcomes.unmeasured_arms(d, use_unscheduled=use_unscheduled),
+        )
+        c = d.cohort
+        lab = d.latest[:, _outcomes.CODE[_outcomes.Analyte.ANTI_DSDNA]]
+        visit = t.visits_at(lab >= 0)
+        base = t._lab_rows(_outcomes.Analyte.ANTI_DSDNA)
+        now = _outcomes.take(lab, visit.ravel(), -1)
+        expected = _outcomes.comparable(c, np.tile(base, len(c.schedule)), now)
+        got = _outcomes.take(t._dsdna_same(), visit.ravel(), fill=False)
+        np.testing.assert_array_equal(got, expected)
+        assert expected.any()

@@ -1190,6 +1190,8 @@ class _Tabulator:
     windows: dict[str, tuple[Ints, Ints]] = field(default_factory=dict)
     #: The renal assessments, built once (see _assessments).
     assessed: dict[str, Assessments] = field(default_factory=dict)
+    #: Per visit, whether its lab row compares with the baseline's (by name).
+    same: dict[str, Bools] = field(default_factory=dict)
     #: The outcomes recorded so far, in the table's order (see all_rows).
     items: list[Item] = field(default_factory=list)
 
@@ -1369,14 +1371,29 @@ class _Tabulator:
                     tp=tp,
                 )
 
+    def _dsdna_same(self) -> Bools:
+        """Per visit: its latest anti-dsDNA row compares with the baseline's.
+
+        :func:`comparable` of each visit's latest anti-dsDNA row (none: -1)
+        and its participant's baseline row, once per table: the change of
+        anti-dsDNA and its seroconversion at each timepoint read it.
+        """
+        got = self.same.get("anti-dsDNA")
+        if got is None:
+            c = self.c
+            lab = self.d.latest[:, CODE[Analyte.ANTI_DSDNA]]
+            base_lab = self._lab_rows(Analyte.ANTI_DSDNA)[c.visit_participant]
+            got = comparable(c, base_lab, np.where(lab >= 0, lab, -1))
+            self.same["anti-dsDNA"] = got
+        return got
+
     def _dsdna_measure(self) -> Floats:
         c = self.c
         lab = self.d.latest[:, CODE[Analyte.ANTI_DSDNA]]
-        base_lab = self._lab_rows(Analyte.ANTI_DSDNA)[c.visit_participant]
         iu = np.zeros(c.n_visits, dtype=bool)
         has = lab >= 0
         iu[has] = c.lab_family[lab[has]] == "international_units"
-        ok = iu & comparable(c, base_lab, np.where(has, lab, -1))
+        ok = iu & self._dsdna_same()
         out = np.full(c.n_visits, np.nan)
         out[ok] = c.lab_canonical[lab[ok]]
         return out
@@ -1398,9 +1415,16 @@ class _Tabulator:
             first = positive_codes(c, base, analyte)
             # every timepoint at once (row k: timepoint k): the same rules on
             # each pair of lab rows
-            now = self._lab_rows_at(analyte)
+            lab = self.d.latest[:, CODE[analyte]]
+            visit = self.visits_at(lab >= 0)
+            now = take(lab, visit.ravel(), -1).reshape(visit.shape)
             second = positive_codes(c, now.ravel(), analyte).reshape(now.shape)
-            same = comparable(c, np.tile(base, n_tp), now.ravel()).reshape(now.shape)
+            if analyte is Analyte.ANTI_DSDNA:
+                # the visit's row and the baseline row: compared once per visit
+                same = take(self._dsdna_same(), visit.ravel(), fill=False)
+            else:
+                same = comparable(c, np.tile(base, n_tp), now.ravel())
+            same = same.reshape(now.shape)
             status = np.where(
                 same & (first == MET),
                 np.where(
