@@ -39,7 +39,13 @@ from lupusscore.errors import InvalidValueError
 from lupusscore.example import synthetic_cohort
 from lupusscore.outcomes import _segments, _stats
 from lupusscore.outcomes._segments import achieve_and_maintain_segments
-from lupusscore.outcomes._stats import CiMethod, proportion, proportion_cells
+from lupusscore.outcomes._stats import (
+    CiMethod,
+    kaplan_meier,
+    proportion,
+    proportion_cells,
+    survival_at,
+)
 from lupusscore.outcomes._table import OutcomeRow, OutcomeTable
 
 #: Engine status codes of the segment kernels' codes (index: code + 1).
@@ -386,3 +392,32 @@ def test_dsdna_comparisons_per_visit_are_those_per_timepoint(
         got = _outcomes.take(t._dsdna_same(), visit.ravel(), fill=False)
         np.testing.assert_array_equal(got, expected)
         assert expected.any()
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 400), st.booleans()), min_size=0, max_size=60),
+    st.lists(st.integers(0, 450), min_size=1, max_size=4),
+)
+def test_survival_cells_are_kaplan_meier_read_at_each_day(
+    pairs: list[tuple[int, bool]], days: list[int]
+) -> None:
+    """The table's survival cells equal ``kaplan_meier(...).at(day)``, types too."""
+    durations = np.array([float(d) for d, _ in pairs])
+    events = np.array([e for _, e in pairs], dtype=bool)
+    got = survival_at(durations, events, days)
+    km = kaplan_meier(durations, events)
+    for day, cell in zip(days, got, strict=True):
+        point = km.at(day)
+        expected = (point.survival, point.low, point.high, point.n_at_risk)
+        assert cell == expected
+        assert [type(x) for x in cell] == [type(x) for x in expected]
+
+
+def test_survival_rows_build_no_kaplan_meier_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The survival rows read the curve's arrays, not a model per arm."""
+    cohort = synthetic_cohort(60, seed=6)
+    calls = _counting(monkeypatch, _stats, "KaplanMeier")
+    ls.analyse(cohort).outcome_table()
+    assert calls == []

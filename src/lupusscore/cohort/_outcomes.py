@@ -52,7 +52,7 @@ from lupusscore.models import EventType, Timepoint
 from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import MissingPolicy
-from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion_cells
+from lupusscore.outcomes._stats import CiMethod, proportion_cells, survival_at
 from lupusscore.outcomes._strategies import (
     DEFAULT_STRATEGIES,
     Strategies,
@@ -1126,13 +1126,14 @@ def _rows_of(
     elif key.statistic == "survival":
         day, event = vectors
         # One estimate per arm, read at each timepoint.
-        kms = {
-            arm: kaplan_meier(day[members], event[members])
+        days = [at.day for at in key.timepoints]
+        points = {
+            arm: survival_at(day[members], event[members], days)
             for arm, members in groups.items()
         }
-        for at in key.timepoints:
+        for k, at in enumerate(key.timepoints):
             for arm, members in groups.items():
-                point = kms[arm].at(at.day)
+                survival, low, high, at_risk = points[arm][k]
                 rows.append(
                     _outcome_row(
                         trusted,
@@ -1144,10 +1145,10 @@ def _rows_of(
                         arm=arm,
                         n=len(members),
                         count=int(np.sum(event[members] & (day[members] <= at.day))),
-                        estimate=point.survival,
-                        ci_low=point.low,
-                        ci_high=point.high,
-                        n_at_risk=point.n_at_risk,
+                        estimate=survival,
+                        ci_low=low,
+                        ci_high=high,
+                        n_at_risk=at_risk,
                     )
                 )
     else:
