@@ -421,3 +421,43 @@ def test_survival_rows_build_no_kaplan_meier_model(
     calls = _counting(monkeypatch, _stats, "KaplanMeier")
     ls.analyse(cohort).outcome_table()
     assert calls == []
+
+
+@given(
+    st.integers(1, 20),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([1, 2, 3]),
+)
+def test_change_cells_of_many_changes_are_each_changes_own(
+    n_changes: int, seed: int, n_arms: int
+) -> None:
+    """Summarising many changes at once gives each change's own summaries."""
+    rng = np.random.default_rng(seed)
+    n = 30
+    arm = rng.integers(0, n_arms, n)
+    groups = {f"arm {a}": np.flatnonzero(arm == a) for a in range(n_arms)}
+    pool = np.array([np.nan, 0.0, -0.0, 1.5, -2.25, 7.0, 1e-3])
+    changes = [
+        np.where(rng.random(n) < 0.3, np.nan, rng.choice(pool, n))
+        for _ in range(n_changes)
+    ]
+    got = _outcomes._change_cells(changes, groups)
+    for change, cells in zip(changes, got, strict=True):
+        (alone,) = _outcomes._change_cells([change], groups)
+        assert len(cells) == n_arms
+        for a, b in zip(cells, alone, strict=True):
+            assert a.n == b.n
+            np.testing.assert_array_equal(
+                np.array([a[1:]], dtype=float).view(np.int64),
+                np.array([b[1:]], dtype=float).view(np.int64),
+            )
+
+
+def test_the_table_summarises_all_changes_in_one_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One call of the summary kernel for every change of the table."""
+    cohort = synthetic_cohort(60, seed=6)
+    calls = _counting(monkeypatch, _outcomes, "summaries")
+    ls.analyse(cohort).outcome_table()
+    assert len(calls) == 1

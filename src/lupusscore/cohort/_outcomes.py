@@ -930,41 +930,28 @@ def table_rows(
 ) -> list[OutcomeRow]:
     """Tabulate outcomes by arm (the rule of :func:`arm_rows`), in order.
 
-    The changes of one measure (consecutive change outcomes of one name: its
-    timepoints) are summarised over all their timepoints and arms in one
-    pass (:func:`lupusscore.outcomes._summaries.summaries`: the summary
-    kernel, of which ``summarize`` is the one-sample case), not one call per
-    cell; the proportions of every outcome are counted by arm in one pass
+    The changes of every measure are summarised over all their timepoints
+    and arms in one pass (:func:`lupusscore.outcomes._summaries.summaries`:
+    the summary kernel, of which ``summarize`` is the one-sample case), not
+    one call per cell; the proportions of every outcome are counted by arm in one pass
     (:func:`_proportion_counts`) and their intervals come from the interval
     kernel of :func:`lupusscore.outcomes.proportion`
     (:func:`lupusscore.outcomes._stats.proportion_cells`).
     """
     props = [k for k, (key, _) in enumerate(items) if key.statistic == "proportion"]
     counts = _proportion_counts([items[k] for k in props], groups, ci, unmeasured)
-    counted = dict(zip(props, counts, strict=True))
+    cells: dict[int, list[SampleSummary] | list[_Count]] = dict(
+        zip(props, counts, strict=True)
+    )
+    changes = [k for k, (key, _) in enumerate(items) if key.statistic == "change"]
+    summarised = _change_cells([items[k][1][0] for k in changes], groups)
+    cells.update(zip(changes, summarised, strict=True))
     trusted = all(type(arm) is str for arm in groups)
     rows: list[OutcomeRow] = []
-    i = 0
-    while i < len(items):
-        key = items[i][0]
-        if key.statistic != "change":
-            rows += _rows_of(
-                key, items[i][1], groups, unmeasured, counted.get(i), trusted=trusted
-            )
-            i += 1
-            continue
-        j = i + 1
-        while (
-            j < len(items)
-            and items[j][0].statistic == "change"
-            and (items[j][0].section, items[j][0].outcome) == (key.section, key.outcome)
-        ):
-            j += 1
-        batch = items[i:j]
-        cells = _change_cells([v[0] for _, v in batch], groups)
-        for (k, vectors), per_arm in zip(batch, cells, strict=True):
-            rows += _rows_of(k, vectors, groups, unmeasured, per_arm, trusted=trusted)
-        i = j
+    for k, (key, vectors) in enumerate(items):
+        rows += _rows_of(
+            key, vectors, groups, unmeasured, cells.get(k), trusted=trusted
+        )
     return rows
 
 
@@ -1061,9 +1048,11 @@ def _change_cells(
 ) -> list[list[SampleSummary]]:
     """Summaries of each change vector's non-missing values in each arm.
 
-    One pass over all of them: sample ``k * n_arms + a`` is change *k* in arm
-    *a*, its values in the arm's participant order (``change[members]``
-    without NaN, what :func:`arm_rows` summarised one cell at a time).
+    One pass of the summary kernel over all of them: sample
+    ``k * n_arms + a`` is change *k* in arm *a*, its values in the arm's
+    participant order (``change[members]`` without NaN, what
+    :func:`arm_rows` summarised one cell at a time). The values are gathered
+    :data:`_CHANGES_AT_ONCE` changes at a time (bounded temporaries).
     """
     members = list(groups.values())
     n_arms = len(members)
@@ -1071,11 +1060,23 @@ def _change_cells(
         return [[] for _ in changes]
     who = np.concatenate(members)
     arm_of = np.repeat(np.arange(n_arms), [len(m) for m in members])
-    values = np.stack([np.asarray(c, dtype=np.float64) for c in changes])[:, who]
-    sample = np.arange(len(changes))[:, None] * n_arms + arm_of[None, :]
-    keep = ~np.isnan(values)
-    got = summaries(values[keep], sample[keep], len(changes) * n_arms)
+    kept: list[Floats] = []
+    samples: list[Ints] = []
+    for first in range(0, len(changes), _CHANGES_AT_ONCE):
+        part = changes[first : first + _CHANGES_AT_ONCE]
+        values = np.stack([np.asarray(c, dtype=np.float64) for c in part])[:, who]
+        sample = (first + np.arange(len(part)))[:, None] * n_arms + arm_of[None, :]
+        keep = ~np.isnan(values)
+        kept.append(values[keep])
+        samples.append(sample[keep])
+    got = summaries(
+        np.concatenate(kept), np.concatenate(samples), len(changes) * n_arms
+    )
     return [got[k * n_arms : (k + 1) * n_arms] for k in range(len(changes))]
+
+
+#: Change vectors gathered at once by _change_cells (one measure's timepoints).
+_CHANGES_AT_ONCE: Final = 8
 
 
 def _rows_of(
