@@ -28,7 +28,7 @@ from tests.cohort_strategies import trials
 
 import lupusscore as ls
 from lupusscore.cli import load_example_trial
-from lupusscore.cohort import Cohort, _outcomes
+from lupusscore.cohort import Cohort, _longitudinal, _outcomes
 from lupusscore.cohort._engine import timepoint_order, timepoint_visit
 from lupusscore.cohort._longitudinal import (
     achieve_and_maintain_codes,
@@ -461,3 +461,20 @@ def test_the_table_summarises_all_changes_in_one_pass(
     calls = _counting(monkeypatch, _outcomes, "summaries")
     ls.analyse(cohort).outcome_table()
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("limit", [1, 80, 100, 10**6])
+def test_status_at_every_in_parts_is_the_same(
+    monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    """Large cohorts take the timepoints a few at a time: the same results."""
+    monkeypatch.setattr(_longitudinal, "_SEGMENTS_AT_ONCE", limit)
+    cohort = _cohorts()[1][1]
+    analysis = ls.analyse(cohort, policy="locf")
+    assessed = analysis._derived.assessments(
+        analysis.policy, use_unscheduled=False, strategies=analysis.strategies
+    )
+    every = status_at_every(assessed, cohort.schedule)
+    assert len(every) == len(cohort.schedule)
+    for tp, got in zip(cohort.schedule, every, strict=True):
+        _assert_results_equal(got, status_at_codes(assessed, tp))

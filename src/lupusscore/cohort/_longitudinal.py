@@ -190,19 +190,25 @@ def status_at_every(a: Assessments, timepoints: Sequence[Timepoint]) -> list[Res
     ``status_at_kernel`` on every timepoint and participant at once); entry
     *k* equals ``status_at_codes(a, timepoints[k])``.
     """
-    if not timepoints:
-        return []
     windows = [_window(tp.day, tp.first_day, tp.last_day) for tp in timepoints]
     used, events, cut, n = a.prepared()
-    outs = status_at_timepoints(
-        used,
-        events,
-        n,
-        windows=windows,
-        policy=_policy_code(a.policy.value),
-        cut=cut,
-    )
+    # as many timepoints per pass as keep its columns small (one at least)
+    step = max(1, _SEGMENTS_AT_ONCE // max(n, 1))
+    outs: list[SegmentOutcome] = []
+    for first in range(0, len(windows), step):
+        outs += status_at_timepoints(
+            used,
+            events,
+            n,
+            windows=windows[first : first + step],
+            policy=_policy_code(a.policy.value),
+            cut=cut,
+        )
     return [_result(out, tp, None) for out, tp in zip(outs, timepoints, strict=True)]
+
+
+#: Largest number of (timepoint, participant) pairs of one status_at pass.
+_SEGMENTS_AT_ONCE: Final = 65_536
 
 
 def achieve_and_maintain_codes(
