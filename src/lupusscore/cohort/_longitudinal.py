@@ -9,6 +9,7 @@ per participant for the ADRS table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -20,15 +21,23 @@ from lupusscore.outcomes._longitudinal import MissingPolicy
 from lupusscore.outcomes._segments import (
     Reason,
     SegmentOutcome,
+    _achieve_window,
     _policy_code,
     _prepare,
     _window,
-    achieve_and_maintain_segments,
+    achieve_and_maintain_kernel,
     status_at_kernel,
+    status_at_timepoints,
 )
 from lupusscore.response._kernel import MET, NOT_EVALUABLE, NOT_MET
 
-__all__ = ["Assessments", "Result", "achieve_and_maintain_codes", "status_at_codes"]
+__all__ = [
+    "Assessments",
+    "Result",
+    "achieve_and_maintain_codes",
+    "status_at_codes",
+    "status_at_every",
+]
 
 Ints = npt.NDArray[np.int64]
 
@@ -174,15 +183,56 @@ def status_at_codes(a: Assessments, timepoint: Timepoint) -> Result:
     return _result(out, timepoint, None)
 
 
+def status_at_every(a: Assessments, timepoints: Sequence[Timepoint]) -> list[Result]:
+    """:func:`status_at_codes` at each of *timepoints*, in one kernel pass.
+
+    :func:`~lupusscore.outcomes._segments.status_at_timepoints` (the rule of
+    ``status_at_kernel`` on every timepoint and participant at once); entry
+    *k* equals ``status_at_codes(a, timepoints[k])``.
+    """
+    windows = [_window(tp.day, tp.first_day, tp.last_day) for tp in timepoints]
+    used, events, cut, n = a.prepared()
+    # as many timepoints per pass as keep its columns small (one at least)
+    step = max(1, _SEGMENTS_AT_ONCE // max(n, 1))
+    outs: list[SegmentOutcome] = []
+    for first in range(0, len(windows), step):
+        outs += status_at_timepoints(
+            used,
+            events,
+            n,
+            windows=windows[first : first + step],
+            policy=_policy_code(a.policy.value),
+            cut=cut,
+        )
+    return [_result(out, tp, None) for out, tp in zip(outs, timepoints, strict=True)]
+
+
+#: Largest number of (timepoint, participant) pairs of one status_at pass.
+_SEGMENTS_AT_ONCE: Final = 65_536
+
+
 def achieve_and_maintain_codes(
     a: Assessments, *, by_day: int, through: Timepoint
 ) -> Result:
-    """Each participant's achieve-and-maintain status (every event type)."""
-    out = achieve_and_maintain_segments(
-        **a.kernel_args(),
-        by_day=by_day,
-        timepoint_day=through.day,
-        first_day=through.first_day,
-        last_day=through.last_day,
+    """Each participant's achieve-and-maintain status (every event type).
+
+    :func:`~lupusscore.outcomes._segments.achieve_and_maintain_segments` on
+    *a*: its days checked the same way, the kernel on the checked rows
+    prepared once (:meth:`Assessments.prepared`).
+    """
+    by, target, first, last = _achieve_window(
+        by_day, through.day, through.first_day, through.last_day
+    )
+    used, events, cut, n = a.prepared()
+    out = achieve_and_maintain_kernel(
+        used,
+        events,
+        n,
+        by_day=by,
+        target=target,
+        first_day=first,
+        last_day=last,
+        policy=_policy_code(a.policy.value),
+        cut=cut,
     )
     return _result(out, through, by_day)

@@ -38,13 +38,12 @@ from lupusscore.cohort._engine import (
     renal_assessments,
     take,
     timepoint_order,
-    timepoint_visit,
     visit_egfr,
 )
 from lupusscore.cohort._longitudinal import (
     Assessments,
     achieve_and_maintain_codes,
-    status_at_codes,
+    status_at_every,
 )
 from lupusscore.cohort._sledai import visit_sledai
 from lupusscore.cohort._tte import first_event_times
@@ -53,7 +52,7 @@ from lupusscore.models import EventType, Timepoint
 from lupusscore.outcomes._args import check_callable, check_switch
 from lupusscore.outcomes._estimand import Estimand
 from lupusscore.outcomes._longitudinal import MissingPolicy
-from lupusscore.outcomes._stats import CiMethod, kaplan_meier, proportion
+from lupusscore.outcomes._stats import CiMethod, proportion_cells, survival_at
 from lupusscore.outcomes._strategies import (
     DEFAULT_STRATEGIES,
     Strategies,
@@ -870,6 +869,37 @@ def outcome_table_from_records(parts: Sequence[OutcomeRecords]) -> OutcomeTable:
     return _assemble(plan, groups, rows, found, (left_id[by_id], left_arm[by_id]))
 
 
+def window_orders(c: Cohort, orders: Sequence[Ints]) -> tuple[Ints, Ints]:
+    """Join the timepoints' window orders (:func:`timepoint_order`, in order).
+
+    Returns the visits of every window one after the other and, per visit,
+    its group ``k * n_participants + participant`` (timepoint *k*):
+    non-decreasing, as each order is sorted by participant first.
+    """
+    joined = np.concatenate([np.asarray(o, dtype=np.int64) for o in orders])
+    which = np.repeat(np.arange(len(orders), dtype=np.int64), [len(o) for o in orders])
+    return joined, which * c.n_participants + c.visit_participant[joined]
+
+
+def visits_in_orders(
+    windows: tuple[Ints, Ints], has: Bools, n_timepoints: int, n: int
+) -> Ints:
+    """Each participant's visit at each timepoint (-1 none), ``(timepoints, n)``.
+
+    :func:`timepoint_visit`'s rule on every timepoint at once: the first
+    visit where *has* of each (timepoint, participant) group of
+    :func:`window_orders` (a subset of a stably sorted list stays sorted).
+    """
+    joined, group = windows
+    mine = has[joined]
+    idx, g = joined[mine], group[mine]
+    keep = np.ones(len(g), dtype=bool)
+    keep[1:] = g[1:] != g[:-1]
+    out = np.full(n_timepoints * n, -1, dtype=np.int64)
+    out[g[keep]] = idx[keep]
+    return out.reshape(n_timepoints, n)
+
+
 #: An outcome's key and its per-participant vectors (see :class:`RowKey`).
 Item = tuple[RowKey, tuple[npt.NDArray[Any], ...]]
 
@@ -900,33 +930,117 @@ def table_rows(
 ) -> list[OutcomeRow]:
     """Tabulate outcomes by arm (the rule of :func:`arm_rows`), in order.
 
-    The changes of one measure (consecutive change outcomes of one name: its
-    timepoints) are summarised over all their timepoints and arms in one
-    pass (:func:`lupusscore.outcomes._summaries.summaries`: the summary
-    kernel, of which ``summarize`` is the one-sample case), not one call per
-    cell.
+    The changes of every measure are summarised over all their timepoints
+    and arms in one pass (:func:`lupusscore.outcomes._summaries.summaries`:
+    the summary kernel, of which ``summarize`` is the one-sample case), not
+    one call per cell; the proportions of every outcome are counted by arm in one pass
+    (:func:`_proportion_counts`) and their intervals come from the interval
+    kernel of :func:`lupusscore.outcomes.proportion`
+    (:func:`lupusscore.outcomes._stats.proportion_cells`).
     """
+    props = [k for k, (key, _) in enumerate(items) if key.statistic == "proportion"]
+    counts = _proportion_counts([items[k] for k in props], groups, ci, unmeasured)
+    cells: dict[int, list[SampleSummary] | list[_Count]] = dict(
+        zip(props, counts, strict=True)
+    )
+    changes = [k for k, (key, _) in enumerate(items) if key.statistic == "change"]
+    summarised = _change_cells([items[k][1][0] for k in changes], groups)
+    cells.update(zip(changes, summarised, strict=True))
+    trusted = all(type(arm) is str for arm in groups)
     rows: list[OutcomeRow] = []
-    i = 0
-    while i < len(items):
-        key = items[i][0]
-        if key.statistic != "change":
-            rows += _rows_of(key, items[i][1], groups, ci, unmeasured, None)
-            i += 1
-            continue
-        j = i + 1
-        while (
-            j < len(items)
-            and items[j][0].statistic == "change"
-            and (items[j][0].section, items[j][0].outcome) == (key.section, key.outcome)
-        ):
-            j += 1
-        batch = items[i:j]
-        cells = _change_cells([v[0] for _, v in batch], groups)
-        for (k, vectors), per_arm in zip(batch, cells, strict=True):
-            rows += _rows_of(k, vectors, groups, ci, unmeasured, per_arm)
-        i = j
+    for k, (key, vectors) in enumerate(items):
+        rows += _rows_of(
+            key, vectors, groups, unmeasured, cells.get(k), trusted=trusted
+        )
     return rows
+
+
+#: One proportion cell: met, not met, not evaluable, imputed non-responders,
+#: and the (estimate, low, high) of met / (met + not met).
+_Count = tuple[int, int, int, int, tuple[float | None, float | None, float | None]]
+
+
+def _proportion_counts(
+    items: Sequence[Item],
+    groups: dict[str, Ints],
+    ci: CiMethod,
+    unmeasured: Unmeasured,
+) -> list[list[_Count]]:
+    """Count every proportion outcome of *items* in every arm, in one pass.
+
+    Per outcome and arm: the participants met and not met (the renal
+    endpoint not evaluable in the *unmeasured* arms), the rest not
+    evaluable, the imputed non-responders among those not met; and the
+    proportion's estimate and interval (:func:`proportion_cells`, the kernel
+    of :func:`lupusscore.outcomes.proportion`).
+    """
+    if not items or not groups:
+        return [[] for _ in items]
+    statuses = []
+    imputeds = []
+    hit = unmeasured.participants
+    for key, (status, imputed) in items:
+        if key.endpoint and unmeasured.reasons:
+            statuses.append(np.where(hit, NOT_EVALUABLE, status).astype(np.int8))
+            imputeds.append(imputed & ~hit)
+        else:
+            statuses.append(status)
+            imputeds.append(imputed)
+    s = np.stack(statuses)  # one row per outcome
+    flags = np.stack(imputeds)
+    met = np.empty((len(items), len(groups)), dtype=np.int64)
+    not_met = np.empty_like(met)
+    imputed_ = np.empty_like(met)
+    size = []
+    for a, members in enumerate(groups.values()):
+        got = s[:, members]
+        no = got == NOT_MET
+        met[:, a] = np.count_nonzero(got == MET, axis=1)
+        not_met[:, a] = np.count_nonzero(no, axis=1)
+        imputed_[:, a] = np.count_nonzero(flags[:, members] & no, axis=1)
+        size.append(len(members))
+    met_list = met.ravel().tolist()
+    not_met_list = not_met.ravel().tolist()
+    cis = proportion_cells(
+        met_list, [m + n for m, n in zip(met_list, not_met_list, strict=True)], ci
+    )
+    n_arms = len(groups)
+    out: list[list[_Count]] = []
+    cells = zip(met_list, not_met_list, imputed_.ravel().tolist(), cis, strict=True)
+    row: list[_Count] = []
+    for k, (m, nm, imp, interval) in enumerate(cells):
+        row.append((m, nm, size[k % n_arms] - m - nm, imp, interval))
+        if len(row) == n_arms:
+            out.append(row)
+            row = []
+    return out
+
+
+def _outcome_row(trusted: bool, **fields: Any) -> OutcomeRow:  # noqa: FBT001
+    """Build the OutcomeRow of *fields*, without validation when *trusted*.
+
+    *trusted* (the engine's own values: Python ``str``, ``int`` and
+    ``float`` of the field types, the arm names ``str``) gives the row
+    validation would give (``tests/test_tabulate_fast_paths.py``); anything
+    else is validated.
+    """
+    return OutcomeRow._trusted(**fields) if trusted else OutcomeRow(**fields)
+
+
+def _key_trusted(key: RowKey) -> bool:
+    """Whether *key*'s texts and timepoint are of the row's exact field types."""
+    tps = key.timepoints if key.timepoint is None else (key.timepoint,)
+    return (
+        type(key.section) is str
+        and type(key.outcome) is str
+        and (key.unit is None or type(key.unit) is str)
+        and key.statistic in _STATISTICS
+        and all(type(tp.label) is str and type(tp.day) is int for tp in tps)
+    )
+
+
+#: The statistics of an OutcomeRow.
+_STATISTICS: Final = frozenset({"proportion", "survival", "change"})
 
 
 def _change_cells(
@@ -934,9 +1048,11 @@ def _change_cells(
 ) -> list[list[SampleSummary]]:
     """Summaries of each change vector's non-missing values in each arm.
 
-    One pass over all of them: sample ``k * n_arms + a`` is change *k* in arm
-    *a*, its values in the arm's participant order (``change[members]``
-    without NaN, what :func:`arm_rows` summarised one cell at a time).
+    One pass of the summary kernel over all of them: sample
+    ``k * n_arms + a`` is change *k* in arm *a*, its values in the arm's
+    participant order (``change[members]`` without NaN, what
+    :func:`arm_rows` summarised one cell at a time). The values are gathered
+    :data:`_CHANGES_AT_ONCE` changes at a time (bounded temporaries).
     """
     members = list(groups.values())
     n_arms = len(members)
@@ -944,22 +1060,39 @@ def _change_cells(
         return [[] for _ in changes]
     who = np.concatenate(members)
     arm_of = np.repeat(np.arange(n_arms), [len(m) for m in members])
-    values = np.stack([np.asarray(c, dtype=np.float64) for c in changes])[:, who]
-    sample = np.arange(len(changes))[:, None] * n_arms + arm_of[None, :]
-    keep = ~np.isnan(values)
-    got = summaries(values[keep], sample[keep], len(changes) * n_arms)
+    kept: list[Floats] = []
+    samples: list[Ints] = []
+    for first in range(0, len(changes), _CHANGES_AT_ONCE):
+        part = changes[first : first + _CHANGES_AT_ONCE]
+        values = np.stack([np.asarray(c, dtype=np.float64) for c in part])[:, who]
+        sample = (first + np.arange(len(part)))[:, None] * n_arms + arm_of[None, :]
+        keep = ~np.isnan(values)
+        kept.append(values[keep])
+        samples.append(sample[keep])
+    got = summaries(
+        np.concatenate(kept), np.concatenate(samples), len(changes) * n_arms
+    )
     return [got[k * n_arms : (k + 1) * n_arms] for k in range(len(changes))]
 
 
-def _rows_of(  # noqa: PLR0917 - the arguments of arm_rows, and the cells
+#: Change vectors gathered at once by _change_cells (one measure's timepoints).
+_CHANGES_AT_ONCE: Final = 8
+
+
+def _rows_of(
     key: RowKey,
     vectors: tuple[npt.NDArray[Any], ...],
     groups: dict[str, Ints],
-    ci: CiMethod,
     unmeasured: Unmeasured,
-    cells: list[SampleSummary] | None,
+    cells: list[SampleSummary] | list[_Count] | None,
+    *,
+    trusted: bool,
 ) -> list[OutcomeRow]:
-    """One outcome's rows by arm; a change's summaries per arm are *cells*."""
+    """One outcome's rows by arm.
+
+    A change's summaries per arm, or a proportion's counts per arm, are
+    *cells*; *trusted* says the arm names are ``str`` (:func:`_outcome_row`).
+    """
     tp = key.timepoint
     common = {
         "section": key.section,
@@ -967,45 +1100,44 @@ def _rows_of(  # noqa: PLR0917 - the arguments of arm_rows, and the cells
         "day": None if tp is None else tp.day,
         "statistic": key.statistic,
     }
+    trusted = trusted and _key_trusted(key)
     rows: list[OutcomeRow] = []
     if key.statistic == "proportion":
-        status, imputed = vectors
-        hit = unmeasured.participants
-        if key.endpoint and unmeasured.reasons:
-            status = np.where(hit, NOT_EVALUABLE, status).astype(np.int8)
-            imputed = imputed & ~hit
-        for arm, members in groups.items():
-            got = status[members]
-            met = int(np.count_nonzero(got == MET))
-            not_met = int(np.count_nonzero(got == NOT_MET))
-            prop = proportion(met, met + not_met, method=ci)
+        assert cells is not None  # table_rows gives a proportion its counts
+        counts = cast("list[_Count]", cells)
+        for arm, (met, not_met, not_evaluable, imputed, ci) in zip(
+            groups, counts, strict=True
+        ):
             rows.append(
-                OutcomeRow(
+                _outcome_row(
+                    trusted,
                     **common,
                     outcome=key.outcome,
                     arm=arm,
-                    n=prop.n,
-                    count=prop.successes,
-                    estimate=prop.estimate,
-                    ci_low=prop.low,
-                    ci_high=prop.high,
-                    not_evaluable=len(got) - met - not_met,
-                    imputed=int(np.sum(imputed[members] & (got == NOT_MET))),
+                    n=met + not_met,
+                    count=met,
+                    estimate=ci[0],
+                    ci_low=ci[1],
+                    ci_high=ci[2],
+                    not_evaluable=not_evaluable,
+                    imputed=imputed,
                     reason=unmeasured.short.get(arm) if key.endpoint else None,
                 )
             )
     elif key.statistic == "survival":
         day, event = vectors
         # One estimate per arm, read at each timepoint.
-        kms = {
-            arm: kaplan_meier(day[members], event[members])
+        days = [at.day for at in key.timepoints]
+        points = {
+            arm: survival_at(day[members], event[members], days)
             for arm, members in groups.items()
         }
-        for at in key.timepoints:
+        for k, at in enumerate(key.timepoints):
             for arm, members in groups.items():
-                point = kms[arm].at(at.day)
+                survival, low, high, at_risk = points[arm][k]
                 rows.append(
-                    OutcomeRow(
+                    _outcome_row(
+                        trusted,
                         section=key.section,
                         timepoint=at.label,
                         day=at.day,
@@ -1014,17 +1146,19 @@ def _rows_of(  # noqa: PLR0917 - the arguments of arm_rows, and the cells
                         arm=arm,
                         n=len(members),
                         count=int(np.sum(event[members] & (day[members] <= at.day))),
-                        estimate=point.survival,
-                        ci_low=point.low,
-                        ci_high=point.high,
-                        n_at_risk=point.n_at_risk,
+                        estimate=survival,
+                        ci_low=low,
+                        ci_high=high,
+                        n_at_risk=at_risk,
                     )
                 )
     else:
         assert cells is not None  # table_rows gives a change its cells
-        for (arm, members), s in zip(groups.items(), cells, strict=True):
+        summaries_ = cast("list[SampleSummary]", cells)
+        for (arm, members), s in zip(groups.items(), summaries_, strict=True):
             rows.append(
-                OutcomeRow(
+                _outcome_row(
+                    trusted,
                     **common,
                     outcome=key.outcome,
                     arm=arm,
@@ -1052,11 +1186,16 @@ class _Tabulator:
     strategies: Strategies = DEFAULT_STRATEGIES
     #: When given, each outcome's per-participant vectors go here, not rows.
     sink: list[tuple[RowKey, tuple[npt.NDArray[Any], ...]]] | None = None
-    #: Each timepoint's window visits, nearest first (timepoint_order), kept
-    #: for the table: every measure picks its visits from the same order.
-    orders: dict[Timepoint, Ints] = field(default_factory=dict)
+    #: Every timepoint's window visits, nearest first (timepoint_order), kept
+    #: for the table: every measure picks its visits from the same orders
+    #: (see window_orders).
+    windows: dict[str, tuple[Ints, Ints]] = field(default_factory=dict)
     #: The renal assessments, built once (see _assessments).
     assessed: dict[str, Assessments] = field(default_factory=dict)
+    #: Per visit, whether its lab row compares with the baseline's (by name).
+    same: dict[str, Bools] = field(default_factory=dict)
+    #: The outcomes recorded so far, in the table's order (see all_rows).
+    items: list[Item] = field(default_factory=list)
 
     def _assessments(self) -> Assessments:
         got = self.assessed.get("a")
@@ -1072,39 +1211,48 @@ class _Tabulator:
     def c(self) -> Cohort:
         return self.d.cohort
 
-    def visit_at(self, tp: Timepoint, has: Bools) -> Ints:
-        """Each participant's visit for *tp* among those where *has* (-1 none)."""
-        order = self.orders.get(tp)
-        if order is None:
-            order = timepoint_order(self.c, tp, use_unscheduled=self.unscheduled)
-            self.orders[tp] = order
-        return timepoint_visit(
-            self.c, tp, has, use_unscheduled=self.unscheduled, order=order
-        )
+    def visits_at(self, has: Bools) -> Ints:
+        """Each participant's visit at each timepoint among those where *has*.
+
+        Row *k* is :func:`timepoint_visit` of the schedule's timepoint *k*
+        (-1 none), all timepoints in one pass (:func:`visits_in_orders`).
+        """
+        got = self.windows.get("all")
+        if got is None:
+            orders = [
+                timepoint_order(self.c, tp, use_unscheduled=self.unscheduled)
+                for tp in self.c.schedule
+            ]
+            got = self.windows["all"] = window_orders(self.c, orders)
+        return visits_in_orders(got, has, len(self.c.schedule), self.c.n_participants)
 
     def all_rows(self, plan: _Plan) -> list[OutcomeRow]:
-        """Every row of the table, in its order."""
+        """Every row of the table, in its order (none when there is a sink).
+
+        Each section records its outcomes' per-participant vectors; they are
+        then tabulated in one :func:`table_rows` call (or go to the sink).
+        """
         label = plan.label
-        rows: list[OutcomeRow] = []
-        rows += self.primary(label, plan.by_tp, plan.end_tp, complete=plan.complete)
-        rows += self.renal_by_timepoint(label)
-        rows += self.survival((plan.by_tp, plan.end_tp))
-        rows += self.kidney()
-        rows += self.activity()
-        rows += self.complement()
-        rows += self.serology()
-        return rows
-
-    def _emit(self, key: RowKey, *vectors: npt.NDArray[Any]) -> list[OutcomeRow]:
-        """Tabulate one outcome by arm (or record its vectors in the sink)."""
-        return self._emit_all([(key, vectors)])
-
-    def _emit_all(self, items: list[Item]) -> list[OutcomeRow]:
-        """Tabulate outcomes by arm in one go (or record them in the sink)."""
+        self.primary(label, plan.by_tp, plan.end_tp, complete=plan.complete)
+        self.renal_by_timepoint(label)
+        self.survival((plan.by_tp, plan.end_tp))
+        self.kidney()
+        self.activity()
+        self.complement()
+        self.serology()
+        items, self.items = self.items, []
         if self.sink is not None:
             self.sink.extend(items)
             return []
         return table_rows(items, self.groups, self.ci, self.unmeasured)
+
+    def _emit(self, key: RowKey, *vectors: npt.NDArray[Any]) -> None:
+        """Record one outcome's per-participant vectors (tabulated by all_rows)."""
+        self.items.append((key, vectors))
+
+    def _emit_all(self, items: list[Item]) -> None:
+        """Record several outcomes' vectors (tabulated by all_rows)."""
+        self.items.extend(items)
 
     def _proportion_rows(
         self,
@@ -1113,16 +1261,16 @@ class _Tabulator:
         status: Codes,
         imputed: npt.NDArray[np.bool_] | None = None,
         tp: Timepoint | None = None,
-    ) -> list[OutcomeRow]:
+    ) -> None:
         # the counting of responder_proportion, on codes; *imputed* is given
         # for the renal endpoint only (the missing-visit policy)
         flags = np.zeros(len(status), dtype=bool) if imputed is None else imputed
         key = RowKey(section, outcome, tp, "proportion", endpoint=imputed is not None)
-        return self._emit(key, status, flags)
+        self._emit(key, status, flags)
 
     def primary(
         self, label: str, by_tp: Timepoint, end_tp: Timepoint, *, complete: bool
-    ) -> list[OutcomeRow]:
+    ) -> None:
         outcome = primary_outcome(label, by_tp.label, end_tp.label, complete=complete)
         by_day = min(by_tp.last_day, end_tp.day)
         got = achieve_and_maintain_codes(
@@ -1130,21 +1278,15 @@ class _Tabulator:
             by_day=by_day,
             through=end_tp,
         )
-        return self._proportion_rows(
-            "primary", outcome, got.status, got.imputed, end_tp
-        )
+        self._proportion_rows("primary", outcome, got.status, got.imputed, end_tp)
 
-    def renal_by_timepoint(self, label: str) -> list[OutcomeRow]:
-        rows = []
-        for tp in self.c.schedule:
-            got = status_at_codes(self._assessments(), tp)
-            rows += self._proportion_rows(
-                "renal response", label, got.status, got.imputed, tp
-            )
-        return rows
+    def renal_by_timepoint(self, label: str) -> None:
+        # every timepoint in one pass of the status_at kernel
+        at = status_at_every(self._assessments(), self.c.schedule)
+        for tp, got in zip(self.c.schedule, at, strict=True):
+            self._proportion_rows("renal response", label, got.status, got.imputed, tp)
 
-    def survival(self, timepoints: Sequence[Timepoint]) -> list[OutcomeRow]:
-        rows = []
+    def survival(self, timepoints: Sequence[Timepoint]) -> None:
         ev = self.d.events
         for name, hits, censor in (
             ("overall survival", frozenset({EventType.DEATH}), frozenset()),
@@ -1164,118 +1306,144 @@ class _Tabulator:
             key = RowKey(
                 "survival", name, None, "survival", timepoints=tuple(timepoints)
             )
-            rows += self._emit(key, day, event)
-        return rows
+            self._emit(key, day, event)
 
     def _change_rows(
         self, section: str, outcome: str, unit: str, measure: Floats
-    ) -> list[OutcomeRow]:
+    ) -> None:
         items: list[Item] = []
         has = ~np.isnan(measure)
         base_v = baseline_visit(self.c, has)
         base = take(measure, base_v)
-        for tp in self.c.schedule:
-            now_v = self.visit_at(tp, has)
-            now = take(measure, now_v)
+        now_v = self.visits_at(has)  # one row per timepoint
+        change = take(measure, now_v.ravel()).reshape(now_v.shape) - base
+        for k, tp in enumerate(self.c.schedule):
             key = RowKey(
                 section, f"{outcome}: change from baseline", tp, "change", unit
             )
-            items.append((key, (now - base,)))
-        return self._emit_all(items)  # one pass over the measure's timepoints
+            items.append((key, (change[k],)))
+        self._emit_all(items)  # one pass over the measure's timepoints
 
-    def kidney(self) -> list[OutcomeRow]:
-        rows = []
+    def kidney(self) -> None:
         for analyte, label, unit in (
             (Analyte.CREATININE, "serum creatinine", "mg/dL"),
             (Analyte.UPCR, PROTEINURIA_LABEL, "g/g"),
         ):
-            rows += self._change_rows("kidney", label, unit, self.d.value(analyte))
-        rows += self._change_rows(
+            self._change_rows("kidney", label, unit, self.d.value(analyte))
+        self._change_rows(
             "kidney", "eGFR (CKD-EPI 2021)", "mL/min/1.73 m²", self.d.egfr_measure()
         )
-        return rows
 
-    def activity(self) -> list[OutcomeRow]:
-        return self._change_rows("activity", "SLEDAI-2K", "points", self.d.sledai)
+    def activity(self) -> None:
+        self._change_rows("activity", "SLEDAI-2K", "points", self.d.sledai)
 
-    def _lab_rows(self, analyte: Analyte, tp: Timepoint | None) -> Ints:
-        """Each participant's lab row of *analyte* at baseline / *tp* (-1 none)."""
+    def _lab_rows(self, analyte: Analyte) -> Ints:
+        """Each participant's lab row of *analyte* at baseline (-1 none)."""
         lab = self.d.latest[:, CODE[analyte]]
-        has = lab >= 0
-        v = baseline_visit(self.c, has) if tp is None else self.visit_at(tp, has)
-        return take(lab, v, -1)
+        return take(lab, baseline_visit(self.c, lab >= 0), -1)
 
-    def complement(self) -> list[OutcomeRow]:
-        rows = []
+    def _lab_rows_at(self, analyte: Analyte) -> Ints:
+        """Each participant's lab row of *analyte* at each timepoint (-1 none).
+
+        One row per timepoint of the schedule (:meth:`visits_at`), so that
+        the per-row rules can judge every timepoint in one call.
+        """
+        lab = self.d.latest[:, CODE[analyte]]
+        v = self.visits_at(lab >= 0)
+        return take(lab, v.ravel(), -1).reshape(v.shape)
+
+    def complement(self) -> None:
         c = self.c
         for analyte, label in ((Analyte.C3, "C3"), (Analyte.C4, "C4")):
-            rows += self._change_rows("complement", label, "g/L", self.d.value(analyte))
-            for tp in c.schedule:
-                lab = self._lab_rows(analyte, tp)
-                status = np.full(c.n_participants, NOT_EVALUABLE, dtype=np.int8)
-                has = lab >= 0
-                limit = c.lab_reference_low_canonical[lab[has]]
-                value = c.lab_canonical[lab[has]]
-                known = ~np.isnan(limit)
-                low = value < np.where(known, limit, 0.0)
-                status[has] = np.where(
-                    known, np.where(low, MET, NOT_MET), NOT_EVALUABLE
-                )
-                rows += self._proportion_rows(
+            self._change_rows("complement", label, "g/L", self.d.value(analyte))
+            # every timepoint at once: the same rule on each row
+            lab = self._lab_rows_at(analyte)
+            status = np.full(lab.shape, NOT_EVALUABLE, dtype=np.int8)
+            has = lab >= 0
+            limit = c.lab_reference_low_canonical[lab[has]]
+            value = c.lab_canonical[lab[has]]
+            known = ~np.isnan(limit)
+            low = value < np.where(known, limit, 0.0)
+            status[has] = np.where(known, np.where(low, MET, NOT_MET), NOT_EVALUABLE)
+            for k, tp in enumerate(c.schedule):
+                self._proportion_rows(
                     "complement",
                     f"low {label} (below the lab's lower limit)",
-                    status,
+                    status[k],
                     tp=tp,
                 )
-        return rows
+
+    def _dsdna_same(self) -> Bools:
+        """Per visit: its latest anti-dsDNA row compares with the baseline's.
+
+        :func:`comparable` of each visit's latest anti-dsDNA row (none: -1)
+        and its participant's baseline row, once per table: the change of
+        anti-dsDNA and its seroconversion at each timepoint read it.
+        """
+        got = self.same.get("anti-dsDNA")
+        if got is None:
+            c = self.c
+            lab = self.d.latest[:, CODE[Analyte.ANTI_DSDNA]]
+            base_lab = self._lab_rows(Analyte.ANTI_DSDNA)[c.visit_participant]
+            got = comparable(c, base_lab, np.where(lab >= 0, lab, -1))
+            self.same["anti-dsDNA"] = got
+        return got
 
     def _dsdna_measure(self) -> Floats:
         c = self.c
         lab = self.d.latest[:, CODE[Analyte.ANTI_DSDNA]]
-        base_lab = self._lab_rows(Analyte.ANTI_DSDNA, None)[c.visit_participant]
         iu = np.zeros(c.n_visits, dtype=bool)
         has = lab >= 0
         iu[has] = c.lab_family[lab[has]] == "international_units"
-        ok = iu & comparable(c, base_lab, np.where(has, lab, -1))
+        ok = iu & self._dsdna_same()
         out = np.full(c.n_visits, np.nan)
         out[ok] = c.lab_canonical[lab[ok]]
         return out
 
-    def serology(self) -> list[OutcomeRow]:
-        rows = self._change_rows(
+    def serology(self) -> None:
+        self._change_rows(
             "serology",
             "anti-dsDNA (same assay as baseline)",
             "IU/mL",
             self._dsdna_measure(),
         )
         c = self.c
+        n_tp = len(c.schedule)
         for analyte, label in (
             (Analyte.ANA, "ANA (>= 1:80)"),
             (Analyte.ANTI_DSDNA, "anti-dsDNA (above the lab's upper limit)"),
         ):
-            base = self._lab_rows(analyte, None)
+            base = self._lab_rows(analyte)
             first = positive_codes(c, base, analyte)
-            for tp in c.schedule:
-                now = self._lab_rows(analyte, tp)
-                second = positive_codes(c, now, analyte)
-                same = comparable(c, base, now)
-                status = np.where(
-                    same & (first == MET),
-                    np.where(
-                        second == MET,
-                        NOT_MET,
-                        np.where(second == NOT_MET, MET, NOT_EVALUABLE),
-                    ),
-                    NOT_EVALUABLE,
-                ).astype(np.int8)
-                rows += self._proportion_rows(
+            # every timepoint at once (row k: timepoint k): the same rules on
+            # each pair of lab rows
+            lab = self.d.latest[:, CODE[analyte]]
+            visit = self.visits_at(lab >= 0)
+            now = take(lab, visit.ravel(), -1).reshape(visit.shape)
+            second = positive_codes(c, now.ravel(), analyte).reshape(now.shape)
+            if analyte is Analyte.ANTI_DSDNA:
+                # the visit's row and the baseline row: compared once per visit
+                same = take(self._dsdna_same(), visit.ravel(), fill=False)
+            else:
+                same = comparable(c, np.tile(base, n_tp), now.ravel())
+            same = same.reshape(now.shape)
+            status = np.where(
+                same & (first == MET),
+                np.where(
+                    second == MET,
+                    NOT_MET,
+                    np.where(second == NOT_MET, MET, NOT_EVALUABLE),
+                ),
+                NOT_EVALUABLE,
+            ).astype(np.int8)
+            for k, tp in enumerate(c.schedule):
+                self._proportion_rows(
                     "serology",
                     f"{label}: seroconverted to negative, of those "
                     "positive at baseline",
-                    status,
+                    status[k],
                     tp=tp,
                 )
-        return rows
 
 
 def as_status_list(codes: Codes) -> list[Status]:

@@ -48,6 +48,8 @@ assessments in use, and into the event columns).
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Final, TypeVar
@@ -84,6 +86,7 @@ __all__ = [
     "intercurrent_events",
     "status_at_kernel",
     "status_at_segments",
+    "status_at_timepoints",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -358,7 +361,9 @@ def _counts(mask: BoolArray) -> IntArray:
     return out
 
 
-def _pick(values: IntArray, index: IntArray, ok: BoolArray, fill: int) -> IntArray:
+def _pick(
+    values: IntArray, index: IntArray, ok: BoolArray, fill: int | IntArray
+) -> IntArray:
     """``values[index]`` where *ok*, else *fill* (index may be out of range)."""
     safe = np.where(ok, index, 0)
     got = values[safe] if values.shape[0] else np.zeros_like(safe)
@@ -536,7 +541,7 @@ def _cut_rows(used: UsedRows, cut: Cut | None, n_segments: int) -> UsedRows:
     return used if bool(np.all(keep)) else _keep_rows(used, keep, n_segments)
 
 
-def _cut_event(cut: Cut | None, n_segments: int, last_day: int) -> IntArray:
+def _cut_event(cut: Cut | None, n_segments: int, last_day: int | IntArray) -> IntArray:
     """Return the cut event per segment when on or before *last_day*, else -1."""
     if cut is None:
         return np.full(n_segments, -1, dtype=np.int64)
@@ -560,11 +565,12 @@ def _timepoint_visit(
     keys: IntArray,
     n_segments: int,
     *,
-    target: int,
-    first_day: int,
-    last_day: int,
+    target: int | IntArray,
+    first_day: int | IntArray,
+    last_day: int | IntArray,
     locf: bool,
     on_treatment: BoolArray | None = None,
+    segs: IntArray | None = None,
 ) -> _Visit:
     """Nearest evaluable visit in window, earlier on ties; else maybe carried.
 
@@ -572,8 +578,13 @@ def _timepoint_visit(
     for the segments in *on_treatment* (a while-on-treatment event cut the
     window: the last evaluable visit before the event, always before the
     window as the rows from the event on are left out).
+
+    One result per entry of *segs* (default: each of the *n_segments*
+    segments); *target*, *first_day* and *last_day* may be arrays, one per
+    entry (several timepoints at once: :func:`status_at_timepoints`).
     """
-    segs = np.arange(n_segments, dtype=np.int64)
+    if segs is None:
+        segs = np.arange(n_segments, dtype=np.int64)
     evaluable = np.flatnonzero(used.status != NOT_EVALUABLE).astype(np.int64)
     ekeys = keys[evaluable]
     ne = evaluable.shape[0]
@@ -679,22 +690,112 @@ def status_at_kernel(
     events), *cut* the while-on-treatment and hypothetical events
     (:func:`intercurrent_events`).
     """
+    return _status_at(
+        used,
+        events,
+        n_segments,
+        np.arange(n_segments, dtype=np.int64),
+        target=target,
+        first_day=first_day,
+        last_day=last_day,
+        policy=policy,
+        cut=cut,
+    )
+
+
+def status_at_timepoints(
+    used: UsedRows,
+    events: tuple[IntArray, IntArray],
+    n_segments: int,
+    *,
+    windows: Sequence[tuple[int, int, int]],
+    policy: int,
+    cut: Cut | None = None,
+) -> list[SegmentOutcome]:
+    """Return :func:`status_at_kernel` at each of several timepoints, in one pass.
+
+    *windows* holds each timepoint's checked ``(target, first_day,
+    last_day)``. The rule of :func:`status_at_kernel` on every (timepoint,
+    segment) pair at once: each pair reads its segment's rows and events
+    and its timepoint's window; the result of timepoint *k* equals
+    ``status_at_kernel(..., target=windows[k][0], ...)``.
+    """
+    n_tp = len(windows)
+    segs = np.tile(np.arange(n_segments, dtype=np.int64), n_tp)
+
+    def each(j: int) -> IntArray:
+        return np.repeat(np.array([w[j] for w in windows], dtype=np.int64), n_segments)
+
+    both = _status_at(
+        used,
+        events,
+        n_segments,
+        segs,
+        target=each(0),
+        first_day=each(1),
+        last_day=each(2),
+        policy=policy,
+        cut=cut,
+    )
+    out = []
+    for k in range(n_tp):
+        part = slice(k * n_segments, (k + 1) * n_segments)
+        fields = {
+            f.name: getattr(both, f.name)
+            for f in dataclasses.fields(SegmentOutcome)
+            if f.name not in {"used", "settled_by"}
+        }
+        out.append(
+            SegmentOutcome(
+                used=both.used,
+                settled_by=both.settled_by,
+                **{name: _frozen(v[part]) for name, v in fields.items()},
+            )
+        )
+    return out
+
+
+def _status_at(
+    used: UsedRows,
+    events: tuple[IntArray, IntArray],
+    n_segments: int,
+    segs: IntArray,
+    *,
+    target: int | IntArray,
+    first_day: int | IntArray,
+    last_day: int | IntArray,
+    policy: int,
+    cut: Cut | None,
+) -> SegmentOutcome:
+    """Return the status at a timepoint for each entry of *segs* (the rule).
+
+    *target*, *first_day* and *last_day*: one window, or one per entry of
+    *segs* (:func:`status_at_timepoints`).
+    """
+    n_out = len(segs)
     used = _cut_rows(used, cut, n_segments)
-    cut_event = _cut_event(cut, n_segments, last_day)
+    if cut is not None:
+        cut = Cut(
+            which=cut.which[segs],
+            when=cut.when[segs],
+            on_treatment=cut.on_treatment[segs],
+        )
+    cut_event = _cut_event(cut, n_out, last_day)
     keys = _key(used.seg, used.day)
     tp = _timepoint_visit(
         used,
         keys,
-        n_segments,
+        n_out,
         target=target,
         first_day=first_day,
         last_day=last_day,
         locf=policy == _LOCF,
         on_treatment=None if cut is None else cut.on_treatment & (cut_event >= 0),
+        segs=segs,
     )
-    which, when = events
+    which, when = events[0][segs], events[1][segs]
     hit = (which >= 0) & (when <= tp.horizon)
-    out = _blank(n_segments)
+    out = _blank(n_out)
     out["carried"] = tp.carried
     out["visit"] = tp.visit
     out["window_start"] = tp.window_start
@@ -1324,14 +1425,9 @@ def achieve_and_maintain_segments(
     ([1, 0], [365, 365], [735, 735])
     """
     code = _policy_code(policy)
-    target, first, last = _window(timepoint_day, first_day, last_day)
-    by = _param("by_day", by_day, minimum=1)
-    if by > target:
-        raise InvalidValueError(
-            field="by_day",
-            value=by,
-            expected=f"a study day from 1 to timepoint_day ({target})",
-        )
+    by, target, first, last = _achieve_window(
+        by_day, timepoint_day, first_day, last_day
+    )
     used, events, cut, n = _prepare(
         seg=seg,
         day=day,
@@ -1356,6 +1452,21 @@ def achieve_and_maintain_segments(
         policy=code,
         cut=cut,
     )
+
+
+def _achieve_window(
+    by_day: object, timepoint_day: object, first_day: object, last_day: object
+) -> tuple[int, int, int, int]:
+    """Check achieve-and-maintain's days: ``(by, target, first, last)``."""
+    target, first, last = _window(timepoint_day, first_day, last_day)
+    by = _param("by_day", by_day, minimum=1)
+    if by > target:
+        raise InvalidValueError(
+            field="by_day",
+            value=by,
+            expected=f"a study day from 1 to timepoint_day ({target})",
+        )
+    return by, target, first, last
 
 
 def first_response_segments(

@@ -27,7 +27,7 @@ import math
 from collections.abc import Sequence
 from enum import StrEnum
 from statistics import NormalDist
-from typing import Final, cast
+from typing import Final, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -55,8 +55,12 @@ __all__ = [
     "kaplan_meier",
     "proportion",
     "summarize",
+    "survival_at",
     "wilson_interval",
 ]
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
 #: Default confidence level of every interval.
 DEFAULT_CONFIDENCE: Final = 0.95
@@ -154,7 +158,15 @@ def wilson_interval(
     successes, n = _check_counts(successes, n)
     if n == 0:
         raise InvalidValueError(field="n", value=n, expected="at least 1 trial")
-    z = _z(confidence)
+    return _wilson_limits(successes, n, _z(confidence))
+
+
+def _wilson_limits(successes: int, n: int, z: float) -> tuple[float, float]:
+    """Return the Wilson score limits of checked counts (``1 <= n``) at *z*.
+
+    The one Wilson formula: :func:`wilson_interval` after its checks, and
+    :func:`proportion_cells` for the outcome table's counts.
+    """
     p = successes / n
     z2n = z * z / n
     centre = (p + z2n / 2.0) / (1.0 + z2n)
@@ -336,6 +348,32 @@ def proportion(
     )
 
 
+def proportion_cells(
+    successes: Sequence[int], n: Sequence[int], method: CiMethod
+) -> list[tuple[float | None, float | None, float | None]]:
+    """Estimate and limits of many proportions, as :func:`proportion` gives them.
+
+    For counts the library made itself (Python ``int``, ``0 <= successes <=
+    n``, checked by construction), at the default confidence level: per pair
+    ``(successes / n, low, high)``, or ``(None, None, None)`` when ``n`` is 0,
+    the values of ``proportion(successes, n, method=method)``, without its
+    argument checks and its model (the outcome table's cells; the formula is
+    :func:`wilson_interval`'s, or the exact interval itself).
+    """
+    z = _z(DEFAULT_CONFIDENCE)
+    out: list[tuple[float | None, float | None, float | None]] = []
+    for k, trials in zip(successes, n, strict=True):
+        if trials == 0:
+            out.append((None, None, None))
+            continue
+        if method is CiMethod.WILSON:
+            low, high = _wilson_limits(k, trials, z)
+        else:
+            low, high = clopper_pearson_interval(k, trials)
+        out.append((k / trials, low, high))
+    return out
+
+
 class KaplanMeier(FrozenModel):
     """A Kaplan-Meier survival curve with Greenwood confidence limits.
 
@@ -399,24 +437,41 @@ class KaplanMeier(FrozenModel):
         1
         """
         t = _scalar("t", t, unit="days")
-        follow = np.asarray(self.follow_up, dtype=np.float64)
-        at_risk = int(follow.size - np.searchsorted(follow, t, side="left"))
-        if self.n == 0 or t > self.last_time:
-            return SurvivalPoint(
-                time=t, survival=None, low=None, high=None, n_at_risk=at_risk
-            )
-        idx = int(np.searchsorted(np.asarray(self.time), t, side="right")) - 1
-        if idx < 0:
-            return SurvivalPoint(
-                time=t, survival=1.0, low=1.0, high=1.0, n_at_risk=at_risk
-            )
-        return SurvivalPoint(
-            time=t,
-            survival=self.survival[idx],
-            low=self.low[idx],
-            high=self.high[idx],
-            n_at_risk=at_risk,
+        survival, low, high, at_risk = _read_at(
+            np.asarray(self.follow_up, dtype=np.float64),
+            np.asarray(self.time),
+            (self.survival, self.low, self.high),
+            self.n,
+            self.last_time,
+            t,
         )
+        return SurvivalPoint(
+            time=t, survival=survival, low=low, high=high, n_at_risk=at_risk
+        )
+
+
+def _read_at(  # noqa: PLR0917 - the curve's columns
+    follow_up: Floats,
+    time: Floats,
+    curves: tuple[Sequence[float] | Floats, ...],
+    n: int,
+    last_time: float,
+    t: float,
+) -> tuple[float | None, float | None, float | None, int]:
+    """Read a Kaplan-Meier curve at checked time *t* (the rule of ``at``).
+
+    *curves* are the survival and its two limits per event time; returns
+    them at *t* (None beyond the last observed time, 1 before the first
+    event) and the number still at risk at *t*.
+    """
+    at_risk = int(follow_up.size - np.searchsorted(follow_up, t, side="left"))
+    if n == 0 or t > last_time:
+        return None, None, None, at_risk
+    idx = int(np.searchsorted(time, t, side="right")) - 1
+    if idx < 0:
+        return 1.0, 1.0, 1.0, at_risk
+    survival, low, high = (float(c[idx]) for c in curves)
+    return survival, low, high, at_risk
 
 
 class SurvivalPoint(FrozenModel):
@@ -464,6 +519,47 @@ def kaplan_meier(
     >>> km.time, km.n_at_risk, km.survival
     ((2.0, 3.0), (4, 3), (0.75, 0.5))
     """
+    curve = _curve(durations, events, confidence=confidence, ci=ci)
+    return KaplanMeier(
+        time=tuple(curve.time.tolist()),
+        n_at_risk=tuple(curve.n_at_risk.tolist()),
+        n_events=tuple(curve.n_events.tolist()),
+        survival=tuple(curve.survival.tolist()),
+        std_err=tuple(curve.std_err.tolist()),
+        low=tuple(curve.low.tolist()),
+        high=tuple(curve.high.tolist()),
+        n=curve.n,
+        follow_up=tuple(curve.follow_up.tolist()),
+        last_time=curve.last_time,
+        confidence=confidence,
+        ci=curve.ci,
+    )
+
+
+class Curve(NamedTuple):
+    """A Kaplan-Meier curve as arrays (:func:`kaplan_meier`'s columns)."""
+
+    time: Floats
+    n_at_risk: Ints
+    n_events: Ints
+    survival: Floats
+    std_err: Floats
+    low: Floats
+    high: Floats
+    n: int
+    follow_up: Floats
+    last_time: float
+    ci: SurvivalCi
+
+
+def _curve(
+    durations: npt.ArrayLike,
+    events: npt.ArrayLike,
+    *,
+    confidence: float = DEFAULT_CONFIDENCE,
+    ci: SurvivalCi | str = SurvivalCi.LOG_LOG,
+) -> Curve:
+    """Check the arguments of :func:`kaplan_meier` and estimate its curve."""
     how = cast(SurvivalCi, as_choice("ci", ci, SurvivalCi))
     z = _z(confidence)
     t = as_floats(
@@ -513,20 +609,43 @@ def kaplan_meier(
             sigma = np.where(inside, np.sqrt(green) / np.abs(log_s), 0.0)
             low = np.where(inside, surv ** np.exp(z * sigma), surv)
             high = np.where(inside, surv ** np.exp(-z * sigma), surv)
-    return KaplanMeier(
-        time=tuple(times.tolist()),
-        n_at_risk=tuple(at_risk.tolist()),
-        n_events=tuple(deaths.tolist()),
-        survival=tuple(np.asarray(surv, dtype=np.float64).tolist()),
-        std_err=tuple(np.asarray(se, dtype=np.float64).tolist()),
-        low=tuple(np.asarray(low, dtype=np.float64).tolist()),
-        high=tuple(np.asarray(high, dtype=np.float64).tolist()),
+    return Curve(
+        time=times,
+        n_at_risk=at_risk,
+        n_events=deaths,
+        survival=np.asarray(surv, dtype=np.float64),
+        std_err=np.asarray(se, dtype=np.float64),
+        low=np.asarray(low, dtype=np.float64),
+        high=np.asarray(high, dtype=np.float64),
         n=int(t.size),
-        follow_up=tuple(follow_up.tolist()),
+        follow_up=follow_up,
         last_time=float(t.max()) if t.size else 0.0,
-        confidence=confidence,
         ci=how,
     )
+
+
+def survival_at(
+    durations: npt.ArrayLike, events: npt.ArrayLike, days: Sequence[float]
+) -> list[tuple[float | None, float | None, float | None, int]]:
+    """Read the Kaplan-Meier curve at each of *days* (the outcome table's cells).
+
+    What ``kaplan_meier(durations, events).at(day)`` gives at each day
+    (survival, low, high, number at risk), from the same estimate and the
+    same reading rule, without building the model's tuples.
+    """
+    curve = _curve(durations, events)
+    curves = (curve.survival, curve.low, curve.high)
+    return [
+        _read_at(
+            curve.follow_up,
+            curve.time,
+            curves,
+            curve.n,
+            curve.last_time,
+            _scalar("t", day, unit="days"),
+        )
+        for day in days
+    ]
 
 
 class Summary(FrozenModel):
