@@ -104,6 +104,9 @@ _N: Final = len(SLEDAI_2K_DESCRIPTOR_NAMES)
 #: tri-state value NaN / 0.0 / 1.0 (the values :func:`as_tristate` gives).
 _CODE_FLAGS: Final = np.array([np.nan, 0.0, 1.0])
 _CODE_FLAGS.setflags(write=False)
+Codes = npt.NDArray[np.int8]
+Ints = npt.NDArray[np.int64]
+
 #: The lab-row groups of the kernel, each judged by one rule: one group per
 #: :data:`LAB_RULES` entry (its analyte), then low complement (C3, C4, CH50),
 #: then increased DNA binding (anti-dsDNA). An analyte is in one group at most.
@@ -112,9 +115,9 @@ _G_DSDNA: Final = _G_COMPLEMENT + 1
 _N_GROUPS: Final = _G_DSDNA + 1
 
 
-def _group_table() -> npt.NDArray[np.int64]:
+def _group_table() -> Codes:
     """Each analyte code's group (-1: no SLEDAI descriptor reads it)."""
-    out = np.full(len(_ANALYTES), -1, dtype=np.int64)
+    out = np.full(len(_ANALYTES), -1, dtype=np.int8)  # int8: a fast stable sort
     members = [(k, [r.analyte]) for k, r in enumerate(LAB_RULES)]
     members += [(_G_COMPLEMENT, sorted(COMPLEMENT_ANALYTES))]
     members += [(_G_DSDNA, [Analyte.ANTI_DSDNA])]
@@ -139,9 +142,6 @@ _GROUP_DESCRIPTOR: Final = np.array(
     dtype=np.int64,
 )
 _GROUP_DESCRIPTOR.setflags(write=False)
-
-Codes = npt.NDArray[np.int8]
-Ints = npt.NDArray[np.int64]
 
 
 class SledaiVisitScores(NamedTuple):
@@ -283,6 +283,34 @@ def _tristate_columns(name: str, columns: object, n: int) -> npt.NDArray[np.floa
             arr = np.where(arr == -1, np.nan, arr.astype(np.float64))  # reported
         out[:, SLEDAI_2K_DESCRIPTOR_INDEX[key]] = as_tristate(field, arr)
     return out
+
+
+def _descriptor_codes(name: str, columns: object, n: int) -> Codes:
+    """Descriptor name -> code column as an ``(n, 24)`` int8 array (-1: none).
+
+    The codes are 1 / 0 / -1 (present, absent, not recorded): the values of
+    :func:`_tristate_columns` (1.0 / 0.0 / NaN) as codes. The cohort's columns
+    (int8 codes, one per visit) are laid out as they are and checked in one
+    pass; any other input, or a code other than 1 / 0 / -1, goes through
+    :func:`_tristate_columns` (its conversions and its errors).
+    """
+    if isinstance(columns, Mapping):
+        check_descriptor_names(columns, field=name)
+        if all(
+            type(column) is np.ndarray
+            and column.dtype == np.int8
+            and column.shape == (n,)
+            for column in columns.values()
+        ):
+            codes = np.full((n, _N), -1, dtype=np.int8)
+            for key, column in columns.items():
+                codes[:, SLEDAI_2K_DESCRIPTOR_INDEX[key]] = column
+            if not n or (codes.min() >= -1 and codes.max() <= 1):
+                return codes
+    values = _tristate_columns(name, columns, n)
+    codes = np.full((n, _N), -1, dtype=np.int8)
+    np.copyto(codes, values, casting="unsafe", where=~np.isnan(values))
+    return codes
 
 
 def _not_none(arr: npt.NDArray[np.generic]) -> Ints:
@@ -531,7 +559,7 @@ def sledai_2k_visits(
     vp = _ints("visit_participant", visit_participant, None)
     n = vp.shape[0]
     vday = _days("visit_date", visit_date, n)
-    clinician = _tristate_columns("visit_descriptors", visit_descriptors, n)
+    codes = _descriptor_codes("visit_descriptors", visit_descriptors, n)
     excluded = _exclusions(visit_exclusions, n)
     new = (
         None
@@ -666,25 +694,22 @@ def sledai_2k_visits(
     )
 
     # -- merge, as merge_findings: excluded, else clinician, else lab -----------
-    # (in place over the clinician matrix, which this call made; only the
+    # (in place over the clinician codes, which this call made; only the
     # lab-derived descriptors' columns are visited for the lab findings)
-    present = clinician
-    source = np.full((n, _N), _NOT_ASSESSED, dtype=np.int8)
-    source[~np.isnan(present)] = _CLINICIAN
+    source = np.where(codes < 0, _NOT_ASSESSED, _CLINICIAN).astype(np.int8)
     for j, flag in lab_status.items():
-        column = present[:, j]
-        derived = np.isnan(column) & ~np.isnan(flag)
-        column[derived] = flag[derived]
+        column = codes[:, j]
+        derived = (column < 0) & ~np.isnan(flag)
+        column[derived] = flag[derived]  # 1.0 / 0.0
         source[derived, j] = _LAB
-    present[excluded] = 0.0
+    codes[excluded] = 0
     source[excluded] = _EXCLUDED
     # The score of sledai_2k_cohort without its re-check of the matrix, which
-    # holds only 1 / 0 / NaN by construction: the clinician columns from
-    # _tristate_columns (checked), the lab findings 1 / 0 / NaN, 0 where
-    # excluded; so is new_or_recurrent (_tristate_columns).
+    # holds only 1 / 0 / NaN by construction (the codes: checked by
+    # _descriptor_codes, the lab findings 1 / 0, 0 where excluded); so does
+    # new_or_recurrent (_tristate_columns).
+    present = np.where(codes < 0, np.nan, codes)
     scores = score_indicators(present, new, v)
-    codes = np.full((n, _N), -1, dtype=np.int8)  # -1 where not assessed
-    np.copyto(codes, present, casting="unsafe", where=~np.isnan(present))
     return SledaiVisitScores(
         score=scores.score,
         lower_bound=scores.lower_bound,
