@@ -419,12 +419,14 @@ def _window_counts(
     sum for all kinds: the counts are exact integers.
     """
     n = len(position)
+    if not len(start):  # no rows: no counts (what the passes below give)
+        return np.zeros((kinds, n), dtype=np.int64)
     width = n + 1
     base = kind * width
     delta = np.bincount(base + start, minlength=kinds * width)
     delta -= np.bincount(base + stop, minlength=kinds * width)
     counts = np.cumsum(delta.reshape(kinds, width)[:, :n], axis=1)
-    return counts[:, position]
+    return np.take(counts, position, axis=1)  # (``counts[:, position]`` is slow)
 
 
 def _any_of(met: Ints, undecided: Ints, total: Ints) -> FloatArray:
