@@ -1,4 +1,4 @@
-"""The per-visit derivations of the cohort engine (sixth pass): same answers, fewer passes.
+"""The cohort engine's per-visit derivations (sixth pass): same answers, fewer passes.
 
 Each shortcut is checked against the path it replaces or against the
 definition it computes:
@@ -28,10 +28,10 @@ from hypothesis import strategies as st
 from lupusscore.activity import (
     SLEDAI_VARIANTS,
     SLEDAI_VISITS_COLUMNS,
+    _sledai,
     sledai_2k_cohort,
     sledai_2k_visits,
 )
-from lupusscore.activity import _sledai
 from lupusscore.activity._cohort_kernel import (
     _N_GROUPS,
     _descriptor_codes,
@@ -62,7 +62,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[in
 
 @st.composite
 def _runs(draw: st.DrawFn) -> tuple[Any, ...]:
-    """Sorted visits, rows with a run [start, stop) of them and a kind, a permutation."""
+    """Sorted visits; rows with a run [start, stop) and a kind; a permutation."""
     n = draw(st.integers(0, 12))
     kinds = draw(st.integers(1, 3))
     rows = draw(st.integers(0, 15)) if n else 0
@@ -120,7 +120,7 @@ def test_sledai_kernel_counts_each_lab_group_with_one_bincount_pair(
 def test_int8_descriptor_codes_are_the_tristate_values(
     names: list[str], n: int, rnd: Any
 ) -> None:
-    """The cohort's int8 codes give the codes of _tristate_columns, any names and order."""
+    """The int8 codes give _tristate_columns' values as codes, any names, any order."""
     columns = {
         name: np.array([rnd.choice((-1, 0, 1)) for _ in range(n)], dtype=np.int8)
         for name in names
@@ -183,7 +183,7 @@ _CELL = st.sampled_from([0.0, 1.0, np.nan])
 def test_score_indicators_is_sledai_2k_cohort(
     rows: list[list[float]], variant: str, with_new: bool, rnd: Any
 ) -> None:
-    """The unchecked score of a checked matrix equals sledai_2k_cohort's, bit for bit."""
+    """The score of a checked matrix is sledai_2k_cohort's, bit for bit."""
     present = np.array(rows, dtype=np.float64).reshape(len(rows), 24)
     new = None
     if with_new:
