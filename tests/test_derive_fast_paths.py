@@ -8,7 +8,12 @@ definition it computes:
   against a loop over the runs), reads the cohort's int8 descriptor codes as
   one checked matrix (``_descriptor_codes``: checked against
   ``_tristate_columns``) and scores the matrix it built without re-checking
-  it (``score_indicators``: checked against ``sledai_2k_cohort``).
+  it (``score_indicators``: checked against ``sledai_2k_cohort``);
+- the renal assessments' not-evaluable reasons read the criteria whose
+  missing inputs are the plain rule (``missing_inputs``) for all rows at once
+  (``gone_rows``) and write each distinct reason once (``_missing_reasons``:
+  checked against the row-by-row rule on random batches of every shipped
+  definition).
 
 The equality of whole results is pinned by ``tests/test_activity_visits_kernel.py``
 (the kernel against ``sledai_2k_visit`` on random trials, every variant,
@@ -39,9 +44,22 @@ from lupusscore.activity._cohort_kernel import (
     _window_counts,
 )
 from lupusscore.activity._sledai import score_indicators, sledai_variant
+from lupusscore.cohort import _engine as engine
+from lupusscore.cohort._cohort import analysis_population
+from lupusscore.cohort._engine import _INPUTS, _missing_reasons, _row_patterns
+from lupusscore.cohort._outcomes import derive
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import InvalidValueError
 from lupusscore.example import synthetic_cohort
+from lupusscore.response import (
+    RenalResponseResult,
+    get_definition,
+    list_definitions,
+)
+from lupusscore.response import _kernel as kernel
+from lupusscore.response import _parts as parts
+from lupusscore.response._engine import _input_plan, run_of
+from lupusscore.response._kernel import NOT_EVALUABLE, gone, gone_rows
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int]:
@@ -214,3 +232,101 @@ def test_sledai_kernel_does_not_recheck_the_matrix_it_built(
     assert fills == []
     assert np.array_equal(got.score, want.score, equal_nan=True)
     assert np.array_equal(got.lower_bound, want.lower_bound)
+
+
+# --- not-evaluable reasons of the renal assessments --------------------------------
+
+
+def _reasons_row_by_row(run: Any, rows: Any) -> list[str]:
+    """The rule of the explained result, one row at a time (the oracle)."""
+    evals = [e for _, _, grade in run.grades for _, e in grade]
+    out = []
+    for i in rows.tolist():
+        names: set[str] = set()
+        for e in evals:
+            if np.broadcast_to(e.status, run.inp.shape)[i] == NOT_EVALUABLE:
+                names.update(e.missing((i,)))
+        if names:
+            out.append("missing " + ", ".join(sorted(names)))
+        else:
+            out.append(run.build((i,)).reason or "")
+    return out
+
+
+def _random_batch(definition: Any, seed: int, n: int) -> Any:
+    """A run of *definition* on *n* random kernel inputs, about a third missing."""
+    rng = np.random.default_rng(seed)
+    numeric, flags, _, counts = _input_plan(tuple(_INPUTS))
+    values: dict[str, Any] = {}
+    for name in numeric:
+        x = np.round(rng.uniform(0.0, 4.0, n), 1) * (100.0 if "egfr" in name else 1.0)
+        if name in counts:
+            x = rng.integers(0, 30, n).astype(np.float64)
+        x[rng.random(n) < 0.35] = np.nan
+        values[name] = x
+    for name in flags:
+        values[name] = rng.choice(np.array([0.0, 1.0, np.nan]), n)
+    values["withdrawn"] = np.where(rng.random(n) < 0.9, 0.0, values["withdrawn"])
+    run, _ = run_of(definition, values, RenalResponseResult)
+    return run
+
+
+@pytest.mark.parametrize("definition_id", [d.id for d in list_definitions()])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_missing_reasons_are_the_row_by_row_rule(definition_id: str, seed: int) -> None:
+    """Every not-evaluable row's reason equals the explained result's rule."""
+    run = _random_batch(get_definition(definition_id), seed, 60)
+    status = np.broadcast_to(run.status, run.inp.shape)
+    rows = np.flatnonzero(status == NOT_EVALUABLE)
+    for some in (rows, rows[::3], rows[:1]):
+        assert _missing_reasons(run, some) == _reasons_row_by_row(run, some)
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 20))
+def test_gone_rows_is_gone_element_by_element(seed: int, n: int) -> None:
+    """gone_rows flags, per name, the rows where gone names that input."""
+    run = _random_batch(get_definition("kdigo-2024"), seed, n)
+    rows = np.arange(n)[:: 1 + seed % 3]
+    for _, _, grade in run.grades:
+        for _, e in grade:
+            plain = gone_rows(e.missing, rows)
+            if plain is None:
+                continue
+            names, flags = plain
+            for j, i in enumerate(rows.tolist()):
+                want = gone(run.inp, (i,), *names)
+                assert e.missing((i,)) == want
+                assert (
+                    tuple(n for n, f in zip(names, flags, strict=True) if f[j]) == want
+                )
+
+
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(0, 25),
+    st.sampled_from([0, 1, 3, 62, 63, 70]),
+)
+def test_row_patterns_give_back_the_rows(seed: int, n: int, width: int) -> None:
+    """The distinct rows, each row's index among them: both ways of keying."""
+    rng = np.random.default_rng(seed)
+    flags = rng.random((n, width)) < 0.2
+    patterns, which = _row_patterns(flags)
+    assert patterns[which].tolist() == flags.tolist()
+    assert len({tuple(r) for r in patterns.tolist()}) == len(patterns)
+
+
+def test_renal_reasons_of_a_cohort_make_no_call_per_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The default definition's reasons need no per-row ``gone`` (was ~1 per row)."""
+    c, _ = analysis_population(synthetic_cohort(200, seed=11))
+    definition = get_definition("kdigo-2024")
+    want = derive(c, definition, include_partial=False).renal.reason.tolist()
+    calls = _counting(monkeypatch, kernel, "gone")
+    calls_parts = _counting(monkeypatch, parts, "gone")
+    got = derive(c, definition, include_partial=False).renal.reason.tolist()
+    assert got == want
+    assert sum(1 for r in got if r and r.startswith("missing")) > 10
+    assert calls == []
+    assert calls_parts == []
+    assert engine._missing_reasons is _missing_reasons
