@@ -258,7 +258,7 @@ def _days(name: str, value: object, length: int | None) -> Ints:
             index=first,
             count=int(np.count_nonzero(nat)),
         )
-    return days.astype(np.int64)
+    return days.view(np.int64)  # the day numbers of a new array: no second copy
 
 
 def _tristate_columns(name: str, columns: object, n: int) -> npt.NDArray[np.float64]:
@@ -698,7 +698,7 @@ def sledai_2k_visits(
     # -- merge, as merge_findings: excluded, else clinician, else lab -----------
     # (in place over the clinician codes, which this call made; only the
     # lab-derived descriptors' columns are visited for the lab findings)
-    source = np.where(codes < 0, _NOT_ASSESSED, _CLINICIAN).astype(np.int8)
+    source = np.where(codes < 0, np.int8(_NOT_ASSESSED), np.int8(_CLINICIAN))
     for j, flag in lab_status.items():
         column = codes[:, j]
         derived = (column < 0) & ~np.isnan(flag)
