@@ -187,7 +187,7 @@ def visit_egfr(
         cystatin_c_mg_l=lab_column(c, latest, Analyte.CYSTATIN_C, c.lab_canonical),
         height_cm=c.height_cm[who],
         age_years=visit_ages(c),
-        female=c.sex[who] == Sex.FEMALE.value,
+        female=(c.sex == Sex.FEMALE.value)[who],  # per participant, then spread
         black=c.black[who],
     )
     return _frozen(out)
