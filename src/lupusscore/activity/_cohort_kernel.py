@@ -413,10 +413,10 @@ def _window_counts(
 
     Row *i* of kind ``kind[i]`` counts at the sorted visits ``start[i] ..
     stop[i] - 1``; ``stop[i] >= start[i]`` (an empty run, ``stop == start``,
-    is a row that counts nowhere). Returns a
-    ``(kinds, n)`` array, visits in input order (``position``: each visit's
-    place in the sorted order). One pair of ``bincount`` and one cumulative
-    sum for all kinds: the counts are exact integers.
+    is a row that counts nowhere). Returns a ``(kinds, n)`` array, visits in
+    input order (``position``: each visit's place in the sorted order). One
+    pair of ``bincount`` and one cumulative sum for all kinds: the counts are
+    exact integers.
     """
     n = len(position)
     if not len(start):  # no rows: no counts (what the passes below give)
