@@ -20,7 +20,7 @@ the same code:
   judgements per visit are range sums taken with one cumulative sum;
 - clinician-entered descriptors take precedence, exclusions are applied as in
   :func:`~lupusscore.activity._sledai.merge_findings`, and the score and its
-  bounds come from :func:`sledai_2k_cohort`.
+  bounds come from :func:`sledai_2k_cohort`'s formula (``score_indicators``).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from lupusscore.activity._sledai import (
     DescriptorSource,
     check_descriptor_names,
     resolve_sledai_options,
-    sledai_2k_cohort,
+    score_indicators,
 )
 from lupusscore.activity._variants import SledaiVariant
 from lupusscore.analytes import Analyte
@@ -104,20 +104,44 @@ _N: Final = len(SLEDAI_2K_DESCRIPTOR_NAMES)
 #: tri-state value NaN / 0.0 / 1.0 (the values :func:`as_tristate` gives).
 _CODE_FLAGS: Final = np.array([np.nan, 0.0, 1.0])
 _CODE_FLAGS.setflags(write=False)
-_COMPLEMENT_CODES: Final = np.array(
-    sorted(_CODE[a] for a in COMPLEMENT_ANALYTES), dtype=np.int64
-)
-_USED_CODES: Final = np.array(
-    sorted(
-        {_CODE[r.analyte] for r in LAB_RULES}
-        | {_CODE[a] for a in COMPLEMENT_ANALYTES}
-        | {_CODE[Analyte.ANTI_DSDNA]}
-    ),
-    dtype=np.int64,
-)
-
 Codes = npt.NDArray[np.int8]
 Ints = npt.NDArray[np.int64]
+
+#: The lab-row groups of the kernel, each judged by one rule: one group per
+#: :data:`LAB_RULES` entry (its analyte), then low complement (C3, C4, CH50),
+#: then increased DNA binding (anti-dsDNA). An analyte is in one group at most.
+_G_COMPLEMENT: Final = len(LAB_RULES)
+_G_DSDNA: Final = _G_COMPLEMENT + 1
+_N_GROUPS: Final = _G_DSDNA + 1
+
+
+def _group_table() -> Codes:
+    """Each analyte code's group (-1: no SLEDAI descriptor reads it)."""
+    out = np.full(len(_ANALYTES), -1, dtype=np.int8)  # int8: a fast stable sort
+    members = [(k, [r.analyte]) for k, r in enumerate(LAB_RULES)]
+    members += [(_G_COMPLEMENT, sorted(COMPLEMENT_ANALYTES))]
+    members += [(_G_DSDNA, [Analyte.ANTI_DSDNA])]
+    for k, analytes in members:
+        for a in analytes:
+            if out[_CODE[a]] >= 0:  # pragma: no cover - a definition error
+                msg = f"analyte {a.value} is read by two SLEDAI lab rules"
+                raise AssertionError(msg)
+            out[_CODE[a]] = k
+    out.setflags(write=False)
+    return out
+
+
+#: Analyte code -> group (-1: not read); group -> the descriptor's column.
+_GROUP_OF: Final = _group_table()
+_GROUP_DESCRIPTOR: Final = np.array(
+    [SLEDAI_2K_DESCRIPTOR_INDEX[r.descriptor] for r in LAB_RULES]
+    + [
+        SLEDAI_2K_DESCRIPTOR_INDEX["low_complement"],
+        SLEDAI_2K_DESCRIPTOR_INDEX["increased_dna_binding"],
+    ],
+    dtype=np.int64,
+)
+_GROUP_DESCRIPTOR.setflags(write=False)
 
 
 class SledaiVisitScores(NamedTuple):
@@ -234,7 +258,7 @@ def _days(name: str, value: object, length: int | None) -> Ints:
             index=first,
             count=int(np.count_nonzero(nat)),
         )
-    return days.astype(np.int64)
+    return days.view(np.int64)  # the day numbers of a new array: no second copy
 
 
 def _tristate_columns(name: str, columns: object, n: int) -> npt.NDArray[np.float64]:
@@ -259,6 +283,34 @@ def _tristate_columns(name: str, columns: object, n: int) -> npt.NDArray[np.floa
             arr = np.where(arr == -1, np.nan, arr.astype(np.float64))  # reported
         out[:, SLEDAI_2K_DESCRIPTOR_INDEX[key]] = as_tristate(field, arr)
     return out
+
+
+def _descriptor_codes(name: str, columns: object, n: int) -> Codes:
+    """Descriptor name -> code column as an ``(n, 24)`` int8 array (-1: none).
+
+    The codes are 1 / 0 / -1 (present, absent, not recorded): the values of
+    :func:`_tristate_columns` (1.0 / 0.0 / NaN) as codes. The cohort's columns
+    (int8 codes, one per visit) are laid out as they are and checked in one
+    pass; any other input, or a code other than 1 / 0 / -1, goes through
+    :func:`_tristate_columns` (its conversions and its errors).
+    """
+    if isinstance(columns, Mapping):
+        check_descriptor_names(columns, field=name)
+        if all(
+            type(column) is np.ndarray
+            and column.dtype == np.int8
+            and column.shape == (n,)
+            for column in columns.values()
+        ):
+            codes = np.full((n, _N), -1, dtype=np.int8)
+            for key, column in columns.items():
+                codes[:, SLEDAI_2K_DESCRIPTOR_INDEX[key]] = column
+            if not n or (codes.min() >= -1 and codes.max() <= 1):
+                return codes
+    values = _tristate_columns(name, columns, n)
+    codes = np.full((n, _N), -1, dtype=np.int8)
+    np.copyto(codes, values, casting="unsafe", where=~np.isnan(values))
+    return codes
 
 
 def _not_none(arr: npt.NDArray[np.generic]) -> Ints:
@@ -354,12 +406,27 @@ def _visit_order(vp: Ints, vday: Ints) -> Ints:
     return lexsort_stable((vday, vp)).astype(np.int64)
 
 
-def _window_sum(start: Ints, stop: Ints, rows: npt.NDArray[np.bool_], n: int) -> Ints:
-    """Per sorted visit, how many *rows* have it in their run ``[start, stop)``."""
-    delta = np.bincount(start[rows], minlength=n + 1) - np.bincount(
-        stop[rows], minlength=n + 1
-    )
-    return np.cumsum(delta[:n])
+def _window_counts(
+    start: Ints, stop: Ints, kind: Ints, kinds: int, position: Ints
+) -> Ints:
+    """Per kind of row and visit, how many rows have the visit in their run.
+
+    Row *i* of kind ``kind[i]`` counts at the sorted visits ``start[i] ..
+    stop[i] - 1``; ``stop[i] >= start[i]`` (an empty run, ``stop == start``,
+    is a row that counts nowhere). Returns a ``(kinds, n)`` array, visits in
+    input order (``position``: each visit's place in the sorted order). One
+    pair of ``bincount`` and one cumulative sum for all kinds: the counts are
+    exact integers.
+    """
+    n = len(position)
+    if not len(start):  # no rows: no counts (what the passes below give)
+        return np.zeros((kinds, n), dtype=np.int64)
+    width = n + 1
+    base = kind * width
+    delta = np.bincount(base + start, minlength=kinds * width)
+    delta -= np.bincount(base + stop, minlength=kinds * width)
+    counts = np.cumsum(delta.reshape(kinds, width)[:, :n], axis=1)
+    return np.take(counts, position, axis=1)  # (``counts[:, position]`` is slow)
 
 
 def _any_of(met: Ints, undecided: Ints, total: Ints) -> FloatArray:
@@ -494,7 +561,7 @@ def sledai_2k_visits(
     vp = _ints("visit_participant", visit_participant, None)
     n = vp.shape[0]
     vday = _days("visit_date", visit_date, n)
-    clinician = _tristate_columns("visit_descriptors", visit_descriptors, n)
+    codes = _descriptor_codes("visit_descriptors", visit_descriptors, n)
     excluded = _exclusions(visit_exclusions, n)
     new = (
         None
@@ -536,7 +603,8 @@ def sledai_2k_visits(
         allow_missing=True,
     )
     family_all = _one_d("lab_family", lab_family, m)
-    used = np.isin(analyte_all, _USED_CODES)
+    group_all = _GROUP_OF[analyte_all]
+    used = group_all >= 0
     no_value = used & np.isnan(value_all)
     if np.any(no_value):
         first = int(np.argmax(no_value))
@@ -550,100 +618,100 @@ def sledai_2k_visits(
             count=int(np.count_nonzero(no_value)),
         )
     rows = np.flatnonzero(used)
-    lvisit, analyte, lday = lvisit_all[rows], analyte_all[rows], lday_all[rows]
-    value, low, high = value_all[rows], low_all[rows], high_all[rows]
-    family = family_all[rows]
-    # the whole-column inputs are not needed any more: free them before the
-    # per-row temporaries (peak memory of a cohort run)
-    del lvisit_all, analyte_all, lday_all, value_all, low_all, high_all, family_all
-    del used, no_value
+    lvisit, lday, group = lvisit_all[rows], lday_all[rows], group_all[rows]
 
     # The run of sorted visits that see each lab row: its participant's visits
-    # dated lab day .. lab day + window, from the lab's own visit on.
+    # dated lab day .. lab day + window, from the lab's own visit on. A row
+    # that no visit may use (excluded for its descriptor at its own visit)
+    # gets an empty run, stop = start.
+    vp_sorted, vday_sorted = vp[order], vday[order]
     lp = vp[lvisit]
     start = np.maximum(
-        _rank(vp[order], vday[order], lp, lday, inclusive=False), position[lvisit]
+        _rank(vp_sorted, vday_sorted, lp, lday, inclusive=False), position[lvisit]
     )
-    stop = _rank(vp[order], vday[order], lp, lday + window, inclusive=True)
-    seen = stop > start
+    stop = _rank(vp_sorted, vday_sorted, lp, lday + window, inclusive=True)
+    usable = stop > start
+    if excluded.any():
+        usable &= ~excluded[lvisit, _GROUP_DESCRIPTOR[group]]
+    np.copyto(stop, start, where=~usable)
+    del lp, lday, lvisit, usable
 
-    def usable(codes: npt.NDArray[np.bool_], descriptor: str) -> npt.NDArray[np.bool_]:
-        excl = excluded[lvisit, SLEDAI_2K_DESCRIPTOR_INDEX[descriptor]]
-        out: npt.NDArray[np.bool_] = codes & ~excl & seen
-        return out
+    # The rows by group (stably): each group's rows are one slice of the
+    # arrays below.
+    by_group = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[by_group], np.arange(_N_GROUPS + 1)).tolist()
+    rows, start, stop = rows[by_group], start[by_group], stop[by_group]
+    analyte, value = analyte_all[rows], value_all[rows]
+    low, high = low_all[rows], high_all[rows]
+    # the whole-column inputs are not needed any more: free them before the
+    # per-row temporaries (peak memory of a cohort run)
+    del lvisit_all, analyte_all, lday_all, value_all, low_all, high_all, group_all
+    del used, no_value, group, by_group
 
-    def per_visit(flags: npt.NDArray[np.bool_]) -> Ints:
-        return _window_sum(start, stop, flags, n)[position]
+    def counts(k: int, kind: Ints, kinds: int) -> Ints:
+        """Group *k*'s rows per *kind* (0 .. kinds - 1): ``(kinds, n)`` counts."""
+        sl = slice(bounds[k], bounds[k + 1])
+        return _window_counts(start[sl], stop[sl], kind, kinds, position)
 
     # per lab-derived descriptor (its index): 1 / 0 / NaN per visit
     lab_status: dict[int, FloatArray] = {}
     # numeric descriptors: one LabRule per analyte, judged on every row
+    # (kind 1: the rule is met)
     by_analyte: dict[Analyte, FloatArray] = {}
-    for rule in LAB_RULES:
-        mine = usable(analyte == _CODE[rule.analyte], rule.descriptor)
-        hit = np.zeros(len(value), dtype=np.bool_)
-        hit[mine] = rule_flags(value[mine], rule) == 1
-        total = per_visit(mine)
+    for k, rule in enumerate(LAB_RULES):
+        hit = rule_flags(value[bounds[k] : bounds[k + 1]], rule) == 1
+        miss, met = counts(k, hit.astype(np.int64), 2)
         by_analyte[rule.analyte] = np.where(
-            total > 0, (per_visit(mine & hit) > 0).astype(np.float64), np.nan
+            (miss > 0) | (met > 0), (met > 0).astype(np.float64), np.nan
         )
     for name, flag in combine_rule_flags(by_analyte, use_upcr=with_upcr).items():
         lab_status[SLEDAI_2K_DESCRIPTOR_INDEX[name]] = flag
-    # low complement: against each row's lower limit (or the default); each
-    # rule judges its own analyte's rows only (NaN elsewhere: never used)
-    is_c = np.isin(analyte, _COMPLEMENT_CODES)
-    mine = usable(is_c, "low_complement")
-    sub = np.flatnonzero(is_c)
-    low_flag = np.full(len(value), np.nan)
-    low_flag[sub] = low_complement_flags(
-        value[sub],
-        complement_lower_limits(analyte[sub], low[sub], use_default=default_limits),
+    # low complement: against each row's lower limit (or the default)
+    # (kinds: 0 not low, 1 low, 2 not evaluable)
+    sl = slice(bounds[_G_COMPLEMENT], bounds[_G_COMPLEMENT + 1])
+    low_flag = low_complement_flags(
+        value[sl],
+        complement_lower_limits(analyte[sl], low[sl], use_default=default_limits),
     )
+    kind = np.where(np.isnan(low_flag), 2, low_flag).astype(np.int64)
+    no, yes, undecided = counts(_G_COMPLEMENT, kind, 3)
     lab_status[SLEDAI_2K_DESCRIPTOR_INDEX["low_complement"]] = _any_of(
-        per_visit(mine & (low_flag == 1)),
-        per_visit(mine & np.isnan(low_flag)),
-        per_visit(mine),
+        yes, undecided, no + yes + undecided
     )
     # increased DNA binding: against the row's upper limit; Farr > 25 % too
-    is_d = analyte == _CODE[Analyte.ANTI_DSDNA]
-    mine = usable(is_d, "increased_dna_binding")
-    sub = np.flatnonzero(is_d)
-    uln = np.full(len(value), np.nan)
-    uln[sub] = dsdna_increased_flags(value[sub], high[sub])
+    # (kinds: 0 not met, 1 met, 2 not met by one rule, the other undecided)
+    sl = slice(bounds[_G_DSDNA], bounds[_G_DSDNA + 1])
+    uln = dsdna_increased_flags(value[sl], high[sl])
     other = uln
     if v.farr_binding:
         farr = FARR_PERCENT_BINDING_SLEDAI
-        applies = np.equal(family[sub], farr.family).astype(np.bool_)
+        applies = np.equal(family_all[rows[sl]], farr.family).astype(np.bool_)
         # a cut-off that does not apply adds no judgement: repeat the ULN one
-        other = uln.copy()
-        other[sub] = np.where(
-            applies, cutoff_flags(value[sub], farr, applies=applies), uln[sub]
-        )
+        other = np.where(applies, cutoff_flags(value[sl], farr, applies=applies), uln)
     met = (uln == 1) | (other == 1)
+    kind = np.where(met, 1, np.where(np.isnan(uln) | np.isnan(other), 2, 0))
+    no, yes, undecided = counts(_G_DSDNA, kind.astype(np.int64), 3)
     lab_status[SLEDAI_2K_DESCRIPTOR_INDEX["increased_dna_binding"]] = _any_of(
-        per_visit(mine & met),
-        per_visit(mine & ~met & (np.isnan(uln) | np.isnan(other))),
-        per_visit(mine),
+        yes, undecided, no + yes + undecided
     )
 
     # -- merge, as merge_findings: excluded, else clinician, else lab -----------
-    # (in place over the clinician matrix, which this call made; only the
+    # (in place over the clinician codes, which this call made; only the
     # lab-derived descriptors' columns are visited for the lab findings)
-    present = clinician
-    source = np.full((n, _N), _NOT_ASSESSED, dtype=np.int8)
-    source[~np.isnan(present)] = _CLINICIAN
+    source = np.where(codes < 0, np.int8(_NOT_ASSESSED), np.int8(_CLINICIAN))
     for j, flag in lab_status.items():
-        column = present[:, j]
-        derived = np.isnan(column) & ~np.isnan(flag)
-        column[derived] = flag[derived]
+        column = codes[:, j]
+        derived = (column < 0) & ~np.isnan(flag)
+        column[derived] = flag[derived]  # 1.0 / 0.0
         source[derived, j] = _LAB
-    present[excluded] = 0.0
+    codes[excluded] = 0
     source[excluded] = _EXCLUDED
-    scores = sledai_2k_cohort(
-        present, variant=v, new_or_recurrent=new, missing="propagate"
-    )
-    codes = np.full((n, _N), -1, dtype=np.int8)  # -1 where not assessed
-    np.copyto(codes, present, casting="unsafe", where=~np.isnan(present))
+    # The score of sledai_2k_cohort without its re-check of the matrix, which
+    # holds only 1 / 0 / NaN by construction (the codes: checked by
+    # _descriptor_codes, the lab findings 1 / 0, 0 where excluded); so does
+    # new_or_recurrent (_tristate_columns).
+    present = np.where(codes < 0, np.nan, codes)
+    scores = score_indicators(present, new, v)
     return SledaiVisitScores(
         score=scores.score,
         lower_bound=scores.lower_bound,

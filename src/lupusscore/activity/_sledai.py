@@ -410,9 +410,8 @@ def sledai_2k_cohort(
     v = sledai_variant(variant)
     mode = as_missing_mode(missing)
     arr = _as_indicator(present, field="present", missing=mode)
-    if new_or_recurrent is None:
-        new = np.full_like(arr, np.nan)
-    else:
+    new = None
+    if new_or_recurrent is not None:
         # NaN here is "not known whether new": it leaves the row undecided.
         new = _as_indicator(
             new_or_recurrent, field="new_or_recurrent", missing="propagate"
@@ -423,7 +422,25 @@ def sledai_2k_cohort(
                 value=f"array of shape {new.shape}",
                 expected=f"the shape of present, {arr.shape}",
             )
-    lower, upper = _bounds_kernel(_counts_kernel(arr, new, v), v)
+    return score_indicators(arr, new, v)
+
+
+def score_indicators(
+    present: npt.NDArray[np.float64],
+    new_or_recurrent: npt.NDArray[np.float64] | None,
+    variant: SledaiVariant,
+) -> SledaiScores:
+    """Score checked ``(n, 24)`` indicators: :func:`sledai_2k_cohort` after its checks.
+
+    *present* (and *new_or_recurrent*, None for not known) must already be
+    float64 arrays of 1 / 0 / NaN of shape ``(n, 24)``, as
+    :func:`sledai_2k_cohort` checks them (the cohort kernel builds them so).
+    """
+    new = new_or_recurrent
+    if new is None and _new_only_columns(variant).size:
+        new = np.full_like(present, np.nan)  # not known whether new
+    counts = present if new is None else _counts_kernel(present, new, variant)
+    lower, upper = _bounds_kernel(counts, variant)
     complete = lower == upper
     return SledaiScores(
         score=np.where(complete, lower, np.nan),

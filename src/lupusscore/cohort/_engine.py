@@ -48,6 +48,7 @@ from lupusscore.response._engine import run_of
 from lupusscore.response._kernel import MET as KERNEL_MET
 from lupusscore.response._kernel import NOT_EVALUABLE as KERNEL_NOT_EVALUABLE
 from lupusscore.response._kernel import NOT_MET as KERNEL_NOT_MET
+from lupusscore.response._kernel import gone_rows
 from lupusscore.response._parts import GlucocorticoidCeiling
 from lupusscore.response._visits import _gc_window
 from lupusscore.results import Comparator
@@ -186,7 +187,7 @@ def visit_egfr(
         cystatin_c_mg_l=lab_column(c, latest, Analyte.CYSTATIN_C, c.lab_canonical),
         height_cm=c.height_cm[who],
         age_years=visit_ages(c),
-        female=c.sex[who] == Sex.FEMALE.value,
+        female=(c.sex == Sex.FEMALE.value)[who],  # per participant, then spread
         black=c.black[who],
     )
     return _frozen(out)
@@ -561,6 +562,30 @@ _INPUTS: Final = (
 )
 
 
+def _row_patterns(flags: Bools) -> tuple[Bools, Ints]:
+    """Return the distinct rows of a boolean matrix and each row's one among them.
+
+    ``patterns[which]`` equals *flags*. Rows of up to 62 columns are compared
+    as one integer each (``np.unique`` of 1-d keys), wider ones with
+    ``np.unique(axis=0)``.
+    """
+    width = flags.shape[1]
+    if width > _KEY_BITS:
+        patterns, which = np.unique(flags, axis=0, return_inverse=True)
+        return patterns, which.reshape(-1).astype(np.int64)
+    bits = np.arange(width, dtype=np.int64)
+    key = np.zeros(len(flags), dtype=np.int64)
+    for k in range(width):
+        key |= flags[:, k].astype(np.int64) << k
+    keys, which = np.unique(key, return_inverse=True)
+    patterns = (keys[:, np.newaxis] >> bits & 1).astype(bool)
+    return patterns, which.reshape(-1).astype(np.int64)
+
+
+#: Columns of a boolean row that fit one int64 key (bit 63 is the sign).
+_KEY_BITS: Final = 62
+
+
 def _missing_reasons(run: Any, rows: Ints) -> list[str]:
     """Return each row's not-evaluable reason, as the explained result gives it.
 
@@ -568,24 +593,49 @@ def _missing_reasons(run: Any, rows: Ints) -> list[str]:
     (what ``RenalResponseResult.missing_inputs`` holds); only a row without a
     missing input (outside the definition's coverage) builds its explained
     result for the reason. Which criteria are not evaluable at which rows is
-    found for all rows at once; only those criteria name their inputs.
+    found for all rows at once. A criterion whose missing inputs are the
+    plain rule (``missing_inputs``: its inputs that are NaN) is read for all
+    its rows at once (``gone_rows``); any other names its inputs row by row;
+    each distinct set of names is written once.
     """
     evals = [e for _, _, parts in run.grades for _, e in parts]
-    shape = (len(rows), len(evals))
-    gaps = np.zeros(shape, dtype=bool)
-    for k, e in enumerate(evals):
-        status = np.broadcast_to(e.status, run.inp.shape)
-        gaps[:, k] = status[rows] == NOT_EVALUABLE
-    out = []
-    for i, flags in zip(rows.tolist(), gaps.tolist(), strict=True):
-        names: set[str] = set()
-        for e, gap in zip(evals, flags, strict=True):
-            if gap:
-                names.update(e.missing((i,)))
-        if names:
-            out.append("missing " + ", ".join(sorted(names)))
+    # per input name: the rows where a not-evaluable criterion misses it
+    named: dict[str, Bools] = {}
+    own = np.zeros(len(rows), dtype=bool)  # rows a criterion's own rule names
+    own_rules: list[tuple[Any, Bools]] = []
+    for e in evals:
+        gap = np.broadcast_to(e.status, run.inp.shape)[rows] == NOT_EVALUABLE
+        if not gap.any():
+            continue
+        plain = gone_rows(e.missing, rows)
+        if plain is None:
+            own_rules.append((e, gap))
+            own |= gap
+            continue
+        for name, nan in zip(*plain, strict=True):
+            hit = nan & gap
+            named[name] = named[name] | hit if name in named else hit
+    names = sorted(named)
+    flags = np.zeros((len(rows), len(names)), dtype=bool)
+    for k, name in enumerate(names):
+        flags[:, k] = named[name]
+    patterns, which = _row_patterns(flags)
+    texts = [
+        "missing " + ", ".join(n for n, f in zip(names, p, strict=True) if f)
+        for p in patterns.tolist()
+    ]
+    out = [texts[w] for w in which.tolist()]
+    # rows with a criterion's own rule, or with no missing input at all
+    for j in np.flatnonzero(own | ~flags.any(axis=1)).tolist():
+        i = int(rows[j])
+        found = {n for n, f in zip(names, flags[j].tolist(), strict=True) if f}
+        for e, gap in own_rules:
+            if gap[j]:
+                found.update(e.missing((i,)))
+        if found:
+            out[j] = "missing " + ", ".join(sorted(found))
         else:
-            out.append(run.build((i,)).reason or "")
+            out[j] = run.build((i,)).reason or ""
     return out
 
 

@@ -70,6 +70,7 @@ from lupusscore.response._kernel import (
     decide,
     fmt,
     gone,
+    missing_inputs,
     missing_text,
     ndim,
     ratio,
@@ -203,7 +204,7 @@ class UpcrBelow(_Part):
             )
             return self.explained(name, status[i], seen, note)
 
-        return PartEval(status, build, lambda i: gone(inp, i, "upcr_g_g"))
+        return PartEval(status, build, missing_inputs(inp, ("upcr_g_g",)))
 
 
 def _reduction(inp: Inputs) -> tuple[Floats, Codes]:
@@ -243,7 +244,7 @@ class UpcrReduction(_Part):
             return self.explained(name, status[i], seen, _reduction_note(inp, i))
 
         return PartEval(
-            status, build, lambda i: gone(inp, i, "upcr_g_g", "baseline_upcr_g_g")
+            status, build, missing_inputs(inp, ("upcr_g_g", "baseline_upcr_g_g"))
         )
 
 
@@ -559,7 +560,7 @@ class CreatinineRise(_Part):
                 name, status[i], seen, f"{missing}; {text}" if missing else text
             )
 
-        return PartEval(status, build, lambda i: gone(inp, i, *names))
+        return PartEval(status, build, missing_inputs(inp, names))
 
 
 class GlucocorticoidCeiling(_Part):
@@ -679,7 +680,7 @@ def _flag_part(inp: Inputs, key: str, citation: str, bad: str, good: str) -> Par
         text = f"missing input: {key}" if math.isnan(x) else (bad if x == 1 else good)
         return criterion(name, status[i], reason=text, source=citation)
 
-    return PartEval(status, build, lambda i: gone(inp, i, key))
+    return PartEval(status, build, missing_inputs(inp, (key,)))
 
 
 class NoRescueTherapy(_Part):
@@ -747,7 +748,7 @@ class InactiveSediment(_Part):
                 name, status[i], seen, f"{missing}; {text}" if missing else text
             )
 
-        return PartEval(status, build, lambda i: gone(inp, i, *names))
+        return PartEval(status, build, missing_inputs(inp, names))
 
 
 # --- Renal flare parts (same base, same kernel) -------------------------------
@@ -833,7 +834,7 @@ class UpcrRise(_Band):
             seen = Seen(float(obs[i]), self.threshold, self.comparator, unit)
             return self.explained(name, status[i], seen, note)
 
-        return PartEval(status, build, lambda i: gone(inp, i, *keys))
+        return PartEval(status, build, missing_inputs(inp, keys))
 
 
 class CreatinineRiseFlare(_Band):
@@ -890,7 +891,7 @@ class CreatinineRiseFlare(_Band):
             )
             return self.explained(name, status[i], seen, note)
 
-        return PartEval(status, build, lambda i: gone(inp, i, *keys))
+        return PartEval(status, build, missing_inputs(inp, keys))
 
 
 class HematuriaRise(_Part):
@@ -932,7 +933,7 @@ class HematuriaRise(_Part):
             )
             return self.explained(name, status[i], seen, note)
 
-        return PartEval(status, build, lambda i: gone(inp, i, *keys))
+        return PartEval(status, build, missing_inputs(inp, keys))
 
 
 class NewCasts(_Part):
@@ -982,7 +983,7 @@ class ActiveSediment(_Part):
             )
             return criterion(name, status[i], reason=note, source=self.citation)
 
-        return PartEval(status, build, lambda i: gone(inp, i, "active_sediment"))
+        return PartEval(status, build, missing_inputs(inp, ("active_sediment",)))
 
 
 #: A flare criterion part (discriminated union on ``kind``).
