@@ -118,6 +118,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+import operator
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -594,7 +595,42 @@ def _factorize(values: npt.NDArray[Any]) -> _Text:
 
 
 def _from_dictionary(codes: npt.NDArray[Any], distinct: list[str]) -> _Text:
-    """Build a _Text from codes into distinct strings (-1: missing)."""
+    """Build a _Text from codes into distinct strings (-1: missing).
+
+    When every distinct string is text (none blank) and every code is -1 or
+    an index into *distinct*, the only missing rows are the -1 codes and no
+    row is bad, so the rows are coded with one pass (a look-up of each
+    code's rank, or nothing but ``codes + 1`` when *distinct* is already
+    sorted and unique, as an Arrow dictionary of sorted ids is); the result
+    is :func:`_sorted_text`'s (``tests/test_cohort_layout_fast_paths.py``).
+    """
+    n_d = len(distinct)
+    simple = (
+        codes.dtype == np.int32
+        and "" not in distinct
+        and not any(map(str.isspace, distinct))  # blank: "" or all whitespace
+        and (codes.size == 0 or (int(codes.min()) >= -1 and int(codes.max()) < n_d))
+    )
+    if simple:
+        missing = codes < 0
+        bad = np.zeros(len(codes), dtype=bool)
+        if all(map(operator.lt, distinct, distinct[1:])):  # sorted, unique
+            names = np.empty(n_d + 1, dtype=object)
+            names[1:] = distinct
+            # code i is rank i + 1; the missing code -1 becomes 0
+            return _Text(codes + np.int32(1), names, missing, bad)
+        texts = sorted(set(distinct))
+        rank = dict(zip(texts, range(1, len(texts) + 1), strict=True))
+        code_of = np.zeros(n_d + 1, dtype=np.int32)  # the last slot: code -1
+        code_of[:n_d] = list(map(rank.__getitem__, distinct))
+        names = np.empty(len(texts) + 1, dtype=object)
+        names[1:] = texts
+        return _Text(code_of[codes], names, missing, bad)
+    return _from_dictionary_general(codes, distinct)
+
+
+def _from_dictionary_general(codes: npt.NDArray[Any], distinct: list[str]) -> _Text:
+    """Build a _Text from codes into distinct strings, each class checked."""
     classes = np.array(
         [*(_MISSING if not d.strip() else _TEXT for d in distinct), _MISSING],
         dtype=np.int8,
