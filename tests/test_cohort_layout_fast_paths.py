@@ -7,14 +7,23 @@ their dtypes):
 - text columns coded by Arrow (``_from_dictionary``): when no distinct string
   is blank and every code is -1 or in range, the rows are coded with one pass
   (``codes + 1`` for a sorted dictionary) instead of classifying every row;
+- the canonical lab order: the duplicate check's one stable sort by (visit,
+  analyte, date-time, specimen) leaves the kept rows in ``lab_order``'s order,
+  which is not sorted again (checked: ``lab_order`` of a cohort built from
+  random rows, duplicates and specimens tied at one time included, is the
+  identity);
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lupusscore.cohort import Cohort, _columns, _from_trial
 from lupusscore.cohort._columns import (
     _from_dictionary,
     _from_dictionary_general,
@@ -65,3 +74,124 @@ def test_blank_means_strip_gives_nothing() -> None:
     for point in range(0x110000):
         char = chr(point)
         assert char.isspace() == (not char.strip())
+
+
+# --- the canonical lab order ------------------------------------------------------
+
+_ANALYTE_UNITS = [
+    ("creatinine", "mg/dL", 1.0),
+    ("creatinine", "µmol/L", 88.4),
+    ("c3", "g/L", 1.0),
+]
+_SPECIMEN_TEXTS = [None, "serum", "plasma", "spot_urine", "urine_24h"]
+
+
+@st.composite
+def _lab_tables(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """Lab rows of two participants: ties of analyte and time, exact duplicates."""
+    keys = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["P1", "P2"]),
+                st.sampled_from(_ANALYTE_UNITS),
+                st.integers(0, 3),  # day
+                st.sampled_from(["", "T08:00", "T20:30"]),
+                st.sampled_from(_SPECIMEN_TEXTS),
+            ),
+            min_size=1,
+            max_size=25,
+            unique_by=lambda k: (k[0], k[1][0], k[2], k[3], k[4]),
+        )
+    )
+    rows = [(*k, k[1][2] * draw(st.sampled_from([1.0, 1.5, 2.0]))) for k in keys]
+    rows += draw(st.lists(st.sampled_from(rows), max_size=5))  # identical rows
+    rows = draw(st.permutations(rows))
+    labs = {
+        "USUBJID": np.array([r[0] for r in rows], dtype=object),
+        "LBTESTCD": np.array([r[1][0] for r in rows], dtype=object),
+        "LBORRES": np.array([r[5] for r in rows]),
+        "LBORRESU": np.array([r[1][1] for r in rows], dtype=object),
+        "LBDTC": np.array([f"2010-01-0{r[2] + 1}{r[3]}" for r in rows], dtype=object),
+        "LBSPEC": np.array([r[4] for r in rows], dtype=object),
+    }
+    people = {
+        "USUBJID": np.array(["P1", "P2"], dtype=object),
+        "SEX": np.array(["F", "M"], dtype=object),
+        "BRTHDTC": np.array(["1970-01-01"] * 2, dtype=object),
+        "RFSTDTC": np.array(["2010-01-01"] * 2, dtype=object),
+    }
+    return labs, people, draw(st.booleans())
+
+
+def _visits_of(labs: dict[str, Any]) -> dict[str, Any]:
+    """A visits table with one visit per participant and lab date."""
+    pairs = sorted(
+        {(p, d[:10]) for p, d in zip(labs["USUBJID"], labs["LBDTC"], strict=True)}
+    )
+    return {
+        "USUBJID": np.array([p for p, _ in pairs], dtype=object),
+        "SVSTDTC": np.array([d for _, d in pairs], dtype=object),
+    }
+
+
+@given(_lab_tables())
+def test_cohort_labs_are_in_lab_order(
+    tables: tuple[dict[str, Any], dict[str, Any], bool],
+) -> None:
+    """``lab_order`` of the cohort's lab rows is the identity; duplicates collapse."""
+    labs, people, with_visits = tables
+    visits = _visits_of(labs) if with_visits else None
+    c = Cohort.from_columns(labs, people, visits=visits)
+    got = _from_trial.lab_order(
+        c.lab_participant,
+        c.lab_visit,
+        c.lab_analyte,
+        c.lab_datetime,
+        c.lab_specimen,
+        c.lab_value,
+        c.lab_unit,
+    )
+    assert got.tolist() == list(range(c.n_labs))
+    distinct = {
+        (p, t, d, s)
+        for p, t, d, s in zip(
+            labs["USUBJID"],
+            labs["LBTESTCD"],
+            labs["LBDTC"],
+            labs["LBSPEC"],
+            strict=True,
+        )
+    }
+    assert c.n_labs == len(distinct)
+
+
+def test_lab_rows_are_sorted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout sorts the lab rows once (the duplicate check's sort), not twice."""
+    calls: list[int] = []
+    real = _from_trial.by_head_then_time
+
+    def counted(head: np.ndarray, when: np.ndarray) -> np.ndarray:
+        calls.append(len(head))
+        return real(head, when)
+
+    monkeypatch.setattr(_from_trial, "by_head_then_time", counted)
+    monkeypatch.setattr(_columns, "by_head_then_time", counted)
+    labs, people, _ = (
+        {
+            "USUBJID": np.array(["P1", "P1", "P1"], dtype=object),
+            "LBTESTCD": np.array(["c3", "creatinine", "c3"], dtype=object),
+            "LBORRES": np.array([1.0, 1.1, 1.0]),
+            "LBORRESU": np.array(["g/L", "mg/dL", "g/L"], dtype=object),
+            "LBDTC": np.array(["2010-01-02", "2010-01-02", "2010-01-02"], dtype=object),
+        },
+        {
+            "USUBJID": np.array(["P1"], dtype=object),
+            "SEX": np.array(["F"], dtype=object),
+            "BRTHDTC": np.array(["1970-01-01"], dtype=object),
+            "RFSTDTC": np.array(["2010-01-01"], dtype=object),
+        },
+        None,
+    )
+    c = Cohort.from_columns(labs, people)
+    assert c.n_labs == 2
+    assert calls == [3]

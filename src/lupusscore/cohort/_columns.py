@@ -123,6 +123,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final
 
 import numpy as np
@@ -133,7 +134,7 @@ from lupusscore._arrays import searchsorted_runs
 from lupusscore._checks import as_count, as_flag, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
-from lupusscore.cohort._from_trial import by_head_then_time, lab_order, obj
+from lupusscore.cohort._from_trial import by_head_then_time
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
     InvalidValueError,
@@ -1055,13 +1056,32 @@ class _People:
         default_factory=lambda: np.array([], dtype="datetime64[D]")
     )
 
+    @cached_property
+    def id_list(self) -> list[str]:
+        """The sorted ids as a list (made once per table read)."""
+        return list(self.ids.tolist())
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Participant index of each id (made once per table read)."""
+        return {pid: i for i, pid in enumerate(self.id_list)}
+
     def lookup(self, ids: _Text) -> tuple[Ints, Bools]:
-        """Participant index of each id; mask of ids not found (or missing)."""
-        index = {pid: i for i, pid in enumerate(self.ids.tolist())}
-        at_name = np.array([index.get(n, -1) for n in ids.names.tolist()], np.int64)
-        pos = at_name[ids.codes]  # each distinct id looked up once
-        unknown = pos < 0
-        return np.where(unknown, 0, pos), unknown
+        """Participant index of each id (0 where not found); mask of ids not found.
+
+        Each distinct id is looked up once; when the column's distinct ids are
+        the participants' own (sorted, as both are), id code ``c`` is
+        participant ``c - 1`` without a look-up. Missing ids are not found.
+        """
+        names = ids.names.tolist()  # names[0]: None (missing)
+        if names[1:] == self.id_list:
+            at_name = np.arange(-1, len(names) - 1, dtype=np.int64)
+        else:
+            index = self.index
+            at_name = np.array([index.get(n, -1) for n in names], dtype=np.int64)
+        unknown = at_name < 0
+        at_name[unknown] = 0
+        return at_name[ids.codes], unknown[ids.codes]
 
 
 def _participant_ids(
@@ -1252,9 +1272,12 @@ def _link(
     index, unknown = people.lookup(text)
     # ids repeated in the participants table are reported there, not again here.
     twice = set(repeated_ids.tolist())
-    repeated = np.array([n in twice for n in text.names.tolist()], dtype=bool)[
-        text.codes
-    ]
+    if twice:
+        repeated = np.array([n in twice for n in text.names.tolist()], dtype=bool)[
+            text.codes
+        ]
+    else:
+        repeated = np.zeros(len(text.codes), dtype=bool)
     problems.add(
         table,
         ok & unknown & ~repeated,
@@ -2066,11 +2089,12 @@ def _visits_from_table(
     if np.any(lost):  # only then: is their visit a bad row of the visits table?
         some_row, _ = _assign(labs, all_visits, by_label=by_label)
         lost &= some_row < 0
+    no_label_visit = lost & labelled
     problems.add(
         table,
-        lost & labelled,
+        no_label_visit,
         "VISIT",
-        labs.label.values,
+        labs.label.values if np.any(no_label_visit) else None,  # made if needed
         "a visit of this participant with this label in the visits table "
         "(on the lab's date if the label is repeated)",
         rows=labs.rows,
@@ -2169,24 +2193,31 @@ def _float_key(values: Floats) -> Ints:
 
 def _duplicate_labs(
     problems: _Problems, table: _Table, labs: _Labs, visit_of: Ints
-) -> tuple[Bools, int]:
-    """Collapse identical lab rows; report differing ones. Return (keep, collapsed).
+) -> tuple[Bools, int, Ints]:
+    """Collapse identical lab rows; report differing ones.
 
-    Rows are grouped by (visit, analyte, specimen, date-time) -- the visit
+    Rows are grouped by (visit, analyte, date-time, specimen) -- the visit
     implies the participant. Of identical rows the first in input order is kept.
+    Return (keep, collapsed, the kept rows in the canonical lab order).
+
+    The groups are found by one stable sort by (visit, analyte, date-time,
+    specimen from least to most preferred); the kept rows, one per group, are
+    then already in :func:`lab_order`'s order (visits are numbered in
+    participant order, and no two kept rows tie on all four keys, so its
+    value and unit keys never decide), and are not sorted again.
     """
     ok = labs.valid & (visit_of >= 0)
     idx = np.flatnonzero(ok)
     keep = np.zeros(len(ok), dtype=bool)
     if idx.size == 0:
-        return keep, 0
+        return keep, 0, idx
     n_spec = len(SPECIMEN_PREFERENCE)
-    where = (
-        visit_of[idx] * (len(ANALYTE_CODES) * n_spec)
-        + labs.analyte[idx].astype(np.int64) * n_spec
-        + labs.specimen[idx].astype(np.int64)
-    )
+    where = visit_of[idx] * len(ANALYTE_CODES)
+    where += labs.analyte[idx]
+    # seconds of a valid lab (1900-2199: |s| < 8e9) times n_spec fit int64
     when = labs.when[idx].astype(np.int64)
+    when *= n_spec
+    when += (n_spec - 1) - labs.specimen[idx].astype(np.int64)
     order = by_head_then_time(where, when)  # lexsort's: input order within a group
     where, when = where[order], when[order]
     new = np.r_[True, (where[1:] != where[:-1]) | (when[1:] != when[:-1])]
@@ -2229,9 +2260,9 @@ def _duplicate_labs(
         rows=labs.rows,
         participants=labs.ids,
     )
-    first = order[starts[~varies]]  # the first row of each group without conflict
-    keep[idx[first]] = True
-    return keep, int(np.count_nonzero(~conflict)) - len(first)
+    first = idx[order[starts[~varies]]]  # the first row of each group without conflict
+    keep[first] = True
+    return keep, int(np.count_nonzero(~conflict)) - len(first), first
 
 
 # --- the constructor ------------------------------------------------------------
@@ -2367,27 +2398,14 @@ def cohort_from_columns(
         )
     else:
         vis, visit_of = _visits_from_labs(problems, l_table, lab, death)
-    keep, collapsed_labs = _duplicate_labs(problems, l_table, lab, visit_of)
+    keep, collapsed_labs, order = _duplicate_labs(problems, l_table, lab, visit_of)
     if collapsed_labs:
         notes.append(f"labs: {collapsed_labs} identical duplicate row(s) collapsed")
     problems.raise_if_any()
     if v_table is not None:
         _warn_far_labs(lab, np.where(keep, visit_of, -1), vis)
 
-    k = np.flatnonzero(keep)
-    order = k[
-        lab_order(
-            lab.participant[k],
-            visit_of[k],
-            lab.analyte[k],
-            lab.when[k],
-            lab.specimen[k],
-            lab.value[k],
-            lab.unit.codes[k],
-            unit_rank=True,
-        )
-    ]
-    del k, keep, p_table, l_table, v_table, e_table
+    del keep, p_table, l_table, v_table, e_table
     lab_columns = _ordered_labs(lab, visit_of, order)  # empties *lab* as it goes
     del lab, visit_of, order
     note_key = ids_text(ev.note)
@@ -2423,7 +2441,7 @@ def cohort_from_columns(
         visit_pga=vis.pga,
         visit_rescue_therapy=vis.rescue,
         visit_descriptors=FrozenMap(vis.descriptors),
-        visit_exclusions=obj([None] * n_v),
+        visit_exclusions=np.full(n_v, None, dtype=object),
         **lab_columns,
         event_participant=ev.participant[e_order],
         event_type=ev.type[e_order],
