@@ -12,6 +12,10 @@ their dtypes):
   which is not sorted again (checked: ``lab_order`` of a cohort built from
   random rows, duplicates and specimens tied at one time included, is the
   identity);
+- labs to visits (``_assign``) and key look-ups (``_match``): each run of
+  neighbouring rows with equal keys is worked out once; checked against
+  every row worked out alone (``_runs`` patched to one run per row) on
+  random trials with labelled visits, shuffled;
 """
 
 from __future__ import annotations
@@ -22,6 +26,13 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.test_cohort_columns import (
+    assert_same_cohort,
+    from_tables,
+    shuffled,
+    small_trials,
+    trial_tables,
+)
 
 from lupusscore.cohort import Cohort, _columns, _from_trial
 from lupusscore.cohort._columns import (
@@ -29,6 +40,7 @@ from lupusscore.cohort._columns import (
     _from_dictionary_general,
     _Text,
 )
+from lupusscore.models import Trial
 
 _WORDS = st.sampled_from(
     ["A", "B", "b", "SYN-0001", "SYN-0002", "Ä", " x", "x ", "", " ", "\t", "\u3000"]
@@ -195,3 +207,55 @@ def test_lab_rows_are_sorted_once(monkeypatch: pytest.MonkeyPatch) -> None:
     c = Cohort.from_columns(labs, people)
     assert c.n_labs == 2
     assert calls == [3]
+
+
+# --- runs of equal keys -------------------------------------------------------------
+
+
+def _every_row_alone(*columns: np.ndarray) -> np.ndarray:
+    """Stand-in for ``_runs``: each row its own run (the row-by-row path)."""
+    return np.arange(len(columns[0]))
+
+
+@given(trial=small_trials(), seed=st.integers(0, 2**16))
+def test_runs_give_what_every_row_alone_gives(trial: Trial, seed: int) -> None:
+    """Labs matched to visits run by run equal labs matched row by row."""
+    tables = shuffled(trial_tables(trial), seed)
+    fast = from_tables(trial, tables)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_columns, "_runs", _every_row_alone)
+        slow = from_tables(trial, tables)
+    assert_same_cohort(fast, slow)
+    assert fast.lab_source_row.tolist() == slow.lab_source_row.tolist()
+
+
+def test_lab_rows_are_assigned_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The labs of one visit (equal participant, day and label) are assigned once."""
+    seen: list[int] = []
+    real = _columns._assign_keys
+
+    def counted(ok: np.ndarray, *args: Any, **kwargs: Any) -> Any:
+        seen.append(len(ok))
+        return real(ok, *args, **kwargs)
+
+    monkeypatch.setattr(_columns, "_assign_keys", counted)
+    labs = {
+        "USUBJID": np.array(["P1"] * 4, dtype=object),
+        "LBTESTCD": np.array(["c3", "creatinine", "c3", "creatinine"], dtype=object),
+        "LBORRES": np.array([1.0, 1.1, 1.2, 1.3]),
+        "LBORRESU": np.array(["g/L", "mg/dL", "g/L", "mg/dL"], dtype=object),
+        "LBDTC": np.array(["2010-01-02"] * 2 + ["2010-02-02"] * 2, dtype=object),
+    }
+    people = {
+        "USUBJID": np.array(["P1"], dtype=object),
+        "SEX": np.array(["F"], dtype=object),
+        "BRTHDTC": np.array(["1970-01-01"], dtype=object),
+        "RFSTDTC": np.array(["2010-01-01"], dtype=object),
+    }
+    visits = {
+        "USUBJID": np.array(["P1", "P1"], dtype=object),
+        "SVSTDTC": np.array(["2010-01-02", "2010-02-02"], dtype=object),
+    }
+    c = Cohort.from_columns(labs, people, visits=visits)
+    assert c.lab_visit.tolist() == [0, 0, 1, 1]
+    assert seen == [2]

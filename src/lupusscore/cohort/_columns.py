@@ -130,7 +130,6 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import ValidationError
 
-from lupusscore._arrays import searchsorted_runs
 from lupusscore._checks import as_count, as_flag, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
@@ -2021,36 +2020,89 @@ def _read_labs(  # noqa: PLR0917
 
 
 def _match(keys: Ints, table_keys: Ints) -> tuple[Ints, Bools]:
-    """Position of each key in the sorted unique *table_keys*; found mask."""
-    if len(table_keys) == 0:
-        return np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
-    pos = np.minimum(searchsorted_runs(table_keys, keys), len(table_keys) - 1)
-    return pos, table_keys[pos] == keys
+    """Position of each key in the sorted unique *table_keys*; found mask.
+
+    Each run of equal neighbouring keys is looked up (and compared) once.
+    """
+    n = len(keys)
+    if len(table_keys) == 0 or n == 0:
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    head = _runs(keys)
+    first = keys[head]
+    pos = np.searchsorted(table_keys, first).astype(np.int64)
+    np.minimum(pos, len(table_keys) - 1, out=pos)
+    found = table_keys[pos] == first
+    lengths = np.diff(head, append=n)
+    return np.repeat(pos, lengths), np.repeat(found, lengths)
+
+
+def _runs(*columns: npt.NDArray[Any]) -> Ints:
+    """Start of each run of rows equal to their neighbour in every column."""
+    n = len(columns[0])
+    new = np.empty(n, dtype=bool)
+    new[:1] = True
+    np.not_equal(columns[0][1:], columns[0][:-1], out=new[1:])
+    for col in columns[1:]:
+        new[1:] |= col[1:] != col[:-1]
+    return np.flatnonzero(new)
 
 
 def _assign(labs: _Labs, visits: _Visits, *, by_label: bool) -> tuple[Ints, Bools]:
-    """Visit index of each valid lab (-1: none), and which labs went by label."""
+    """Visit index of each valid lab (-1: none), and which labs went by label.
+
+    Both depend on nothing but the row's (valid, participant, lab day, label),
+    so each run of neighbouring rows equal in these (the labs of one visit)
+    is assigned once and the answers repeated over the run.
+    """
     n = len(labs.rows)
     ok = labs.valid
     lab_day = np.where(ok, labs.when, np.datetime64(0, "s")).astype("datetime64[D]")
     pidx = np.where(ok, labs.participant, 0)
-    by_date = pidx * _DAY_SPAN + _day_number(lab_day)
+    by_date = pidx * _DAY_SPAN
+    by_date += _day_number(lab_day)
+    label = labs.label.codes
+    head = _runs(by_date, ok, label) if by_label else _runs(by_date, ok)
+    visit_of, labelled = _assign_keys(
+        ok[head],
+        pidx[head],
+        by_date[head],
+        label[head],
+        labs.label.names,
+        visits,
+        by_label=by_label,
+    )
+    lengths = np.diff(head, append=n)
+    return np.repeat(visit_of, lengths), np.repeat(labelled, lengths)
+
+
+def _assign_keys(  # noqa: PLR0917 - one array per key
+    ok: Bools,
+    pidx: Ints,
+    by_date: Ints,
+    label_codes: npt.NDArray[np.int32],
+    label_names: Objects,
+    visits: _Visits,
+    *,
+    by_label: bool,
+) -> tuple[Ints, Bools]:
+    """Visit index of each lab key (-1: none), and which went by label.
+
+    A key is (valid, participant, ``participant * _DAY_SPAN + day number``,
+    label code into *label_names*).
+    """
+    n = len(ok)
     visit_of = np.full(n, -1, dtype=np.int64)
     pos, found = _match(by_date, visits.key)
-    labelled = ok & (labs.label.codes != 0) if by_label else np.zeros(n, dtype=bool)
+    labelled = ok & (label_codes != 0) if by_label else np.zeros(n, dtype=bool)
     if by_label and len(visits.label_code):
         # one numbering of the labels of both tables (0: no label)
-        union = sorted(
-            {*visits.label_names[1:].tolist(), *labs.label.names[1:].tolist()}
-        )
+        union = sorted({*visits.label_names[1:].tolist(), *label_names[1:].tolist()})
         number = {name: i + 1 for i, name in enumerate(union)}
         number[None] = 0
         v_codes = np.array([number[x] for x in visits.label_names.tolist()])[
             visits.label_code
         ]
-        l_codes = np.array([number[x] for x in labs.label.names.tolist()])[
-            labs.label.codes
-        ]
+        l_codes = np.array([number[x] for x in label_names.tolist()])[label_codes]
         span = len(union) + 1
         v_key = visits.participant * span + v_codes
         l_key = pidx * span + l_codes
