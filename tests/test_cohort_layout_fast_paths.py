@@ -259,3 +259,40 @@ def test_lab_rows_are_assigned_once_per_run(monkeypatch: pytest.MonkeyPatch) -> 
     c = Cohort.from_columns(labs, people, visits=visits)
     assert c.lab_visit.tolist() == [0, 0, 1, 1]
     assert seen == [2]
+
+
+# --- sorts worked in one buffer ------------------------------------------------------
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(-3, 3), st.integers(0, 5), st.booleans()), max_size=30
+    ),
+    st.sampled_from([np.int8, np.int32, np.int64]),
+    st.sampled_from([np.uint8, np.uint64, np.int16]),
+)
+def test_lexsort_stable_of_mixed_integer_keys_is_lexsorts(
+    rows: list[tuple[int, int, bool]], signed: type, unsigned: type
+) -> None:
+    """Keys of any integer (or bool) type, added in place: lexsort's order."""
+    from lupusscore._arrays import lexsort_stable
+
+    a = np.array([r[0] for r in rows], dtype=signed)
+    b = np.array([r[1] for r in rows], dtype=unsigned)
+    c = np.array([r[2] for r in rows], dtype=bool)
+    for keys in ((a, b, c), (c, a), (b, a)):
+        assert lexsort_stable(keys).tolist() == np.lexsort(keys).tolist()
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 4), st.integers(-50, 50)), max_size=30),
+    st.sampled_from([np.int16, np.int32, np.uint32, np.int64]),
+)
+def test_by_head_then_time_of_integer_times_is_lexsorts(
+    rows: list[tuple[int, int]], dtype: type
+) -> None:
+    """Times of any integer type give lexsort's order."""
+    head = np.array([h for h, _ in rows], dtype=np.int64)
+    when = np.array([abs(t) if dtype == np.uint32 else t for _, t in rows], dtype=dtype)
+    got = _from_trial.by_head_then_time(head, when)
+    assert got.tolist() == np.lexsort((when, head)).tolist()
