@@ -296,3 +296,48 @@ def test_by_head_then_time_of_integer_times_is_lexsorts(
     when = np.array([abs(t) if dtype == np.uint32 else t for _, t in rows], dtype=dtype)
     got = _from_trial.by_head_then_time(head, when)
     assert got.tolist() == np.lexsort((when, head)).tolist()
+
+
+@given(st.lists(st.integers(-2_208_988_800, 7_258_118_399), max_size=30))
+def test_seconds_floor_divided_by_a_day_are_the_day_cast(seconds: list[int]) -> None:
+    """1900-2199 in seconds: ``// 86400`` is numpy's datetime64[s] -> [D] cast."""
+    s = np.array(seconds, dtype=np.int64)
+    want = s.astype("datetime64[s]").astype("datetime64[D]").astype(np.int64)
+    assert (s // _columns._SECONDS_PER_DAY).tolist() == want.tolist()
+
+
+# --- work done only when needed ------------------------------------------------------
+
+
+def test_readable_visit_rows_are_laid_out_only_for_a_lost_lab(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every lab finds its visit: the visits table is grouped once, not twice."""
+    seen: list[int] = []
+    real = _columns._first_of_group
+
+    def counted(group: np.ndarray) -> np.ndarray:
+        seen.append(len(group))
+        return real(group)
+
+    monkeypatch.setattr(_columns, "_first_of_group", counted)
+    labs = {
+        "USUBJID": np.array(["P1", "P1"], dtype=object),
+        "LBTESTCD": np.array(["c3", "c3"], dtype=object),
+        "LBORRES": np.array([1.0, 1.2]),
+        "LBORRESU": np.array(["g/L", "g/L"], dtype=object),
+        "LBDTC": np.array(["2010-01-02", "2010-02-02"], dtype=object),
+    }
+    people = {
+        "USUBJID": np.array(["P1"], dtype=object),
+        "SEX": np.array(["F"], dtype=object),
+        "BRTHDTC": np.array(["1970-01-01"], dtype=object),
+        "RFSTDTC": np.array(["2010-01-01"], dtype=object),
+    }
+    visits = {
+        "USUBJID": np.array(["P1", "P1"], dtype=object),
+        "SVSTDTC": np.array(["2010-01-02", "2010-02-02"], dtype=object),
+    }
+    c = Cohort.from_columns(labs, people, visits=visits)
+    assert c.lab_visit.tolist() == [0, 1]
+    assert seen == [2]

@@ -226,6 +226,7 @@ _EVENT_TYPES: Final = {e.value: e.value for e in EventType}
 _ANALYTE_CODE: Final = {a: i for i, a in enumerate(ANALYTE_CODES)}
 _EPOCH_SHIFT: Final = 100_000  # days; makes any 1900-2199 day positive
 _DAY_SPAN: Final = 400_000
+_SECONDS_PER_DAY: Final = 86_400
 _MAX_NOTED_CODES: Final = 10
 _MISSING_TYPES: Final = frozenset({"NoneType", "NAType", "NaTType"})
 _DATE_EXPECTED: Final = (
@@ -854,7 +855,9 @@ def _dates(values: npt.NDArray[Any]) -> tuple[Stamps, Bools, Bools]:
             (as_day < np.datetime64(EARLIEST_DATE, "D"))
             | (as_day > np.datetime64(LATEST_DATE, "D"))
         )
-    out = np.where(bad | missing, np.datetime64("NaT"), out).astype("datetime64[s]")
+    out = np.where(bad | missing, np.datetime64("NaT"), out).astype(
+        "datetime64[s]", copy=False
+    )
     return out, missing & ~bad, bad
 
 
@@ -1488,11 +1491,12 @@ def _read_visits(
     people: _People,
     repeated: Objects,
     death: Ints,
-) -> tuple[_Visits, _Visits, int]:
+) -> tuple[_Visits, Callable[[], _Visits], int]:
     """Return the visits (one per participant and date, sorted).
 
-    Also every readable visit row (participant and date known; one per date)
-    and the number of identical rows collapsed.
+    Also a function that returns every readable visit row (participant and
+    date known; one per date), made only when asked for, and the number of
+    identical rows collapsed.
     """
     n = len(table)
     pidx, linked = _link(problems, table, people, repeated)
@@ -1585,14 +1589,18 @@ def _read_visits(
             rows=table.rows[idx],
         )
 
-    readable = linked & ~(d_missing | d_bad)
-    any_key = np.where(
-        readable,
-        pidx * _DAY_SPAN + _day_number(np.where(readable, day, np.datetime64(0, "D"))),
-        -1 - np.arange(n),
-    )
-    readable &= _first_of_group(any_key)
-    return visits_at(keep, key), visits_at(readable, any_key), collapsed
+    def all_visits() -> _Visits:
+        readable = linked & ~(d_missing | d_bad)
+        any_key = np.where(
+            readable,
+            pidx * _DAY_SPAN
+            + _day_number(np.where(readable, day, np.datetime64(0, "D"))),
+            -1 - np.arange(n),
+        )
+        readable &= _first_of_group(any_key)
+        return visits_at(readable, any_key)
+
+    return visits_at(keep, key), all_visits, collapsed
 
 
 # --- labs ---------------------------------------------------------------------
@@ -2056,10 +2064,13 @@ def _assign(labs: _Labs, visits: _Visits, *, by_label: bool) -> tuple[Ints, Bool
     """
     n = len(labs.rows)
     ok = labs.valid
-    lab_day = np.where(ok, labs.when, np.datetime64(0, "s")).astype("datetime64[D]")
     pidx = np.where(ok, labs.participant, 0)
-    by_date = pidx * _DAY_SPAN
-    by_date += _day_number(lab_day)
+    # pidx * _DAY_SPAN + _day_number(the lab's day, 1970-01-01 where not ok),
+    # in one buffer: seconds floor-divided by a day are the datetime64[D] cast
+    by_date = np.where(ok, labs.when, np.datetime64(0, "s")).view(np.int64)
+    by_date //= _SECONDS_PER_DAY
+    by_date += _EPOCH_SHIFT
+    by_date += pidx * _DAY_SPAN
     label = labs.label.codes
     head = _runs(by_date, ok, label) if by_label else _runs(by_date, ok)
     visit_of, labelled = _assign_keys(
@@ -2127,19 +2138,20 @@ def _visits_from_table(
     table: _Table,
     labs: _Labs,
     visits: _Visits,
-    all_visits: _Visits,
+    all_visits: Callable[[], _Visits],
     *,
     by_label: bool,
 ) -> Ints:
     """Visit index of each valid lab (by label, else by date); bad rows reported.
 
     A lab whose visit is itself a bad row of the visits table (*all_visits*
-    holds every readable visit row) is not reported again.
+    makes every readable visit row; called only when a lab finds no visit) is
+    not reported again.
     """
     visit_of, labelled = _assign(labs, visits, by_label=by_label)
     lost = labs.valid & (visit_of < 0)
     if np.any(lost):  # only then: is their visit a bad row of the visits table?
-        some_row, _ = _assign(labs, all_visits, by_label=by_label)
+        some_row, _ = _assign(labs, all_visits(), by_label=by_label)
         lost &= some_row < 0
     no_label_visit = lost & labelled
     problems.add(
@@ -2267,9 +2279,10 @@ def _duplicate_labs(
     where = visit_of[idx] * len(ANALYTE_CODES)
     where += labs.analyte[idx]
     # seconds of a valid lab (1900-2199: |s| < 8e9) times n_spec fit int64
-    when = labs.when[idx].astype(np.int64)
+    when = labs.when[idx].view(np.int64)  # a fresh array: worked in place
     when *= n_spec
-    when += (n_spec - 1) - labs.specimen[idx].astype(np.int64)
+    when -= labs.specimen[idx]
+    when += n_spec - 1
     order = by_head_then_time(where, when)  # lexsort's: input order within a group
     where, when = where[order], when[order]
     new = np.r_[True, (where[1:] != where[:-1]) | (when[1:] != when[:-1])]
