@@ -341,3 +341,67 @@ def test_readable_visit_rows_are_laid_out_only_for_a_lost_lab(
     c = Cohort.from_columns(labs, people, visits=visits)
     assert c.lab_visit.tolist() == [0, 1]
     assert seen == [2]
+
+
+# --- numbers and unit pairs ----------------------------------------------------------
+
+_FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 1.5, float("nan"), float("inf"), -float("inf")]),
+)
+
+
+def _same_numbers(
+    got: tuple[np.ndarray, np.ndarray, np.ndarray],
+    want: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Assert (numbers, missing, bad) equal, the numbers bit for bit."""
+    assert got[0].dtype == want[0].dtype == np.float64
+    assert got[0].view(np.int64).tolist() == want[0].view(np.int64).tolist()
+    assert got[1].tolist() == want[1].tolist()
+    assert got[2].tolist() == want[2].tolist()
+
+
+@given(st.lists(_FLOATS, max_size=30), st.sampled_from([np.float64, np.float32]))
+def test_float_columns_read_as_their_objects(values: list[float], dtype: type) -> None:
+    """A float column gives what the same numbers as Python objects give."""
+    with np.errstate(over="ignore"):  # a large float64 is inf as a float32
+        arr = np.array(values, dtype=dtype)
+    objects = np.array(arr.tolist(), dtype=object)
+    if not len(objects):
+        objects = np.array([], dtype=object)
+    for strings in (True, False):
+        _same_numbers(
+            _columns._numbers(arr, strings=strings),
+            _columns._numbers(objects, strings=strings),
+        )
+
+
+@given(
+    st.lists(st.integers(-(2**62), 2**62), max_size=30),
+    st.sampled_from([np.int64, np.int8, np.uint64]),
+)
+def test_integer_columns_read_as_their_objects(values: list[int], dtype: type) -> None:
+    """An integer column gives what the same numbers as Python ints give."""
+    info = np.iinfo(dtype)
+    arr = np.array([min(max(v, info.min), info.max) for v in values], dtype=dtype)
+    objects = np.empty(len(arr), dtype=object)
+    objects[:] = arr.tolist()
+    _same_numbers(
+        _columns._numbers(arr, strings=False),
+        _columns._numbers(objects, strings=False),
+    )
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.booleans()), max_size=40),
+)
+def test_dense_keys_by_table_equal_searchsorted(rows: list[tuple[int, bool]]) -> None:
+    """Key numbers by a look-up table are searchsorted's positions (-1 unusable)."""
+    key = np.array([k for k, _ in rows], dtype=np.int64)
+    usable = np.array([u for _, u in rows], dtype=bool)
+    number, present = _columns._dense_keys(key, usable, 41)
+    assert present.tolist() == sorted(set(key[usable].tolist()))
+    want = np.where(usable, np.searchsorted(present, key), -1)
+    assert number.dtype == np.int64
+    assert number.tolist() == want.tolist()

@@ -667,10 +667,17 @@ def _numbers(values: npt.NDArray[Any], *, strings: bool) -> tuple[Floats, Bools,
     Infinity and numbers too large for a float are bad.
     """
     n = len(values)
+    kind = values.dtype.kind
+    if kind in "fiu":  # numbers already: no per-element work, no spare arrays
+        out = values.astype(np.float64)
+        missing = np.isnan(out) if kind == "f" else np.zeros(n, dtype=bool)
+        bad = np.isinf(out)  # infinity, or an integer too large for a float
+        if np.any(missing) or np.any(bad):
+            out[missing | bad] = np.nan
+        return out, missing, bad
     out = np.full(n, np.nan)
     missing = np.zeros(n, dtype=bool)
     bad = np.zeros(n, dtype=bool)
-    kind = values.dtype.kind
     if kind in "iu":
         out = values.astype(np.float64)
     elif kind == "f":
@@ -1664,14 +1671,16 @@ class _Pairs:
         table = np.array([*values, fill], dtype=dtype)
         return table[self.index]
 
-    @property
+    @cached_property
     def scale(self) -> Floats:
+        """Each row's factor to the canonical unit (NaN: no pair); made once."""
         return self.per_row(
             [r.to_canonical.scale for r in self.resolved], np.nan, np.float64
         )
 
-    @property
+    @cached_property
     def offset(self) -> Floats:
+        """Each row's offset to the canonical unit (NaN: no pair); made once."""
         return self.per_row(
             [r.to_canonical.offset for r in self.resolved], np.nan, np.float64
         )
@@ -1684,8 +1693,13 @@ def _dense_keys(key: Ints, usable: Bools, span: int) -> tuple[Ints, Ints]:
     """
     if span <= 4 * len(key) + 65536:
         present = np.flatnonzero(np.bincount(key[usable], minlength=span))
-    else:
-        present = np.unique(key[usable])
+        # each key's number by a table look-up (searchsorted's answer)
+        table = np.full(span, -1, dtype=np.int64)
+        table[present] = np.arange(len(present))
+        number = table[np.where(usable, key, 0)]
+        number[~usable] = -1
+        return number, present
+    present = np.unique(key[usable])
     number = np.full(len(key), -1, dtype=np.int64)
     number[usable] = np.searchsorted(present, key[usable])
     return number, present
@@ -1704,7 +1718,9 @@ def _resolve_pairs(  # noqa: PLR0917
     A unit rejected for its analyte makes every row of the pair bad (reported).
     """
     n = len(units.codes)
-    key = units.codes.astype(np.int64) * 256 + np.where(usable, analyte, 0)
+    key = units.codes.astype(np.int64)
+    key *= 256
+    key += np.where(usable, analyte, 0)
     number, present = _dense_keys(key, usable, len(units.names) * 256)
     resolved: list[Any] = []
     place = np.full(len(present) + 1, -1, dtype=np.int64)
@@ -1730,9 +1746,8 @@ def _resolve_pairs(  # noqa: PLR0917
         place[i] = len(resolved)
         resolved.append(got)
     rejected = np.isin(number, failed) if failed else np.zeros(n, dtype=bool)
-    index = np.where(number >= 0, place[number], -1)
-    index[index < 0] = len(resolved)  # the fill slot of per_row
-    return _Pairs(index, resolved, rejected)
+    place[place < 0] = len(resolved)  # the fill slot of per_row (number -1 too)
+    return _Pairs(place[number], resolved, rejected)
 
 
 def _check_values(
