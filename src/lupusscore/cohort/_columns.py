@@ -1886,9 +1886,10 @@ def _read_labs(  # noqa: PLR0917
     ref_bad = np.zeros(n, dtype=bool)
     for column in ("LBSTNRLO", "LBSTNRHI"):
         if column in table:
-            r, _, r_bad = _numbers(table[column], strings=True)
+            r, _, r_bad = _numbers(table[column], strings=True)  # NaN where bad
             with np.errstate(invalid="ignore"):
-                r_bad |= r < 0
+                negative = r < 0
+            r_bad |= negative
             problems.add(
                 table,
                 r_bad,
@@ -1896,7 +1897,9 @@ def _read_labs(  # noqa: PLR0917
                 table[column],
                 "a reference limit: a finite number >= 0 (or missing)",
             )
-            refs[column] = np.where(r_bad, np.nan, r)
+            if np.any(negative):
+                r[negative] = np.nan
+            refs[column] = r
             ref_bad |= r_bad
         else:
             refs[column] = np.full(n, np.nan)
@@ -1960,9 +1963,13 @@ def _read_labs(  # noqa: PLR0917
         with np.errstate(invalid="ignore", divide="ignore"):
             low = np.where(same, low, (low_c - offset) / scale)
             high = np.where(same, high, (high_c - offset) / scale)
-    else:
-        low_c = low * scale + offset
-        high_c = high * scale + offset
+        low = np.where(np.isnan(refs["LBSTNRLO"]), np.nan, low)
+        high = np.where(np.isnan(refs["LBSTNRHI"]), np.nan, high)
+    else:  # the limits as read (NaN where not given): x * scale + offset
+        low_c = low * scale
+        low_c += offset
+        high_c = high * scale
+        high_c += offset
     specimen = np.full(n, _SPECIMEN_CODE[None], dtype=np.int8)
     s_bad = np.zeros(n, dtype=bool)
     if "LBSPEC" in table:
@@ -2023,8 +2030,8 @@ def _read_labs(  # noqa: PLR0917
         value=values,
         unit=units,
         canonical=canonical,
-        ref_low=np.where(np.isnan(refs["LBSTNRLO"]), np.nan, low),
-        ref_high=np.where(np.isnan(refs["LBSTNRHI"]), np.nan, high),
+        ref_low=low,
+        ref_high=high,
         ref_low_canonical=low_c,
         ref_high_canonical=high_c,
         specimen=specimen,
