@@ -405,3 +405,27 @@ def test_dense_keys_by_table_equal_searchsorted(rows: list[tuple[int, bool]]) ->
     want = np.where(usable, np.searchsorted(present, key), -1)
     assert number.dtype == np.int64
     assert number.tolist() == want.tolist()
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.integers(-5_364_662_400, 10_413_792_000)),
+        max_size=30,
+    ),
+    st.sampled_from(["s", "D"]),
+)
+def test_datetime_columns_read_as_their_objects(
+    seconds: list[int | None], unit: str
+) -> None:
+    """A datetime64 column (1800-2300, NaT) gives what its date objects give."""
+    arr = np.array(
+        [np.datetime64("NaT") if s is None else np.datetime64(s, "s") for s in seconds],
+        dtype="datetime64[s]",
+    ).astype(f"datetime64[{unit}]")
+    objects = np.empty(len(arr), dtype=object)
+    objects[:] = arr.astype(object).tolist()
+    got, want = _columns._dates(arr), _columns._dates(objects)
+    assert got[0].dtype == want[0].dtype == np.dtype("datetime64[s]")
+    assert got[0].view(np.int64).tolist() == want[0].view(np.int64).tolist()
+    assert got[1].tolist() == want[1].tolist()
+    assert got[2].tolist() == want[2].tolist()

@@ -810,11 +810,8 @@ def _dates(values: npt.NDArray[Any]) -> tuple[Stamps, Bools, Bools]:
     Out-of-range dates (before 1900 or after 2199) are bad.
     """
     n = len(values)
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
-    missing = np.zeros(n, dtype=bool)
-    bad = np.zeros(n, dtype=bool)
     kind = values.dtype.kind
-    if kind == "M":
+    if kind == "M":  # no spare arrays: the stamps are a fresh copy, worked in place
         missing = np.isnat(values)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # out-of-range values wrap: checked below
@@ -823,7 +820,15 @@ def _dates(values: npt.NDArray[Any]) -> tuple[Stamps, Bools, Bools]:
         day_hi = np.datetime64(LATEST_DATE, "D")
         as_day = values.astype("datetime64[D]")
         bad = ~missing & ((as_day < day_lo) | (as_day > day_hi))
-    elif kind in "US":
+        del as_day
+        unusable = bad | missing
+        if np.any(unusable):
+            out[unusable] = np.datetime64("NaT")
+        return out, missing, bad
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    missing = np.zeros(n, dtype=bool)
+    bad = np.zeros(n, dtype=bool)
+    if kind in "US":
         strings = values.astype(str).astype(object)
         out, bad = _dates_from_strings(strings)
         blank = _per_distinct(strings, lambda text: not text.strip(), np.bool_)
@@ -855,13 +860,12 @@ def _dates(values: npt.NDArray[Any]) -> tuple[Stamps, Bools, Bools]:
                 bad[idx] = True
     else:
         bad[:] = True
-    if kind != "M":
-        as_day = out.astype("datetime64[D]")
-        present = ~np.isnat(as_day)
-        bad |= present & (
-            (as_day < np.datetime64(EARLIEST_DATE, "D"))
-            | (as_day > np.datetime64(LATEST_DATE, "D"))
-        )
+    as_day = out.astype("datetime64[D]")
+    present = ~np.isnat(as_day)
+    bad |= present & (
+        (as_day < np.datetime64(EARLIEST_DATE, "D"))
+        | (as_day > np.datetime64(LATEST_DATE, "D"))
+    )
     out = np.where(bad | missing, np.datetime64("NaT"), out).astype(
         "datetime64[s]", copy=False
     )
@@ -1785,30 +1789,27 @@ def _check_values(
         canon[shift] = canon[shift] + offset[shift]
         neg = has & nonneg & (values < 0)
         wrong = has & ~neg & (~np.isfinite(canon) | ~((canon >= lo) & (canon <= hi)))
-    expected_neg = [
-        f"a {r.analyte.value} concentration, count or ratio >= 0"
-        for r in pairs.resolved
-    ]
-    expected_range = []
-    for r, spec in zip(pairs.resolved, specs, strict=True):
-        fam = r.family
+
+    def expected_neg(p: int) -> str:
+        return f"a {pairs.resolved[p].analyte.value} concentration, count or ratio >= 0"
+
+    def expected_range(p: int) -> str:
+        fam, spec = pairs.resolved[p].family, specs[p]
         if fam.plausible is None:
-            expected_range.append(f"a finite {spec.label} in {fam.canonical_unit}")
-        else:
-            expected_range.append(
-                f"a plausible {spec.label} between {fam.plausible[0]:g} and "
-                f"{fam.plausible[1]:g} {fam.canonical_unit}"
-            )
-    for mask, messages in ((neg, expected_neg), (wrong, expected_range)):
+            return f"a finite {spec.label} in {fam.canonical_unit}"
+        return (
+            f"a plausible {spec.label} between {fam.plausible[0]:g} and "
+            f"{fam.plausible[1]:g} {fam.canonical_unit}"
+        )
+
+    for mask, message in ((neg, expected_neg), (wrong, expected_range)):
         where = np.flatnonzero(mask)
         at = pairs.index[where]
-        for p in np.unique(at).tolist():
-            problems.add(
-                table, _mask(n, where[at == p]), "LBORRES", values, messages[p]
-            )
+        for p in np.unique(at).tolist():  # texts made only for pairs reported
+            problems.add(table, _mask(n, where[at == p]), "LBORRES", values, message(p))
     bad = neg | wrong
-    canonical = np.where(has & ~bad, canon, np.nan)
-    return canonical, bad
+    canon[~has | bad] = np.nan  # np.where(has & ~bad, canon, np.nan), in place
+    return canon, bad
 
 
 def _mask(n: int, idx: Ints) -> Bools:
