@@ -180,14 +180,18 @@ def test_cohort_labs_are_in_lab_order(
 def test_lab_rows_are_sorted_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The layout sorts the lab rows once (the duplicate check's sort), not twice."""
     calls: list[int] = []
-    real = _from_trial.by_head_then_time
+    real = _columns.lexsort_stable
 
-    def counted(head: np.ndarray, when: np.ndarray) -> np.ndarray:
-        calls.append(len(head))
-        return real(head, when)
+    def counted(keys: Any) -> np.ndarray:
+        calls.append(len(keys[0]))
+        return real(keys)
 
-    monkeypatch.setattr(_from_trial, "by_head_then_time", counted)
-    monkeypatch.setattr(_columns, "by_head_then_time", counted)
+    def never(*args: Any) -> np.ndarray:
+        raise AssertionError
+
+    monkeypatch.setattr(_from_trial, "by_head_then_time", never)
+    monkeypatch.setattr(_columns, "by_head_then_time", never, raising=False)
+    monkeypatch.setattr(_columns, "lexsort_stable", counted, raising=False)
     labs, people, _ = (
         {
             "USUBJID": np.array(["P1", "P1", "P1"], dtype=object),

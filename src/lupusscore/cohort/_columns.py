@@ -130,10 +130,10 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import ValidationError
 
+from lupusscore._arrays import lexsort_stable
 from lupusscore._checks import as_count, as_flag, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
-from lupusscore.cohort._from_trial import by_head_then_time
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
     InvalidValueError,
@@ -2306,7 +2306,9 @@ def _duplicate_labs(
     when *= n_spec
     when -= labs.specimen[idx]
     when += n_spec - 1
-    order = by_head_then_time(where, when)  # lexsort's: input order within a group
+    # lexsort's order (input order within a group): one stable sort of one
+    # combined key, which fits int64 for any cohort (lexsort_stable checks)
+    order = lexsort_stable((when, where))
     where, when = where[order], when[order]
     new = np.r_[True, (where[1:] != where[:-1]) | (when[1:] != when[:-1])]
     del where, when
