@@ -433,3 +433,37 @@ def test_datetime_columns_read_as_their_objects(
     assert got[0].view(np.int64).tolist() == want[0].view(np.int64).tolist()
     assert got[1].tolist() == want[1].tolist()
     assert got[2].tolist() == want[2].tolist()
+
+
+# --- participant look-up ----------------------------------------------------------
+
+
+@given(
+    st.lists(st.sampled_from(["A", "B", "C", "D"]), unique=True).map(sorted),
+    st.lists(st.sampled_from(["A", "B", "C", "D", "E", None]), max_size=20),
+)
+def test_participant_lookup_equals_a_dict_per_id(
+    people_ids: list[str], column: list[str | None]
+) -> None:
+    """Index (0 where unknown) and unknown mask, whether or not the ids are equal."""
+    ids = np.empty(len(people_ids), dtype=object)
+    ids[:] = people_ids
+    n = len(ids)
+    people = _columns._People(
+        ids=ids,
+        sex=ids,
+        birth=np.zeros(n, dtype="datetime64[D]"),
+        arm=ids,
+        day0=np.zeros(n, dtype="datetime64[D]"),
+        height=np.zeros(n),
+        black=np.zeros(n, dtype=np.int8),
+    )
+    for values in (column, [*people_ids, *people_ids[::-1]]):
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        text = _columns._factorize(arr)
+        index, unknown = people.lookup(text)
+        want = [people_ids.index(v) if v in people_ids else -1 for v in values]
+        assert index.dtype == np.int64
+        assert index.tolist() == [max(w, 0) for w in want]
+        assert unknown.tolist() == [w < 0 for w in want]
