@@ -467,3 +467,26 @@ def test_participant_lookup_equals_a_dict_per_id(
         assert index.dtype == np.int64
         assert index.tolist() == [max(w, 0) for w in want]
         assert unknown.tolist() == [w < 0 for w in want]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(-1, 1), st.integers(0, 9)),
+        max_size=30,
+    )
+)
+def test_visit_fields_compared_in_their_own_integer_types(
+    rows: list[tuple[int, int, int]],
+) -> None:
+    """int8 / int32 / bool fields vary within a group exactly as in int64."""
+    group = np.array([g for g, _, _ in rows], dtype=np.int64)
+    flags = np.array([f for _, f, _ in rows], dtype=np.int64)
+    labels = np.array([v for _, _, v in rows], dtype=np.int64)
+    want = _columns._differs_in_group(
+        group, [labels, flags, (flags == 1).astype(np.int64)]
+    )
+    got = _columns._differs_in_group(
+        group,
+        [labels.astype(np.int32), flags.astype(np.int8), (flags == 1).astype(np.int8)],
+    )
+    assert got.tolist() == want.tolist()

@@ -909,7 +909,7 @@ def _float_codes(values: Floats) -> Ints:
     return np.unique(values, return_inverse=True, equal_nan=True)[1].astype(np.int64)
 
 
-def _differs_in_group(group: Ints, keys: Sequence[Ints | Floats]) -> Bools:
+def _differs_in_group(group: Ints, keys: Sequence[npt.NDArray[Any]]) -> Bools:
     """Tell, per row, whether any key varies within the row's group.
 
     A float key varies when its values differ (NaN equal to NaN): it is coded
@@ -1563,13 +1563,15 @@ def _read_visits(
         pidx * _DAY_SPAN + _day_number(np.where(valid, day, np.datetime64(0, "D"))),
         -1 - np.arange(n),
     )
+    # integer columns as they are (a group's min and max differ as they would
+    # in int64); only the rows of shared groups are ever read
     fields = [
-        label_code.astype(np.int64),
-        unscheduled.astype(np.int64),
+        label_code,
+        unscheduled.astype(np.int8),
         gc,
         pga,
-        rescue.astype(np.int64),
-        *(c.astype(np.int64) for c in descriptors.values()),
+        rescue,
+        *descriptors.values(),
     ]
     conflict = valid & _differs_in_group(key, fields)
     problems.add(
