@@ -135,14 +135,8 @@ def by_head_then_time(
         return np.lexsort((when, head))
     by_head = np.argsort(head, kind="stable")
     h = head[by_head]
-    rank = np.empty(n, dtype=np.int64)  # worked in place: one array, not three
-    rank[0] = 0
-    np.not_equal(h[1:], h[:-1], out=rank[1:])
-    del h
-    np.cumsum(rank, out=rank)
-    t = when[by_head]
-    t = t.view(np.int64) if kind == "M" or t.dtype == np.int64 else t.astype(np.int64)
-    return by_head[lexsort_stable((t, rank))]
+    rank = np.cumsum(np.r_[0, h[1:] != h[:-1]])
+    return by_head[lexsort_stable((when[by_head].astype(np.int64), rank))]
 
 
 def cohort_from_trial(trial: Trial) -> Cohort:
