@@ -39,10 +39,16 @@ def lexsort_stable(keys: Sequence[npt.NDArray[np.integer]]) -> npt.NDArray[np.in
     spans = [int(k.max()) - low + 1 for k, low in zip(keys, lows, strict=True)]
     if math.prod(spans) >= _WIDEST:
         return np.lexsort(keys)
+    # worked in one buffer (a fresh array per step costs more than the
+    # arithmetic); int64 wraps, so adding before subtracting gives the same key
     combined = np.zeros(n, dtype=np.int64)
     for k, low, span in reversed(list(zip(keys, lows, spans, strict=True))):
         combined *= span
-        combined += k.astype(np.int64) - low
+        if k.dtype.kind in "biu" and np.can_cast(k.dtype, np.int64):
+            combined += k
+            combined -= low
+        else:
+            combined += k.astype(np.int64) - low
     return np.argsort(combined, kind="stable")
 
 

@@ -118,21 +118,22 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+import operator
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import ValidationError
 
-from lupusscore._arrays import searchsorted_runs
+from lupusscore._arrays import lexsort_stable
 from lupusscore._checks import as_count, as_flag, describe
 from lupusscore.analytes import Analyte, analyte_spec
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, adopt_cohort
-from lupusscore.cohort._from_trial import by_head_then_time, lab_order, obj
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import (
     InvalidValueError,
@@ -225,6 +226,7 @@ _EVENT_TYPES: Final = {e.value: e.value for e in EventType}
 _ANALYTE_CODE: Final = {a: i for i, a in enumerate(ANALYTE_CODES)}
 _EPOCH_SHIFT: Final = 100_000  # days; makes any 1900-2199 day positive
 _DAY_SPAN: Final = 400_000
+_SECONDS_PER_DAY: Final = 86_400
 _MAX_NOTED_CODES: Final = 10
 _MISSING_TYPES: Final = frozenset({"NoneType", "NAType", "NaTType"})
 _DATE_EXPECTED: Final = (
@@ -594,7 +596,42 @@ def _factorize(values: npt.NDArray[Any]) -> _Text:
 
 
 def _from_dictionary(codes: npt.NDArray[Any], distinct: list[str]) -> _Text:
-    """Build a _Text from codes into distinct strings (-1: missing)."""
+    """Build a _Text from codes into distinct strings (-1: missing).
+
+    When every distinct string is text (none blank) and every code is -1 or
+    an index into *distinct*, the only missing rows are the -1 codes and no
+    row is bad, so the rows are coded with one pass (a look-up of each
+    code's rank, or nothing but ``codes + 1`` when *distinct* is already
+    sorted and unique, as an Arrow dictionary of sorted ids is); the result
+    is :func:`_sorted_text`'s (``tests/test_cohort_layout_fast_paths.py``).
+    """
+    n_d = len(distinct)
+    simple = (
+        codes.dtype == np.int32
+        and "" not in distinct
+        and not any(map(str.isspace, distinct))  # blank: "" or all whitespace
+        and (codes.size == 0 or (int(codes.min()) >= -1 and int(codes.max()) < n_d))
+    )
+    if simple:
+        missing = codes < 0
+        bad = np.zeros(len(codes), dtype=bool)
+        if all(map(operator.lt, distinct, distinct[1:])):  # sorted, unique
+            names = np.empty(n_d + 1, dtype=object)
+            names[1:] = distinct
+            # code i is rank i + 1; the missing code -1 becomes 0
+            return _Text(codes + np.int32(1), names, missing, bad)
+        texts = sorted(set(distinct))
+        rank = dict(zip(texts, range(1, len(texts) + 1), strict=True))
+        code_of = np.zeros(n_d + 1, dtype=np.int32)  # the last slot: code -1
+        code_of[:n_d] = list(map(rank.__getitem__, distinct))
+        names = np.empty(len(texts) + 1, dtype=object)
+        names[1:] = texts
+        return _Text(code_of[codes], names, missing, bad)
+    return _from_dictionary_general(codes, distinct)
+
+
+def _from_dictionary_general(codes: npt.NDArray[Any], distinct: list[str]) -> _Text:
+    """Build a _Text from codes into distinct strings, each class checked."""
     classes = np.array(
         [*(_MISSING if not d.strip() else _TEXT for d in distinct), _MISSING],
         dtype=np.int8,
@@ -630,10 +667,17 @@ def _numbers(values: npt.NDArray[Any], *, strings: bool) -> tuple[Floats, Bools,
     Infinity and numbers too large for a float are bad.
     """
     n = len(values)
+    kind = values.dtype.kind
+    if kind in "fiu":  # numbers already: no per-element work, no spare arrays
+        out = values.astype(np.float64)
+        missing = np.isnan(out) if kind == "f" else np.zeros(n, dtype=bool)
+        bad = np.isinf(out)  # infinity, or an integer too large for a float
+        if np.any(missing) or np.any(bad):
+            out[missing | bad] = np.nan
+        return out, missing, bad
     out = np.full(n, np.nan)
     missing = np.zeros(n, dtype=bool)
     bad = np.zeros(n, dtype=bool)
-    kind = values.dtype.kind
     if kind in "iu":
         out = values.astype(np.float64)
     elif kind == "f":
@@ -766,11 +810,8 @@ def _dates(values: npt.NDArray[Any]) -> tuple[Stamps, Bools, Bools]:
     Out-of-range dates (before 1900 or after 2199) are bad.
     """
     n = len(values)
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
-    missing = np.zeros(n, dtype=bool)
-    bad = np.zeros(n, dtype=bool)
     kind = values.dtype.kind
-    if kind == "M":
+    if kind == "M":  # no spare arrays: the stamps are a fresh copy, worked in place
         missing = np.isnat(values)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # out-of-range values wrap: checked below
@@ -779,7 +820,15 @@ def _dates(values: npt.NDArray[Any]) -> tuple[Stamps, Bools, Bools]:
         day_hi = np.datetime64(LATEST_DATE, "D")
         as_day = values.astype("datetime64[D]")
         bad = ~missing & ((as_day < day_lo) | (as_day > day_hi))
-    elif kind in "US":
+        del as_day
+        unusable = bad | missing
+        if np.any(unusable):
+            out[unusable] = np.datetime64("NaT")
+        return out, missing, bad
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    missing = np.zeros(n, dtype=bool)
+    bad = np.zeros(n, dtype=bool)
+    if kind in "US":
         strings = values.astype(str).astype(object)
         out, bad = _dates_from_strings(strings)
         blank = _per_distinct(strings, lambda text: not text.strip(), np.bool_)
@@ -811,14 +860,15 @@ def _dates(values: npt.NDArray[Any]) -> tuple[Stamps, Bools, Bools]:
                 bad[idx] = True
     else:
         bad[:] = True
-    if kind != "M":
-        as_day = out.astype("datetime64[D]")
-        present = ~np.isnat(as_day)
-        bad |= present & (
-            (as_day < np.datetime64(EARLIEST_DATE, "D"))
-            | (as_day > np.datetime64(LATEST_DATE, "D"))
-        )
-    out = np.where(bad | missing, np.datetime64("NaT"), out).astype("datetime64[s]")
+    as_day = out.astype("datetime64[D]")
+    present = ~np.isnat(as_day)
+    bad |= present & (
+        (as_day < np.datetime64(EARLIEST_DATE, "D"))
+        | (as_day > np.datetime64(LATEST_DATE, "D"))
+    )
+    out = np.where(bad | missing, np.datetime64("NaT"), out).astype(
+        "datetime64[s]", copy=False
+    )
     return out, missing & ~bad, bad
 
 
@@ -859,7 +909,7 @@ def _float_codes(values: Floats) -> Ints:
     return np.unique(values, return_inverse=True, equal_nan=True)[1].astype(np.int64)
 
 
-def _differs_in_group(group: Ints, keys: Sequence[Ints | Floats]) -> Bools:
+def _differs_in_group(group: Ints, keys: Sequence[npt.NDArray[Any]]) -> Bools:
     """Tell, per row, whether any key varies within the row's group.
 
     A float key varies when its values differ (NaN equal to NaN): it is coded
@@ -1019,13 +1069,32 @@ class _People:
         default_factory=lambda: np.array([], dtype="datetime64[D]")
     )
 
+    @cached_property
+    def id_list(self) -> list[str]:
+        """The sorted ids as a list (made once per table read)."""
+        return list(self.ids.tolist())
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Participant index of each id (made once per table read)."""
+        return {pid: i for i, pid in enumerate(self.id_list)}
+
     def lookup(self, ids: _Text) -> tuple[Ints, Bools]:
-        """Participant index of each id; mask of ids not found (or missing)."""
-        index = {pid: i for i, pid in enumerate(self.ids.tolist())}
-        at_name = np.array([index.get(n, -1) for n in ids.names.tolist()], np.int64)
-        pos = at_name[ids.codes]  # each distinct id looked up once
-        unknown = pos < 0
-        return np.where(unknown, 0, pos), unknown
+        """Participant index of each id (0 where not found); mask of ids not found.
+
+        Each distinct id is looked up once; when the column's distinct ids are
+        the participants' own (sorted, as both are), id code ``c`` is
+        participant ``c - 1`` without a look-up. Missing ids are not found.
+        """
+        names = ids.names.tolist()  # names[0]: None (missing)
+        if names[1:] == self.id_list:
+            at_name = np.arange(-1, len(names) - 1, dtype=np.int64)
+        else:
+            index = self.index
+            at_name = np.array([index.get(n, -1) for n in names], dtype=np.int64)
+        unknown = at_name < 0
+        at_name[unknown] = 0
+        return at_name[ids.codes], unknown[ids.codes]
 
 
 def _participant_ids(
@@ -1216,9 +1285,12 @@ def _link(
     index, unknown = people.lookup(text)
     # ids repeated in the participants table are reported there, not again here.
     twice = set(repeated_ids.tolist())
-    repeated = np.array([n in twice for n in text.names.tolist()], dtype=bool)[
-        text.codes
-    ]
+    if twice:
+        repeated = np.array([n in twice for n in text.names.tolist()], dtype=bool)[
+            text.codes
+        ]
+    else:
+        repeated = np.zeros(len(text.codes), dtype=bool)
     problems.add(
         table,
         ok & unknown & ~repeated,
@@ -1430,11 +1502,12 @@ def _read_visits(
     people: _People,
     repeated: Objects,
     death: Ints,
-) -> tuple[_Visits, _Visits, int]:
+) -> tuple[_Visits, Callable[[], _Visits], int]:
     """Return the visits (one per participant and date, sorted).
 
-    Also every readable visit row (participant and date known; one per date)
-    and the number of identical rows collapsed.
+    Also a function that returns every readable visit row (participant and
+    date known; one per date), made only when asked for, and the number of
+    identical rows collapsed.
     """
     n = len(table)
     pidx, linked = _link(problems, table, people, repeated)
@@ -1490,13 +1563,15 @@ def _read_visits(
         pidx * _DAY_SPAN + _day_number(np.where(valid, day, np.datetime64(0, "D"))),
         -1 - np.arange(n),
     )
+    # integer columns as they are (a group's min and max differ as they would
+    # in int64); only the rows of shared groups are ever read
     fields = [
-        label_code.astype(np.int64),
-        unscheduled.astype(np.int64),
+        label_code,
+        unscheduled.astype(np.int8),
         gc,
         pga,
-        rescue.astype(np.int64),
-        *(c.astype(np.int64) for c in descriptors.values()),
+        rescue,
+        *descriptors.values(),
     ]
     conflict = valid & _differs_in_group(key, fields)
     problems.add(
@@ -1527,14 +1602,18 @@ def _read_visits(
             rows=table.rows[idx],
         )
 
-    readable = linked & ~(d_missing | d_bad)
-    any_key = np.where(
-        readable,
-        pidx * _DAY_SPAN + _day_number(np.where(readable, day, np.datetime64(0, "D"))),
-        -1 - np.arange(n),
-    )
-    readable &= _first_of_group(any_key)
-    return visits_at(keep, key), visits_at(readable, any_key), collapsed
+    def all_visits() -> _Visits:
+        readable = linked & ~(d_missing | d_bad)
+        any_key = np.where(
+            readable,
+            pidx * _DAY_SPAN
+            + _day_number(np.where(readable, day, np.datetime64(0, "D"))),
+            -1 - np.arange(n),
+        )
+        readable &= _first_of_group(any_key)
+        return visits_at(readable, any_key)
+
+    return visits_at(keep, key), all_visits, collapsed
 
 
 # --- labs ---------------------------------------------------------------------
@@ -1598,14 +1677,16 @@ class _Pairs:
         table = np.array([*values, fill], dtype=dtype)
         return table[self.index]
 
-    @property
+    @cached_property
     def scale(self) -> Floats:
+        """Each row's factor to the canonical unit (NaN: no pair); made once."""
         return self.per_row(
             [r.to_canonical.scale for r in self.resolved], np.nan, np.float64
         )
 
-    @property
+    @cached_property
     def offset(self) -> Floats:
+        """Each row's offset to the canonical unit (NaN: no pair); made once."""
         return self.per_row(
             [r.to_canonical.offset for r in self.resolved], np.nan, np.float64
         )
@@ -1618,8 +1699,13 @@ def _dense_keys(key: Ints, usable: Bools, span: int) -> tuple[Ints, Ints]:
     """
     if span <= 4 * len(key) + 65536:
         present = np.flatnonzero(np.bincount(key[usable], minlength=span))
-    else:
-        present = np.unique(key[usable])
+        # each key's number by a table look-up (searchsorted's answer)
+        table = np.full(span, -1, dtype=np.int64)
+        table[present] = np.arange(len(present))
+        number = table[np.where(usable, key, 0)]
+        number[~usable] = -1
+        return number, present
+    present = np.unique(key[usable])
     number = np.full(len(key), -1, dtype=np.int64)
     number[usable] = np.searchsorted(present, key[usable])
     return number, present
@@ -1638,7 +1724,9 @@ def _resolve_pairs(  # noqa: PLR0917
     A unit rejected for its analyte makes every row of the pair bad (reported).
     """
     n = len(units.codes)
-    key = units.codes.astype(np.int64) * 256 + np.where(usable, analyte, 0)
+    key = units.codes.astype(np.int64)
+    key *= 256
+    key += np.where(usable, analyte, 0)
     number, present = _dense_keys(key, usable, len(units.names) * 256)
     resolved: list[Any] = []
     place = np.full(len(present) + 1, -1, dtype=np.int64)
@@ -1664,9 +1752,8 @@ def _resolve_pairs(  # noqa: PLR0917
         place[i] = len(resolved)
         resolved.append(got)
     rejected = np.isin(number, failed) if failed else np.zeros(n, dtype=bool)
-    index = np.where(number >= 0, place[number], -1)
-    index[index < 0] = len(resolved)  # the fill slot of per_row
-    return _Pairs(index, resolved, rejected)
+    place[place < 0] = len(resolved)  # the fill slot of per_row (number -1 too)
+    return _Pairs(place[number], resolved, rejected)
 
 
 def _check_values(
@@ -1704,30 +1791,27 @@ def _check_values(
         canon[shift] = canon[shift] + offset[shift]
         neg = has & nonneg & (values < 0)
         wrong = has & ~neg & (~np.isfinite(canon) | ~((canon >= lo) & (canon <= hi)))
-    expected_neg = [
-        f"a {r.analyte.value} concentration, count or ratio >= 0"
-        for r in pairs.resolved
-    ]
-    expected_range = []
-    for r, spec in zip(pairs.resolved, specs, strict=True):
-        fam = r.family
+
+    def expected_neg(p: int) -> str:
+        return f"a {pairs.resolved[p].analyte.value} concentration, count or ratio >= 0"
+
+    def expected_range(p: int) -> str:
+        fam, spec = pairs.resolved[p].family, specs[p]
         if fam.plausible is None:
-            expected_range.append(f"a finite {spec.label} in {fam.canonical_unit}")
-        else:
-            expected_range.append(
-                f"a plausible {spec.label} between {fam.plausible[0]:g} and "
-                f"{fam.plausible[1]:g} {fam.canonical_unit}"
-            )
-    for mask, messages in ((neg, expected_neg), (wrong, expected_range)):
+            return f"a finite {spec.label} in {fam.canonical_unit}"
+        return (
+            f"a plausible {spec.label} between {fam.plausible[0]:g} and "
+            f"{fam.plausible[1]:g} {fam.canonical_unit}"
+        )
+
+    for mask, message in ((neg, expected_neg), (wrong, expected_range)):
         where = np.flatnonzero(mask)
         at = pairs.index[where]
-        for p in np.unique(at).tolist():
-            problems.add(
-                table, _mask(n, where[at == p]), "LBORRES", values, messages[p]
-            )
+        for p in np.unique(at).tolist():  # texts made only for pairs reported
+            problems.add(table, _mask(n, where[at == p]), "LBORRES", values, message(p))
     bad = neg | wrong
-    canonical = np.where(has & ~bad, canon, np.nan)
-    return canonical, bad
+    canon[~has | bad] = np.nan  # np.where(has & ~bad, canon, np.nan), in place
+    return canon, bad
 
 
 def _mask(n: int, idx: Ints) -> Bools:
@@ -1805,9 +1889,10 @@ def _read_labs(  # noqa: PLR0917
     ref_bad = np.zeros(n, dtype=bool)
     for column in ("LBSTNRLO", "LBSTNRHI"):
         if column in table:
-            r, _, r_bad = _numbers(table[column], strings=True)
+            r, _, r_bad = _numbers(table[column], strings=True)  # NaN where bad
             with np.errstate(invalid="ignore"):
-                r_bad |= r < 0
+                negative = r < 0
+            r_bad |= negative
             problems.add(
                 table,
                 r_bad,
@@ -1815,7 +1900,9 @@ def _read_labs(  # noqa: PLR0917
                 table[column],
                 "a reference limit: a finite number >= 0 (or missing)",
             )
-            refs[column] = np.where(r_bad, np.nan, r)
+            if np.any(negative):
+                r[negative] = np.nan
+            refs[column] = r
             ref_bad |= r_bad
         else:
             refs[column] = np.full(n, np.nan)
@@ -1879,9 +1966,13 @@ def _read_labs(  # noqa: PLR0917
         with np.errstate(invalid="ignore", divide="ignore"):
             low = np.where(same, low, (low_c - offset) / scale)
             high = np.where(same, high, (high_c - offset) / scale)
-    else:
-        low_c = low * scale + offset
-        high_c = high * scale + offset
+        low = np.where(np.isnan(refs["LBSTNRLO"]), np.nan, low)
+        high = np.where(np.isnan(refs["LBSTNRHI"]), np.nan, high)
+    else:  # the limits as read (NaN where not given): x * scale + offset
+        low_c = low * scale
+        low_c += offset
+        high_c = high * scale
+        high_c += offset
     specimen = np.full(n, _SPECIMEN_CODE[None], dtype=np.int8)
     s_bad = np.zeros(n, dtype=bool)
     if "LBSPEC" in table:
@@ -1942,8 +2033,8 @@ def _read_labs(  # noqa: PLR0917
         value=values,
         unit=units,
         canonical=canonical,
-        ref_low=np.where(np.isnan(refs["LBSTNRLO"]), np.nan, low),
-        ref_high=np.where(np.isnan(refs["LBSTNRHI"]), np.nan, high),
+        ref_low=low,
+        ref_high=high,
         ref_low_canonical=low_c,
         ref_high_canonical=high_c,
         specimen=specimen,
@@ -1962,36 +2053,92 @@ def _read_labs(  # noqa: PLR0917
 
 
 def _match(keys: Ints, table_keys: Ints) -> tuple[Ints, Bools]:
-    """Position of each key in the sorted unique *table_keys*; found mask."""
-    if len(table_keys) == 0:
-        return np.zeros(len(keys), dtype=np.int64), np.zeros(len(keys), dtype=bool)
-    pos = np.minimum(searchsorted_runs(table_keys, keys), len(table_keys) - 1)
-    return pos, table_keys[pos] == keys
+    """Position of each key in the sorted unique *table_keys*; found mask.
+
+    Each run of equal neighbouring keys is looked up (and compared) once.
+    """
+    n = len(keys)
+    if len(table_keys) == 0 or n == 0:
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    head = _runs(keys)
+    first = keys[head]
+    pos = np.searchsorted(table_keys, first).astype(np.int64)
+    np.minimum(pos, len(table_keys) - 1, out=pos)
+    found = table_keys[pos] == first
+    lengths = np.diff(head, append=n)
+    return np.repeat(pos, lengths), np.repeat(found, lengths)
+
+
+def _runs(*columns: npt.NDArray[Any]) -> Ints:
+    """Start of each run of rows equal to their neighbour in every column."""
+    n = len(columns[0])
+    new = np.empty(n, dtype=bool)
+    new[:1] = True
+    np.not_equal(columns[0][1:], columns[0][:-1], out=new[1:])
+    for col in columns[1:]:
+        new[1:] |= col[1:] != col[:-1]
+    return np.flatnonzero(new)
 
 
 def _assign(labs: _Labs, visits: _Visits, *, by_label: bool) -> tuple[Ints, Bools]:
-    """Visit index of each valid lab (-1: none), and which labs went by label."""
+    """Visit index of each valid lab (-1: none), and which labs went by label.
+
+    Both depend on nothing but the row's (valid, participant, lab day, label),
+    so each run of neighbouring rows equal in these (the labs of one visit)
+    is assigned once and the answers repeated over the run.
+    """
     n = len(labs.rows)
     ok = labs.valid
-    lab_day = np.where(ok, labs.when, np.datetime64(0, "s")).astype("datetime64[D]")
     pidx = np.where(ok, labs.participant, 0)
-    by_date = pidx * _DAY_SPAN + _day_number(lab_day)
+    # pidx * _DAY_SPAN + _day_number(the lab's day, 1970-01-01 where not ok),
+    # in one buffer: seconds floor-divided by a day are the datetime64[D] cast
+    by_date = np.where(ok, labs.when, np.datetime64(0, "s")).view(np.int64)
+    by_date //= _SECONDS_PER_DAY
+    by_date += _EPOCH_SHIFT
+    by_date += pidx * _DAY_SPAN
+    label = labs.label.codes
+    head = _runs(by_date, ok, label) if by_label else _runs(by_date, ok)
+    visit_of, labelled = _assign_keys(
+        ok[head],
+        pidx[head],
+        by_date[head],
+        label[head],
+        labs.label.names,
+        visits,
+        by_label=by_label,
+    )
+    lengths = np.diff(head, append=n)
+    return np.repeat(visit_of, lengths), np.repeat(labelled, lengths)
+
+
+def _assign_keys(  # noqa: PLR0917 - one array per key
+    ok: Bools,
+    pidx: Ints,
+    by_date: Ints,
+    label_codes: npt.NDArray[np.int32],
+    label_names: Objects,
+    visits: _Visits,
+    *,
+    by_label: bool,
+) -> tuple[Ints, Bools]:
+    """Visit index of each lab key (-1: none), and which went by label.
+
+    A key is (valid, participant, ``participant * _DAY_SPAN + day number``,
+    label code into *label_names*).
+    """
+    n = len(ok)
     visit_of = np.full(n, -1, dtype=np.int64)
     pos, found = _match(by_date, visits.key)
-    labelled = ok & (labs.label.codes != 0) if by_label else np.zeros(n, dtype=bool)
+    labelled = ok & (label_codes != 0) if by_label else np.zeros(n, dtype=bool)
     if by_label and len(visits.label_code):
         # one numbering of the labels of both tables (0: no label)
-        union = sorted(
-            {*visits.label_names[1:].tolist(), *labs.label.names[1:].tolist()}
-        )
+        union = sorted({*visits.label_names[1:].tolist(), *label_names[1:].tolist()})
         number = {name: i + 1 for i, name in enumerate(union)}
         number[None] = 0
         v_codes = np.array([number[x] for x in visits.label_names.tolist()])[
             visits.label_code
         ]
-        l_codes = np.array([number[x] for x in labs.label.names.tolist()])[
-            labs.label.codes
-        ]
+        l_codes = np.array([number[x] for x in label_names.tolist()])[label_codes]
         span = len(union) + 1
         v_key = visits.participant * span + v_codes
         l_key = pidx * span + l_codes
@@ -2016,25 +2163,27 @@ def _visits_from_table(
     table: _Table,
     labs: _Labs,
     visits: _Visits,
-    all_visits: _Visits,
+    all_visits: Callable[[], _Visits],
     *,
     by_label: bool,
 ) -> Ints:
     """Visit index of each valid lab (by label, else by date); bad rows reported.
 
     A lab whose visit is itself a bad row of the visits table (*all_visits*
-    holds every readable visit row) is not reported again.
+    makes every readable visit row; called only when a lab finds no visit) is
+    not reported again.
     """
     visit_of, labelled = _assign(labs, visits, by_label=by_label)
     lost = labs.valid & (visit_of < 0)
     if np.any(lost):  # only then: is their visit a bad row of the visits table?
-        some_row, _ = _assign(labs, all_visits, by_label=by_label)
+        some_row, _ = _assign(labs, all_visits(), by_label=by_label)
         lost &= some_row < 0
+    no_label_visit = lost & labelled
     problems.add(
         table,
-        lost & labelled,
+        no_label_visit,
         "VISIT",
-        labs.label.values,
+        labs.label.values if np.any(no_label_visit) else None,  # made if needed
         "a visit of this participant with this label in the visits table "
         "(on the lab's date if the label is repeated)",
         rows=labs.rows,
@@ -2133,25 +2282,35 @@ def _float_key(values: Floats) -> Ints:
 
 def _duplicate_labs(
     problems: _Problems, table: _Table, labs: _Labs, visit_of: Ints
-) -> tuple[Bools, int]:
-    """Collapse identical lab rows; report differing ones. Return (keep, collapsed).
+) -> tuple[Bools, int, Ints]:
+    """Collapse identical lab rows; report differing ones.
 
-    Rows are grouped by (visit, analyte, specimen, date-time) -- the visit
+    Rows are grouped by (visit, analyte, date-time, specimen) -- the visit
     implies the participant. Of identical rows the first in input order is kept.
+    Return (keep, collapsed, the kept rows in the canonical lab order).
+
+    The groups are found by one stable sort by (visit, analyte, date-time,
+    specimen from least to most preferred); the kept rows, one per group, are
+    then already in :func:`lab_order`'s order (visits are numbered in
+    participant order, and no two kept rows tie on all four keys, so its
+    value and unit keys never decide), and are not sorted again.
     """
     ok = labs.valid & (visit_of >= 0)
     idx = np.flatnonzero(ok)
     keep = np.zeros(len(ok), dtype=bool)
     if idx.size == 0:
-        return keep, 0
+        return keep, 0, idx
     n_spec = len(SPECIMEN_PREFERENCE)
-    where = (
-        visit_of[idx] * (len(ANALYTE_CODES) * n_spec)
-        + labs.analyte[idx].astype(np.int64) * n_spec
-        + labs.specimen[idx].astype(np.int64)
-    )
-    when = labs.when[idx].astype(np.int64)
-    order = by_head_then_time(where, when)  # lexsort's: input order within a group
+    where = visit_of[idx] * len(ANALYTE_CODES)
+    where += labs.analyte[idx]
+    # seconds of a valid lab (1900-2199: |s| < 8e9) times n_spec fit int64
+    when = labs.when[idx].view(np.int64)  # a fresh array: worked in place
+    when *= n_spec
+    when -= labs.specimen[idx]
+    when += n_spec - 1
+    # lexsort's order (input order within a group): one stable sort of one
+    # combined key, which fits int64 for any cohort (lexsort_stable checks)
+    order = lexsort_stable((when, where))
     where, when = where[order], when[order]
     new = np.r_[True, (where[1:] != where[:-1]) | (when[1:] != when[:-1])]
     del where, when
@@ -2193,9 +2352,9 @@ def _duplicate_labs(
         rows=labs.rows,
         participants=labs.ids,
     )
-    first = order[starts[~varies]]  # the first row of each group without conflict
-    keep[idx[first]] = True
-    return keep, int(np.count_nonzero(~conflict)) - len(first)
+    first = idx[order[starts[~varies]]]  # the first row of each group without conflict
+    keep[first] = True
+    return keep, int(np.count_nonzero(~conflict)) - len(first), first
 
 
 # --- the constructor ------------------------------------------------------------
@@ -2331,27 +2490,14 @@ def cohort_from_columns(
         )
     else:
         vis, visit_of = _visits_from_labs(problems, l_table, lab, death)
-    keep, collapsed_labs = _duplicate_labs(problems, l_table, lab, visit_of)
+    keep, collapsed_labs, order = _duplicate_labs(problems, l_table, lab, visit_of)
     if collapsed_labs:
         notes.append(f"labs: {collapsed_labs} identical duplicate row(s) collapsed")
     problems.raise_if_any()
     if v_table is not None:
         _warn_far_labs(lab, np.where(keep, visit_of, -1), vis)
 
-    k = np.flatnonzero(keep)
-    order = k[
-        lab_order(
-            lab.participant[k],
-            visit_of[k],
-            lab.analyte[k],
-            lab.when[k],
-            lab.specimen[k],
-            lab.value[k],
-            lab.unit.codes[k],
-            unit_rank=True,
-        )
-    ]
-    del k, keep, p_table, l_table, v_table, e_table
+    del keep, p_table, l_table, v_table, e_table
     lab_columns = _ordered_labs(lab, visit_of, order)  # empties *lab* as it goes
     del lab, visit_of, order
     note_key = ids_text(ev.note)
@@ -2387,7 +2533,7 @@ def cohort_from_columns(
         visit_pga=vis.pga,
         visit_rescue_therapy=vis.rescue,
         visit_descriptors=FrozenMap(vis.descriptors),
-        visit_exclusions=obj([None] * n_v),
+        visit_exclusions=np.full(n_v, None, dtype=object),
         **lab_columns,
         event_participant=ev.participant[e_order],
         event_type=ev.type[e_order],
