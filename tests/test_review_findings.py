@@ -315,3 +315,36 @@ def test_height_with_a_partial_date_is_not_used(tmp_path: Path) -> None:
     k = cohort.participant_id.tolist().index("01-701-1015")
     assert cohort.height_cm[k] == 170.0
     assert any("partial date" in note for note in cohort.notes)
+
+
+def test_an_empty_participants_table_with_events_is_a_table_error() -> None:
+    """No participants: every lab, visit and event row is reported, no IndexError.
+
+    Found by the review of the sixth performance pass (the defect predates it):
+    the death check indexed the per-participant death counts of no participant.
+    """
+    from lupusscore.cohort import Cohort
+    from lupusscore.errors import TableError
+    from lupusscore.example import (
+        SYNTHETIC_ARMS,
+        synthetic_schedule,
+        synthetic_tables,
+    )
+
+    tables = synthetic_tables(5, seed=1)  # with events
+    people = {k: v[:0] for k, v in tables["participants"].items()}
+    with pytest.raises(TableError) as exc:
+        Cohort.from_columns(
+            tables["labs"],
+            people,
+            visits=tables["visits"],
+            events=tables["events"],
+            schedule=synthetic_schedule(),
+            arms=SYNTHETIC_ARMS,
+        )
+    by_table = {p.table for p in exc.value.problems}
+    assert {"labs", "visits", "events"} <= by_table
+    n_events = len(tables["events"]["USUBJID"])
+    assert n_events
+    events = [p for p in exc.value.problems if p.table == "events"]
+    assert sorted(p.row for p in events) == list(range(n_events))

@@ -1387,10 +1387,16 @@ def _read_events(
     on_death_day = valid & (num == their_death)
     deaths_that_day = np.zeros(len(death), dtype=np.int64)
     np.add.at(deaths_that_day, pidx[is_death & on_death_day], 1)
+    # (No participants: no event is valid, and none is another's second death.)
+    many = (
+        deaths_that_day[np.where(valid, pidx, 0)] > 1
+        if len(death)
+        else np.zeros(len(table), dtype=bool)
+    )
     after = valid & (
         (num > their_death)
         | (on_death_day & ~is_death)
-        | (on_death_day & is_death & (deaths_that_day[np.where(valid, pidx, 0)] > 1))
+        | (on_death_day & is_death & many)
     )
     problems.add(
         table,
