@@ -33,6 +33,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from importlib import metadata as _metadata
+from operator import attrgetter
 from typing import Any, ClassVar, Final, TypeVar
 
 import numpy as np
@@ -844,6 +845,37 @@ class LabResult(_Model):
     def day(self) -> dt.date:
         """The collection date (time of day dropped)."""
         return _day(self.date)
+
+
+def lab_canonical_columns(
+    labs: Sequence[LabResult],
+) -> tuple[list[float], list[ResolvedUnit]]:
+    """Each lab's canonical value and resolved unit, as two lists (read-only).
+
+    The same values as :attr:`LabResult.canonical_value` and
+    :attr:`LabResult.resolved`, read from the private store once per lab (for
+    a columnar layout of many labs; nothing is converted again).
+    """
+    private: list[dict[str, Any] | None] = list(map(_PRIVATE, labs))
+    assert None not in private
+    canonical: list[float] = [p["_canonical"] for p in private]  # type: ignore[index]
+    resolved: list[ResolvedUnit] = [p["_resolved"] for p in private]  # type: ignore[index]
+    return canonical, resolved
+
+
+_PRIVATE: Final = attrgetter("__pydantic_private__")
+
+
+def mapping_columns(
+    maps: Sequence[Mapping[str, Any]], keys: Sequence[str]
+) -> list[list[Any]]:
+    """For each key, ``[m.get(key) for m in maps]`` (read-only).
+
+    A :class:`FrozenMap` is read through its dict directly (a C-level
+    ``dict.get`` per item rather than a Python method call).
+    """
+    data = [m._data if type(m) is FrozenMap else m for m in maps]
+    return [[d.get(key) for d in data] for key in keys]
 
 
 class Visit(_Model):
