@@ -866,6 +866,16 @@ def lab_canonical_columns(
 _PRIVATE: Final = attrgetter("__pydantic_private__")
 
 
+def field_columns(models: Sequence[BaseModel], names: Sequence[str]) -> list[list[Any]]:
+    """For each field name, ``[getattr(m, name) for m in models]`` (read-only).
+
+    The fields are read from each model's ``__dict__`` (where pydantic keeps
+    them), once per model, rather than by attribute lookup per field.
+    """
+    data = [m.__dict__ for m in models]
+    return [[d[name] for d in data] for name in names]
+
+
 def mapping_columns(
     maps: Sequence[Mapping[str, Any]], keys: Sequence[str]
 ) -> list[list[Any]]:

@@ -23,6 +23,7 @@ from lupusscore.models import (
     SPECIMEN_PREFERENCE,
     FrozenMap,
     Trial,
+    field_columns,
     lab_canonical_columns,
     mapping_columns,
 )
@@ -146,6 +147,27 @@ def by_head_then_time(
     return by_head[lexsort_stable((when[by_head].astype(np.int64), rank))]
 
 
+_LAB_FIELDS: Final = (
+    "analyte",
+    "date",
+    "value",
+    "unit",
+    "reference_low",
+    "reference_high",
+    "specimen",
+    "assay",
+)
+_VISIT_FIELDS: Final = (
+    "date",
+    "label",
+    "unscheduled",
+    "glucocorticoid_mg_day",
+    "pga",
+    "rescue_therapy",
+    "descriptors",
+    "exclusions",
+    "labs",
+)
 _TRI_CODE: Final[dict[bool | None, int]] = {None: -1, False: 0, True: 1}
 
 
@@ -214,7 +236,17 @@ def cohort_from_trial(trial: Trial) -> Cohort:
     # tuple per row: new containers by the thousand wake the cyclic garbage
     # collector, whose full passes walk every model of the trial).
     visits = [v for p in people for v in p.visits]
-    v_labs = [v.labs for v in visits]
+    (
+        v_date,
+        v_label,
+        v_unscheduled,
+        v_gc,
+        v_pga,
+        v_rescue,
+        v_descriptors,
+        v_exclusions,
+        v_labs,
+    ) = field_columns(visits, _VISIT_FIELDS)
     v_part = np.repeat(
         np.arange(len(people), dtype=np.int64), [len(p.visits) for p in people]
     )
@@ -224,8 +256,9 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         np.arange(len(visits), dtype=np.int64), [len(g) for g in v_labs]
     )
     participant = v_part[visit_ix]
-    l_lo = [lab.reference_low for lab in labs]
-    l_hi = [lab.reference_high for lab in labs]
+    (l_analyte, l_date, l_value, l_unit, l_lo, l_hi, l_specimen, l_assay) = (
+        field_columns(labs, _LAB_FIELDS)
+    )
     canonical, resolved = lab_canonical_columns(labs)
     family_of: dict[int, str] = {}
     for r in resolved:
@@ -245,11 +278,13 @@ def cohort_from_trial(trial: Trial) -> Cohort:
     e_date: list[dt.date | None] = [e.date for _, e in events]
     e_days = as_datetime64_day(e_date)
     e_note = [e.note for _, e in events]
-    analyte = np.array([_ANALYTE_CODE[lab.analyte] for lab in labs], dtype=np.int8)
-    when = _stamps([lab.date for lab in labs])
-    specimen = np.array([_SPECIMEN_CODE[lab.specimen] for lab in labs], dtype=np.int8)
-    value = np.array([lab.value for lab in labs], dtype=np.float64)
-    unit = obj([lab.unit for lab in labs])
+    analyte = np.array(list(map(_ANALYTE_CODE.__getitem__, l_analyte)), dtype=np.int8)
+    when = _stamps(l_date)
+    specimen = np.array(
+        list(map(_SPECIMEN_CODE.__getitem__, l_specimen)), dtype=np.int8
+    )
+    value = np.array(l_value, dtype=np.float64)
+    unit = obj(l_unit)
     order = lab_order(participant, visit_ix, analyte, when, specimen, value, unit)
 
     def floats(items: Sequence[float | None]) -> npt.NDArray[np.float64]:
@@ -262,9 +297,7 @@ def cohort_from_trial(trial: Trial) -> Cohort:
             np.array(e_part, dtype=np.int64),
         )
     )
-    descriptors = mapping_columns(
-        [v.descriptors for v in visits], SLEDAI_2K_DESCRIPTOR_NAMES
-    )
+    descriptors = mapping_columns(v_descriptors, SLEDAI_2K_DESCRIPTOR_NAMES)
     return Cohort(
         name=trial.name,
         day0_label=trial.day0,
@@ -280,18 +313,14 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         height_cm=np.array([_num(p.patient.height_cm) for p in people]),
         black=np.array([_tri(p.patient.black) for p in people], dtype=np.int8),
         visit_participant=v_part,
-        visit_date=_days([v.date for v in visits]),
-        visit_label=obj([v.label for v in visits]),
-        visit_unscheduled=np.array([v.unscheduled for v in visits], dtype=bool).reshape(
+        visit_date=_days(v_date),
+        visit_label=obj(v_label),
+        visit_unscheduled=np.array(v_unscheduled, dtype=bool).reshape(len(visits)),
+        visit_glucocorticoid_mg_day=np.array(v_gc, dtype=np.float64).reshape(
             len(visits)
         ),
-        visit_glucocorticoid_mg_day=np.array(
-            [v.glucocorticoid_mg_day for v in visits], dtype=np.float64
-        ).reshape(len(visits)),
-        visit_pga=np.array([v.pga for v in visits], dtype=np.float64).reshape(
-            len(visits)
-        ),
-        visit_rescue_therapy=_tri_codes([v.rescue_therapy for v in visits]),
+        visit_pga=np.array(v_pga, dtype=np.float64).reshape(len(visits)),
+        visit_rescue_therapy=_tri_codes(v_rescue),
         visit_descriptors=FrozenMap(
             {
                 n: _tri_codes(column)
@@ -300,9 +329,7 @@ def cohort_from_trial(trial: Trial) -> Cohort:
                 )
             }
         ),
-        visit_exclusions=obj(
-            [FrozenMap(dict(x)) if x else None for x in (v.exclusions for v in visits)]
-        ),
+        visit_exclusions=obj([FrozenMap(dict(x)) if x else None for x in v_exclusions]),
         lab_participant=participant[order],
         lab_visit=visit_ix[order],
         lab_analyte=analyte[order],
@@ -315,7 +342,7 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         lab_reference_low_canonical=floats(lo_c),
         lab_reference_high_canonical=floats(hi_c),
         lab_specimen=specimen[order],
-        lab_assay=obj([lab.assay for lab in labs])[order],
+        lab_assay=obj(l_assay)[order],
         lab_family=obj([family_of[id(r)] for r in resolved])[order],
         lab_source_row=np.arange(n_labs, dtype=np.int64)[order],
         event_participant=np.array(e_part, dtype=np.int64)[e_order],
