@@ -33,7 +33,6 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from importlib import metadata as _metadata
-from operator import attrgetter
 from typing import Any, ClassVar, Final, TypeVar
 
 import numpy as np
@@ -847,23 +846,50 @@ class LabResult(_Model):
         return _day(self.date)
 
 
-def lab_canonical_columns(
-    labs: Sequence[LabResult],
-) -> tuple[list[float], list[ResolvedUnit]]:
-    """Each lab's canonical value and resolved unit, as two lists (read-only).
+#: The columns :func:`lab_columns` returns: the fields, then two derived ones.
+LAB_COLUMNS: Final = (
+    "analyte",
+    "date",
+    "value",
+    "unit",
+    "reference_low",
+    "reference_high",
+    "specimen",
+    "assay",
+    "canonical_value",
+    "resolved",
+)
 
-    The same values as :attr:`LabResult.canonical_value` and
-    :attr:`LabResult.resolved`, read from the private store once per lab (for
-    a columnar layout of many labs; nothing is converted again).
+
+def lab_columns(labs: Sequence[LabResult]) -> dict[str, list[Any]]:
+    """Return the labs' fields as columns, read in one pass (read-only).
+
+    Keys are :data:`LAB_COLUMNS`: each field, ``"canonical_value"`` and
+    ``"resolved"`` (the same values as :attr:`LabResult.canonical_value` and
+    :attr:`LabResult.resolved`, read from the store ``model_post_init``
+    filled: nothing is converted again). One pass over the labs touches each
+    lab once (a columnar layout of tens of thousands of labs is bound by
+    memory reads) and makes no container per lab.
     """
-    private: list[dict[str, Any] | None] = list(map(_PRIVATE, labs))
-    assert None not in private
-    canonical: list[float] = [p["_canonical"] for p in private]  # type: ignore[index]
-    resolved: list[ResolvedUnit] = [p["_resolved"] for p in private]  # type: ignore[index]
-    return canonical, resolved
-
-
-_PRIVATE: Final = attrgetter("__pydantic_private__")
+    cols: dict[str, list[Any]] = {name: [] for name in LAB_COLUMNS}
+    analyte, date, value, unit = (cols[k].append for k in LAB_COLUMNS[:4])
+    low, high, specimen, assay = (cols[k].append for k in LAB_COLUMNS[4:8])
+    canonical, resolved = cols["canonical_value"].append, cols["resolved"].append
+    for lab in labs:
+        stored = lab.__dict__
+        analyte(stored["analyte"])
+        date(stored["date"])
+        value(stored["value"])
+        unit(stored["unit"])
+        low(stored["reference_low"])
+        high(stored["reference_high"])
+        specimen(stored["specimen"])
+        assay(stored["assay"])
+        private = lab.__pydantic_private__
+        assert private is not None
+        canonical(private["_canonical"])
+        resolved(private["_resolved"])
+    return cols
 
 
 def field_columns(models: Sequence[BaseModel], names: Sequence[str]) -> list[list[Any]]:

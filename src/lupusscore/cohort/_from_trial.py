@@ -24,7 +24,7 @@ from lupusscore.models import (
     FrozenMap,
     Trial,
     field_columns,
-    lab_canonical_columns,
+    lab_columns,
     mapping_columns,
 )
 
@@ -147,16 +147,6 @@ def by_head_then_time(
     return by_head[lexsort_stable((when[by_head].astype(np.int64), rank))]
 
 
-_LAB_FIELDS: Final = (
-    "analyte",
-    "date",
-    "value",
-    "unit",
-    "reference_low",
-    "reference_high",
-    "specimen",
-    "assay",
-)
 _VISIT_FIELDS: Final = (
     "date",
     "label",
@@ -256,10 +246,12 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         np.arange(len(visits), dtype=np.int64), [len(g) for g in v_labs]
     )
     participant = v_part[visit_ix]
-    (l_analyte, l_date, l_value, l_unit, l_lo, l_hi, l_specimen, l_assay) = (
-        field_columns(labs, _LAB_FIELDS)
+    lab_cols = lab_columns(labs)
+    l_lo, l_hi, resolved = (
+        lab_cols["reference_low"],
+        lab_cols["reference_high"],
+        lab_cols["resolved"],
     )
-    canonical, resolved = lab_canonical_columns(labs)
     family_of: dict[int, str] = {}
     for r in resolved:
         if id(r) not in family_of:
@@ -278,13 +270,15 @@ def cohort_from_trial(trial: Trial) -> Cohort:
     e_date: list[dt.date | None] = [e.date for _, e in events]
     e_days = as_datetime64_day(e_date)
     e_note = [e.note for _, e in events]
-    analyte = np.array(list(map(_ANALYTE_CODE.__getitem__, l_analyte)), dtype=np.int8)
-    when = _stamps(l_date)
-    specimen = np.array(
-        list(map(_SPECIMEN_CODE.__getitem__, l_specimen)), dtype=np.int8
+    analyte = np.array(
+        list(map(_ANALYTE_CODE.__getitem__, lab_cols["analyte"])), dtype=np.int8
     )
-    value = np.array(l_value, dtype=np.float64)
-    unit = obj(l_unit)
+    when = _stamps(lab_cols["date"])
+    specimen = np.array(
+        list(map(_SPECIMEN_CODE.__getitem__, lab_cols["specimen"])), dtype=np.int8
+    )
+    value = np.array(lab_cols["value"], dtype=np.float64)
+    unit = obj(lab_cols["unit"])
     order = lab_order(participant, visit_ix, analyte, when, specimen, value, unit)
 
     def floats(items: Sequence[float | None]) -> npt.NDArray[np.float64]:
@@ -336,13 +330,13 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         lab_datetime=when[order],
         lab_value=value[order],
         lab_unit=unit[order],
-        lab_canonical=floats(canonical),
+        lab_canonical=floats(lab_cols["canonical_value"]),
         lab_reference_low=floats(l_lo),
         lab_reference_high=floats(l_hi),
         lab_reference_low_canonical=floats(lo_c),
         lab_reference_high_canonical=floats(hi_c),
         lab_specimen=specimen[order],
-        lab_assay=obj(l_assay)[order],
+        lab_assay=obj(lab_cols["assay"])[order],
         lab_family=obj([family_of[id(r)] for r in resolved])[order],
         lab_source_row=np.arange(n_labs, dtype=np.int64)[order],
         event_participant=np.array(e_part, dtype=np.int64)[e_order],
