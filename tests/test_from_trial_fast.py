@@ -40,7 +40,13 @@ from lupusscore.cohort._from_trial import (
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import InvalidValueError
 from lupusscore.example import synthetic_trial
-from lupusscore.models import FrozenMap
+from lupusscore.models import (
+    LAB_COLUMNS,
+    FrozenMap,
+    field_columns,
+    lab_columns,
+    mapping_columns,
+)
 
 # --- the oracle: the previous implementation, verbatim ------------------------
 
@@ -497,3 +503,34 @@ def test_no_stamp_or_resolved_per_lab(
     got = Cohort.from_trial(trial)
     assert calls == {"stamp": 0, "resolved": 0}
     assert_identical(got, want)
+
+
+# --- the read-only accessors in models ------------------------------------------
+
+
+def test_lab_columns_are_the_labs_attributes() -> None:
+    """``lab_columns`` gives each lab's fields, canonical value and resolved unit."""
+    trial = handmade_trial("mixed")
+    labs = [lab for p in trial.participants for v in p.visits for lab in v.labs]
+    cols = lab_columns(labs)
+    assert list(cols) == list(LAB_COLUMNS)
+    for name, column in cols.items():
+        assert len(column) == len(labs), name
+        for lab, got in zip(labs, column, strict=True):
+            assert got is getattr(lab, name), name
+    assert lab_columns([]) == {name: [] for name in LAB_COLUMNS}
+
+
+def test_field_and_mapping_columns() -> None:
+    """``field_columns`` reads fields; ``mapping_columns`` any mapping's ``get``."""
+    trial = handmade_trial("date")
+    visits = [v for p in trial.participants for v in p.visits]
+    names = ("date", "label", "pga", "descriptors")
+    for name, column in zip(names, field_columns(visits, names), strict=True):
+        assert column == [getattr(v, name) for v in visits]
+    maps: list[Any] = [v.descriptors for v in visits]
+    maps += [dict(m) for m in maps[:3]]  # plain dicts read the same way
+    keys = ("rash", "fever", "arthritis")
+    got = mapping_columns(maps, keys)
+    assert got == [[m.get(k) for m in maps] for k in keys]
+    assert any(None in column for column in got)
