@@ -8,7 +8,8 @@ lab's canonical value is the one its :class:`~lupusscore.LabResult` holds.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -18,7 +19,14 @@ from lupusscore._checks import describe
 from lupusscore.cohort._cohort import ANALYTE_CODES, Cohort, as_datetime64_day
 from lupusscore.descriptors import SLEDAI_2K_DESCRIPTOR_NAMES
 from lupusscore.errors import InvalidValueError
-from lupusscore.models import SPECIMEN_PREFERENCE, FrozenMap, Trial
+from lupusscore.models import (
+    SPECIMEN_PREFERENCE,
+    FrozenMap,
+    Trial,
+    field_columns,
+    lab_columns,
+    mapping_columns,
+)
 
 __all__ = ["by_head_then_time", "cohort_from_trial", "lab_order"]
 
@@ -139,6 +147,74 @@ def by_head_then_time(
     return by_head[lexsort_stable((when[by_head].astype(np.int64), rank))]
 
 
+_VISIT_FIELDS: Final = (
+    "date",
+    "label",
+    "unscheduled",
+    "glucocorticoid_mg_day",
+    "pga",
+    "rescue_therapy",
+    "descriptors",
+    "exclusions",
+    "labs",
+)
+_TRI_CODE: Final[dict[bool | None, int]] = {None: -1, False: 0, True: 1}
+
+
+def _tri_codes(values: Sequence[bool | None]) -> npt.NDArray[np.int8]:
+    """Tri-state codes of booleans or ``None`` (1, 0, -1), as ``_tri`` gives."""
+    return np.fromiter(
+        map(_TRI_CODE.__getitem__, values), dtype=np.int8, count=len(values)
+    )
+
+
+_UNIX_ORDINAL: Final = dt.date(1970, 1, 1).toordinal()
+_DAY_SECONDS: Final = 86_400
+
+
+def _ordinal_days(dates: Sequence[dt.date]) -> npt.NDArray[np.int64]:
+    """Days since 1970-01-01 of each date (a datetime's calendar date)."""
+    days = np.fromiter(map(dt.date.toordinal, dates), dtype=np.int64, count=len(dates))
+    return days - _UNIX_ORDINAL
+
+
+def _stamps(dates: Sequence[dt.date]) -> npt.NDArray[np.datetime64]:
+    """Return ``[_stamp(d) for d in dates]`` as ``datetime64[s]``, in bulk.
+
+    A date is its midnight; a datetime, naive or time-zone-aware, its
+    wall-clock second (the zone dropped, as :func:`_stamp` drops it: numpy
+    itself would move an aware datetime to UTC), counted from its ordinal day
+    and its hour, minute and second. Any other type goes through
+    :func:`_stamp`.
+    """
+    kinds = set(map(type, dates))
+    if kinds <= {dt.date}:
+        return (_ordinal_days(dates) * _DAY_SECONDS).astype("datetime64[s]")
+    if kinds <= {dt.date, dt.datetime}:
+        clock = np.fromiter(
+            (
+                (d.hour * 60 + d.minute) * 60 + d.second
+                if type(d) is dt.datetime
+                else 0
+                for d in dates
+            ),
+            dtype=np.int64,
+            count=len(dates),
+        )
+        seconds = _ordinal_days(dates) * _DAY_SECONDS + clock
+        return seconds.astype("datetime64[s]")
+    return np.array([_stamp(d) for d in dates], dtype="datetime64[s]").reshape(
+        len(dates)
+    )
+
+
+def _days(dates: Sequence[dt.date]) -> npt.NDArray[np.datetime64]:
+    """Return ``as_datetime64_day(dates)``; plain dates in bulk."""
+    if set(map(type, dates)) <= {dt.date}:
+        return _ordinal_days(dates).astype("datetime64[D]")
+    return as_datetime64_day(list(dates))
+
+
 def cohort_from_trial(trial: Trial) -> Cohort:
     """Lay out *trial* as columns (see :class:`Cohort`)."""
     if not isinstance(trial, Trial):
@@ -146,96 +222,76 @@ def cohort_from_trial(trial: Trial) -> Cohort:
             field="trial", value=describe(trial), expected="a Trial"
         )
     people = sorted(trial.participants, key=lambda p: p.patient.id)
-    v_part: list[int] = []
-    v_date: list[dt.date | None] = []
-    v_label: list[str | None] = []
-    v_unsched: list[bool] = []
-    v_gc: list[float] = []
-    v_pga: list[float] = []
-    v_rescue: list[int] = []
-    v_desc: dict[str, list[int]] = {n: [] for n in SLEDAI_2K_DESCRIPTOR_NAMES}
-    v_excl: list[object] = []
-    lab_cols: dict[str, list[object]] = {
-        k: []
-        for k in (
-            "participant",
-            "visit",
-            "analyte",
-            "when",
-            "value",
-            "unit",
-            "canonical",
-            "lo",
-            "hi",
-            "lo_c",
-            "hi_c",
-            "specimen",
-            "assay",
-            "family",
-            "source",
-        )
-    }
-    e_part: list[int] = []
-    e_type: list[str] = []
-    e_date: list[dt.date | None] = []
-    e_note: list[str | None] = []
-    source = 0
-    for pi, p in enumerate(people):
-        for visit in p.visits:
-            vi = len(v_date)
-            v_part.append(pi)
-            v_date.append(visit.date)
-            v_label.append(visit.label)
-            v_unsched.append(visit.unscheduled)
-            v_gc.append(_num(visit.glucocorticoid_mg_day))
-            v_pga.append(_num(visit.pga))
-            v_rescue.append(_tri(visit.rescue_therapy))
-            for name in SLEDAI_2K_DESCRIPTOR_NAMES:
-                v_desc[name].append(_tri(visit.descriptors.get(name)))
-            v_excl.append(
-                FrozenMap(dict(visit.exclusions)) if visit.exclusions else None
-            )
-            for lab in visit.labs:
-                lab_cols["participant"].append(pi)
-                lab_cols["visit"].append(vi)
-                lab_cols["analyte"].append(_ANALYTE_CODE[lab.analyte])
-                lab_cols["when"].append(_stamp(lab.date))
-                lab_cols["value"].append(lab.value)
-                lab_cols["unit"].append(lab.unit)
-                lab_cols["canonical"].append(lab.canonical_value)
-                lab_cols["lo"].append(_num(lab.reference_low))
-                lab_cols["hi"].append(_num(lab.reference_high))
-                lab_cols["lo_c"].append(_num(lab.reference_low_canonical))
-                lab_cols["hi_c"].append(_num(lab.reference_high_canonical))
-                lab_cols["specimen"].append(_SPECIMEN_CODE[lab.specimen])
-                lab_cols["assay"].append(lab.assay)
-                lab_cols["family"].append(lab.family)
-                lab_cols["source"].append(source)
-                source += 1
-        for event in p.events:
-            e_part.append(pi)
-            e_type.append(event.type.value)
-            e_date.append(event.date)
-            e_note.append(event.note)
-    participant = np.array(lab_cols["participant"], dtype=np.int64)
-    visit_ix = np.array(lab_cols["visit"], dtype=np.int64)
-    analyte = np.array(lab_cols["analyte"], dtype=np.int8)
-    when = np.array(lab_cols["when"], dtype="datetime64[s]")
-    specimen = np.array(lab_cols["specimen"], dtype=np.int8)
+    # Each field read once per visit and per lab, one column at a time (no
+    # tuple per row: new containers by the thousand wake the cyclic garbage
+    # collector, whose full passes walk every model of the trial).
+    visits = [v for p in people for v in p.visits]
+    (
+        v_date,
+        v_label,
+        v_unscheduled,
+        v_gc,
+        v_pga,
+        v_rescue,
+        v_descriptors,
+        v_exclusions,
+        v_labs,
+    ) = field_columns(visits, _VISIT_FIELDS)
+    v_part = np.repeat(
+        np.arange(len(people), dtype=np.int64), [len(p.visits) for p in people]
+    )
+    labs = [lab for group in v_labs for lab in group]
+    n_labs = len(labs)
+    visit_ix = np.repeat(
+        np.arange(len(visits), dtype=np.int64), [len(g) for g in v_labs]
+    )
+    participant = v_part[visit_ix]
+    lab_cols = lab_columns(labs)
+    l_lo, l_hi, resolved = (
+        lab_cols["reference_low"],
+        lab_cols["reference_high"],
+        lab_cols["resolved"],
+    )
+    family_of: dict[int, str] = {}
+    for r in resolved:
+        if id(r) not in family_of:
+            family_of[id(r)] = r.family.name
+    lo_c = [
+        np.nan if x is None else r.to_canonical.apply(x)
+        for x, r in zip(l_lo, resolved, strict=True)
+    ]
+    hi_c = [
+        np.nan if x is None else r.to_canonical.apply(x)
+        for x, r in zip(l_hi, resolved, strict=True)
+    ]
+    events = [(pi, e) for pi, p in enumerate(people) for e in p.events]
+    e_part = [pi for pi, _ in events]
+    e_type = [e.type.value for _, e in events]
+    e_date: list[dt.date | None] = [e.date for _, e in events]
+    e_days = as_datetime64_day(e_date)
+    e_note = [e.note for _, e in events]
+    analyte = np.array(
+        list(map(_ANALYTE_CODE.__getitem__, lab_cols["analyte"])), dtype=np.int8
+    )
+    when = _stamps(lab_cols["date"])
+    specimen = np.array(
+        list(map(_SPECIMEN_CODE.__getitem__, lab_cols["specimen"])), dtype=np.int8
+    )
     value = np.array(lab_cols["value"], dtype=np.float64)
     unit = obj(lab_cols["unit"])
     order = lab_order(participant, visit_ix, analyte, when, specimen, value, unit)
 
-    def floats(key: str) -> npt.NDArray[np.float64]:
-        return np.array(lab_cols[key], dtype=np.float64)[order]
+    def floats(items: Sequence[float | None]) -> npt.NDArray[np.float64]:
+        return np.array(items, dtype=np.float64).reshape(n_labs)[order]
 
     e_order = np.lexsort(
         (
             np.array(e_type, dtype=str),
-            as_datetime64_day(e_date),
+            e_days,
             np.array(e_part, dtype=np.int64),
         )
     )
+    descriptors = mapping_columns(v_descriptors, SLEDAI_2K_DESCRIPTOR_NAMES)
     return Cohort(
         name=trial.name,
         day0_label=trial.day0,
@@ -250,35 +306,42 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         day0=as_datetime64_day([p.day0 for p in people]),
         height_cm=np.array([_num(p.patient.height_cm) for p in people]),
         black=np.array([_tri(p.patient.black) for p in people], dtype=np.int8),
-        visit_participant=np.array(v_part, dtype=np.int64),
-        visit_date=as_datetime64_day(v_date),
+        visit_participant=v_part,
+        visit_date=_days(v_date),
         visit_label=obj(v_label),
-        visit_unscheduled=np.array(v_unsched, dtype=bool),
-        visit_glucocorticoid_mg_day=np.array(v_gc, dtype=np.float64),
-        visit_pga=np.array(v_pga, dtype=np.float64),
-        visit_rescue_therapy=np.array(v_rescue, dtype=np.int8),
-        visit_descriptors=FrozenMap(
-            {n: np.array(c, dtype=np.int8) for n, c in v_desc.items()}
+        visit_unscheduled=np.array(v_unscheduled, dtype=bool).reshape(len(visits)),
+        visit_glucocorticoid_mg_day=np.array(v_gc, dtype=np.float64).reshape(
+            len(visits)
         ),
-        visit_exclusions=obj(v_excl),
+        visit_pga=np.array(v_pga, dtype=np.float64).reshape(len(visits)),
+        visit_rescue_therapy=_tri_codes(v_rescue),
+        visit_descriptors=FrozenMap(
+            {
+                n: _tri_codes(column)
+                for n, column in zip(
+                    SLEDAI_2K_DESCRIPTOR_NAMES, descriptors, strict=True
+                )
+            }
+        ),
+        visit_exclusions=obj([FrozenMap(dict(x)) if x else None for x in v_exclusions]),
         lab_participant=participant[order],
         lab_visit=visit_ix[order],
         lab_analyte=analyte[order],
         lab_datetime=when[order],
         lab_value=value[order],
         lab_unit=unit[order],
-        lab_canonical=floats("canonical"),
-        lab_reference_low=floats("lo"),
-        lab_reference_high=floats("hi"),
-        lab_reference_low_canonical=floats("lo_c"),
-        lab_reference_high_canonical=floats("hi_c"),
+        lab_canonical=floats(lab_cols["canonical_value"]),
+        lab_reference_low=floats(l_lo),
+        lab_reference_high=floats(l_hi),
+        lab_reference_low_canonical=floats(lo_c),
+        lab_reference_high_canonical=floats(hi_c),
         lab_specimen=specimen[order],
         lab_assay=obj(lab_cols["assay"])[order],
-        lab_family=obj(lab_cols["family"])[order],
-        lab_source_row=np.array(lab_cols["source"], dtype=np.int64)[order],
+        lab_family=obj([family_of[id(r)] for r in resolved])[order],
+        lab_source_row=np.arange(n_labs, dtype=np.int64)[order],
         event_participant=np.array(e_part, dtype=np.int64)[e_order],
         event_type=obj(e_type)[e_order],
-        event_date=as_datetime64_day(e_date)[e_order],
+        event_date=e_days[e_order],
         event_note=obj(e_note)[e_order],
         stratification=FrozenMap(
             {
