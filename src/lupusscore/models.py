@@ -829,21 +829,27 @@ class LabResult(_Model):
     @property
     def reference_low_canonical(self) -> float | None:
         """The lab's lower reference limit in the canonical unit, if given."""
-        if self.reference_low is None:
-            return None
-        return self.resolved.to_canonical.apply(self.reference_low)
+        return canonical_limit(self.resolved, self.reference_low)
 
     @property
     def reference_high_canonical(self) -> float | None:
         """The lab's upper reference limit in the canonical unit, if given."""
-        if self.reference_high is None:
-            return None
-        return self.resolved.to_canonical.apply(self.reference_high)
+        return canonical_limit(self.resolved, self.reference_high)
 
     @property
     def day(self) -> dt.date:
         """The collection date (time of day dropped)."""
         return _day(self.date)
+
+
+def canonical_limit(resolved: ResolvedUnit, limit: float | None) -> float | None:
+    """Return a reference limit given in a lab's unit in its canonical unit.
+
+    The rule of :attr:`LabResult.reference_low_canonical` and
+    ``reference_high_canonical`` (None stays None), for callers that hold the
+    lab's resolved unit already (:func:`lab_columns`' ``"resolved"``).
+    """
+    return None if limit is None else resolved.to_canonical.apply(limit)
 
 
 #: The columns :func:`lab_columns` returns: the fields, then two derived ones.

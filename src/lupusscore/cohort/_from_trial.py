@@ -23,6 +23,7 @@ from lupusscore.models import (
     SPECIMEN_PREFERENCE,
     FrozenMap,
     Trial,
+    canonical_limit,
     field_columns,
     lab_columns,
     mapping_columns,
@@ -252,18 +253,8 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         lab_cols["reference_high"],
         lab_cols["resolved"],
     )
-    family_of: dict[int, str] = {}
-    for r in resolved:
-        if id(r) not in family_of:
-            family_of[id(r)] = r.family.name
-    lo_c = [
-        np.nan if x is None else r.to_canonical.apply(x)
-        for x, r in zip(l_lo, resolved, strict=True)
-    ]
-    hi_c = [
-        np.nan if x is None else r.to_canonical.apply(x)
-        for x, r in zip(l_hi, resolved, strict=True)
-    ]
+    lo_c = [canonical_limit(r, x) for x, r in zip(l_lo, resolved, strict=True)]
+    hi_c = [canonical_limit(r, x) for x, r in zip(l_hi, resolved, strict=True)]
     events = [(pi, e) for pi, p in enumerate(people) for e in p.events]
     e_part = [pi for pi, _ in events]
     e_type = [e.type.value for _, e in events]
@@ -337,7 +328,7 @@ def cohort_from_trial(trial: Trial) -> Cohort:
         lab_reference_high_canonical=floats(hi_c),
         lab_specimen=specimen[order],
         lab_assay=obj(lab_cols["assay"])[order],
-        lab_family=obj([family_of[id(r)] for r in resolved])[order],
+        lab_family=obj([r.family.name for r in resolved])[order],
         lab_source_row=np.arange(n_labs, dtype=np.int64)[order],
         event_participant=np.array(e_part, dtype=np.int64)[e_order],
         event_type=obj(e_type)[e_order],
