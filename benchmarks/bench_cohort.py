@@ -108,17 +108,7 @@ def lower_bound(dfs: dict[str, Any]) -> np.ndarray[Any, Any]:
         np.float64
     ) / 365.25
     female = people["SEX"][who] == "F"
-    kappa = np.where(female, 0.7, 0.9)
-    alpha = np.where(female, -0.241, -0.302)
-    ratio = scr / kappa
-    egfr = (
-        142
-        * np.minimum(ratio, 1.0) ** alpha
-        * np.maximum(ratio, 1.0) ** -1.2
-        * 0.9938**age
-        * np.where(female, 1.012, 1.0)
-    )
-    return egfr
+    return _egfr(scr, age, female)
 
 
 def _codes(column: Any) -> tuple[np.ndarray[Any, Any], list[str]]:
@@ -161,16 +151,7 @@ def coded_floor(dfs: dict[str, Any]) -> np.ndarray[Any, Any]:
     ) / 365.25
     sex, sexes = _codes(people["SEX"])
     female = (sex == sexes.index("F"))[who]
-    kappa = np.where(female, 0.7, 0.9)
-    alpha = np.where(female, -0.241, -0.302)
-    ratio = scr / kappa
-    return (
-        142
-        * np.minimum(ratio, 1.0) ** alpha
-        * np.maximum(ratio, 1.0) ** -1.2
-        * 0.9938**age
-        * np.where(female, 1.012, 1.0)
-    )
+    return _egfr(scr, age, female)
 
 
 def trial_floor(trial: ls.Trial) -> np.ndarray[Any, Any]:
@@ -208,7 +189,13 @@ def trial_floor(trial: ls.Trial) -> np.ndarray[Any, Any]:
 def _egfr(
     scr: np.ndarray[Any, Any], age: np.ndarray[Any, Any], female: np.ndarray[Any, Any]
 ) -> np.ndarray[Any, Any]:
-    """CKD-EPI 2021 in bare numpy (the Trial floor's; the lower bounds inline it)."""
+    """CKD-EPI 2021 creatinine eGFR in bare numpy (the three baselines' arithmetic).
+
+    Coefficients of Inker LA et al., N Engl J Med 2021;385:1737-49 (the
+    library's ``lupusscore.kidney._egfr.CKD_EPI_2021`` cites and tests them);
+    written out here so that the baselines do no checking, units or
+    explanation.
+    """
     kappa = np.where(female, 0.7, 0.9)
     alpha = np.where(female, -0.241, -0.302)
     ratio = scr / kappa
