@@ -324,23 +324,14 @@ def proportion(
     """
     how = cast(CiMethod, as_choice("method", method, CiMethod))
     successes, n = _check_counts(successes, n)
-    if n == 0:
-        _z(confidence)
-        return Proportion(
-            successes=0,
-            n=0,
-            estimate=None,
-            low=None,
-            high=None,
-            method=how,
-            confidence=confidence,
-        )
-    fn = wilson_interval if how is CiMethod.WILSON else clopper_pearson_interval
-    low, high = fn(successes, n, confidence=confidence)
+    _z(confidence)  # validates the level, also for n == 0
+    ((estimate, low, high),) = proportion_cells(
+        [successes], [n], how, confidence=confidence
+    )
     return Proportion(
         successes=successes,
         n=n,
-        estimate=successes / n,
+        estimate=estimate,
         low=low,
         high=high,
         method=how,
@@ -349,18 +340,22 @@ def proportion(
 
 
 def proportion_cells(
-    successes: Sequence[int], n: Sequence[int], method: CiMethod
+    successes: Sequence[int],
+    n: Sequence[int],
+    method: CiMethod,
+    *,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> list[tuple[float | None, float | None, float | None]]:
-    """Estimate and limits of many proportions, as :func:`proportion` gives them.
+    """Estimate and limits of many proportions: the rule of :func:`proportion`.
 
-    For counts the library made itself (Python ``int``, ``0 <= successes <=
-    n``, checked by construction), at the default confidence level: per pair
+    For checked counts (Python ``int``, ``0 <= successes <= n``: the outcome
+    table's own, or :func:`proportion`'s after its checks): per pair
     ``(successes / n, low, high)``, or ``(None, None, None)`` when ``n`` is 0,
-    the values of ``proportion(successes, n, method=method)``, without its
-    argument checks and its model (the outcome table's cells; the formula is
-    :func:`wilson_interval`'s, or the exact interval itself).
+    without a model per pair. The interval is :func:`wilson_interval`'s
+    formula or the exact interval itself. :func:`proportion` is the
+    one-pair case.
     """
-    z = _z(DEFAULT_CONFIDENCE)
+    z = _z(confidence)
     out: list[tuple[float | None, float | None, float | None]] = []
     for k, trials in zip(successes, n, strict=True):
         if trials == 0:
@@ -369,7 +364,7 @@ def proportion_cells(
         if method is CiMethod.WILSON:
             low, high = _wilson_limits(k, trials, z)
         else:
-            low, high = clopper_pearson_interval(k, trials)
+            low, high = clopper_pearson_interval(k, trials, confidence=confidence)
         out.append((k / trials, low, high))
     return out
 
